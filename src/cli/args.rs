@@ -1,0 +1,172 @@
+//! Command-line definition, in French: help texts, headings and error messages.
+
+use std::path::PathBuf;
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, Args, Command, CommandFactory, FromArgMatches, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "plandoc",
+    version,
+    about = "Transforme un plan d'actions territorial (CTG, PST, PEDT) tenu en tableur en documents.",
+    subcommand_value_name = "COMMANDE",
+    subcommand_help_heading = "Commandes",
+    disable_help_subcommand = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Commande,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Commande {
+    /// Lit un plan et liste ses problèmes, cellule par cellule.
+    Check(CheckArgs),
+    /// Écrit le classeur vierge pour saisir un nouveau plan.
+    Template(TemplateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Classeur du plan (xlsx, xlsm, xlsb, xls, ods).
+    #[arg(value_name = "FICHIER")]
+    pub file: PathBuf,
+    /// Écrit le résultat en JSON sur la sortie standard.
+    #[arg(long)]
+    pub json: bool,
+    /// Configuration plandoc.toml (par défaut : celle placée à côté du classeur).
+    #[arg(long, value_name = "FICHIER")]
+    pub config: Option<PathBuf>,
+    /// Taille maximale du classeur, en mégaoctets.
+    #[arg(long, value_name = "Mo", default_value_t = 64)]
+    pub taille_max: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Fichier xlsx à écrire.
+    #[arg(
+        short = 'o',
+        long = "sortie",
+        visible_alias = "output",
+        value_name = "FICHIER.xlsx"
+    )]
+    pub output: PathBuf,
+    /// Période du plan, par exemple 2026-2030 (par défaut : l'année en cours et les quatre suivantes).
+    #[arg(long, value_name = "AAAA-AAAA")]
+    pub periode: Option<String>,
+}
+
+/// The French help flag, version flag and templates applied to a command and its subcommands.
+fn frenchify(cmd: Command, top: bool) -> Command {
+    let mut cmd = cmd
+        .disable_help_flag(true)
+        .arg(
+            Arg::new("aide")
+                .short('h')
+                .long("help")
+                .action(ArgAction::Help)
+                .help("Affiche cette aide"),
+        )
+        .help_template("{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}")
+        .next_help_heading("Options");
+    if top {
+        cmd = cmd.disable_version_flag(true).arg(
+            Arg::new("version")
+                .short('V')
+                .long("version")
+                .action(ArgAction::Version)
+                .help("Affiche la version"),
+        );
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for n in names {
+        cmd = cmd.mut_subcommand(n, |s| frenchify(s, false));
+    }
+    cmd
+}
+
+pub fn command() -> Command {
+    frenchify(Cli::command(), true)
+}
+
+/// Parsed command line, or the text to print and the exit code.
+pub enum Parsed {
+    Run(Cli),
+    /// Help or version: print on stdout, exit 0.
+    Info(String),
+    /// Wrong command line: print on stderr, exit 2.
+    Wrong(String),
+}
+
+pub fn parse(args: Vec<std::ffi::OsString>) -> Parsed {
+    match command().try_get_matches_from(args) {
+        Ok(m) => match Cli::from_arg_matches(&m) {
+            Ok(cli) => Parsed::Run(cli),
+            Err(e) => Parsed::Wrong(french_error(&e)),
+        },
+        Err(e) => match e.kind() {
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                Parsed::Info(e.render().to_string())
+            }
+            ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+                Parsed::Wrong(format!("{}", command().render_help()))
+            }
+            _ => Parsed::Wrong(french_error(&e)),
+        },
+    }
+}
+
+fn ctx(e: &clap::Error, k: ContextKind) -> Option<String> {
+    e.get(k).map(|v| match v {
+        ContextValue::String(s) => s.clone(),
+        ContextValue::Strings(v) => v.join(", "),
+        ContextValue::StyledStr(s) => s.to_string(),
+        ContextValue::StyledStrs(v) => v
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        ContextValue::Number(n) => n.to_string(),
+        ContextValue::Bool(b) => b.to_string(),
+        _ => String::new(),
+    })
+}
+
+fn french_error(e: &clap::Error) -> String {
+    let arg = ctx(e, ContextKind::InvalidArg).unwrap_or_default();
+    let value = ctx(e, ContextKind::InvalidValue).unwrap_or_default();
+    let msg = match e.kind() {
+        ErrorKind::UnknownArgument => {
+            let hint = ctx(e, ContextKind::SuggestedArg)
+                .map(|s| format!(" (vouliez-vous dire {s} ?)"))
+                .unwrap_or_default();
+            format!("argument inattendu « {arg} »{hint}")
+        }
+        ErrorKind::InvalidSubcommand => {
+            let hint = ctx(e, ContextKind::SuggestedSubcommand)
+                .map(|s| format!(" (vouliez-vous dire « {s} » ?)"))
+                .unwrap_or_default();
+            format!("commande inconnue « {value} »{hint} ; commandes : check, template")
+        }
+        ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
+        ErrorKind::MissingSubcommand => "commande manquante : check ou template".to_string(),
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            format!("valeur « {value} » invalide pour {arg}")
+        }
+        ErrorKind::TooManyValues | ErrorKind::WrongNumberOfValues => {
+            format!("trop de valeurs : « {value} »")
+        }
+        ErrorKind::ArgumentConflict => {
+            format!("{arg} ne peut pas être utilisé avec un autre argument donné")
+        }
+        ErrorKind::NoEquals => format!("{arg} attend une valeur après « = »"),
+        ErrorKind::InvalidUtf8 => "argument qui n'est pas de l'UTF-8 valide".to_string(),
+        _ => "ligne de commande invalide".to_string(),
+    };
+    format!("plandoc : erreur : {msg}.\nPour l'aide : plandoc --help")
+}

@@ -1,0 +1,186 @@
+//! `plandoc check`: read, validate, report readably or as JSON.
+
+use serde::Serialize;
+
+use crate::ingest::{read_plan, Limits, ReadOptions, Reading};
+use crate::validate::{Diagnostic, Severity};
+
+use super::args::CheckArgs;
+use super::exit;
+
+/// The JSON report, one object on stdout.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    pub file: String,
+    pub territory: Option<String>,
+    pub kind: Option<String>,
+    pub axes: Option<usize>,
+    pub objectives: Option<usize>,
+    pub actions: Option<usize>,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+    pub diagnostics: Vec<Diagnostic>,
+    pub notes: Vec<String>,
+}
+
+impl CheckReport {
+    fn from_reading(file: &str, r: &Reading) -> Self {
+        let m = &r.plan.meta;
+        CheckReport {
+            file: file.to_string(),
+            territory: m.territory.clone(),
+            kind: Some(m.kind.label().to_string()),
+            axes: Some(r.plan.axis_count()),
+            objectives: Some(r.plan.objective_count()),
+            actions: Some(r.plan.action_count()),
+            first_year: m.first_year,
+            last_year: m.last_year,
+            diagnostics: sorted(r.diagnostics.clone()),
+            notes: r.notes.clone(),
+        }
+    }
+
+    fn unreadable(file: &str, d: Diagnostic, notes: Vec<String>) -> Self {
+        CheckReport {
+            file: file.to_string(),
+            territory: None,
+            kind: None,
+            axes: None,
+            objectives: None,
+            actions: None,
+            first_year: None,
+            last_year: None,
+            diagnostics: vec![d],
+            notes,
+        }
+    }
+}
+
+/// Errors first, then by sheet and cell position.
+pub fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    d.sort_by_key(|x| (x.severity, x.sheet.clone(), cell_key(x.cell.as_deref())));
+    d
+}
+
+fn cell_key(cell: Option<&str>) -> (u32, u32) {
+    let Some(c) = cell else { return (0, 0) };
+    let letters: String = c
+        .chars()
+        .take_while(|ch| ch.is_ascii_alphabetic())
+        .collect();
+    let row: u32 = c[letters.len()..].parse().unwrap_or(0);
+    let col = letters
+        .bytes()
+        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1));
+    (row, col)
+}
+
+pub fn run(a: &CheckArgs) -> i32 {
+    let file = a.file.display().to_string();
+    let opts = ReadOptions {
+        limits: Limits::with_max_megabytes(a.taille_max),
+        config: a.config.clone(),
+    };
+    let (report, code) = match read_plan(&a.file, &opts) {
+        Ok(r) => {
+            let code = if r.has_errors() {
+                exit::INVALID
+            } else {
+                exit::OK
+            };
+            (CheckReport::from_reading(&file, &r), code)
+        }
+        Err(u) => (
+            CheckReport::unreadable(&file, *u.diagnostic, u.notes),
+            exit::UNREADABLE,
+        ),
+    };
+    if a.json {
+        print_json(&report);
+    } else {
+        print!("{}", human(&report));
+    }
+    code
+}
+
+fn print_json(report: &CheckReport) {
+    match serde_json::to_string_pretty(report) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("plandoc : erreur : JSON impossible ({e})."),
+    }
+}
+
+/// With --json on a wrong command line, the JSON object still says why.
+pub fn print_command_line_error(text: &str) {
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("plandoc : erreur : ");
+    let d = Diagnostic::error("ligne-de-commande", first.to_string());
+    print_json(&CheckReport::unreadable("", d, Vec::new()));
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// The readable report: a summary line, then diagnostics grouped by severity.
+pub fn human(r: &CheckReport) -> String {
+    let mut out = String::new();
+    if let (Some(ax), Some(ob), Some(ac)) = (r.axes, r.objectives, r.actions) {
+        let period = match (r.first_year, r.last_year) {
+            (Some(a), Some(b)) => format!(", {a}-{b}"),
+            _ => String::new(),
+        };
+        let who = r
+            .territory
+            .as_deref()
+            .map(|t| format!(" — {t}"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "{}{who} ({}{period}) : {}, {}, {}\n",
+            r.file,
+            r.kind.as_deref().unwrap_or("autre"),
+            plural(ax, "axe", "axes"),
+            plural(ob, "objectif", "objectifs"),
+            plural(ac, "action", "actions"),
+        ));
+    } else {
+        out.push_str(&format!("{} : illisible comme plan d'actions\n", r.file));
+    }
+    for (sev, title) in [
+        (Severity::Error, "Erreurs"),
+        (Severity::Warning, "Avertissements"),
+    ] {
+        let group: Vec<&Diagnostic> = r.diagnostics.iter().filter(|d| d.severity == sev).collect();
+        if group.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("\n{title} ({})\n", group.len()));
+        let width = group
+            .iter()
+            .map(|d| d.place().chars().count())
+            .max()
+            .unwrap_or(0);
+        for d in group {
+            let place = d.place();
+            let pad = " ".repeat(width - place.chars().count());
+            out.push_str(&format!("  {place}{pad}  {}  [{}]\n", d.message, d.code));
+        }
+    }
+    if !r.notes.is_empty() {
+        out.push_str("\nNotes\n");
+        for n in &r.notes {
+            out.push_str(&format!("  {n}\n"));
+        }
+    }
+    let errors = r.diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = r.diagnostics.len() - errors;
+    out.push_str(&format!(
+        "\nRésultat : {}, {}.\n",
+        plural(errors, "erreur", "erreurs"),
+        plural(warnings, "avertissement", "avertissements")
+    ));
+    out
+}

@@ -1,0 +1,46 @@
+//! The command line: French arguments, exit codes, dispatch to the library.
+
+mod args;
+mod check;
+mod template;
+
+use std::ffi::OsString;
+use std::io::Write;
+
+pub use args::command;
+
+/// Exit codes shared by every command.
+pub mod exit {
+    /// Success (warnings allowed).
+    pub const OK: i32 = 0;
+    /// The plan has errors.
+    pub const INVALID: i32 = 1;
+    /// The file cannot be read as a plan, or the command line is wrong.
+    pub const UNREADABLE: i32 = 2;
+}
+
+/// Runs plandoc with these arguments; returns the process exit code.
+pub fn run(argv: Vec<OsString>) -> i32 {
+    let wants_json = argv.iter().any(|a| a == "--json");
+    match args::parse(argv) {
+        args::Parsed::Info(text) => {
+            print!("{text}");
+            exit::OK
+        }
+        args::Parsed::Wrong(text) => {
+            if wants_json {
+                check::print_command_line_error(&text);
+            }
+            eprintln!("{}", text.trim_end());
+            exit::UNREADABLE
+        }
+        args::Parsed::Run(cli) => {
+            let code = match cli.command {
+                args::Commande::Check(a) => check::run(&a),
+                args::Commande::Template(a) => template::run(&a),
+            };
+            let _ = std::io::stdout().flush();
+            code
+        }
+    }
+}

@@ -1,0 +1,39 @@
+use chrono::Datelike;
+
+use super::args::TemplateArgs;
+use super::exit;
+
+pub fn run(a: &TemplateArgs) -> i32 {
+    let (first, last) = match &a.periode {
+        Some(p) => match crate::ingest::period_in(p) {
+            Some(x) => x,
+            None => {
+                eprintln!("plandoc : erreur : période « {p} » illisible (attendu : 2026-2030, au plus 15 ans).");
+                return exit::UNREADABLE;
+            }
+        },
+        None => {
+            let y = chrono::Local::now().year();
+            (y, y + 4)
+        }
+    };
+    let bytes = match crate::render::template::template_xlsx(first, last) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!("plandoc : erreur : création du modèle impossible ({e}).");
+            return exit::UNREADABLE;
+        }
+    };
+    if let Err(e) = crate::fsx::write_atomic(&a.output, &bytes) {
+        eprintln!(
+            "plandoc : erreur : écriture de « {} » impossible ({e}).",
+            a.output.display()
+        );
+        return exit::UNREADABLE;
+    }
+    eprintln!(
+        "Modèle écrit : {} (période {first}-{last}).",
+        a.output.display()
+    );
+    exit::OK
+}

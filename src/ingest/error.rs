@@ -1,0 +1,46 @@
+use thiserror::Error;
+
+/// Why a file could not be read as a spreadsheet at all (exit code 2).
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    #[error("fichier introuvable")]
+    NotFound,
+    #[error("lecture impossible : {0}")]
+    Io(String),
+    #[error("fichier trop volumineux : {size} octets pour {max} au plus (option --taille-max)")]
+    TooLarge { size: u64, max: u64 },
+    #[error("ce n'est pas un classeur reconnu (xlsx, xlsm, xlsb, xls, ods)")]
+    NotSpreadsheet,
+    #[error(
+        "classeur protégé par un mot de passe : enregistrez-le sans mot de passe puis recommencez"
+    )]
+    Protected,
+    #[error("classeur endommagé : {0}")]
+    Damaged(String),
+    #[error("archive suspecte : {size} octets une fois décompressée pour {max} au plus")]
+    ZipBomb { size: u64, max: u64 },
+    #[error("feuille « {sheet} » trop grande : plus de {max} cellules remplies")]
+    SheetTooLarge { sheet: String, max: u64 },
+}
+
+impl ReadError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ReadError::NotFound => "fichier-introuvable",
+            ReadError::Io(_) => "fichier-illisible",
+            ReadError::TooLarge { .. } => "fichier-trop-gros",
+            ReadError::NotSpreadsheet => "format-inconnu",
+            ReadError::Protected => "fichier-protege",
+            ReadError::Damaged(_) => "fichier-endommage",
+            ReadError::ZipBomb { .. } => "archive-suspecte",
+            ReadError::SheetTooLarge { .. } => "feuille-trop-grande",
+        }
+    }
+
+    pub fn sheet(&self) -> Option<&str> {
+        match self {
+            ReadError::SheetTooLarge { sheet, .. } => Some(sheet),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,559 @@
+//! Rows of an action table → the plan hierarchy, with every reading problem as a
+//! diagnostic at its cell.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::{Action, Axis, Budget, ExtraField, Objective, Origin, Priority, Status};
+use crate::text::{a1, clean, fold, one_line, parse_amount};
+use crate::validate::Diagnostic;
+
+use super::fields::Field;
+use super::grid::{Sheet, Value};
+use super::header::{repeats_header, Header};
+use super::parse::{
+    action_number, is_all_caps, is_top_section, parse_action_text, progress, schedule_years,
+    section_number, split_list, strip_objective_label, year_mark, YearMark,
+};
+
+/// What the table rows gave: the hierarchy, the problems, and the text above the header.
+#[derive(Debug, Default)]
+pub struct TableReading {
+    pub axes: Vec<Axis>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Text rows above the header (title block), top to bottom.
+    pub title_lines: Vec<String>,
+}
+
+/// A hierarchy label with the row it was read on.
+#[derive(Debug, Clone, PartialEq)]
+struct Label {
+    text: String,
+    row: u32,
+    col: u32,
+}
+
+#[derive(Default)]
+struct State {
+    top: Option<Label>,
+    sub: Option<Label>,
+    objective_section: Option<Label>,
+    /// Current value of each hierarchy column, carried down over blank cells.
+    carried: Vec<Option<Label>>,
+}
+
+impl State {
+    fn reset_columns(&mut self, from: usize) {
+        for c in self.carried.iter_mut().skip(from) {
+            *c = None;
+        }
+    }
+
+    fn path(&self) -> Vec<Label> {
+        let mut out: Vec<Label> = Vec::new();
+        for l in [&self.top, &self.sub, &self.objective_section]
+            .into_iter()
+            .flatten()
+            .chain(self.carried.iter().flatten())
+        {
+            if out.last().is_none_or(|p| p.text != l.text) {
+                out.push(l.clone());
+            }
+        }
+        out
+    }
+}
+
+pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
+    let mut out = TableReading::default();
+    for (_, cells) in sheet.rows.range(..header.top_row) {
+        for (_, v) in cells {
+            if let Value::Text(t) = v {
+                let t = one_line(t);
+                if !t.is_empty() {
+                    out.title_lines.push(t);
+                }
+            }
+        }
+    }
+    let hier = header.hierarchy_cols();
+    let mut st = State {
+        carried: vec![None; hier.len()],
+        ..Default::default()
+    };
+    let mut tree = Tree::new(file, &sheet.name);
+    for (&r, cells) in sheet.rows.range(header.row + 1..) {
+        if cells.is_empty() || repeats_header(sheet, r, header) || is_example_row(sheet, header, r)
+        {
+            continue;
+        }
+        for (c, v) in cells {
+            if let Value::Error(e) = v {
+                out.diagnostics.push(
+                    Diagnostic::error(
+                        "erreur-formule",
+                        format!("La cellule contient l'erreur de formule {e} : corrigez la formule ou saisissez la valeur."),
+                    )
+                    .at(&sheet.name, Some(a1(r, *c))),
+                );
+            }
+        }
+        if let Some((col, text)) = lone_text(cells) {
+            if out.title_lines.iter().any(|t| *t == one_line(&text)) {
+                continue; // the title block repeated at a page break
+            }
+            let field = header
+                .columns
+                .iter()
+                .find(|c| c.col == col)
+                .and_then(|c| c.field);
+            let wide = sheet
+                .merge_at(r, col)
+                .is_some_and(|m| m.last_col > m.first_col);
+            let in_action_col = matches!(field, Some(Field::Title | Field::Number));
+            if !in_action_col || wide {
+                let label = Label {
+                    text: clean(&text),
+                    row: r,
+                    col,
+                };
+                let hier_idx = hier.iter().position(|&h| h == col);
+                let plain_value = hier_idx.is_some()
+                    && !wide
+                    && !is_top_section(&text)
+                    && !is_all_caps(&text)
+                    && !fold(&text).starts_with("objectif");
+                if let (true, Some(i)) = (plain_value, hier_idx) {
+                    st.carried[i] = Some(label);
+                    st.reset_columns(i + 1);
+                } else {
+                    section_row(&mut st, label);
+                }
+                tree.ensure(&st.path());
+                continue;
+            }
+        }
+        // Hierarchy columns: a blank or merged cell means "same as above".
+        for (i, &h) in hier.iter().enumerate() {
+            if let Some(v) = sheet.get_merged(r, h) {
+                let text = clean(&v.text());
+                if text.is_empty() || matches!(v, Value::Error(_)) {
+                    continue;
+                }
+                if st.carried[i].as_ref().is_none_or(|l| l.text != text) {
+                    st.carried[i] = Some(Label {
+                        text,
+                        row: r,
+                        col: h,
+                    });
+                    st.reset_columns(i + 1);
+                }
+            }
+        }
+        let path = st.path();
+        match read_action(file, sheet, header, r, &mut out.diagnostics) {
+            RowAction::Action(a) => tree.push(&path, *a),
+            RowAction::Continuation(a) => {
+                if !tree.extend_last(*a) {
+                    tree.ensure(&path);
+                }
+            }
+            RowAction::Nothing => {
+                tree.ensure(&path);
+            }
+        }
+    }
+    out.axes = tree.finish();
+    out
+}
+
+/// The template's example row: its number cell says "Exemple".
+fn is_example_row(sheet: &Sheet, header: &Header, r: u32) -> bool {
+    header
+        .col_of(Field::Number)
+        .and_then(|c| sheet.get(r, c))
+        .is_some_and(|v| matches!(fold(&v.text()).as_str(), "exemple" | "ex." | "ex"))
+}
+
+fn section_row(st: &mut State, label: Label) {
+    let f = fold(&label.text);
+    if f.starts_with("objectif") {
+        st.objective_section = Some(label);
+    } else if is_top_section(&label.text) || st.top.is_none() {
+        st.top = Some(label);
+        st.sub = None;
+        st.objective_section = None;
+    } else {
+        st.sub = Some(label);
+        st.objective_section = None;
+    }
+    st.reset_columns(0);
+}
+
+/// The row's only text, when every non-empty cell holds the same text.
+fn lone_text(cells: &[(u32, Value)]) -> Option<(u32, String)> {
+    let mut found: Option<(u32, String)> = None;
+    for (c, v) in cells {
+        match v {
+            Value::Text(t) => {
+                let t = one_line(t);
+                match &found {
+                    None => found = Some((*c, t)),
+                    Some((_, f)) if *f == t => {}
+                    Some(_) => return None,
+                }
+            }
+            Value::Error(_) => {}
+            _ => return None,
+        }
+    }
+    found
+}
+
+enum RowAction {
+    Action(Box<Action>),
+    /// Cells below a merged title: more of the previous action.
+    Continuation(Box<Action>),
+    Nothing,
+}
+
+fn read_action(
+    file: &str,
+    sheet: &Sheet,
+    header: &Header,
+    r: u32,
+    diags: &mut Vec<Diagnostic>,
+) -> RowAction {
+    let origin = Origin {
+        file: file.into(),
+        sheet: sheet.name.clone(),
+        row: r + 1,
+        column: None,
+    };
+    let mut a = Action {
+        origin: Some(origin),
+        ..Default::default()
+    };
+    let mut years: BTreeSet<i32> = BTreeSet::new();
+    let mut milestones: BTreeMap<i32, String> = BTreeMap::new();
+    let mut inline_number: Option<String> = None;
+    let mut inline_aim: Option<String> = None;
+    let mut has_content = false;
+    let at = |c: u32| Some(a1(r, c));
+    for col in &header.columns {
+        let Some(v) = sheet.get(r, col.col) else {
+            continue;
+        };
+        if matches!(v, Value::Error(_)) {
+            continue;
+        }
+        let text = clean(&v.text());
+        if text.is_empty() {
+            continue;
+        }
+        let Some(field) = col.field else {
+            a.extra.push(ExtraField {
+                name: col.header.clone(),
+                value: text,
+            });
+            has_content = true;
+            continue;
+        };
+        if field != Field::Hierarchy {
+            has_content = true;
+        }
+        match field {
+            Field::Hierarchy => {}
+            Field::Number => match action_number(v) {
+                Ok(n) => a.number = n,
+                Err(raw) => {
+                    diags.push(
+                        Diagnostic::error(
+                            "numero-illisible",
+                            format!("Numéro d'action illisible : « {raw} » (attendu : 12, 2.3, A1…)."),
+                        )
+                        .at(&sheet.name, at(col.col)),
+                    );
+                    a.number = Some(raw);
+                }
+            },
+            Field::Title => {
+                let parsed = parse_action_text(&text);
+                inline_number = parsed.number;
+                a.title = parsed.title;
+                inline_aim = parsed.aim;
+            }
+            Field::Aim => a.aim = Some(text),
+            Field::Description => a.description = Some(text),
+            Field::Pilot => a.pilot = Some(text),
+            Field::Partners => a.partners = Some(text),
+            Field::Public => a.public = Some(text),
+            Field::Territory => a.territory = Some(text),
+            Field::Funders => a.funders = Some(text),
+            Field::Comment => a.comment = Some(text),
+            Field::Indicators => a.indicators = split_list(&text),
+            Field::Budget => {
+                let euros = match v {
+                    Value::Number(n) => Some(*n),
+                    _ => parse_amount(&text),
+                };
+                a.budget = Some(Budget { text, euros });
+            }
+            Field::Priority => match Priority::parse(&text) {
+                Some(p) => a.priority = Some(p),
+                None => diags.push(
+                    Diagnostic::error(
+                        "priorite-inconnue",
+                        format!("Priorité « {text} » non reconnue. Valeurs acceptées : {}.", Priority::accepted()),
+                    )
+                    .at(&sheet.name, at(col.col)),
+                ),
+            },
+            Field::Status => match Status::parse(&text) {
+                Some(s) => a.status = Some(s),
+                None => diags.push(
+                    Diagnostic::error(
+                        "statut-inconnu",
+                        format!("Statut « {text} » non reconnu. Valeurs acceptées : {}.", Status::accepted()),
+                    )
+                    .at(&sheet.name, at(col.col)),
+                ),
+            },
+            Field::Progress => match progress(v) {
+                Some(p) => a.progress = Some(p),
+                None => diags.push(
+                    Diagnostic::error(
+                        "avancement-illisible",
+                        format!("Avancement « {text} » illisible : indiquez un taux entre 0 et 100 %, par exemple 50 %, 50 ou 0,5."),
+                    )
+                    .at(&sheet.name, at(col.col)),
+                ),
+            },
+            Field::Schedule => match schedule_years(&text) {
+                Some(ys) => years.extend(ys),
+                None => {
+                    diags.push(
+                        Diagnostic::warning(
+                            "calendrier-illisible",
+                            format!("Calendrier « {text} » sans année lisible : il est conservé comme texte."),
+                        )
+                        .at(&sheet.name, at(col.col)),
+                    );
+                    a.extra.push(ExtraField { name: col.header.clone(), value: text });
+                }
+            },
+            Field::Year(y) => match year_mark(v) {
+                YearMark::No => {}
+                YearMark::Yes => {
+                    years.insert(y);
+                }
+                YearMark::Milestone(m) => {
+                    years.insert(y);
+                    milestones.insert(y, m);
+                }
+            },
+        }
+    }
+    match (&a.number, inline_number) {
+        (None, Some(n)) => a.number = Some(n),
+        (Some(n), Some(i)) if *n != i => {
+            // Different numbers in the column and the text: keep the text whole.
+            a.title = clean(&format!("Action {i} {}", a.title));
+        }
+        _ => {}
+    }
+    a.aim = match (a.aim.take(), inline_aim) {
+        (Some(col), Some(inl)) if col != inl => Some(format!("{inl}\n{col}")),
+        (col, inl) => col.or(inl),
+    };
+    a.years = years.into_iter().collect();
+    a.milestones = milestones;
+    if !has_content {
+        return RowAction::Nothing;
+    }
+    let title_col = header.col_of(Field::Title);
+    let continues = a.title.is_empty()
+        && a.number.is_none()
+        && title_col
+            .and_then(|c| sheet.merge_covering(r, c))
+            .is_some_and(|m| m.first_row < r);
+    if continues {
+        RowAction::Continuation(Box::new(a))
+    } else {
+        RowAction::Action(Box::new(a))
+    }
+}
+
+/// Builds axes › objectives › actions from label paths, merging equal labels.
+struct Tree {
+    file: String,
+    sheet: String,
+    axes: Vec<Axis>,
+    last: Option<(usize, Vec<usize>)>,
+}
+
+impl Tree {
+    fn new(file: &str, sheet: &str) -> Self {
+        Tree {
+            file: file.into(),
+            sheet: sheet.into(),
+            axes: Vec::new(),
+            last: None,
+        }
+    }
+
+    fn origin(&self, l: &Label) -> Option<Origin> {
+        Some(Origin {
+            file: self.file.clone(),
+            sheet: self.sheet.clone(),
+            row: l.row + 1,
+            column: Some(crate::text::column_letters(l.col)),
+        })
+    }
+
+    /// Makes sure the nodes of `path` exist; returns the axis index and objective indexes.
+    fn ensure(&mut self, path: &[Label]) -> Option<(usize, Vec<usize>)> {
+        let axis_label = path.first()?;
+        let (title, description) = split_axis_text(&axis_label.text);
+        let ai = match self.axes.iter().position(|a| a.title == title) {
+            Some(i) => i,
+            None => {
+                self.axes.push(Axis {
+                    number: section_number(&title),
+                    title,
+                    description,
+                    origin: self.origin(axis_label),
+                    ..Default::default()
+                });
+                self.axes.len() - 1
+            }
+        };
+        let mut idx = Vec::new();
+        // Objective levels: the first under the axis, everything deeper joined in the second.
+        let levels: Vec<Label> = match path.len() {
+            0 | 1 => Vec::new(),
+            2 | 3 => path[1..].to_vec(),
+            _ => {
+                let deeper: Vec<String> = path[2..]
+                    .iter()
+                    .map(|l| strip_objective_label(&l.text))
+                    .collect();
+                let lowest = &path[path.len() - 1];
+                vec![
+                    path[1].clone(),
+                    Label {
+                        text: deeper.join(" › "),
+                        row: lowest.row,
+                        col: lowest.col,
+                    },
+                ]
+            }
+        };
+        let origins: Vec<Option<Origin>> = levels.iter().map(|l| self.origin(l)).collect();
+        let mut list = &mut self.axes[ai].objectives;
+        for (l, origin) in levels.iter().zip(origins) {
+            let title = one_line(&strip_objective_label(&l.text));
+            let i = match list.iter().position(|o| o.title == title) {
+                Some(i) => i,
+                None => {
+                    list.push(Objective {
+                        title,
+                        origin,
+                        ..Default::default()
+                    });
+                    list.len() - 1
+                }
+            };
+            idx.push(i);
+            list = &mut list[i].children;
+        }
+        Some((ai, idx))
+    }
+
+    fn push(&mut self, path: &[Label], action: Action) {
+        let (ai, idx) = match self.ensure(path) {
+            Some(x) => x,
+            None => {
+                if !self.axes.iter().any(|a| a.implicit) {
+                    self.axes.push(Axis {
+                        title: "Actions".into(),
+                        implicit: true,
+                        ..Default::default()
+                    });
+                }
+                (
+                    self.axes.iter().position(|a| a.implicit).unwrap_or(0),
+                    Vec::new(),
+                )
+            }
+        };
+        let axis = &mut self.axes[ai];
+        let target = match idx.as_slice() {
+            [] => &mut axis.actions,
+            [o] => &mut axis.objectives[*o].actions,
+            [o, c, ..] => &mut axis.objectives[*o].children[*c].actions,
+        };
+        target.push(action);
+        self.last = Some((ai, idx));
+    }
+
+    fn last_action(&mut self) -> Option<&mut Action> {
+        let (ai, idx) = self.last.clone()?;
+        let axis = self.axes.get_mut(ai)?;
+        let list = match idx.as_slice() {
+            [] => &mut axis.actions,
+            [o] => &mut axis.objectives.get_mut(*o)?.actions,
+            [o, c, ..] => &mut axis.objectives.get_mut(*o)?.children.get_mut(*c)?.actions,
+        };
+        list.last_mut()
+    }
+
+    /// Adds a continuation row's content to the previous action.
+    fn extend_last(&mut self, more: Action) -> bool {
+        let Some(a) = self.last_action() else {
+            return false;
+        };
+        fn join(into: &mut Option<String>, more: Option<String>) {
+            if let Some(m) = more {
+                *into = Some(match into.take() {
+                    Some(s) => format!("{s}\n{m}"),
+                    None => m,
+                });
+            }
+        }
+        join(&mut a.aim, more.aim);
+        join(&mut a.description, more.description);
+        join(&mut a.pilot, more.pilot);
+        join(&mut a.partners, more.partners);
+        join(&mut a.public, more.public);
+        join(&mut a.territory, more.territory);
+        join(&mut a.funders, more.funders);
+        join(&mut a.comment, more.comment);
+        a.indicators.extend(more.indicators);
+        a.extra.extend(more.extra);
+        let mut years: BTreeSet<i32> = a.years.iter().copied().collect();
+        years.extend(more.years);
+        a.years = years.into_iter().collect();
+        a.milestones.extend(more.milestones);
+        a.priority = a.priority.or(more.priority);
+        a.status = a.status.or(more.status);
+        a.progress = a.progress.or(more.progress);
+        if a.budget.is_none() {
+            a.budget = more.budget;
+        }
+        true
+    }
+
+    fn finish(self) -> Vec<Axis> {
+        self.axes
+    }
+}
+
+/// First line of an axis cell is its title; further lines describe it.
+fn split_axis_text(text: &str) -> (String, Option<String>) {
+    match text.split_once('\n') {
+        Some((t, rest)) if !rest.trim().is_empty() => {
+            (t.trim().to_string(), Some(rest.trim().to_string()))
+        }
+        _ => (text.trim().to_string(), None),
+    }
+}

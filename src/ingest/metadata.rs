@@ -1,0 +1,382 @@
+//! Plan metadata: a key | value sheet (Convention, Paramètres, Informations), the title
+//! block above the table, and a `plandoc.toml` that overrides both.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::model::{PlanKind, PlanMeta};
+use crate::text::{a1, clean, fold, fold_words};
+use crate::validate::Diagnostic;
+
+use super::fields::as_year;
+use super::grid::{Sheet, Value};
+
+/// Is this sheet, by its name, a metadata sheet?
+pub fn is_metadata_sheet_name(name: &str) -> bool {
+    let f = fold_words(name);
+    [
+        "convention",
+        "parametre",
+        "information",
+        "metadonnee",
+        "identite",
+        "presentation",
+        "general",
+        "proprietes",
+    ]
+    .iter()
+    .any(|k| f.contains(k))
+}
+
+pub fn is_indicator_sheet_name(name: &str) -> bool {
+    fold_words(name).contains("indicateur")
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Territory,
+    Kind,
+    Title,
+    FirstYear,
+    LastYear,
+    Period,
+    Signatories,
+    DeliberationNumber,
+    DeliberationDate,
+    Annex,
+    Siren,
+    Department,
+    Logo,
+    Colour,
+}
+
+fn key_of(label: &str) -> Option<Key> {
+    let f = fold_words(label);
+    let k = match f.as_str() {
+        "collectivite"
+        | "territoire"
+        | "commune"
+        | "intercommunalite"
+        | "structure"
+        | "nom de la collectivite"
+        | "collectivite signataire" => Key::Territory,
+        "type" | "type de plan" | "dispositif" | "nature" | "type de document" => Key::Kind,
+        "titre" | "intitule" | "titre du plan" | "nom du plan" => Key::Title,
+        "premiere annee" | "annee de debut" | "debut" | "annee debut" => Key::FirstYear,
+        "derniere annee" | "annee de fin" | "fin" | "annee fin" => Key::LastYear,
+        "periode" | "duree" | "periode de la convention" | "annees" => Key::Period,
+        "signataires" | "signataire" | "partenaires signataires" => Key::Signatories,
+        "deliberation"
+        | "no de deliberation"
+        | "numero de deliberation"
+        | "no deliberation"
+        | "reference de la deliberation" => Key::DeliberationNumber,
+        "date de deliberation" | "date de la deliberation" | "date deliberation" | "date" => {
+            Key::DeliberationDate
+        }
+        "annexe" | "no d annexe" | "numero d annexe" | "no annexe" | "no de l annexe" => Key::Annex,
+        "siren" | "no siren" | "numero siren" => Key::Siren,
+        "departement" | "code departement" | "no de departement" => Key::Department,
+        "logo" => Key::Logo,
+        "couleur" | "couleur principale" => Key::Colour,
+        _ => return None,
+    };
+    Some(k)
+}
+
+/// The key | value pairs of a metadata sheet, with problems at their cells.
+pub fn read_metadata_sheet(
+    sheet: &Sheet,
+    meta: &mut PlanMeta,
+    diags: &mut Vec<Diagnostic>,
+    notes: &mut Vec<String>,
+) {
+    for (&r, cells) in &sheet.rows {
+        let Some((kc, kv)) = cells.first() else {
+            continue;
+        };
+        let Value::Text(label) = kv else { continue };
+        let vc = kc + 1;
+        let Some(key) = key_of(label) else {
+            if !matches!(
+                fold_words(label).as_str(),
+                "" | "cle" | "cles" | "parametre" | "parametres" | "rubrique"
+            ) {
+                notes.push(format!(
+                    "Clé « {} » inconnue dans la feuille « {} » ({}) : ignorée.",
+                    clean(label),
+                    sheet.name,
+                    a1(r, *kc)
+                ));
+            }
+            continue;
+        };
+        let Some(v) = sheet.get(r, vc) else { continue };
+        let place = Some(a1(r, vc));
+        if let Err(msg) = apply(meta, key, v) {
+            diags.push(Diagnostic::error("metadonnee-invalide", msg).at(&sheet.name, place));
+        }
+    }
+}
+
+fn apply(meta: &mut PlanMeta, key: Key, v: &Value) -> Result<(), String> {
+    let text = clean(&v.text());
+    if text.is_empty() {
+        return Ok(());
+    }
+    let year = |v: &Value| -> Result<i32, String> {
+        as_year(&v.text()).ok_or_else(|| {
+            format!(
+                "Année « {} » illisible (attendu : 4 chiffres, par exemple 2026).",
+                v.text()
+            )
+        })
+    };
+    match key {
+        Key::Territory => meta.territory = Some(text),
+        Key::Kind => meta.kind = kind_from(&text).unwrap_or(PlanKind::Other),
+        Key::Title => meta.title = Some(text),
+        Key::FirstYear => meta.first_year = Some(year(v)?),
+        Key::LastYear => meta.last_year = Some(year(v)?),
+        Key::Period => {
+            let (a, b) = period_in(&text)
+                .ok_or_else(|| format!("Période « {text} » illisible (attendu : 2022-2026)."))?;
+            meta.first_year = Some(a);
+            meta.last_year = Some(b);
+        }
+        Key::Signatories => {
+            meta.signatories = super::parse::split_list(&text.replace(',', ";"));
+        }
+        Key::DeliberationNumber => meta.deliberation_number = Some(text),
+        Key::DeliberationDate => meta.deliberation_date = Some(date_text(v)),
+        Key::Annex => meta.annex_number = Some(text),
+        Key::Siren => {
+            let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+            if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(format!("SIREN « {text} » invalide : 9 chiffres attendus."));
+            }
+            meta.siren = Some(digits);
+        }
+        Key::Department => meta.department = Some(text),
+        Key::Logo => meta.logo = Some(text),
+        Key::Colour => {
+            meta.colour = Some(
+                parse_colour(&text)
+                    .ok_or_else(|| format!("Couleur « {text} » illisible (attendu : #1F4E79)."))?,
+            )
+        }
+    }
+    Ok(())
+}
+
+fn date_text(v: &Value) -> String {
+    match v {
+        Value::Date(d) => d.chars().take(10).collect(),
+        other => {
+            let t = clean(&other.text());
+            // "29/01/2026" → "2026-01-29".
+            let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
+            if parts.len() == 3 && parts[0].len() <= 2 && parts[2].len() == 4 {
+                if let (Ok(d), Ok(m), Ok(y)) = (
+                    parts[0].parse::<u32>(),
+                    parts[1].parse::<u32>(),
+                    parts[2].parse::<i32>(),
+                ) {
+                    if let Some(date) = chrono::NaiveDate::from_ymd_opt(y, m, d) {
+                        return date.format("%Y-%m-%d").to_string();
+                    }
+                }
+            }
+            t
+        }
+    }
+}
+
+pub fn parse_colour(s: &str) -> Option<String> {
+    let h = s.trim().trim_start_matches('#');
+    (h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| format!("#{}", h.to_ascii_uppercase()))
+}
+
+/// CTG, PST or PEDT named in a text.
+pub fn kind_from(text: &str) -> Option<PlanKind> {
+    let f = fold_words(text);
+    let words: Vec<&str> = f.split(' ').collect();
+    if words.contains(&"ctg") || f.contains("convention territoriale globale") {
+        Some(PlanKind::Ctg)
+    } else if words.contains(&"pedt") || f.contains("projet educatif") {
+        Some(PlanKind::Pedt)
+    } else if words.contains(&"pst")
+        || f.contains("projet social de territoire")
+        || f.contains("projet social du territoire")
+    {
+        Some(PlanKind::Pst)
+    } else if f == "autre" {
+        Some(PlanKind::Other)
+    } else {
+        None
+    }
+}
+
+/// "2022-2026", "2022 – 2026", "2022 à 2026" → (2022, 2026).
+pub fn period_in(text: &str) -> Option<(i32, i32)> {
+    let f = fold(text);
+    let digits: Vec<(usize, i32)> = f
+        .char_indices()
+        .filter_map(|(i, _)| {
+            let w = f.get(i..i + 4)?;
+            let before_ok = i == 0 || !f.as_bytes()[i - 1].is_ascii_digit();
+            let after_ok = f.as_bytes().get(i + 4).is_none_or(|b| !b.is_ascii_digit());
+            (before_ok && after_ok)
+                .then(|| as_year(w).map(|y| (i, y)))
+                .flatten()
+        })
+        .collect();
+    for pair in digits.windows(2) {
+        let (i, a) = pair[0];
+        let (j, b) = pair[1];
+        let between = f[i + 4..j].trim();
+        if b > a && b - a <= 15 && matches!(between, "-" | "a" | "/" | "au" | "") {
+            return Some((a, b));
+        }
+    }
+    None
+}
+
+/// What the title block above the table tells: title, kind and period.
+pub fn apply_title_block(lines: &[String], meta: &mut PlanMeta) {
+    let useful: Vec<&String> = lines
+        .iter()
+        .filter(|l| {
+            let f = fold(l);
+            !(f.starts_with("envoye en prefecture")
+                || f.starts_with("recu en prefecture")
+                || f.starts_with("publie")
+                || f.starts_with("id :")
+                || f.starts_with("id:"))
+        })
+        .collect();
+    if meta.title.is_none() {
+        meta.title = useful.first().map(|s| s.to_string());
+    }
+    if meta.kind == PlanKind::Other {
+        if let Some(k) = useful.iter().find_map(|l| kind_from(l)) {
+            meta.kind = k;
+        }
+    }
+    if meta.first_year.is_none() && meta.last_year.is_none() {
+        if let Some((a, b)) = useful.iter().find_map(|l| period_in(l)) {
+            meta.first_year = Some(a);
+            meta.last_year = Some(b);
+        }
+    }
+}
+
+/// `plandoc.toml`: the `[plan]` table overrides what the workbook says.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub plan: PlanOverrides,
+    /// Options of the documents (read by later stages).
+    #[serde(default)]
+    pub documents: Option<toml::Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanOverrides {
+    pub collectivite: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub titre: Option<String>,
+    pub premiere_annee: Option<i32>,
+    pub derniere_annee: Option<i32>,
+    pub signataires: Option<Vec<String>>,
+    pub deliberation: Option<String>,
+    pub date_deliberation: Option<String>,
+    pub annexe: Option<String>,
+    pub siren: Option<String>,
+    pub departement: Option<String>,
+    pub logo: Option<String>,
+    pub couleur: Option<String>,
+}
+
+pub fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(
+            "config-illisible",
+            format!("Configuration « {name} » illisible : {e}."),
+        )
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        Diagnostic::error(
+            "config-invalide",
+            format!(
+                "Configuration « {name} » invalide : {}",
+                clean(&e.to_string())
+            ),
+        )
+    })
+}
+
+pub fn apply_overrides(o: &PlanOverrides, meta: &mut PlanMeta) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let set = |dst: &mut Option<String>, src: &Option<String>| {
+        if let Some(s) = src {
+            *dst = Some(s.clone());
+        }
+    };
+    set(&mut meta.territory, &o.collectivite);
+    set(&mut meta.title, &o.titre);
+    set(&mut meta.deliberation_number, &o.deliberation);
+    set(&mut meta.deliberation_date, &o.date_deliberation);
+    set(&mut meta.annex_number, &o.annexe);
+    set(&mut meta.siren, &o.siren);
+    set(&mut meta.department, &o.departement);
+    set(&mut meta.logo, &o.logo);
+    if let Some(k) = &o.kind {
+        meta.kind = kind_from(k).unwrap_or(PlanKind::Other);
+    }
+    if o.premiere_annee.is_some() {
+        meta.first_year = o.premiere_annee;
+    }
+    if o.derniere_annee.is_some() {
+        meta.last_year = o.derniere_annee;
+    }
+    if let Some(s) = &o.signataires {
+        meta.signatories = s.clone();
+    }
+    if let Some(c) = &o.couleur {
+        match parse_colour(c) {
+            Some(c) => meta.colour = Some(c),
+            None => diags.push(Diagnostic::error(
+                "config-invalide",
+                format!("Couleur « {c} » illisible dans la configuration (attendu : #1F4E79)."),
+            )),
+        }
+    }
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods_and_kinds() {
+        assert_eq!(
+            period_in("PROJET SOCIAL DE TERRITOIRE 2022-2026 PLAN D'ACTION"),
+            Some((2022, 2026))
+        );
+        assert_eq!(period_in("de 2025 à 2029"), Some((2025, 2029)));
+        assert_eq!(period_in("ID : 089-248900896-20260129"), None);
+        assert_eq!(
+            kind_from("PLAN D'ACTION DU PROJET SOCIAL DE TERRITOIRE"),
+            Some(PlanKind::Pst)
+        );
+        assert_eq!(kind_from("CTG"), Some(PlanKind::Ctg));
+    }
+}

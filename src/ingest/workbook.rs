@@ -1,0 +1,308 @@
+//! calamine → sparse sheets. Streams xlsx/xlsb cells so a far-away cell costs nothing;
+//! guards every third-party call against panics; refuses oversized inputs up front.
+
+use std::io::{Cursor, Read, Seek};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+
+use super::error::ReadError;
+use super::grid::{Merge, Sheet, Value};
+use super::limits::Limits;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Xlsx,
+    Xlsb,
+    Xls,
+    Ods,
+}
+
+/// Every worksheet of a file, visible or not (hidden ones are listed without cells).
+#[derive(Debug, Clone)]
+pub struct Workbook {
+    pub format: Format,
+    pub sheets: Vec<Sheet>,
+}
+
+/// Reads a spreadsheet file into sparse sheets, within `limits`.
+pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Io(e.to_string()),
+    })?;
+    if meta.is_dir() {
+        return Err(ReadError::Io("c'est un dossier, pas un fichier".into()));
+    }
+    if meta.len() > limits.max_file_bytes {
+        return Err(ReadError::TooLarge {
+            size: meta.len(),
+            max: limits.max_file_bytes,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    read_bytes(bytes, limits)
+}
+
+/// Same as `read_workbook` on bytes already in memory.
+pub fn read_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError> {
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(ReadError::TooLarge {
+            size: bytes.len() as u64,
+            max: limits.max_file_bytes,
+        });
+    }
+    let format = sniff(&bytes, limits)?;
+    let limits = *limits;
+    match catch_unwind(AssertUnwindSafe(move || parse(format, bytes, &limits))) {
+        Ok(r) => r,
+        Err(_) => Err(ReadError::Damaged("structure interne incohérente".into())),
+    }
+}
+
+fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
+    const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    if bytes.starts_with(CFB) {
+        // An encrypted OOXML file is a CFB container holding "EncryptionInfo".
+        let marker: Vec<u8> = "EncryptionInfo"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
+            return Err(ReadError::Protected);
+        }
+        return Ok(Format::Xls);
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(ReadError::NotSpreadsheet);
+    }
+    let inspect = catch_unwind(AssertUnwindSafe(|| zip_format(bytes, limits)));
+    inspect.unwrap_or_else(|_| Err(ReadError::Damaged("archive zip illisible".into())))
+}
+
+fn zip_format(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|e| ReadError::Damaged(format!("archive zip illisible ({e})")))?;
+    let mut total: u64 = 0;
+    let mut format = None;
+    let mut encrypted = false;
+    for i in 0..zip.len() {
+        let Ok(f) = zip.by_index_raw(i) else { continue };
+        total = total.saturating_add(f.size());
+        encrypted |= f.encrypted();
+        let name = f.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        if name == "xl/workbook.bin" {
+            format = Some(Format::Xlsb);
+        } else if name.ends_with("workbook.xml") && format.is_none() {
+            format = Some(Format::Xlsx);
+        } else if name == "content.xml" {
+            format = Some(Format::Ods);
+        }
+    }
+    if total > limits.max_unzipped_bytes {
+        return Err(ReadError::ZipBomb {
+            size: total,
+            max: limits.max_unzipped_bytes,
+        });
+    }
+    if encrypted {
+        return Err(ReadError::Protected);
+    }
+    format.ok_or(ReadError::NotSpreadsheet)
+}
+
+fn parse(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError> {
+    let cursor = Cursor::new(bytes);
+    let sheets = match format {
+        Format::Xlsx => read_xlsx(
+            Xlsx::new(cursor).map_err(|e| calamine_error(e.into()))?,
+            limits,
+        )?,
+        Format::Xlsb => read_xlsb(
+            Xlsb::new(cursor).map_err(|e| calamine_error(e.into()))?,
+            limits,
+        )?,
+        Format::Xls => read_xls(
+            Xls::new(cursor).map_err(|e| calamine_error(e.into()))?,
+            limits,
+        )?,
+        Format::Ods => read_dense(
+            Ods::new(cursor).map_err(|e| calamine_error(e.into()))?,
+            limits,
+            |_, _| Vec::new(),
+        )?,
+    };
+    Ok(Workbook { format, sheets })
+}
+
+fn calamine_error(e: calamine::Error) -> ReadError {
+    let text = e.to_string();
+    if text.to_ascii_lowercase().contains("password") {
+        ReadError::Protected
+    } else {
+        ReadError::Damaged(text)
+    }
+}
+
+/// Worksheets only (no chart sheets), with their visibility.
+fn worksheets(metas: &[calamine::Sheet]) -> Vec<(String, bool)> {
+    metas
+        .iter()
+        .filter(|m| m.typ == SheetType::WorkSheet)
+        .map(|m| (m.name.clone(), m.visible == SheetVisible::Visible))
+        .collect()
+}
+
+fn read_xlsx<RS: Read + Seek>(mut wb: Xlsx<RS>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    let mut out = Vec::new();
+    for (name, visible) in worksheets(wb.sheets_metadata()) {
+        let mut sheet = Sheet::new(&name, visible);
+        if visible {
+            let mut reader = wb
+                .worksheet_cells_reader(&name)
+                .map_err(|e| calamine_error(e.into()))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| calamine_error(e.into()))? {
+                let (r, c) = cell.get_position();
+                push_capped(&mut sheet, r, c, from_ref(cell.get_value()), limits)?;
+            }
+            drop(reader);
+            // Merges are a nicety: a broken merge list must not lose the sheet.
+            let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
+            sheet.set_merges(to_merges(merges, limits));
+        }
+        out.push(sheet);
+    }
+    Ok(out)
+}
+
+fn read_xlsb<RS: Read + Seek>(mut wb: Xlsb<RS>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    let mut out = Vec::new();
+    for (name, visible) in worksheets(wb.sheets_metadata()) {
+        let mut sheet = Sheet::new(&name, visible);
+        if visible {
+            let mut reader = wb
+                .worksheet_cells_reader(&name)
+                .map_err(|e| calamine_error(e.into()))?;
+            while let Some(cell) = reader.next_cell().map_err(|e| calamine_error(e.into()))? {
+                let (r, c) = cell.get_position();
+                push_capped(&mut sheet, r, c, from_ref(cell.get_value()), limits)?;
+            }
+        }
+        out.push(sheet);
+    }
+    Ok(out)
+}
+
+fn read_xls<RS: Read + Seek>(wb: Xls<RS>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+    read_dense(wb, limits, |wb: &Xls<RS>, name: &str| {
+        wb.merge_cells_by_sheet_name(name).unwrap_or_default()
+    })
+}
+
+/// Formats whose reader hands over a dense range (xls, ods): refuse oversized ones.
+fn read_dense<RS, R, F>(mut wb: R, limits: &Limits, merges_of: F) -> Result<Vec<Sheet>, ReadError>
+where
+    RS: Read + Seek,
+    R: Reader<RS>,
+    R::Error: Into<calamine::Error>,
+    F: Fn(&R, &str) -> Vec<Dimensions>,
+{
+    let mut out = Vec::new();
+    for (name, visible) in worksheets(wb.sheets_metadata()) {
+        let mut sheet = Sheet::new(&name, visible);
+        if visible {
+            let range = wb
+                .worksheet_range(&name)
+                .map_err(|e| calamine_error(e.into()))?;
+            let (h, w) = range.get_size();
+            if (h as u64).saturating_mul(w as u64) > limits.max_dense_area {
+                return Err(ReadError::SheetTooLarge {
+                    sheet: name,
+                    max: limits.max_dense_area,
+                });
+            }
+            let (r0, c0) = range.start().unwrap_or((0, 0));
+            for (r, c, v) in range.used_cells() {
+                if let Some(v) = from_data(v) {
+                    push_capped(&mut sheet, r0 + r as u32, c0 + c as u32, Some(v), limits)?;
+                }
+            }
+            sheet.set_merges(to_merges(merges_of(&wb, &name), limits));
+        }
+        out.push(sheet);
+    }
+    Ok(out)
+}
+
+fn push_capped(
+    sheet: &mut Sheet,
+    row: u32,
+    col: u32,
+    v: Option<Value>,
+    limits: &Limits,
+) -> Result<(), ReadError> {
+    let Some(v) = v else { return Ok(()) };
+    if sheet.cell_count >= limits.max_cells_per_sheet {
+        return Err(ReadError::SheetTooLarge {
+            sheet: sheet.name.clone(),
+            max: limits.max_cells_per_sheet as u64,
+        });
+    }
+    sheet.push(row, col, v);
+    Ok(())
+}
+
+fn to_merges(dims: Vec<Dimensions>, limits: &Limits) -> Vec<Merge> {
+    dims.into_iter()
+        .take(limits.max_merges)
+        .map(|d| Merge {
+            first_row: d.start.0,
+            first_col: d.start.1,
+            last_row: d.end.0,
+            last_col: d.end.1,
+        })
+        .collect()
+}
+
+fn from_ref(v: &DataRef<'_>) -> Option<Value> {
+    Some(match v {
+        DataRef::Int(i) => Value::Number(*i as f64),
+        DataRef::Float(f) => Value::Number(*f),
+        DataRef::String(s) => Value::Text(s.clone()),
+        DataRef::SharedString(s) => Value::Text((*s).to_string()),
+        DataRef::Bool(b) => Value::Bool(*b),
+        DataRef::DateTime(d) => date_value(d),
+        DataRef::DateTimeIso(s) => Value::Date(s.clone()),
+        DataRef::DurationIso(s) => Value::Text(s.clone()),
+        DataRef::Error(e) => Value::Error(e.to_string()),
+        DataRef::Empty => return None,
+    })
+}
+
+fn from_data(v: &Data) -> Option<Value> {
+    Some(match v {
+        Data::Int(i) => Value::Number(*i as f64),
+        Data::Float(f) => Value::Number(*f),
+        Data::String(s) => Value::Text(s.clone()),
+        Data::Bool(b) => Value::Bool(*b),
+        Data::DateTime(d) => date_value(d),
+        Data::DateTimeIso(s) => Value::Date(s.clone()),
+        Data::DurationIso(s) => Value::Text(s.clone()),
+        Data::Error(e) => Value::Error(e.to_string()),
+        Data::Empty => return None,
+    })
+}
+
+fn date_value(d: &calamine::ExcelDateTime) -> Value {
+    match d.as_datetime() {
+        Some(dt) if d.is_datetime() => {
+            if dt.time() == chrono::NaiveTime::MIN {
+                Value::Date(dt.date().format("%Y-%m-%d").to_string())
+            } else {
+                Value::Date(dt.format("%Y-%m-%d %H:%M").to_string())
+            }
+        }
+        _ => Value::Number(d.as_f64()),
+    }
+}

@@ -1,0 +1,13 @@
+//! plandoc: French territorial action plans, from spreadsheets to documents.
+//!
+//! The pipeline: [`ingest`] (calamine cells → plan) › [`model`] (plain serde types) ›
+//! [`validate`] (diagnostics) › [`render`] (XLSX) › [`cli`].
+
+pub mod cli;
+pub mod fsx;
+pub mod ingest;
+pub mod model;
+pub mod render;
+pub mod templates;
+pub mod text;
+pub mod validate;

@@ -1,0 +1,9 @@
+//! Plain serde types describing an action plan. No I/O here.
+
+mod action;
+mod plan;
+mod vocabulary;
+
+pub use action::{Action, Budget, ExtraField, Origin};
+pub use plan::{ActionRef, Axis, ColumnInfo, Objective, Plan, PlanKind, PlanMeta, SourceLayout};
+pub use vocabulary::{Priority, Status};

@@ -1,0 +1,215 @@
+use serde::{Deserialize, Serialize};
+
+use super::Action;
+
+/// The kind of contract a plan belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum PlanKind {
+    /// Convention Territoriale Globale.
+    #[serde(rename = "CTG")]
+    Ctg,
+    /// Projet Social de Territoire.
+    #[serde(rename = "PST")]
+    Pst,
+    /// Projet Éducatif De Territoire.
+    #[serde(rename = "PEDT")]
+    Pedt,
+    #[default]
+    #[serde(rename = "autre")]
+    Other,
+}
+
+impl PlanKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            PlanKind::Ctg => "CTG",
+            PlanKind::Pst => "PST",
+            PlanKind::Pedt => "PEDT",
+            PlanKind::Other => "autre",
+        }
+    }
+}
+
+/// Who signs, when, and the references the prefecture needs.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PlanMeta {
+    /// The collectivité (commune, intercommunalité…).
+    pub territory: Option<String>,
+    pub kind: PlanKind,
+    pub title: Option<String>,
+    pub first_year: Option<i32>,
+    pub last_year: Option<i32>,
+    pub signatories: Vec<String>,
+    pub deliberation_number: Option<String>,
+    /// ISO date (YYYY-MM-DD) when it could be read as a date, else the text as written.
+    pub deliberation_date: Option<String>,
+    pub annex_number: Option<String>,
+    pub siren: Option<String>,
+    pub department: Option<String>,
+    /// Path of a PNG/JPEG logo, relative to the input file.
+    pub logo: Option<String>,
+    /// Main colour as #RRGGBB.
+    pub colour: Option<String>,
+}
+
+impl PlanMeta {
+    /// Every year of the period, when both bounds are known and sane.
+    pub fn period_years(&self) -> Vec<i32> {
+        match (self.first_year, self.last_year) {
+            (Some(a), Some(b)) if a <= b && b - a < 50 => (a..=b).collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Top of the hierarchy: an axe, ambition, enjeu or orientation.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Axis {
+    /// Number as written ("1", "II", "3"), when there is one.
+    pub number: Option<String>,
+    /// The text as written, label included ("ENJEU 1 : AGIR POUR…").
+    pub title: String,
+    /// Further lines of the axis cell (transversal aims, expected impacts).
+    pub description: Option<String>,
+    pub objectives: Vec<Objective>,
+    /// Actions attached directly to the axis (no objective given).
+    pub actions: Vec<Action>,
+    /// Sheet and 1-based row where the axis was first seen.
+    pub origin: Option<super::Origin>,
+    /// True for the single axis made up for a plan written without any hierarchy.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub implicit: bool,
+}
+
+/// An objective (stratégique, opérationnel); at most two levels.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Objective {
+    pub title: String,
+    pub children: Vec<Objective>,
+    pub actions: Vec<Action>,
+    pub origin: Option<super::Origin>,
+}
+
+/// Where the plan was read from and how its columns were understood.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceLayout {
+    pub file: String,
+    pub sheet: String,
+    /// 1-based row of the header.
+    pub header_row: u32,
+    pub columns: Vec<ColumnInfo>,
+}
+
+/// One recognised input column.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ColumnInfo {
+    /// Field key (see `ingest::Field::key`), or "extra".
+    pub field: String,
+    /// Header as written.
+    pub header: String,
+    /// Column letter(s), e.g. "C".
+    pub column: String,
+}
+
+/// A whole plan: metadata and hierarchy.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub meta: PlanMeta,
+    pub axes: Vec<Axis>,
+    /// Headers of input columns that matched no known field, in input order.
+    pub extra_columns: Vec<String>,
+    pub source: Option<SourceLayout>,
+}
+
+impl Objective {
+    /// This objective's actions then its children's, in input order per level.
+    pub fn all_actions(&self) -> Vec<&Action> {
+        let mut out: Vec<&Action> = self.actions.iter().collect();
+        for c in &self.children {
+            out.extend(c.all_actions());
+        }
+        out
+    }
+
+    fn count(&self) -> usize {
+        1 + self.children.iter().map(Objective::count).sum::<usize>()
+    }
+}
+
+impl Axis {
+    pub fn all_actions(&self) -> Vec<&Action> {
+        let mut out: Vec<&Action> = self.actions.iter().collect();
+        for o in &self.objectives {
+            out.extend(o.all_actions());
+        }
+        out
+    }
+}
+
+/// An action together with its place in the hierarchy.
+#[derive(Debug, Clone, Copy)]
+pub struct ActionRef<'a> {
+    pub axis: &'a Axis,
+    /// Objective path from the top level down (0, 1 or 2 entries).
+    pub objectives: [Option<&'a Objective>; 2],
+    pub action: &'a Action,
+}
+
+impl<'a> ActionRef<'a> {
+    /// The deepest objective, if any.
+    pub fn objective(&self) -> Option<&'a Objective> {
+        self.objectives[1].or(self.objectives[0])
+    }
+}
+
+impl Plan {
+    /// Axes as written in the input (the made-up axis of a flat plan is not one).
+    pub fn axis_count(&self) -> usize {
+        self.axes.iter().filter(|a| !a.implicit).count()
+    }
+
+    pub fn objective_count(&self) -> usize {
+        self.axes
+            .iter()
+            .flat_map(|a| &a.objectives)
+            .map(Objective::count)
+            .sum()
+    }
+
+    pub fn action_count(&self) -> usize {
+        self.actions().len()
+    }
+
+    /// Every action in input order, with its axis and objectives.
+    pub fn actions(&self) -> Vec<ActionRef<'_>> {
+        let mut out = Vec::new();
+        for axis in &self.axes {
+            for action in &axis.actions {
+                out.push(ActionRef {
+                    axis,
+                    objectives: [None, None],
+                    action,
+                });
+            }
+            for o in &axis.objectives {
+                for action in &o.actions {
+                    out.push(ActionRef {
+                        axis,
+                        objectives: [Some(o), None],
+                        action,
+                    });
+                }
+                for c in &o.children {
+                    for action in &c.actions {
+                        out.push(ActionRef {
+                            axis,
+                            objectives: [Some(o), Some(c)],
+                            action,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+}

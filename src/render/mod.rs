@@ -1,0 +1,3 @@
+//! Output writers: XLSX via rust_xlsxwriter (PDF comes with the documents issue).
+
+pub mod template;

@@ -1,0 +1,188 @@
+//! Small text helpers shared by every stage: folding for tolerant matching,
+//! cleaning of cell text, A1 references.
+
+use unicode_normalization::UnicodeNormalization;
+
+/// Lowercase, accents removed, ligatures expanded, typographic variants made plain,
+/// runs of white space collapsed. "Réf. N°" → "ref. no".
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.nfd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let mapped: &str = match c {
+            'œ' | 'Œ' => "oe",
+            'æ' | 'Æ' => "ae",
+            '°' | 'º' => "o",
+            '’' | '‘' | '`' | '´' => "'",
+            '«' | '»' | '“' | '”' => "\"",
+            '–' | '—' | '‑' | '−' => "-",
+            _ => "",
+        };
+        if !mapped.is_empty() {
+            out.push_str(mapped);
+            space = false;
+            continue;
+        }
+        if c.is_whitespace() {
+            if !space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = true;
+            continue;
+        }
+        space = false;
+        out.extend(c.to_lowercase());
+    }
+    while out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+/// `fold`, then every non-alphanumeric character as a word break: "N° d'action" → "no d action".
+pub fn fold_words(s: &str) -> String {
+    let f = fold(s);
+    let mut out = String::with_capacity(f.len());
+    for w in f.split(|c: char| !c.is_alphanumeric() && c != '%') {
+        if w.is_empty() {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Trims each line, collapses inner runs of spaces, drops empty lines at both ends,
+/// turns `_x000D_` artefacts and CR into nothing. Keeps line breaks inside.
+pub fn clean(s: &str) -> String {
+    let s = s.replace("_x000D_", "").replace('\r', "");
+    let lines: Vec<String> = s
+        .split('\n')
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    let start = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |e| e + 1);
+    lines[start..end].join("\n")
+}
+
+/// `clean` on one line: every line break becomes a space.
+pub fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The first `n` characters, with "…" when cut.
+pub fn truncate_chars(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// 0-based column index → letters ("A", "Z", "AA", "XFD").
+pub fn column_letters(mut col: u32) -> String {
+    let mut buf = Vec::new();
+    loop {
+        buf.push(b'A' + (col % 26) as u8);
+        if col < 26 {
+            break;
+        }
+        col = col / 26 - 1;
+    }
+    buf.reverse();
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+/// 0-based (row, col) → "C14".
+pub fn a1(row: u32, col: u32) -> String {
+    format!("{}{}", column_letters(col), row + 1)
+}
+
+/// A number as people write it in a cell: 12.0 → "12", 2.5 → "2.5".
+pub fn format_number(v: f64) -> String {
+    if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{}", v as i64)
+    } else {
+        let s = format!("{v}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+/// Parses a French-written amount: "15 000 €", "1 234,50", "12k€" is not accepted.
+pub fn parse_amount(s: &str) -> Option<f64> {
+    let mut t: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '€' && *c != '\u{202f}' && *c != '\u{a0}')
+        .collect();
+    let lower = t.to_lowercase();
+    for suffix in ["eur", "euros", "euro", "ttc", "ht"] {
+        if let Some(x) = lower.strip_suffix(suffix) {
+            t.truncate(x.len());
+            break;
+        }
+    }
+    if t.is_empty() {
+        return None;
+    }
+    // "1.234,50" (dots as thousands) and "1234,5".
+    let t = if t.contains(',') {
+        t.replace('.', "").replace(',', ".")
+    } else {
+        t
+    };
+    t.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_accents_ligatures_and_symbols() {
+        assert_eq!(fold("  Réf.  N°  Œuvre – État "), "ref. no oeuvre - etat");
+        assert_eq!(fold_words("N° d’action"), "no d action");
+        assert_eq!(
+            fold_words("ACTIONS - Objectifs opérationnels – Intentions"),
+            "actions objectifs operationnels intentions"
+        );
+    }
+
+    #[test]
+    fn a1_references() {
+        assert_eq!(a1(13, 2), "C14");
+        assert_eq!(column_letters(25), "Z");
+        assert_eq!(column_letters(26), "AA");
+        assert_eq!(column_letters(16383), "XFD");
+    }
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount("15 000 €"), Some(15000.0));
+        assert_eq!(parse_amount("1 234,50"), Some(1234.5));
+        assert_eq!(parse_amount("à définir"), None);
+        assert_eq!(format_number(12.0), "12");
+        assert_eq!(format_number(2.5), "2.5");
+    }
+
+    #[test]
+    fn cleans_cells() {
+        assert_eq!(
+            clean("\n  Action 1  :\r\n  suite  \n\n"),
+            "Action 1 :\nsuite"
+        );
+    }
+}

@@ -1,0 +1,7 @@
+//! Checks on a plan model: every problem at once, with codes, severity and cells.
+
+mod diagnostic;
+mod rules;
+
+pub use diagnostic::{cell_ref, quote_sheet, Diagnostic, Severity};
+pub use rules::{validate, MAX_FICHE_CHARS};
