@@ -58,14 +58,15 @@ pub fn fold_words(s: &str) -> String {
     out
 }
 
-/// Trims each line, collapses inner runs of spaces, drops empty lines at both ends,
-/// turns `_x000D_` artefacts and CR into nothing. Keeps line breaks inside.
-pub fn clean(s: &str) -> String {
+/// Trims each line, collapses inner runs of spaces and tabs, drops empty lines at both
+/// ends, removes `_x000D_` artefacts and CR. Keeps line breaks inside, and no-break spaces
+/// (U+00A0, U+202F) everywhere: they are typography, not padding.
+pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
+    if is_clean(s) {
+        return std::borrow::Cow::Borrowed(s);
+    }
     let s = s.replace("_x000D_", "").replace('\r', "");
-    let lines: Vec<String> = s
-        .split('\n')
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect();
+    let lines: Vec<String> = s.split('\n').map(one_line).collect();
     let start = lines
         .iter()
         .position(|l| !l.is_empty())
@@ -74,12 +75,45 @@ pub fn clean(s: &str) -> String {
         .iter()
         .rposition(|l| !l.is_empty())
         .map_or(start, |e| e + 1);
-    lines[start..end].join("\n")
+    std::borrow::Cow::Owned(lines[start..end].join("\n"))
 }
 
-/// `clean` on one line: every line break becomes a space.
+/// True when `clean` would return `s` unchanged: most cells, checked in one pass.
+fn is_clean(s: &str) -> bool {
+    let b = s.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return true;
+    };
+    if matches!(first, b' ' | b'\t' | b'\n') || matches!(last, b' ' | b'\t' | b'\n') {
+        return false;
+    }
+    let mut prev = 0u8;
+    for &c in b {
+        match c {
+            b'\r' | b'\t' | b'\x0b' | b'\x0c' => return false,
+            b' ' | b'\n' if matches!(prev, b' ' | b'\n') => return false,
+            b'_' if s.contains("_x000D_") => return false,
+            _ => {}
+        }
+        prev = c;
+    }
+    true
+}
+
+/// One line: line breaks become spaces, runs of spaces and tabs collapse, ends trimmed.
+/// No-break spaces are kept.
 pub fn one_line(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut out = String::with_capacity(s.len());
+    for w in s
+        .split([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
+        .filter(|w| !w.is_empty())
+    {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
 }
 
 /// The first `n` characters, with "…" when cut.

@@ -38,8 +38,13 @@ pub struct CheckArgs {
     /// Configuration plandoc.toml (par défaut : celle placée à côté du classeur).
     #[arg(long, value_name = "FICHIER")]
     pub config: Option<PathBuf>,
-    /// Taille maximale du classeur, en mégaoctets.
-    #[arg(long, value_name = "Mo", default_value_t = 64)]
+    /// Taille maximale du classeur, en mégaoctets (par défaut : 64).
+    #[arg(
+        long,
+        value_name = "Mo",
+        default_value_t = 64,
+        hide_default_value = true
+    )]
     pub taille_max: u64,
 }
 
@@ -49,7 +54,7 @@ pub struct TemplateArgs {
     #[arg(
         short = 'o',
         long = "sortie",
-        visible_alias = "output",
+        alias = "output",
         value_name = "FICHIER.xlsx"
     )]
     pub output: PathBuf,
@@ -69,8 +74,7 @@ fn frenchify(cmd: Command, top: bool) -> Command {
                 .action(ArgAction::Help)
                 .help("Affiche cette aide"),
         )
-        .help_template("{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}")
-        .next_help_heading("Options");
+        .help_template("{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}\n");
     if top {
         cmd = cmd.disable_version_flag(true).arg(
             Arg::new("version")
@@ -151,7 +155,8 @@ fn french_error(e: &clap::Error) -> String {
             let hint = ctx(e, ContextKind::SuggestedSubcommand)
                 .map(|s| format!(" (vouliez-vous dire « {s} » ?)"))
                 .unwrap_or_default();
-            format!("commande inconnue « {value} »{hint} ; commandes : check, template")
+            let cmd = ctx(e, ContextKind::InvalidSubcommand).unwrap_or_default();
+            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template")
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
         ErrorKind::MissingSubcommand => "commande manquante : check ou template".to_string(),

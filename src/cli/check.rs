@@ -165,8 +165,12 @@ pub fn human(r: &CheckReport) -> String {
             .unwrap_or(0);
         for d in group {
             let place = d.place();
-            let pad = " ".repeat(width - place.chars().count());
-            out.push_str(&format!("  {place}{pad}  {}  [{}]\n", d.message, d.code));
+            if width == 0 {
+                out.push_str(&format!("  {}  [{}]\n", d.message, d.code));
+            } else {
+                let pad = " ".repeat(width - place.chars().count());
+                out.push_str(&format!("  {place}{pad}  {}  [{}]\n", d.message, d.code));
+            }
         }
     }
     if !r.notes.is_empty() {

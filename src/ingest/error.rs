@@ -15,8 +15,10 @@ pub enum ReadError {
         "classeur protégé par un mot de passe : enregistrez-le sans mot de passe puis recommencez"
     )]
     Protected,
-    #[error("classeur endommagé : {0}")]
+    #[error("classeur endommagé, illisible (détail technique : {0})")]
     Damaged(String),
+    #[error("classeur hors limites : il déclare plus de cellules que plandoc n'en lit (détail technique : {0})")]
+    Oversized(String),
     #[error("archive suspecte : {size} octets une fois décompressée pour {max} au plus")]
     ZipBomb { size: u64, max: u64 },
     #[error("feuille « {sheet} » trop grande : plus de {max} cellules remplies")]
@@ -32,6 +34,7 @@ impl ReadError {
             ReadError::NotSpreadsheet => "format-inconnu",
             ReadError::Protected => "fichier-protege",
             ReadError::Damaged(_) => "fichier-endommage",
+            ReadError::Oversized(_) => "feuille-trop-grande",
             ReadError::ZipBomb { .. } => "archive-suspecte",
             ReadError::SheetTooLarge { .. } => "feuille-trop-grande",
         }

@@ -18,7 +18,7 @@ impl Value {
     /// The value as text, the way a person reads it in the cell.
     pub fn text(&self) -> String {
         match self {
-            Value::Text(s) => crate::text::clean(s),
+            Value::Text(s) => crate::text::clean(s).into_owned(),
             Value::Number(n) => crate::text::format_number(*n),
             Value::Bool(b) => if *b { "VRAI" } else { "FAUX" }.to_string(),
             Value::Date(d) => d.clone(),

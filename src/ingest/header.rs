@@ -5,7 +5,6 @@ use std::collections::BTreeSet;
 use super::fields::{classify, Field};
 use super::grid::{Sheet, Value};
 use super::parse::action_number;
-use crate::text::fold;
 
 /// How many rows from the top a header may sit below a title block.
 const HEADER_SEARCH_ROWS: u32 = 40;
@@ -229,10 +228,17 @@ pub fn repeats_header(sheet: &Sheet, row: u32, header: &Header) -> bool {
     let same = cells
         .iter()
         .filter(|(c, v)| {
-            header
-                .columns
-                .iter()
-                .any(|h| h.col == *c && header_text(v).is_some_and(|t| fold(&t) == fold(&h.header)))
+            header.columns.iter().any(|h| {
+                h.col == *c
+                    && match v {
+                        // Cheap length test first: most data cells are far from any header.
+                        Value::Text(t) => {
+                            t.len() < h.header.len() + 8 && crate::text::one_line(t) == h.header
+                        }
+                        Value::Number(_) => header_text(v).is_some_and(|t| t == h.header),
+                        _ => false,
+                    }
+            })
         })
         .count();
     let named = header.columns.iter().filter(|c| c.field.is_some()).count();

@@ -112,7 +112,7 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
             let in_action_col = matches!(field, Some(Field::Title | Field::Number));
             if !in_action_col || wide {
                 let label = Label {
-                    text: clean(&text),
+                    text: clean(&text).into_owned(),
                     row: r,
                     col,
                 };
@@ -135,7 +135,7 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         // Hierarchy columns: a blank or merged cell means "same as above".
         for (i, &h) in hier.iter().enumerate() {
             if let Some(v) = sheet.get_merged(r, h) {
-                let text = clean(&v.text());
+                let text = v.text();
                 if text.is_empty() || matches!(v, Value::Error(_)) {
                     continue;
                 }
@@ -191,22 +191,19 @@ fn section_row(st: &mut State, label: Label) {
 
 /// The row's only text, when every non-empty cell holds the same text.
 fn lone_text(cells: &[(u32, Value)]) -> Option<(u32, String)> {
-    let mut found: Option<(u32, String)> = None;
+    let mut found: Option<(u32, &str)> = None;
     for (c, v) in cells {
         match v {
-            Value::Text(t) => {
-                let t = one_line(t);
-                match &found {
-                    None => found = Some((*c, t)),
-                    Some((_, f)) if *f == t => {}
-                    Some(_) => return None,
-                }
-            }
+            Value::Text(t) => match found {
+                None => found = Some((*c, t)),
+                Some((_, f)) if f.trim() == t.trim() => {}
+                Some(_) => return None,
+            },
             Value::Error(_) => {}
             _ => return None,
         }
     }
-    found
+    found.map(|(c, t)| (c, one_line(t)))
 }
 
 enum RowAction {
@@ -246,7 +243,7 @@ fn read_action(
         if matches!(v, Value::Error(_)) {
             continue;
         }
-        let text = clean(&v.text());
+        let text = v.text();
         if text.is_empty() {
             continue;
         }
@@ -357,7 +354,7 @@ fn read_action(
         (None, Some(n)) => a.number = Some(n),
         (Some(n), Some(i)) if *n != i => {
             // Different numbers in the column and the text: keep the text whole.
-            a.title = clean(&format!("Action {i} {}", a.title));
+            a.title = clean(&format!("Action {i} {}", a.title)).into_owned();
         }
         _ => {}
     }
@@ -383,12 +380,17 @@ fn read_action(
     }
 }
 
+/// Where a path leads: axis index, then objective indexes level by level.
+type Place = (usize, Vec<usize>);
+
 /// Builds axes › objectives › actions from label paths, merging equal labels.
 struct Tree {
     file: String,
     sheet: String,
     axes: Vec<Axis>,
-    last: Option<(usize, Vec<usize>)>,
+    last: Option<Place>,
+    /// The last path ensured and where it led: most rows repeat the row above's path.
+    cached: Option<(Vec<Label>, Place)>,
 }
 
 impl Tree {
@@ -398,6 +400,7 @@ impl Tree {
             sheet: sheet.into(),
             axes: Vec::new(),
             last: None,
+            cached: None,
         }
     }
 
@@ -411,7 +414,18 @@ impl Tree {
     }
 
     /// Makes sure the nodes of `path` exist; returns the axis index and objective indexes.
-    fn ensure(&mut self, path: &[Label]) -> Option<(usize, Vec<usize>)> {
+    fn ensure(&mut self, path: &[Label]) -> Option<Place> {
+        if let Some((p, found)) = &self.cached {
+            if p.as_slice() == path {
+                return Some(found.clone());
+            }
+        }
+        let found = self.ensure_uncached(path)?;
+        self.cached = Some((path.to_vec(), found.clone()));
+        Some(found)
+    }
+
+    fn ensure_uncached(&mut self, path: &[Label]) -> Option<Place> {
         let axis_label = path.first()?;
         let (title, description) = split_axis_text(&axis_label.text);
         let ai = match self.axes.iter().position(|a| a.title == title) {

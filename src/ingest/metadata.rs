@@ -121,7 +121,7 @@ pub fn read_metadata_sheet(
 }
 
 fn apply(meta: &mut PlanMeta, key: Key, v: &Value) -> Result<(), String> {
-    let text = clean(&v.text());
+    let text = v.text();
     if text.is_empty() {
         return Ok(());
     }
@@ -158,7 +158,7 @@ fn apply(meta: &mut PlanMeta, key: Key, v: &Value) -> Result<(), String> {
             }
             meta.siren = Some(digits);
         }
-        Key::Department => meta.department = Some(text),
+        Key::Department => meta.department = Some(department_code(&text)),
         Key::Logo => meta.logo = Some(text),
         Key::Colour => {
             meta.colour = Some(
@@ -174,7 +174,7 @@ fn date_text(v: &Value) -> String {
     match v {
         Value::Date(d) => d.chars().take(10).collect(),
         other => {
-            let t = clean(&other.text());
+            let t = other.text();
             // "29/01/2026" → "2026-01-29".
             let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
             if parts.len() == 3 && parts[0].len() <= 2 && parts[2].len() == 4 {
@@ -190,6 +190,16 @@ fn date_text(v: &Value) -> String {
             }
             t
         }
+    }
+}
+
+/// Department codes as @ctes writes them: digits padded to three ("89" → "089"); 2A/2B kept.
+fn department_code(text: &str) -> String {
+    let t = text.trim();
+    if !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()) {
+        format!("{t:0>3}")
+    } else {
+        t.to_uppercase()
     }
 }
 

@@ -9,6 +9,7 @@ mod limits;
 mod metadata;
 mod parse;
 mod workbook;
+mod xlsx_merges;
 
 use std::path::{Path, PathBuf};
 

@@ -128,8 +128,8 @@ pub fn split_aim(s: &str) -> (String, Option<String>) {
                 .or_else(|| t.strip_prefix('-'))
                 .or_else(|| t.strip_prefix('–'))
             {
-                let title = crate::text::clean(&s[..i]);
-                let aim = crate::text::clean(aim);
+                let title = crate::text::clean(&s[..i]).into_owned();
+                let aim = crate::text::clean(aim).into_owned();
                 if !title.is_empty() && !aim.is_empty() {
                     return (title, Some(aim));
                 }
@@ -137,7 +137,7 @@ pub fn split_aim(s: &str) -> (String, Option<String>) {
         }
         i += 1;
     }
-    (crate::text::clean(s), None)
+    (crate::text::clean(s).into_owned(), None)
 }
 
 /// Is a number cell's content a plausible action number? Returns it normalised.
@@ -199,7 +199,7 @@ pub fn year_mark(v: &Value) -> YearMark {
                 "x" | "xx" | "oui" | "o" | "yes" | "y" | "1" | "v" | "*" | "+" | "ok" | "vrai"
                 | "true" | "✓" | "✔" | "✅" | "●" | "•" | "■" | "█" | "☑" | "☒" | "◼" | "▪"
                 | "⬤" => YearMark::Yes,
-                _ => YearMark::Milestone(crate::text::clean(t)),
+                _ => YearMark::Milestone(crate::text::clean(t).into_owned()),
             }
         }
     }

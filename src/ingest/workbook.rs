@@ -113,11 +113,16 @@ fn zip_format(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
 }
 
 fn parse(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError> {
+    let merges = match format {
+        Format::Xlsx => super::xlsx_merges::xlsx_merges(&bytes, limits.max_merges),
+        _ => Default::default(),
+    };
     let cursor = Cursor::new(bytes);
     let sheets = match format {
         Format::Xlsx => read_xlsx(
             Xlsx::new(cursor).map_err(|e| calamine_error(e.into()))?,
             limits,
+            merges,
         )?,
         Format::Xlsb => read_xlsb(
             Xlsb::new(cursor).map_err(|e| calamine_error(e.into()))?,
@@ -138,8 +143,11 @@ fn parse(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, Re
 
 fn calamine_error(e: calamine::Error) -> ReadError {
     let text = e.to_string();
-    if text.to_ascii_lowercase().contains("password") {
+    let lower = text.to_ascii_lowercase();
+    if lower.contains("password") {
         ReadError::Protected
+    } else if lower.contains("limit exceeded") {
+        ReadError::Oversized(text)
     } else {
         ReadError::Damaged(text)
     }
@@ -154,7 +162,11 @@ fn worksheets(metas: &[calamine::Sheet]) -> Vec<(String, bool)> {
         .collect()
 }
 
-fn read_xlsx<RS: Read + Seek>(mut wb: Xlsx<RS>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+fn read_xlsx<RS: Read + Seek>(
+    mut wb: Xlsx<RS>,
+    limits: &Limits,
+    mut merges: std::collections::HashMap<String, Vec<Merge>>,
+) -> Result<Vec<Sheet>, ReadError> {
     let mut out = Vec::new();
     for (name, visible) in worksheets(wb.sheets_metadata()) {
         let mut sheet = Sheet::new(&name, visible);
@@ -166,10 +178,7 @@ fn read_xlsx<RS: Read + Seek>(mut wb: Xlsx<RS>, limits: &Limits) -> Result<Vec<S
                 let (r, c) = cell.get_position();
                 push_capped(&mut sheet, r, c, from_ref(cell.get_value()), limits)?;
             }
-            drop(reader);
-            // Merges are a nicety: a broken merge list must not lose the sheet.
-            let merges = wb.merge_cells_by_sheet_name(&name).unwrap_or_default();
-            sheet.set_merges(to_merges(merges, limits));
+            sheet.set_merges(merges.remove(&name).unwrap_or_default());
         }
         out.push(sheet);
     }
@@ -265,12 +274,25 @@ fn to_merges(dims: Vec<Dimensions>, limits: &Limits) -> Vec<Merge> {
         .collect()
 }
 
+/// A cached formula result shown as an error literal is an error, whatever its cell type.
+fn text_value(s: &str) -> Value {
+    const ERRORS: [&str; 8] = [
+        "#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#DATA!",
+    ];
+    let t = s.trim();
+    if ERRORS.contains(&t) {
+        Value::Error(t.to_string())
+    } else {
+        Value::Text(s.to_string())
+    }
+}
+
 fn from_ref(v: &DataRef<'_>) -> Option<Value> {
     Some(match v {
         DataRef::Int(i) => Value::Number(*i as f64),
         DataRef::Float(f) => Value::Number(*f),
-        DataRef::String(s) => Value::Text(s.clone()),
-        DataRef::SharedString(s) => Value::Text((*s).to_string()),
+        DataRef::String(s) => text_value(s),
+        DataRef::SharedString(s) => text_value(s),
         DataRef::Bool(b) => Value::Bool(*b),
         DataRef::DateTime(d) => date_value(d),
         DataRef::DateTimeIso(s) => Value::Date(s.clone()),
@@ -284,7 +306,7 @@ fn from_data(v: &Data) -> Option<Value> {
     Some(match v {
         Data::Int(i) => Value::Number(*i as f64),
         Data::Float(f) => Value::Number(*f),
-        Data::String(s) => Value::Text(s.clone()),
+        Data::String(s) => text_value(s),
         Data::Bool(b) => Value::Bool(*b),
         Data::DateTime(d) => date_value(d),
         Data::DateTimeIso(s) => Value::Date(s.clone()),

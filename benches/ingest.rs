@@ -1,0 +1,127 @@
+//! Reading and validating a 5,000-action workbook: time in-process, peak memory of a
+//! fresh `plandoc check` process. Run: `cargo bench --bench ingest`.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rust_xlsxwriter::Workbook;
+
+const ACTIONS: usize = 5_000;
+
+/// 10 axes × 25 objectives × 20 actions, every canonical column filled, years 2025-2029.
+fn write_big_plan(path: &Path) {
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Plan d'actions").unwrap();
+    let mut headers: Vec<String> = plandoc::templates::input_columns()
+        .into_iter()
+        .map(|c| c.titre)
+        .collect();
+    let first_year = headers.len();
+    headers.extend((2025..=2029).map(|y| y.to_string()));
+    for (c, h) in headers.iter().enumerate() {
+        ws.write_string(0, c as u16, h).unwrap();
+    }
+    for i in 0..ACTIONS {
+        let r = i as u32 + 1;
+        let (axis, objective) = (i / 500, i / 20);
+        let cells = [
+            format!(
+                "Axe {} : développer l'offre de services aux familles du territoire",
+                axis + 1
+            ),
+            format!(
+                "Objectif {} : adapter l'accueil des enfants et des jeunes",
+                objective + 1
+            ),
+            String::new(),
+            (i + 1).to_string(),
+            format!(
+                "Action {} : mettre en place un accompagnement de proximité pour les familles",
+                i + 1
+            ),
+            "Permettre à chaque famille d'identifier les services existants".into(),
+            "Tournées hebdomadaires, permanences partenaires, ateliers collectifs et information."
+                .into(),
+            ["Haute", "Moyenne", "Basse"][i % 3].into(),
+            "Service enfance-jeunesse".into(),
+            "CAF, Département, associations".into(),
+            "Familles".into(),
+            "Toutes les communes".into(),
+            (1000 * (i % 7 + 1)).to_string(),
+            "CAF, commune".into(),
+            "Nombre de familles\nNombre de partenaires".into(),
+            "En cours".into(),
+            "50 %".into(),
+            "Bilan à mi-parcours".into(),
+        ];
+        for (c, v) in cells.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(r, c as u16, v).unwrap();
+            }
+        }
+        for y in 0..5 {
+            if (i + y) % 3 != 0 {
+                ws.write_string(r, (first_year + y) as u16, "X").unwrap();
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+fn peak_rss_of_child_kb() -> i64 {
+    // SAFETY: getrusage only writes into the struct we pass.
+    unsafe {
+        let mut ru: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru);
+        ru.ru_maxrss
+    }
+}
+
+fn main() {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("bench");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("plan-5000.xlsx");
+    write_big_plan(&path);
+    let size = std::fs::metadata(&path).unwrap().len();
+
+    let opts = plandoc::ingest::ReadOptions::default();
+    let mut times = Vec::new();
+    for _ in 0..10 {
+        let t = Instant::now();
+        let r = plandoc::ingest::read_plan(&path, &opts).expect("lisible");
+        times.push(t.elapsed().as_secs_f64());
+        assert_eq!(r.plan.action_count(), ACTIONS);
+        assert!(
+            !r.has_errors(),
+            "{:?}",
+            &r.diagnostics[..r.diagnostics.len().min(3)]
+        );
+    }
+    times.sort_by(|a, b| a.partial_cmp(b).unwrap());
+
+    let t = Instant::now();
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_plandoc"))
+        .args(["check", path.to_str().unwrap(), "--json"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    let process_s = t.elapsed().as_secs_f64();
+    assert!(status.success());
+    let rss_mb = peak_rss_of_child_kb() as f64 / 1024.0;
+
+    println!(
+        "lecture + validation, {ACTIONS} actions ({} Ko) :",
+        size / 1024
+    );
+    println!(
+        "  en mémoire : médiane {:.0} ms, min {:.0} ms (10 passes)",
+        times[5] * 1000.0,
+        times[0] * 1000.0
+    );
+    println!(
+        "  processus `plandoc check` : {:.0} ms, pic mémoire {:.1} Mo",
+        process_s * 1000.0,
+        rss_mb
+    );
+}

@@ -1,0 +1,141 @@
+//! Helpers shared by the integration tests: run the real binary, build crafted workbooks.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Output {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// Runs `plandoc` with `args`; a run longer than `limit` is killed and fails the test
+/// (a hang guard, not a speed measure).
+pub fn plandoc_with_limit(args: &[&str], limit: Duration) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plandoc"))
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("plandoc starts");
+    let start = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            break;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            panic!("plandoc {args:?} still running after {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let out = child.wait_with_output().expect("output");
+    Output {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+pub fn plandoc(args: &[&str]) -> Output {
+    plandoc_with_limit(args, Duration::from_secs(60))
+}
+
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn sample(name: &str) -> PathBuf {
+    root().join("samples").join(name)
+}
+
+/// A fresh, empty folder for one test.
+pub fn tmpdir(name: &str) -> PathBuf {
+    let d = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).expect("tmpdir");
+    d
+}
+
+/// A cell of a crafted workbook: text, number, or a formula with its cached result.
+pub enum C<'a> {
+    T(&'a str),
+    N(f64),
+    F(&'a str, &'a str),
+    E,
+}
+
+/// Writes an xlsx with one sheet per (name, rows).
+pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<C>>)]) {
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    for (name, rows) in sheets {
+        let ws = wb.add_worksheet();
+        ws.set_name(*name).unwrap();
+        for (r, row) in rows.iter().enumerate() {
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                match cell {
+                    C::T(t) => {
+                        ws.write_string(r, c, *t).unwrap();
+                    }
+                    C::N(n) => {
+                        ws.write_number(r, c, *n).unwrap();
+                    }
+                    C::F(f, res) => {
+                        ws.write_formula(r, c, rust_xlsxwriter::Formula::new(*f).set_result(*res))
+                            .unwrap();
+                    }
+                    C::E => {}
+                }
+            }
+        }
+    }
+    wb.save(path).unwrap();
+}
+
+/// Text rows: "" is an empty cell, a string parsing as a number is a number.
+pub fn rows(text: &[&[&'static str]]) -> Vec<Vec<C<'static>>> {
+    text.iter()
+        .map(|r| {
+            r.iter()
+                .map(|t| {
+                    if t.is_empty() {
+                        C::E
+                    } else if let Ok(n) = t.parse::<f64>() {
+                        C::N(n)
+                    } else {
+                        C::T(t)
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// `check --json` on a file: exit code and parsed report.
+pub fn check_json(path: &Path) -> (i32, serde_json::Value) {
+    let out = plandoc(&["check", path.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("JSON attendu ({e}) : {}\n{}", out.stdout, out.stderr));
+    (out.code, v)
+}
+
+/// (code, "Sheet!A1") pairs of a report's diagnostics.
+pub fn codes_at(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let sheet = d["sheet"].as_str().unwrap_or("");
+            let cell = d["cell"].as_str().unwrap_or("");
+            (
+                d["code"].as_str().unwrap().to_string(),
+                format!("{sheet}!{cell}"),
+            )
+        })
+        .collect()
+}
