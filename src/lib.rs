@@ -3,9 +3,12 @@
 //! The pipeline: [`ingest`] (calamine cells → plan) › [`model`] (plain serde types) ›
 //! [`validate`] (diagnostics) › [`render`] (XLSX) › [`cli`].
 
+pub mod build;
 pub mod cli;
+pub mod documents;
 pub mod fsx;
 pub mod ingest;
+pub mod layout;
 pub mod model;
 pub mod render;
 pub mod templates;

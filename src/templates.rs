@@ -1,10 +1,129 @@
 //! Document data that is not code: column labels, metadata keys (templates/*.toml),
 //! embedded at build time.
 
+use std::collections::BTreeMap;
+use std::path::Path;
+
 use serde::Deserialize;
 
 const COLUMNS: &str = include_str!("../templates/colonnes.toml");
 const CONVENTION: &str = include_str!("../templates/convention.toml");
+const DOCUMENTS: &str = include_str!("../templates/documents.toml");
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Colours {
+    pub principale: String,
+    pub texte: String,
+    pub discret: String,
+    #[serde(rename = "trait")]
+    pub rule: String,
+    pub fond_axe: f32,
+    pub fond_objectif: f32,
+    pub fond_annee: f32,
+    pub fond_leger: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Sizes {
+    pub texte: f32,
+    pub petit: f32,
+    pub titre_fiche: f32,
+    pub titre_document: f32,
+    pub entete: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Margins {
+    pub haut: f32,
+    pub bas: f32,
+    pub gauche: f32,
+    pub droite: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FieldSpec {
+    pub champ: String,
+    pub titre: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct FicheSpec {
+    pub champs: Vec<FieldSpec>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlanColumn {
+    pub champ: String,
+    pub titre: String,
+    pub largeur: f32,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PlanSpec {
+    pub colonnes: Vec<PlanColumn>,
+}
+
+/// The look of the PDF documents (templates/documents.toml, possibly overridden).
+#[derive(Debug, Clone, Deserialize)]
+pub struct DocTemplate {
+    pub couleurs: Colours,
+    pub tailles: Sizes,
+    pub marges: Margins,
+    pub libelles: BTreeMap<String, String>,
+    pub priorites: BTreeMap<String, String>,
+    pub fiche: FicheSpec,
+    pub plan: PlanSpec,
+}
+
+impl DocTemplate {
+    /// A label by key; the key itself when missing, so a partial override never fails.
+    pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
+        self.libelles.get(key).map_or(key, String::as_str)
+    }
+
+    /// The embedded template.
+    pub fn embedded() -> DocTemplate {
+        // Checked by `embedded_templates_parse`; the expect documents the invariant.
+        toml::from_str(DOCUMENTS).expect("templates/documents.toml embarqué valide")
+    }
+
+    /// The embedded template, with `dir/documents.toml` (when given and present) laid
+    /// over it key by key.
+    pub fn load(dir: Option<&Path>) -> Result<DocTemplate, String> {
+        let mut base: toml::Table = toml::from_str(DOCUMENTS).map_err(|e| e.to_string())?;
+        if let Some(d) = dir {
+            let path = d.join("documents.toml");
+            if !d.is_dir() {
+                return Err(format!(
+                    "dossier de modèles « {} » introuvable",
+                    d.display()
+                ));
+            }
+            if path.is_file() {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("« {} » illisible : {e}", path.display()))?;
+                let over: toml::Table = toml::from_str(&text)
+                    .map_err(|e| format!("« {} » invalide : {}", path.display(), e.message()))?;
+                merge(&mut base, over);
+            }
+        }
+        toml::Value::Table(base)
+            .try_into()
+            .map_err(|e: toml::de::Error| format!("modèle de documents invalide : {}", e.message()))
+    }
+}
+
+/// Tables merge key by key; any other value (arrays included) replaces.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct ColumnSpec {
@@ -54,6 +173,26 @@ mod tests {
     fn embedded_templates_parse() {
         assert_eq!(input_columns().len(), 18);
         assert_eq!(convention_keys().len(), 13);
+        let t = DocTemplate::load(None).unwrap();
+        assert_eq!(t.label("fiches"), "Fiches actions");
+        assert!(t.fiche.champs.len() >= 10);
+    }
+
+    #[test]
+    fn a_folder_overrides_some_keys_only() {
+        let dir = std::env::temp_dir().join(format!("plandoc-tpl-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("documents.toml"),
+            "[couleurs]\nprincipale = \"#7A1F5C\"\n[libelles]\nfiches = \"Fiches\"\n",
+        )
+        .unwrap();
+        let t = DocTemplate::load(Some(&dir)).unwrap();
+        assert_eq!(t.couleurs.principale, "#7A1F5C");
+        assert_eq!(t.couleurs.texte, "#1A1A1A");
+        assert_eq!(t.label("fiches"), "Fiches");
+        assert_eq!(t.label("echeancier"), "Échéancier");
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -25,6 +25,41 @@ pub enum Commande {
     Check(CheckArgs),
     /// Écrit le classeur vierge pour saisir un nouveau plan.
     Template(TemplateArgs),
+    /// Contrôle un plan puis écrit ses documents (fiches, échéancier, plan annexé).
+    Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Classeur du plan (xlsx, xlsm, xlsb, xls, ods).
+    #[arg(value_name = "FICHIER")]
+    pub file: PathBuf,
+    /// Dossier où écrire les documents (créé au besoin).
+    #[arg(short = 'o', long = "sortie", alias = "output", value_name = "DOSSIER")]
+    pub output: PathBuf,
+    /// Documents à écrire, séparés par des virgules : fiches, echeancier, plan (par défaut : tous).
+    #[arg(long, value_name = "LISTE", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Configuration plandoc.toml (par défaut : celle placée à côté du classeur).
+    #[arg(long, value_name = "FICHIER")]
+    pub config: Option<PathBuf>,
+    /// Date des documents, AAAA-MM-JJ (par défaut : la date de délibération, sinon aucune).
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
+    /// Préfixe les noms de fichiers par l'identifiant @ctes de la délibération.
+    #[arg(long)]
+    pub prefixe_id: bool,
+    /// Dossier de modèles dont le documents.toml remplace celui par défaut.
+    #[arg(long, value_name = "DOSSIER")]
+    pub modeles: Option<PathBuf>,
+    /// Taille maximale du classeur, en mégaoctets (par défaut : 64).
+    #[arg(
+        long,
+        value_name = "Mo",
+        default_value_t = 64,
+        hide_default_value = true
+    )]
+    pub taille_max: u64,
 }
 
 #[derive(Debug, Args)]
@@ -156,10 +191,10 @@ fn french_error(e: &clap::Error) -> String {
                 .map(|s| format!(" (vouliez-vous dire « {s} » ?)"))
                 .unwrap_or_default();
             let cmd = ctx(e, ContextKind::InvalidSubcommand).unwrap_or_default();
-            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template")
+            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build")
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
-        ErrorKind::MissingSubcommand => "commande manquante : check ou template".to_string(),
+        ErrorKind::MissingSubcommand => "commande manquante : check, template ou build".to_string(),
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!("valeur « {value} » invalide pour {arg}")
         }

@@ -24,7 +24,7 @@ pub struct CheckReport {
 }
 
 impl CheckReport {
-    fn from_reading(file: &str, r: &Reading) -> Self {
+    pub fn from_reading(file: &str, r: &Reading) -> Self {
         let m = &r.plan.meta;
         CheckReport {
             file: file.to_string(),
@@ -40,7 +40,7 @@ impl CheckReport {
         }
     }
 
-    fn unreadable(file: &str, d: Diagnostic, notes: Vec<String>) -> Self {
+    pub fn unreadable(file: &str, d: Diagnostic, notes: Vec<String>) -> Self {
         CheckReport {
             file: file.to_string(),
             territory: None,

@@ -1,6 +1,7 @@
 //! The command line: French arguments, exit codes, dispatch to the library.
 
 mod args;
+mod build;
 mod check;
 mod template;
 
@@ -38,6 +39,7 @@ pub fn run(argv: Vec<OsString>) -> i32 {
             let code = match cli.command {
                 args::Commande::Check(a) => check::run(&a),
                 args::Commande::Template(a) => template::run(&a),
+                args::Commande::Build(a) => build::run(&a),
             };
             let _ = std::io::stdout().flush();
             code

@@ -1,3 +1,4 @@
-//! Output writers: XLSX via rust_xlsxwriter (PDF comes with the documents issue).
+//! Output writers: PDF (printpdf + lopdf) and XLSX (rust_xlsxwriter).
 
+pub mod pdf;
 pub mod template;

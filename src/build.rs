@@ -1,0 +1,175 @@
+//! One plan → its documents in a folder: the job behind `plandoc build` and the batch.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::documents::{echeancier, fiches, plan_table, DocOptions};
+use crate::model::Plan;
+use crate::render::pdf::render_pdf;
+
+/// A document plandoc can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocKind {
+    Fiches,
+    Echeancier,
+    Plan,
+}
+
+impl DocKind {
+    pub const ALL: [DocKind; 3] = [DocKind::Fiches, DocKind::Echeancier, DocKind::Plan];
+
+    /// Name on the command line (`--only fiches,echeancier`).
+    pub fn key(self) -> &'static str {
+        match self {
+            DocKind::Fiches => "fiches",
+            DocKind::Echeancier => "echeancier",
+            DocKind::Plan => "plan",
+        }
+    }
+
+    pub fn file_name(self) -> &'static str {
+        match self {
+            DocKind::Fiches => "fiches-actions.pdf",
+            DocKind::Echeancier => "echeancier.pdf",
+            DocKind::Plan => "plan-d-actions.pdf",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DocKind> {
+        let f = crate::text::fold(s);
+        DocKind::ALL
+            .into_iter()
+            .find(|k| k.key() == f || k.file_name().trim_end_matches(".pdf") == f)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub only: BTreeSet<DocKind>,
+    pub docs: DocOptions,
+    /// Prefix of every file name (the @ctes deliberation ID), already ASCII.
+    pub prefix: Option<String>,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions {
+            only: DocKind::ALL.into_iter().collect(),
+            docs: DocOptions::default(),
+            prefix: None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("dossier de sortie « {0} » impossible à créer : {1}")]
+    OutDir(String, String),
+    #[error("{0}")]
+    Render(#[from] crate::render::pdf::PdfError),
+    #[error("écriture de « {0} » impossible : {1}")]
+    Write(String, String),
+}
+
+/// Builds the PDF bytes of one document.
+pub fn render(kind: DocKind, plan: &Plan, opts: &DocOptions) -> Result<Vec<u8>, BuildError> {
+    let doc = match kind {
+        DocKind::Fiches => fiches(plan, opts),
+        DocKind::Echeancier => echeancier(plan, opts),
+        DocKind::Plan => plan_table(plan, opts),
+    };
+    Ok(render_pdf(&doc)?)
+}
+
+/// Writes the chosen documents of `plan` into `out`, each through a temporary file.
+pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
+    std::fs::create_dir_all(out)
+        .map_err(|e| BuildError::OutDir(out.display().to_string(), e.to_string()))?;
+    let mut written = Vec::new();
+    for kind in &opts.only {
+        let bytes = render(*kind, plan, &opts.docs)?;
+        let name = match &opts.prefix {
+            Some(p) => format!("{p}-{}", kind.file_name()),
+            None => kind.file_name().to_string(),
+        };
+        let path = out.join(name);
+        crate::fsx::write_atomic(&path, &bytes)
+            .map_err(|e| BuildError::Write(path.display().to_string(), e.to_string()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// The @ctes act identifier, "089-248900896-20260129-2026_01-DE", when the plan knows
+/// its department, SIREN, deliberation number and date; else the missing keys.
+pub fn deliberation_id(plan: &Plan) -> Result<String, Vec<&'static str>> {
+    let m = &plan.meta;
+    let mut missing = Vec::new();
+    if m.department.is_none() {
+        missing.push("Département");
+    }
+    if m.siren.is_none() {
+        missing.push("SIREN");
+    }
+    if m.deliberation_number.is_none() {
+        missing.push("N° de délibération");
+    }
+    let date = m
+        .deliberation_date
+        .as_deref()
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    if date.is_none() {
+        missing.push("Date de délibération");
+    }
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    let (Some(dep), Some(siren), Some(num), Some(date)) =
+        (&m.department, &m.siren, &m.deliberation_number, date)
+    else {
+        return Err(missing);
+    };
+    Ok(ascii_name(&format!(
+        "{dep}-{siren}-{}-{num}-DE",
+        date.format("%Y%m%d")
+    )))
+}
+
+/// Any text as a file name made of `[A-Za-z0-9._-]` only: accents dropped, the rest "-".
+pub fn ascii_name(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let mut out = String::new();
+    for c in s.nfd() {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+            out.push(c);
+        } else if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let t = out
+        .replace("-.", ".")
+        .trim_matches(|c| c == '-' || c == '.')
+        .to_string();
+    if t.is_empty() {
+        "plan".into()
+    } else {
+        t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ascii_names() {
+        assert_eq!(
+            ascii_name("Plan d'action été 2026 (v2).xlsx"),
+            "Plan-d-action-ete-2026-v2.xlsx"
+        );
+        assert_eq!(ascii_name("../../etc"), "etc");
+        assert_eq!(ascii_name("«»"), "plan");
+    }
+}

@@ -1,0 +1,101 @@
+//! `plandoc build`: validate, then write the documents; errors mean no document.
+
+use std::collections::BTreeSet;
+
+use crate::build::{build, deliberation_id, BuildOptions, DocKind};
+use crate::documents::DocOptions;
+use crate::ingest::{read_plan, Limits, ReadOptions};
+use crate::templates::DocTemplate;
+
+use super::args::BuildArgs;
+use super::check::{human, CheckReport};
+use super::exit;
+
+fn fail(msg: &str) -> i32 {
+    eprintln!("plandoc : erreur : {msg}");
+    exit::UNREADABLE
+}
+
+pub fn run(a: &BuildArgs) -> i32 {
+    let mut only = BTreeSet::new();
+    for o in a.only.iter().filter(|o| !o.trim().is_empty()) {
+        match DocKind::parse(o.trim()) {
+            Some(k) => {
+                only.insert(k);
+            }
+            None => {
+                return fail(&format!(
+                    "document « {o} » inconnu pour --only (attendu : fiches, echeancier, plan)."
+                ))
+            }
+        }
+    }
+    if only.is_empty() {
+        only = DocKind::ALL.into_iter().collect();
+    }
+    if let Some(d) = &a.date {
+        if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+            return fail(&format!(
+                "date « {d} » invalide pour --date (attendu : AAAA-MM-JJ, par exemple 2026-01-29)."
+            ));
+        }
+    }
+    let template = match DocTemplate::load(a.modeles.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return fail(&format!("{e}.")),
+    };
+    let file = a.file.display().to_string();
+    let opts = ReadOptions {
+        limits: Limits::with_max_megabytes(a.taille_max),
+        config: a.config.clone(),
+    };
+    let reading = match read_plan(&a.file, &opts) {
+        Ok(r) => r,
+        Err(u) => {
+            print!(
+                "{}",
+                human(&CheckReport::unreadable(&file, *u.diagnostic, u.notes))
+            );
+            return exit::UNREADABLE;
+        }
+    };
+    let report = CheckReport::from_reading(&file, &reading);
+    if reading.has_errors() {
+        print!("{}", human(&report));
+        println!("Aucun document écrit : corrigez les erreurs ci-dessus.");
+        return exit::INVALID;
+    }
+    if !report.diagnostics.is_empty() {
+        eprint!("{}", human(&report));
+    }
+    let prefix = if a.prefixe_id {
+        match deliberation_id(&reading.plan) {
+            Ok(id) => Some(id),
+            Err(missing) => {
+                return fail(&format!(
+                    "--prefixe-id demande l'identifiant de la délibération ; il manque : {} (feuille Convention ou plandoc.toml).",
+                    missing.join(", ")
+                ))
+            }
+        }
+    } else {
+        None
+    };
+    let bopts = BuildOptions {
+        only,
+        docs: DocOptions {
+            template,
+            date: a.date.clone(),
+        },
+        prefix,
+    };
+    match build(&reading.plan, &a.output, &bopts) {
+        Ok(paths) => {
+            for p in paths {
+                println!("Écrit : {}", p.display());
+            }
+            exit::OK
+        }
+        Err(e) => fail(&format!("{e}.")),
+    }
+}

@@ -1,0 +1,290 @@
+//! What every document shares: colours and styles from the template, page header and
+//! footer, the prefecture's stamp zone, French dates and numbers.
+
+use crate::layout::canvas::{DocInfo, Page};
+use crate::layout::fonts::measure;
+use crate::layout::{french, Face, Paragraph, Rgb, Style};
+use crate::model::Plan;
+use crate::templates::DocTemplate;
+
+/// The top-right corner of page 1 left blank for the transmission stamp (points).
+pub const STAMP_WIDTH: f32 = 200.0;
+pub const STAMP_HEIGHT: f32 = 65.0;
+
+/// Options shared by the documents.
+#[derive(Debug, Clone)]
+pub struct DocOptions {
+    pub template: DocTemplate,
+    /// Date written in the PDF information (YYYY-MM-DD), from --date or the deliberation.
+    pub date: Option<String>,
+}
+
+impl Default for DocOptions {
+    fn default() -> Self {
+        DocOptions {
+            template: DocTemplate::embedded(),
+            date: None,
+        }
+    }
+}
+
+/// Plan, template and the resolved colours.
+pub struct Ctx<'a> {
+    pub plan: &'a Plan,
+    pub t: &'a DocTemplate,
+    pub main: Rgb,
+    pub text: Rgb,
+    pub muted: Rgb,
+    pub rule: Rgb,
+    pub date: Option<String>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(plan: &'a Plan, opts: &'a DocOptions) -> Self {
+        let t = &opts.template;
+        let c = &t.couleurs;
+        let main = plan
+            .meta
+            .colour
+            .as_deref()
+            .and_then(Rgb::parse)
+            .or_else(|| Rgb::parse(&c.principale))
+            .unwrap_or(Rgb(31, 78, 121));
+        let date = opts.date.clone().or_else(|| {
+            plan.meta
+                .deliberation_date
+                .clone()
+                .filter(|d| is_iso_date(d))
+        });
+        Ctx {
+            plan,
+            t,
+            main,
+            text: Rgb::parse(&c.texte).unwrap_or(Rgb(26, 26, 26)),
+            muted: Rgb::parse(&c.discret).unwrap_or(Rgb(95, 107, 118)),
+            rule: Rgb::parse(&c.rule).unwrap_or(Rgb(195, 203, 211)),
+            date,
+        }
+    }
+
+    /// Body text style.
+    pub fn body(&self) -> Style {
+        Style::new(Face::Regular, self.t.tailles.texte, self.text)
+    }
+
+    /// A paragraph of input text, French typography applied.
+    pub fn para(&self, text: &str, style: Style) -> Paragraph {
+        Paragraph::new(french(text), style)
+    }
+
+    pub fn tint(&self, t: f32) -> Rgb {
+        self.main.tint(t)
+    }
+
+    /// "Communauté de communes … · PST 2022-2026".
+    pub fn subtitle(&self) -> String {
+        let m = &self.plan.meta;
+        let mut parts = Vec::new();
+        if let Some(t) = m.territory.as_deref().or(m.title.as_deref()) {
+            parts.push(t.to_string());
+        }
+        let kind = match m.kind {
+            crate::model::PlanKind::Other => String::new(),
+            k => k.label().to_string(),
+        };
+        let period = match (m.first_year, m.last_year) {
+            (Some(a), Some(b)) => format!("{a}-{b}"),
+            _ => String::new(),
+        };
+        let kp = [kind, period]
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(" ");
+        if !kp.is_empty() {
+            parts.push(kp);
+        }
+        parts.join(" · ")
+    }
+
+    /// "Délibération n° 2026_01 du 29/01/2026 · Annexe n° 1", when known.
+    pub fn deliberation_line(&self) -> Option<String> {
+        let m = &self.plan.meta;
+        let mut s = String::new();
+        if let Some(n) = &m.deliberation_number {
+            s.push_str(&format!("{} {n}", self.t.label("deliberation")));
+            if let Some(d) = &m.deliberation_date {
+                s.push_str(&format!(" {} {}", self.t.label("du"), french_date(d)));
+            }
+        }
+        if let Some(a) = &m.annex_number {
+            if !s.is_empty() {
+                s.push_str(" · ");
+            }
+            s.push_str(&format!("{} {a}", self.t.label("annexe")));
+        }
+        (!s.is_empty()).then_some(s)
+    }
+
+    pub fn info(&self, title: &str, subject: &str) -> DocInfo {
+        let m = &self.plan.meta;
+        let mut keywords = vec![m.kind.label().to_string()];
+        if let (Some(a), Some(b)) = (m.first_year, m.last_year) {
+            keywords.push(format!("{a}-{b}"));
+        }
+        if let Some(d) = &m.deliberation_number {
+            keywords.push(format!("délibération {d}"));
+        }
+        DocInfo {
+            title: match &m.title {
+                Some(t) => format!("{title} — {t}"),
+                None => title.to_string(),
+            },
+            author: m.territory.clone().unwrap_or_default(),
+            subject: subject.to_string(),
+            keywords,
+            creator: format!("plandoc {}", env!("CARGO_PKG_VERSION")),
+            lang: "fr-FR".into(),
+            date: self.date.clone(),
+        }
+    }
+}
+
+fn is_iso_date(d: &str) -> bool {
+    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()
+}
+
+/// "2026-01-29" → "29/01/2026"; other text unchanged.
+pub fn french_date(d: &str) -> String {
+    chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+        .map_or_else(|_| d.to_string(), |x| x.format("%d/%m/%Y").to_string())
+}
+
+/// 15000 → "15 000 €" with thin no-break spaces.
+pub fn euros(v: f64) -> String {
+    let neg = v < 0.0;
+    let cents = (v.abs() * 100.0).round() as u64;
+    let (int, frac) = (cents / 100, cents % 100);
+    let digits = int.to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('\u{202f}');
+        }
+        grouped.push(c);
+    }
+    let sign = if neg { "-" } else { "" };
+    if frac == 0 {
+        format!("{sign}{grouped}\u{a0}€")
+    } else {
+        format!("{sign}{grouped},{frac:02}\u{a0}€")
+    }
+}
+
+/// Years as ranges: [2022, 2023, 2024, 2026] → "2022-2024, 2026".
+pub fn year_ranges(years: &[i32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < years.len() {
+        let mut j = i;
+        while j + 1 < years.len() && years[j + 1] == years[j] + 1 {
+            j += 1;
+        }
+        out.push(if j > i {
+            format!("{}-{}", years[i], years[j])
+        } else {
+            years[i].to_string()
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
+/// Cuts `text` with "…" to fit `width` at this style.
+pub fn fit(text: &str, face: Face, size: f32, width: f32) -> String {
+    if measure(text, face, size) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let ell = measure("…", face, size);
+    let mut w = 0.0;
+    for c in text.chars() {
+        let cw = measure(c.encode_utf8(&mut [0; 4]), face, size);
+        if w + cw + ell > width {
+            break;
+        }
+        out.push(c);
+        w += cw;
+    }
+    out.trim_end().to_string() + "…"
+}
+
+/// Header and footer on every page, "Page N / M"; nothing in the stamp zone.
+pub fn decorate(pages: &mut [Page], ctx: &Ctx<'_>, doc_title: &str) {
+    let n = pages.len();
+    let t = ctx.t;
+    let left = t.marges.gauche;
+    let right = t.marges.droite;
+    let size = t.tailles.entete;
+    for (i, page) in pages.iter_mut().enumerate() {
+        let w = page.width;
+        let h = page.height;
+        // The header keeps clear of the stamp zone (top right, 200 × 65 pt).
+        let avail = w - left - STAMP_WIDTH - 16.0;
+        let title = fit(&french(doc_title), Face::Bold, size + 1.5, avail);
+        page.text(
+            left,
+            34.0,
+            title,
+            Style::new(Face::Bold, size + 1.5, ctx.main),
+        );
+        let sub = fit(&french(&ctx.subtitle()), Face::Regular, size, avail);
+        page.text(left, 48.0, sub, Style::new(Face::Regular, size, ctx.muted));
+        page.line(
+            left,
+            STAMP_HEIGHT + 5.0,
+            w - right,
+            STAMP_HEIGHT + 5.0,
+            ctx.main,
+            0.8,
+        );
+        // Footer.
+        let fy = h - t.marges.bas + 22.0;
+        page.line(left, fy - 12.0, w - right, fy - 12.0, ctx.rule, 0.5);
+        let page_label = format!("{} {} / {n}", t.label("page"), i + 1);
+        let pw = measure(&page_label, Face::Regular, size);
+        page.text(
+            w - right - pw,
+            fy,
+            page_label,
+            Style::new(Face::Regular, size, ctx.muted),
+        );
+        let footer = ctx
+            .deliberation_line()
+            .unwrap_or_else(|| ctx.plan.meta.title.clone().unwrap_or_default());
+        let footer = fit(
+            &french(&footer),
+            Face::Regular,
+            size,
+            w - left - right - pw - 24.0,
+        );
+        page.text(left, fy, footer, Style::new(Face::Regular, size, ctx.muted));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_dates_ranges() {
+        assert_eq!(euros(15000.0), "15\u{202f}000\u{a0}€");
+        assert_eq!(euros(1234.5), "1\u{202f}234,50\u{a0}€");
+        assert_eq!(euros(500.0), "500\u{a0}€");
+        assert_eq!(french_date("2026-01-29"), "29/01/2026");
+        assert_eq!(year_ranges(&[2022, 2023, 2024, 2026]), "2022-2024, 2026");
+        assert_eq!(year_ranges(&[2023, 2024]), "2023-2024");
+        assert_eq!(year_ranges(&[2025]), "2025");
+    }
+}

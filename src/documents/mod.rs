@@ -1,0 +1,12 @@
+//! Documents: a plan becomes laid-out pages (fiches, échéancier, plan table).
+
+mod common;
+mod echeancier;
+mod fiches;
+mod groups;
+mod plan_table;
+
+pub use common::{DocOptions, STAMP_HEIGHT, STAMP_WIDTH};
+pub use echeancier::echeancier;
+pub use fiches::fiches;
+pub use plan_table::plan_table;

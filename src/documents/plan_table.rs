@@ -1,0 +1,154 @@
+//! plan-d-actions.pdf: the consolidated plan table annexed to the deliberation,
+//! A4 landscape, a section row per axis.
+
+use crate::layout::canvas::{Document, Outline};
+use crate::layout::{
+    Align, Block, Cell, Face, Flow, PageSetup, Paragraph, Rgb, Row, Style, Table, A4_HEIGHT,
+    A4_WIDTH,
+};
+use crate::model::{Action, Plan};
+
+use super::common::{decorate, year_ranges, Ctx, DocOptions};
+use super::echeancier::find_text_page;
+use super::fiches::priority_label;
+use super::groups::title_block;
+
+pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
+    let ctx = Ctx::new(plan, opts);
+    let t = ctx.t;
+    let setup = PageSetup {
+        width: A4_HEIGHT,
+        height: A4_WIDTH,
+        top: t.marges.haut,
+        bottom: t.marges.bas,
+        left: t.marges.gauche,
+        right: t.marges.droite,
+    };
+    let title = t.label("plan").to_string();
+    let cols = &t.plan.colonnes;
+    let mut table = Table::new(cols.iter().map(|c| c.largeur).collect());
+    table.border = ctx.rule;
+    let head = Style::new(Face::Bold, t.tailles.petit + 0.5, Rgb::WHITE);
+    table.header = vec![Row::new(
+        cols.iter()
+            .map(|c| Cell::text(ctx.para(&c.titre, head)))
+            .collect(),
+    )
+    .fill(ctx.main)];
+    let mut axes: Vec<String> = Vec::new();
+    for axis in &plan.axes {
+        if !axis.implicit {
+            axes.push(axis.title.clone());
+            let mut paras = vec![ctx.para(
+                &axis.title,
+                Style::new(Face::Bold, t.tailles.texte, ctx.text),
+            )];
+            if let Some(d) = &axis.description {
+                paras.push(
+                    ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text))
+                        .spacing(2.0, 0.0),
+                );
+            }
+            table.rows.push(
+                Row::new(vec![Cell::new(paras).span(cols.len())])
+                    .fill(ctx.tint(t.couleurs.fond_axe))
+                    .keep_with_next(),
+            );
+        }
+        let mut rows: Vec<(String, &Action)> =
+            axis.actions.iter().map(|a| (String::new(), a)).collect();
+        for o in &axis.objectives {
+            rows.extend(o.actions.iter().map(|a| (o.title.clone(), a)));
+            for c in &o.children {
+                rows.extend(
+                    c.actions
+                        .iter()
+                        .map(|a| (format!("{} › {}", o.title, c.title), a)),
+                );
+            }
+        }
+        let mut last_objective = String::new();
+        for (objective, a) in rows {
+            // The objective is written once, on its first action, as merged cells read.
+            let shown = if objective != last_objective {
+                objective.clone()
+            } else {
+                String::new()
+            };
+            last_objective = objective;
+            table.rows.push(Row::new(
+                cols.iter()
+                    .map(|c| cell(&ctx, &c.champ, &shown, a))
+                    .collect(),
+            ));
+        }
+    }
+    let mut flow = Flow::new(setup);
+    let mut blocks = title_block(&ctx, &title);
+    blocks.push(Block::Table(table));
+    flow.add(blocks);
+    let (mut pages, _) = flow.finish();
+    decorate(&mut pages, &ctx, &title);
+    let outline = axes
+        .iter()
+        .filter_map(|a| {
+            find_text_page(&pages, a).map(|(page, y)| Outline {
+                title: crate::text::truncate_chars(a, 120),
+                page,
+                y,
+                children: Vec::new(),
+            })
+        })
+        .collect();
+    Document {
+        pages,
+        outline,
+        info: ctx.info(&title, "Plan d'actions annexé à la délibération"),
+    }
+}
+
+fn cell(ctx: &Ctx<'_>, field: &str, objective: &str, a: &Action) -> Cell {
+    let body = ctx.body();
+    let small = Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text);
+    match field {
+        "objectif" => Cell::text(ctx.para(objective, small)),
+        "numero" => Cell::text(
+            ctx.para(a.number.as_deref().unwrap_or(""), body)
+                .align(Align::Center),
+        ),
+        "action" => {
+            let mut paras = vec![ctx.para(
+                &a.title,
+                Style::new(Face::Bold, ctx.t.tailles.texte, ctx.text),
+            )];
+            if let Some(aim) = &a.aim {
+                let label = format!("{} : ", ctx.t.label("objectif"));
+                let p = Paragraph::new(
+                    crate::layout::french(&label),
+                    Style::new(Face::Italic, ctx.t.tailles.petit, ctx.muted),
+                )
+                .push(
+                    crate::layout::french(aim),
+                    Style::new(Face::Italic, ctx.t.tailles.petit, ctx.text),
+                )
+                .spacing(2.0, 0.0);
+                paras.push(p);
+            }
+            Cell::new(paras)
+        }
+        "priorite" => Cell::text(
+            ctx.para(
+                &a.priority
+                    .map(|p| priority_label(ctx, p))
+                    .unwrap_or_default(),
+                body,
+            ),
+        ),
+        "pilote" => Cell::text(ctx.para(a.pilot.as_deref().unwrap_or(""), small)),
+        "annees" => Cell::text(ctx.para(&year_ranges(&a.years), small)),
+        "statut" => Cell::text(ctx.para(a.status.map(|s| s.label()).unwrap_or(""), small)),
+        "partenaires" => Cell::text(ctx.para(a.partners.as_deref().unwrap_or(""), small)),
+        "public" => Cell::text(ctx.para(a.public.as_deref().unwrap_or(""), small)),
+        _ => Cell::empty(),
+    }
+}

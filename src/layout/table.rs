@@ -1,0 +1,214 @@
+//! Tables: set column widths, spanning cells, shading, borders; rows are measured here
+//! and paginated by the flow (header repeated, tall rows split between pages).
+
+use std::rc::Rc;
+
+use super::canvas::{Page, Rgb};
+use super::paragraph::{Line, Paragraph};
+
+/// Extra drawing inside a cell (bars, ticks), given x, y, width, height.
+pub type CellDraw = Rc<dyn Fn(&mut Page, f32, f32, f32, f32)>;
+
+#[derive(Clone, Default)]
+pub struct Cell {
+    pub paras: Vec<Paragraph>,
+    pub colspan: usize,
+    pub fill: Option<Rgb>,
+    pub draw: Option<CellDraw>,
+}
+
+impl Cell {
+    pub fn new(paras: Vec<Paragraph>) -> Self {
+        Cell {
+            paras,
+            colspan: 1,
+            fill: None,
+            draw: None,
+        }
+    }
+
+    pub fn text(p: Paragraph) -> Self {
+        Cell::new(vec![p])
+    }
+
+    pub fn empty() -> Self {
+        Cell::new(Vec::new())
+    }
+
+    pub fn span(mut self, n: usize) -> Self {
+        self.colspan = n.max(1);
+        self
+    }
+
+    pub fn fill(mut self, c: Rgb) -> Self {
+        self.fill = Some(c);
+        self
+    }
+
+    pub fn draw(mut self, d: CellDraw) -> Self {
+        self.draw = Some(d);
+        self
+    }
+}
+
+#[derive(Clone, Default)]
+pub struct Row {
+    pub cells: Vec<Cell>,
+    pub min_height: f32,
+    pub fill: Option<Rgb>,
+    /// Keep this row on the page of the row that follows (group headings).
+    pub keep_with_next: bool,
+}
+
+impl Row {
+    pub fn new(cells: Vec<Cell>) -> Self {
+        Row {
+            cells,
+            ..Default::default()
+        }
+    }
+
+    pub fn fill(mut self, c: Rgb) -> Self {
+        self.fill = Some(c);
+        self
+    }
+
+    pub fn keep_with_next(mut self) -> Self {
+        self.keep_with_next = true;
+        self
+    }
+
+    pub fn min_height(mut self, h: f32) -> Self {
+        self.min_height = h;
+        self
+    }
+}
+
+#[derive(Clone)]
+pub struct Table {
+    /// Column widths in points, scaled to the available width.
+    pub widths: Vec<f32>,
+    pub header: Vec<Row>,
+    pub rows: Vec<Row>,
+    pub border: Rgb,
+    pub border_width: f32,
+    pub padding: f32,
+}
+
+impl Table {
+    pub fn new(widths: Vec<f32>) -> Self {
+        Table {
+            widths,
+            header: Vec::new(),
+            rows: Vec::new(),
+            border: Rgb(190, 190, 190),
+            border_width: 0.5,
+            padding: 4.0,
+        }
+    }
+
+    /// Column widths scaled to `width`.
+    pub fn scaled(&self, width: f32) -> Vec<f32> {
+        let sum: f32 = self.widths.iter().sum();
+        if sum <= 0.0 {
+            return vec![width / self.widths.len().max(1) as f32; self.widths.len()];
+        }
+        self.widths.iter().map(|w| w * width / sum).collect()
+    }
+}
+
+/// One line of a cell with the spacing around it, ready to place.
+#[derive(Clone)]
+pub struct CellLine {
+    pub para: usize,
+    pub line: Line,
+    pub first_of_para: bool,
+    pub gap_before: f32,
+    pub gap_after: f32,
+}
+
+impl CellLine {
+    pub fn height(&self) -> f32 {
+        self.gap_before + self.line.height + self.gap_after
+    }
+}
+
+/// A row measured at set widths.
+pub struct MeasuredRow<'a> {
+    pub row: &'a Row,
+    /// Per cell: x offset, width, and its lines.
+    pub cells: Vec<(f32, f32, Vec<CellLine>)>,
+    pub height: f32,
+}
+
+pub fn measure_row<'a>(row: &'a Row, widths: &[f32], padding: f32) -> MeasuredRow<'a> {
+    let mut cells = Vec::new();
+    let mut col = 0;
+    let mut x = 0.0;
+    let mut content = 0.0f32;
+    for cell in &row.cells {
+        let span = cell.colspan.max(1);
+        let w: f32 = widths.iter().skip(col).take(span).sum();
+        let inner = (w - 2.0 * padding).max(1.0);
+        let mut lines = Vec::new();
+        for (pi, p) in cell.paras.iter().enumerate() {
+            let pl = p.lines(inner);
+            let n = pl.len();
+            for (li, line) in pl.into_iter().enumerate() {
+                lines.push(CellLine {
+                    para: pi,
+                    line,
+                    first_of_para: li == 0,
+                    gap_before: if li == 0 { p.space_before } else { 0.0 },
+                    gap_after: if li + 1 == n { p.space_after } else { 0.0 },
+                });
+            }
+        }
+        content = content.max(lines.iter().map(CellLine::height).sum());
+        cells.push((x, w, lines));
+        x += w;
+        col += span;
+    }
+    let height = (content + 2.0 * padding).max(row.min_height);
+    MeasuredRow { row, cells, height }
+}
+
+/// Draws a (part of a) measured row at (x, y) with height `h`; `parts` gives, per cell,
+/// the lines to draw.
+pub fn draw_row(
+    page: &mut Page,
+    t: &Table,
+    m: &MeasuredRow<'_>,
+    parts: &[&[CellLine]],
+    x: f32,
+    y: f32,
+    h: f32,
+) {
+    for (i, ((cx, w, _), cell)) in m.cells.iter().zip(&m.row.cells).enumerate() {
+        let fill = cell.fill.or(m.row.fill);
+        if let Some(f) = fill {
+            page.fill(x + cx, y, *w, h, f);
+        }
+        if let Some(d) = &cell.draw {
+            d(page, x + cx, y, *w, h);
+        }
+        let mut cy = y + t.padding;
+        let inner = (w - 2.0 * t.padding).max(1.0);
+        for cl in parts.get(i).copied().unwrap_or(&[]) {
+            if let Some(p) = cell.paras.get(cl.para) {
+                p.draw_lines(
+                    page,
+                    std::slice::from_ref(&cl.line),
+                    x + cx + t.padding,
+                    cy + cl.gap_before,
+                    inner,
+                    cl.first_of_para,
+                );
+            }
+            cy += cl.height();
+        }
+        if t.border_width > 0.0 {
+            page.stroke(x + cx, y, *w, h, t.border, t.border_width);
+        }
+    }
+}
