@@ -25,7 +25,20 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
         right: t.marges.droite,
     };
     let title = t.label("plan").to_string();
-    let cols = &t.plan.colonnes;
+    // Columns the plan leaves empty everywhere are dropped, as a person would.
+    let actions = plan.actions();
+    let has = |f: &str| match f {
+        "objectif" => plan.objective_count() > 0,
+        "numero" => actions.iter().any(|r| r.action.number.is_some()),
+        "priorite" => actions.iter().any(|r| r.action.priority.is_some()),
+        "pilote" => actions.iter().any(|r| r.action.pilot.is_some()),
+        "annees" => actions.iter().any(|r| !r.action.years.is_empty()),
+        "statut" => actions.iter().any(|r| r.action.status.is_some()),
+        "partenaires" => actions.iter().any(|r| r.action.partners.is_some()),
+        "public" => actions.iter().any(|r| r.action.public.is_some()),
+        _ => true,
+    };
+    let cols: Vec<_> = t.plan.colonnes.iter().filter(|c| has(&c.champ)).collect();
     let mut table = Table::new(cols.iter().map(|c| c.largeur).collect());
     table.border = ctx.rule;
     let head = Style::new(Face::Bold, t.tailles.petit + 0.5, Rgb::WHITE);

@@ -103,7 +103,7 @@ impl Table {
             rows: Vec::new(),
             border: Rgb(190, 190, 190),
             border_width: 0.5,
-            padding: 4.0,
+            padding: 5.0,
         }
     }
 

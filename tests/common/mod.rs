@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the real binary, build crafted workbooks.
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

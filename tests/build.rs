@@ -1,0 +1,349 @@
+//! `plandoc build`: the PDFs read back by poppler and qpdf.
+
+mod common;
+
+use std::path::Path;
+
+use common::pdf;
+use common::{plandoc, sample, tmpdir};
+use plandoc::ingest::{read_plan, ReadOptions};
+use plandoc::model::Plan;
+
+const SAMPLES: [&str; 6] = [
+    "000-pst-ambitions-texte.xlsx",
+    "000-pst-ambitions-texte.xls",
+    "001-ctg-ambitions.xlsx",
+    "002-pst-sections-annees.xlsx",
+    "002-pst-sections-annees.ods",
+    "canonique-lauragais.xlsx",
+];
+
+fn build(name: &str, dir: &Path, extra: &[&str]) -> common::Output {
+    let mut args: Vec<String> = vec![
+        "build".into(),
+        sample(name).to_str().unwrap().to_string(),
+        "-o".into(),
+        dir.to_str().unwrap().to_string(),
+    ];
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    plandoc(&refs)
+}
+
+fn plan(name: &str) -> Plan {
+    read_plan(&sample(name), &ReadOptions::default())
+        .unwrap()
+        .plan
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_sample_gives_three_sound_pdfs_that_lose_nothing() {
+    for name in SAMPLES {
+        let dir = tmpdir(&format!("build-{}", name.replace('.', "-")));
+        let out = build(name, &dir, &["--date", "2026-01-29"]);
+        assert_eq!(out.code, 0, "{name}: {}{}", out.stdout, out.stderr);
+        assert_eq!(
+            files(&dir),
+            vec!["echeancier.pdf", "fiches-actions.pdf", "plan-d-actions.pdf"],
+            "{name}"
+        );
+        let p = plan(name);
+        let actions = p.actions();
+        let years = p.meta.period_years();
+        for f in ["fiches-actions.pdf", "echeancier.pdf", "plan-d-actions.pdf"] {
+            let path = dir.join(f);
+            pdf::qpdf_check(&path);
+            let fonts = pdf::fonts(&path);
+            assert!(!fonts.is_empty(), "{name}/{f}");
+            for (font, emb, sub) in &fonts {
+                assert!(
+                    *emb && *sub,
+                    "{name}/{f}: {font} embarquée {emb}, sous-ensemble {sub}"
+                );
+                assert!(font.contains('+'), "{font}");
+            }
+            let raw = pdf::text(&path).replace(['\u{a0}', '\u{202f}'], " ");
+            let text = pdf::squash(&raw);
+            for r in &actions {
+                let a = r.action;
+                // Fiches are one column: the title reads back whole. Table cells may get a
+                // neighbour's word at a line end: the title's words in order, 3 apart at most.
+                let found = if f == "fiches-actions.pdf" {
+                    text.contains(&pdf::squash(&a.title))
+                } else {
+                    pdf::has_words_in_order(
+                        &raw,
+                        &plandoc::layout::french(&a.title).replace(['\u{a0}', '\u{202f}'], " "),
+                        3,
+                    )
+                };
+                assert!(found, "{name}/{f}: titre absent : {}", a.title);
+                if let Some(n) = &a.number {
+                    assert!(text.contains(&pdf::squash(n)), "{name}/{f}: numéro {n}");
+                }
+            }
+            if f != "plan-d-actions.pdf" {
+                for y in &years {
+                    assert!(text.contains(&y.to_string()), "{name}/{f}: année {y}");
+                }
+            }
+        }
+        // One fiche (at least one page) per action; bookmarks axis › action.
+        let fiches = dir.join("fiches-actions.pdf");
+        assert!(pdf::pages(&fiches) >= actions.len(), "{name}");
+        let outline = pdf::outline(&fiches);
+        assert_eq!(outline.len(), p.axis_count(), "{name}: {outline:?}");
+        let leaves: usize = outline.iter().map(|(_, k)| k.len()).sum();
+        assert_eq!(leaves, actions.len(), "{name}");
+        assert!(
+            outline[0].1[0].starts_with(actions[0].action.number.as_deref().unwrap()),
+            "{outline:?}"
+        );
+    }
+}
+
+#[test]
+fn fiches_show_every_field_and_milestone() {
+    let dir = tmpdir("build-fields");
+    assert_eq!(
+        build("canonique-lauragais.xlsx", &dir, &["--only", "fiches"]).code,
+        0
+    );
+    let path = dir.join("fiches-actions.pdf");
+    let p = plan("canonique-lauragais.xlsx");
+    let text = pdf::squash(&pdf::text(&path));
+    for r in p.actions() {
+        let a = r.action;
+        for v in [
+            &a.aim,
+            &a.description,
+            &a.pilot,
+            &a.partners,
+            &a.public,
+            &a.territory,
+            &a.funders,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            assert!(text.contains(&pdf::squash(v)), "{v}");
+        }
+        for i in &a.indicators {
+            assert!(text.contains(&pdf::squash(i)), "{i}");
+        }
+        for m in a.milestones.values() {
+            assert!(text.contains(&pdf::squash(m)), "{m}");
+        }
+    }
+    assert!(text.contains(&pdf::squash("10 000 €")), "budget en euros");
+    assert!(text.contains(&pdf::squash("Priorité : Haute")));
+    // Fiche of action 3 is on page 3, with its breadcrumb axis › objective.
+    let p3 = pdf::squash(&pdf::page_text(&path, 3));
+    assert!(p3.contains(&pdf::squash("Action n° 3")), "{p3}");
+    assert!(p3.contains(&pdf::squash("ENJEU 1 : AGIR POUR")), "{p3}");
+}
+
+#[test]
+fn a_long_fiche_continues_on_the_next_page_marked_suite() {
+    let dir = tmpdir("build-suite");
+    let path = dir.join("long.xlsx");
+    let long = "Une phrase de description assez longue pour remplir la page. ".repeat(120);
+    let rows = vec![
+        vec![
+            common::C::T("Axe"),
+            common::C::T("N°"),
+            common::C::T("Action"),
+            common::C::T("Description"),
+        ],
+        vec![
+            common::C::T("Axe 1"),
+            common::C::N(1.0),
+            common::C::T("Action très détaillée"),
+            common::C::T(&long),
+        ],
+        vec![
+            common::C::T("Axe 1"),
+            common::C::N(2.0),
+            common::C::T("Action courte"),
+            common::C::E,
+        ],
+    ];
+    common::write_xlsx(&path, &[("Plan", rows)]);
+    let out = plandoc(&[
+        "build",
+        path.to_str().unwrap(),
+        "-o",
+        dir.join("out").to_str().unwrap(),
+        "--only",
+        "fiches",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let pdf_path = dir.join("out/fiches-actions.pdf");
+    let n = pdf::pages(&pdf_path);
+    assert!(n >= 3, "{n} pages");
+    assert!(pdf::page_text(&pdf_path, 2).contains("(suite)"));
+    let last = pdf::page_text(&pdf_path, n);
+    assert!(
+        last.contains("Action courte") && !last.contains("(suite)"),
+        "{last}"
+    );
+    // Every word of the long text made it.
+    let all = pdf::squash(&pdf::text(&pdf_path));
+    assert_eq!(all.matches(&pdf::squash("remplir la page.")).count(), 120);
+}
+
+#[test]
+fn page_one_keeps_the_stamp_zone_blank() {
+    for (name, doc) in [
+        ("canonique-lauragais.xlsx", "fiches-actions.pdf"),
+        ("000-pst-ambitions-texte.xlsx", "echeancier.pdf"),
+        ("001-ctg-ambitions.xlsx", "plan-d-actions.pdf"),
+    ] {
+        let dir = tmpdir(&format!("build-stamp-{}", doc.replace('.', "-")));
+        assert_eq!(build(name, &dir, &[]).code, 0);
+        let (w, h, rgb) = pdf::render_page1(&dir.join(doc), &dir);
+        assert!(w >= 590 && h >= 590, "{w}×{h}");
+        assert_eq!(
+            pdf::ink_in(w, &rgb, w - 200, 0, w, 65),
+            0,
+            "{name}/{doc}: zone du tampon"
+        );
+        // The page does have ink elsewhere (the header sits left of the zone).
+        assert!(
+            pdf::ink_in(w, &rgb, 0, 0, w - 200, 65) > 100,
+            "{name}/{doc}: en-tête"
+        );
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let a = tmpdir("build-same-a");
+    let b = tmpdir("build-same-b");
+    assert_eq!(build("002-pst-sections-annees.xlsx", &a, &[]).code, 0);
+    assert_eq!(build("002-pst-sections-annees.xlsx", &b, &[]).code, 0);
+    for f in files(&a) {
+        assert_eq!(
+            std::fs::read(a.join(&f)).unwrap(),
+            std::fs::read(b.join(&f)).unwrap(),
+            "{f}"
+        );
+    }
+    // In one process too, after building other documents (printpdf counters).
+    let opts = plandoc::documents::DocOptions::default();
+    let p1 = plan("002-pst-sections-annees.xlsx");
+    let p2 = plan("000-pst-ambitions-texte.xlsx");
+    let first = plandoc::build::render(plandoc::build::DocKind::Fiches, &p1, &opts).unwrap();
+    plandoc::build::render(plandoc::build::DocKind::Plan, &p2, &opts).unwrap();
+    let again = plandoc::build::render(plandoc::build::DocKind::Fiches, &p1, &opts).unwrap();
+    assert_eq!(first, again);
+    assert_eq!(first, std::fs::read(a.join("fiches-actions.pdf")).unwrap());
+}
+
+#[test]
+fn metadata_language_and_footer_reference() {
+    let dir = tmpdir("build-meta");
+    let out = build("001-ctg-ambitions.xlsx", &dir, &["--prefixe-id"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let id = "089-248900896-20260129-2026_01-DE";
+    assert_eq!(
+        files(&dir),
+        vec![
+            format!("{id}-echeancier.pdf"),
+            format!("{id}-fiches-actions.pdf"),
+            format!("{id}-plan-d-actions.pdf")
+        ]
+    );
+    let path = dir.join(format!("{id}-plan-d-actions.pdf"));
+    let n = pdf::pages(&path);
+    for page in 1..=n {
+        let t = pdf::page_text(&path, page);
+        assert!(
+            t.contains("Délibération n° 2026_01 du 29/01/2026"),
+            "page {page}: {t}"
+        );
+        assert!(
+            t.contains(&format!("Page {page} / {n}")),
+            "page {page}: {t}"
+        );
+    }
+    let info = std::process::Command::new("pdfinfo")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("Title:           Plan d'actions"), "{info}");
+    assert!(info.contains("Creator:         plandoc"), "{info}");
+    assert!(
+        info.contains("CreationDate:") && info.contains("2026"),
+        "{info}"
+    );
+    let j = pdf::qpdf_json(&path).to_string();
+    assert!(j.contains("\"/Lang\":\"u:fr-FR\""), "/Lang absent");
+}
+
+#[test]
+fn errors_mean_no_document() {
+    let dir = tmpdir("build-errors");
+    let path = dir.join("faux.xlsx");
+    common::write_xlsx(
+        &path,
+        &[(
+            "Plan",
+            common::rows(&[
+                &["Axe", "N°", "Action"],
+                &["A", "1", "Un"],
+                &["A", "1", "Deux"],
+            ]),
+        )],
+    );
+    let out_dir = dir.join("out");
+    let out = plandoc(&[
+        "build",
+        path.to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stdout.contains("numero-en-double") && out.stdout.contains("Plan!B3"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out_dir.exists() || files(&out_dir).is_empty());
+    let missing = plandoc(&[
+        "build",
+        dir.join("absent.xlsx").to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+    ]);
+    assert_eq!(missing.code, 2);
+    assert!(missing.stdout.contains("fichier-introuvable"));
+    let bad_only = build("001-ctg-ambitions.xlsx", &out_dir, &["--only", "affiche"]);
+    assert_eq!(bad_only.code, 2);
+    assert!(bad_only.stderr.contains("affiche"));
+}
+
+#[test]
+fn only_and_no_temporary_leftovers() {
+    let dir = tmpdir("build-only");
+    assert_eq!(
+        build(
+            "002-pst-sections-annees.ods",
+            &dir,
+            &["--only", "echeancier,plan"]
+        )
+        .code,
+        0
+    );
+    assert_eq!(files(&dir), vec!["echeancier.pdf", "plan-d-actions.pdf"]);
+}
