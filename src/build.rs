@@ -71,14 +71,30 @@ pub enum BuildError {
     Write(String, String),
 }
 
-/// Builds the PDF bytes of one document.
-pub fn render(kind: DocKind, plan: &Plan, opts: &DocOptions) -> Result<Vec<u8>, BuildError> {
-    let doc = match kind {
+fn layout(kind: DocKind, plan: &Plan, opts: &DocOptions) -> crate::layout::Document {
+    match kind {
         DocKind::Fiches => fiches(plan, opts),
         DocKind::Echeancier => echeancier(plan, opts),
         DocKind::Plan => plan_table(plan, opts),
-    };
-    Ok(render_pdf(&doc)?)
+    }
+}
+
+/// Builds the PDF bytes of one document.
+pub fn render(kind: DocKind, plan: &Plan, opts: &DocOptions) -> Result<Vec<u8>, BuildError> {
+    Ok(render_pdf(&layout(kind, plan, opts))?)
+}
+
+/// Builds several documents of one plan at once: their fonts are subset together.
+pub fn render_all(
+    kinds: &[DocKind],
+    plan: &Plan,
+    opts: &DocOptions,
+) -> Result<Vec<Vec<u8>>, BuildError> {
+    use rayon::prelude::*;
+    let docs: Vec<crate::layout::Document> =
+        kinds.par_iter().map(|k| layout(*k, plan, opts)).collect();
+    let refs: Vec<&crate::layout::Document> = docs.iter().collect();
+    Ok(crate::render::pdf::render_pdfs(&refs)?)
 }
 
 /// Writes the chosen documents of `plan` into `out`, each through a temporary file.
@@ -86,8 +102,9 @@ pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf
     std::fs::create_dir_all(out)
         .map_err(|e| BuildError::OutDir(out.display().to_string(), e.to_string()))?;
     let mut written = Vec::new();
-    for kind in &opts.only {
-        let bytes = render(*kind, plan, &opts.docs)?;
+    let kinds: Vec<DocKind> = opts.only.iter().copied().collect();
+    let all = render_all(&kinds, plan, &opts.docs)?;
+    for (kind, bytes) in kinds.iter().zip(all) {
         let name = match &opts.prefix {
             Some(p) => format!("{p}-{}", kind.file_name()),
             None => kind.file_name().to_string(),

@@ -47,28 +47,62 @@ pub struct LoadedFace {
     pub units_per_em: f32,
     pub ascent: f32,
     pub descent: f32,
+    /// Basic Multilingual Plane: char → (glyph, advance in em); glyph 0 when absent.
+    /// Measuring is the hot path of layout: a flat table beats the font's maps.
+    bmp: Vec<(u16, f32)>,
 }
 
 impl LoadedFace {
     pub fn glyph(&self, c: char) -> Option<u16> {
-        self.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0)
+        let g = match self.bmp.get(c as usize) {
+            Some((g, _)) => *g,
+            None => self.parsed.lookup_glyph_index(c as u32).unwrap_or(0),
+        };
+        (g != 0).then_some(g)
     }
 
-    /// Advance of a glyph in em units.
-    fn advance_em(&self, gid: u16) -> f32 {
-        self.parsed
-            .get_glyph_width(gid)
-            .map_or(0.5, |w| f32::from(w) / self.units_per_em)
+    /// Advance of a character in em units, when the face has it.
+    fn char_em(&self, c: char) -> Option<f32> {
+        match self.bmp.get(c as usize) {
+            Some((0, _)) => None,
+            Some((_, w)) => Some(*w),
+            None => {
+                let g = self
+                    .parsed
+                    .lookup_glyph_index(c as u32)
+                    .filter(|g| *g != 0)?;
+                Some(
+                    self.parsed
+                        .get_glyph_width(g)
+                        .map_or(0.5, |w| f32::from(w) / self.units_per_em),
+                )
+            }
+        }
     }
 }
 
-static FACES: OnceLock<Vec<Option<LoadedFace>>> = OnceLock::new();
+/// One slot per face, filled on first use: the fallback face is parsed only when some
+/// text needs it.
+static FACES: [OnceLock<Option<LoadedFace>>; 4] = [
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+    OnceLock::new(),
+];
 
 fn load(face: Face) -> Option<LoadedFace> {
     let mut warnings = Vec::new();
     let parsed = ParsedFont::from_bytes(face.bytes(), 0, &mut warnings)?;
     let upem = f32::from(parsed.units_per_em.max(1));
+    let mut bmp = vec![(0u16, 0f32); 0x10000];
+    for (&cp, &g) in parsed.codepoint_to_glyph.range(..0x10000) {
+        let w = parsed
+            .get_glyph_width(g)
+            .map_or(0.5, |w| f32::from(w) / upem);
+        bmp[cp as usize] = (g, w);
+    }
     Some(LoadedFace {
+        bmp,
         units_per_em: upem,
         ascent: f32::from(parsed.font_metrics.ascent) / upem,
         descent: -f32::from(parsed.font_metrics.descent) / upem,
@@ -79,7 +113,7 @@ fn load(face: Face) -> Option<LoadedFace> {
 /// The parsed faces, loaded once per process. A face that fails to parse (a build
 /// defect, tested) leaves text measured with a default advance rather than a panic.
 pub fn face(face: Face) -> Option<&'static LoadedFace> {
-    FACES.get_or_init(|| Face::ALL.iter().map(|f| load(*f)).collect())[face.index()].as_ref()
+    FACES[face.index()].get_or_init(|| load(face)).as_ref()
 }
 
 /// Which face actually draws `c` when `wanted` is asked for.
@@ -95,11 +129,10 @@ pub fn face_for(wanted: Face, c: char) -> Face {
 
 /// Width of one character in em units, with fallback.
 pub fn char_em(wanted: Face, c: char) -> f32 {
-    let f = face_for(wanted, c);
-    match face(f) {
-        Some(lf) => lf.glyph(c).map_or(0.5, |g| lf.advance_em(g)),
-        None => 0.5,
-    }
+    face(wanted)
+        .and_then(|f| f.char_em(c))
+        .or_else(|| face(Face::Fallback).and_then(|f| f.char_em(c)))
+        .unwrap_or(0.5)
 }
 
 /// Width of `text` at `size` points.

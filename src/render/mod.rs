@@ -1,4 +1,5 @@
 //! Output writers: PDF (printpdf + lopdf) and XLSX (rust_xlsxwriter).
 
+mod content;
 pub mod pdf;
 pub mod template;

@@ -3,17 +3,17 @@
 //! /Lang, document information — and deterministic (no counter-made names, a content
 //! hash for /ID, no clock).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use lopdf::{Dictionary, Object, StringFormat};
 use printpdf::{
-    Color, FontId, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions,
-    Pt, Rect, TextItem, TextMatrix,
+    FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
 };
 
 use crate::layout::canvas::{Document, Item, Outline};
-use crate::layout::fonts::{face, runs, Face};
-use crate::layout::Rgb;
+use crate::layout::fonts::{face, face_for, Face};
+
+use super::content::{encode_page, FontRef};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -26,24 +26,104 @@ pub enum PdfError {
 /// Placeholder for /ID, replaced by the content hash once the file is written.
 const ID_PLACEHOLDER: &str = "00000000000000000000000000000000";
 
+/// A face cut down to the glyphs some documents use, ready to embed.
+struct EmbeddedFont {
+    face: Face,
+    parsed: ParsedFont,
+    /// The subset program and its deflated form, computed once for all the documents.
+    program: Vec<u8>,
+    deflated: Vec<u8>,
+    /// "ABCDEF+Lato-Regular".
+    name: String,
+}
+
 pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
-    let used = used_chars(doc);
+    render_pdfs(&[doc]).map(|mut v| v.remove(0))
+}
+
+/// Renders several documents sharing one subset per face (the union of their glyphs):
+/// the subsetting and deflating of fonts are done once for a whole build.
+pub fn render_pdfs(docs: &[&Document]) -> Result<Vec<Vec<u8>>, PdfError> {
+    use rayon::prelude::*;
+    let per_doc: Vec<BTreeMap<Face, BTreeSet<char>>> =
+        docs.par_iter().map(|d| used_chars(d)).collect();
+    let mut used: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
+    for u in &per_doc {
+        for (f, chars) in u {
+            used.entry(*f).or_default().extend(chars);
+        }
+    }
+    let fonts = used
+        .par_iter()
+        .map(|(f, chars)| {
+            let (program, tag) = subset(*f, chars)?;
+            let mut warnings = Vec::new();
+            let parsed = ParsedFont::from_bytes(&program, 0, &mut warnings)
+                .ok_or(PdfError::Font(f.postscript_name()))?;
+            let deflated = deflate(&program);
+            Ok(EmbeddedFont {
+                face: *f,
+                parsed,
+                program,
+                deflated,
+                name: format!("{tag}+{}", f.postscript_name()),
+            })
+        })
+        .collect::<Result<Vec<_>, PdfError>>()?;
+    docs.par_iter()
+        .zip(per_doc.par_iter())
+        .map(|(d, u)| render_one(d, u, &fonts))
+        .collect()
+}
+
+fn render_one(
+    doc: &Document,
+    used: &BTreeMap<Face, BTreeSet<char>>,
+    fonts: &[EmbeddedFont],
+) -> Result<Vec<u8>, PdfError> {
     let mut pdf = PdfDocument::new(&doc.info.title);
     let mut ids: BTreeMap<Face, (FontId, String)> = BTreeMap::new();
-    for (i, (f, chars)) in used.iter().enumerate() {
-        let (bytes, tag) = subset(*f, chars)?;
-        let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&bytes, 0, &mut warnings)
-            .ok_or(PdfError::Font(f.postscript_name()))?;
+    let mut refs: HashMap<Face, FontRef> = HashMap::new();
+    // printpdf writes the font objects (widths, ToUnicode) for the glyphs it sees drawn:
+    // page 1 declares this document's characters, then every page gets its own content.
+    let mut declare = Vec::new();
+    for (i, ef) in fonts.iter().enumerate() {
+        let Some(chars) = used.get(&ef.face) else {
+            continue;
+        };
         let id = FontId(format!("F{}", i + 1));
         pdf.resources
             .fonts
             .map
-            .insert(id.clone(), printpdf::font::PdfFont::new(parsed));
-        ids.insert(*f, (id, format!("{tag}+{}", f.postscript_name())));
+            .insert(id.clone(), printpdf::font::PdfFont::new(ef.parsed.clone()));
+        declare.push(Op::StartTextSection);
+        declare.push(Op::SetFont {
+            font: PdfFontHandle::External(id.clone()),
+            size: Pt(1.0),
+        });
+        declare.push(Op::ShowText {
+            items: vec![TextItem::Text(chars.iter().collect())],
+        });
+        declare.push(Op::EndTextSection);
+        let glyphs = chars
+            .iter()
+            .filter_map(|c| ef.parsed.lookup_glyph_index(*c as u32).map(|g| (*c, g)))
+            .collect();
+        refs.insert(
+            ef.face,
+            FontRef {
+                resource: id.0.clone(),
+                glyphs,
+            },
+        );
+        ids.insert(ef.face, (id, ef.name.clone()));
     }
-    for page in &doc.pages {
-        let ops = page_ops(page, &ids);
+    for (i, page) in doc.pages.iter().enumerate() {
+        let ops = if i == 0 {
+            std::mem::take(&mut declare)
+        } else {
+            Vec::new()
+        };
         pdf.pages.push(PdfPage::new(
             Pt(page.width).into(),
             Pt(page.height).into(),
@@ -58,11 +138,13 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
     };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
+    set_contents(&mut lo, doc, &refs);
     name_fonts(&mut lo, &ids);
+    use_deflated_programs(&mut lo, fonts);
     set_info(&mut lo, doc);
     set_catalog(&mut lo, doc);
     lo.version = "1.7".to_string();
-    lo.compress();
+    compress(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes)
         .map_err(|e| PdfError::Write(e.to_string()))?;
@@ -70,17 +152,63 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
     Ok(bytes)
 }
 
-/// Characters drawn by each face once fallback is applied.
-fn used_chars(doc: &Document) -> BTreeMap<Face, BTreeSet<char>> {
-    let mut out: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
-    for p in &doc.pages {
-        for it in &p.items {
-            if let Item::Text { text, style, .. } = it {
-                for (f, s) in runs(text, style.face) {
-                    out.entry(f).or_default().extend(s.chars());
+/// Replaces each page's content stream with the directly encoded one.
+fn set_contents(lo: &mut lopdf::Document, doc: &Document, fonts: &HashMap<Face, FontRef>) {
+    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    for (pid, page) in pages.iter().zip(&doc.pages) {
+        let contents = lo
+            .get_dictionary(*pid)
+            .ok()
+            .and_then(|d| d.get(b"Contents").ok())
+            .and_then(|c| c.as_reference().ok());
+        let bytes = encode_page(page, fonts);
+        match contents.and_then(|c| lo.get_object_mut(c).ok()) {
+            Some(Object::Stream(s)) => {
+                s.dict.remove(b"Filter");
+                s.set_content(bytes);
+            }
+            _ => {
+                let id = lo.add_object(lopdf::Stream::new(Dictionary::new(), bytes));
+                if let Ok(d) = lo.get_dictionary_mut(*pid) {
+                    d.set("Contents", Object::Reference(id));
                 }
             }
         }
+    }
+}
+
+/// Swaps each embedded font program for its already deflated form.
+fn use_deflated_programs(lo: &mut lopdf::Document, fonts: &[EmbeddedFont]) {
+    for obj in lo.objects.values_mut() {
+        let Object::Stream(s) = obj else { continue };
+        if s.dict.get(b"Filter").is_ok() {
+            continue;
+        }
+        if let Some(ef) = fonts
+            .iter()
+            .find(|f| f.program.len() == s.content.len() && f.program == s.content)
+        {
+            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            s.set_content(ef.deflated.clone());
+        }
+    }
+}
+
+/// Characters drawn by each face once fallback is applied.
+fn used_chars(doc: &Document) -> BTreeMap<Face, BTreeSet<char>> {
+    let mut seen: HashMap<(Face, char), ()> = HashMap::new();
+    for p in &doc.pages {
+        for it in &p.items {
+            if let Item::Text { text, style, .. } = it {
+                for c in text.chars() {
+                    seen.entry((face_for(style.face, c), c)).or_insert(());
+                }
+            }
+        }
+    }
+    let mut out: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
+    for (f, c) in seen.into_keys() {
+        out.entry(f).or_default().insert(c);
     }
     out
 }
@@ -114,101 +242,6 @@ fn subset(f: Face, chars: &BTreeSet<char>) -> Result<(Vec<u8>, String), PdfError
         .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
         .collect();
     Ok((bytes, tag))
-}
-
-fn color(c: Rgb) -> Color {
-    Color::Rgb(printpdf::Rgb {
-        r: f32::from(c.0) / 255.0,
-        g: f32::from(c.1) / 255.0,
-        b: f32::from(c.2) / 255.0,
-        icc_profile: None,
-    })
-}
-
-fn page_ops(page: &crate::layout::Page, ids: &BTreeMap<Face, (FontId, String)>) -> Vec<Op> {
-    let h = page.height;
-    let mut ops = Vec::new();
-    for it in &page.items {
-        match it {
-            Item::Rect {
-                x,
-                y,
-                w,
-                h: rh,
-                fill,
-                stroke,
-            } => {
-                let rect = |mode| Rect {
-                    x: Pt(*x),
-                    y: Pt(h - y - rh),
-                    width: Pt(*w),
-                    height: Pt(*rh),
-                    mode: Some(mode),
-                    winding_order: None,
-                };
-                if let Some(f) = fill {
-                    ops.push(Op::SetFillColor { col: color(*f) });
-                    ops.push(Op::DrawRectangle {
-                        rectangle: rect(PaintMode::Fill),
-                    });
-                }
-                if let Some((c, wd)) = stroke {
-                    ops.push(Op::SetOutlineColor { col: color(*c) });
-                    ops.push(Op::SetOutlineThickness { pt: Pt(*wd) });
-                    ops.push(Op::DrawRectangle {
-                        rectangle: rect(PaintMode::Stroke),
-                    });
-                }
-            }
-            Item::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                color: c,
-                width,
-            } => {
-                ops.push(Op::SetOutlineColor { col: color(*c) });
-                ops.push(Op::SetOutlineThickness { pt: Pt(*width) });
-                let p = |x: f32, y: f32| printpdf::LinePoint {
-                    p: printpdf::Point {
-                        x: Pt(x),
-                        y: Pt(h - y),
-                    },
-                    bezier: false,
-                };
-                ops.push(Op::DrawLine {
-                    line: printpdf::Line {
-                        points: vec![p(*x1, *y1), p(*x2, *y2)],
-                        is_closed: false,
-                    },
-                });
-            }
-            Item::Text { x, y, text, style } => {
-                let mut cx = *x;
-                ops.push(Op::StartTextSection);
-                ops.push(Op::SetFillColor {
-                    col: color(style.color),
-                });
-                for (f, s) in runs(text, style.face) {
-                    let Some((id, _)) = ids.get(&f) else { continue };
-                    ops.push(Op::SetFont {
-                        font: PdfFontHandle::External(id.clone()),
-                        size: Pt(style.size),
-                    });
-                    ops.push(Op::SetTextMatrix {
-                        matrix: TextMatrix::Translate(Pt(cx), Pt(h - y)),
-                    });
-                    cx += crate::layout::measure(&s, f, style.size);
-                    ops.push(Op::ShowText {
-                        items: vec![TextItem::Text(s)],
-                    });
-                }
-                ops.push(Op::EndTextSection);
-            }
-        }
-    }
-    ops
 }
 
 /// Gives each embedded font its PostScript name with the subset tag, on /BaseFont (both
@@ -363,9 +396,47 @@ fn outline_level(
     (ids[0], ids[ids.len() - 1], total)
 }
 
+/// zlib stream (FlateDecode) by libdeflate at level 6: as small as zlib's level 6 and
+/// several times faster, which matters with a content stream per page.
+fn deflate(bytes: &[u8]) -> Vec<u8> {
+    let mut c =
+        libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default());
+    let mut out = vec![0; c.zlib_compress_bound(bytes.len())];
+    match c.zlib_compress(bytes, &mut out) {
+        Ok(n) => {
+            out.truncate(n);
+            out
+        }
+        Err(_) => bytes.to_vec(),
+    }
+}
+
+/// Deflates every stream not yet filtered.
+fn compress(lo: &mut lopdf::Document) {
+    for obj in lo.objects.values_mut() {
+        let Object::Stream(s) = obj else { continue };
+        if s.dict.get(b"Filter").is_ok() || s.content.len() < 64 {
+            continue;
+        }
+        let c = deflate(&s.content);
+        if c.len() + 19 < s.content.len() {
+            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            s.set_content(c);
+        }
+    }
+}
+
+/// FNV-style hash, eight bytes at a time: for tags and /ID, not for security.
 fn fnv(bytes: &[u8], seed: u64) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed;
-    for b in bytes {
+    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(c);
+        h ^= u64::from_le_bytes(w);
+        h = h.wrapping_mul(0x0100_0000_01b3).rotate_left(29);
+    }
+    for b in chunks.remainder() {
         h ^= u64::from(*b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
@@ -375,10 +446,12 @@ fn fnv(bytes: &[u8], seed: u64) -> u64 {
 /// Replaces the /ID placeholder by a hash of the file: same content, same /ID.
 fn patch_id(bytes: &mut [u8]) {
     let hex = format!("{:016x}{:016x}", fnv(bytes, 1), fnv(bytes, 2));
+    // The placeholder sits in the trailer, at the end of the file.
     let ph = ID_PLACEHOLDER.as_bytes();
-    let mut i = 0;
+    let start = bytes.len().saturating_sub(4096);
+    let mut i = start;
     while i + ph.len() <= bytes.len() {
-        if &bytes[i..i + ph.len()] == ph {
+        if bytes[i] == b'0' && &bytes[i..i + ph.len()] == ph {
             bytes[i..i + ph.len()].copy_from_slice(hex.as_bytes());
             i += ph.len();
         } else {
