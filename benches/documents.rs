@@ -14,9 +14,7 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn main() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000-pst-ambitions-texte.xlsx");
-    let plan = plandoc::ingest::read_plan(&sample, &Default::default())
-        .expect("échantillon lisible")
-        .plan;
+    let plan = plandoc::ingest::read_plan(&sample, &Default::default()).expect("échantillon lisible").plan;
     assert_eq!(plan.action_count(), 40);
     let opts = DocOptions::default();
     // Warm-up: the fonts are parsed once per process.
@@ -31,11 +29,7 @@ fn main() {
         let t = Instant::now();
         let all = plandoc::build::render_all(&DocKind::ALL, &plan, &opts).unwrap();
         times.push(t.elapsed().as_secs_f64());
-        sizes = DocKind::ALL
-            .iter()
-            .copied()
-            .zip(all.iter().map(Vec::len))
-            .collect();
+        sizes = DocKind::ALL.iter().copied().zip(all.iter().map(Vec::len)).collect();
     }
     let per_doc: Vec<(DocKind, f64)> = DocKind::ALL
         .iter()
@@ -56,12 +50,7 @@ fn main() {
     for _ in 0..10 {
         let t = Instant::now();
         let st = std::process::Command::new(env!("CARGO_BIN_EXE_plandoc"))
-            .args([
-                "build",
-                sample.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-            ])
+            .args(["build", sample.to_str().unwrap(), "-o", out.to_str().unwrap()])
             .stdout(std::process::Stdio::null())
             .status()
             .unwrap();
@@ -71,15 +60,14 @@ fn main() {
     let _ = std::fs::remove_dir_all(&out);
 
     println!("3 PDF, échantillon 000 (40 actions) :");
-    println!("  en mémoire : médiane {:.1} ms (20 passes ; première passe, polices comprises : {:.1} ms)", median(times) * 1000.0, first * 1000.0);
+    println!(
+        "  en mémoire : médiane {:.1} ms (20 passes ; première passe, polices comprises : {:.1} ms)",
+        median(times) * 1000.0,
+        first * 1000.0
+    );
     for (k, t) in per_doc {
         let size = sizes.iter().find(|(kk, _)| *kk == k).map_or(0, |(_, s)| *s);
-        println!(
-            "    {:<20} {:.1} ms, {} Ko",
-            k.file_name(),
-            t * 1000.0,
-            size / 1024
-        );
+        println!("    {:<20} {:.1} ms, {} Ko", k.file_name(), t * 1000.0, size / 1024);
     }
     println!(
         "  processus `plandoc build` (lecture comprise) : médiane {:.1} ms (10 passes)",

@@ -13,10 +13,7 @@ fn write_big_plan(path: &Path) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Plan d'actions").unwrap();
-    let mut headers: Vec<String> = plandoc::templates::input_columns()
-        .into_iter()
-        .map(|c| c.titre)
-        .collect();
+    let mut headers: Vec<String> = plandoc::templates::input_columns().into_iter().map(|c| c.titre).collect();
     let first_year = headers.len();
     headers.extend((2025..=2029).map(|y| y.to_string()));
     for (c, h) in headers.iter().enumerate() {
@@ -26,23 +23,13 @@ fn write_big_plan(path: &Path) {
         let r = i as u32 + 1;
         let (axis, objective) = (i / 500, i / 20);
         let cells = [
-            format!(
-                "Axe {} : développer l'offre de services aux familles du territoire",
-                axis + 1
-            ),
-            format!(
-                "Objectif {} : adapter l'accueil des enfants et des jeunes",
-                objective + 1
-            ),
+            format!("Axe {} : développer l'offre de services aux familles du territoire", axis + 1),
+            format!("Objectif {} : adapter l'accueil des enfants et des jeunes", objective + 1),
             String::new(),
             (i + 1).to_string(),
-            format!(
-                "Action {} : mettre en place un accompagnement de proximité pour les familles",
-                i + 1
-            ),
+            format!("Action {} : mettre en place un accompagnement de proximité pour les familles", i + 1),
             "Permettre à chaque famille d'identifier les services existants".into(),
-            "Tournées hebdomadaires, permanences partenaires, ateliers collectifs et information."
-                .into(),
+            "Tournées hebdomadaires, permanences partenaires, ateliers collectifs et information.".into(),
             ["Haute", "Moyenne", "Basse"][i % 3].into(),
             "Service enfance-jeunesse".into(),
             "CAF, Département, associations".into(),
@@ -92,11 +79,7 @@ fn main() {
         let r = plandoc::ingest::read_plan(&path, &opts).expect("lisible");
         times.push(t.elapsed().as_secs_f64());
         assert_eq!(r.plan.action_count(), ACTIONS);
-        assert!(
-            !r.has_errors(),
-            "{:?}",
-            &r.diagnostics[..r.diagnostics.len().min(3)]
-        );
+        assert!(!r.has_errors(), "{:?}", &r.diagnostics[..r.diagnostics.len().min(3)]);
     }
     times.sort_by(|a, b| a.partial_cmp(b).unwrap());
 
@@ -110,18 +93,7 @@ fn main() {
     assert!(status.success());
     let rss_mb = peak_rss_of_child_kb() as f64 / 1024.0;
 
-    println!(
-        "lecture + validation, {ACTIONS} actions ({} Ko) :",
-        size / 1024
-    );
-    println!(
-        "  en mémoire : médiane {:.0} ms, min {:.0} ms (10 passes)",
-        times[5] * 1000.0,
-        times[0] * 1000.0
-    );
-    println!(
-        "  processus `plandoc check` : {:.0} ms, pic mémoire {:.1} Mo",
-        process_s * 1000.0,
-        rss_mb
-    );
+    println!("lecture + validation, {ACTIONS} actions ({} Ko) :", size / 1024);
+    println!("  en mémoire : médiane {:.0} ms, min {:.0} ms (10 passes)", times[5] * 1000.0, times[0] * 1000.0);
+    println!("  processus `plandoc check` : {:.0} ms, pic mémoire {:.1} Mo", process_s * 1000.0, rss_mb);
 }

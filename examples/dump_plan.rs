@@ -5,10 +5,7 @@ fn main() {
         std::process::exit(2);
     };
     match plandoc::ingest::read_plan(std::path::Path::new(&path), &Default::default()) {
-        Ok(r) => println!(
-            "{}",
-            serde_json::to_string_pretty(&r.plan).unwrap_or_default()
-        ),
+        Ok(r) => println!("{}", serde_json::to_string_pretty(&r.plan).unwrap_or_default()),
         Err(u) => {
             eprintln!("{}", u.diagnostic.message);
             std::process::exit(2);

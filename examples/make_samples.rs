@@ -10,9 +10,7 @@
 
 use std::path::Path;
 
-use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError,
-};
+use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 struct Sample {
     source: &'static str,
@@ -41,16 +39,13 @@ const SAMPLES: &[Sample] = &[
         hierarchy: 1,
         widths: &[45.0, 5.0, 70.0, 7.0, 7.0, 7.0, 7.0, 7.0],
     },
-    Sample {
-        source: "canonique-lauragais.tsv",
-        output: "canonique-lauragais.xlsx",
-        hierarchy: 3,
-        widths: &[],
-    },
+    Sample { source: "canonique-lauragais.tsv", output: "canonique-lauragais.xlsx", hierarchy: 3, widths: &[] },
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    write_logo(&dir.join("logo-lauragais.png"))?;
+    println!("samples/logo-lauragais.png");
     for s in SAMPLES {
         let text = std::fs::read_to_string(dir.join("sources").join(s.source))?;
         let bytes = build(&text, s)?;
@@ -65,27 +60,13 @@ fn cells(line: &str) -> Vec<String> {
 }
 
 fn build(text: &str, s: &Sample) -> Result<Vec<u8>, XlsxError> {
-    let rows: Vec<Vec<String>> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(cells)
-        .collect();
-    let width = rows
-        .iter()
-        .filter(|r| r[0] == "#entete")
-        .map(|r| r.len() - 1)
-        .max()
-        .unwrap_or(1) as u16;
+    let rows: Vec<Vec<String>> = text.lines().filter(|l| !l.trim().is_empty()).map(cells).collect();
+    let width = rows.iter().filter(|r| r[0] == "#entete").map(|r| r.len() - 1).max().unwrap_or(1) as u16;
     let mut wb = Workbook::new();
     wb.set_properties(
-        &DocProperties::new()
-            .set_author("plandoc")
-            .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
+        &DocProperties::new().set_author("plandoc").set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
     );
-    let title = Format::new()
-        .set_bold()
-        .set_font_size(14)
-        .set_align(FormatAlign::Center);
+    let title = Format::new().set_bold().set_font_size(14).set_align(FormatAlign::Center);
     let header = Format::new()
         .set_bold()
         .set_text_wrap()
@@ -93,14 +74,8 @@ fn build(text: &str, s: &Sample) -> Result<Vec<u8>, XlsxError> {
         .set_align(FormatAlign::VerticalCenter)
         .set_background_color(Color::RGB(0xD9E2F3))
         .set_border(FormatBorder::Thin);
-    let section = Format::new()
-        .set_bold()
-        .set_background_color(Color::RGB(0xFCE4D6))
-        .set_border(FormatBorder::Thin);
-    let body = Format::new()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_border(FormatBorder::Thin);
+    let section = Format::new().set_bold().set_background_color(Color::RGB(0xFCE4D6)).set_border(FormatBorder::Thin);
+    let body = Format::new().set_text_wrap().set_align(FormatAlign::Top).set_border(FormatBorder::Thin);
     let centred = body.clone().set_align(FormatAlign::Center);
     let ws = wb.add_worksheet();
     ws.set_name("Plan d'actions")?;
@@ -111,9 +86,7 @@ fn build(text: &str, s: &Sample) -> Result<Vec<u8>, XlsxError> {
     let mut r: u32 = 0;
     let mut data: Vec<(u32, Vec<String>)> = Vec::new();
     let mut conv: Vec<(String, String)> = Vec::new();
-    let flush = |ws: &mut rust_xlsxwriter::Worksheet,
-                 data: &mut Vec<(u32, Vec<String>)>|
-     -> Result<(), XlsxError> {
+    let flush = |ws: &mut rust_xlsxwriter::Worksheet, data: &mut Vec<(u32, Vec<String>)>| -> Result<(), XlsxError> {
         write_block(ws, data, s.hierarchy, &body, &centred)?;
         data.clear();
         Ok(())
@@ -176,13 +149,7 @@ fn build(text: &str, s: &Sample) -> Result<Vec<u8>, XlsxError> {
 }
 
 /// Numbers stay numbers (as people type them); everything else is text.
-fn write_cell(
-    ws: &mut rust_xlsxwriter::Worksheet,
-    r: u32,
-    c: u16,
-    v: &str,
-    f: &Format,
-) -> Result<(), XlsxError> {
+fn write_cell(ws: &mut rust_xlsxwriter::Worksheet, r: u32, c: u16, v: &str, f: &Format) -> Result<(), XlsxError> {
     if v.is_empty() {
         ws.write_blank(r, c, f)?;
     } else if let Ok(n) = v.parse::<f64>() {
@@ -213,20 +180,12 @@ fn write_block(
             if data[i].1.get(c).is_some_and(|v| !v.is_empty()) {
                 let mut j = i;
                 // Down over blank cells, but never across a change of a higher level.
-                let blank_to =
-                    |k: usize| (0..=c).all(|cc| data[k].1.get(cc).is_none_or(|v| v.is_empty()));
+                let blank_to = |k: usize| (0..=c).all(|cc| data[k].1.get(cc).is_none_or(|v| v.is_empty()));
                 while j + 1 < data.len() && blank_to(j + 1) && data[j + 1].0 == data[j].0 + 1 {
                     j += 1;
                 }
                 if j > i {
-                    ws.merge_range(
-                        data[i].0,
-                        c as u16,
-                        data[j].0,
-                        c as u16,
-                        &data[i].1[c],
-                        body,
-                    )?;
+                    ws.merge_range(data[i].0, c as u16, data[j].0, c as u16, &data[i].1[c], body)?;
                 }
                 i = j + 1;
             } else {
@@ -234,5 +193,36 @@ fn write_block(
             }
         }
     }
+    Ok(())
+}
+
+/// A made-up logo for the canonical sample: three green hills on a transparent ground.
+fn write_logo(path: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    let (w, h) = (300u32, 100u32);
+    let mut px = vec![0u8; (w * h * 4) as usize];
+    for y in 0..h {
+        for x in 0..w {
+            let fx = x as f32;
+            let fy = y as f32;
+            let hill = |cx: f32, r: f32| ((fx - cx).powi(2) + (fy - 100.0).powi(2)).sqrt() < r;
+            let colour = if hill(150.0, 70.0) {
+                Some([46, 107, 63])
+            } else if hill(70.0, 55.0) || hill(230.0, 55.0) {
+                Some([120, 170, 90])
+            } else {
+                None
+            };
+            if let Some(c) = colour {
+                let i = ((y * w + x) * 4) as usize;
+                px[i..i + 3].copy_from_slice(&c);
+                px[i + 3] = 255;
+            }
+        }
+    }
+    let file = std::fs::File::create(path)?;
+    let mut enc = png::Encoder::new(std::io::BufWriter::new(file), w, h);
+    enc.set_color(png::ColorType::Rgba);
+    enc.set_depth(png::BitDepth::Eight);
+    enc.write_header()?.write_image_data(&px)?;
     Ok(())
 }

@@ -37,9 +37,7 @@ impl DocKind {
 
     pub fn parse(s: &str) -> Option<DocKind> {
         let f = crate::text::fold(s);
-        DocKind::ALL
-            .into_iter()
-            .find(|k| k.key() == f || k.file_name().trim_end_matches(".pdf") == f)
+        DocKind::ALL.into_iter().find(|k| k.key() == f || k.file_name().trim_end_matches(".pdf") == f)
     }
 }
 
@@ -53,11 +51,7 @@ pub struct BuildOptions {
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions {
-            only: DocKind::ALL.into_iter().collect(),
-            docs: DocOptions::default(),
-            prefix: None,
-        }
+        BuildOptions { only: DocKind::ALL.into_iter().collect(), docs: DocOptions::default(), prefix: None }
     }
 }
 
@@ -85,22 +79,16 @@ pub fn render(kind: DocKind, plan: &Plan, opts: &DocOptions) -> Result<Vec<u8>, 
 }
 
 /// Builds several documents of one plan at once: their fonts are subset together.
-pub fn render_all(
-    kinds: &[DocKind],
-    plan: &Plan,
-    opts: &DocOptions,
-) -> Result<Vec<Vec<u8>>, BuildError> {
+pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<Vec<Vec<u8>>, BuildError> {
     use rayon::prelude::*;
-    let docs: Vec<crate::layout::Document> =
-        kinds.par_iter().map(|k| layout(*k, plan, opts)).collect();
+    let docs: Vec<crate::layout::Document> = kinds.par_iter().map(|k| layout(*k, plan, opts)).collect();
     let refs: Vec<&crate::layout::Document> = docs.iter().collect();
     Ok(crate::render::pdf::render_pdfs(&refs)?)
 }
 
 /// Writes the chosen documents of `plan` into `out`, each through a temporary file.
 pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
-    std::fs::create_dir_all(out)
-        .map_err(|e| BuildError::OutDir(out.display().to_string(), e.to_string()))?;
+    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
     let mut written = Vec::new();
     let kinds: Vec<DocKind> = opts.only.iter().copied().collect();
     let all = render_all(&kinds, plan, &opts.docs)?;
@@ -111,7 +99,7 @@ pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf
         };
         let path = out.join(name);
         crate::fsx::write_atomic(&path, &bytes)
-            .map_err(|e| BuildError::Write(path.display().to_string(), e.to_string()))?;
+            .map_err(|e| BuildError::Write(path.display().to_string(), crate::fsx::io_fr(&e)))?;
         written.push(path);
     }
     Ok(written)
@@ -131,25 +119,18 @@ pub fn deliberation_id(plan: &Plan) -> Result<String, Vec<&'static str>> {
     if m.deliberation_number.is_none() {
         missing.push("N° de délibération");
     }
-    let date = m
-        .deliberation_date
-        .as_deref()
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let date = m.deliberation_date.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     if date.is_none() {
         missing.push("Date de délibération");
     }
     if !missing.is_empty() {
         return Err(missing);
     }
-    let (Some(dep), Some(siren), Some(num), Some(date)) =
-        (&m.department, &m.siren, &m.deliberation_number, date)
+    let (Some(dep), Some(siren), Some(num), Some(date)) = (&m.department, &m.siren, &m.deliberation_number, date)
     else {
         return Err(missing);
     };
-    Ok(ascii_name(&format!(
-        "{dep}-{siren}-{}-{num}-DE",
-        date.format("%Y%m%d")
-    )))
+    Ok(ascii_name(&format!("{dep}-{siren}-{}-{num}-DE", date.format("%Y%m%d"))))
 }
 
 /// Any text as a file name made of `[A-Za-z0-9._-]` only: accents dropped, the rest "-".
@@ -165,10 +146,7 @@ pub fn ascii_name(s: &str) -> String {
             out.push('-');
         }
     }
-    let t = out
-        .replace("-.", ".")
-        .trim_matches(|c| c == '-' || c == '.')
-        .to_string();
+    let t = out.replace("-.", ".").trim_matches(|c| c == '-' || c == '.').to_string();
     if t.is_empty() {
         "plan".into()
     } else {
@@ -182,10 +160,7 @@ mod tests {
 
     #[test]
     fn ascii_names() {
-        assert_eq!(
-            ascii_name("Plan d'action été 2026 (v2).xlsx"),
-            "Plan-d-action-ete-2026-v2.xlsx"
-        );
+        assert_eq!(ascii_name("Plan d'action été 2026 (v2).xlsx"), "Plan-d-action-ete-2026-v2.xlsx");
         assert_eq!(ascii_name("../../etc"), "etc");
         assert_eq!(ascii_name("«»"), "plan");
     }

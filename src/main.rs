@@ -9,7 +9,9 @@ fn main() {
             .map(|s| s.to_string())
             .or_else(|| e.downcast_ref::<String>().cloned())
             .unwrap_or_default();
-        eprintln!("plandoc : erreur interne inattendue ({what}). Merci de signaler ce problème avec le fichier en cause.");
+        eprintln!(
+            "plandoc : erreur interne inattendue ({what}). Merci de signaler ce problème avec le fichier en cause."
+        );
         plandoc::cli::exit::UNREADABLE
     });
     std::process::exit(code);

@@ -94,16 +94,13 @@ impl DocTemplate {
         if let Some(d) = dir {
             let path = d.join("documents.toml");
             if !d.is_dir() {
-                return Err(format!(
-                    "dossier de modèles « {} » introuvable",
-                    d.display()
-                ));
+                return Err(format!("dossier de modèles « {} » introuvable", d.display()));
             }
             if path.is_file() {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("« {} » illisible : {e}", path.display()))?;
-                let over: toml::Table = toml::from_str(&text)
-                    .map_err(|e| format!("« {} » invalide : {}", path.display(), e.message()))?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|e| format!("« {} » illisible : {e}", path.display()))?;
+                let over: toml::Table =
+                    toml::from_str(&text).map_err(|e| format!("« {} » invalide : {}", path.display(), e.message()))?;
                 merge(&mut base, over);
             }
         }
@@ -152,16 +149,12 @@ struct Keys {
 /// Canonical columns of the input workbook, in order.
 pub fn input_columns() -> Vec<ColumnSpec> {
     // Embedded data is checked by the tests below; an error here is a build defect.
-    toml::from_str::<Columns>(COLUMNS)
-        .map(|c| c.colonne)
-        .unwrap_or_default()
+    toml::from_str::<Columns>(COLUMNS).map(|c| c.colonne).unwrap_or_default()
 }
 
 /// Keys of the Convention sheet, in order.
 pub fn convention_keys() -> Vec<KeySpec> {
-    toml::from_str::<Keys>(CONVENTION)
-        .map(|k| k.cle)
-        .unwrap_or_default()
+    toml::from_str::<Keys>(CONVENTION).map(|k| k.cle).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -219,10 +212,7 @@ mod tests {
                         Field::Progress,
                         Field::Comment,
                     ];
-                    *known
-                        .iter()
-                        .find(|k| k.key() == other)
-                        .unwrap_or_else(|| panic!("champ {other}"))
+                    *known.iter().find(|k| k.key() == other).unwrap_or_else(|| panic!("champ {other}"))
                 }
             };
             assert_eq!(f, Some(expected), "{}", c.titre);

@@ -67,14 +67,8 @@ pub fn clean(s: &str) -> std::borrow::Cow<'_, str> {
     }
     let s = s.replace("_x000D_", "").replace('\r', "");
     let lines: Vec<String> = s.split('\n').map(one_line).collect();
-    let start = lines
-        .iter()
-        .position(|l| !l.is_empty())
-        .unwrap_or(lines.len());
-    let end = lines
-        .iter()
-        .rposition(|l| !l.is_empty())
-        .map_or(start, |e| e + 1);
+    let start = lines.iter().position(|l| !l.is_empty()).unwrap_or(lines.len());
+    let end = lines.iter().rposition(|l| !l.is_empty()).map_or(start, |e| e + 1);
     std::borrow::Cow::Owned(lines[start..end].join("\n"))
 }
 
@@ -104,10 +98,7 @@ fn is_clean(s: &str) -> bool {
 /// No-break spaces are kept.
 pub fn one_line(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for w in s
-        .split([' ', '\t', '\n', '\r', '\x0b', '\x0c'])
-        .filter(|w| !w.is_empty())
-    {
+    for w in s.split([' ', '\t', '\n', '\r', '\x0b', '\x0c']).filter(|w| !w.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
@@ -158,10 +149,8 @@ pub fn format_number(v: f64) -> String {
 
 /// Parses a French-written amount: "15 000 €", "1 234,50", "12k€" is not accepted.
 pub fn parse_amount(s: &str) -> Option<f64> {
-    let mut t: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '€' && *c != '\u{202f}' && *c != '\u{a0}')
-        .collect();
+    let mut t: String =
+        s.chars().filter(|c| !c.is_whitespace() && *c != '€' && *c != '\u{202f}' && *c != '\u{a0}').collect();
     let lower = t.to_lowercase();
     for suffix in ["eur", "euros", "euro", "ttc", "ht"] {
         if let Some(x) = lower.strip_suffix(suffix) {
@@ -173,11 +162,7 @@ pub fn parse_amount(s: &str) -> Option<f64> {
         return None;
     }
     // "1.234,50" (dots as thousands) and "1234,5".
-    let t = if t.contains(',') {
-        t.replace('.', "").replace(',', ".")
-    } else {
-        t
-    };
+    let t = if t.contains(',') { t.replace('.', "").replace(',', ".") } else { t };
     t.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
@@ -214,9 +199,6 @@ mod tests {
 
     #[test]
     fn cleans_cells() {
-        assert_eq!(
-            clean("\n  Action 1  :\r\n  suite  \n\n"),
-            "Action 1 :\nsuite"
-        );
+        assert_eq!(clean("\n  Action 1  :\r\n  suite  \n\n"), "Action 1 :\nsuite");
     }
 }

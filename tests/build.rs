@@ -31,16 +31,12 @@ fn build(name: &str, dir: &Path, extra: &[&str]) -> common::Output {
 }
 
 fn plan(name: &str) -> Plan {
-    read_plan(&sample(name), &ReadOptions::default())
-        .unwrap()
-        .plan
+    read_plan(&sample(name), &ReadOptions::default()).unwrap().plan
 }
 
 fn files(dir: &Path) -> Vec<String> {
-    let mut v: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
+    let mut v: Vec<String> =
+        std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     v.sort();
     v
 }
@@ -51,11 +47,7 @@ fn every_sample_gives_three_sound_pdfs_that_lose_nothing() {
         let dir = tmpdir(&format!("build-{}", name.replace('.', "-")));
         let out = build(name, &dir, &["--date", "2026-01-29"]);
         assert_eq!(out.code, 0, "{name}: {}{}", out.stdout, out.stderr);
-        assert_eq!(
-            files(&dir),
-            vec!["echeancier.pdf", "fiches-actions.pdf", "plan-d-actions.pdf"],
-            "{name}"
-        );
+        assert_eq!(files(&dir), vec!["echeancier.pdf", "fiches-actions.pdf", "plan-d-actions.pdf"], "{name}");
         let p = plan(name);
         let actions = p.actions();
         let years = p.meta.period_years();
@@ -65,10 +57,7 @@ fn every_sample_gives_three_sound_pdfs_that_lose_nothing() {
             let fonts = pdf::fonts(&path);
             assert!(!fonts.is_empty(), "{name}/{f}");
             for (font, emb, sub) in &fonts {
-                assert!(
-                    *emb && *sub,
-                    "{name}/{f}: {font} embarquée {emb}, sous-ensemble {sub}"
-                );
+                assert!(*emb && *sub, "{name}/{f}: {font} embarquée {emb}, sous-ensemble {sub}");
                 assert!(font.contains('+'), "{font}");
             }
             let raw = pdf::text(&path).replace(['\u{a0}', '\u{202f}'], " ");
@@ -104,36 +93,21 @@ fn every_sample_gives_three_sound_pdfs_that_lose_nothing() {
         assert_eq!(outline.len(), p.axis_count(), "{name}: {outline:?}");
         let leaves: usize = outline.iter().map(|(_, k)| k.len()).sum();
         assert_eq!(leaves, actions.len(), "{name}");
-        assert!(
-            outline[0].1[0].starts_with(actions[0].action.number.as_deref().unwrap()),
-            "{outline:?}"
-        );
+        assert!(outline[0].1[0].starts_with(actions[0].action.number.as_deref().unwrap()), "{outline:?}");
     }
 }
 
 #[test]
 fn fiches_show_every_field_and_milestone() {
     let dir = tmpdir("build-fields");
-    assert_eq!(
-        build("canonique-lauragais.xlsx", &dir, &["--only", "fiches"]).code,
-        0
-    );
+    assert_eq!(build("canonique-lauragais.xlsx", &dir, &["--only", "fiches"]).code, 0);
     let path = dir.join("fiches-actions.pdf");
     let p = plan("canonique-lauragais.xlsx");
     let text = pdf::squash(&pdf::text(&path));
     for r in p.actions() {
         let a = r.action;
-        for v in [
-            &a.aim,
-            &a.description,
-            &a.pilot,
-            &a.partners,
-            &a.public,
-            &a.territory,
-            &a.funders,
-        ]
-        .into_iter()
-        .flatten()
+        for v in
+            [&a.aim, &a.description, &a.pilot, &a.partners, &a.public, &a.territory, &a.funders].into_iter().flatten()
         {
             assert!(text.contains(&pdf::squash(v)), "{v}");
         }
@@ -158,44 +132,19 @@ fn a_long_fiche_continues_on_the_next_page_marked_suite() {
     let path = dir.join("long.xlsx");
     let long = "Une phrase de description assez longue pour remplir la page. ".repeat(120);
     let rows = vec![
-        vec![
-            common::C::T("Axe"),
-            common::C::T("N°"),
-            common::C::T("Action"),
-            common::C::T("Description"),
-        ],
-        vec![
-            common::C::T("Axe 1"),
-            common::C::N(1.0),
-            common::C::T("Action très détaillée"),
-            common::C::T(&long),
-        ],
-        vec![
-            common::C::T("Axe 1"),
-            common::C::N(2.0),
-            common::C::T("Action courte"),
-            common::C::E,
-        ],
+        vec![common::C::T("Axe"), common::C::T("N°"), common::C::T("Action"), common::C::T("Description")],
+        vec![common::C::T("Axe 1"), common::C::N(1.0), common::C::T("Action très détaillée"), common::C::T(&long)],
+        vec![common::C::T("Axe 1"), common::C::N(2.0), common::C::T("Action courte"), common::C::E],
     ];
     common::write_xlsx(&path, &[("Plan", rows)]);
-    let out = plandoc(&[
-        "build",
-        path.to_str().unwrap(),
-        "-o",
-        dir.join("out").to_str().unwrap(),
-        "--only",
-        "fiches",
-    ]);
+    let out = plandoc(&["build", path.to_str().unwrap(), "-o", dir.join("out").to_str().unwrap(), "--only", "fiches"]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let pdf_path = dir.join("out/fiches-actions.pdf");
     let n = pdf::pages(&pdf_path);
     assert!(n >= 3, "{n} pages");
     assert!(pdf::page_text(&pdf_path, 2).contains("(suite)"));
     let last = pdf::page_text(&pdf_path, n);
-    assert!(
-        last.contains("Action courte") && !last.contains("(suite)"),
-        "{last}"
-    );
+    assert!(last.contains("Action courte") && !last.contains("(suite)"), "{last}");
     // Every word of the long text made it.
     let all = pdf::squash(&pdf::text(&pdf_path));
     assert_eq!(all.matches(&pdf::squash("remplir la page.")).count(), 120);
@@ -212,16 +161,9 @@ fn page_one_keeps_the_stamp_zone_blank() {
         assert_eq!(build(name, &dir, &[]).code, 0);
         let (w, h, rgb) = pdf::render_page1(&dir.join(doc), &dir);
         assert!(w >= 590 && h >= 590, "{w}×{h}");
-        assert_eq!(
-            pdf::ink_in(w, &rgb, w - 200, 0, w, 65),
-            0,
-            "{name}/{doc}: zone du tampon"
-        );
+        assert_eq!(pdf::ink_in(w, &rgb, w - 200, 0, w, 65), 0, "{name}/{doc}: zone du tampon");
         // The page does have ink elsewhere (the header sits left of the zone).
-        assert!(
-            pdf::ink_in(w, &rgb, 0, 0, w - 200, 65) > 100,
-            "{name}/{doc}: en-tête"
-        );
+        assert!(pdf::ink_in(w, &rgb, 0, 0, w - 200, 65) > 100, "{name}/{doc}: en-tête");
     }
 }
 
@@ -232,11 +174,7 @@ fn two_builds_are_byte_identical() {
     assert_eq!(build("002-pst-sections-annees.xlsx", &a, &[]).code, 0);
     assert_eq!(build("002-pst-sections-annees.xlsx", &b, &[]).code, 0);
     for f in files(&a) {
-        assert_eq!(
-            std::fs::read(a.join(&f)).unwrap(),
-            std::fs::read(b.join(&f)).unwrap(),
-            "{f}"
-        );
+        assert_eq!(std::fs::read(a.join(&f)).unwrap(), std::fs::read(b.join(&f)).unwrap(), "{f}");
     }
     // In one process too, after building other documents (printpdf counters).
     let opts = plandoc::documents::DocOptions::default();
@@ -247,10 +185,7 @@ fn two_builds_are_byte_identical() {
     plandoc::build::render(plandoc::build::DocKind::Plan, &p2, &opts).unwrap();
     let again = plandoc::build::render_all(&all, &p1, &opts).unwrap();
     assert_eq!(first, again);
-    assert_eq!(
-        first[0],
-        std::fs::read(a.join("fiches-actions.pdf")).unwrap()
-    );
+    assert_eq!(first[0], std::fs::read(a.join("fiches-actions.pdf")).unwrap());
 }
 
 #[test]
@@ -261,36 +196,20 @@ fn metadata_language_and_footer_reference() {
     let id = "089-248900896-20260129-2026_01-DE";
     assert_eq!(
         files(&dir),
-        vec![
-            format!("{id}-echeancier.pdf"),
-            format!("{id}-fiches-actions.pdf"),
-            format!("{id}-plan-d-actions.pdf")
-        ]
+        vec![format!("{id}-echeancier.pdf"), format!("{id}-fiches-actions.pdf"), format!("{id}-plan-d-actions.pdf")]
     );
     let path = dir.join(format!("{id}-plan-d-actions.pdf"));
     let n = pdf::pages(&path);
     for page in 1..=n {
         let t = pdf::page_text(&path, page);
-        assert!(
-            t.contains("Délibération n° 2026_01 du 29/01/2026"),
-            "page {page}: {t}"
-        );
-        assert!(
-            t.contains(&format!("Page {page} / {n}")),
-            "page {page}: {t}"
-        );
+        assert!(t.contains("Délibération n° 2026_01 du 29/01/2026"), "page {page}: {t}");
+        assert!(t.contains(&format!("Page {page} / {n}")), "page {page}: {t}");
     }
-    let info = std::process::Command::new("pdfinfo")
-        .arg(&path)
-        .output()
-        .unwrap();
+    let info = std::process::Command::new("pdfinfo").arg(&path).output().unwrap();
     let info = String::from_utf8_lossy(&info.stdout);
     assert!(info.contains("Title:           Plan d'actions"), "{info}");
     assert!(info.contains("Creator:         plandoc"), "{info}");
-    assert!(
-        info.contains("CreationDate:") && info.contains("2026"),
-        "{info}"
-    );
+    assert!(info.contains("CreationDate:") && info.contains("2026"), "{info}");
     let j = pdf::qpdf_json(&path).to_string();
     assert!(j.contains("\"/Lang\":\"u:fr-FR\""), "/Lang absent");
 }
@@ -301,35 +220,14 @@ fn errors_mean_no_document() {
     let path = dir.join("faux.xlsx");
     common::write_xlsx(
         &path,
-        &[(
-            "Plan",
-            common::rows(&[
-                &["Axe", "N°", "Action"],
-                &["A", "1", "Un"],
-                &["A", "1", "Deux"],
-            ]),
-        )],
+        &[("Plan", common::rows(&[&["Axe", "N°", "Action"], &["A", "1", "Un"], &["A", "1", "Deux"]]))],
     );
     let out_dir = dir.join("out");
-    let out = plandoc(&[
-        "build",
-        path.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-    ]);
+    let out = plandoc(&["build", path.to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
     assert_eq!(out.code, 1);
-    assert!(
-        out.stdout.contains("numero-en-double") && out.stdout.contains("Plan!B3"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("numero-en-double") && out.stdout.contains("Plan!B3"), "{}", out.stdout);
     assert!(!out_dir.exists() || files(&out_dir).is_empty());
-    let missing = plandoc(&[
-        "build",
-        dir.join("absent.xlsx").to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-    ]);
+    let missing = plandoc(&["build", dir.join("absent.xlsx").to_str().unwrap(), "-o", out_dir.to_str().unwrap()]);
     assert_eq!(missing.code, 2);
     assert!(missing.stdout.contains("fichier-introuvable"));
     let bad_only = build("001-ctg-ambitions.xlsx", &out_dir, &["--only", "affiche"]);
@@ -340,14 +238,66 @@ fn errors_mean_no_document() {
 #[test]
 fn only_and_no_temporary_leftovers() {
     let dir = tmpdir("build-only");
-    assert_eq!(
-        build(
-            "002-pst-sections-annees.ods",
-            &dir,
-            &["--only", "echeancier,plan"]
-        )
-        .code,
-        0
-    );
+    assert_eq!(build("002-pst-sections-annees.ods", &dir, &["--only", "echeancier,plan"]).code, 0);
     assert_eq!(files(&dir), vec!["echeancier.pdf", "plan-d-actions.pdf"]);
+}
+
+#[test]
+fn logo_colour_and_template_folder() {
+    // The canonical sample names a PNG logo (with transparency) and a green main colour.
+    let dir = tmpdir("build-logo");
+    assert_eq!(build("canonique-lauragais.xlsx", &dir, &["--only", "fiches"]).code, 0);
+    let list = std::process::Command::new("pdfimages")
+        .args(["-list", dir.join("fiches-actions.pdf").to_str().unwrap()])
+        .output()
+        .unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(list.lines().any(|l| l.contains(" image ") && l.contains("300   100")), "{list}");
+    assert!(list.contains("smask"), "{list}");
+    let (w, _, rgb) = pdf::render_page1(&dir.join("fiches-actions.pdf"), &dir);
+    // The band under the header is the main colour #2E6B3F.
+    let band_y = 84 + 40;
+    let i = (band_y * w + 60) * 3;
+    let px = (rgb[i], rgb[i + 1], rgb[i + 2]);
+    assert!(px.0 < 80 && px.1 > 80 && px.1 < 130 && px.2 < 90, "couleur du bandeau {px:?}");
+
+    // A JPEG logo, a colour and a label folder given by plandoc.toml and --modeles.
+    let work = tmpdir("build-logo-jpeg");
+    std::fs::copy(sample("002-pst-sections-annees.xlsx"), work.join("plan.xlsx")).unwrap();
+    let jpg = common::root().join("../shared/corpus/calamine-fixtures/picture.jpg");
+    if jpg.exists() {
+        std::fs::copy(&jpg, work.join("logo.jpg")).unwrap();
+        std::fs::write(work.join("plandoc.toml"), "[plan]\nlogo = \"logo.jpg\"\ncouleur = \"#7A1F5C\"\n").unwrap();
+    }
+    let models = work.join("modeles");
+    std::fs::create_dir_all(&models).unwrap();
+    std::fs::write(
+        models.join("documents.toml"),
+        "[libelles]\nfiches = \"Fiches du projet social\"\naction = \"Fiche n°\"\n",
+    )
+    .unwrap();
+    let out = plandoc(&[
+        "build",
+        work.join("plan.xlsx").to_str().unwrap(),
+        "-o",
+        work.join("out").to_str().unwrap(),
+        "--only",
+        "fiches",
+        "--modeles",
+        models.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let pdf_path = work.join("out/fiches-actions.pdf");
+    let text = pdf::page_text(&pdf_path, 1);
+    assert!(text.contains("Fiches du projet social") && text.contains("Fiche n° 1"), "{text}");
+    if jpg.exists() {
+        let list =
+            std::process::Command::new("pdfimages").args(["-list", pdf_path.to_str().unwrap()]).output().unwrap();
+        assert!(String::from_utf8_lossy(&list.stdout).contains("jpeg"), "JPEG embarqué tel quel");
+    }
+    // A missing logo is a warning, not a failure.
+    std::fs::write(work.join("plandoc.toml"), "[plan]\nlogo = \"absent.png\"\n").unwrap();
+    let out = plandoc(&["build", work.join("plan.xlsx").to_str().unwrap(), "-o", work.join("out2").to_str().unwrap()]);
+    assert_eq!(out.code, 0);
+    assert!(out.stderr.contains("logo") && out.stderr.contains("introuvable"), "{}", out.stderr);
 }

@@ -8,31 +8,15 @@ use common::plandoc;
 fn version_and_help_in_french() {
     let v = plandoc(&["--version"]);
     assert_eq!(v.code, 0);
-    assert_eq!(
-        v.stdout.trim(),
-        format!("plandoc {}", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(v.stdout.trim(), format!("plandoc {}", env!("CARGO_PKG_VERSION")));
     let h = plandoc(&["--help"]);
     assert_eq!(h.code, 0);
-    for s in [
-        "Utilisation :",
-        "Commandes",
-        "Lit un plan et liste ses problèmes",
-        "Affiche cette aide",
-    ] {
+    for s in ["Utilisation :", "Commandes", "Lit un plan et liste ses problèmes", "Affiche cette aide"] {
         assert!(h.stdout.contains(s), "{s} : {}", h.stdout);
     }
-    assert!(
-        !h.stdout.contains("Usage:") && !h.stdout.contains("Print help"),
-        "{}",
-        h.stdout
-    );
+    assert!(!h.stdout.contains("Usage:") && !h.stdout.contains("Print help"), "{}", h.stdout);
     let hc = plandoc(&["check", "--help"]);
-    assert!(
-        hc.stdout.contains("Écrit le résultat en JSON"),
-        "{}",
-        hc.stdout
-    );
+    assert!(hc.stdout.contains("Écrit le résultat en JSON"), "{}", hc.stdout);
 }
 
 #[test]
@@ -41,10 +25,7 @@ fn wrong_command_lines_exit_two_in_french() {
         (vec!["chek"], "commande inconnue"),
         (vec!["check"], "argument obligatoire manquant"),
         (vec!["check", "x.xlsx", "--jsn"], "argument inattendu"),
-        (
-            vec!["check", "x.xlsx", "--taille-max", "beaucoup"],
-            "invalide",
-        ),
+        (vec!["check", "x.xlsx", "--taille-max", "beaucoup"], "invalide"),
         (vec![], "Utilisation :"),
     ] {
         let out = plandoc(&args);

@@ -14,20 +14,8 @@ fn every_problem_at_its_cell() {
     let path = dir.join("plan.xlsx");
     let long = "x".repeat(4000);
     let mut plan = rows(&[
-        &[
-            "Axe",
-            "Objectif",
-            "N°",
-            "Action",
-            "Priorité",
-            "Statut",
-            "2024",
-            "2025",
-            "2026",
-        ],
-        &[
-            "Axe 1", "Obj A", "1", "Titre un", "Haute", "En cours", "X", "", "",
-        ],
+        &["Axe", "Objectif", "N°", "Action", "Priorité", "Statut", "2024", "2025", "2026"],
+        &["Axe 1", "Obj A", "1", "Titre un", "Haute", "En cours", "X", "", ""],
         &["", "", "1", "Titre deux", "urgent", "", "X", "X", ""],
         &["", "", "douze", "Titre trois", "", "peut-être", "", "", "X"],
         &["", "", "4", "", "2", "", "X", "", ""],
@@ -56,32 +44,13 @@ fn every_problem_at_its_cell() {
         ("objectif-vide", "Plan!B9"),
         ("axe-vide", "Plan!A10"),
     ] {
-        assert!(
-            has(&r, code, at),
-            "{code} en {at} attendu : {:?}",
-            codes_at(&r)
-        );
+        assert!(has(&r, code, at), "{code} en {at} attendu : {:?}", codes_at(&r));
     }
     let diags = r["diagnostics"].as_array().unwrap();
-    let dup = diags
-        .iter()
-        .find(|d| d["code"] == "numero-en-double")
-        .unwrap();
-    assert!(
-        dup["message"].as_str().unwrap().contains("Plan!C2"),
-        "{dup}"
-    );
-    let prio = diags
-        .iter()
-        .find(|d| d["code"] == "priorite-inconnue")
-        .unwrap();
-    assert!(
-        prio["message"]
-            .as_str()
-            .unwrap()
-            .contains("Haute, Moyenne, Basse"),
-        "{prio}"
-    );
+    let dup = diags.iter().find(|d| d["code"] == "numero-en-double").unwrap();
+    assert!(dup["message"].as_str().unwrap().contains("Plan!C2"), "{dup}");
+    let prio = diags.iter().find(|d| d["code"] == "priorite-inconnue").unwrap();
+    assert!(prio["message"].as_str().unwrap().contains("Haute, Moyenne, Basse"), "{prio}");
     let sev = |c: &str| diags.iter().find(|d| d["code"] == c).unwrap()["severity"].clone();
     assert_eq!(sev("numero-en-double"), "error");
     assert_eq!(sev("action-sans-annee"), "warning");
@@ -102,43 +71,24 @@ fn every_problem_at_its_cell() {
 fn warnings_alone_exit_zero() {
     let dir = tmpdir("diag-warn");
     let path = dir.join("plan.xlsx");
-    write_xlsx(
-        &path,
-        &[(
-            "Plan",
-            rows(&[
-                &["Axe", "Action", "2025"],
-                &["A", "Faire", ""],
-                &["B", "Agir", "X"],
-            ]),
-        )],
-    );
+    write_xlsx(&path, &[("Plan", rows(&[&["Axe", "Action", "2025"], &["A", "Faire", ""], &["B", "Agir", "X"]]))]);
     let (code, r) = check_json(&path);
     assert_eq!(code, 0, "{r}");
-    assert_eq!(
-        codes_at(&r),
-        vec![("action-sans-annee".to_string(), "Plan!B2".to_string())]
-    );
+    assert_eq!(codes_at(&r), vec![("action-sans-annee".to_string(), "Plan!B2".to_string())]);
 }
 
 #[test]
 fn no_plan_found_says_what_was_looked_for() {
     let dir = tmpdir("diag-noplan");
     let path = dir.join("budget.xlsx");
-    write_xlsx(
-        &path,
-        &[("Budget", rows(&[&["Poste", "Montant"], &["Loyer", "1200"]]))],
-    );
+    write_xlsx(&path, &[("Budget", rows(&[&["Poste", "Montant"], &["Loyer", "1200"]]))]);
     let (code, r) = check_json(&path);
     assert_eq!(code, 2);
     assert_eq!(r["actions"], serde_json::Value::Null);
     let d = &r["diagnostics"][0];
     assert_eq!(d["code"], "aucun-plan");
     let m = d["message"].as_str().unwrap();
-    assert!(
-        m.contains("budget.xlsx") && m.contains("« Budget »") && m.contains("Intitulé"),
-        "{m}"
-    );
+    assert!(m.contains("budget.xlsx") && m.contains("« Budget »") && m.contains("Intitulé"), "{m}");
 }
 
 #[test]
@@ -158,13 +108,7 @@ fn unreadable_files_exit_two_with_a_french_reason() {
         assert_eq!(exit, 2, "{r}");
         assert_eq!(r["diagnostics"][0]["code"], code, "{r}");
         let name = path.file_name().unwrap().to_str().unwrap();
-        assert!(
-            r["diagnostics"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains(name),
-            "{r}"
-        );
+        assert!(r["diagnostics"][0]["message"].as_str().unwrap().contains(name), "{r}");
     }
 }
 
@@ -172,17 +116,8 @@ fn unreadable_files_exit_two_with_a_french_reason() {
 fn size_cap_is_configurable() {
     let dir = tmpdir("diag-cap");
     let path = dir.join("plan.xlsx");
-    write_xlsx(
-        &path,
-        &[("Plan", rows(&[&["Axe", "Action"], &["A", "Faire"]]))],
-    );
-    let out = plandoc(&[
-        "check",
-        path.to_str().unwrap(),
-        "--json",
-        "--taille-max",
-        "0",
-    ]);
+    write_xlsx(&path, &[("Plan", rows(&[&["Axe", "Action"], &["A", "Faire"]]))]);
+    let out = plandoc(&["check", path.to_str().unwrap(), "--json", "--taille-max", "0"]);
     assert_eq!(out.code, 2);
     assert!(out.stdout.contains("fichier-trop-gros"), "{}", out.stdout);
     assert!(out.stdout.contains("--taille-max"), "{}", out.stdout);
@@ -192,13 +127,7 @@ fn size_cap_is_configurable() {
 fn plandoc_toml_beside_the_file_overrides_metadata() {
     let dir = tmpdir("diag-toml");
     let path = dir.join("plan.xlsx");
-    write_xlsx(
-        &path,
-        &[(
-            "Plan",
-            rows(&[&["Axe", "Action", "2025"], &["A", "Faire", "X"]]),
-        )],
-    );
+    write_xlsx(&path, &[("Plan", rows(&[&["Axe", "Action", "2025"], &["A", "Faire", "X"]]))]);
     std::fs::write(
         dir.join("plandoc.toml"),
         "[plan]\ncollectivite = \"Commune d'Essai\"\ntype = \"PEDT\"\npremiere_annee = 2024\nderniere_annee = 2027\n",

@@ -13,10 +13,7 @@ fn corpus() -> Vec<std::path::PathBuf> {
     let Ok(entries) = std::fs::read_dir(&dir) else {
         return Vec::new();
     };
-    let mut files: Vec<_> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
-        .collect();
+    let mut files: Vec<_> = entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
     files.sort();
     files
 }
@@ -32,12 +29,7 @@ fn every_corpus_file_gets_an_answer() {
     for f in &files {
         let path = f.to_str().unwrap();
         let out = plandoc_with_limit(&["check", path], Duration::from_secs(20));
-        assert!(
-            matches!(out.code, 0..=2),
-            "{path}: code {} {}",
-            out.code,
-            out.stderr
-        );
+        assert!(matches!(out.code, 0..=2), "{path}: code {} {}", out.code, out.stderr);
         assert!(out.stdout.contains("Résultat :"), "{path}: {}", out.stdout);
         let name = f.file_name().unwrap().to_str().unwrap();
         assert!(out.stdout.contains(name), "{path}: {}", out.stdout);
@@ -45,15 +37,8 @@ fn every_corpus_file_gets_an_answer() {
     }
     // The known hostile ones are refused with the right reason.
     let code_of = |name: &str| {
-        let (_, r) = check_json(
-            &common::root()
-                .join("../shared/corpus/calamine-fixtures")
-                .join(name),
-        );
-        r["diagnostics"][0]["code"]
-            .as_str()
-            .unwrap_or("")
-            .to_string()
+        let (_, r) = check_json(&common::root().join("../shared/corpus/calamine-fixtures").join(name));
+        r["diagnostics"][0]["code"].as_str().unwrap_or("").to_string()
     };
     assert_eq!(code_of("pass_protected.xlsx"), "fichier-protege");
     assert_eq!(code_of("pass_protected.ods"), "fichier-protege");
@@ -74,10 +59,7 @@ fn far_away_cell_does_not_allocate_a_dense_sheet() {
     ws.write_string(1_048_575, 16_383, "loin").unwrap();
     wb.save(&path).unwrap();
     assert!(std::fs::metadata(&path).unwrap().len() < 10_000);
-    let out = plandoc_with_limit(
-        &["check", path.to_str().unwrap(), "--json"],
-        Duration::from_secs(20),
-    );
+    let out = plandoc_with_limit(&["check", path.to_str().unwrap(), "--json"], Duration::from_secs(20));
     assert!(matches!(out.code, 0..=2), "{}", out.stderr);
     let r: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(r["actions"], 1, "{r}");
@@ -88,32 +70,21 @@ fn truncated_and_corrupted_workbooks_are_refused_cleanly() {
     let dir = tmpdir("robust-cut");
     let good = std::fs::read(common::sample("002-pst-sections-annees.xlsx")).unwrap();
     let xls = std::fs::read(common::sample("000-pst-ambitions-texte.xls")).unwrap();
-    for (i, bytes) in [
-        good[..good.len() / 2].to_vec(),
-        good[..200].to_vec(),
-        xls[..xls.len() / 3].to_vec(),
-        {
-            let mut b = good.clone();
-            for x in b.iter_mut().skip(300).step_by(97) {
-                *x ^= 0x5A;
-            }
-            b
-        },
-    ]
+    for (i, bytes) in [good[..good.len() / 2].to_vec(), good[..200].to_vec(), xls[..xls.len() / 3].to_vec(), {
+        let mut b = good.clone();
+        for x in b.iter_mut().skip(300).step_by(97) {
+            *x ^= 0x5A;
+        }
+        b
+    }]
     .into_iter()
     .enumerate()
     {
         let path = dir.join(format!("abime-{i}.xlsx"));
         std::fs::write(&path, bytes).unwrap();
-        let out = plandoc_with_limit(
-            &["check", path.to_str().unwrap(), "--json"],
-            Duration::from_secs(20),
-        );
+        let out = plandoc_with_limit(&["check", path.to_str().unwrap(), "--json"], Duration::from_secs(20));
         assert!(matches!(out.code, 0..=2), "{i}: {}", out.stderr);
         let r: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-        assert!(
-            !r["diagnostics"].as_array().unwrap().is_empty() || out.code == 0,
-            "{i}: {r}"
-        );
+        assert!(!r["diagnostics"].as_array().unwrap().is_empty() || out.code == 0, "{i}: {r}");
     }
 }

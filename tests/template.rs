@@ -9,13 +9,7 @@ use common::{check_json, codes_at, plandoc, tmpdir};
 
 fn write_template(dir: &std::path::Path) -> std::path::PathBuf {
     let path = dir.join("modele.xlsx");
-    let out = plandoc(&[
-        "template",
-        "-o",
-        path.to_str().unwrap(),
-        "--periode",
-        "2026-2030",
-    ]);
+    let out = plandoc(&["template", "-o", path.to_str().unwrap(), "--periode", "2026-2030"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     path
 }
@@ -33,77 +27,30 @@ fn headers_notes_dropdowns_and_convention_sheet() {
     let dir = tmpdir("template-structure");
     let path = write_template(&dir);
     let mut wb = open_workbook_auto(&path).unwrap();
-    assert_eq!(
-        wb.sheet_names(),
-        vec!["Plan d'actions".to_string(), "Convention".to_string()]
-    );
+    assert_eq!(wb.sheet_names(), vec!["Plan d'actions".to_string(), "Convention".to_string()]);
     let plan = wb.worksheet_range("Plan d'actions").unwrap();
-    let header: Vec<String> = plan
-        .rows()
-        .next()
-        .unwrap()
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
-    assert_eq!(
-        &header[..5],
-        &[
-            "Axe",
-            "Objectif stratégique",
-            "Objectif opérationnel",
-            "N°",
-            "Action"
-        ]
-    );
-    assert_eq!(
-        &header[header.len() - 5..],
-        &["2026", "2027", "2028", "2029", "2030"]
-    );
-    assert!(
-        header.contains(&"Indicateurs".to_string()) && header.contains(&"Budget (€)".to_string())
-    );
-    assert_eq!(
-        plan.get_value((1, 3)),
-        Some(&Data::String("Exemple".into()))
-    );
+    let header: Vec<String> = plan.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    assert_eq!(&header[..5], &["Axe", "Objectif stratégique", "Objectif opérationnel", "N°", "Action"]);
+    assert_eq!(&header[header.len() - 5..], &["2026", "2027", "2028", "2029", "2030"]);
+    assert!(header.contains(&"Indicateurs".to_string()) && header.contains(&"Budget (€)".to_string()));
+    assert_eq!(plan.get_value((1, 3)), Some(&Data::String("Exemple".into())));
     let conv = wb.worksheet_range("Convention").unwrap();
     let keys: Vec<String> = conv.rows().skip(1).map(|r| r[0].to_string()).collect();
-    for k in [
-        "Collectivité",
-        "Type de plan",
-        "Première année",
-        "Dernière année",
-        "N° de délibération",
-        "SIREN",
-    ] {
+    for k in ["Collectivité", "Type de plan", "Première année", "Dernière année", "N° de délibération", "SIREN"]
+    {
         assert!(keys.contains(&k.to_string()), "{k}");
     }
     let sheet = part(&path, "xl/worksheets/sheet1.xml");
     assert!(sheet.contains("Haute,Moyenne,Basse"), "liste de priorités");
-    assert!(
-        sheet.contains("À venir,En cours,Réalisée"),
-        "liste de statuts"
-    );
+    assert!(sheet.contains("À venir,En cours,Réalisée"), "liste de statuts");
     assert!(sheet.contains("<pane ySplit=\"1\""), "en-tête figé");
-    assert!(
-        sheet.contains("orientation=\"landscape\"") && sheet.contains("paperSize=\"9\""),
-        "mise en page"
-    );
+    assert!(sheet.contains("orientation=\"landscape\"") && sheet.contains("paperSize=\"9\""), "mise en page");
     let notes = part(&path, "xl/comments1.xml");
     assert!(notes.contains("Intitulé de l'action (obligatoire)."));
     // Same options, same bytes.
     let again = dir.join("encore.xlsx");
-    plandoc(&[
-        "template",
-        "-o",
-        again.to_str().unwrap(),
-        "--periode",
-        "2026-2030",
-    ]);
-    assert_eq!(
-        std::fs::read(&path).unwrap(),
-        std::fs::read(&again).unwrap()
-    );
+    plandoc(&["template", "-o", again.to_str().unwrap(), "--periode", "2026-2030"]);
+    assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&again).unwrap());
 }
 
 #[test]
@@ -112,18 +59,11 @@ fn untouched_template_says_no_action_yet() {
     let path = write_template(&dir);
     let (code, r) = check_json(&path);
     assert_eq!(code, 1, "{r}");
-    assert_eq!(
-        codes_at(&r),
-        vec![("aucune-action".to_string(), "Plan d'actions!".to_string())]
-    );
+    assert_eq!(codes_at(&r), vec![("aucune-action".to_string(), "Plan d'actions!".to_string())]);
     assert_eq!(r["first_year"], 2026);
     assert_eq!(r["last_year"], 2030);
     let out = plandoc(&["check", path.to_str().unwrap()]);
-    assert!(
-        out.stdout.contains("Aucune action pour l'instant"),
-        "{}",
-        out.stdout
-    );
+    assert!(out.stdout.contains("Aucune action pour l'instant"), "{}", out.stdout);
 }
 
 /// Adds rows to the first sheet's XML, as a person filling the template would.
@@ -142,17 +82,14 @@ fn fill(template: &std::path::Path, out: &std::path::Path, rows: &[&[(&str, &str
                 let r = i + 3;
                 xml.push_str(&format!("<row r=\"{r}\">"));
                 for (col, text) in row.iter() {
-                    xml.push_str(&format!(
-                        "<c r=\"{col}{r}\" t=\"inlineStr\"><is><t>{text}</t></is></c>"
-                    ));
+                    xml.push_str(&format!("<c r=\"{col}{r}\" t=\"inlineStr\"><is><t>{text}</t></is></c>"));
                 }
                 xml.push_str("</row>");
             }
             s = s.replace("</sheetData>", &format!("{xml}</sheetData>"));
             data = s.into_bytes();
         }
-        zout.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
+        zout.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
         zout.write_all(&data).unwrap();
     }
     zout.finish().unwrap();
@@ -178,12 +115,7 @@ fn filled_template_reads_back_with_no_error() {
                 ("S", "X"),
                 ("T", "Étude"),
             ],
-            &[
-                ("D", "2"),
-                ("E", "Former les assistantes maternelles"),
-                ("H", "Basse"),
-                ("U", "X"),
-            ],
+            &[("D", "2"), ("E", "Former les assistantes maternelles"), ("H", "Basse"), ("U", "X")],
         ],
     );
     let (code, r) = check_json(&filled);

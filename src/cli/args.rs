@@ -53,12 +53,7 @@ pub struct BuildArgs {
     #[arg(long, value_name = "DOSSIER")]
     pub modeles: Option<PathBuf>,
     /// Taille maximale du classeur, en mégaoctets (par défaut : 64).
-    #[arg(
-        long,
-        value_name = "Mo",
-        default_value_t = 64,
-        hide_default_value = true
-    )]
+    #[arg(long, value_name = "Mo", default_value_t = 64, hide_default_value = true)]
     pub taille_max: u64,
 }
 
@@ -74,24 +69,14 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FICHIER")]
     pub config: Option<PathBuf>,
     /// Taille maximale du classeur, en mégaoctets (par défaut : 64).
-    #[arg(
-        long,
-        value_name = "Mo",
-        default_value_t = 64,
-        hide_default_value = true
-    )]
+    #[arg(long, value_name = "Mo", default_value_t = 64, hide_default_value = true)]
     pub taille_max: u64,
 }
 
 #[derive(Debug, Args)]
 pub struct TemplateArgs {
     /// Fichier xlsx à écrire.
-    #[arg(
-        short = 'o',
-        long = "sortie",
-        alias = "output",
-        value_name = "FICHIER.xlsx"
-    )]
+    #[arg(short = 'o', long = "sortie", alias = "output", value_name = "FICHIER.xlsx")]
     pub output: PathBuf,
     /// Période du plan, par exemple 2026-2030 (par défaut : l'année en cours et les quatre suivantes).
     #[arg(long, value_name = "AAAA-AAAA")]
@@ -102,27 +87,14 @@ pub struct TemplateArgs {
 fn frenchify(cmd: Command, top: bool) -> Command {
     let mut cmd = cmd
         .disable_help_flag(true)
-        .arg(
-            Arg::new("aide")
-                .short('h')
-                .long("help")
-                .action(ArgAction::Help)
-                .help("Affiche cette aide"),
-        )
+        .arg(Arg::new("aide").short('h').long("help").action(ArgAction::Help).help("Affiche cette aide"))
         .help_template("{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}\n");
     if top {
-        cmd = cmd.disable_version_flag(true).arg(
-            Arg::new("version")
-                .short('V')
-                .long("version")
-                .action(ArgAction::Version)
-                .help("Affiche la version"),
-        );
+        cmd = cmd
+            .disable_version_flag(true)
+            .arg(Arg::new("version").short('V').long("version").action(ArgAction::Version).help("Affiche la version"));
     }
-    let names: Vec<String> = cmd
-        .get_subcommands()
-        .map(|s| s.get_name().to_string())
-        .collect();
+    let names: Vec<String> = cmd.get_subcommands().map(|s| s.get_name().to_string()).collect();
     for n in names {
         cmd = cmd.mut_subcommand(n, |s| frenchify(s, false));
     }
@@ -149,9 +121,7 @@ pub fn parse(args: Vec<std::ffi::OsString>) -> Parsed {
             Err(e) => Parsed::Wrong(french_error(&e)),
         },
         Err(e) => match e.kind() {
-            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-                Parsed::Info(e.render().to_string())
-            }
+            ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => Parsed::Info(e.render().to_string()),
             ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
                 Parsed::Wrong(format!("{}", command().render_help()))
             }
@@ -165,11 +135,7 @@ fn ctx(e: &clap::Error, k: ContextKind) -> Option<String> {
         ContextValue::String(s) => s.clone(),
         ContextValue::Strings(v) => v.join(", "),
         ContextValue::StyledStr(s) => s.to_string(),
-        ContextValue::StyledStrs(v) => v
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
+        ContextValue::StyledStrs(v) => v.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", "),
         ContextValue::Number(n) => n.to_string(),
         ContextValue::Bool(b) => b.to_string(),
         _ => String::new(),
@@ -181,9 +147,8 @@ fn french_error(e: &clap::Error) -> String {
     let value = ctx(e, ContextKind::InvalidValue).unwrap_or_default();
     let msg = match e.kind() {
         ErrorKind::UnknownArgument => {
-            let hint = ctx(e, ContextKind::SuggestedArg)
-                .map(|s| format!(" (vouliez-vous dire {s} ?)"))
-                .unwrap_or_default();
+            let hint =
+                ctx(e, ContextKind::SuggestedArg).map(|s| format!(" (vouliez-vous dire {s} ?)")).unwrap_or_default();
             format!("argument inattendu « {arg} »{hint}")
         }
         ErrorKind::InvalidSubcommand => {

@@ -24,9 +24,7 @@ pub fn run(a: &BuildArgs) -> i32 {
                 only.insert(k);
             }
             None => {
-                return fail(&format!(
-                    "document « {o} » inconnu pour --only (attendu : fiches, echeancier, plan)."
-                ))
+                return fail(&format!("document « {o} » inconnu pour --only (attendu : fiches, echeancier, plan)."))
             }
         }
     }
@@ -35,9 +33,7 @@ pub fn run(a: &BuildArgs) -> i32 {
     }
     if let Some(d) = &a.date {
         if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-            return fail(&format!(
-                "date « {d} » invalide pour --date (attendu : AAAA-MM-JJ, par exemple 2026-01-29)."
-            ));
+            return fail(&format!("date « {d} » invalide pour --date (attendu : AAAA-MM-JJ, par exemple 2026-01-29)."));
         }
     }
     let template = match DocTemplate::load(a.modeles.as_deref()) {
@@ -45,17 +41,11 @@ pub fn run(a: &BuildArgs) -> i32 {
         Err(e) => return fail(&format!("{e}.")),
     };
     let file = a.file.display().to_string();
-    let opts = ReadOptions {
-        limits: Limits::with_max_megabytes(a.taille_max),
-        config: a.config.clone(),
-    };
+    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone() };
     let reading = match read_plan(&a.file, &opts) {
         Ok(r) => r,
         Err(u) => {
-            print!(
-                "{}",
-                human(&CheckReport::unreadable(&file, *u.diagnostic, u.notes))
-            );
+            print!("{}", human(&CheckReport::unreadable(&file, *u.diagnostic, u.notes)));
             return exit::UNREADABLE;
         }
     };
@@ -81,14 +71,19 @@ pub fn run(a: &BuildArgs) -> i32 {
     } else {
         None
     };
-    let bopts = BuildOptions {
-        only,
-        docs: DocOptions {
-            template,
-            date: a.date.clone(),
-        },
-        prefix,
-    };
+    let logo = reading.plan.meta.logo.as_ref().and_then(|l| {
+        let path = a.file.parent().unwrap_or(std::path::Path::new(".")).join(l);
+        let image =
+            std::fs::read(&path).map_err(|e| crate::fsx::io_fr(&e)).and_then(|b| crate::layout::Image::from_bytes(&b));
+        match image {
+            Ok(i) => Some(i),
+            Err(e) => {
+                eprintln!("plandoc : avertissement : logo « {} » ignoré : {e}.", path.display());
+                None
+            }
+        }
+    });
+    let bopts = BuildOptions { only, docs: DocOptions { template, date: a.date.clone(), logo }, prefix };
     match build(&reading.plan, &a.output, &bopts) {
         Ok(paths) => {
             for p in paths {

@@ -64,36 +64,21 @@ pub fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
 
 fn cell_key(cell: Option<&str>) -> (u32, u32) {
     let Some(c) = cell else { return (0, 0) };
-    let letters: String = c
-        .chars()
-        .take_while(|ch| ch.is_ascii_alphabetic())
-        .collect();
+    let letters: String = c.chars().take_while(|ch| ch.is_ascii_alphabetic()).collect();
     let row: u32 = c[letters.len()..].parse().unwrap_or(0);
-    let col = letters
-        .bytes()
-        .fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1));
+    let col = letters.bytes().fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1));
     (row, col)
 }
 
 pub fn run(a: &CheckArgs) -> i32 {
     let file = a.file.display().to_string();
-    let opts = ReadOptions {
-        limits: Limits::with_max_megabytes(a.taille_max),
-        config: a.config.clone(),
-    };
+    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone() };
     let (report, code) = match read_plan(&a.file, &opts) {
         Ok(r) => {
-            let code = if r.has_errors() {
-                exit::INVALID
-            } else {
-                exit::OK
-            };
+            let code = if r.has_errors() { exit::INVALID } else { exit::OK };
             (CheckReport::from_reading(&file, &r), code)
         }
-        Err(u) => (
-            CheckReport::unreadable(&file, *u.diagnostic, u.notes),
-            exit::UNREADABLE,
-        ),
+        Err(u) => (CheckReport::unreadable(&file, *u.diagnostic, u.notes), exit::UNREADABLE),
     };
     if a.json {
         print_json(&report);
@@ -112,11 +97,7 @@ fn print_json(report: &CheckReport) {
 
 /// With --json on a wrong command line, the JSON object still says why.
 pub fn print_command_line_error(text: &str) {
-    let first = text
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim_start_matches("plandoc : erreur : ");
+    let first = text.lines().next().unwrap_or("").trim_start_matches("plandoc : erreur : ");
     let d = Diagnostic::error("ligne-de-commande", first.to_string());
     print_json(&CheckReport::unreadable("", d, Vec::new()));
 }
@@ -133,11 +114,7 @@ pub fn human(r: &CheckReport) -> String {
             (Some(a), Some(b)) => format!(", {a}-{b}"),
             _ => String::new(),
         };
-        let who = r
-            .territory
-            .as_deref()
-            .map(|t| format!(" — {t}"))
-            .unwrap_or_default();
+        let who = r.territory.as_deref().map(|t| format!(" — {t}")).unwrap_or_default();
         out.push_str(&format!(
             "{}{who} ({}{period}) : {}, {}, {}\n",
             r.file,
@@ -149,20 +126,13 @@ pub fn human(r: &CheckReport) -> String {
     } else {
         out.push_str(&format!("{} : illisible comme plan d'actions\n", r.file));
     }
-    for (sev, title) in [
-        (Severity::Error, "Erreurs"),
-        (Severity::Warning, "Avertissements"),
-    ] {
+    for (sev, title) in [(Severity::Error, "Erreurs"), (Severity::Warning, "Avertissements")] {
         let group: Vec<&Diagnostic> = r.diagnostics.iter().filter(|d| d.severity == sev).collect();
         if group.is_empty() {
             continue;
         }
         out.push_str(&format!("\n{title} ({})\n", group.len()));
-        let width = group
-            .iter()
-            .map(|d| d.place().chars().count())
-            .max()
-            .unwrap_or(0);
+        let width = group.iter().map(|d| d.place().chars().count()).max().unwrap_or(0);
         for d in group {
             let place = d.place();
             if width == 0 {

@@ -25,15 +25,9 @@ pub fn run(a: &TemplateArgs) -> i32 {
         }
     };
     if let Err(e) = crate::fsx::write_atomic(&a.output, &bytes) {
-        eprintln!(
-            "plandoc : erreur : écriture de « {} » impossible ({e}).",
-            a.output.display()
-        );
+        eprintln!("plandoc : erreur : écriture de « {} » impossible ({e}).", a.output.display());
         return exit::UNREADABLE;
     }
-    eprintln!(
-        "Modèle écrit : {} (période {first}-{last}).",
-        a.output.display()
-    );
+    eprintln!("Modèle écrit : {} (période {first}-{last}).", a.output.display());
     exit::OK
 }

@@ -1,8 +1,9 @@
 //! What every document shares: colours and styles from the template, page header and
 //! footer, the prefecture's stamp zone, French dates and numbers.
 
-use crate::layout::canvas::{DocInfo, Page};
+use crate::layout::canvas::{DocInfo, Item, Page};
 use crate::layout::fonts::measure;
+use crate::layout::Image;
 use crate::layout::{french, Face, Paragraph, Rgb, Style};
 use crate::model::Plan;
 use crate::templates::DocTemplate;
@@ -17,14 +18,13 @@ pub struct DocOptions {
     pub template: DocTemplate,
     /// Date written in the PDF information (YYYY-MM-DD), from --date or the deliberation.
     pub date: Option<String>,
+    /// The collectivity's logo, drawn at the left of every page header.
+    pub logo: Option<Image>,
 }
 
 impl Default for DocOptions {
     fn default() -> Self {
-        DocOptions {
-            template: DocTemplate::embedded(),
-            date: None,
-        }
+        DocOptions { template: DocTemplate::embedded(), date: None, logo: None }
     }
 }
 
@@ -37,6 +37,7 @@ pub struct Ctx<'a> {
     pub muted: Rgb,
     pub rule: Rgb,
     pub date: Option<String>,
+    pub logo: Option<&'a Image>,
 }
 
 impl<'a> Ctx<'a> {
@@ -50,12 +51,7 @@ impl<'a> Ctx<'a> {
             .and_then(Rgb::parse)
             .or_else(|| Rgb::parse(&c.principale))
             .unwrap_or(Rgb(31, 78, 121));
-        let date = opts.date.clone().or_else(|| {
-            plan.meta
-                .deliberation_date
-                .clone()
-                .filter(|d| is_iso_date(d))
-        });
+        let date = opts.date.clone().or_else(|| plan.meta.deliberation_date.clone().filter(|d| is_iso_date(d)));
         Ctx {
             plan,
             t,
@@ -64,6 +60,7 @@ impl<'a> Ctx<'a> {
             muted: Rgb::parse(&c.discret).unwrap_or(Rgb(95, 107, 118)),
             rule: Rgb::parse(&c.rule).unwrap_or(Rgb(195, 203, 211)),
             date,
+            logo: opts.logo.as_ref(),
         }
     }
 
@@ -96,12 +93,7 @@ impl<'a> Ctx<'a> {
             (Some(a), Some(b)) => format!("{a}-{b}"),
             _ => String::new(),
         };
-        let kp = [kind, period]
-            .iter()
-            .filter(|s| !s.is_empty())
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(" ");
+        let kp = [kind, period].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" ");
         if !kp.is_empty() {
             parts.push(kp);
         }
@@ -125,6 +117,11 @@ impl<'a> Ctx<'a> {
             s.push_str(&format!("{} {a}", self.t.label("annexe")));
         }
         (!s.is_empty()).then_some(s)
+    }
+
+    /// The document's images: the logo, when there is one (image 0).
+    pub fn images(&self) -> Vec<Image> {
+        self.logo.cloned().into_iter().collect()
     }
 
     pub fn info(&self, title: &str, subject: &str) -> DocInfo {
@@ -191,11 +188,7 @@ pub fn year_ranges(years: &[i32]) -> String {
         while j + 1 < years.len() && years[j + 1] == years[j] + 1 {
             j += 1;
         }
-        out.push(if j > i {
-            format!("{}-{}", years[i], years[j])
-        } else {
-            years[i].to_string()
-        });
+        out.push(if j > i { format!("{}-{}", years[i], years[j]) } else { years[i].to_string() });
         i = j + 1;
     }
     out.join(", ")
@@ -231,46 +224,35 @@ pub fn decorate(pages: &mut [Page], ctx: &Ctx<'_>, doc_title: &str) {
         let w = page.width;
         let h = page.height;
         // The header keeps clear of the stamp zone (top right, 200 × 65 pt).
-        let avail = w - left - STAMP_WIDTH - 16.0;
+        let mut x = left;
+        if let Some(logo) = ctx.logo {
+            let (lh, lw) = logo_size(logo);
+            page.items.push(Item::Image { x, y: 16.0 + (40.0 - lh) / 2.0, w: lw, h: lh, image: 0 });
+            x += lw + 10.0;
+        }
+        let avail = w - x - STAMP_WIDTH - 16.0;
         let title = fit(&french(doc_title), Face::Bold, size + 1.5, avail);
-        page.text(
-            left,
-            34.0,
-            title,
-            Style::new(Face::Bold, size + 1.5, ctx.main),
-        );
+        page.text(x, 34.0, title, Style::new(Face::Bold, size + 1.5, ctx.main));
         let sub = fit(&french(&ctx.subtitle()), Face::Regular, size, avail);
-        page.text(left, 48.0, sub, Style::new(Face::Regular, size, ctx.muted));
-        page.line(
-            left,
-            STAMP_HEIGHT + 5.0,
-            w - right,
-            STAMP_HEIGHT + 5.0,
-            ctx.main,
-            0.8,
-        );
+        page.text(x, 48.0, sub, Style::new(Face::Regular, size, ctx.muted));
+        page.line(left, STAMP_HEIGHT + 5.0, w - right, STAMP_HEIGHT + 5.0, ctx.main, 0.8);
         // Footer.
         let fy = h - t.marges.bas + 22.0;
         page.line(left, fy - 12.0, w - right, fy - 12.0, ctx.rule, 0.5);
         let page_label = format!("{} {} / {n}", t.label("page"), i + 1);
         let pw = measure(&page_label, Face::Regular, size);
-        page.text(
-            w - right - pw,
-            fy,
-            page_label,
-            Style::new(Face::Regular, size, ctx.muted),
-        );
-        let footer = ctx
-            .deliberation_line()
-            .unwrap_or_else(|| ctx.plan.meta.title.clone().unwrap_or_default());
-        let footer = fit(
-            &french(&footer),
-            Face::Regular,
-            size,
-            w - left - right - pw - 24.0,
-        );
+        page.text(w - right - pw, fy, page_label, Style::new(Face::Regular, size, ctx.muted));
+        let footer = ctx.deliberation_line().unwrap_or_else(|| ctx.plan.meta.title.clone().unwrap_or_default());
+        let footer = fit(&french(&footer), Face::Regular, size, w - left - right - pw - 24.0);
         page.text(left, fy, footer, Style::new(Face::Regular, size, ctx.muted));
     }
+}
+
+/// Logo box: 40 pt high at most, 90 pt wide at most, proportions kept.
+fn logo_size(logo: &Image) -> (f32, f32) {
+    let r = logo.ratio().max(0.05);
+    let h = 40.0f32.min(90.0 / r);
+    (h, h * r)
 }
 
 #[cfg(test)]

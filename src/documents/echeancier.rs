@@ -5,8 +5,7 @@ use std::rc::Rc;
 use crate::layout::canvas::{Document, Outline};
 use crate::layout::fonts::measure;
 use crate::layout::{
-    french, Align, Block, Cell, Face, Flow, Page, PageSetup, Paragraph, Rgb, Row, Style, Table,
-    A4_HEIGHT, A4_WIDTH,
+    french, Align, Block, Cell, Face, Flow, Page, PageSetup, Paragraph, Rgb, Row, Style, Table, A4_HEIGHT, A4_WIDTH,
 };
 use crate::model::Plan;
 
@@ -30,11 +29,7 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     let mut blocks = title_block(&ctx, &title);
     if years.is_empty() {
         blocks.push(Block::Para(
-            ctx.para(
-                t.label("sans_annee"),
-                Style::new(Face::Italic, t.tailles.texte, ctx.muted),
-            )
-            .spacing(0.0, 8.0),
+            ctx.para(t.label("sans_annee"), Style::new(Face::Italic, t.tailles.texte, ctx.muted)).spacing(0.0, 8.0),
         ));
     }
     let mut widths = vec![34.0, 330.0];
@@ -46,11 +41,7 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
         Cell::text(ctx.para(t.label("numero"), head).align(Align::Center)),
         Cell::text(ctx.para(t.label("intitule"), head)),
     ];
-    header.extend(
-        years
-            .iter()
-            .map(|y| Cell::text(Paragraph::new(y.to_string(), head).align(Align::Center))),
-    );
+    header.extend(years.iter().map(|y| Cell::text(Paragraph::new(y.to_string(), head).align(Align::Center))));
     table.header = vec![Row::new(header).fill(ctx.main)];
     let ncols = 2 + years.len();
     let mut marks: Vec<(String, usize)> = Vec::new();
@@ -60,39 +51,24 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
                 marks.push((title.clone(), table.rows.len()));
                 let p = ctx.para(&title, Style::new(Face::Bold, t.tailles.texte, ctx.text));
                 table.rows.push(
-                    Row::new(vec![Cell::text(p).span(ncols)])
-                        .fill(ctx.tint(t.couleurs.fond_axe))
-                        .keep_with_next(),
+                    Row::new(vec![Cell::text(p).span(ncols)]).fill(ctx.tint(t.couleurs.fond_axe)).keep_with_next(),
                 );
             }
             Group::Objective(title, depth) => {
-                let face = if depth == 0 {
-                    Face::Bold
-                } else {
-                    Face::Regular
-                };
+                let face = if depth == 0 { Face::Bold } else { Face::Regular };
                 let mut p = ctx.para(&title, Style::new(face, t.tailles.texte - 0.5, ctx.text));
                 p.indent = 8.0 * depth as f32;
                 table.rows.push(
-                    Row::new(vec![Cell::text(p).span(ncols)])
-                        .fill(ctx.tint(t.couleurs.fond_objectif))
-                        .keep_with_next(),
+                    Row::new(vec![Cell::text(p).span(ncols)]).fill(ctx.tint(t.couleurs.fond_objectif)).keep_with_next(),
                 );
             }
             Group::Action(a) => {
                 let mut cells = vec![
-                    Cell::text(
-                        ctx.para(a.number.as_deref().unwrap_or(""), ctx.body())
-                            .align(Align::Center),
-                    ),
+                    Cell::text(ctx.para(a.number.as_deref().unwrap_or(""), ctx.body()).align(Align::Center)),
                     Cell::text(ctx.para(&a.title, ctx.body())),
                 ];
                 for y in &years {
-                    cells.push(year_cell(
-                        &ctx,
-                        a.years.contains(y),
-                        a.milestones.get(y).map(String::as_str),
-                    ));
+                    cells.push(year_cell(&ctx, a.years.contains(y), a.milestones.get(y).map(String::as_str)));
                 }
                 table.rows.push(Row::new(cells));
             }
@@ -118,11 +94,7 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
             })
         })
         .collect();
-    Document {
-        pages,
-        outline,
-        info: ctx.info(&title, "Calendrier annuel des actions du plan"),
-    }
+    Document { pages, outline, info: ctx.info(&title, "Calendrier annuel des actions du plan"), images: ctx.images() }
 }
 
 /// A year cell: filled when the action runs, with its milestone word inside.
@@ -141,8 +113,7 @@ fn year_cell(ctx: &Ctx<'_>, on: bool, milestone: Option<&str>) -> Cell {
         while size > 5.0 && measure(&m, Face::Bold, size) > 38.0 {
             size -= 0.5;
         }
-        cell.paras
-            .push(Paragraph::new(m, Style::new(Face::Bold, size, ink)).align(Align::Center));
+        cell.paras.push(Paragraph::new(m, Style::new(Face::Bold, size, ink)).align(Align::Center));
     }
     cell
 }
@@ -157,12 +128,7 @@ fn legend(ctx: &Ctx<'_>) -> Block {
         height: 16.0,
         draw: Rc::new(move |page: &mut Page, x, y, _w| {
             let st = Style::new(Face::Regular, size, muted);
-            page.text(
-                x,
-                y + 10.0,
-                french(&label),
-                Style::new(Face::Bold, size, muted),
-            );
+            page.text(x, y + 10.0, french(&label), Style::new(Face::Bold, size, muted));
             let x1 = x + measure(&label, Face::Bold, size) + 10.0;
             page.fill(x1, y + 2.0, 18.0, 10.0, fill);
             page.text(x1 + 24.0, y + 10.0, a.clone(), st);

@@ -4,9 +4,7 @@ use std::rc::Rc;
 
 use crate::layout::canvas::{Document, Outline};
 use crate::layout::fonts::measure;
-use crate::layout::{
-    french, Align, Block, Face, Flow, Page, PageSetup, Paragraph, Rgb, Style, A4_HEIGHT, A4_WIDTH,
-};
+use crate::layout::{french, Align, Block, Face, Flow, Page, PageSetup, Paragraph, Rgb, Style, A4_HEIGHT, A4_WIDTH};
 use crate::model::{Action, ActionRef, Plan};
 
 use super::common::{decorate, euros, fit, Ctx, DocOptions};
@@ -33,38 +31,23 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
         flow.set_continuation(Vec::new());
     }
     if actions.is_empty() {
-        flow.add(vec![Block::Para(
-            ctx.para("Ce plan ne compte aucune action.", ctx.body()),
-        )]);
+        flow.add(vec![Block::Para(ctx.para("Ce plan ne compte aucune action.", ctx.body()))]);
     }
     let (mut pages, marks) = flow.finish();
     let title = t.label("fiches").to_string();
     decorate(&mut pages, &ctx, &title);
     let outline = outline(plan, &actions, &marks);
-    Document {
-        pages,
-        outline,
-        info: ctx.info(&title, "Une fiche par action du plan"),
-    }
+    Document { pages, outline, info: ctx.info(&title, "Une fiche par action du plan"), images: ctx.images() }
 }
 
 /// Bookmarks: axis › action.
-fn outline(
-    plan: &Plan,
-    actions: &[ActionRef<'_>],
-    marks: &[crate::layout::MarkPos],
-) -> Vec<Outline> {
+fn outline(plan: &Plan, actions: &[ActionRef<'_>], marks: &[crate::layout::MarkPos]) -> Vec<Outline> {
     let mut out: Vec<Outline> = Vec::new();
     for (i, r) in actions.iter().enumerate() {
         let Some(m) = marks.iter().find(|m| m.key == i.to_string()) else {
             continue;
         };
-        let item = Outline {
-            title: action_label(r.action),
-            page: m.page,
-            y: m.y,
-            children: Vec::new(),
-        };
+        let item = Outline { title: action_label(r.action), page: m.page, y: m.y, children: Vec::new() };
         if r.axis.implicit || plan.axis_count() == 0 {
             out.push(item);
             continue;
@@ -72,12 +55,7 @@ fn outline(
         let axis_title = crate::text::truncate_chars(&r.axis.title, 120);
         match out.last_mut() {
             Some(last) if last.title == axis_title => last.children.push(item),
-            _ => out.push(Outline {
-                title: axis_title,
-                page: m.page,
-                y: m.y,
-                children: vec![item],
-            }),
+            _ => out.push(Outline { title: axis_title, page: m.page, y: m.y, children: vec![item] }),
         }
     }
     out
@@ -125,22 +103,13 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     }
     crumbs.extend(r.objectives.iter().flatten().map(|o| o.title.clone()));
     if !crumbs.is_empty() {
-        let p = ctx
-            .para(
-                &crumbs.join("  ›  "),
-                Style::new(Face::Regular, t.tailles.petit, ctx.muted),
-            )
-            .spacing(0.0, 6.0);
+        let p =
+            ctx.para(&crumbs.join("  ›  "), Style::new(Face::Regular, t.tailles.petit, ctx.muted)).spacing(0.0, 6.0);
         blocks.push(Block::Para(p));
     }
     blocks.push(band(ctx, a));
     blocks.push(Block::Para(
-        ctx.para(
-            &a.title,
-            Style::new(Face::Bold, t.tailles.titre_fiche, ctx.main),
-        )
-        .spacing(10.0, 8.0)
-        .leading(1.2),
+        ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre_fiche, ctx.main)).spacing(10.0, 8.0).leading(1.2),
     ));
     if let Some(strip) = years_strip(ctx, a) {
         blocks.push(strip);
@@ -148,72 +117,43 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     }
     for spec in &t.fiche.champs {
         if let Some(content) = field(ctx, a, &spec.champ) {
-            blocks.push(Block::KeepWithNext(Box::new(Block::Para(heading(
-                ctx,
-                &spec.titre,
-            )))));
+            blocks.push(Block::KeepWithNext(Box::new(Block::Para(heading(ctx, &spec.titre)))));
             blocks.extend(content);
         }
     }
     for e in &a.extra {
-        blocks.push(Block::KeepWithNext(Box::new(Block::Para(heading(
-            ctx, &e.name,
-        )))));
+        blocks.push(Block::KeepWithNext(Box::new(Block::Para(heading(ctx, &e.name)))));
         blocks.push(Block::Para(ctx.para(&e.value, ctx.body())));
     }
     blocks
 }
 
 fn heading(ctx: &Ctx<'_>, title: &str) -> Paragraph {
-    ctx.para(
-        title,
-        Style::new(Face::Bold, ctx.t.tailles.petit + 0.5, ctx.main),
-    )
-    .spacing(9.0, 2.0)
+    ctx.para(title, Style::new(Face::Bold, ctx.t.tailles.petit + 0.5, ctx.main)).spacing(9.0, 2.0)
 }
 
 /// The coloured band: "Action n° 12" and the priority badge.
 fn band(ctx: &Ctx<'_>, a: &Action) -> Block {
-    let label = format!(
-        "{} {}",
-        ctx.t.label("action"),
-        a.number.as_deref().unwrap_or("—")
-    );
-    let badge = a
-        .priority
-        .map(|p| format!("{} : {}", ctx.t.label("priorite"), priority_label(ctx, p)));
+    let label = format!("{} {}", ctx.t.label("action"), a.number.as_deref().unwrap_or("—"));
+    let badge = a.priority.map(|p| format!("{} : {}", ctx.t.label("priorite"), priority_label(ctx, p)));
     let main = ctx.main;
     Block::Fixed {
         height: 30.0,
         draw: Rc::new(move |page: &mut Page, x, y, w| {
             page.fill(x, y, w, 30.0, main);
-            page.text(
-                x + 10.0,
-                y + 20.0,
-                label.clone(),
-                Style::new(Face::Bold, 13.0, Rgb::WHITE),
-            );
+            page.text(x + 10.0, y + 20.0, label.clone(), Style::new(Face::Bold, 13.0, Rgb::WHITE));
             if let Some(b) = &badge {
                 let b = french(b);
                 let bw = measure(&b, Face::Bold, 8.5) + 14.0;
                 page.fill(x + w - bw - 8.0, y + 7.0, bw, 16.0, Rgb::WHITE);
-                page.text(
-                    x + w - bw - 1.0,
-                    y + 18.5,
-                    b,
-                    Style::new(Face::Bold, 8.5, main),
-                );
+                page.text(x + w - bw - 1.0, y + 18.5, b, Style::new(Face::Bold, 8.5, main));
             }
         }),
     }
 }
 
 pub fn priority_label(ctx: &Ctx<'_>, p: crate::model::Priority) -> String {
-    ctx.t
-        .priorites
-        .get(p.key())
-        .cloned()
-        .unwrap_or_else(|| p.label().to_string())
+    ctx.t.priorites.get(p.key()).cloned().unwrap_or_else(|| p.label().to_string())
 }
 
 /// One box per year of the period, filled when the action runs, with its milestone.
@@ -230,12 +170,7 @@ fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
     Some(Block::Fixed {
         height: 36.0,
         draw: Rc::new(move |page: &mut Page, x, y, w| {
-            page.text(
-                x,
-                y + 10.0,
-                label.clone(),
-                Style::new(Face::Bold, 8.0, main),
-            );
+            page.text(x, y + 10.0, label.clone(), Style::new(Face::Bold, 8.0, main));
             let n = years.len() as f32;
             let bx = x + 52.0;
             let bw = ((w - 52.0) / n).min(90.0);
@@ -256,12 +191,7 @@ fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
                 };
                 let ys = yr.to_string();
                 let yw = measure(&ys, Face::Bold, 9.0);
-                page.text(
-                    cx + (bw - yw) / 2.0,
-                    y + 12.0,
-                    ys,
-                    Style::new(Face::Bold, 9.0, color),
-                );
+                page.text(cx + (bw - yw) / 2.0, y + 12.0, ys, Style::new(Face::Bold, 9.0, color));
                 if let Some(m) = milestones.get(yr) {
                     let m = french(m);
                     let mut size: f32 = 7.5;
@@ -269,12 +199,7 @@ fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
                         size -= 0.5;
                     }
                     let mw = measure(&m, Face::Regular, size);
-                    page.text(
-                        cx + ((bw - mw) / 2.0).max(3.0),
-                        y + 25.0,
-                        m,
-                        Style::new(Face::Regular, size, color),
-                    );
+                    page.text(cx + ((bw - mw) / 2.0).max(3.0), y + 25.0, m, Style::new(Face::Regular, size, color));
                 }
             }
         }),
@@ -282,9 +207,7 @@ fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
 }
 
 fn text_field(ctx: &Ctx<'_>, v: &Option<String>) -> Option<Vec<Block>> {
-    v.as_ref()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| vec![Block::Para(ctx.para(s, ctx.body()))])
+    v.as_ref().filter(|s| !s.trim().is_empty()).map(|s| vec![Block::Para(ctx.para(s, ctx.body()))])
 }
 
 /// The blocks of a field, or `None` when the action leaves it empty.
@@ -311,19 +234,12 @@ fn field(ctx: &Ctx<'_>, a: &Action, key: &str) -> Option<Vec<Block>> {
                 .map(|i| Block::Para(ctx.para(i, ctx.body()).bullet("•", 10.0).spacing(0.0, 1.0)))
                 .collect()
         }),
-        "statut" => a.status.map(|s| {
-            vec![Block::Para(ctx.para(
-                s.label(),
-                Style::new(Face::Bold, ctx.t.tailles.texte, ctx.main),
-            ))]
-        }),
+        "statut" => a
+            .status
+            .map(|s| vec![Block::Para(ctx.para(s.label(), Style::new(Face::Bold, ctx.t.tailles.texte, ctx.main)))]),
         "avancement" => a.progress.map(|p| {
             vec![Block::Para(
-                ctx.para(
-                    &format!("{}\u{a0}%", crate::text::format_number(p)),
-                    ctx.body(),
-                )
-                .align(Align::Left),
+                ctx.para(&format!("{}\u{a0}%", crate::text::format_number(p)), ctx.body()).align(Align::Left),
             )]
         }),
         _ => None,

@@ -3,8 +3,7 @@
 
 use crate::layout::canvas::{Document, Outline};
 use crate::layout::{
-    Align, Block, Cell, Face, Flow, PageSetup, Paragraph, Rgb, Row, Style, Table, A4_HEIGHT,
-    A4_WIDTH,
+    Align, Block, Cell, Face, Flow, PageSetup, Paragraph, Rgb, Row, Style, Table, A4_HEIGHT, A4_WIDTH,
 };
 use crate::model::{Action, Plan};
 
@@ -42,58 +41,32 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     let mut table = Table::new(cols.iter().map(|c| c.largeur).collect());
     table.border = ctx.rule;
     let head = Style::new(Face::Bold, t.tailles.petit + 0.5, Rgb::WHITE);
-    table.header = vec![Row::new(
-        cols.iter()
-            .map(|c| Cell::text(ctx.para(&c.titre, head)))
-            .collect(),
-    )
-    .fill(ctx.main)];
+    table.header = vec![Row::new(cols.iter().map(|c| Cell::text(ctx.para(&c.titre, head))).collect()).fill(ctx.main)];
     let mut axes: Vec<String> = Vec::new();
     for axis in &plan.axes {
         if !axis.implicit {
             axes.push(axis.title.clone());
-            let mut paras = vec![ctx.para(
-                &axis.title,
-                Style::new(Face::Bold, t.tailles.texte, ctx.text),
-            )];
+            let mut paras = vec![ctx.para(&axis.title, Style::new(Face::Bold, t.tailles.texte, ctx.text))];
             if let Some(d) = &axis.description {
-                paras.push(
-                    ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text))
-                        .spacing(2.0, 0.0),
-                );
+                paras.push(ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text)).spacing(2.0, 0.0));
             }
             table.rows.push(
-                Row::new(vec![Cell::new(paras).span(cols.len())])
-                    .fill(ctx.tint(t.couleurs.fond_axe))
-                    .keep_with_next(),
+                Row::new(vec![Cell::new(paras).span(cols.len())]).fill(ctx.tint(t.couleurs.fond_axe)).keep_with_next(),
             );
         }
-        let mut rows: Vec<(String, &Action)> =
-            axis.actions.iter().map(|a| (String::new(), a)).collect();
+        let mut rows: Vec<(String, &Action)> = axis.actions.iter().map(|a| (String::new(), a)).collect();
         for o in &axis.objectives {
             rows.extend(o.actions.iter().map(|a| (o.title.clone(), a)));
             for c in &o.children {
-                rows.extend(
-                    c.actions
-                        .iter()
-                        .map(|a| (format!("{} › {}", o.title, c.title), a)),
-                );
+                rows.extend(c.actions.iter().map(|a| (format!("{} › {}", o.title, c.title), a)));
             }
         }
         let mut last_objective = String::new();
         for (objective, a) in rows {
             // The objective is written once, on its first action, as merged cells read.
-            let shown = if objective != last_objective {
-                objective.clone()
-            } else {
-                String::new()
-            };
+            let shown = if objective != last_objective { objective.clone() } else { String::new() };
             last_objective = objective;
-            table.rows.push(Row::new(
-                cols.iter()
-                    .map(|c| cell(&ctx, &c.champ, &shown, a))
-                    .collect(),
-            ));
+            table.rows.push(Row::new(cols.iter().map(|c| cell(&ctx, &c.champ, &shown, a)).collect()));
         }
     }
     let mut flow = Flow::new(setup);
@@ -114,9 +87,7 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
         })
         .collect();
     Document {
-        pages,
-        outline,
-        info: ctx.info(&title, "Plan d'actions annexé à la délibération"),
+        pages, outline, info: ctx.info(&title, "Plan d'actions annexé à la délibération"), images: ctx.images()
     }
 }
 
@@ -125,38 +96,22 @@ fn cell(ctx: &Ctx<'_>, field: &str, objective: &str, a: &Action) -> Cell {
     let small = Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text);
     match field {
         "objectif" => Cell::text(ctx.para(objective, small)),
-        "numero" => Cell::text(
-            ctx.para(a.number.as_deref().unwrap_or(""), body)
-                .align(Align::Center),
-        ),
+        "numero" => Cell::text(ctx.para(a.number.as_deref().unwrap_or(""), body).align(Align::Center)),
         "action" => {
-            let mut paras = vec![ctx.para(
-                &a.title,
-                Style::new(Face::Bold, ctx.t.tailles.texte, ctx.text),
-            )];
+            let mut paras = vec![ctx.para(&a.title, Style::new(Face::Bold, ctx.t.tailles.texte, ctx.text))];
             if let Some(aim) = &a.aim {
                 let label = format!("{} : ", ctx.t.label("objectif"));
                 let p = Paragraph::new(
                     crate::layout::french(&label),
                     Style::new(Face::Italic, ctx.t.tailles.petit, ctx.muted),
                 )
-                .push(
-                    crate::layout::french(aim),
-                    Style::new(Face::Italic, ctx.t.tailles.petit, ctx.text),
-                )
+                .push(crate::layout::french(aim), Style::new(Face::Italic, ctx.t.tailles.petit, ctx.text))
                 .spacing(2.0, 0.0);
                 paras.push(p);
             }
             Cell::new(paras)
         }
-        "priorite" => Cell::text(
-            ctx.para(
-                &a.priority
-                    .map(|p| priority_label(ctx, p))
-                    .unwrap_or_default(),
-                body,
-            ),
-        ),
+        "priorite" => Cell::text(ctx.para(&a.priority.map(|p| priority_label(ctx, p)).unwrap_or_default(), body)),
         "pilote" => Cell::text(ctx.para(a.pilot.as_deref().unwrap_or(""), small)),
         "annees" => Cell::text(ctx.para(&year_ranges(&a.years), small)),
         "statut" => Cell::text(ctx.para(a.status.map(|s| s.label()).unwrap_or(""), small)),

@@ -11,9 +11,7 @@ pub enum ReadError {
     TooLarge { size: u64, max: u64 },
     #[error("ce n'est pas un classeur reconnu (xlsx, xlsm, xlsb, xls, ods)")]
     NotSpreadsheet,
-    #[error(
-        "classeur protégé par un mot de passe : enregistrez-le sans mot de passe puis recommencez"
-    )]
+    #[error("classeur protégé par un mot de passe : enregistrez-le sans mot de passe puis recommencez")]
     Protected,
     #[error("classeur endommagé, illisible (détail technique : {0})")]
     Damaged(String),

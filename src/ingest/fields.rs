@@ -67,10 +67,8 @@ pub fn as_year(s: &str) -> Option<i32> {
 /// Recognises a header cell; `None` for an unknown header (kept as an extra column).
 pub fn classify(header: &str) -> Option<Field> {
     let f = fold_words(header);
-    let words: Vec<&str> = f
-        .split(' ')
-        .filter(|w| !matches!(*w, "le" | "la" | "les" | "l" | "d" | "de" | "du" | "des"))
-        .collect();
+    let words: Vec<&str> =
+        f.split(' ').filter(|w| !matches!(*w, "le" | "la" | "les" | "l" | "d" | "de" | "du" | "des")).collect();
     let first = *words.first()?;
     let has = |p: &str| words.iter().any(|w| w.starts_with(p));
 
@@ -82,16 +80,11 @@ pub fn classify(header: &str) -> Option<Field> {
     }
     // The head word decides first: "Pilote de l'action" is a pilot, not an action.
     let by_head = match first {
-        "no" | "n" | "num" | "numero" | "ref" | "reference" | "code" | "id" | "nr" => {
-            Some(Field::Number)
-        }
-        "action" | "actions" | "intitule" | "intitules" | "libelle" | "fiche" | "fiches" => {
-            Some(Field::Title)
-        }
+        "no" | "n" | "num" | "numero" | "ref" | "reference" | "code" | "id" | "nr" => Some(Field::Number),
+        "action" | "actions" | "intitule" | "intitules" | "libelle" | "fiche" | "fiches" => Some(Field::Title),
         "objectif" | "objectifs" | "sous" if has("action") => Some(Field::Aim),
-        "objectif" | "objectifs" | "axe" | "axes" | "ambition" | "ambitions" | "enjeu"
-        | "enjeux" | "orientation" | "orientations" | "thematique" | "thematiques" | "theme"
-        | "themes" | "domaine" | "champ" | "sous"
+        "objectif" | "objectifs" | "axe" | "axes" | "ambition" | "ambitions" | "enjeu" | "enjeux" | "orientation"
+        | "orientations" | "thematique" | "thematiques" | "theme" | "themes" | "domaine" | "champ" | "sous"
             if !has("action") || first.starts_with("obj") =>
         {
             Some(Field::Hierarchy)
@@ -101,26 +94,26 @@ pub fn classify(header: &str) -> Option<Field> {
             Some(Field::Description)
         }
         "priorite" | "priorites" | "priorisation" | "niveau" => Some(Field::Priority),
-        "pilote" | "pilotes" | "porteur" | "porteurs" | "referent" | "referents"
-        | "responsable" | "responsables" | "pilotage" => Some(Field::Pilot),
+        "pilote" | "pilotes" | "porteur" | "porteurs" | "referent" | "referents" | "responsable" | "responsables"
+        | "pilotage" => Some(Field::Pilot),
         "partenaire" | "partenaires" | "partenariat" | "partenariats" => Some(Field::Partners),
-        "public" | "publics" | "cible" | "cibles" | "beneficiaire" | "beneficiaires" => {
-            Some(Field::Public)
+        "public" | "publics" | "cible" | "cibles" | "beneficiaire" | "beneficiaires" => Some(Field::Public),
+        "territoire" | "territoires" | "commune" | "communes" | "lieu" | "lieux" | "perimetre" | "localisation" => {
+            Some(Field::Territory)
         }
-        "territoire" | "territoires" | "commune" | "communes" | "lieu" | "lieux" | "perimetre"
-        | "localisation" => Some(Field::Territory),
         "budget" | "budgets" | "cout" | "couts" | "montant" | "montants" => Some(Field::Budget),
-        "financeur" | "financeurs" | "financement" | "financements" | "cofinanceurs"
-        | "cofinancements" => Some(Field::Funders),
+        "financeur" | "financeurs" | "financement" | "financements" | "cofinanceurs" | "cofinancements" => {
+            Some(Field::Funders)
+        }
         "indicateur" | "indicateurs" | "criteres" | "evaluation" => Some(Field::Indicators),
         "statut" | "etat" => Some(Field::Status),
-        "avancement" | "taux" | "progression" | "%" | "pourcentage" | "realisation" => {
-            Some(Field::Progress)
+        "avancement" | "taux" | "progression" | "%" | "pourcentage" | "realisation" => Some(Field::Progress),
+        "commentaire" | "commentaires" | "observation" | "observations" | "remarque" | "remarques" | "suivi" => {
+            Some(Field::Comment)
         }
-        "commentaire" | "commentaires" | "observation" | "observations" | "remarque"
-        | "remarques" | "suivi" => Some(Field::Comment),
-        "calendrier" | "echeance" | "echeances" | "echeancier" | "periode" | "duree" | "annees"
-        | "annee" => Some(Field::Schedule),
+        "calendrier" | "echeance" | "echeances" | "echeancier" | "periode" | "duree" | "annees" | "annee" => {
+            Some(Field::Schedule)
+        }
         _ => None,
     };
     if by_head.is_some() {
@@ -148,15 +141,9 @@ mod tests {
 
     #[test]
     fn recognises_the_seeds_headers() {
-        assert_eq!(
-            classify("Ambitions / impacts recherchés"),
-            Some(Field::Hierarchy)
-        );
+        assert_eq!(classify("Ambitions / impacts recherchés"), Some(Field::Hierarchy));
         assert_eq!(classify("Orientations (enjeux)"), Some(Field::Hierarchy));
-        assert_eq!(
-            classify("ACTIONS - Objectifs opérationnels – Intentions"),
-            Some(Field::Title)
-        );
+        assert_eq!(classify("ACTIONS - Objectifs opérationnels – Intentions"), Some(Field::Title));
         assert_eq!(classify("OBJECTIFS STRATEGIQUES"), Some(Field::Hierarchy));
         assert_eq!(classify("ACTIONS PRIORISEES"), Some(Field::Title));
         assert_eq!(classify("2022"), Some(Field::Year(2022)));

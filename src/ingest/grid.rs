@@ -60,11 +60,7 @@ const MERGE_EXPAND_MAX_AREA: u64 = 4096;
 
 impl Sheet {
     pub fn new(name: &str, visible: bool) -> Self {
-        Sheet {
-            name: name.to_string(),
-            visible,
-            ..Default::default()
-        }
+        Sheet { name: name.to_string(), visible, ..Default::default() }
     }
 
     /// Adds a cell; blank text is skipped so "non-empty" means something to read.
@@ -84,10 +80,7 @@ impl Sheet {
 
     pub fn get(&self, row: u32, col: u32) -> Option<&Value> {
         let cells = self.rows.get(&row)?;
-        cells
-            .binary_search_by_key(&col, |(c, _)| *c)
-            .ok()
-            .map(|i| &cells[i].1)
+        cells.binary_search_by_key(&col, |(c, _)| *c).ok().map(|i| &cells[i].1)
     }
 
     /// Records merged areas and indexes them for constant-time lookups.
@@ -98,8 +91,7 @@ impl Sheet {
             if m.last_row < m.first_row || m.last_col < m.first_col {
                 continue;
             }
-            let area =
-                u64::from(m.last_row - m.first_row + 1) * u64::from(m.last_col - m.first_col + 1);
+            let area = u64::from(m.last_row - m.first_row + 1) * u64::from(m.last_col - m.first_col + 1);
             if area > MERGE_EXPAND_MAX_AREA {
                 self.huge_merges.push(i);
                 continue;
@@ -115,8 +107,7 @@ impl Sheet {
 
     /// The merge whose top-left corner is (row, col), if any.
     pub fn merge_at(&self, row: u32, col: u32) -> Option<&Merge> {
-        self.merge_covering(row, col)
-            .filter(|m| m.first_row == row && m.first_col == col)
+        self.merge_covering(row, col).filter(|m| m.first_row == row && m.first_col == col)
     }
 
     /// The merge covering (row, col), if any.
@@ -124,9 +115,10 @@ impl Sheet {
         if let Some(&i) = self.covered.get(&(row, col)) {
             return Some(&self.merges[i]);
         }
-        self.huge_merges.iter().map(|&i| &self.merges[i]).find(|m| {
-            (m.first_row..=m.last_row).contains(&row) && (m.first_col..=m.last_col).contains(&col)
-        })
+        self.huge_merges
+            .iter()
+            .map(|&i| &self.merges[i])
+            .find(|m| (m.first_row..=m.last_row).contains(&row) && (m.first_col..=m.last_col).contains(&col))
     }
 
     /// Cell value, looking through merges: a covered cell reads as the merge's corner.

@@ -33,18 +33,11 @@ pub struct Header {
 
 impl Header {
     pub fn col_of(&self, field: Field) -> Option<u32> {
-        self.columns
-            .iter()
-            .find(|c| c.field == Some(field))
-            .map(|c| c.col)
+        self.columns.iter().find(|c| c.field == Some(field)).map(|c| c.col)
     }
 
     pub fn hierarchy_cols(&self) -> Vec<u32> {
-        self.columns
-            .iter()
-            .filter(|c| c.field == Some(Field::Hierarchy))
-            .map(|c| c.col)
-            .collect()
+        self.columns.iter().filter(|c| c.field == Some(Field::Hierarchy)).map(|c| c.col).collect()
     }
 
     pub fn year_cols(&self) -> Vec<(i32, u32)> {
@@ -61,9 +54,7 @@ impl Header {
 fn header_text(v: &Value) -> Option<String> {
     match v {
         Value::Text(t) => Some(crate::text::one_line(t)),
-        Value::Number(n) if n.fract() == 0.0 && (1990.0..=2100.0).contains(n) => {
-            Some(format!("{}", *n as i64))
-        }
+        Value::Number(n) if n.fract() == 0.0 && (1990.0..=2100.0).contains(n) => Some(format!("{}", *n as i64)),
         Value::Date(d) => Some(d.clone()),
         _ => None,
     }
@@ -77,23 +68,14 @@ fn classify_row(sheet: &Sheet, row: u32) -> Vec<HeaderCell> {
     let Some(cells) = sheet.rows.get(&row) else {
         return Vec::new();
     };
-    cells
-        .iter()
-        .filter_map(|(c, v)| header_text(v).map(|t| (*c, classify(&t), t)))
-        .collect()
+    cells.iter().filter_map(|(c, v)| header_text(v).map(|t| (*c, classify(&t), t))).collect()
 }
 
 fn score(fields: &[HeaderCell]) -> usize {
     let distinct: BTreeSet<Field> = fields
         .iter()
         .filter_map(|(_, f, _)| *f)
-        .map(|f| {
-            if let Field::Year(_) = f {
-                Field::Year(0)
-            } else {
-                f
-            }
-        })
+        .map(|f| if let Field::Year(_) = f { Field::Year(0) } else { f })
         .collect();
     distinct.len()
 }
@@ -103,10 +85,7 @@ fn score(fields: &[HeaderCell]) -> usize {
 pub fn find_header(sheet: &Sheet) -> Option<Header> {
     let first = *sheet.rows.keys().next()?;
     let mut best: Option<(usize, u32, Vec<HeaderCell>)> = None;
-    for (&row, _) in sheet
-        .rows
-        .range(first..first.saturating_add(HEADER_SEARCH_ROWS))
-    {
+    for (&row, _) in sheet.rows.range(first..first.saturating_add(HEADER_SEARCH_ROWS)) {
         let fields = classify_row(sheet, row);
         let has_title = fields.iter().any(|(_, f, _)| *f == Some(Field::Title));
         let s = score(&fields);
@@ -116,30 +95,17 @@ pub fn find_header(sheet: &Sheet) -> Option<Header> {
     }
     let (score, row, fields) = best?;
     let mut header_row = row;
-    let mut columns: Vec<Column> = fields
-        .into_iter()
-        .map(|(col, field, header)| Column { col, field, header })
-        .collect();
+    let mut columns: Vec<Column> =
+        fields.into_iter().map(|(col, field, header)| Column { col, field, header }).collect();
     // Two-row header: "Calendrier" above, the years on the next row.
-    if !columns
-        .iter()
-        .any(|c| matches!(c.field, Some(Field::Year(_))))
-    {
+    if !columns.iter().any(|c| matches!(c.field, Some(Field::Year(_)))) {
         let below = classify_row(sheet, row + 1);
-        let years: Vec<_> = below
-            .iter()
-            .filter(|(_, f, _)| matches!(f, Some(Field::Year(_))))
-            .cloned()
-            .collect();
+        let years: Vec<_> = below.iter().filter(|(_, f, _)| matches!(f, Some(Field::Year(_)))).cloned().collect();
         if years.len() >= 2 && years.len() + 1 >= below.len() {
             columns.retain(|c| !years.iter().any(|(yc, _, _)| *yc == c.col));
-            columns.retain(|c| {
-                !(c.field == Some(Field::Schedule) && years.iter().any(|(yc, _, _)| *yc == c.col))
-            });
+            columns.retain(|c| !(c.field == Some(Field::Schedule) && years.iter().any(|(yc, _, _)| *yc == c.col)));
             // The "Calendrier" cell spanning the years is not a column of its own.
-            columns.retain(|c| {
-                c.field != Some(Field::Schedule) || sheet.merge_at(row, c.col).is_none()
-            });
+            columns.retain(|c| c.field != Some(Field::Schedule) || sheet.merge_at(row, c.col).is_none());
             for (col, field, header) in years {
                 columns.push(Column { col, field, header });
             }
@@ -149,12 +115,7 @@ pub fn find_header(sheet: &Sheet) -> Option<Header> {
     split_number_and_title(sheet, header_row, &mut columns);
     add_blank_header_columns(sheet, header_row, &mut columns);
     columns.sort_by_key(|c| c.col);
-    Some(Header {
-        row: header_row,
-        top_row: row,
-        columns,
-        score,
-    })
+    Some(Header { row: header_row, top_row: row, columns, score })
 }
 
 /// "ACTIONS PRIORISEES" merged over two columns, numbers in the first and text in the
@@ -171,12 +132,7 @@ fn split_number_and_title(sheet: &Sheet, header_row: u32, columns: &mut Vec<Colu
     if columns.iter().any(|c| c.col == next) {
         return;
     }
-    let data_rows: Vec<u32> = sheet
-        .rows
-        .range(header_row + 1..)
-        .map(|(r, _)| *r)
-        .take(200)
-        .collect();
+    let data_rows: Vec<u32> = sheet.rows.range(header_row + 1..).map(|(r, _)| *r).take(200).collect();
     let mut numbers = 0usize;
     let mut texts = 0usize;
     for &r in &data_rows {
@@ -192,11 +148,7 @@ fn split_number_and_title(sheet: &Sheet, header_row: u32, columns: &mut Vec<Colu
     if numbers >= 2 && texts >= numbers / 2 {
         let header = columns[title].header.clone();
         columns[title].field = Some(Field::Number);
-        columns.push(Column {
-            col: next,
-            field: Some(Field::Title),
-            header,
-        });
+        columns.push(Column { col: next, field: Some(Field::Title), header });
     }
 }
 
@@ -212,11 +164,7 @@ fn add_blank_header_columns(sheet: &Sheet, header_row: u32, columns: &mut Vec<Co
         }
     }
     for col in extra {
-        columns.push(Column {
-            col,
-            field: None,
-            header: format!("Colonne {}", crate::text::column_letters(col)),
-        });
+        columns.push(Column { col, field: None, header: format!("Colonne {}", crate::text::column_letters(col)) });
     }
 }
 
@@ -232,9 +180,7 @@ pub fn repeats_header(sheet: &Sheet, row: u32, header: &Header) -> bool {
                 h.col == *c
                     && match v {
                         // Cheap length test first: most data cells are far from any header.
-                        Value::Text(t) => {
-                            t.len() < h.header.len() + 8 && crate::text::one_line(t) == h.header
-                        }
+                        Value::Text(t) => t.len() < h.header.len() + 8 && crate::text::one_line(t) == h.header,
                         Value::Number(_) => header_text(v).is_some_and(|t| t == h.header),
                         _ => false,
                     }

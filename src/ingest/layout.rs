@@ -11,8 +11,8 @@ use super::fields::Field;
 use super::grid::{Sheet, Value};
 use super::header::{repeats_header, Header};
 use super::parse::{
-    action_number, is_all_caps, is_top_section, parse_action_text, progress, schedule_years,
-    section_number, split_list, strip_objective_label, year_mark, YearMark,
+    action_number, is_all_caps, is_top_section, parse_action_text, progress, schedule_years, section_number,
+    split_list, strip_objective_label, year_mark, YearMark,
 };
 
 /// What the table rows gave: the hierarchy, the problems, and the text above the header.
@@ -50,10 +50,8 @@ impl State {
 
     fn path(&self) -> Vec<Label> {
         let mut out: Vec<Label> = Vec::new();
-        for l in [&self.top, &self.sub, &self.objective_section]
-            .into_iter()
-            .flatten()
-            .chain(self.carried.iter().flatten())
+        for l in
+            [&self.top, &self.sub, &self.objective_section].into_iter().flatten().chain(self.carried.iter().flatten())
         {
             if out.last().is_none_or(|p| p.text != l.text) {
                 out.push(l.clone());
@@ -76,14 +74,10 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         }
     }
     let hier = header.hierarchy_cols();
-    let mut st = State {
-        carried: vec![None; hier.len()],
-        ..Default::default()
-    };
+    let mut st = State { carried: vec![None; hier.len()], ..Default::default() };
     let mut tree = Tree::new(file, &sheet.name);
     for (&r, cells) in sheet.rows.range(header.row + 1..) {
-        if cells.is_empty() || repeats_header(sheet, r, header) || is_example_row(sheet, header, r)
-        {
+        if cells.is_empty() || repeats_header(sheet, r, header) || is_example_row(sheet, header, r) {
             continue;
         }
         for (c, v) in cells {
@@ -91,7 +85,9 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                 out.diagnostics.push(
                     Diagnostic::error(
                         "erreur-formule",
-                        format!("La cellule contient l'erreur de formule {e} : corrigez la formule ou saisissez la valeur."),
+                        format!(
+                            "La cellule contient l'erreur de formule {e} : corrigez la formule ou saisissez la valeur."
+                        ),
                     )
                     .at(&sheet.name, Some(a1(r, *c))),
                 );
@@ -101,21 +97,11 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
             if out.title_lines.iter().any(|t| *t == one_line(&text)) {
                 continue; // the title block repeated at a page break
             }
-            let field = header
-                .columns
-                .iter()
-                .find(|c| c.col == col)
-                .and_then(|c| c.field);
-            let wide = sheet
-                .merge_at(r, col)
-                .is_some_and(|m| m.last_col > m.first_col);
+            let field = header.columns.iter().find(|c| c.col == col).and_then(|c| c.field);
+            let wide = sheet.merge_at(r, col).is_some_and(|m| m.last_col > m.first_col);
             let in_action_col = matches!(field, Some(Field::Title | Field::Number));
             if !in_action_col || wide {
-                let label = Label {
-                    text: clean(&text).into_owned(),
-                    row: r,
-                    col,
-                };
+                let label = Label { text: clean(&text).into_owned(), row: r, col };
                 let hier_idx = hier.iter().position(|&h| h == col);
                 let plain_value = hier_idx.is_some()
                     && !wide
@@ -140,11 +126,7 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                     continue;
                 }
                 if st.carried[i].as_ref().is_none_or(|l| l.text != text) {
-                    st.carried[i] = Some(Label {
-                        text,
-                        row: r,
-                        col: h,
-                    });
+                    st.carried[i] = Some(Label { text, row: r, col: h });
                     st.reset_columns(i + 1);
                 }
             }
@@ -213,23 +195,9 @@ enum RowAction {
     Nothing,
 }
 
-fn read_action(
-    file: &str,
-    sheet: &Sheet,
-    header: &Header,
-    r: u32,
-    diags: &mut Vec<Diagnostic>,
-) -> RowAction {
-    let origin = Origin {
-        file: file.into(),
-        sheet: sheet.name.clone(),
-        row: r + 1,
-        column: None,
-    };
-    let mut a = Action {
-        origin: Some(origin),
-        ..Default::default()
-    };
+fn read_action(file: &str, sheet: &Sheet, header: &Header, r: u32, diags: &mut Vec<Diagnostic>) -> RowAction {
+    let origin = Origin { file: file.into(), sheet: sheet.name.clone(), row: r + 1, column: None };
+    let mut a = Action { origin: Some(origin), ..Default::default() };
     let mut years: BTreeSet<i32> = BTreeSet::new();
     let mut milestones: BTreeMap<i32, String> = BTreeMap::new();
     let mut inline_number: Option<String> = None;
@@ -248,10 +216,7 @@ fn read_action(
             continue;
         }
         let Some(field) = col.field else {
-            a.extra.push(ExtraField {
-                name: col.header.clone(),
-                value: text,
-            });
+            a.extra.push(ExtraField { name: col.header.clone(), value: text });
             has_content = true;
             continue;
         };
@@ -370,9 +335,7 @@ fn read_action(
     let title_col = header.col_of(Field::Title);
     let continues = a.title.is_empty()
         && a.number.is_none()
-        && title_col
-            .and_then(|c| sheet.merge_covering(r, c))
-            .is_some_and(|m| m.first_row < r);
+        && title_col.and_then(|c| sheet.merge_covering(r, c)).is_some_and(|m| m.first_row < r);
     if continues {
         RowAction::Continuation(Box::new(a))
     } else {
@@ -395,13 +358,7 @@ struct Tree {
 
 impl Tree {
     fn new(file: &str, sheet: &str) -> Self {
-        Tree {
-            file: file.into(),
-            sheet: sheet.into(),
-            axes: Vec::new(),
-            last: None,
-            cached: None,
-        }
+        Tree { file: file.into(), sheet: sheet.into(), axes: Vec::new(), last: None, cached: None }
     }
 
     fn origin(&self, l: &Label) -> Option<Origin> {
@@ -447,19 +404,9 @@ impl Tree {
             0 | 1 => Vec::new(),
             2 | 3 => path[1..].to_vec(),
             _ => {
-                let deeper: Vec<String> = path[2..]
-                    .iter()
-                    .map(|l| strip_objective_label(&l.text))
-                    .collect();
+                let deeper: Vec<String> = path[2..].iter().map(|l| strip_objective_label(&l.text)).collect();
                 let lowest = &path[path.len() - 1];
-                vec![
-                    path[1].clone(),
-                    Label {
-                        text: deeper.join(" › "),
-                        row: lowest.row,
-                        col: lowest.col,
-                    },
-                ]
+                vec![path[1].clone(), Label { text: deeper.join(" › "), row: lowest.row, col: lowest.col }]
             }
         };
         let origins: Vec<Option<Origin>> = levels.iter().map(|l| self.origin(l)).collect();
@@ -469,11 +416,7 @@ impl Tree {
             let i = match list.iter().position(|o| o.title == title) {
                 Some(i) => i,
                 None => {
-                    list.push(Objective {
-                        title,
-                        origin,
-                        ..Default::default()
-                    });
+                    list.push(Objective { title, origin, ..Default::default() });
                     list.len() - 1
                 }
             };
@@ -488,16 +431,9 @@ impl Tree {
             Some(x) => x,
             None => {
                 if !self.axes.iter().any(|a| a.implicit) {
-                    self.axes.push(Axis {
-                        title: "Actions".into(),
-                        implicit: true,
-                        ..Default::default()
-                    });
+                    self.axes.push(Axis { title: "Actions".into(), implicit: true, ..Default::default() });
                 }
-                (
-                    self.axes.iter().position(|a| a.implicit).unwrap_or(0),
-                    Vec::new(),
-                )
+                (self.axes.iter().position(|a| a.implicit).unwrap_or(0), Vec::new())
             }
         };
         let axis = &mut self.axes[ai];
@@ -565,9 +501,7 @@ impl Tree {
 /// First line of an axis cell is its title; further lines describe it.
 fn split_axis_text(text: &str) -> (String, Option<String>) {
     match text.split_once('\n') {
-        Some((t, rest)) if !rest.trim().is_empty() => {
-            (t.trim().to_string(), Some(rest.trim().to_string()))
-        }
+        Some((t, rest)) if !rest.trim().is_empty() => (t.trim().to_string(), Some(rest.trim().to_string())),
         _ => (text.trim().to_string(), None),
     }
 }

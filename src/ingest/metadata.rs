@@ -15,18 +15,9 @@ use super::grid::{Sheet, Value};
 /// Is this sheet, by its name, a metadata sheet?
 pub fn is_metadata_sheet_name(name: &str) -> bool {
     let f = fold_words(name);
-    [
-        "convention",
-        "parametre",
-        "information",
-        "metadonnee",
-        "identite",
-        "presentation",
-        "general",
-        "proprietes",
-    ]
-    .iter()
-    .any(|k| f.contains(k))
+    ["convention", "parametre", "information", "metadonnee", "identite", "presentation", "general", "proprietes"]
+        .iter()
+        .any(|k| f.contains(k))
 }
 
 pub fn is_indicator_sheet_name(name: &str) -> bool {
@@ -72,9 +63,7 @@ fn key_of(label: &str) -> Option<Key> {
         | "numero de deliberation"
         | "no deliberation"
         | "reference de la deliberation" => Key::DeliberationNumber,
-        "date de deliberation" | "date de la deliberation" | "date deliberation" | "date" => {
-            Key::DeliberationDate
-        }
+        "date de deliberation" | "date de la deliberation" | "date deliberation" | "date" => Key::DeliberationDate,
         "annexe" | "no d annexe" | "numero d annexe" | "no annexe" | "no de l annexe" => Key::Annex,
         "siren" | "no siren" | "numero siren" => Key::Siren,
         "departement" | "code departement" | "no de departement" => Key::Department,
@@ -86,12 +75,7 @@ fn key_of(label: &str) -> Option<Key> {
 }
 
 /// The key | value pairs of a metadata sheet, with problems at their cells.
-pub fn read_metadata_sheet(
-    sheet: &Sheet,
-    meta: &mut PlanMeta,
-    diags: &mut Vec<Diagnostic>,
-    notes: &mut Vec<String>,
-) {
+pub fn read_metadata_sheet(sheet: &Sheet, meta: &mut PlanMeta, diags: &mut Vec<Diagnostic>, notes: &mut Vec<String>) {
     for (&r, cells) in &sheet.rows {
         let Some((kc, kv)) = cells.first() else {
             continue;
@@ -99,10 +83,7 @@ pub fn read_metadata_sheet(
         let Value::Text(label) = kv else { continue };
         let vc = kc + 1;
         let Some(key) = key_of(label) else {
-            if !matches!(
-                fold_words(label).as_str(),
-                "" | "cle" | "cles" | "parametre" | "parametres" | "rubrique"
-            ) {
+            if !matches!(fold_words(label).as_str(), "" | "cle" | "cles" | "parametre" | "parametres" | "rubrique") {
                 notes.push(format!(
                     "Clé « {} » inconnue dans la feuille « {} » ({}) : ignorée.",
                     clean(label),
@@ -126,12 +107,8 @@ fn apply(meta: &mut PlanMeta, key: Key, v: &Value) -> Result<(), String> {
         return Ok(());
     }
     let year = |v: &Value| -> Result<i32, String> {
-        as_year(&v.text()).ok_or_else(|| {
-            format!(
-                "Année « {} » illisible (attendu : 4 chiffres, par exemple 2026).",
-                v.text()
-            )
-        })
+        as_year(&v.text())
+            .ok_or_else(|| format!("Année « {} » illisible (attendu : 4 chiffres, par exemple 2026).", v.text()))
     };
     match key {
         Key::Territory => meta.territory = Some(text),
@@ -140,8 +117,8 @@ fn apply(meta: &mut PlanMeta, key: Key, v: &Value) -> Result<(), String> {
         Key::FirstYear => meta.first_year = Some(year(v)?),
         Key::LastYear => meta.last_year = Some(year(v)?),
         Key::Period => {
-            let (a, b) = period_in(&text)
-                .ok_or_else(|| format!("Période « {text} » illisible (attendu : 2022-2026)."))?;
+            let (a, b) =
+                period_in(&text).ok_or_else(|| format!("Période « {text} » illisible (attendu : 2022-2026)."))?;
             meta.first_year = Some(a);
             meta.last_year = Some(b);
         }
@@ -161,10 +138,8 @@ fn apply(meta: &mut PlanMeta, key: Key, v: &Value) -> Result<(), String> {
         Key::Department => meta.department = Some(department_code(&text)),
         Key::Logo => meta.logo = Some(text),
         Key::Colour => {
-            meta.colour = Some(
-                parse_colour(&text)
-                    .ok_or_else(|| format!("Couleur « {text} » illisible (attendu : #1F4E79)."))?,
-            )
+            meta.colour =
+                Some(parse_colour(&text).ok_or_else(|| format!("Couleur « {text} » illisible (attendu : #1F4E79)."))?)
         }
     }
     Ok(())
@@ -178,11 +153,9 @@ fn date_text(v: &Value) -> String {
             // "29/01/2026" → "2026-01-29".
             let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
             if parts.len() == 3 && parts[0].len() <= 2 && parts[2].len() == 4 {
-                if let (Ok(d), Ok(m), Ok(y)) = (
-                    parts[0].parse::<u32>(),
-                    parts[1].parse::<u32>(),
-                    parts[2].parse::<i32>(),
-                ) {
+                if let (Ok(d), Ok(m), Ok(y)) =
+                    (parts[0].parse::<u32>(), parts[1].parse::<u32>(), parts[2].parse::<i32>())
+                {
                     if let Some(date) = chrono::NaiveDate::from_ymd_opt(y, m, d) {
                         return date.format("%Y-%m-%d").to_string();
                     }
@@ -205,8 +178,7 @@ fn department_code(text: &str) -> String {
 
 pub fn parse_colour(s: &str) -> Option<String> {
     let h = s.trim().trim_start_matches('#');
-    (h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit()))
-        .then(|| format!("#{}", h.to_ascii_uppercase()))
+    (h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit())).then(|| format!("#{}", h.to_ascii_uppercase()))
 }
 
 /// CTG, PST or PEDT named in a text.
@@ -238,9 +210,7 @@ pub fn period_in(text: &str) -> Option<(i32, i32)> {
             let w = f.get(i..i + 4)?;
             let before_ok = i == 0 || !f.as_bytes()[i - 1].is_ascii_digit();
             let after_ok = f.as_bytes().get(i + 4).is_none_or(|b| !b.is_ascii_digit());
-            (before_ok && after_ok)
-                .then(|| as_year(w).map(|y| (i, y)))
-                .flatten()
+            (before_ok && after_ok).then(|| as_year(w).map(|y| (i, y))).flatten()
         })
         .collect();
     for pair in digits.windows(2) {
@@ -315,20 +285,10 @@ pub struct PlanOverrides {
 
 pub fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error(
-            "config-illisible",
-            format!("Configuration « {name} » illisible : {e}."),
-        )
-    })?;
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Diagnostic::error("config-illisible", format!("Configuration « {name} » illisible : {e}.")))?;
     toml::from_str(&text).map_err(|e| {
-        Diagnostic::error(
-            "config-invalide",
-            format!(
-                "Configuration « {name} » invalide : {}",
-                clean(&e.to_string())
-            ),
-        )
+        Diagnostic::error("config-invalide", format!("Configuration « {name} » invalide : {}", clean(&e.to_string())))
     })
 }
 
@@ -377,16 +337,10 @@ mod tests {
 
     #[test]
     fn periods_and_kinds() {
-        assert_eq!(
-            period_in("PROJET SOCIAL DE TERRITOIRE 2022-2026 PLAN D'ACTION"),
-            Some((2022, 2026))
-        );
+        assert_eq!(period_in("PROJET SOCIAL DE TERRITOIRE 2022-2026 PLAN D'ACTION"), Some((2022, 2026)));
         assert_eq!(period_in("de 2025 à 2029"), Some((2025, 2029)));
         assert_eq!(period_in("ID : 089-248900896-20260129"), None);
-        assert_eq!(
-            kind_from("PLAN D'ACTION DU PROJET SOCIAL DE TERRITOIRE"),
-            Some(PlanKind::Pst)
-        );
+        assert_eq!(kind_from("PLAN D'ACTION DU PROJET SOCIAL DE TERRITOIRE"), Some(PlanKind::Pst));
         assert_eq!(kind_from("CTG"), Some(PlanKind::Ctg));
     }
 }

@@ -62,10 +62,7 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
         if let Some(s) = e.sheet() {
             d = d.in_sheet(s);
         }
-        Unreadable {
-            diagnostic: Box::new(d),
-            notes: Vec::new(),
-        }
+        Unreadable { diagnostic: Box::new(d), notes: Vec::new() }
     })?;
     let mut reading = plan_from_workbook(&name, &workbook)?;
     let config = opts.config.clone().or_else(|| {
@@ -74,15 +71,11 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
     });
     if let Some(cfg) = config {
         match read_config(&cfg) {
-            Ok(c) => reading
-                .diagnostics
-                .extend(metadata::apply_overrides(&c.plan, &mut reading.plan.meta)),
+            Ok(c) => reading.diagnostics.extend(metadata::apply_overrides(&c.plan, &mut reading.plan.meta)),
             Err(d) => reading.diagnostics.push(d),
         }
     }
-    reading
-        .diagnostics
-        .extend(crate::validate::validate(&reading.plan));
+    reading.diagnostics.extend(crate::validate::validate(&reading.plan));
     Ok(reading)
 }
 
@@ -95,23 +88,14 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     for s in wb.sheets.iter().filter(|s| !s.visible) {
         notes.push(format!("Feuille masquée « {} » ignorée.", s.name));
     }
-    for s in visible
-        .iter()
-        .filter(|s| metadata::is_metadata_sheet_name(&s.name))
-    {
+    for s in visible.iter().filter(|s| metadata::is_metadata_sheet_name(&s.name)) {
         metadata::read_metadata_sheet(s, &mut plan.meta, &mut diagnostics, &mut notes);
     }
     let best = visible
         .iter()
         .filter(|s| !metadata::is_metadata_sheet_name(&s.name))
         .filter_map(|s| header::find_header(s).map(|h| (*s, h)))
-        .max_by_key(|(s, h)| {
-            (
-                h.score,
-                s.rows.range(h.row + 1..).count(),
-                std::cmp::Reverse(s.name.clone()),
-            )
-        });
+        .max_by_key(|(s, h)| (h.score, s.rows.range(h.row + 1..).count(), std::cmp::Reverse(s.name.clone())));
     let Some((sheet, header)) = best else {
         let looked: Vec<String> = visible.iter().map(|s| format!("« {} »", s.name)).collect();
         let message = format!(
@@ -120,25 +104,16 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
              colonne reconnue (Axe, Ambition, Enjeu, Objectif, N°, Pilote, Priorité, années…). Feuilles examinées : {}.",
             if looked.is_empty() { "aucune".to_string() } else { looked.join(", ") }
         );
-        return Err(Unreadable {
-            diagnostic: Box::new(Diagnostic::error("aucun-plan", message)),
-            notes,
-        });
+        return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes });
     };
     for s in &visible {
         if s.name == sheet.name || metadata::is_metadata_sheet_name(&s.name) || s.is_empty() {
             continue;
         }
         if metadata::is_indicator_sheet_name(&s.name) {
-            notes.push(format!(
-                "Feuille d'indicateurs « {} » : lue par l'évaluation, pas par le plan.",
-                s.name
-            ));
+            notes.push(format!("Feuille d'indicateurs « {} » : lue par l'évaluation, pas par le plan.", s.name));
         } else {
-            notes.push(format!(
-                "Feuille « {} » ignorée : pas de tableau d'actions.",
-                s.name
-            ));
+            notes.push(format!("Feuille « {} » ignorée : pas de tableau d'actions.", s.name));
         }
     }
     let table = layout::read_table(name, sheet, &header);
@@ -148,22 +123,14 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     let years = header::header_years(&header);
     if plan.meta.first_year.is_none() && plan.meta.last_year.is_none() {
         let all: Vec<i32> = if years.is_empty() {
-            plan.actions()
-                .iter()
-                .flat_map(|r| r.action.years.iter().copied())
-                .collect()
+            plan.actions().iter().flat_map(|r| r.action.years.iter().copied()).collect()
         } else {
             years
         };
         plan.meta.first_year = all.iter().min().copied();
         plan.meta.last_year = all.iter().max().copied();
     }
-    plan.extra_columns = header
-        .columns
-        .iter()
-        .filter(|c| c.field.is_none())
-        .map(|c| c.header.clone())
-        .collect();
+    plan.extra_columns = header.columns.iter().filter(|c| c.field.is_none()).map(|c| c.header.clone()).collect();
     plan.source = Some(SourceLayout {
         file: name.to_string(),
         sheet: sheet.name.clone(),
@@ -178,9 +145,5 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
             })
             .collect(),
     });
-    Ok(Reading {
-        plan,
-        diagnostics,
-        notes,
-    })
+    Ok(Reading { plan, diagnostics, notes })
 }

@@ -53,17 +53,13 @@ pub fn split_leading_number(s: &str) -> (Option<String>, &str) {
     let ok = match sep {
         None => prefixed,
         Some(':' | '-' | '–' | '—' | ')' | '/' | '.') => true,
-        Some(_) if after.starts_with(char::is_whitespace) => {
-            prefixed || dotted || s[pos..digits_end].ends_with('.')
-        }
+        Some(_) if after.starts_with(char::is_whitespace) => prefixed || dotted || s[pos..digits_end].ends_with('.'),
         _ => false,
     };
     if !ok {
         return (None, s);
     }
-    let rest = trimmed
-        .trim_start_matches([':', '-', '–', '—', ')', '/', '.'])
-        .trim_start();
+    let rest = trimmed.trim_start_matches([':', '-', '–', '—', ')', '/', '.']).trim_start();
     (Some(number), rest)
 }
 
@@ -96,10 +92,7 @@ fn number_end(s: &str, pos: usize) -> usize {
         }
     }
     // One letter suffix: "12b" then a non-letter.
-    if i < b.len()
-        && b[i].is_ascii_lowercase()
-        && (i + 1 == b.len() || !b[i + 1].is_ascii_alphabetic())
-    {
+    if i < b.len() && b[i].is_ascii_lowercase() && (i + 1 == b.len() || !b[i + 1].is_ascii_alphabetic()) {
         i += 1;
     }
     if i < b.len() && b[i] == b'.' {
@@ -114,20 +107,14 @@ pub fn split_aim(s: &str) -> (String, Option<String>) {
     let needle = b"objectif";
     let mut i = 1;
     while i + needle.len() <= bytes.len() {
-        if bytes[i..i + needle.len()].eq_ignore_ascii_case(needle)
-            && !bytes[i - 1].is_ascii_alphanumeric()
-        {
+        if bytes[i..i + needle.len()].eq_ignore_ascii_case(needle) && !bytes[i - 1].is_ascii_alphanumeric() {
             let mut j = i + needle.len();
             if j < bytes.len() && (bytes[j] == b's' || bytes[j] == b'S') {
                 j += 1;
             }
             let rest = &s[j..];
             let t = rest.trim_start();
-            if let Some(aim) = t
-                .strip_prefix(':')
-                .or_else(|| t.strip_prefix('-'))
-                .or_else(|| t.strip_prefix('–'))
-            {
+            if let Some(aim) = t.strip_prefix(':').or_else(|| t.strip_prefix('-')).or_else(|| t.strip_prefix('–')) {
                 let title = crate::text::clean(&s[..i]).into_owned();
                 let aim = crate::text::clean(aim).into_owned();
                 if !title.is_empty() && !aim.is_empty() {
@@ -164,8 +151,7 @@ pub fn action_number(v: &Value) -> Result<Option<String>, String> {
 fn is_code(t: &str) -> bool {
     t.len() <= 12
         && t.chars().any(|c| c.is_ascii_digit())
-        && t.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        && t.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
 }
 
 /// What a year cell says: not running, running, or running with a milestone word.
@@ -193,12 +179,9 @@ pub fn year_mark(v: &Value) -> YearMark {
         Value::Text(t) => {
             let f = fold(t);
             match f.as_str() {
-                "" | "non" | "no" | "0" | "-" | "—" | "n" | "faux" | "false" | "/" => {
-                    YearMark::No
-                }
-                "x" | "xx" | "oui" | "o" | "yes" | "y" | "1" | "v" | "*" | "+" | "ok" | "vrai"
-                | "true" | "✓" | "✔" | "✅" | "●" | "•" | "■" | "█" | "☑" | "☒" | "◼" | "▪"
-                | "⬤" => YearMark::Yes,
+                "" | "non" | "no" | "0" | "-" | "—" | "n" | "faux" | "false" | "/" => YearMark::No,
+                "x" | "xx" | "oui" | "o" | "yes" | "y" | "1" | "v" | "*" | "+" | "ok" | "vrai" | "true" | "✓" | "✔"
+                | "✅" | "●" | "•" | "■" | "█" | "☑" | "☒" | "◼" | "▪" | "⬤" => YearMark::Yes,
                 _ => YearMark::Milestone(crate::text::clean(t).into_owned()),
             }
         }
@@ -212,11 +195,7 @@ pub fn progress(v: &Value) -> Option<f64> {
         Value::Text(t) => {
             let t = t.trim();
             let percent = t.ends_with('%');
-            let num = t
-                .trim_end_matches('%')
-                .trim()
-                .replace(',', ".")
-                .replace(['\u{a0}', '\u{202f}', ' '], "");
+            let num = t.trim_end_matches('%').trim().replace(',', ".").replace(['\u{a0}', '\u{202f}', ' '], "");
             let n: f64 = num.parse().ok()?;
             if percent {
                 return (0.0..=100.0).contains(&n).then_some(n);
@@ -229,26 +208,15 @@ pub fn progress(v: &Value) -> Option<f64> {
         return None;
     }
     let pct = if n <= 1.0 { n * 100.0 } else { n };
-    (0.0..=100.0)
-        .contains(&pct)
-        .then_some((pct * 100.0).round() / 100.0)
+    (0.0..=100.0).contains(&pct).then_some((pct * 100.0).round() / 100.0)
 }
 
 /// A list cell: lines, bullets or semicolons.
 pub fn split_list(s: &str) -> Vec<String> {
-    let parts: Vec<&str> = if s.contains('\n') {
-        s.split('\n').collect()
-    } else {
-        s.split(';').collect()
-    };
+    let parts: Vec<&str> = if s.contains('\n') { s.split('\n').collect() } else { s.split(';').collect() };
     parts
         .into_iter()
-        .map(|p| {
-            p.trim()
-                .trim_start_matches(['-', '•', '*', '–', '·', '▪', '○'])
-                .trim()
-                .to_string()
-        })
+        .map(|p| p.trim().trim_start_matches(['-', '•', '*', '–', '·', '▪', '○']).trim().to_string())
         .filter(|p| !p.is_empty())
         .collect()
 }
@@ -257,10 +225,7 @@ pub fn split_list(s: &str) -> Vec<String> {
 pub fn schedule_years(s: &str) -> Option<Vec<i32>> {
     let f = fold(s);
     let mut years: Vec<i32> = Vec::new();
-    let tokens: Vec<&str> = f
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|t| !t.is_empty())
-        .collect();
+    let tokens: Vec<&str> = f.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
     let mut i = 0;
     while i < tokens.len() {
         let Some(y) = super::fields::as_year(tokens[i]) else {
@@ -273,13 +238,8 @@ pub fn schedule_years(s: &str) -> Option<Vec<i32>> {
         // A range: "2023-2025" or "2023 à 2025" or "de 2023 à 2025".
         let next_year = tokens.get(i + 1).and_then(|t| super::fields::as_year(t));
         let range_word = tokens.get(i + 1).is_some_and(|t| matches!(*t, "a" | "au"));
-        let is_range = (next_year.is_some()
-            && f.contains(&format!("{}-{}", tokens[i], tokens[i + 1])))
-            || (range_word
-                && tokens
-                    .get(i + 2)
-                    .and_then(|t| super::fields::as_year(t))
-                    .is_some());
+        let is_range = (next_year.is_some() && f.contains(&format!("{}-{}", tokens[i], tokens[i + 1])))
+            || (range_word && tokens.get(i + 2).and_then(|t| super::fields::as_year(t)).is_some());
         if is_range {
             let end_idx = if range_word { i + 2 } else { i + 1 };
             let end = super::fields::as_year(tokens[end_idx])?;
@@ -301,10 +261,8 @@ pub fn schedule_years(s: &str) -> Option<Vec<i32>> {
 /// "ENJEU 1 : …" → "1"; "Ambition n°3 …" → "3"; "II- …" → "II"; "AXE 2 -" → "2".
 pub fn section_number(s: &str) -> Option<String> {
     let f = fold(s);
-    let words: Vec<&str> = f
-        .split(|c: char| c.is_whitespace() || c == ':' || c == '-' || c == '.')
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> =
+        f.split(|c: char| c.is_whitespace() || c == ':' || c == '-' || c == '.').filter(|w| !w.is_empty()).collect();
     let first = *words.first()?;
     let candidate = if is_section_keyword(first) {
         let w: &str = words.get(1)?;
@@ -422,30 +380,13 @@ mod tests {
         assert_eq!(a.number.as_deref(), Some("12"));
         assert_eq!(a.title, "Créer un guide");
         assert_eq!(a.aim.as_deref(), Some("informer les familles."));
-        assert_eq!(
-            parse_action_text("Action 1 Amélioration de l'ancrage")
-                .number
-                .as_deref(),
-            Some("1")
-        );
-        assert_eq!(
-            parse_action_text("12. Soutenir").number.as_deref(),
-            Some("12")
-        );
+        assert_eq!(parse_action_text("Action 1 Amélioration de l'ancrage").number.as_deref(), Some("1"));
+        assert_eq!(parse_action_text("12. Soutenir").number.as_deref(), Some("12"));
         assert_eq!(parse_action_text("12 - Soutenir").title, "Soutenir");
-        assert_eq!(
-            parse_action_text("Action n°7 – Soutenir").number.as_deref(),
-            Some("7")
-        );
+        assert_eq!(parse_action_text("Action n°7 – Soutenir").number.as_deref(), Some("7"));
         assert_eq!(parse_action_text("2 ateliers par an").number, None);
-        assert_eq!(
-            parse_action_text("1.2 Soutenir").number.as_deref(),
-            Some("1.2")
-        );
-        assert_eq!(
-            parse_action_text("Objectifs : tout").title,
-            "Objectifs : tout"
-        );
+        assert_eq!(parse_action_text("1.2 Soutenir").number.as_deref(), Some("1.2"));
+        assert_eq!(parse_action_text("Objectifs : tout").title, "Objectifs : tout");
     }
 
     #[test]
@@ -453,10 +394,7 @@ mod tests {
         assert_eq!(year_mark(&Value::Text("X".into())), YearMark::Yes);
         assert_eq!(year_mark(&Value::Text("✓".into())), YearMark::Yes);
         assert_eq!(year_mark(&Value::Number(1.0)), YearMark::Yes);
-        assert_eq!(
-            year_mark(&Value::Text("Étude".into())),
-            YearMark::Milestone("Étude".into())
-        );
+        assert_eq!(year_mark(&Value::Text("Étude".into())), YearMark::Milestone("Étude".into()));
         assert_eq!(year_mark(&Value::Text("non".into())), YearMark::No);
     }
 
@@ -481,14 +419,8 @@ mod tests {
         assert_eq!(section_number("1- Petite enfance"), Some("1".into()));
         assert!(is_top_section("ENJEUX TRANSVERSAUX : PILOTAGE"));
         assert!(!is_top_section("PETITE ENFANCE"));
-        assert_eq!(
-            strip_objective_label("Objectif Soutenir une offre"),
-            "Soutenir une offre"
-        );
-        assert_eq!(
-            strip_objective_label("Objectif stratégique n°2 : Agir"),
-            "Agir"
-        );
+        assert_eq!(strip_objective_label("Objectif Soutenir une offre"), "Soutenir une offre");
+        assert_eq!(strip_objective_label("Objectif stratégique n°2 : Agir"), "Agir");
         assert_eq!(strip_objective_label("Soutenir"), "Soutenir");
     }
 }

@@ -36,10 +36,7 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
         return Err(ReadError::Io("c'est un dossier, pas un fichier".into()));
     }
     if meta.len() > limits.max_file_bytes {
-        return Err(ReadError::TooLarge {
-            size: meta.len(),
-            max: limits.max_file_bytes,
-        });
+        return Err(ReadError::TooLarge { size: meta.len(), max: limits.max_file_bytes });
     }
     let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
     read_bytes(bytes, limits)
@@ -48,10 +45,7 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
 /// Same as `read_workbook` on bytes already in memory.
 pub fn read_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError> {
     if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(ReadError::TooLarge {
-            size: bytes.len() as u64,
-            max: limits.max_file_bytes,
-        });
+        return Err(ReadError::TooLarge { size: bytes.len() as u64, max: limits.max_file_bytes });
     }
     let format = sniff(&bytes, limits)?;
     let limits = *limits;
@@ -65,10 +59,7 @@ fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
     const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(CFB) {
         // An encrypted OOXML file is a CFB container holding "EncryptionInfo".
-        let marker: Vec<u8> = "EncryptionInfo"
-            .encode_utf16()
-            .flat_map(u16::to_le_bytes)
-            .collect();
+        let marker: Vec<u8> = "EncryptionInfo".encode_utf16().flat_map(u16::to_le_bytes).collect();
         if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
             return Err(ReadError::Protected);
         }
@@ -101,10 +92,7 @@ fn zip_format(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
         }
     }
     if total > limits.max_unzipped_bytes {
-        return Err(ReadError::ZipBomb {
-            size: total,
-            max: limits.max_unzipped_bytes,
-        });
+        return Err(ReadError::ZipBomb { size: total, max: limits.max_unzipped_bytes });
     }
     if encrypted {
         return Err(ReadError::Protected);
@@ -119,24 +107,10 @@ fn parse(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, Re
     };
     let cursor = Cursor::new(bytes);
     let sheets = match format {
-        Format::Xlsx => read_xlsx(
-            Xlsx::new(cursor).map_err(|e| calamine_error(e.into()))?,
-            limits,
-            merges,
-        )?,
-        Format::Xlsb => read_xlsb(
-            Xlsb::new(cursor).map_err(|e| calamine_error(e.into()))?,
-            limits,
-        )?,
-        Format::Xls => read_xls(
-            Xls::new(cursor).map_err(|e| calamine_error(e.into()))?,
-            limits,
-        )?,
-        Format::Ods => read_dense(
-            Ods::new(cursor).map_err(|e| calamine_error(e.into()))?,
-            limits,
-            |_, _| Vec::new(),
-        )?,
+        Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(|e| calamine_error(e.into()))?, limits, merges)?,
+        Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(|e| calamine_error(e.into()))?, limits)?,
+        Format::Xls => read_xls(Xls::new(cursor).map_err(|e| calamine_error(e.into()))?, limits)?,
+        Format::Ods => read_dense(Ods::new(cursor).map_err(|e| calamine_error(e.into()))?, limits, |_, _| Vec::new())?,
     };
     Ok(Workbook { format, sheets })
 }
@@ -171,9 +145,7 @@ fn read_xlsx<RS: Read + Seek>(
     for (name, visible) in worksheets(wb.sheets_metadata()) {
         let mut sheet = Sheet::new(&name, visible);
         if visible {
-            let mut reader = wb
-                .worksheet_cells_reader(&name)
-                .map_err(|e| calamine_error(e.into()))?;
+            let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| calamine_error(e.into()))?;
             while let Some(cell) = reader.next_cell().map_err(|e| calamine_error(e.into()))? {
                 let (r, c) = cell.get_position();
                 push_capped(&mut sheet, r, c, from_ref(cell.get_value()), limits)?;
@@ -190,9 +162,7 @@ fn read_xlsb<RS: Read + Seek>(mut wb: Xlsb<RS>, limits: &Limits) -> Result<Vec<S
     for (name, visible) in worksheets(wb.sheets_metadata()) {
         let mut sheet = Sheet::new(&name, visible);
         if visible {
-            let mut reader = wb
-                .worksheet_cells_reader(&name)
-                .map_err(|e| calamine_error(e.into()))?;
+            let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| calamine_error(e.into()))?;
             while let Some(cell) = reader.next_cell().map_err(|e| calamine_error(e.into()))? {
                 let (r, c) = cell.get_position();
                 push_capped(&mut sheet, r, c, from_ref(cell.get_value()), limits)?;
@@ -204,9 +174,7 @@ fn read_xlsb<RS: Read + Seek>(mut wb: Xlsb<RS>, limits: &Limits) -> Result<Vec<S
 }
 
 fn read_xls<RS: Read + Seek>(wb: Xls<RS>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
-    read_dense(wb, limits, |wb: &Xls<RS>, name: &str| {
-        wb.merge_cells_by_sheet_name(name).unwrap_or_default()
-    })
+    read_dense(wb, limits, |wb: &Xls<RS>, name: &str| wb.merge_cells_by_sheet_name(name).unwrap_or_default())
 }
 
 /// Formats whose reader hands over a dense range (xls, ods): refuse oversized ones.
@@ -221,15 +189,10 @@ where
     for (name, visible) in worksheets(wb.sheets_metadata()) {
         let mut sheet = Sheet::new(&name, visible);
         if visible {
-            let range = wb
-                .worksheet_range(&name)
-                .map_err(|e| calamine_error(e.into()))?;
+            let range = wb.worksheet_range(&name).map_err(|e| calamine_error(e.into()))?;
             let (h, w) = range.get_size();
             if (h as u64).saturating_mul(w as u64) > limits.max_dense_area {
-                return Err(ReadError::SheetTooLarge {
-                    sheet: name,
-                    max: limits.max_dense_area,
-                });
+                return Err(ReadError::SheetTooLarge { sheet: name, max: limits.max_dense_area });
             }
             let (r0, c0) = range.start().unwrap_or((0, 0));
             for (r, c, v) in range.used_cells() {
@@ -244,19 +207,10 @@ where
     Ok(out)
 }
 
-fn push_capped(
-    sheet: &mut Sheet,
-    row: u32,
-    col: u32,
-    v: Option<Value>,
-    limits: &Limits,
-) -> Result<(), ReadError> {
+fn push_capped(sheet: &mut Sheet, row: u32, col: u32, v: Option<Value>, limits: &Limits) -> Result<(), ReadError> {
     let Some(v) = v else { return Ok(()) };
     if sheet.cell_count >= limits.max_cells_per_sheet {
-        return Err(ReadError::SheetTooLarge {
-            sheet: sheet.name.clone(),
-            max: limits.max_cells_per_sheet as u64,
-        });
+        return Err(ReadError::SheetTooLarge { sheet: sheet.name.clone(), max: limits.max_cells_per_sheet as u64 });
     }
     sheet.push(row, col, v);
     Ok(())
@@ -265,20 +219,13 @@ fn push_capped(
 fn to_merges(dims: Vec<Dimensions>, limits: &Limits) -> Vec<Merge> {
     dims.into_iter()
         .take(limits.max_merges)
-        .map(|d| Merge {
-            first_row: d.start.0,
-            first_col: d.start.1,
-            last_row: d.end.0,
-            last_col: d.end.1,
-        })
+        .map(|d| Merge { first_row: d.start.0, first_col: d.start.1, last_row: d.end.0, last_col: d.end.1 })
         .collect()
 }
 
 /// A cached formula result shown as an error literal is an error, whatever its cell type.
 fn text_value(s: &str) -> Value {
-    const ERRORS: [&str; 8] = [
-        "#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#DATA!",
-    ];
+    const ERRORS: [&str; 8] = ["#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#DATA!"];
     let t = s.trim();
     if ERRORS.contains(&t) {
         Value::Error(t.to_string())

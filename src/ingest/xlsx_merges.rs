@@ -29,13 +29,9 @@ pub fn xlsx_merges(bytes: &[u8], max: usize) -> HashMap<String, Vec<Merge>> {
         .filter_map(|a| Some((a.get("Id")?.clone(), a.get("Target")?.clone())))
         .collect();
     for sheet in elements(&workbook, "sheet") {
-        let (Some(name), Some(rid)) = (
-            sheet.get("name"),
-            sheet
-                .iter()
-                .find(|(k, _)| k.ends_with(":id"))
-                .map(|(_, v)| v),
-        ) else {
+        let (Some(name), Some(rid)) =
+            (sheet.get("name"), sheet.iter().find(|(k, _)| k.ends_with(":id")).map(|(_, v)| v))
+        else {
             continue;
         };
         let Some(target) = targets.get(rid) else {
@@ -56,10 +52,7 @@ pub fn xlsx_merges(bytes: &[u8], max: usize) -> HashMap<String, Vec<Merge>> {
     out
 }
 
-fn read_part<R: std::io::Read + std::io::Seek>(
-    zip: &mut zip::ZipArchive<R>,
-    name: &str,
-) -> Option<String> {
+fn read_part<R: std::io::Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Option<String> {
     let mut f = zip.by_name(name).ok()?;
     let mut s = String::new();
     f.read_to_string(&mut s).ok()?;
@@ -102,11 +95,7 @@ fn unescape(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();
     }
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&amp;", "&")
+    s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
 
 fn scan_merges(xml: &str, max: usize) -> Vec<Merge> {
@@ -137,12 +126,7 @@ fn parse_range(s: &str) -> Option<Merge> {
     let (a, b) = s.split_once(':')?;
     let (r1, c1) = parse_cell(a)?;
     let (r2, c2) = parse_cell(b)?;
-    Some(Merge {
-        first_row: r1.min(r2),
-        first_col: c1.min(c2),
-        last_row: r1.max(r2),
-        last_col: c1.max(c2),
-    })
+    Some(Merge { first_row: r1.min(r2), first_col: c1.min(c2), last_row: r1.max(r2), last_col: c1.max(c2) })
 }
 
 fn parse_cell(s: &str) -> Option<(u32, u32)> {
@@ -151,9 +135,9 @@ fn parse_cell(s: &str) -> Option<(u32, u32)> {
     if letters == 0 || letters > 3 {
         return None;
     }
-    let col = s[..letters].bytes().try_fold(0u32, |acc, b| {
-        Some(acc * 26 + u32::from(b.to_ascii_uppercase().checked_sub(b'A')? + 1))
-    })?;
+    let col = s[..letters]
+        .bytes()
+        .try_fold(0u32, |acc, b| Some(acc * 26 + u32::from(b.to_ascii_uppercase().checked_sub(b'A')? + 1)))?;
     let row: u32 = s[letters..].trim_start_matches('$').parse().ok()?;
     (row >= 1 && col >= 1).then_some((row - 1, col - 1))
 }
@@ -164,17 +148,12 @@ mod tests {
 
     #[test]
     fn finds_merge_refs() {
-        let xml = r#"<sheetData/><mergeCells count="2"><mergeCell ref="A1:H1"/><mergeCell ref="$B$3:C10"/></mergeCells>"#;
+        let xml =
+            r#"<sheetData/><mergeCells count="2"><mergeCell ref="A1:H1"/><mergeCell ref="$B$3:C10"/></mergeCells>"#;
         let m = scan_merges(xml, 10);
         assert_eq!(m.len(), 2);
-        assert_eq!(
-            (m[0].first_row, m[0].first_col, m[0].last_row, m[0].last_col),
-            (0, 0, 0, 7)
-        );
-        assert_eq!(
-            (m[1].first_row, m[1].first_col, m[1].last_row, m[1].last_col),
-            (2, 1, 9, 2)
-        );
+        assert_eq!((m[0].first_row, m[0].first_col, m[0].last_row, m[0].last_col), (0, 0, 0, 7));
+        assert_eq!((m[1].first_row, m[1].first_col, m[1].last_row, m[1].last_col), (2, 1, 9, 2));
         assert!(parse_range("A0:B2").is_none());
     }
 }

@@ -28,8 +28,7 @@ impl Rgb {
 
     /// Relative luminance, to pick readable text over a fill.
     pub fn is_dark(self) -> bool {
-        let l =
-            0.2126 * f32::from(self.0) + 0.7152 * f32::from(self.1) + 0.0722 * f32::from(self.2);
+        let l = 0.2126 * f32::from(self.0) + 0.7152 * f32::from(self.1) + 0.0722 * f32::from(self.2);
         l < 140.0
     }
 }
@@ -74,6 +73,14 @@ pub enum Item {
         color: Rgb,
         width: f32,
     },
+    /// Image number `image` of the document, top-left at (x, y).
+    Image {
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+        image: usize,
+    },
 }
 
 /// A page: size and content.
@@ -86,11 +93,7 @@ pub struct Page {
 
 impl Page {
     pub fn new(width: f32, height: f32) -> Self {
-        Page {
-            width,
-            height,
-            items: Vec::new(),
-        }
+        Page { width, height, items: Vec::new() }
     }
 
     pub fn text(&mut self, x: f32, y: f32, text: impl Into<String>, style: Style) {
@@ -101,36 +104,15 @@ impl Page {
     }
 
     pub fn fill(&mut self, x: f32, y: f32, w: f32, h: f32, color: Rgb) {
-        self.items.push(Item::Rect {
-            x,
-            y,
-            w,
-            h,
-            fill: Some(color),
-            stroke: None,
-        });
+        self.items.push(Item::Rect { x, y, w, h, fill: Some(color), stroke: None });
     }
 
     pub fn stroke(&mut self, x: f32, y: f32, w: f32, h: f32, color: Rgb, width: f32) {
-        self.items.push(Item::Rect {
-            x,
-            y,
-            w,
-            h,
-            fill: None,
-            stroke: Some((color, width)),
-        });
+        self.items.push(Item::Rect { x, y, w, h, fill: None, stroke: Some((color, width)) });
     }
 
     pub fn line(&mut self, x1: f32, y1: f32, x2: f32, y2: f32, color: Rgb, width: f32) {
-        self.items.push(Item::Line {
-            x1,
-            y1,
-            x2,
-            y2,
-            color,
-            width,
-        });
+        self.items.push(Item::Line { x1, y1, x2, y2, color, width });
     }
 }
 
@@ -163,4 +145,6 @@ pub struct Document {
     pub pages: Vec<Page>,
     pub outline: Vec<Outline>,
     pub info: DocInfo,
+    /// Images drawn by `Item::Image`.
+    pub images: Vec<super::image::Image>,
 }

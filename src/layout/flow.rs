@@ -68,14 +68,7 @@ pub struct Flow {
 
 impl Flow {
     pub fn new(setup: PageSetup) -> Self {
-        Flow {
-            setup,
-            pages: Vec::new(),
-            y: setup.top,
-            fresh: true,
-            continuation: Vec::new(),
-            marks: Vec::new(),
-        }
+        Flow { setup, pages: Vec::new(), y: setup.top, fresh: true, continuation: Vec::new(), marks: Vec::new() }
     }
 
     /// Blocks put at the top of each page the current unit continues onto.
@@ -93,16 +86,14 @@ impl Flow {
 
     fn ensure_page(&mut self) {
         if self.pages.is_empty() {
-            self.pages
-                .push(Page::new(self.setup.width, self.setup.height));
+            self.pages.push(Page::new(self.setup.width, self.setup.height));
             self.y = self.setup.top;
             self.fresh = true;
         }
     }
 
     fn new_page(&mut self, continued: bool) {
-        self.pages
-            .push(Page::new(self.setup.width, self.setup.height));
+        self.pages.push(Page::new(self.setup.width, self.setup.height));
         self.y = self.setup.top;
         self.fresh = true;
         if continued && !self.continuation.is_empty() {
@@ -126,8 +117,7 @@ impl Flow {
         while i < blocks.len() {
             if let Block::KeepWithNext(b) = &blocks[i] {
                 self.ensure_page();
-                let need =
-                    self.height_of(b) + blocks.get(i + 1).map_or(0.0, |n| self.first_height(n));
+                let need = self.height_of(b) + blocks.get(i + 1).map_or(0.0, |n| self.first_height(n));
                 if need > self.remaining() && !self.fresh {
                     self.new_page(true);
                 }
@@ -151,11 +141,7 @@ impl Flow {
             Block::KeepWithNext(b) => self.height_of(b),
             Block::Table(t) => {
                 let w = t.scaled(self.width());
-                t.header
-                    .iter()
-                    .chain(&t.rows)
-                    .map(|r| measure_row(r, &w, t.padding).height)
-                    .sum()
+                t.header.iter().chain(&t.rows).map(|r| measure_row(r, &w, t.padding).height).sum()
             }
             Block::PageBreak | Block::Mark(_) => 0.0,
         }
@@ -164,16 +150,10 @@ impl Flow {
     /// Height of the smallest piece of `b` that may start a page.
     fn first_height(&self, b: &Block) -> f32 {
         match b {
-            Block::Para(p) => {
-                p.space_before + p.lines(self.width()).first().map_or(0.0, |l| l.height)
-            }
+            Block::Para(p) => p.space_before + p.lines(self.width()).first().map_or(0.0, |l| l.height),
             Block::Table(t) => {
                 let w = t.scaled(self.width());
-                t.header
-                    .iter()
-                    .chain(t.rows.iter().take(1))
-                    .map(|r| measure_row(r, &w, t.padding).height)
-                    .sum()
+                t.header.iter().chain(t.rows.iter().take(1)).map(|r| measure_row(r, &w, t.padding).height).sum()
             }
             Block::KeepWithNext(b) => self.height_of(b),
             other => self.height_of(other),
@@ -191,11 +171,7 @@ impl Flow {
             Block::PageBreak => self.page_break(),
             Block::Mark(key) => {
                 let page = self.pages.len() - 1;
-                self.marks.push(MarkPos {
-                    key,
-                    page,
-                    y: self.y,
-                });
+                self.marks.push(MarkPos { key, page, y: self.y });
             }
             Block::Fixed { height, draw } => {
                 if height > self.remaining() && !self.fresh {
@@ -247,20 +223,10 @@ impl Flow {
 
     fn place_table(&mut self, t: &Table) {
         let widths = t.scaled(self.width());
-        let header: Vec<MeasuredRow<'_>> = t
-            .header
-            .iter()
-            .map(|r| measure_row(r, &widths, t.padding))
-            .collect();
-        let rows: Vec<MeasuredRow<'_>> = t
-            .rows
-            .iter()
-            .map(|r| measure_row(r, &widths, t.padding))
-            .collect();
+        let header: Vec<MeasuredRow<'_>> = t.header.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
+        let rows: Vec<MeasuredRow<'_>> = t.rows.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
         let header_h: f32 = header.iter().map(|m| m.height).sum();
-        let first_h = rows
-            .first()
-            .map_or(0.0, |m| m.height.min(self.setup.content_height() / 3.0));
+        let first_h = rows.first().map_or(0.0, |m| m.height.min(self.setup.content_height() / 3.0));
         if header_h + first_h > self.remaining() && !self.fresh {
             self.new_page(true);
         }
@@ -287,22 +253,10 @@ impl Flow {
     fn place_row(&mut self, t: &Table, m: &MeasuredRow<'_>, header: &[MeasuredRow<'_>]) {
         let mut starts = vec![0usize; m.cells.len()];
         loop {
-            let rest: Vec<&[CellLine]> = m
-                .cells
-                .iter()
-                .zip(&starts)
-                .map(|((_, _, l), s)| &l[*s..])
-                .collect();
-            let rest_h = rest
-                .iter()
-                .map(|ls| ls.iter().map(CellLine::height).sum::<f32>())
-                .fold(0.0, f32::max)
+            let rest: Vec<&[CellLine]> = m.cells.iter().zip(&starts).map(|((_, _, l), s)| &l[*s..]).collect();
+            let rest_h = rest.iter().map(|ls| ls.iter().map(CellLine::height).sum::<f32>()).fold(0.0, f32::max)
                 + 2.0 * t.padding;
-            let full_h = if starts.iter().all(|s| *s == 0) {
-                m.height
-            } else {
-                rest_h
-            };
+            let full_h = if starts.iter().all(|s| *s == 0) { m.height } else { rest_h };
             if full_h <= self.remaining() + 0.01 {
                 let (x, y) = (self.setup.left, self.y);
                 if let Some(page) = self.pages.last_mut() {

@@ -67,15 +67,8 @@ impl LoadedFace {
             Some((0, _)) => None,
             Some((_, w)) => Some(*w),
             None => {
-                let g = self
-                    .parsed
-                    .lookup_glyph_index(c as u32)
-                    .filter(|g| *g != 0)?;
-                Some(
-                    self.parsed
-                        .get_glyph_width(g)
-                        .map_or(0.5, |w| f32::from(w) / self.units_per_em),
-                )
+                let g = self.parsed.lookup_glyph_index(c as u32).filter(|g| *g != 0)?;
+                Some(self.parsed.get_glyph_width(g).map_or(0.5, |w| f32::from(w) / self.units_per_em))
             }
         }
     }
@@ -83,12 +76,7 @@ impl LoadedFace {
 
 /// One slot per face, filled on first use: the fallback face is parsed only when some
 /// text needs it.
-static FACES: [OnceLock<Option<LoadedFace>>; 4] = [
-    OnceLock::new(),
-    OnceLock::new(),
-    OnceLock::new(),
-    OnceLock::new(),
-];
+static FACES: [OnceLock<Option<LoadedFace>>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
 
 fn load(face: Face) -> Option<LoadedFace> {
     let mut warnings = Vec::new();
@@ -96,9 +84,7 @@ fn load(face: Face) -> Option<LoadedFace> {
     let upem = f32::from(parsed.units_per_em.max(1));
     let mut bmp = vec![(0u16, 0f32); 0x10000];
     for (&cp, &g) in parsed.codepoint_to_glyph.range(..0x10000) {
-        let w = parsed
-            .get_glyph_width(g)
-            .map_or(0.5, |w| f32::from(w) / upem);
+        let w = parsed.get_glyph_width(g).map_or(0.5, |w| f32::from(w) / upem);
         bmp[cp as usize] = (g, w);
     }
     Some(LoadedFace {
@@ -129,10 +115,7 @@ pub fn face_for(wanted: Face, c: char) -> Face {
 
 /// Width of one character in em units, with fallback.
 pub fn char_em(wanted: Face, c: char) -> f32 {
-    face(wanted)
-        .and_then(|f| f.char_em(c))
-        .or_else(|| face(Face::Fallback).and_then(|f| f.char_em(c)))
-        .unwrap_or(0.5)
+    face(wanted).and_then(|f| f.char_em(c)).or_else(|| face(Face::Fallback).and_then(|f| f.char_em(c))).unwrap_or(0.5)
 }
 
 /// Width of `text` at `size` points.
@@ -167,8 +150,7 @@ mod tests {
         for f in Face::ALL {
             assert!(face(f).is_some(), "{f:?}");
         }
-        for c in "œŒ«»’…€—–àâäçéèêëîïôöùûüÿÀÂÇÉÈÊÎÔÙÛ\u{a0}\u{202f}°".chars()
-        {
+        for c in "œŒ«»’…€—–àâäçéèêëîïôöùûüÿÀÂÇÉÈÊÎÔÙÛ\u{a0}\u{202f}°".chars() {
             for f in [Face::Regular, Face::Bold, Face::Italic] {
                 assert_eq!(face_for(f, c), f, "{c:?} {f:?}");
             }

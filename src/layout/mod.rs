@@ -4,6 +4,7 @@
 pub mod canvas;
 pub mod flow;
 pub mod fonts;
+pub mod image;
 pub mod paragraph;
 pub mod table;
 pub mod typography;
@@ -11,6 +12,7 @@ pub mod typography;
 pub use canvas::{DocInfo, Document, Item, Outline, Page, Rgb, Style};
 pub use flow::{Block, Draw, Flow, MarkPos, PageSetup};
 pub use fonts::{measure, Face};
+pub use image::{Image, ImageData};
 pub use paragraph::{Align, Paragraph};
 pub use table::{Cell, CellDraw, Row, Table};
 pub use typography::french;

@@ -35,10 +35,7 @@ pub struct Paragraph {
 impl Paragraph {
     pub fn new(text: impl Into<String>, style: Style) -> Self {
         Paragraph {
-            spans: vec![Span {
-                text: text.into(),
-                style,
-            }],
+            spans: vec![Span { text: text.into(), style }],
             align: Align::Left,
             leading: 1.25,
             space_before: 0.0,
@@ -49,10 +46,7 @@ impl Paragraph {
     }
 
     pub fn push(mut self, text: impl Into<String>, style: Style) -> Self {
-        self.spans.push(Span {
-            text: text.into(),
-            style,
-        });
+        self.spans.push(Span { text: text.into(), style });
         self
     }
 
@@ -85,21 +79,11 @@ impl Paragraph {
 
     /// Height of the whole paragraph at `width`, spacing included.
     pub fn height(&self, width: f32) -> f32 {
-        self.space_before
-            + self.lines(width).iter().map(|l| l.height).sum::<f32>()
-            + self.space_after
+        self.space_before + self.lines(width).iter().map(|l| l.height).sum::<f32>() + self.space_after
     }
 
     /// Draws already broken `lines` with their top at `y`; returns the height used.
-    pub fn draw_lines(
-        &self,
-        page: &mut Page,
-        lines: &[Line],
-        x: f32,
-        y: f32,
-        width: f32,
-        first: bool,
-    ) -> f32 {
+    pub fn draw_lines(&self, page: &mut Page, lines: &[Line], x: f32, y: f32, width: f32, first: bool) -> f32 {
         let mut cy = y;
         for (i, line) in lines.iter().enumerate() {
             let inner = width - self.indent;
@@ -115,12 +99,7 @@ impl Paragraph {
                 }
             }
             for run in &line.runs {
-                page.text(
-                    x + self.indent + dx + run.x,
-                    base,
-                    run.text.clone(),
-                    run.style,
-                );
+                page.text(x + self.indent + dx + run.x, base, run.text.clone(), run.style);
             }
             cy += line.height;
         }
@@ -194,12 +173,7 @@ struct LineBuilder {
 
 impl LineBuilder {
     fn new() -> Self {
-        LineBuilder {
-            runs: Vec::new(),
-            x: 0.0,
-            max_size: 0.0,
-            pending_space: None,
-        }
+        LineBuilder { runs: Vec::new(), x: 0.0, max_size: 0.0, pending_space: None }
     }
 
     fn is_empty(&self) -> bool {
@@ -207,8 +181,7 @@ impl LineBuilder {
     }
 
     fn space_width(&self) -> f32 {
-        self.pending_space
-            .map_or(0.0, |s| measure(" ", s.face, s.size))
+        self.pending_space.map_or(0.0, |s| measure(" ", s.face, s.size))
     }
 
     fn add(&mut self, text: &str, style: Style, w: f32) {
@@ -225,31 +198,18 @@ impl LineBuilder {
         self.max_size = self.max_size.max(style.size);
         match self.runs.last_mut() {
             Some(r) if r.style == style => r.text.push_str(text),
-            _ => self.runs.push(Run {
-                x: self.x,
-                text: text.to_string(),
-                style,
-            }),
+            _ => self.runs.push(Run { x: self.x, text: text.to_string(), style }),
         }
         self.x += w;
     }
 
     fn finish(self, leading: f32, fallback: f32) -> Line {
-        let size = if self.max_size > 0.0 {
-            self.max_size
-        } else {
-            fallback
-        };
+        let size = if self.max_size > 0.0 { self.max_size } else { fallback };
         let (asc, desc) = ascent_descent();
         let height = (size * leading).max(size * (asc + desc));
         // Centre the glyph box in the line height.
         let ascent = (height - size * (asc + desc)) / 2.0 + size * asc;
-        Line {
-            runs: self.runs,
-            width: self.x,
-            height,
-            ascent,
-        }
+        Line { runs: self.runs, width: self.x, height, ascent }
     }
 }
 
@@ -266,9 +226,7 @@ fn break_lines(spans: &[Span], width: f32, leading: f32) -> Vec<Line> {
             }
             Token::Break(s) => {
                 cur.max_size = cur.max_size.max(s.size);
-                lines.push(
-                    std::mem::replace(&mut cur, LineBuilder::new()).finish(leading, fallback),
-                );
+                lines.push(std::mem::replace(&mut cur, LineBuilder::new()).finish(leading, fallback));
             }
             Token::Word(w, s) => {
                 let ww = measure(&w, s.face, s.size);
@@ -279,9 +237,7 @@ fn break_lines(spans: &[Span], width: f32, leading: f32) -> Vec<Line> {
                         cur.add(&w, s, ww);
                     }
                 } else {
-                    lines.push(
-                        std::mem::replace(&mut cur, LineBuilder::new()).finish(leading, fallback),
-                    );
+                    lines.push(std::mem::replace(&mut cur, LineBuilder::new()).finish(leading, fallback));
                     if ww > width {
                         place_long_word(&mut lines, &mut cur, &w, s, width, leading, fallback);
                     } else {
@@ -343,20 +299,14 @@ mod tests {
 
     #[test]
     fn greedy_breaks_fit_the_width() {
-        let p = Paragraph::new(
-            "Mise en place d'un schéma de gouvernance permettant d'assurer le suivi",
-            st(),
-        );
+        let p = Paragraph::new("Mise en place d'un schéma de gouvernance permettant d'assurer le suivi", st());
         let lines = p.lines(120.0);
         assert!(lines.len() >= 3);
         for l in &lines {
             assert!(l.width <= 120.01, "{} {}", text_of(l), l.width);
         }
         let joined: Vec<String> = lines.iter().map(text_of).collect();
-        assert_eq!(
-            joined.join(" "),
-            "Mise en place d'un schéma de gouvernance permettant d'assurer le suivi"
-        );
+        assert_eq!(joined.join(" "), "Mise en place d'un schéma de gouvernance permettant d'assurer le suivi");
     }
 
     #[test]

@@ -19,12 +19,7 @@ pub struct Cell {
 
 impl Cell {
     pub fn new(paras: Vec<Paragraph>) -> Self {
-        Cell {
-            paras,
-            colspan: 1,
-            fill: None,
-            draw: None,
-        }
+        Cell { paras, colspan: 1, fill: None, draw: None }
     }
 
     pub fn text(p: Paragraph) -> Self {
@@ -62,10 +57,7 @@ pub struct Row {
 
 impl Row {
     pub fn new(cells: Vec<Cell>) -> Self {
-        Row {
-            cells,
-            ..Default::default()
-        }
+        Row { cells, ..Default::default() }
     }
 
     pub fn fill(mut self, c: Rgb) -> Self {
@@ -175,15 +167,7 @@ pub fn measure_row<'a>(row: &'a Row, widths: &[f32], padding: f32) -> MeasuredRo
 
 /// Draws a (part of a) measured row at (x, y) with height `h`; `parts` gives, per cell,
 /// the lines to draw.
-pub fn draw_row(
-    page: &mut Page,
-    t: &Table,
-    m: &MeasuredRow<'_>,
-    parts: &[&[CellLine]],
-    x: f32,
-    y: f32,
-    h: f32,
-) {
+pub fn draw_row(page: &mut Page, t: &Table, m: &MeasuredRow<'_>, parts: &[&[CellLine]], x: f32, y: f32, h: f32) {
     for (i, ((cx, w, _), cell)) in m.cells.iter().zip(&m.row.cells).enumerate() {
         let fill = cell.fill.or(m.row.fill);
         if let Some(f) = fill {

@@ -15,11 +15,7 @@ pub fn french(text: &str) -> String {
         let next = chars.get(i + 1).copied();
         let ends_word = next.is_none_or(|n| n.is_whitespace() || n == ')' || n == '»' || n == '"');
         match c {
-            '\'' if prev.is_some_and(char::is_alphabetic)
-                && next.is_some_and(char::is_alphabetic) =>
-            {
-                out.push('’')
-            }
+            '\'' if prev.is_some_and(char::is_alphabetic) && next.is_some_and(char::is_alphabetic) => out.push('’'),
             ':' | ';' | '!' | '?' if ends_word => {
                 let space = if c == ':' { NBSP } else { NNBSP };
                 if out.ends_with(' ') {
@@ -60,17 +56,11 @@ mod tests {
     fn french_spacing() {
         assert_eq!(french("Objectif : agir"), "Objectif\u{a0}: agir");
         assert_eq!(french("Objectif: agir"), "Objectif\u{a0}: agir");
-        assert_eq!(
-            french("Pourquoi ? Parce que !"),
-            "Pourquoi\u{202f}? Parce que\u{202f}!"
-        );
+        assert_eq!(french("Pourquoi ? Parce que !"), "Pourquoi\u{202f}? Parce que\u{202f}!");
         assert_eq!(french("« jeunesse »"), "«\u{a0}jeunesse\u{a0}»");
         assert_eq!(french("«jeunesse»"), "«\u{a0}jeunesse\u{a0}»");
         assert_eq!(french("l'action d'aujourd'hui"), "l’action d’aujourd’hui");
-        assert_eq!(
-            french("à 14:30 sur https://x.fr"),
-            "à 14:30 sur https://x.fr"
-        );
+        assert_eq!(french("à 14:30 sur https://x.fr"), "à 14:30 sur https://x.fr");
         assert_eq!(french("'cité'"), "'cité'");
     }
 }

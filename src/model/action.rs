@@ -64,10 +64,7 @@ impl Action {
     pub fn label(&self) -> String {
         match &self.number {
             Some(n) => format!("action {n}"),
-            None => format!(
-                "action « {} »",
-                crate::text::truncate_chars(&self.title, 40)
-            ),
+            None => format!("action « {} »", crate::text::truncate_chars(&self.title, 40)),
         }
     }
 
@@ -83,15 +80,7 @@ impl Action {
             + opt(&self.territory)
             + opt(&self.funders)
             + opt(&self.comment)
-            + self
-                .indicators
-                .iter()
-                .map(|s| s.chars().count())
-                .sum::<usize>()
-            + self
-                .extra
-                .iter()
-                .map(|e| e.value.chars().count())
-                .sum::<usize>()
+            + self.indicators.iter().map(|s| s.chars().count()).sum::<usize>()
+            + self.extra.iter().map(|e| e.value.chars().count()).sum::<usize>()
     }
 }

@@ -169,11 +169,7 @@ impl Plan {
     }
 
     pub fn objective_count(&self) -> usize {
-        self.axes
-            .iter()
-            .flat_map(|a| &a.objectives)
-            .map(Objective::count)
-            .sum()
+        self.axes.iter().flat_map(|a| &a.objectives).map(Objective::count).sum()
     }
 
     pub fn action_count(&self) -> usize {
@@ -185,27 +181,15 @@ impl Plan {
         let mut out = Vec::new();
         for axis in &self.axes {
             for action in &axis.actions {
-                out.push(ActionRef {
-                    axis,
-                    objectives: [None, None],
-                    action,
-                });
+                out.push(ActionRef { axis, objectives: [None, None], action });
             }
             for o in &axis.objectives {
                 for action in &o.actions {
-                    out.push(ActionRef {
-                        axis,
-                        objectives: [Some(o), None],
-                        action,
-                    });
+                    out.push(ActionRef { axis, objectives: [Some(o), None], action });
                 }
                 for c in &o.children {
                     for action in &c.actions {
-                        out.push(ActionRef {
-                            axis,
-                            objectives: [Some(o), Some(c)],
-                            action,
-                        });
+                        out.push(ActionRef { axis, objectives: [Some(o), Some(c)], action });
                     }
                 }
             }

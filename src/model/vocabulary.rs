@@ -24,8 +24,8 @@ impl Priority {
         let f = f.strip_prefix("priorite").map(str::trim).unwrap_or(f);
         let f = f.strip_prefix("niveau").map(str::trim).unwrap_or(f);
         match f {
-            "1" | "p1" | "haute" | "haut" | "elevee" | "eleve" | "forte" | "fort"
-            | "prioritaire" | "tres haute" | "1.0" | "***" => Some(Priority::High),
+            "1" | "p1" | "haute" | "haut" | "elevee" | "eleve" | "forte" | "fort" | "prioritaire" | "tres haute"
+            | "1.0" | "***" => Some(Priority::High),
             "2" | "p2" | "moyenne" | "moyen" | "normale" | "2.0" | "**" => Some(Priority::Medium),
             "3" | "p3" | "basse" | "bas" | "faible" | "3.0" | "*" => Some(Priority::Low),
             _ => None,
@@ -101,13 +101,10 @@ impl Status {
         }
         let f = f.as_str();
         let s = match f {
-            "a venir" | "non engage" | "non demarre" | "pas demarre" | "pas commence"
-            | "non commence" | "prevu" | "prevue" | "a lancer" | "a faire" | "a demarrer" => {
-                Status::NotStarted
-            }
+            "a venir" | "non engage" | "non demarre" | "pas demarre" | "pas commence" | "non commence" | "prevu"
+            | "prevue" | "a lancer" | "a faire" | "a demarrer" => Status::NotStarted,
             "en cour" | "commence" | "demarre" | "engage" => Status::InProgress,
-            "realise" | "termine" | "fait" | "acheve" | "fini" | "finie" | "clo" | "clos"
-            | "cloture" => Status::Done,
+            "realise" | "termine" | "fait" | "acheve" | "fini" | "finie" | "clo" | "clos" | "cloture" => Status::Done,
             "reporte" | "differe" | "decale" => Status::Postponed,
             "en retard" | "retard" | "retarde" => Status::Late,
             "bloque" | "suspendu" | "suspendue" => Status::Blocked,

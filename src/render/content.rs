@@ -54,15 +54,7 @@ fn nums(out: &mut Vec<u8>, vs: &[f32], op: &[u8]) {
 }
 
 fn colour(out: &mut Vec<u8>, c: Rgb, op: &[u8]) {
-    nums(
-        out,
-        &[
-            f32::from(c.0) / 255.0,
-            f32::from(c.1) / 255.0,
-            f32::from(c.2) / 255.0,
-        ],
-        op,
-    );
+    nums(out, &[f32::from(c.0) / 255.0, f32::from(c.1) / 255.0, f32::from(c.2) / 255.0], op);
 }
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
@@ -81,14 +73,7 @@ pub fn encode_page(page: &Page, fonts: &HashMap<Face, FontRef>) -> Vec<u8> {
             in_text = false;
         }
         match it {
-            Item::Rect {
-                x,
-                y,
-                w,
-                h: rh,
-                fill: f,
-                stroke: s,
-            } => {
+            Item::Rect { x, y, w, h: rh, fill: f, stroke: s } => {
                 if let Some(c) = f {
                     if fill != Some(*c) {
                         colour(&mut out, *c, b"rg");
@@ -101,14 +86,12 @@ pub fn encode_page(page: &Page, fonts: &HashMap<Face, FontRef>) -> Vec<u8> {
                     nums(&mut out, &[*x, h - y - rh, *w, *rh], b"re S");
                 }
             }
-            Item::Line {
-                x1,
-                y1,
-                x2,
-                y2,
-                color,
-                width,
-            } => {
+            Item::Image { x, y, w, h: ih, image } => {
+                out.extend_from_slice(b"q\n");
+                nums(&mut out, &[*w, 0.0, 0.0, *ih, *x, h - y - ih], b"cm");
+                out.extend_from_slice(format!("/Im{} Do\nQ\n", image + 1).as_bytes());
+            }
+            Item::Line { x1, y1, x2, y2, color, width } => {
                 set_stroke(&mut out, &mut stroke, *color, *width);
                 nums(&mut out, &[*x1, h - y1], b"m");
                 nums(&mut out, &[*x2, h - y2], b"l S");

@@ -6,9 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use lopdf::{Dictionary, Object, StringFormat};
-use printpdf::{
-    FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem,
-};
+use printpdf::{FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem};
 
 use crate::layout::canvas::{Document, Item, Outline};
 use crate::layout::fonts::{face, face_for, Face};
@@ -45,8 +43,7 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
 /// the subsetting and deflating of fonts are done once for a whole build.
 pub fn render_pdfs(docs: &[&Document]) -> Result<Vec<Vec<u8>>, PdfError> {
     use rayon::prelude::*;
-    let per_doc: Vec<BTreeMap<Face, BTreeSet<char>>> =
-        docs.par_iter().map(|d| used_chars(d)).collect();
+    let per_doc: Vec<BTreeMap<Face, BTreeSet<char>>> = docs.par_iter().map(|d| used_chars(d)).collect();
     let mut used: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
     for u in &per_doc {
         for (f, chars) in u {
@@ -58,22 +55,13 @@ pub fn render_pdfs(docs: &[&Document]) -> Result<Vec<Vec<u8>>, PdfError> {
         .map(|(f, chars)| {
             let (program, tag) = subset(*f, chars)?;
             let mut warnings = Vec::new();
-            let parsed = ParsedFont::from_bytes(&program, 0, &mut warnings)
-                .ok_or(PdfError::Font(f.postscript_name()))?;
+            let parsed =
+                ParsedFont::from_bytes(&program, 0, &mut warnings).ok_or(PdfError::Font(f.postscript_name()))?;
             let deflated = deflate(&program);
-            Ok(EmbeddedFont {
-                face: *f,
-                parsed,
-                program,
-                deflated,
-                name: format!("{tag}+{}", f.postscript_name()),
-            })
+            Ok(EmbeddedFont { face: *f, parsed, program, deflated, name: format!("{tag}+{}", f.postscript_name()) })
         })
         .collect::<Result<Vec<_>, PdfError>>()?;
-    docs.par_iter()
-        .zip(per_doc.par_iter())
-        .map(|(d, u)| render_one(d, u, &fonts))
-        .collect()
+    docs.par_iter().zip(per_doc.par_iter()).map(|(d, u)| render_one(d, u, &fonts)).collect()
 }
 
 fn render_one(
@@ -92,53 +80,24 @@ fn render_one(
             continue;
         };
         let id = FontId(format!("F{}", i + 1));
-        pdf.resources
-            .fonts
-            .map
-            .insert(id.clone(), printpdf::font::PdfFont::new(ef.parsed.clone()));
+        pdf.resources.fonts.map.insert(id.clone(), printpdf::font::PdfFont::new(ef.parsed.clone()));
         declare.push(Op::StartTextSection);
-        declare.push(Op::SetFont {
-            font: PdfFontHandle::External(id.clone()),
-            size: Pt(1.0),
-        });
-        declare.push(Op::ShowText {
-            items: vec![TextItem::Text(chars.iter().collect())],
-        });
+        declare.push(Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(1.0) });
+        declare.push(Op::ShowText { items: vec![TextItem::Text(chars.iter().collect())] });
         declare.push(Op::EndTextSection);
-        let glyphs = chars
-            .iter()
-            .filter_map(|c| ef.parsed.lookup_glyph_index(*c as u32).map(|g| (*c, g)))
-            .collect();
-        refs.insert(
-            ef.face,
-            FontRef {
-                resource: id.0.clone(),
-                glyphs,
-            },
-        );
+        let glyphs = chars.iter().filter_map(|c| ef.parsed.lookup_glyph_index(*c as u32).map(|g| (*c, g))).collect();
+        refs.insert(ef.face, FontRef { resource: id.0.clone(), glyphs });
         ids.insert(ef.face, (id, ef.name.clone()));
     }
     for (i, page) in doc.pages.iter().enumerate() {
-        let ops = if i == 0 {
-            std::mem::take(&mut declare)
-        } else {
-            Vec::new()
-        };
-        pdf.pages.push(PdfPage::new(
-            Pt(page.width).into(),
-            Pt(page.height).into(),
-            ops,
-        ));
+        let ops = if i == 0 { std::mem::take(&mut declare) } else { Vec::new() };
+        pdf.pages.push(PdfPage::new(Pt(page.width).into(), Pt(page.height).into(), ops));
     }
-    let opts = PdfSaveOptions {
-        optimize: false,
-        subset_fonts: false,
-        secure: true,
-        image_optimization: None,
-    };
+    let opts = PdfSaveOptions { optimize: false, subset_fonts: false, secure: true, image_optimization: None };
     let mut warnings = Vec::new();
     let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
     set_contents(&mut lo, doc, &refs);
+    add_images(&mut lo, doc);
     name_fonts(&mut lo, &ids);
     use_deflated_programs(&mut lo, fonts);
     set_info(&mut lo, doc);
@@ -146,8 +105,7 @@ fn render_one(
     lo.version = "1.7".to_string();
     compress(&mut lo);
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| PdfError::Write(e.to_string()))?;
+    lo.save_to(&mut bytes).map_err(|e| PdfError::Write(e.to_string()))?;
     patch_id(&mut bytes);
     Ok(bytes)
 }
@@ -156,11 +114,8 @@ fn render_one(
 fn set_contents(lo: &mut lopdf::Document, doc: &Document, fonts: &HashMap<Face, FontRef>) {
     let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
     for (pid, page) in pages.iter().zip(&doc.pages) {
-        let contents = lo
-            .get_dictionary(*pid)
-            .ok()
-            .and_then(|d| d.get(b"Contents").ok())
-            .and_then(|c| c.as_reference().ok());
+        let contents =
+            lo.get_dictionary(*pid).ok().and_then(|d| d.get(b"Contents").ok()).and_then(|c| c.as_reference().ok());
         let bytes = encode_page(page, fonts);
         match contents.and_then(|c| lo.get_object_mut(c).ok()) {
             Some(Object::Stream(s)) => {
@@ -177,6 +132,81 @@ fn set_contents(lo: &mut lopdf::Document, doc: &Document, fonts: &HashMap<Face, 
     }
 }
 
+/// Image XObjects (/Im1…) in every page's resources.
+fn add_images(lo: &mut lopdf::Document, doc: &Document) {
+    if doc.images.is_empty() {
+        return;
+    }
+    let mut xobjects = Dictionary::new();
+    for (i, img) in doc.images.iter().enumerate() {
+        let id = image_object(lo, img);
+        xobjects.set(format!("Im{}", i + 1), Object::Reference(id));
+    }
+    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
+    for pid in pages {
+        let res = lo.get_dictionary(pid).ok().and_then(|d| d.get(b"Resources").ok()).cloned();
+        let target = match res {
+            Some(Object::Reference(r)) => lo.get_dictionary_mut(r).ok(),
+            _ => None,
+        };
+        if let Some(d) = target {
+            d.set("XObject", Object::Dictionary(xobjects.clone()));
+        } else if let Ok(page) = lo.get_dictionary_mut(pid) {
+            let mut r = match page.get(b"Resources") {
+                Ok(Object::Dictionary(d)) => d.clone(),
+                _ => Dictionary::new(),
+            };
+            r.set("XObject", Object::Dictionary(xobjects.clone()));
+            page.set("Resources", Object::Dictionary(r));
+        }
+    }
+}
+
+fn image_object(lo: &mut lopdf::Document, img: &crate::layout::Image) -> lopdf::ObjectId {
+    use crate::layout::ImageData;
+    let space = |c: u8| {
+        Object::Name(match c {
+            1 => b"DeviceGray".to_vec(),
+            4 => b"DeviceCMYK".to_vec(),
+            _ => b"DeviceRGB".to_vec(),
+        })
+    };
+    let mut d = Dictionary::new();
+    d.set("Type", Object::Name(b"XObject".to_vec()));
+    d.set("Subtype", Object::Name(b"Image".to_vec()));
+    d.set("Width", Object::Integer(i64::from(img.width)));
+    d.set("Height", Object::Integer(i64::from(img.height)));
+    d.set("BitsPerComponent", Object::Integer(8));
+    match &img.data {
+        ImageData::Jpeg { bytes, components } => {
+            d.set("ColorSpace", space(*components));
+            d.set("Filter", Object::Name(b"DCTDecode".to_vec()));
+            if *components == 4 {
+                // Adobe CMYK JPEGs are stored inverted.
+                d.set("Decode", Object::Array([1, 0, 1, 0, 1, 0, 1, 0].iter().map(|v| Object::Integer(*v)).collect()));
+            }
+            lo.add_object(lopdf::Stream::new(d, bytes.clone()))
+        }
+        ImageData::Raw { samples, components, alpha } => {
+            d.set("ColorSpace", space(*components));
+            d.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            if let Some(a) = alpha {
+                let mut m = Dictionary::new();
+                m.set("Type", Object::Name(b"XObject".to_vec()));
+                m.set("Subtype", Object::Name(b"Image".to_vec()));
+                m.set("Width", Object::Integer(i64::from(img.width)));
+                m.set("Height", Object::Integer(i64::from(img.height)));
+                m.set("BitsPerComponent", Object::Integer(8));
+                m.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
+                m.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+                let mask = lo.add_object(lopdf::Stream::new(m, deflate(a)));
+                d.set("SMask", Object::Reference(mask));
+            }
+            lo.add_object(lopdf::Stream::new(d, deflate(samples)))
+        }
+    }
+}
+
 /// Swaps each embedded font program for its already deflated form.
 fn use_deflated_programs(lo: &mut lopdf::Document, fonts: &[EmbeddedFont]) {
     for obj in lo.objects.values_mut() {
@@ -184,10 +214,7 @@ fn use_deflated_programs(lo: &mut lopdf::Document, fonts: &[EmbeddedFont]) {
         if s.dict.get(b"Filter").is_ok() {
             continue;
         }
-        if let Some(ef) = fonts
-            .iter()
-            .find(|f| f.program.len() == s.content.len() && f.program == s.content)
-        {
+        if let Some(ef) = fonts.iter().find(|f| f.program.len() == s.content.len() && f.program == s.content) {
             s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
             s.set_content(ef.deflated.clone());
         }
@@ -221,12 +248,8 @@ fn subset(f: Face, chars: &BTreeSet<char>) -> Result<(Vec<u8>, String), PdfError
     gids.remove(&0);
     let ids: Vec<u16> = std::iter::once(0).chain(gids.iter().copied()).collect();
     let scope = allsorts::binary::read::ReadScope::new(f.bytes());
-    let data = scope
-        .read::<allsorts::font_data::FontData<'_>>()
-        .map_err(|_| PdfError::Font(f.postscript_name()))?;
-    let provider = data
-        .table_provider(0)
-        .map_err(|_| PdfError::Font(f.postscript_name()))?;
+    let data = scope.read::<allsorts::font_data::FontData<'_>>().map_err(|_| PdfError::Font(f.postscript_name()))?;
+    let provider = data.table_provider(0).map_err(|_| PdfError::Font(f.postscript_name()))?;
     let bytes = allsorts::subset::subset(
         &provider,
         &ids,
@@ -238,19 +261,15 @@ fn subset(f: Face, chars: &BTreeSet<char>) -> Result<(Vec<u8>, String), PdfError
     for g in &ids {
         h = fnv(&g.to_le_bytes(), h);
     }
-    let tag: String = (0..6)
-        .map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char)
-        .collect();
+    let tag: String = (0..6).map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char).collect();
     Ok((bytes, tag))
 }
 
 /// Gives each embedded font its PostScript name with the subset tag, on /BaseFont (both
 /// levels) and /FontName, where printpdf wrote its resource id.
 fn name_fonts(lo: &mut lopdf::Document, ids: &BTreeMap<Face, (FontId, String)>) {
-    let by_id: BTreeMap<Vec<u8>, Vec<u8>> = ids
-        .values()
-        .map(|(id, name)| (id.0.clone().into_bytes(), name.clone().into_bytes()))
-        .collect();
+    let by_id: BTreeMap<Vec<u8>, Vec<u8>> =
+        ids.values().map(|(id, name)| (id.0.clone().into_bytes(), name.clone().into_bytes())).collect();
     for (_, obj) in lo.objects.iter_mut() {
         let dict = match obj {
             Object::Dictionary(d) => d,
@@ -288,10 +307,7 @@ fn set_info(lo: &mut lopdf::Document, doc: &Document) {
     info.set("Subject", text_string(&i.subject));
     info.set("Keywords", text_string(&i.keywords.join(", ")));
     info.set("Creator", text_string(&i.creator));
-    info.set(
-        "Producer",
-        text_string(&format!("plandoc {}", env!("CARGO_PKG_VERSION"))),
-    );
+    info.set("Producer", text_string(&format!("plandoc {}", env!("CARGO_PKG_VERSION"))));
     if let Some(d) = &i.date {
         let digits: String = d.chars().filter(char::is_ascii_digit).take(8).collect();
         if digits.len() == 8 {
@@ -313,11 +329,8 @@ fn set_info(lo: &mut lopdf::Document, doc: &Document) {
 
 fn set_catalog(lo: &mut lopdf::Document, doc: &Document) {
     let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    let outline_root = if doc.outline.is_empty() {
-        None
-    } else {
-        Some(build_outline(lo, &doc.outline, &pages, &doc.pages))
-    };
+    let outline_root =
+        if doc.outline.is_empty() { None } else { Some(build_outline(lo, &doc.outline, &pages, &doc.pages)) };
     let Ok(root) = lo.trailer.get(b"Root").and_then(Object::as_reference) else {
         return;
     };
@@ -399,8 +412,7 @@ fn outline_level(
 /// zlib stream (FlateDecode) by libdeflate at level 6: as small as zlib's level 6 and
 /// several times faster, which matters with a content stream per page.
 fn deflate(bytes: &[u8]) -> Vec<u8> {
-    let mut c =
-        libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default());
+    let mut c = libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default());
     let mut out = vec![0; c.zlib_compress_bound(bytes.len())];
     match c.zlib_compress(bytes, &mut out) {
         Ok(n) => {

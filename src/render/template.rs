@@ -1,8 +1,7 @@
 //! The blank input workbook for new plans (`plandoc template`).
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note,
-    Workbook, XlsxError,
+    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note, Workbook, XlsxError,
 };
 
 use crate::model::{Priority, Status};
@@ -29,11 +28,8 @@ pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxErr
         .set_background_color(Color::RGB(0x1F4E79))
         .set_font_color(Color::White)
         .set_border(FormatBorder::Thin);
-    let example = Format::new()
-        .set_text_wrap()
-        .set_align(FormatAlign::Top)
-        .set_italic()
-        .set_font_color(Color::RGB(0x7F7F7F));
+    let example =
+        Format::new().set_text_wrap().set_align(FormatAlign::Top).set_italic().set_font_color(Color::RGB(0x7F7F7F));
 
     let columns = input_columns();
     let years: Vec<i32> = (first_year..=last_year).collect();
@@ -44,20 +40,11 @@ pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxErr
         let col = i as u16;
         ws.write_string_with_format(0, col, &c.titre, &header)?;
         ws.set_column_width(col, c.largeur)?;
-        ws.insert_note(
-            0,
-            col,
-            &Note::new(&c.commentaire)
-                .set_author("plandoc")
-                .set_width(260)
-                .set_height(90),
-        )?;
+        ws.insert_note(0, col, &Note::new(&c.commentaire).set_author("plandoc").set_width(260).set_height(90))?;
     }
     let year_validation = DataValidation::new()
         .allow_list_strings(&["X"])?
-        .set_input_message(
-            "Marquez X les années où l'action se déroule, ou un mot (Étude, Déploiement…).",
-        )?
+        .set_input_message("Marquez X les années où l'action se déroule, ou un mot (Étude, Déploiement…).")?
         .ignore_blank(true);
     for (j, y) in years.iter().enumerate() {
         let col = (columns.len() + j) as u16;
@@ -66,25 +53,17 @@ pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxErr
         ws.insert_note(
             0,
             col,
-            &Note::new(format!(
-                "X si l'action se déroule en {y}, ou le jalon de l'année (Étude, Déploiement…)."
-            ))
-            .set_author("plandoc"),
+            &Note::new(format!("X si l'action se déroule en {y}, ou le jalon de l'année (Étude, Déploiement…)."))
+                .set_author("plandoc"),
         )?;
     }
     if !years.is_empty() {
         let (a, b) = (columns.len() as u16, last_col);
         // Years accept a free word too: the list only suggests X.
-        let v =
-            year_validation.set_error_style(rust_xlsxwriter::DataValidationErrorStyle::Information);
+        let v = year_validation.set_error_style(rust_xlsxwriter::DataValidationErrorStyle::Information);
         ws.add_data_validation(1, a, PREPARED_ROWS, b, &v)?;
     }
-    let position = |champ: &str| {
-        columns
-            .iter()
-            .position(|c| c.champ == champ)
-            .map(|p| p as u16)
-    };
+    let position = |champ: &str| columns.iter().position(|c| c.champ == champ).map(|p| p as u16);
     if let Some(col) = position("priorite") {
         let labels: Vec<&str> = Priority::ALL.iter().map(|p| p.label()).collect();
         let v = DataValidation::new()
@@ -104,15 +83,9 @@ pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxErr
     // One example row, skipped by the reader because its number is "Exemple".
     let sample = [
         ("axe", "Axe 1 : Petite enfance"),
-        (
-            "objectif_strategique",
-            "Adapter l'offre d'accueil aux besoins des familles",
-        ),
+        ("objectif_strategique", "Adapter l'offre d'accueil aux besoins des familles"),
         ("numero", "Exemple"),
-        (
-            "action",
-            "Créer un guichet unique d'information petite enfance",
-        ),
+        ("action", "Créer un guichet unique d'information petite enfance"),
         ("objectif_action", "Simplifier les démarches des familles"),
         ("priorite", "Haute"),
         ("pilote", "Service petite enfance"),
@@ -120,10 +93,7 @@ pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxErr
         ("public", "Familles avec enfants de moins de 3 ans"),
         ("budget", "15000"),
         ("financeurs", "CAF, commune"),
-        (
-            "indicateurs",
-            "Nombre de familles accueillies\nDélai moyen de réponse",
-        ),
+        ("indicateurs", "Nombre de familles accueillies\nDélai moyen de réponse"),
         ("statut", "À venir"),
     ];
     for (champ, text) in sample {
@@ -166,8 +136,7 @@ pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxErr
                 conv.write_number(row, 1, last_year as f64)?;
             }
             "Type de plan" => {
-                let v =
-                    DataValidation::new().allow_list_strings(&["CTG", "PST", "PEDT", "autre"])?;
+                let v = DataValidation::new().allow_list_strings(&["CTG", "PST", "PEDT", "autre"])?;
                 conv.add_data_validation(row, 1, row, 1, &v)?;
             }
             _ => {}

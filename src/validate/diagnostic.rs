@@ -31,23 +31,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &str, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Error,
-            code: code.into(),
-            message: message.into(),
-            sheet: None,
-            cell: None,
-        }
+        Self { severity: Severity::Error, code: code.into(), message: message.into(), sheet: None, cell: None }
     }
 
     pub fn warning(code: &str, message: impl Into<String>) -> Self {
-        Self {
-            severity: Severity::Warning,
-            code: code.into(),
-            message: message.into(),
-            sheet: None,
-            cell: None,
-        }
+        Self { severity: Severity::Warning, code: code.into(), message: message.into(), sheet: None, cell: None }
     }
 
     pub fn at(mut self, sheet: &str, cell: Option<String>) -> Self {

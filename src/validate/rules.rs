@@ -23,10 +23,7 @@ impl Locator<'_> {
             .as_ref()
             .and_then(|s| s.columns.iter().find(|c| c.field == field))
             .map(|c| c.column.clone());
-        (
-            Some(o.sheet.clone()),
-            Some(format!("{}{}", col.unwrap_or_else(|| "A".into()), o.row)),
-        )
+        (Some(o.sheet.clone()), Some(format!("{}{}", col.unwrap_or_else(|| "A".into()), o.row)))
     }
 
     fn place(&self, d: Diagnostic, a: &Action, field: &str) -> Diagnostic {
@@ -39,11 +36,7 @@ impl Locator<'_> {
 
     /// The number's column when there is one, else the title's (numbers inside the text).
     fn number_field(&self) -> &'static str {
-        let has_number = self
-            .plan
-            .source
-            .as_ref()
-            .is_some_and(|s| s.columns.iter().any(|c| c.field == "numero"));
+        let has_number = self.plan.source.as_ref().is_some_and(|s| s.columns.iter().any(|c| c.field == "numero"));
         if has_number {
             "numero"
         } else {
@@ -57,18 +50,14 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let actions = plan.actions();
     if actions.is_empty() {
-        let (sheet, row) = plan
-            .source
-            .as_ref()
-            .map_or((None, 0), |s| (Some(s.sheet.clone()), s.header_row));
-        let d =
-            Diagnostic::error(
-                "aucune-action",
-                format!(
+        let (sheet, row) = plan.source.as_ref().map_or((None, 0), |s| (Some(s.sheet.clone()), s.header_row));
+        let d = Diagnostic::error(
+            "aucune-action",
+            format!(
                 "Aucune action pour l'instant : saisissez au moins une action sous l'en-tête{}.",
                 if row > 0 { format!(" (à partir de la ligne {})", row + 1) } else { String::new() }
             ),
-            );
+        );
         out.push(match sheet {
             Some(s) => d.in_sheet(&s),
             None => d,
@@ -83,21 +72,17 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
             ));
         }
     }
-    let has_year_columns = plan.source.as_ref().is_some_and(|s| {
-        s.columns
-            .iter()
-            .any(|c| c.field.starts_with("annee_") || c.field == "calendrier")
-    });
+    let has_year_columns = plan
+        .source
+        .as_ref()
+        .is_some_and(|s| s.columns.iter().any(|c| c.field.starts_with("annee_") || c.field == "calendrier"));
     let number_field = loc.number_field();
     let mut seen: HashMap<String, &Action> = HashMap::new();
     for r in &actions {
         let a = r.action;
         if a.title.trim().is_empty() {
             out.push(loc.place(
-                Diagnostic::error(
-                    "titre-manquant",
-                    format!("L'{} n'a pas d'intitulé.", a.label()),
-                ),
+                Diagnostic::error("titre-manquant", format!("L'{} n'a pas d'intitulé.", a.label())),
                 a,
                 "action",
             ));
@@ -138,10 +123,7 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
                     out.push(loc.place(
                         Diagnostic::error(
                             "annee-hors-periode",
-                            format!(
-                                "L'{} est prévue en {y}, hors de la période du plan ({f}-{l}).",
-                                a.label()
-                            ),
+                            format!("L'{} est prévue en {y}, hors de la période du plan ({f}-{l}).", a.label()),
                         ),
                         a,
                         &field,
@@ -153,10 +135,7 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
             out.push(loc.place(
                 Diagnostic::warning(
                     "action-sans-annee",
-                    format!(
-                        "L'{} n'est prévue sur aucune année : cochez au moins une année.",
-                        a.label()
-                    ),
+                    format!("L'{} n'est prévue sur aucune année : cochez au moins une année.", a.label()),
                 ),
                 a,
                 "action",
@@ -181,10 +160,7 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
         if axis.all_actions().is_empty() {
             let d = Diagnostic::warning(
                 "axe-vide",
-                format!(
-                    "L'axe « {} » n'a aucune action.",
-                    crate::text::truncate_chars(&axis.title, 80)
-                ),
+                format!("L'axe « {} » n'a aucune action.", crate::text::truncate_chars(&axis.title, 80)),
             );
             out.push(at_origin(d, axis.origin.as_ref()));
         }
@@ -196,19 +172,14 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
 }
 
 fn has_column(plan: &Plan, field: &str) -> bool {
-    plan.source
-        .as_ref()
-        .is_some_and(|s| s.columns.iter().any(|c| c.field == field))
+    plan.source.as_ref().is_some_and(|s| s.columns.iter().any(|c| c.field == field))
 }
 
 fn empty_objectives(o: &Objective, out: &mut Vec<Diagnostic>) {
     if o.all_actions().is_empty() {
         let d = Diagnostic::warning(
             "objectif-vide",
-            format!(
-                "L'objectif « {} » n'a aucune action.",
-                crate::text::truncate_chars(&o.title, 80)
-            ),
+            format!("L'objectif « {} » n'a aucune action.", crate::text::truncate_chars(&o.title, 80)),
         );
         out.push(at_origin(d, o.origin.as_ref()));
     }
@@ -220,10 +191,7 @@ fn empty_objectives(o: &Objective, out: &mut Vec<Diagnostic>) {
 /// Places a hierarchy diagnostic at the cell of its label.
 fn at_origin(d: Diagnostic, origin: Option<&crate::model::Origin>) -> Diagnostic {
     match origin {
-        Some(o) => d.at(
-            &o.sheet,
-            Some(format!("{}{}", o.column.as_deref().unwrap_or("A"), o.row)),
-        ),
+        Some(o) => d.at(&o.sheet, Some(format!("{}{}", o.column.as_deref().unwrap_or("A"), o.row))),
         None => d,
     }
 }

@@ -87,8 +87,7 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<C>>)]) {
                         ws.write_number(r, c, *n).unwrap();
                     }
                     C::F(f, res) => {
-                        ws.write_formula(r, c, rust_xlsxwriter::Formula::new(*f).set_result(*res))
-                            .unwrap();
+                        ws.write_formula(r, c, rust_xlsxwriter::Formula::new(*f).set_result(*res)).unwrap();
                     }
                     C::E => {}
                 }
@@ -134,10 +133,7 @@ pub fn codes_at(report: &serde_json::Value) -> Vec<(String, String)> {
         .map(|d| {
             let sheet = d["sheet"].as_str().unwrap_or("");
             let cell = d["cell"].as_str().unwrap_or("");
-            (
-                d["code"].as_str().unwrap().to_string(),
-                format!("{sheet}!{cell}"),
-            )
+            (d["code"].as_str().unwrap().to_string(), format!("{sheet}!{cell}"))
         })
         .collect()
 }

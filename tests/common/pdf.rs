@@ -10,11 +10,7 @@ fn run(cmd: &str, args: &[&str]) -> String {
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("{cmd} absent ({e}) : apt-get install poppler-utils qpdf"));
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?} : {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{cmd} {args:?} : {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -24,39 +20,22 @@ pub fn text(pdf: &Path) -> String {
 
 pub fn page_text(pdf: &Path, page: usize) -> String {
     let p = page.to_string();
-    run(
-        "pdftotext",
-        &["-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"],
-    )
+    run("pdftotext", &["-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"])
 }
 
 /// Text with typography and line breaks removed, for "is this title there" checks:
 /// no white space at all, typographic apostrophes made straight.
 pub fn squash(s: &str) -> String {
-    s.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| if c == '’' { '\'' } else { c })
-        .collect()
+    s.chars().filter(|c| !c.is_whitespace()).map(|c| if c == '’' { '\'' } else { c }).collect()
 }
 
 pub fn qpdf_check(pdf: &Path) {
-    let out = Command::new("qpdf")
-        .args(["--check", pdf.to_str().unwrap()])
-        .output()
-        .expect("qpdf");
-    assert!(
-        out.status.success(),
-        "qpdf --check {}: {}",
-        pdf.display(),
-        String::from_utf8_lossy(&out.stdout)
-    );
+    let out = Command::new("qpdf").args(["--check", pdf.to_str().unwrap()]).output().expect("qpdf");
+    assert!(out.status.success(), "qpdf --check {}: {}", pdf.display(), String::from_utf8_lossy(&out.stdout));
 }
 
 pub fn pages(pdf: &Path) -> usize {
-    run("qpdf", &["--show-npages", pdf.to_str().unwrap()])
-        .trim()
-        .parse()
-        .unwrap()
+    run("qpdf", &["--show-npages", pdf.to_str().unwrap()]).trim().parse().unwrap()
 }
 
 /// (name, embedded, subset) of every font, from pdffonts.
@@ -67,33 +46,21 @@ pub fn fonts(pdf: &Path) -> Vec<(String, bool, bool)> {
         .map(|l| {
             let cols: Vec<&str> = l.split_whitespace().collect();
             let n = cols.len();
-            (
-                cols[0].to_string(),
-                cols[n - 5] == "yes",
-                cols[n - 4] == "yes",
-            )
+            (cols[0].to_string(), cols[n - 5] == "yes", cols[n - 4] == "yes")
         })
         .collect()
 }
 
 /// The outline as (title, children titles), via qpdf's JSON.
 pub fn outline(pdf: &Path) -> Vec<(String, Vec<String>)> {
-    let j: serde_json::Value = serde_json::from_str(&run(
-        "qpdf",
-        &["--json", "--json-key=outlines", pdf.to_str().unwrap()],
-    ))
-    .unwrap();
+    let j: serde_json::Value =
+        serde_json::from_str(&run("qpdf", &["--json", "--json-key=outlines", pdf.to_str().unwrap()])).unwrap();
     j["outlines"]
         .as_array()
         .unwrap()
         .iter()
         .map(|o| {
-            let kids = o["kids"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|k| k["title"].as_str().unwrap().to_string())
-                .collect();
+            let kids = o["kids"].as_array().unwrap().iter().map(|k| k["title"].as_str().unwrap().to_string()).collect();
             (o["title"].as_str().unwrap().to_string(), kids)
         })
         .collect()
@@ -109,17 +76,7 @@ pub fn render_page1(pdf: &Path, dir: &Path) -> (usize, usize, Vec<u8>) {
     let prefix = dir.join("rendu");
     run(
         "pdftoppm",
-        &[
-            "-r",
-            "72",
-            "-f",
-            "1",
-            "-l",
-            "1",
-            "-singlefile",
-            pdf.to_str().unwrap(),
-            prefix.to_str().unwrap(),
-        ],
+        &["-r", "72", "-f", "1", "-l", "1", "-singlefile", pdf.to_str().unwrap(), prefix.to_str().unwrap()],
     );
     let bytes = std::fs::read(prefix.with_extension("ppm")).unwrap();
     // P6 header: "P6\n<w> <h>\n255\n".
@@ -159,10 +116,7 @@ pub fn ink_in(w: usize, rgb: &[u8], x0: usize, y0: usize, x1: usize, y1: usize) 
 /// cell's words at line ends.
 pub fn has_words_in_order(hay: &str, needle: &str, slack: usize) -> bool {
     let norm = |s: &str| -> Vec<String> {
-        s.split(|c: char| c.is_whitespace())
-            .filter(|w| !w.is_empty())
-            .map(|w| w.replace('’', "'"))
-            .collect()
+        s.split(|c: char| c.is_whitespace()).filter(|w| !w.is_empty()).map(|w| w.replace('’', "'")).collect()
     };
     let (h, n) = (norm(hay), norm(needle));
     if n.is_empty() {
@@ -174,10 +128,7 @@ pub fn has_words_in_order(hay: &str, needle: &str, slack: usize) -> bool {
         }
         let mut pos = i;
         for w in &n[1..] {
-            match h[pos + 1..(pos + 1 + slack).min(h.len())]
-                .iter()
-                .position(|x| x == w)
-            {
+            match h[pos + 1..(pos + 1 + slack).min(h.len())].iter().position(|x| x == w) {
                 Some(k) => pos += 1 + k,
                 None => continue 'start,
             }
