@@ -19,7 +19,7 @@ fn main() {
     let opts = DocOptions::default();
     // Warm-up: the fonts are parsed once per process.
     let t0 = Instant::now();
-    for k in DocKind::ALL {
+    for k in DocKind::PDF {
         render(k, &plan, &opts).unwrap();
     }
     let first = t0.elapsed().as_secs_f64();
@@ -27,11 +27,11 @@ fn main() {
     let mut sizes = Vec::new();
     for _ in 0..20 {
         let t = Instant::now();
-        let all = plandoc::build::render_all(&DocKind::ALL, &plan, &opts).unwrap();
+        let all = plandoc::build::render_all(&DocKind::PDF, &plan, &opts).unwrap();
         times.push(t.elapsed().as_secs_f64());
-        sizes = DocKind::ALL.iter().copied().zip(all.iter().map(Vec::len)).collect();
+        sizes = DocKind::PDF.iter().copied().zip(all.iter().map(Vec::len)).collect();
     }
-    let per_doc: Vec<(DocKind, f64)> = DocKind::ALL
+    let per_doc: Vec<(DocKind, f64)> = DocKind::PDF
         .iter()
         .map(|k| {
             let v: Vec<f64> = (0..10)
@@ -46,18 +46,61 @@ fn main() {
         .collect();
 
     let out = std::env::temp_dir().join(format!("plandoc-bench-{}", std::process::id()));
-    let mut proc_times = Vec::new();
-    for _ in 0..10 {
-        let t = Instant::now();
-        let st = std::process::Command::new(env!("CARGO_BIN_EXE_plandoc"))
-            .args(["build", sample.to_str().unwrap(), "-o", out.to_str().unwrap()])
-            .stdout(std::process::Stdio::null())
-            .status()
-            .unwrap();
-        proc_times.push(t.elapsed().as_secs_f64());
-        assert!(st.success());
-    }
+    let run = |only: &str| -> f64 {
+        let v: Vec<f64> = (0..10)
+            .map(|_| {
+                let t = Instant::now();
+                let st = std::process::Command::new(env!("CARGO_BIN_EXE_plandoc"))
+                    .args(["build", sample.to_str().unwrap(), "-o", out.to_str().unwrap(), "--only", only])
+                    .stdout(std::process::Stdio::null())
+                    .status()
+                    .unwrap();
+                assert!(st.success());
+                t.elapsed().as_secs_f64()
+            })
+            .collect();
+        median(v)
+    };
+    let proc_pdf = run("fiches,echeancier,plan");
+    let proc_all = run("fiches,echeancier,plan,annexe");
     let _ = std::fs::remove_dir_all(&out);
+
+    // The XLSX annex: the sample, then 5,000 actions in constant-memory mode.
+    let bopts = plandoc::build::BuildOptions::default();
+    let annex_times: Vec<f64> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            plandoc::build::annexe(&plan, &bopts).unwrap();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
+    let mut big = plan.clone();
+    let template_axis = big.axes[0].clone();
+    big.axes.clear();
+    let mut n = 0;
+    for a in 0..10 {
+        let mut axis = template_axis.clone();
+        axis.title = format!("Axe {} : {}", a + 1, template_axis.title);
+        for o in axis.objectives.iter_mut() {
+            let model = o.actions.clone();
+            o.actions.clear();
+            while o.actions.len() < 500 / template_axis.objectives.len() + 1 {
+                for m in &model {
+                    n += 1;
+                    let mut x = m.clone();
+                    x.number = Some(n.to_string());
+                    x.years = vec![2022, 2024, 2026];
+                    o.actions.push(x);
+                }
+            }
+        }
+        big.axes.push(axis);
+    }
+    let big_n = big.action_count();
+    let a = plandoc::render::annexe::AnnexOptions { constant_memory: true, ..Default::default() };
+    let t = Instant::now();
+    let bytes = plandoc::render::annexe::annexe_xlsx(&big, &a).unwrap();
+    let big_s = t.elapsed().as_secs_f64();
 
     println!("3 PDF, échantillon 000 (40 actions) :");
     println!(
@@ -70,7 +113,14 @@ fn main() {
         println!("    {:<20} {:.1} ms, {} Ko", k.file_name(), t * 1000.0, size / 1024);
     }
     println!(
-        "  processus `plandoc build` (lecture comprise) : médiane {:.1} ms (10 passes)",
-        median(proc_times) * 1000.0
+        "  processus `plandoc build --only fiches,echeancier,plan`, lecture comprise : médiane {:.1} ms",
+        proc_pdf * 1000.0
+    );
+    println!("  processus `plandoc build` complet, annexe.xlsx comprise : médiane {:.1} ms", proc_all * 1000.0);
+    println!("annexe.xlsx, échantillon 000 : médiane {:.1} ms (20 passes)", median(annex_times) * 1000.0);
+    println!(
+        "annexe.xlsx, {big_n} actions, mode mémoire constante : {:.0} ms, {} Ko",
+        big_s * 1000.0,
+        bytes.len() / 1024
     );
 }

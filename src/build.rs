@@ -13,10 +13,12 @@ pub enum DocKind {
     Fiches,
     Echeancier,
     Plan,
+    Annexe,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 3] = [DocKind::Fiches, DocKind::Echeancier, DocKind::Plan];
+    pub const ALL: [DocKind; 4] = [DocKind::Fiches, DocKind::Echeancier, DocKind::Plan, DocKind::Annexe];
+    pub const PDF: [DocKind; 3] = [DocKind::Fiches, DocKind::Echeancier, DocKind::Plan];
 
     /// Name on the command line (`--only fiches,echeancier`).
     pub fn key(self) -> &'static str {
@@ -24,6 +26,7 @@ impl DocKind {
             DocKind::Fiches => "fiches",
             DocKind::Echeancier => "echeancier",
             DocKind::Plan => "plan",
+            DocKind::Annexe => "annexe",
         }
     }
 
@@ -32,12 +35,13 @@ impl DocKind {
             DocKind::Fiches => "fiches-actions.pdf",
             DocKind::Echeancier => "echeancier.pdf",
             DocKind::Plan => "plan-d-actions.pdf",
+            DocKind::Annexe => "annexe.xlsx",
         }
     }
 
     pub fn parse(s: &str) -> Option<DocKind> {
         let f = crate::text::fold(s);
-        DocKind::ALL.into_iter().find(|k| k.key() == f || k.file_name().trim_end_matches(".pdf") == f)
+        DocKind::ALL.into_iter().find(|k| k.key() == f || k.file_name().split('.').next() == Some(f.as_str()))
     }
 }
 
@@ -47,11 +51,18 @@ pub struct BuildOptions {
     pub docs: DocOptions,
     /// Prefix of every file name (the @ctes deliberation ID), already ASCII.
     pub prefix: Option<String>,
+    /// Validation warnings, listed in the annex's "Contrôles" sheet.
+    pub warnings: Vec<crate::validate::Diagnostic>,
 }
 
 impl Default for BuildOptions {
     fn default() -> Self {
-        BuildOptions { only: DocKind::ALL.into_iter().collect(), docs: DocOptions::default(), prefix: None }
+        BuildOptions {
+            only: DocKind::ALL.into_iter().collect(),
+            docs: DocOptions::default(),
+            prefix: None,
+            warnings: Vec::new(),
+        }
     }
 }
 
@@ -61,6 +72,8 @@ pub enum BuildError {
     OutDir(String, String),
     #[error("{0}")]
     Render(#[from] crate::render::pdf::PdfError),
+    #[error("annexe XLSX impossible : {0}")]
+    Xlsx(String),
     #[error("écriture de « {0} » impossible : {1}")]
     Write(String, String),
 }
@@ -69,8 +82,20 @@ fn layout(kind: DocKind, plan: &Plan, opts: &DocOptions) -> crate::layout::Docum
     match kind {
         DocKind::Fiches => fiches(plan, opts),
         DocKind::Echeancier => echeancier(plan, opts),
-        DocKind::Plan => plan_table(plan, opts),
+        // The annex is not a PDF: `render_all` leaves it out.
+        DocKind::Plan | DocKind::Annexe => plan_table(plan, opts),
     }
+}
+
+/// The XLSX annex of a plan.
+pub fn annexe(plan: &Plan, opts: &BuildOptions) -> Result<Vec<u8>, BuildError> {
+    let a = crate::render::annexe::AnnexOptions {
+        date: opts.docs.date.clone(),
+        warnings: opts.warnings.clone(),
+        constant_memory: false,
+        colour: Some(opts.docs.template.couleurs.principale.clone()),
+    };
+    crate::render::annexe::annexe_xlsx(plan, &a).map_err(|e| BuildError::Xlsx(e.to_string()))
 }
 
 /// Builds the PDF bytes of one document.
@@ -81,7 +106,8 @@ pub fn render(kind: DocKind, plan: &Plan, opts: &DocOptions) -> Result<Vec<u8>, 
 /// Builds several documents of one plan at once: their fonts are subset together.
 pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<Vec<Vec<u8>>, BuildError> {
     use rayon::prelude::*;
-    let docs: Vec<crate::layout::Document> = kinds.par_iter().map(|k| layout(*k, plan, opts)).collect();
+    let docs: Vec<crate::layout::Document> =
+        kinds.par_iter().filter(|k| **k != DocKind::Annexe).map(|k| layout(*k, plan, opts)).collect();
     let refs: Vec<&crate::layout::Document> = docs.iter().collect();
     Ok(crate::render::pdf::render_pdfs(&refs)?)
 }
@@ -90,15 +116,18 @@ pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<V
 pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
     std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
     let mut written = Vec::new();
-    let kinds: Vec<DocKind> = opts.only.iter().copied().collect();
-    let all = render_all(&kinds, plan, &opts.docs)?;
-    for (kind, bytes) in kinds.iter().zip(all) {
+    let kinds: Vec<DocKind> = opts.only.iter().copied().filter(|k| *k != DocKind::Annexe).collect();
+    let mut all: Vec<(DocKind, Vec<u8>)> = kinds.iter().copied().zip(render_all(&kinds, plan, &opts.docs)?).collect();
+    if opts.only.contains(&DocKind::Annexe) {
+        all.push((DocKind::Annexe, annexe(plan, opts)?));
+    }
+    for (kind, bytes) in &all {
         let name = match &opts.prefix {
             Some(p) => format!("{p}-{}", kind.file_name()),
             None => kind.file_name().to_string(),
         };
         let path = out.join(name);
-        crate::fsx::write_atomic(&path, &bytes)
+        crate::fsx::write_atomic(&path, bytes)
             .map_err(|e| BuildError::Write(path.display().to_string(), crate::fsx::io_fr(&e)))?;
         written.push(path);
     }

@@ -47,7 +47,11 @@ fn every_sample_gives_three_sound_pdfs_that_lose_nothing() {
         let dir = tmpdir(&format!("build-{}", name.replace('.', "-")));
         let out = build(name, &dir, &["--date", "2026-01-29"]);
         assert_eq!(out.code, 0, "{name}: {}{}", out.stdout, out.stderr);
-        assert_eq!(files(&dir), vec!["echeancier.pdf", "fiches-actions.pdf", "plan-d-actions.pdf"], "{name}");
+        assert_eq!(
+            files(&dir),
+            vec!["annexe.xlsx", "echeancier.pdf", "fiches-actions.pdf", "plan-d-actions.pdf"],
+            "{name}"
+        );
         let p = plan(name);
         let actions = p.actions();
         let years = p.meta.period_years();
@@ -196,7 +200,12 @@ fn metadata_language_and_footer_reference() {
     let id = "089-248900896-20260129-2026_01-DE";
     assert_eq!(
         files(&dir),
-        vec![format!("{id}-echeancier.pdf"), format!("{id}-fiches-actions.pdf"), format!("{id}-plan-d-actions.pdf")]
+        vec![
+            format!("{id}-annexe.xlsx"),
+            format!("{id}-echeancier.pdf"),
+            format!("{id}-fiches-actions.pdf"),
+            format!("{id}-plan-d-actions.pdf")
+        ]
     );
     let path = dir.join(format!("{id}-plan-d-actions.pdf"));
     let n = pdf::pages(&path);

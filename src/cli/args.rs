@@ -25,7 +25,7 @@ pub enum Commande {
     Check(CheckArgs),
     /// Écrit le classeur vierge pour saisir un nouveau plan.
     Template(TemplateArgs),
-    /// Contrôle un plan puis écrit ses documents (fiches, échéancier, plan annexé).
+    /// Contrôle un plan puis écrit ses documents (fiches, échéancier, plan annexé, annexe XLSX).
     Build(BuildArgs),
 }
 
@@ -37,7 +37,7 @@ pub struct BuildArgs {
     /// Dossier où écrire les documents (créé au besoin).
     #[arg(short = 'o', long = "sortie", alias = "output", value_name = "DOSSIER")]
     pub output: PathBuf,
-    /// Documents à écrire, séparés par des virgules : fiches, echeancier, plan (par défaut : tous).
+    /// Documents à écrire, séparés par des virgules : fiches, echeancier, plan, annexe (par défaut : tous).
     #[arg(long, value_name = "LISTE", value_delimiter = ',')]
     pub only: Vec<String>,
     /// Configuration plandoc.toml (par défaut : celle placée à côté du classeur).

@@ -24,7 +24,9 @@ pub fn run(a: &BuildArgs) -> i32 {
                 only.insert(k);
             }
             None => {
-                return fail(&format!("document « {o} » inconnu pour --only (attendu : fiches, echeancier, plan)."))
+                return fail(&format!(
+                    "document « {o} » inconnu pour --only (attendu : fiches, echeancier, plan, annexe)."
+                ))
             }
         }
     }
@@ -83,7 +85,8 @@ pub fn run(a: &BuildArgs) -> i32 {
             }
         }
     });
-    let bopts = BuildOptions { only, docs: DocOptions { template, date: a.date.clone(), logo }, prefix };
+    let warnings = report.diagnostics.clone();
+    let bopts = BuildOptions { only, docs: DocOptions { template, date: a.date.clone(), logo }, prefix, warnings };
     match build(&reading.plan, &a.output, &bopts) {
         Ok(paths) => {
             for p in paths {

@@ -6,7 +6,7 @@ mod fiches;
 mod groups;
 mod plan_table;
 
-pub use common::{DocOptions, STAMP_HEIGHT, STAMP_WIDTH};
+pub use common::{french_date, DocOptions, STAMP_HEIGHT, STAMP_WIDTH};
 pub use echeancier::echeancier;
 pub use fiches::fiches;
 pub use plan_table::plan_table;

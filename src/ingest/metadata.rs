@@ -83,7 +83,9 @@ pub fn read_metadata_sheet(sheet: &Sheet, meta: &mut PlanMeta, diags: &mut Vec<D
         let Value::Text(label) = kv else { continue };
         let vc = kc + 1;
         let Some(key) = key_of(label) else {
-            if !matches!(fold_words(label).as_str(), "" | "cle" | "cles" | "parametre" | "parametres" | "rubrique") {
+            // Header words and the annex's own provenance lines are not metadata.
+            let quiet = ["", "cle", "cles", "parametre", "parametres", "rubrique", "genere le", "genere par"];
+            if !quiet.contains(&fold_words(label).as_str()) {
                 notes.push(format!(
                     "Clé « {} » inconnue dans la feuille « {} » ({}) : ignorée.",
                     clean(label),

@@ -113,7 +113,7 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
         if metadata::is_indicator_sheet_name(&s.name) {
             notes.push(format!("Feuille d'indicateurs « {} » : lue par l'évaluation, pas par le plan.", s.name));
         } else {
-            notes.push(format!("Feuille « {} » ignorée : pas de tableau d'actions.", s.name));
+            notes.push(format!("Feuille « {} » ignorée : le plan est lu dans « {} ».", s.name, sheet.name));
         }
     }
     let table = layout::read_table(name, sheet, &header);

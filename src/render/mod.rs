@@ -1,5 +1,6 @@
 //! Output writers: PDF (printpdf + lopdf) and XLSX (rust_xlsxwriter).
 
+pub mod annexe;
 mod content;
 pub mod pdf;
 pub mod template;

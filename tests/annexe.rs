@@ -1,0 +1,193 @@
+//! annexe.xlsx: read back by calamine and by plandoc itself — the same plan, safely
+//! written, print-ready, identical from one build to the next.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use calamine::{open_workbook_auto, Data, Reader};
+use common::{plandoc, sample, tmpdir};
+use plandoc::ingest::{read_plan, ReadOptions};
+use plandoc::model::Plan;
+
+fn build_annexe(input: &Path, dir: &Path) -> PathBuf {
+    let out = plandoc(&[
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        dir.to_str().unwrap(),
+        "--only",
+        "annexe",
+        "--date",
+        "2026-01-29",
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    dir.join("annexe.xlsx")
+}
+
+fn plan_of(p: &Path) -> Plan {
+    let r = read_plan(p, &ReadOptions::default()).unwrap_or_else(|u| panic!("{}", u.diagnostic.message));
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    r.plan
+}
+
+fn part(path: &Path, name: &str) -> String {
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(path).unwrap()).unwrap();
+    let mut s = String::new();
+    zip.by_name(name).unwrap().read_to_string(&mut s).unwrap();
+    s
+}
+
+/// Everything of an action but where it was read from.
+fn essence(p: &Plan) -> Vec<String> {
+    p.actions()
+        .iter()
+        .map(|r| {
+            let mut a = r.action.clone();
+            a.origin = None;
+            let objectives: Vec<&str> = r.objectives.iter().flatten().map(|o| o.title.as_str()).collect();
+            format!("{}|{:?}|{:?}|{}", r.axis.title, r.axis.description, objectives, serde_json::to_string(&a).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn every_sample_round_trips_through_the_annex() {
+    for name in [
+        "000-pst-ambitions-texte.xlsx",
+        "001-ctg-ambitions.xlsx",
+        "002-pst-sections-annees.xlsx",
+        "002-pst-sections-annees.ods",
+        "canonique-lauragais.xlsx",
+    ] {
+        let dir = tmpdir(&format!("annexe-{}", name.replace('.', "-")));
+        let annex = build_annexe(&sample(name), &dir);
+        let original = plan_of(&sample(name));
+        let back = plan_of(&annex);
+        assert_eq!(essence(&back), essence(&original), "{name}");
+        let (m1, m2) = (&original.meta, &back.meta);
+        assert_eq!(
+            (&m2.territory, m2.kind, &m2.title, m2.first_year, m2.last_year, &m2.signatories),
+            (&m1.territory, m1.kind, &m1.title, m1.first_year, m1.last_year, &m1.signatories),
+            "{name}"
+        );
+        assert_eq!(
+            (&m2.deliberation_number, &m2.deliberation_date, &m2.siren, &m2.department, &m2.colour),
+            (&m1.deliberation_number, &m1.deliberation_date, &m1.siren, &m1.department, &m1.colour),
+            "{name}"
+        );
+        let (code, r) = common::check_json(&annex);
+        assert_eq!(code, 0, "{r}");
+        assert_eq!(r["actions"].as_u64().unwrap() as usize, original.action_count());
+        assert!(r["diagnostics"].as_array().unwrap().is_empty(), "{name}: {r}");
+
+        // Sheets, read by calamine.
+        let mut wb = open_workbook_auto(&annex).unwrap();
+        assert_eq!(wb.sheet_names(), vec!["Plan d'actions", "Échéancier", "Synthèse", "Informations"], "{name}");
+        let plan_sheet = wb.worksheet_range("Plan d'actions").unwrap();
+        assert_eq!(plan_sheet.height(), original.action_count() + 1, "{name}");
+        let synth = wb.worksheet_range("Synthèse").unwrap();
+        // "Total" row: its last column is the number of actions.
+        let total = synth.rows().find(|r| r[0] == Data::String("Total".into())).expect("ligne Total");
+        assert_eq!(total[5], Data::Float(original.action_count() as f64), "{name}");
+        // Per year: as many actions as the model says.
+        for y in original.meta.period_years() {
+            let expected = original.actions().iter().filter(|r| r.action.years.contains(&y)).count();
+            if expected == 0 {
+                continue;
+            }
+            let row = synth.rows().find(|r| r[0] == Data::String(y.to_string())).expect("année");
+            assert_eq!(row[1], Data::Float(expected as f64), "{name} {y}");
+        }
+        assert!(part(&annex, "xl/charts/chart1.xml").contains("<c:barChart>"), "graphique natif");
+    }
+}
+
+#[test]
+fn input_text_stays_text() {
+    let dir = tmpdir("annexe-safe");
+    let input = dir.join("plan.xlsx");
+    let hostile = ["=HYPERLINK(\"http://exemple.invalid\",\"clic\")", "+33 1 23 45 67 89", "@SUM(A1:A9)", "-x", "=1+1"];
+    let mut rows =
+        vec![vec![common::C::T("Axe"), common::C::T("Action"), common::C::T("Pilote"), common::C::T("Partenaires")]];
+    for (i, h) in hostile.iter().enumerate() {
+        rows.push(vec![
+            common::C::T("Axe 1"),
+            common::C::T(h),
+            common::C::T(h),
+            common::C::T(if i == 0 { "=2*3" } else { "ok" }),
+        ]);
+    }
+    common::write_xlsx(&input, &[("Plan", rows)]);
+    let annex = build_annexe(&input, &dir.join("out"));
+    for s in 1..=4 {
+        let xml = part(&annex, &format!("xl/worksheets/sheet{s}.xml"));
+        assert!(!xml.contains("<f>") && !xml.contains("<f "), "formule dans la feuille {s}");
+    }
+    let mut wb = open_workbook_auto(&annex).unwrap();
+    let range = wb.worksheet_range("Plan d'actions").unwrap();
+    let titles: Vec<String> = range.rows().skip(1).map(|r| r[4].to_string()).collect();
+    assert_eq!(titles, hostile);
+    let back = plan_of(&annex);
+    assert_eq!(back.actions()[0].action.pilot.as_deref(), Some(hostile[0]));
+    assert_eq!(back.actions()[0].action.partners.as_deref(), Some("=2*3"));
+}
+
+#[test]
+fn print_ready_identical_and_controls_sheet() {
+    let dir = tmpdir("annexe-print");
+    let a = build_annexe(&sample("canonique-lauragais.xlsx"), &dir.join("a"));
+    let b = build_annexe(&sample("canonique-lauragais.xlsx"), &dir.join("b"));
+    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "même entrée, mêmes octets");
+    let sheet = part(&a, "xl/worksheets/sheet1.xml");
+    // Fit to one page wide: fitToPage with fitToHeight 0 (fitToWidth 1 is the default).
+    for needle in [
+        "orientation=\"landscape\"",
+        "paperSize=\"9\"",
+        "fitToPage=\"1\"",
+        "fitToHeight=\"0\"",
+        "<autoFilter",
+        "<pane ",
+        "<dataValidation",
+        "Page &amp;P / &amp;N",
+        "Communauté de communes des Terres du Lauragais",
+    ] {
+        assert!(sheet.contains(needle), "{needle}");
+    }
+    let workbook = part(&a, "xl/workbook.xml");
+    assert!(workbook.contains("_xlnm.Print_Titles") && workbook.contains("_xlnm.Print_Area"), "{workbook}");
+    let info = part(&a, "xl/sharedStrings.xml");
+    assert!(info.contains("29/01/2026"), "date de génération");
+
+    // Warnings left by validation go to a "Contrôles" sheet.
+    let input = dir.join("avertissements.xlsx");
+    common::write_xlsx(
+        &input,
+        &[("Plan", common::rows(&[&["Axe", "Action", "2025"], &["A", "Faire", ""], &["A", "Agir", "X"]]))],
+    );
+    let annex = build_annexe(&input, &dir.join("c"));
+    let mut wb = open_workbook_auto(&annex).unwrap();
+    assert!(wb.sheet_names().contains(&"Contrôles".to_string()));
+    let ctl = wb.worksheet_range("Contrôles").unwrap();
+    assert_eq!(ctl.get_value((1, 1)), Some(&Data::String("action-sans-annee".into())));
+    assert_eq!(ctl.get_value((1, 4)), Some(&Data::String("B2".into())));
+}
+
+#[test]
+fn opens_in_libreoffice_when_installed() {
+    if std::process::Command::new("soffice").arg("--version").output().is_err() {
+        eprintln!("LibreOffice absent : contrôle d'ouverture sauté");
+        return;
+    }
+    let dir = tmpdir("annexe-lo");
+    let annex = build_annexe(&sample("002-pst-sections-annees.xlsx"), &dir);
+    let out = std::process::Command::new("soffice")
+        .args(["--headless", "--convert-to", "pdf", "--outdir", dir.to_str().unwrap(), annex.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = common::pdf::squash(&common::pdf::text(&dir.join("annexe.pdf")));
+    assert!(text.contains("FranceServices"), "{text}");
+    assert!(text.contains(&common::pdf::squash("Actions par axe et par priorité")), "graphique");
+}
