@@ -155,6 +155,29 @@ fn a_long_fiche_continues_on_the_next_page_marked_suite() {
 }
 
 #[test]
+fn table_headers_repeat_on_every_page() {
+    let dir = tmpdir("build-headers");
+    assert_eq!(build("000-pst-ambitions-texte.xlsx", &dir, &["--only", "echeancier,plan"]).code, 0);
+    for f in ["echeancier.pdf", "plan-d-actions.pdf"] {
+        let path = dir.join(f);
+        let n = pdf::pages(&path);
+        assert!(n >= 2, "{f}: {n} pages");
+        for page in 1..=n {
+            let t = pdf::page_text(&path, page);
+            assert!(t.contains("N°") && t.contains("Action"), "{f} page {page}: {t}");
+        }
+    }
+    // Every year of the period heads the timeline's columns, on every page.
+    let path = dir.join("echeancier.pdf");
+    for page in 1..=pdf::pages(&path) {
+        let t = pdf::page_text(&path, page);
+        for y in 2022..=2026 {
+            assert!(t.contains(&y.to_string()), "page {page}: {y}");
+        }
+    }
+}
+
+#[test]
 fn page_one_keeps_the_stamp_zone_blank() {
     for (name, doc) in [
         ("canonique-lauragais.xlsx", "fiches-actions.pdf"),
