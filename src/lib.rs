@@ -3,6 +3,7 @@
 //! The pipeline: [`ingest`] (calamine cells → plan) › [`model`] (plain serde types) ›
 //! [`validate`] (diagnostics) › [`render`] (XLSX) › [`cli`].
 
+pub mod batch;
 pub mod build;
 pub mod cli;
 pub mod documents;

@@ -25,8 +25,44 @@ pub enum Commande {
     Check(CheckArgs),
     /// Écrit le classeur vierge pour saisir un nouveau plan.
     Template(TemplateArgs),
+    /// Construit les documents de tous les plans d'un dossier, en parallèle.
+    Batch(BatchArgs),
     /// Contrôle un plan puis écrit ses documents (fiches, échéancier, plan annexé, annexe XLSX).
     Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BatchArgs {
+    /// Dossier des plans (parcouru récursivement : xlsx, xlsm, xlsb, xls, ods).
+    #[arg(value_name = "DOSSIER")]
+    pub dir: PathBuf,
+    /// Dossier de sortie : un sous-dossier par plan, à l'image de DOSSIER.
+    #[arg(short = 'o', long = "sortie", alias = "output", value_name = "SORTIE")]
+    pub output: PathBuf,
+    /// Nombre de plans traités en parallèle (par défaut : tous les cœurs).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Ne traite que la part K sur N des plans (répartition stable par chemin), ex. 2/8.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+    /// Reconstruit même les plans inchangés depuis le dernier lot.
+    #[arg(long)]
+    pub force: bool,
+    /// Documents à écrire : fiches, echeancier, plan, annexe (par défaut : tous).
+    #[arg(long, value_name = "LISTE", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Configuration plandoc.toml appliquée à tous les plans.
+    #[arg(long, value_name = "FICHIER")]
+    pub config: Option<PathBuf>,
+    /// Date des documents, AAAA-MM-JJ.
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
+    /// Dossier de modèles dont le documents.toml remplace celui par défaut.
+    #[arg(long, value_name = "DOSSIER")]
+    pub modeles: Option<PathBuf>,
+    /// N'affiche rien pendant le traitement.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -156,10 +192,10 @@ fn french_error(e: &clap::Error) -> String {
                 .map(|s| format!(" (vouliez-vous dire « {s} » ?)"))
                 .unwrap_or_default();
             let cmd = ctx(e, ContextKind::InvalidSubcommand).unwrap_or_default();
-            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build")
+            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build, batch")
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
-        ErrorKind::MissingSubcommand => "commande manquante : check, template ou build".to_string(),
+        ErrorKind::MissingSubcommand => "commande manquante : check, template, build ou batch".to_string(),
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             format!("valeur « {value} » invalide pour {arg}")
         }

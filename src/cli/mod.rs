@@ -1,6 +1,7 @@
 //! The command line: French arguments, exit codes, dispatch to the library.
 
 mod args;
+mod batch;
 mod build;
 mod check;
 mod template;
@@ -9,6 +10,7 @@ use std::ffi::OsString;
 use std::io::Write;
 
 pub use args::command;
+pub use check::sorted;
 
 /// Exit codes shared by every command.
 pub mod exit {
@@ -40,6 +42,7 @@ pub fn run(argv: Vec<OsString>) -> i32 {
                 args::Commande::Check(a) => check::run(&a),
                 args::Commande::Template(a) => template::run(&a),
                 args::Commande::Build(a) => build::run(&a),
+                args::Commande::Batch(a) => batch::run(&a),
             };
             let _ = std::io::stdout().flush();
             code

@@ -1,0 +1,231 @@
+//! Year-end batch: every plan under a folder, built in parallel, one failure never
+//! stopping the others, resumable, shardable across machines.
+
+mod discover;
+mod progress;
+mod report;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+pub use discover::{discover, in_shard, output_dirs, path_hash};
+pub use report::{BatchReport, PlanResult, PlanStatus};
+
+use crate::build::{build, BuildOptions, DocKind};
+use crate::documents::DocOptions;
+use crate::ingest::{read_plan, ReadOptions};
+use crate::templates::DocTemplate;
+
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    pub jobs: Option<usize>,
+    /// (k, n): this run takes shard k of n (1-based).
+    pub shard: Option<(u32, u32)>,
+    pub force: bool,
+    pub only: BTreeSet<DocKind>,
+    pub config: Option<PathBuf>,
+    pub template: DocTemplate,
+    /// Text of the template folder's documents.toml, part of the options fingerprint.
+    pub template_fingerprint: String,
+    pub date: Option<String>,
+    pub read: ReadOptions,
+    pub progress: progress::Mode,
+}
+
+pub use progress::Mode as ProgressMode;
+
+/// What a finished build leaves beside its documents, to skip it next time.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Stamp {
+    input: String,
+    options: String,
+    version: String,
+    files: Vec<String>,
+}
+
+const STAMP: &str = ".plandoc-lot.json";
+
+fn fnv_hex(parts: &[&[u8]]) -> String {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for p in parts {
+        for b in *p {
+            h ^= u64::from(*b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+fn options_fingerprint(o: &BatchOptions) -> String {
+    let only: Vec<&str> = o.only.iter().map(|k| k.key()).collect();
+    let config = o.config.as_ref().and_then(|c| std::fs::read(c).ok()).unwrap_or_default();
+    fnv_hex(&[
+        only.join(",").as_bytes(),
+        o.date.as_deref().unwrap_or("").as_bytes(),
+        &config,
+        o.template_fingerprint.as_bytes(),
+    ])
+}
+
+/// Runs the batch; the report is also written as OUT/rapport-lot.json and .xlsx.
+pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> std::io::Result<BatchReport> {
+    std::fs::create_dir_all(out)?;
+    let all = discover(dir, Some(out))?;
+    let dirs = output_dirs(&all);
+    let mine: Vec<PathBuf> = match opts.shard {
+        Some((k, n)) => all.iter().filter(|p| in_shard(p, k, n)).cloned().collect(),
+        None => all.clone(),
+    };
+    let fingerprint = options_fingerprint(opts);
+    let bar = progress::Progress::new(opts.progress, mine.len());
+    let pool =
+        rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.unwrap_or(0)).build().map_err(std::io::Error::other)?;
+    let results: Vec<PlanResult> = pool.install(|| {
+        use rayon::prelude::*;
+        mine.par_iter()
+            .map(|rel| {
+                let target = dirs.get(rel).cloned().unwrap_or_else(|| PathBuf::from("plan"));
+                let r = one(dir, out, rel, &target, &fingerprint, opts);
+                bar.done(r.status == PlanStatus::Error);
+                r
+            })
+            .collect()
+    });
+    bar.finish();
+    let report = BatchReport::new(results);
+    let suffix = match opts.shard {
+        Some((k, n)) if n > 1 => format!("-{k}-sur-{n}"),
+        _ => String::new(),
+    };
+    let json = serde_json::to_vec_pretty(&report).map_err(std::io::Error::other)?;
+    crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.json")), &json)?;
+    let xlsx = report::report_xlsx(&report).map_err(|e| std::io::Error::other(e.to_string()))?;
+    crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.xlsx")), &xlsx)?;
+    Ok(report)
+}
+
+/// One plan, isolated: any failure, even a panic, becomes an "error" line.
+fn one(dir: &Path, out: &Path, rel: &Path, target: &Path, fingerprint: &str, opts: &BatchOptions) -> PlanResult {
+    let start = Instant::now();
+    let mut r = PlanResult {
+        input: rel.to_string_lossy().replace('\\', "/"),
+        output: target.to_string_lossy().replace('\\', "/"),
+        status: PlanStatus::Error,
+        actions: None,
+        warnings: 0,
+        error: None,
+        diagnostics: Vec::new(),
+        ms: 0,
+    };
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        build_one(dir, out, rel, target, fingerprint, opts, &mut r)
+    }));
+    if outcome.is_err() {
+        r.status = PlanStatus::Error;
+        r.error = Some("erreur interne inattendue pendant la construction de ce plan".into());
+    }
+    r.ms = start.elapsed().as_millis() as u64;
+    r
+}
+
+fn build_one(
+    dir: &Path,
+    out: &Path,
+    rel: &Path,
+    target: &Path,
+    fingerprint: &str,
+    opts: &BatchOptions,
+    r: &mut PlanResult,
+) {
+    let input = dir.join(rel);
+    let plan_dir = out.join(target);
+    let bytes = match std::fs::read(&input) {
+        Ok(b) => b,
+        Err(e) => {
+            r.error = Some(format!("« {} » : {}", r.input, crate::fsx::io_fr(&e)));
+            return;
+        }
+    };
+    let input_hash = fnv_hex(&[&bytes]);
+    let stamp_path = plan_dir.join(STAMP);
+    let expected: Vec<String> = opts.only.iter().map(|k| k.file_name().to_string()).collect();
+    if !opts.force {
+        let stamp = std::fs::read(&stamp_path).ok().and_then(|b| serde_json::from_slice::<Stamp>(&b).ok());
+        if let Some(s) = stamp {
+            let complete = s.files.iter().all(|f| plan_dir.join(f).is_file());
+            if s.input == input_hash
+                && s.options == fingerprint
+                && s.version == env!("CARGO_PKG_VERSION")
+                && complete
+                && s.files == expected
+            {
+                r.status = PlanStatus::Skipped;
+                return;
+            }
+        }
+    }
+    clean_temporaries(&plan_dir);
+    let reading = match read_plan(&input, &opts.read) {
+        Ok(x) => x,
+        Err(u) => {
+            r.error = Some(u.diagnostic.message.clone());
+            r.diagnostics = vec![*u.diagnostic];
+            return;
+        }
+    };
+    r.actions = Some(reading.plan.action_count());
+    r.warnings = reading.diagnostics.iter().filter(|d| !d.is_error()).count();
+    let errors: Vec<_> = reading.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    if !errors.is_empty() {
+        r.error = Some(format!(
+            "{} erreur{} dans le plan : {} {}",
+            errors.len(),
+            if errors.len() > 1 { "s" } else { "" },
+            errors[0].place(),
+            errors[0].message
+        ));
+        r.diagnostics = crate::cli::sorted(reading.diagnostics.clone());
+        return;
+    }
+    let bopts = BuildOptions {
+        only: opts.only.clone(),
+        docs: DocOptions { template: opts.template.clone(), date: opts.date.clone(), logo: None },
+        prefix: None,
+        warnings: reading.diagnostics.clone(),
+    };
+    match build(&reading.plan, &plan_dir, &bopts) {
+        Ok(_) => {
+            let stamp = Stamp {
+                input: input_hash,
+                options: fingerprint.to_string(),
+                version: env!("CARGO_PKG_VERSION").into(),
+                files: expected,
+            };
+            match serde_json::to_vec(&stamp)
+                .map_err(std::io::Error::other)
+                .and_then(|b| crate::fsx::write_atomic(&stamp_path, &b))
+            {
+                Ok(()) => r.status = PlanStatus::Ok,
+                Err(e) => r.error = Some(format!("marque de reprise impossible à écrire : {}", crate::fsx::io_fr(&e))),
+            }
+            r.diagnostics = reading.diagnostics;
+        }
+        Err(e) => r.error = Some(e.to_string()),
+    }
+}
+
+/// Temporary files a killed run may have left.
+fn clean_temporaries(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') && name.contains(".tmp-") {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
+}

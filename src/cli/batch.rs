@@ -1,0 +1,101 @@
+//! `plandoc batch`: every plan under a folder.
+
+use std::collections::BTreeSet;
+
+use crate::batch::{run as run_batch, BatchOptions, ProgressMode};
+use crate::build::DocKind;
+use crate::ingest::ReadOptions;
+use crate::templates::DocTemplate;
+
+use super::args::BatchArgs;
+use super::exit;
+
+fn fail(msg: &str) -> i32 {
+    eprintln!("plandoc : erreur : {msg}");
+    exit::UNREADABLE
+}
+
+/// "2/8" → (2, 8).
+fn shard(s: &str) -> Option<(u32, u32)> {
+    let (k, n) = s.split_once('/')?;
+    let (k, n): (u32, u32) = (k.trim().parse().ok()?, n.trim().parse().ok()?);
+    (n >= 1 && (1..=n).contains(&k)).then_some((k, n))
+}
+
+pub fn run(a: &BatchArgs) -> i32 {
+    if !a.dir.is_dir() {
+        return fail(&format!("dossier « {} » introuvable.", a.dir.display()));
+    }
+    let shard = match &a.shard {
+        Some(s) => match shard(s) {
+            Some(x) => Some(x),
+            None => {
+                return fail(&format!(
+                    "part « {s} » invalide pour --shard (attendu : K/N avec 1 ≤ K ≤ N, par exemple 2/8)."
+                ))
+            }
+        },
+        None => None,
+    };
+    let mut only = BTreeSet::new();
+    for o in a.only.iter().filter(|o| !o.trim().is_empty()) {
+        match DocKind::parse(o.trim()) {
+            Some(k) => {
+                only.insert(k);
+            }
+            None => {
+                return fail(&format!(
+                    "document « {o} » inconnu pour --only (attendu : fiches, echeancier, plan, annexe)."
+                ))
+            }
+        }
+    }
+    if only.is_empty() {
+        only = DocKind::ALL.into_iter().collect();
+    }
+    if let Some(d) = &a.date {
+        if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
+            return fail(&format!("date « {d} » invalide pour --date (attendu : AAAA-MM-JJ)."));
+        }
+    }
+    if a.jobs == Some(0) {
+        return fail("--jobs attend un nombre de 1 ou plus.");
+    }
+    let template = match DocTemplate::load(a.modeles.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return fail(&format!("{e}.")),
+    };
+    let template_fingerprint =
+        a.modeles.as_ref().and_then(|d| std::fs::read_to_string(d.join("documents.toml")).ok()).unwrap_or_default();
+    let opts = BatchOptions {
+        jobs: a.jobs,
+        shard,
+        force: a.force,
+        only,
+        config: a.config.clone(),
+        template,
+        template_fingerprint,
+        date: a.date.clone(),
+        read: ReadOptions { config: a.config.clone(), ..Default::default() },
+        progress: ProgressMode::detect(a.quiet),
+    };
+    match run_batch(&a.dir, &a.output, &opts) {
+        Ok(report) => {
+            if !a.quiet {
+                eprintln!(
+                    "plandoc : {} construits, {} en échec, {} inchangés — rapport : {}",
+                    report.ok,
+                    report.errors,
+                    report.skipped,
+                    a.output.join("rapport-lot.json").display()
+                );
+            }
+            if report.errors > 0 {
+                exit::INVALID
+            } else {
+                exit::OK
+            }
+        }
+        Err(e) => fail(&format!("lot interrompu : {}.", crate::fsx::io_fr(&e))),
+    }
+}

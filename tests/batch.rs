@@ -1,0 +1,183 @@
+//! `plandoc batch`: a folder of good, bad and nested plans.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{plandoc, sample, tmpdir};
+
+fn lot(name: &str) -> PathBuf {
+    let dir = tmpdir(name).join("plans");
+    std::fs::create_dir_all(dir.join("Communes/Été 2026")).unwrap();
+    std::fs::create_dir_all(dir.join("cc")).unwrap();
+    std::fs::copy(sample("000-pst-ambitions-texte.xlsx"), dir.join("Communes/Été 2026/Plan d'action été.xlsx"))
+        .unwrap();
+    std::fs::copy(sample("000-pst-ambitions-texte.xls"), dir.join("Communes/Été 2026/Plan d'action ete.xls")).unwrap();
+    std::fs::copy(sample("002-pst-sections-annees.ods"), dir.join("cc/pst.ods")).unwrap();
+    std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join("ctg.xlsx")).unwrap();
+    std::fs::write(dir.join("cassé.xlsx"), b"pas un classeur").unwrap();
+    common::write_xlsx(
+        &dir.join("cc/erreurs.xlsx"),
+        &[("Plan", common::rows(&[&["Axe", "N°", "Action"], &["A", "1", "Un"], &["A", "1", "Deux"]]))],
+    );
+    // Lock and temporary files of office suites are not plans.
+    std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join("~$ctg.xlsx")).unwrap();
+    std::fs::write(dir.join(".~lock.ctg.xlsx#"), b"verrou").unwrap();
+    dir
+}
+
+fn report(out: &Path, name: &str) -> serde_json::Value {
+    serde_json::from_slice(&std::fs::read(out.join(name)).unwrap()).unwrap()
+}
+
+fn status_of(r: &serde_json::Value) -> Vec<(String, String)> {
+    r["plans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["input"].as_str().unwrap().to_string(), p["status"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+#[test]
+fn builds_good_plans_reports_bad_ones_and_resumes() {
+    let dir = lot("batch-main");
+    let out = dir.parent().unwrap().join("sortie");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["batch", dir.to_str().unwrap(), "-o", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        plandoc(&args)
+    };
+    let first = run(&["--jobs", "2"]);
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    let r = report(&out, "rapport-lot.json");
+    assert_eq!((r["ok"].as_u64(), r["errors"].as_u64(), r["skipped"].as_u64()), (Some(4), Some(2), Some(0)), "{r}");
+    assert_eq!(
+        status_of(&r),
+        vec![
+            ("Communes/Été 2026/Plan d'action ete.xls".to_string(), "ok".to_string()),
+            ("Communes/Été 2026/Plan d'action été.xlsx".into(), "ok".into()),
+            ("cassé.xlsx".into(), "error".into()),
+            ("cc/erreurs.xlsx".into(), "error".into()),
+            ("cc/pst.ods".into(), "ok".into()),
+            ("ctg.xlsx".into(), "ok".into()),
+        ]
+    );
+    let plans = r["plans"].as_array().unwrap();
+    let bad = plans.iter().find(|p| p["input"] == "cc/erreurs.xlsx").unwrap();
+    assert!(bad["error"].as_str().unwrap().contains("Plan!B3"), "{bad}");
+    assert_eq!(bad["diagnostics"][0]["code"], "numero-en-double");
+    assert_eq!(plans.iter().find(|p| p["input"] == "ctg.xlsx").unwrap()["actions"], 17);
+    // Output folders: ASCII, mirrored, distinct, inside OUT; good plans have their files.
+    let outputs: Vec<&str> = plans.iter().map(|p| p["output"].as_str().unwrap()).collect();
+    for o in &outputs {
+        assert!(o.chars().all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c)) && !o.contains(".."), "{o}");
+    }
+    assert_eq!(outputs.iter().collect::<std::collections::BTreeSet<_>>().len(), outputs.len());
+    for p in plans.iter().filter(|p| p["status"] == "ok") {
+        for f in ["fiches-actions.pdf", "echeancier.pdf", "plan-d-actions.pdf", "annexe.xlsx"] {
+            assert!(out.join(p["output"].as_str().unwrap()).join(f).is_file(), "{p} {f}");
+        }
+    }
+    assert!(!out.join("cc/erreurs/fiches-actions.pdf").exists());
+    // The XLSX report lists failures first.
+    let mut wb = calamine::open_workbook_auto(out.join("rapport-lot.xlsx")).unwrap();
+    use calamine::Reader;
+    let sheet = wb.worksheet_range("Rapport").unwrap();
+    assert_eq!(sheet.get_value((1, 2)).unwrap().to_string(), "en échec");
+    assert_eq!(sheet.get_value((2, 2)).unwrap().to_string(), "en échec");
+
+    // Second run: unchanged plans are skipped, failures tried again.
+    let second = run(&["--quiet"]);
+    assert_eq!(second.code, 1);
+    assert!(second.stderr.is_empty(), "--quiet : {}", second.stderr);
+    let r = report(&out, "rapport-lot.json");
+    assert_eq!((r["ok"].as_u64(), r["errors"].as_u64(), r["skipped"].as_u64()), (Some(0), Some(2), Some(4)), "{r}");
+
+    // A run killed midway: one plan lost its stamp and kept a temporary file. The next
+    // run rebuilds it alone and removes the leftover.
+    let ctg = out.join("ctg");
+    std::fs::remove_file(ctg.join(".plandoc-lot.json")).unwrap();
+    std::fs::write(ctg.join(".fiches-actions.pdf.tmp-99999"), b"moitie").unwrap();
+    std::fs::write(ctg.join("fiches-actions.pdf"), b"tronque").unwrap();
+    let third = run(&["--quiet"]);
+    assert_eq!(third.code, 1);
+    let r = report(&out, "rapport-lot.json");
+    assert_eq!((r["ok"].as_u64(), r["skipped"].as_u64()), (Some(1), Some(3)), "{r}");
+    assert!(!ctg.join(".fiches-actions.pdf.tmp-99999").exists());
+    assert!(std::fs::read(ctg.join("fiches-actions.pdf")).unwrap().starts_with(b"%PDF"));
+
+    // A changed input is rebuilt; --force rebuilds everything.
+    std::fs::copy(sample("canonique-lauragais.xlsx"), dir.join("ctg.xlsx")).unwrap();
+    run(&["--quiet"]);
+    let r = report(&out, "rapport-lot.json");
+    assert_eq!(r["plans"].as_array().unwrap().iter().find(|p| p["input"] == "ctg.xlsx").unwrap()["status"], "ok");
+    let forced = run(&["--quiet", "--force"]);
+    assert_eq!(forced.code, 1);
+    assert_eq!(report(&out, "rapport-lot.json")["ok"], 4);
+    // Plain progress lines when not on a terminal.
+    let lines = run(&["--force"]);
+    assert!(lines.stderr.contains("plans à traiter") && lines.stderr.contains("6/6 plans"), "{}", lines.stderr);
+}
+
+#[test]
+fn shards_take_every_plan_exactly_once() {
+    let dir = lot("batch-shards");
+    let out = dir.parent().unwrap().join("sortie");
+    let mut seen: Vec<String> = Vec::new();
+    for k in 1..=3 {
+        let shard = format!("{k}/3");
+        let o = plandoc(&[
+            "batch",
+            dir.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "--quiet",
+            "--only",
+            "plan",
+        ]);
+        assert!(matches!(o.code, 0 | 1), "{}", o.stderr);
+        let r = report(&out, &format!("rapport-lot-{k}-sur-3.json"));
+        seen.extend(status_of(&r).into_iter().map(|(i, _)| i));
+    }
+    seen.sort();
+    assert_eq!(seen.len(), 6, "{seen:?}");
+    seen.dedup();
+    assert_eq!(seen.len(), 6, "chaque plan une seule fois");
+}
+
+#[test]
+fn wrong_command_lines_exit_two() {
+    let dir = tmpdir("batch-wrong");
+    for args in [
+        vec![
+            "batch".to_string(),
+            dir.join("absent").to_str().unwrap().to_string(),
+            "-o".into(),
+            dir.join("o").to_str().unwrap().to_string(),
+        ],
+        vec![
+            "batch".to_string(),
+            dir.to_str().unwrap().to_string(),
+            "-o".into(),
+            dir.join("o").to_str().unwrap().to_string(),
+            "--shard".into(),
+            "4/3".into(),
+        ],
+        vec![
+            "batch".to_string(),
+            dir.to_str().unwrap().to_string(),
+            "-o".into(),
+            dir.join("o").to_str().unwrap().to_string(),
+            "--jobs".into(),
+            "0".into(),
+        ],
+    ] {
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let o = plandoc(&refs);
+        assert_eq!(o.code, 2, "{args:?}: {}", o.stderr);
+        assert!(o.stderr.contains("plandoc : erreur"), "{}", o.stderr);
+    }
+}
