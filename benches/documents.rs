@@ -74,6 +74,20 @@ fn main() {
             t.elapsed().as_secs_f64()
         })
         .collect();
+    let suivi = plandoc::ingest::read_plan(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/suivi-lauragais.xlsx"),
+        &Default::default(),
+    )
+    .unwrap()
+    .plan;
+    let eval = plandoc::documents::EvalOptions::default();
+    let eval_times: Vec<f64> = (0..20)
+        .map(|_| {
+            let t = Instant::now();
+            plandoc::build::evaluation_reports(&suivi, &opts, &eval).unwrap();
+            t.elapsed().as_secs_f64()
+        })
+        .collect();
     let mut big = plan.clone();
     let template_axis = big.axes[0].clone();
     big.axes.clear();

@@ -40,6 +40,7 @@ const SAMPLES: &[Sample] = &[
         widths: &[45.0, 5.0, 70.0, 7.0, 7.0, 7.0, 7.0, 7.0],
     },
     Sample { source: "canonique-lauragais.tsv", output: "canonique-lauragais.xlsx", hierarchy: 3, widths: &[] },
+    Sample { source: "suivi-lauragais.tsv", output: "suivi-lauragais.xlsx", hierarchy: 3, widths: &[] },
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -86,6 +87,7 @@ fn build(text: &str, s: &Sample) -> Result<Vec<u8>, XlsxError> {
     let mut r: u32 = 0;
     let mut data: Vec<(u32, Vec<String>)> = Vec::new();
     let mut conv: Vec<(String, String)> = Vec::new();
+    let mut indicators: Vec<Vec<String>> = Vec::new();
     let flush = |ws: &mut rust_xlsxwriter::Worksheet, data: &mut Vec<(u32, Vec<String>)>| -> Result<(), XlsxError> {
         write_block(ws, data, s.hierarchy, &body, &centred)?;
         data.clear();
@@ -123,6 +125,7 @@ fn build(text: &str, s: &Sample) -> Result<Vec<u8>, XlsxError> {
                 r += 1;
             }
             "#convention" => conv.push((row[1].clone(), row.get(2).cloned().unwrap_or_default())),
+            "#indicateurs" | "#indicateur" => indicators.push(row[1..].to_vec()),
             _ => {
                 data.push((r, row[1..].to_vec()));
                 r += 1;
@@ -133,6 +136,17 @@ fn build(text: &str, s: &Sample) -> Result<Vec<u8>, XlsxError> {
     ws.set_landscape();
     ws.set_paper_size(9);
     ws.set_print_fit_to_pages(1, 0);
+    if !indicators.is_empty() {
+        let is = wb.add_worksheet();
+        is.set_name("Indicateurs")?;
+        for (r, row) in indicators.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let f = if r == 0 { &header } else { &body };
+                write_cell(is, r as u32, c as u16, v, f)?;
+                is.set_column_width(c as u16, if c == 1 { 45.0 } else { 14.0 })?;
+            }
+        }
+    }
     if !conv.is_empty() {
         let cs = wb.add_worksheet();
         cs.set_name("Convention")?;

@@ -14,10 +14,13 @@ pub enum DocKind {
     Echeancier,
     Plan,
     Annexe,
+    /// evaluation.pdf and evaluation.xlsx, written when the plan has follow-up data.
+    Evaluation,
 }
 
 impl DocKind {
-    pub const ALL: [DocKind; 4] = [DocKind::Fiches, DocKind::Echeancier, DocKind::Plan, DocKind::Annexe];
+    pub const ALL: [DocKind; 5] =
+        [DocKind::Fiches, DocKind::Echeancier, DocKind::Plan, DocKind::Annexe, DocKind::Evaluation];
     pub const PDF: [DocKind; 3] = [DocKind::Fiches, DocKind::Echeancier, DocKind::Plan];
 
     /// Name on the command line (`--only fiches,echeancier`).
@@ -27,6 +30,7 @@ impl DocKind {
             DocKind::Echeancier => "echeancier",
             DocKind::Plan => "plan",
             DocKind::Annexe => "annexe",
+            DocKind::Evaluation => "evaluation",
         }
     }
 
@@ -36,6 +40,7 @@ impl DocKind {
             DocKind::Echeancier => "echeancier.pdf",
             DocKind::Plan => "plan-d-actions.pdf",
             DocKind::Annexe => "annexe.xlsx",
+            DocKind::Evaluation => "evaluation.pdf",
         }
     }
 
@@ -83,8 +88,27 @@ fn layout(kind: DocKind, plan: &Plan, opts: &DocOptions) -> crate::layout::Docum
         DocKind::Fiches => fiches(plan, opts),
         DocKind::Echeancier => echeancier(plan, opts),
         // The annex is not a PDF: `render_all` leaves it out.
-        DocKind::Plan | DocKind::Annexe => plan_table(plan, opts),
+        DocKind::Plan | DocKind::Annexe | DocKind::Evaluation => plan_table(plan, opts),
     }
+}
+
+/// evaluation.pdf and evaluation.xlsx of a plan with follow-up data.
+pub fn evaluation_reports(
+    plan: &Plan,
+    docs: &DocOptions,
+    eval: &crate::documents::EvalOptions,
+) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
+    let doc = crate::documents::evaluation(plan, docs, eval);
+    let pdf = render_pdf(&doc)?;
+    let changes = eval.changes.as_ref().map(|(_, c)| c.as_slice());
+    let xlsx = crate::render::evaluation_xlsx::evaluation_xlsx(
+        plan,
+        eval.year,
+        changes,
+        Some(docs.template.couleurs.principale.clone()),
+    )
+    .map_err(|e| BuildError::Xlsx(e.to_string()))?;
+    Ok((pdf, xlsx))
 }
 
 /// The XLSX annex of a plan.
@@ -107,7 +131,7 @@ pub fn render(kind: DocKind, plan: &Plan, opts: &DocOptions) -> Result<Vec<u8>, 
 pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<Vec<Vec<u8>>, BuildError> {
     use rayon::prelude::*;
     let docs: Vec<crate::layout::Document> =
-        kinds.par_iter().filter(|k| **k != DocKind::Annexe).map(|k| layout(*k, plan, opts)).collect();
+        kinds.par_iter().filter(|k| DocKind::PDF.contains(k)).map(|k| layout(*k, plan, opts)).collect();
     let refs: Vec<&crate::layout::Document> = docs.iter().collect();
     Ok(crate::render::pdf::render_pdfs(&refs)?)
 }
@@ -116,15 +140,21 @@ pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<V
 pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
     std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
     let mut written = Vec::new();
-    let kinds: Vec<DocKind> = opts.only.iter().copied().filter(|k| *k != DocKind::Annexe).collect();
-    let mut all: Vec<(DocKind, Vec<u8>)> = kinds.iter().copied().zip(render_all(&kinds, plan, &opts.docs)?).collect();
+    let kinds: Vec<DocKind> = opts.only.iter().copied().filter(|k| DocKind::PDF.contains(k)).collect();
+    let mut all: Vec<(String, Vec<u8>)> =
+        kinds.iter().map(|k| k.file_name().to_string()).zip(render_all(&kinds, plan, &opts.docs)?).collect();
     if opts.only.contains(&DocKind::Annexe) {
-        all.push((DocKind::Annexe, annexe(plan, opts)?));
+        all.push((DocKind::Annexe.file_name().into(), annexe(plan, opts)?));
     }
-    for (kind, bytes) in &all {
+    if opts.only.contains(&DocKind::Evaluation) && plan.has_follow_up() {
+        let (pdf, xlsx) = evaluation_reports(plan, &opts.docs, &crate::documents::EvalOptions::default())?;
+        all.push(("evaluation.pdf".into(), pdf));
+        all.push(("evaluation.xlsx".into(), xlsx));
+    }
+    for (file, bytes) in &all {
         let name = match &opts.prefix {
-            Some(p) => format!("{p}-{}", kind.file_name()),
-            None => kind.file_name().to_string(),
+            Some(p) => format!("{p}-{file}"),
+            None => file.clone(),
         };
         let path = out.join(name);
         crate::fsx::write_atomic(&path, bytes)

@@ -7,6 +7,7 @@ pub mod batch;
 pub mod build;
 pub mod cli;
 pub mod documents;
+pub mod evaluation;
 pub mod fsx;
 pub mod ingest;
 pub mod layout;

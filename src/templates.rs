@@ -73,6 +73,9 @@ pub struct DocTemplate {
     pub priorites: BTreeMap<String, String>,
     pub fiche: FicheSpec,
     pub plan: PlanSpec,
+    /// Status key → colour (#RRGGBB).
+    #[serde(default)]
+    pub statuts: BTreeMap<String, String>,
 }
 
 impl DocTemplate {

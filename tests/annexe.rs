@@ -60,12 +60,20 @@ fn every_sample_round_trips_through_the_annex() {
         "002-pst-sections-annees.xlsx",
         "002-pst-sections-annees.ods",
         "canonique-lauragais.xlsx",
+        "suivi-lauragais.xlsx",
     ] {
         let dir = tmpdir(&format!("annexe-{}", name.replace('.', "-")));
         let annex = build_annexe(&sample(name), &dir);
         let original = plan_of(&sample(name));
         let back = plan_of(&annex);
         assert_eq!(essence(&back), essence(&original), "{name}");
+        let strip = |p: &Plan| {
+            p.indicators
+                .iter()
+                .map(|i| (i.action.clone(), i.name.clone(), i.unit.clone(), i.baseline, i.target, i.values.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(strip(&back), strip(&original), "{name}: indicateurs");
         let (m1, m2) = (&original.meta, &back.meta);
         assert_eq!(
             (&m2.territory, m2.kind, &m2.title, m2.first_year, m2.last_year, &m2.signatories),
@@ -84,7 +92,11 @@ fn every_sample_round_trips_through_the_annex() {
 
         // Sheets, read by calamine.
         let mut wb = open_workbook_auto(&annex).unwrap();
-        assert_eq!(wb.sheet_names(), vec!["Plan d'actions", "Échéancier", "Synthèse", "Informations"], "{name}");
+        let mut expected = vec!["Plan d'actions", "Échéancier", "Synthèse", "Informations"];
+        if !original.indicators.is_empty() {
+            expected.insert(3, "Indicateurs");
+        }
+        assert_eq!(wb.sheet_names(), expected, "{name}");
         let plan_sheet = wb.worksheet_range("Plan d'actions").unwrap();
         assert_eq!(plan_sheet.height(), original.action_count() + 1, "{name}");
         let synth = wb.worksheet_range("Synthèse").unwrap();

@@ -153,17 +153,12 @@ fn build_one(
     };
     let input_hash = fnv_hex(&[&bytes]);
     let stamp_path = plan_dir.join(STAMP);
-    let expected: Vec<String> = opts.only.iter().map(|k| k.file_name().to_string()).collect();
+
     if !opts.force {
         let stamp = std::fs::read(&stamp_path).ok().and_then(|b| serde_json::from_slice::<Stamp>(&b).ok());
         if let Some(s) = stamp {
-            let complete = s.files.iter().all(|f| plan_dir.join(f).is_file());
-            if s.input == input_hash
-                && s.options == fingerprint
-                && s.version == env!("CARGO_PKG_VERSION")
-                && complete
-                && s.files == expected
-            {
+            let complete = !s.files.is_empty() && s.files.iter().all(|f| plan_dir.join(f).is_file());
+            if s.input == input_hash && s.options == fingerprint && s.version == env!("CARGO_PKG_VERSION") && complete {
                 r.status = PlanStatus::Skipped;
                 return;
             }
@@ -199,12 +194,13 @@ fn build_one(
         warnings: reading.diagnostics.clone(),
     };
     match build(&reading.plan, &plan_dir, &bopts) {
-        Ok(_) => {
+        Ok(paths) => {
+            let files = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
             let stamp = Stamp {
                 input: input_hash,
                 options: fingerprint.to_string(),
                 version: env!("CARGO_PKG_VERSION").into(),
-                files: expected,
+                files,
             };
             match serde_json::to_vec(&stamp)
                 .map_err(std::io::Error::other)

@@ -25,10 +25,34 @@ pub enum Commande {
     Check(CheckArgs),
     /// Écrit le classeur vierge pour saisir un nouveau plan.
     Template(TemplateArgs),
+    /// Écrit les rapports d'évaluation (evaluation.pdf, evaluation.xlsx) d'un plan suivi.
+    Evaluation(EvaluationArgs),
     /// Construit les documents de tous les plans d'un dossier, en parallèle.
     Batch(BatchArgs),
     /// Contrôle un plan puis écrit ses documents (fiches, échéancier, plan annexé, annexe XLSX).
     Build(BuildArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct EvaluationArgs {
+    /// Classeur du plan, avec son suivi (statut, avancement, commentaire, feuille Indicateurs).
+    #[arg(value_name = "FICHIER")]
+    pub file: PathBuf,
+    /// Dossier où écrire evaluation.pdf et evaluation.xlsx.
+    #[arg(short = 'o', long = "sortie", alias = "output", value_name = "DOSSIER")]
+    pub output: PathBuf,
+    /// Année du bilan : les valeurs des indicateurs sont lues jusqu'à cette année.
+    #[arg(long, value_name = "AAAA")]
+    pub annee: Option<i32>,
+    /// Version antérieure du même plan, pour la section « Ce qui a changé ».
+    #[arg(long, value_name = "FICHIER")]
+    pub depuis: Option<PathBuf>,
+    /// Configuration plandoc.toml (par défaut : celle placée à côté du classeur).
+    #[arg(long, value_name = "FICHIER")]
+    pub config: Option<PathBuf>,
+    /// Date des documents, AAAA-MM-JJ.
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -73,7 +97,7 @@ pub struct BuildArgs {
     /// Dossier où écrire les documents (créé au besoin).
     #[arg(short = 'o', long = "sortie", alias = "output", value_name = "DOSSIER")]
     pub output: PathBuf,
-    /// Documents à écrire, séparés par des virgules : fiches, echeancier, plan, annexe (par défaut : tous).
+    /// Documents à écrire, séparés par des virgules : fiches, echeancier, plan, annexe, evaluation (par défaut : tous).
     #[arg(long, value_name = "LISTE", value_delimiter = ',')]
     pub only: Vec<String>,
     /// Configuration plandoc.toml (par défaut : celle placée à côté du classeur).
@@ -192,7 +216,7 @@ fn french_error(e: &clap::Error) -> String {
                 .map(|s| format!(" (vouliez-vous dire « {s} » ?)"))
                 .unwrap_or_default();
             let cmd = ctx(e, ContextKind::InvalidSubcommand).unwrap_or_default();
-            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build, batch")
+            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build, batch, evaluation")
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
         ErrorKind::MissingSubcommand => "commande manquante : check, template, build ou batch".to_string(),

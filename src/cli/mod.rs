@@ -4,6 +4,7 @@ mod args;
 mod batch;
 mod build;
 mod check;
+mod evaluation;
 mod template;
 
 use std::ffi::OsString;
@@ -43,6 +44,7 @@ pub fn run(argv: Vec<OsString>) -> i32 {
                 args::Commande::Template(a) => template::run(&a),
                 args::Commande::Build(a) => build::run(&a),
                 args::Commande::Batch(a) => batch::run(&a),
+                args::Commande::Evaluation(a) => evaluation::run(&a),
             };
             let _ = std::io::stdout().flush();
             code

@@ -2,11 +2,13 @@
 
 mod common;
 mod echeancier;
+mod evaluation;
 mod fiches;
 mod groups;
 mod plan_table;
 
 pub use common::{french_date, DocOptions, STAMP_HEIGHT, STAMP_WIDTH};
 pub use echeancier::echeancier;
+pub use evaluation::{evaluation, EvalOptions};
 pub use fiches::fiches;
 pub use plan_table::plan_table;

@@ -4,6 +4,7 @@ mod error;
 mod fields;
 mod grid;
 mod header;
+mod indicators;
 mod layout;
 mod limits;
 mod metadata;
@@ -93,7 +94,7 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     }
     let best = visible
         .iter()
-        .filter(|s| !metadata::is_metadata_sheet_name(&s.name))
+        .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
         .filter_map(|s| header::find_header(s).map(|h| (*s, h)))
         .max_by_key(|(s, h)| (h.score, s.rows.range(h.row + 1..).count(), std::cmp::Reverse(s.name.clone())));
     let Some((sheet, header)) = best else {
@@ -111,7 +112,7 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
             continue;
         }
         if metadata::is_indicator_sheet_name(&s.name) {
-            notes.push(format!("Feuille d'indicateurs « {} » : lue par l'évaluation, pas par le plan.", s.name));
+            continue;
         } else {
             notes.push(format!("Feuille « {} » ignorée : le plan est lu dans « {} ».", s.name, sheet.name));
         }
@@ -119,6 +120,12 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     let table = layout::read_table(name, sheet, &header);
     diagnostics.extend(table.diagnostics);
     plan.axes = table.axes;
+    let known: Vec<String> = plan.actions().iter().filter_map(|r| r.action.number.clone()).collect();
+    for s in
+        visible.iter().filter(|s| s.name != sheet.name && metadata::is_indicator_sheet_name(&s.name) && !s.is_empty())
+    {
+        plan.indicators.extend(indicators::read_indicators(name, s, &known, &mut diagnostics));
+    }
     metadata::apply_title_block(&table.title_lines, &mut plan.meta);
     let years = header::header_years(&header);
     if plan.meta.first_year.is_none() && plan.meta.last_year.is_none() {

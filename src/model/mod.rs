@@ -5,5 +5,5 @@ mod plan;
 mod vocabulary;
 
 pub use action::{Action, Budget, ExtraField, Origin};
-pub use plan::{ActionRef, Axis, ColumnInfo, Objective, Plan, PlanKind, PlanMeta, SourceLayout};
+pub use plan::{ActionRef, Axis, ColumnInfo, Indicator, Objective, Plan, PlanKind, PlanMeta, SourceLayout};
 pub use vocabulary::{Priority, Status};

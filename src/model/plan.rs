@@ -111,11 +111,48 @@ pub struct ColumnInfo {
     pub column: String,
 }
 
+/// An indicator followed over the years (sheet "Indicateurs").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Indicator {
+    /// Number of the action it measures.
+    pub action: Option<String>,
+    pub name: String,
+    pub unit: Option<String>,
+    pub baseline: Option<f64>,
+    pub target: Option<f64>,
+    /// Value reached per year.
+    pub values: std::collections::BTreeMap<i32, f64>,
+    pub origin: Option<super::Origin>,
+}
+
+impl Indicator {
+    /// Latest year with a value, and the value.
+    pub fn latest(&self, up_to: Option<i32>) -> Option<(i32, f64)> {
+        self.values.iter().rfind(|(y, _)| up_to.is_none_or(|u| **y <= u)).map(|(y, v)| (*y, *v))
+    }
+
+    /// Share of the target reached, 0 to 1 (above 1 when exceeded): from the baseline
+    /// when there is one.
+    pub fn share_of_target(&self, up_to: Option<i32>) -> Option<f64> {
+        let (_, v) = self.latest(up_to)?;
+        let t = self.target?;
+        let b = self.baseline.unwrap_or(0.0);
+        let span = t - b;
+        if span.abs() < f64::EPSILON {
+            return None;
+        }
+        Some(((v - b) / span).max(0.0))
+    }
+}
+
 /// A whole plan: metadata and hierarchy.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
     pub meta: PlanMeta,
     pub axes: Vec<Axis>,
+    /// Indicators of the follow-up, when the workbook has them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub indicators: Vec<Indicator>,
     /// Headers of input columns that matched no known field, in input order.
     pub extra_columns: Vec<String>,
     pub source: Option<SourceLayout>,
@@ -163,6 +200,15 @@ impl<'a> ActionRef<'a> {
 }
 
 impl Plan {
+    /// Does the plan carry follow-up data (status, progress, comments or indicators)?
+    pub fn has_follow_up(&self) -> bool {
+        !self.indicators.is_empty()
+            || self
+                .actions()
+                .iter()
+                .any(|r| r.action.status.is_some() || r.action.progress.is_some() || r.action.comment.is_some())
+    }
+
     /// Axes as written in the input (the made-up axis of a flat plan is not one).
     pub fn axis_count(&self) -> usize {
         self.axes.iter().filter(|a| !a.implicit).count()

@@ -29,18 +29,18 @@ pub struct AnnexOptions {
 /// Above this many actions the main sheet is streamed.
 pub const CONSTANT_MEMORY_FROM: usize = 2000;
 
-struct Formats {
-    header: Format,
-    body: Format,
-    centre: Format,
-    percent: Format,
-    euros: Format,
-    year_on: Format,
-    title: Format,
-    key: Format,
+pub(crate) struct Formats {
+    pub(crate) header: Format,
+    pub(crate) body: Format,
+    pub(crate) centre: Format,
+    pub(crate) percent: Format,
+    pub(crate) euros: Format,
+    pub(crate) year_on: Format,
+    pub(crate) title: Format,
+    pub(crate) key: Format,
 }
 
-fn formats(main: u32) -> Formats {
+pub(crate) fn formats(main: u32) -> Formats {
     let body = Format::new()
         .set_text_wrap()
         .set_align(FormatAlign::Top)
@@ -69,7 +69,7 @@ fn hf(s: &str) -> String {
     s.replace('&', "&&")
 }
 
-fn print_setup(
+pub(crate) fn print_setup(
     ws: &mut Worksheet,
     plan: &Plan,
     last_row: u32,
@@ -99,7 +99,7 @@ fn print_setup(
     Ok(())
 }
 
-fn colour_of(opts: &AnnexOptions, plan: &Plan) -> u32 {
+pub(crate) fn colour_of(opts: &AnnexOptions, plan: &Plan) -> u32 {
     let hex = plan.meta.colour.clone().or_else(|| opts.colour.clone()).unwrap_or_else(|| "#1F4E79".into());
     u32::from_str_radix(hex.trim_start_matches('#'), 16).unwrap_or(0x1F4E79)
 }
@@ -149,6 +149,9 @@ pub fn annexe_xlsx(plan: &Plan, opts: &AnnexOptions) -> Result<Vec<u8>, XlsxErro
     }
     echeancier_sheet(wb.add_worksheet(), plan, &actions, &years, &f)?;
     synthese_sheet(wb.add_worksheet(), plan, &actions, &years, &f)?;
+    if !plan.indicators.is_empty() {
+        indicators_sheet(wb.add_worksheet(), plan, &f)?;
+    }
     informations_sheet(wb.add_worksheet(), plan, opts, &f)?;
     if !opts.warnings.is_empty() {
         controles_sheet(wb.add_worksheet(), plan, &opts.warnings, &f)?;
@@ -156,7 +159,7 @@ pub fn annexe_xlsx(plan: &Plan, opts: &AnnexOptions) -> Result<Vec<u8>, XlsxErro
     wb.save_to_buffer()
 }
 
-fn text_or_blank(ws: &mut Worksheet, r: u32, c: u16, v: Option<&str>, f: &Format) -> Result<(), XlsxError> {
+pub(crate) fn text_or_blank(ws: &mut Worksheet, r: u32, c: u16, v: Option<&str>, f: &Format) -> Result<(), XlsxError> {
     match v {
         // Always a string: a text starting with = + - @ never becomes a formula.
         Some(t) if !t.is_empty() => ws.write_string_with_format(r, c, t, f).map(|_| ()),
@@ -449,6 +452,38 @@ fn synthese_sheet(
         ws.write_number_with_format(row, 1, *n as f64, &f.centre)?;
     }
     print_setup(ws, plan, row, 15, false)
+}
+
+/// The follow-up indicators, in the layout the reader expects back.
+fn indicators_sheet(ws: &mut Worksheet, plan: &Plan, f: &Formats) -> Result<(), XlsxError> {
+    ws.set_name("Indicateurs")?;
+    let mut years: Vec<i32> = plan.indicators.iter().flat_map(|i| i.values.keys().copied()).collect();
+    years.sort_unstable();
+    years.dedup();
+    let mut heads: Vec<String> = ["N° action", "Indicateur", "Unité", "Valeur de référence", "Valeur cible"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    heads.extend(years.iter().map(|y| format!("Réalisé {y}")));
+    for (i, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, h, &f.header)?;
+        ws.set_column_width(i as u16, if i == 1 { 45.0 } else { 12.0 })?;
+    }
+    for (i, ind) in plan.indicators.iter().enumerate() {
+        let r = i as u32 + 1;
+        text_or_blank(ws, r, 0, ind.action.as_deref(), &f.centre)?;
+        text_or_blank(ws, r, 1, Some(&ind.name), &f.body)?;
+        text_or_blank(ws, r, 2, ind.unit.as_deref(), &f.body)?;
+        let cells = [ind.baseline, ind.target].into_iter().chain(years.iter().map(|y| ind.values.get(y).copied()));
+        for (j, v) in cells.enumerate() {
+            match v {
+                Some(v) => ws.write_number_with_format(r, 3 + j as u16, v, &f.centre).map(|_| ())?,
+                None => text_or_blank(ws, r, 3 + j as u16, None, &f.body)?,
+            }
+        }
+    }
+    ws.set_freeze_panes(1, 2)?;
+    print_setup(ws, plan, plan.indicators.len() as u32, heads.len() as u16 - 1, true)
 }
 
 fn informations_sheet(ws: &mut Worksheet, plan: &Plan, opts: &AnnexOptions, f: &Formats) -> Result<(), XlsxError> {

@@ -2,5 +2,6 @@
 
 pub mod annexe;
 mod content;
+pub mod evaluation_xlsx;
 pub mod pdf;
 pub mod template;
