@@ -130,8 +130,14 @@ fn main() {
         "  processus `plandoc build --only fiches,echeancier,plan`, lecture comprise : médiane {:.1} ms",
         proc_pdf * 1000.0
     );
-    println!("  processus `plandoc build` complet, annexe.xlsx comprise : médiane {:.1} ms", proc_all * 1000.0);
+    println!("  processus `plandoc build` des quatre documents : médiane {:.1} ms", proc_all * 1000.0);
     println!("annexe.xlsx, échantillon 000 : médiane {:.1} ms (20 passes)", median(annex_times) * 1000.0);
+    println!(
+        "evaluation.pdf + evaluation.xlsx, échantillon suivi ({} actions, {} indicateurs) : médiane {:.1} ms",
+        suivi.action_count(),
+        suivi.indicators.len(),
+        median(eval_times) * 1000.0
+    );
     println!(
         "annexe.xlsx, {big_n} actions, mode mémoire constante : {:.0} ms, {} Ko",
         big_s * 1000.0,
