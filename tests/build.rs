@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 
 use common::pdf;
-use common::{plandoc, sample, tmpdir};
+use common::{plandoc, sample, tmpdir, C};
 use plandoc::ingest::{read_plan, ReadOptions};
 use plandoc::model::Plan;
 
@@ -332,4 +332,28 @@ fn logo_colour_and_template_folder() {
     let out = plandoc(&["build", work.join("plan.xlsx").to_str().unwrap(), "-o", work.join("out2").to_str().unwrap()]);
     assert_eq!(out.code, 0);
     assert!(out.stderr.contains("logo") && out.stderr.contains("introuvable"), "{}", out.stderr);
+}
+
+#[test]
+fn a_table_row_taller_than_a_page_is_split_and_loses_nothing() {
+    let dir = tmpdir("build-tall-row");
+    let path = dir.join("long.xlsx");
+    let long: String = (1..=700).map(|i| format!("mot{i} ")).collect();
+    let rows = vec![
+        vec![C::T("Axe"), C::T("N°"), C::T("Action"), C::T("Pilote")],
+        vec![C::T("Axe 1"), C::N(1.0), C::T(&long), C::T("Service")],
+        vec![C::T("Axe 1"), C::N(2.0), C::T("Action suivante"), C::T("Service")],
+    ];
+    common::write_xlsx(&path, &[("Plan", rows)]);
+    let out = plandoc(&["build", path.to_str().unwrap(), "-o", dir.join("out").to_str().unwrap(), "--only", "plan"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let pdf_path = dir.join("out/plan-d-actions.pdf");
+    assert!(pdf::pages(&pdf_path) >= 2);
+    let text = pdf::text(&pdf_path);
+    for i in [1, 350, 700] {
+        assert!(text.contains(&format!("mot{i} ")) || text.contains(&format!("mot{i}\n")), "mot{i}");
+    }
+    assert_eq!((1..=700).filter(|i| text.split_whitespace().any(|w| w == format!("mot{i}"))).count(), 700);
+    // The header is repeated on the page the row continues on.
+    assert!(pdf::page_text(&pdf_path, 2).contains("Action"));
 }

@@ -144,3 +144,28 @@ fn plandoc_toml_beside_the_file_overrides_metadata() {
     assert_eq!(code, 1, "{r}");
     assert_eq!(r["diagnostics"][0]["code"], "config-invalide");
 }
+
+#[test]
+fn hidden_sheets_are_ignored() {
+    let dir = tmpdir("diag-hidden");
+    let path = dir.join("cache.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let visible = wb.add_worksheet();
+    visible.set_name("Notes").unwrap();
+    visible.write_string(0, 0, "Brouillon").unwrap();
+    let hidden = wb.add_worksheet();
+    hidden.set_name("Plan").unwrap();
+    hidden.write_string(0, 0, "Axe").unwrap();
+    hidden.write_string(0, 1, "Action").unwrap();
+    hidden.write_string(1, 0, "A").unwrap();
+    hidden.write_string(1, 1, "Agir").unwrap();
+    hidden.set_hidden(true);
+    wb.save(&path).unwrap();
+    let (code, r) = check_json(&path);
+    assert_eq!(code, 2, "{r}");
+    assert_eq!(r["diagnostics"][0]["code"], "aucun-plan");
+    assert!(
+        r["notes"].as_array().unwrap().iter().any(|n| n.as_str().unwrap().contains("Feuille masquée « Plan »")),
+        "{r}"
+    );
+}

@@ -163,3 +163,31 @@ fn build_writes_evaluation_only_for_followed_plans() {
     assert_eq!(no.code, 2);
     assert!(no.stderr.contains("pas de données de suivi"), "{}", no.stderr);
 }
+
+#[test]
+fn same_look_stamp_zone_and_determinism_as_the_other_pdfs() {
+    let a = tmpdir("eval-same-a");
+    let b = tmpdir("eval-same-b");
+    for d in [&a, &b] {
+        let out = plandoc(&[
+            "evaluation",
+            sample("suivi-lauragais.xlsx").to_str().unwrap(),
+            "-o",
+            d.to_str().unwrap(),
+            "--date",
+            "2026-01-29",
+        ]);
+        assert_eq!(out.code, 0);
+    }
+    for f in ["evaluation.pdf", "evaluation.xlsx"] {
+        assert_eq!(std::fs::read(a.join(f)).unwrap(), std::fs::read(b.join(f)).unwrap(), "{f}");
+    }
+    let path = a.join("evaluation.pdf");
+    for (font, emb, sub) in pdf::fonts(&path) {
+        assert!(emb && sub, "{font}");
+    }
+    let (w, _, rgb) = pdf::render_page1(&path, &a);
+    assert_eq!(pdf::ink_in(w, &rgb, w - 200, 0, w, 65), 0, "zone du tampon");
+    let n = pdf::pages(&path);
+    assert!(pdf::page_text(&path, n).contains(&format!("Page {n} / {n}")));
+}
