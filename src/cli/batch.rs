@@ -1,9 +1,6 @@
 //! `plandoc batch`: every plan under a folder.
 
-use std::collections::BTreeSet;
-
 use crate::batch::{run as run_batch, BatchOptions, ProgressMode};
-use crate::build::DocKind;
 use crate::ingest::ReadOptions;
 use crate::templates::DocTemplate;
 
@@ -37,26 +34,12 @@ pub fn run(a: &BatchArgs) -> i32 {
         },
         None => None,
     };
-    let mut only = BTreeSet::new();
-    for o in a.only.iter().filter(|o| !o.trim().is_empty()) {
-        match DocKind::parse(o.trim()) {
-            Some(k) => {
-                only.insert(k);
-            }
-            None => {
-                return fail(&format!(
-                    "document « {o} » inconnu pour --only (attendu : fiches, echeancier, plan, annexe)."
-                ))
-            }
-        }
-    }
-    if only.is_empty() {
-        only = DocKind::ALL.into_iter().collect();
-    }
-    if let Some(d) = &a.date {
-        if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-            return fail(&format!("date « {d} » invalide pour --date (attendu : AAAA-MM-JJ)."));
-        }
+    let only = match super::options::only(&a.only) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    if let Err(e) = super::options::date(&a.date) {
+        return fail(&e);
     }
     if a.jobs == Some(0) {
         return fail("--jobs attend un nombre de 1 ou plus.");

@@ -1,8 +1,6 @@
 //! `plandoc build`: validate, then write the documents; errors mean no document.
 
-use std::collections::BTreeSet;
-
-use crate::build::{build, deliberation_id, BuildOptions, DocKind};
+use crate::build::{build, deliberation_id, BuildOptions};
 use crate::documents::DocOptions;
 use crate::ingest::{read_plan, Limits, ReadOptions};
 use crate::templates::DocTemplate;
@@ -17,26 +15,12 @@ fn fail(msg: &str) -> i32 {
 }
 
 pub fn run(a: &BuildArgs) -> i32 {
-    let mut only = BTreeSet::new();
-    for o in a.only.iter().filter(|o| !o.trim().is_empty()) {
-        match DocKind::parse(o.trim()) {
-            Some(k) => {
-                only.insert(k);
-            }
-            None => {
-                return fail(&format!(
-                    "document « {o} » inconnu pour --only (attendu : fiches, echeancier, plan, annexe)."
-                ))
-            }
-        }
-    }
-    if only.is_empty() {
-        only = DocKind::ALL.into_iter().collect();
-    }
-    if let Some(d) = &a.date {
-        if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-            return fail(&format!("date « {d} » invalide pour --date (attendu : AAAA-MM-JJ, par exemple 2026-01-29)."));
-        }
+    let only = match super::options::only(&a.only) {
+        Ok(o) => o,
+        Err(e) => return fail(&e),
+    };
+    if let Err(e) = super::options::date(&a.date) {
+        return fail(&e);
     }
     let template = match DocTemplate::load(a.modeles.as_deref()) {
         Ok(t) => t,

@@ -15,10 +15,8 @@ fn fail(msg: &str) -> i32 {
 }
 
 pub fn run(a: &EvaluationArgs) -> i32 {
-    if let Some(d) = &a.date {
-        if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() {
-            return fail(&format!("date « {d} » invalide pour --date (attendu : AAAA-MM-JJ)."));
-        }
+    if let Err(e) = super::options::date(&a.date) {
+        return fail(&e);
     }
     let opts = ReadOptions { config: a.config.clone(), ..Default::default() };
     let read = |p: &std::path::Path| match read_plan(p, &opts) {

@@ -5,6 +5,7 @@ mod batch;
 mod build;
 mod check;
 mod evaluation;
+mod options;
 mod template;
 
 use std::ffi::OsString;

@@ -64,6 +64,17 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// A4 with the template's margins, portrait or landscape.
+    pub fn page_setup(&self, landscape: bool) -> crate::layout::PageSetup {
+        let (w, h) = if landscape {
+            (crate::layout::A4_HEIGHT, crate::layout::A4_WIDTH)
+        } else {
+            (crate::layout::A4_WIDTH, crate::layout::A4_HEIGHT)
+        };
+        let m = &self.t.marges;
+        crate::layout::PageSetup { width: w, height: h, top: m.haut, bottom: m.bas, left: m.gauche, right: m.droite }
+    }
+
     /// Body text style.
     pub fn body(&self) -> Style {
         Style::new(Face::Regular, self.t.tailles.texte, self.text)

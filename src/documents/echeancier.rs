@@ -4,9 +4,7 @@ use std::rc::Rc;
 
 use crate::layout::canvas::{Document, Outline};
 use crate::layout::fonts::measure;
-use crate::layout::{
-    french, Align, Block, Cell, Face, Flow, Page, PageSetup, Paragraph, Rgb, Row, Style, Table, A4_HEIGHT, A4_WIDTH,
-};
+use crate::layout::{french, Align, Block, Cell, Face, Flow, Page, Paragraph, Rgb, Row, Style, Table};
 use crate::model::Plan;
 
 use super::common::{decorate, Ctx, DocOptions};
@@ -15,14 +13,7 @@ use super::groups::{group_rows, title_block, Group};
 pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
-    let setup = PageSetup {
-        width: A4_HEIGHT,
-        height: A4_WIDTH,
-        top: t.marges.haut,
-        bottom: t.marges.bas,
-        left: t.marges.gauche,
-        right: t.marges.droite,
-    };
+    let setup = ctx.page_setup(true);
     let title = t.label("echeancier").to_string();
     let years = plan.meta.period_years();
     let mut flow = Flow::new(setup);

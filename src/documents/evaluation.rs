@@ -5,9 +5,7 @@ use std::rc::Rc;
 use crate::evaluation::{in_difficulty, mean_progress, status_counts, Change};
 use crate::layout::canvas::{Document, Outline};
 use crate::layout::fonts::measure;
-use crate::layout::{
-    french, Align, Block, Cell, Face, Flow, Page, PageSetup, Paragraph, Rgb, Row, Style, Table, A4_HEIGHT, A4_WIDTH,
-};
+use crate::layout::{french, Align, Block, Cell, Face, Flow, Page, Paragraph, Rgb, Row, Style, Table};
 use crate::model::{Plan, Status};
 
 use super::common::{decorate, fit, Ctx, DocOptions};
@@ -37,14 +35,7 @@ fn pct(v: f64) -> String {
 pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
-    let setup = PageSetup {
-        width: A4_WIDTH,
-        height: A4_HEIGHT,
-        top: t.marges.haut,
-        bottom: t.marges.bas,
-        left: t.marges.gauche,
-        right: t.marges.droite,
-    };
+    let setup = ctx.page_setup(false);
     let title = match eval.year {
         Some(y) => format!("Évaluation — bilan {y}"),
         None => "Évaluation".to_string(),

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use crate::layout::canvas::{Document, Outline};
 use crate::layout::fonts::measure;
-use crate::layout::{french, Align, Block, Face, Flow, Page, PageSetup, Paragraph, Rgb, Style, A4_HEIGHT, A4_WIDTH};
+use crate::layout::{french, Align, Block, Face, Flow, Page, Paragraph, Rgb, Style};
 use crate::model::{Action, ActionRef, Plan};
 
 use super::common::{decorate, euros, fit, Ctx, DocOptions};
@@ -12,14 +12,7 @@ use super::common::{decorate, euros, fit, Ctx, DocOptions};
 pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
-    let setup = PageSetup {
-        width: A4_WIDTH,
-        height: A4_HEIGHT,
-        top: t.marges.haut,
-        bottom: t.marges.bas,
-        left: t.marges.gauche,
-        right: t.marges.droite,
-    };
+    let setup = ctx.page_setup(false);
     let mut flow = Flow::new(setup);
     let actions = plan.actions();
     for (i, r) in actions.iter().enumerate() {

@@ -2,9 +2,7 @@
 //! A4 landscape, a section row per axis.
 
 use crate::layout::canvas::{Document, Outline};
-use crate::layout::{
-    Align, Block, Cell, Face, Flow, PageSetup, Paragraph, Rgb, Row, Style, Table, A4_HEIGHT, A4_WIDTH,
-};
+use crate::layout::{Align, Block, Cell, Face, Flow, Paragraph, Rgb, Row, Style, Table};
 use crate::model::{Action, Plan};
 
 use super::common::{decorate, year_ranges, Ctx, DocOptions};
@@ -15,14 +13,7 @@ use super::groups::title_block;
 pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
-    let setup = PageSetup {
-        width: A4_HEIGHT,
-        height: A4_WIDTH,
-        top: t.marges.haut,
-        bottom: t.marges.bas,
-        left: t.marges.gauche,
-        right: t.marges.droite,
-    };
+    let setup = ctx.page_setup(true);
     let title = t.label("plan").to_string();
     // Columns the plan leaves empty everywhere are dropped, as a person would.
     let actions = plan.actions();

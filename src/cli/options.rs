@@ -1,0 +1,27 @@
+//! Option values shared by several commands, checked the same way everywhere.
+
+use std::collections::BTreeSet;
+
+use crate::build::DocKind;
+
+/// `--only fiches,plan` → the documents; empty → all of them.
+pub fn only(list: &[String]) -> Result<BTreeSet<DocKind>, String> {
+    let mut out = BTreeSet::new();
+    for o in list.iter().map(|o| o.trim()).filter(|o| !o.is_empty()) {
+        let k = DocKind::parse(o).ok_or_else(|| {
+            format!("document « {o} » inconnu pour --only (attendu : fiches, echeancier, plan, annexe, evaluation).")
+        })?;
+        out.insert(k);
+    }
+    Ok(if out.is_empty() { DocKind::ALL.into_iter().collect() } else { out })
+}
+
+/// `--date` must be an ISO day.
+pub fn date(d: &Option<String>) -> Result<(), String> {
+    match d {
+        Some(d) if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() => {
+            Err(format!("date « {d} » invalide pour --date (attendu : AAAA-MM-JJ, par exemple 2026-01-29)."))
+        }
+        _ => Ok(()),
+    }
+}
