@@ -164,6 +164,17 @@ pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf
     Ok(written)
 }
 
+/// The logo the plan names (path relative to its workbook), or why it is left out.
+pub fn load_logo(plan: &Plan, input: &Path) -> Result<Option<crate::layout::Image>, String> {
+    let Some(l) = &plan.meta.logo else { return Ok(None) };
+    let path = input.parent().unwrap_or(Path::new(".")).join(l);
+    std::fs::read(&path)
+        .map_err(|e| crate::fsx::io_fr(&e))
+        .and_then(|b| crate::layout::Image::from_bytes(&b))
+        .map(Some)
+        .map_err(|e| format!("logo « {} » ignoré : {e}.", path.display()))
+}
+
 /// The @ctes act identifier, "089-248900896-20260129-2026_01-DE", when the plan knows
 /// its department, SIREN, deliberation number and date; else the missing keys.
 pub fn deliberation_id(plan: &Plan) -> Result<String, Vec<&'static str>> {

@@ -187,9 +187,18 @@ fn build_one(
         r.diagnostics = crate::cli::sorted(reading.diagnostics.clone());
         return;
     }
+    // A logo that cannot be read is a warning of this plan, not a failure.
+    let logo = match crate::build::load_logo(&reading.plan, &input) {
+        Ok(l) => l,
+        Err(e) => {
+            r.warnings += 1;
+            r.diagnostics.push(crate::validate::Diagnostic::warning("logo-illisible", e));
+            None
+        }
+    };
     let bopts = BuildOptions {
         only: opts.only.clone(),
-        docs: DocOptions { template: opts.template.clone(), date: opts.date.clone(), logo: None },
+        docs: DocOptions { template: opts.template.clone(), date: opts.date.clone(), logo },
         prefix: None,
         warnings: reading.diagnostics.clone(),
     };
@@ -209,7 +218,7 @@ fn build_one(
                 Ok(()) => r.status = PlanStatus::Ok,
                 Err(e) => r.error = Some(format!("marque de reprise impossible à écrire : {}", crate::fsx::io_fr(&e))),
             }
-            r.diagnostics = reading.diagnostics;
+            r.diagnostics.extend(reading.diagnostics);
         }
         Err(e) => r.error = Some(e.to_string()),
     }

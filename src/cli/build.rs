@@ -57,18 +57,13 @@ pub fn run(a: &BuildArgs) -> i32 {
     } else {
         None
     };
-    let logo = reading.plan.meta.logo.as_ref().and_then(|l| {
-        let path = a.file.parent().unwrap_or(std::path::Path::new(".")).join(l);
-        let image =
-            std::fs::read(&path).map_err(|e| crate::fsx::io_fr(&e)).and_then(|b| crate::layout::Image::from_bytes(&b));
-        match image {
-            Ok(i) => Some(i),
-            Err(e) => {
-                eprintln!("plandoc : avertissement : logo « {} » ignoré : {e}.", path.display());
-                None
-            }
+    let logo = match crate::build::load_logo(&reading.plan, &a.file) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("plandoc : avertissement : {e}");
+            None
         }
-    });
+    };
     let warnings = report.diagnostics.clone();
     let bopts = BuildOptions { only, docs: DocOptions { template, date: a.date.clone(), logo }, prefix, warnings };
     match build(&reading.plan, &a.output, &bopts) {
