@@ -165,7 +165,7 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
         table.border = ctx.rule;
         let head = Style::new(Face::Bold, t.tailles.petit, Rgb::WHITE);
         let mut hcells: Vec<Cell> =
-            ["Action", "Indicateur", "Référence", "Cible"].iter().map(|h| Cell::text(ctx.para(h, head))).collect();
+            ["N°", "Indicateur", "Référence", "Cible"].iter().map(|h| Cell::text(ctx.para(h, head))).collect();
         hcells.extend(years.iter().map(|y| Cell::text(Paragraph::new(y.to_string(), head).align(Align::Center))));
         hcells.push(Cell::text(ctx.para("Atteinte de la cible", head)));
         table.header = vec![Row::new(hcells).fill(ctx.main)];
