@@ -354,43 +354,30 @@ fn synthese_sheet(
     }
     let mut row = 3u32;
     let axes: Vec<&crate::model::Axis> = plan.axes.iter().collect();
+    // Per axis: high, medium, low, not given, total — summed for the last row.
+    let mut totals = [0usize; 5];
     for axis in &axes {
         let acts = axis.all_actions();
-        let count = |p: Option<Priority>| acts.iter().filter(|a| a.priority == p).count() as f64;
-        let title = if axis.implicit { "Actions" } else { axis.title.as_str() };
-        ws.write_string_with_format(row, 0, title, &f.body)?;
-        for (i, v) in [
+        let count = |p: Option<Priority>| acts.iter().filter(|a| a.priority == p).count();
+        let counts = [
             count(Some(Priority::High)),
             count(Some(Priority::Medium)),
             count(Some(Priority::Low)),
             count(None),
-            acts.len() as f64,
-        ]
-        .iter()
-        .enumerate()
-        {
-            ws.write_number_with_format(row, 1 + i as u16, *v, &f.centre)?;
+            acts.len(),
+        ];
+        let title = if axis.implicit { "Actions" } else { axis.title.as_str() };
+        ws.write_string_with_format(row, 0, title, &f.body)?;
+        for (i, v) in counts.iter().enumerate() {
+            ws.write_number_with_format(row, 1 + i as u16, *v as f64, &f.centre)?;
+            totals[i] += v;
         }
         row += 1;
     }
     let axis_rows = (3, row - 1);
     ws.write_string_with_format(row, 0, "Total", &f.key)?;
-    for i in 0..5u16 {
-        let total: usize = axes
-            .iter()
-            .map(|ax| {
-                let acts = ax.all_actions();
-                match i {
-                    0 => acts.iter().filter(|a| a.priority == Some(Priority::High)).count(),
-                    1 => acts.iter().filter(|a| a.priority == Some(Priority::Medium)).count(),
-                    2 => acts.iter().filter(|a| a.priority == Some(Priority::Low)).count(),
-                    3 => acts.iter().filter(|a| a.priority.is_none()).count(),
-                    _ => acts.len(),
-                }
-            })
-            .sum();
-        let total = total as f64;
-        ws.write_number_with_format(row, 1 + i, total, &f.key)?;
+    for (i, t) in totals.iter().enumerate() {
+        ws.write_number_with_format(row, 1 + i as u16, *t as f64, &f.key)?;
     }
     row += 2;
     let mut chart_row = 2;
