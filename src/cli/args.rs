@@ -55,6 +55,23 @@ pub struct EvaluationArgs {
     pub date: Option<String>,
 }
 
+/// What to write and how: shared by `build` and `batch`.
+#[derive(Debug, Args)]
+pub struct DocArgs {
+    /// Documents à écrire, séparés par des virgules : fiches, echeancier, plan, annexe, evaluation (par défaut : tous).
+    #[arg(long, value_name = "LISTE", value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Configuration plandoc.toml (par défaut : celle placée à côté de chaque classeur).
+    #[arg(long, value_name = "FICHIER")]
+    pub config: Option<PathBuf>,
+    /// Date des documents, AAAA-MM-JJ (par défaut : la date de délibération, sinon aucune).
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
+    /// Dossier de modèles dont le documents.toml remplace celui par défaut.
+    #[arg(long, value_name = "DOSSIER")]
+    pub modeles: Option<PathBuf>,
+}
+
 #[derive(Debug, Args)]
 pub struct BatchArgs {
     /// Dossier des plans (parcouru récursivement : xlsx, xlsm, xlsb, xls, ods).
@@ -72,21 +89,11 @@ pub struct BatchArgs {
     /// Reconstruit même les plans inchangés depuis le dernier lot.
     #[arg(long)]
     pub force: bool,
-    /// Documents à écrire : fiches, echeancier, plan, annexe (par défaut : tous).
-    #[arg(long, value_name = "LISTE", value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Configuration plandoc.toml appliquée à tous les plans.
-    #[arg(long, value_name = "FICHIER")]
-    pub config: Option<PathBuf>,
-    /// Date des documents, AAAA-MM-JJ.
-    #[arg(long, value_name = "AAAA-MM-JJ")]
-    pub date: Option<String>,
-    /// Dossier de modèles dont le documents.toml remplace celui par défaut.
-    #[arg(long, value_name = "DOSSIER")]
-    pub modeles: Option<PathBuf>,
     /// N'affiche rien pendant le traitement.
     #[arg(long)]
     pub quiet: bool,
+    #[command(flatten)]
+    pub docs: DocArgs,
 }
 
 #[derive(Debug, Args)]
@@ -97,24 +104,14 @@ pub struct BuildArgs {
     /// Dossier où écrire les documents (créé au besoin).
     #[arg(short = 'o', long = "sortie", alias = "output", value_name = "DOSSIER")]
     pub output: PathBuf,
-    /// Documents à écrire, séparés par des virgules : fiches, echeancier, plan, annexe, evaluation (par défaut : tous).
-    #[arg(long, value_name = "LISTE", value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Configuration plandoc.toml (par défaut : celle placée à côté du classeur).
-    #[arg(long, value_name = "FICHIER")]
-    pub config: Option<PathBuf>,
-    /// Date des documents, AAAA-MM-JJ (par défaut : la date de délibération, sinon aucune).
-    #[arg(long, value_name = "AAAA-MM-JJ")]
-    pub date: Option<String>,
     /// Préfixe les noms de fichiers par l'identifiant @ctes de la délibération.
     #[arg(long)]
     pub prefixe_id: bool,
-    /// Dossier de modèles dont le documents.toml remplace celui par défaut.
-    #[arg(long, value_name = "DOSSIER")]
-    pub modeles: Option<PathBuf>,
     /// Taille maximale du classeur, en mégaoctets (par défaut : 64).
     #[arg(long, value_name = "Mo", default_value_t = 64, hide_default_value = true)]
     pub taille_max: u64,
+    #[command(flatten)]
+    pub docs: DocArgs,
 }
 
 #[derive(Debug, Args)]

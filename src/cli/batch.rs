@@ -34,32 +34,36 @@ pub fn run(a: &BatchArgs) -> i32 {
         },
         None => None,
     };
-    let only = match super::options::only(&a.only) {
+    let only = match super::options::only(&a.docs.only) {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
-    if let Err(e) = super::options::date(&a.date) {
+    if let Err(e) = super::options::date(&a.docs.date) {
         return fail(&e);
     }
     if a.jobs == Some(0) {
         return fail("--jobs attend un nombre de 1 ou plus.");
     }
-    let template = match DocTemplate::load(a.modeles.as_deref()) {
+    let template = match DocTemplate::load(a.docs.modeles.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
-    let template_fingerprint =
-        a.modeles.as_ref().and_then(|d| std::fs::read_to_string(d.join("documents.toml")).ok()).unwrap_or_default();
+    let template_fingerprint = a
+        .docs
+        .modeles
+        .as_ref()
+        .and_then(|d| std::fs::read_to_string(d.join("documents.toml")).ok())
+        .unwrap_or_default();
     let opts = BatchOptions {
         jobs: a.jobs,
         shard,
         force: a.force,
         only,
-        config: a.config.clone(),
+        config: a.docs.config.clone(),
         template,
         template_fingerprint,
-        date: a.date.clone(),
-        read: ReadOptions { config: a.config.clone(), ..Default::default() },
+        date: a.docs.date.clone(),
+        read: ReadOptions { config: a.docs.config.clone(), ..Default::default() },
         progress: ProgressMode::detect(a.quiet),
     };
     match run_batch(&a.dir, &a.output, &opts) {

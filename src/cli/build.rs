@@ -15,19 +15,19 @@ fn fail(msg: &str) -> i32 {
 }
 
 pub fn run(a: &BuildArgs) -> i32 {
-    let only = match super::options::only(&a.only) {
+    let only = match super::options::only(&a.docs.only) {
         Ok(o) => o,
         Err(e) => return fail(&e),
     };
-    if let Err(e) = super::options::date(&a.date) {
+    if let Err(e) = super::options::date(&a.docs.date) {
         return fail(&e);
     }
-    let template = match DocTemplate::load(a.modeles.as_deref()) {
+    let template = match DocTemplate::load(a.docs.modeles.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
     let file = a.file.display().to_string();
-    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone() };
+    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone() };
     let reading = match read_plan(&a.file, &opts) {
         Ok(r) => r,
         Err(u) => {
@@ -65,7 +65,7 @@ pub fn run(a: &BuildArgs) -> i32 {
         }
     };
     let warnings = report.diagnostics.clone();
-    let bopts = BuildOptions { only, docs: DocOptions { template, date: a.date.clone(), logo }, prefix, warnings };
+    let bopts = BuildOptions { only, docs: DocOptions { template, date: a.docs.date.clone(), logo }, prefix, warnings };
     match build(&reading.plan, &a.output, &bopts) {
         Ok(paths) => {
             for p in paths {
