@@ -136,10 +136,8 @@ pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<V
     Ok(crate::render::pdf::render_pdfs(&refs)?)
 }
 
-/// Writes the chosen documents of `plan` into `out`, each through a temporary file.
-pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
-    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
-    let mut written = Vec::new();
+/// The chosen documents of `plan` in memory: (file name, bytes), prefix applied.
+pub fn documents(plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let kinds: Vec<DocKind> = opts.only.iter().copied().filter(|k| DocKind::PDF.contains(k)).collect();
     let mut all: Vec<(String, Vec<u8>)> =
         kinds.iter().map(|k| k.file_name().to_string()).zip(render_all(&kinds, plan, &opts.docs)?).collect();
@@ -151,13 +149,21 @@ pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf
         all.push(("evaluation.pdf".into(), pdf));
         all.push(("evaluation.xlsx".into(), xlsx));
     }
-    for (file, bytes) in &all {
-        let name = match &opts.prefix {
-            Some(p) => format!("{p}-{file}"),
-            None => file.clone(),
-        };
+    if let Some(p) = &opts.prefix {
+        for (name, _) in &mut all {
+            *name = format!("{p}-{name}");
+        }
+    }
+    Ok(all)
+}
+
+/// Writes the chosen documents of `plan` into `out`, each through a temporary file.
+pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
+    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
+    let mut written = Vec::new();
+    for (name, bytes) in documents(plan, opts)? {
         let path = out.join(name);
-        crate::fsx::write_atomic(&path, bytes)
+        crate::fsx::write_atomic(&path, &bytes)
             .map_err(|e| BuildError::Write(path.display().to_string(), crate::fsx::io_fr(&e)))?;
         written.push(path);
     }

@@ -6,7 +6,7 @@ use crate::ingest::{read_plan, Limits, ReadOptions};
 use crate::templates::DocTemplate;
 
 use super::args::BuildArgs;
-use super::check::{human, CheckReport};
+use super::check::human;
 use super::exit;
 
 fn fail(msg: &str) -> i32 {
@@ -31,11 +31,11 @@ pub fn run(a: &BuildArgs) -> i32 {
     let reading = match read_plan(&a.file, &opts) {
         Ok(r) => r,
         Err(u) => {
-            print!("{}", human(&CheckReport::unreadable(&file, *u.diagnostic, u.notes)));
+            print!("{}", human(&u.report(&file)));
             return exit::UNREADABLE;
         }
     };
-    let report = CheckReport::from_reading(&file, &reading);
+    let report = reading.report(&file);
     if reading.has_errors() {
         print!("{}", human(&report));
         println!("Aucun document écrit : corrigez les erreurs ci-dessus.");

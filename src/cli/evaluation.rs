@@ -6,7 +6,7 @@ use crate::documents::{DocOptions, EvalOptions};
 use crate::ingest::{read_plan, ReadOptions};
 
 use super::args::EvaluationArgs;
-use super::check::{human, CheckReport};
+use super::check::human;
 use super::exit;
 
 fn fail(msg: &str) -> i32 {
@@ -22,12 +22,12 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     let read = |p: &std::path::Path| match read_plan(p, &opts) {
         Ok(r) if !r.has_errors() => Ok(r),
         Ok(r) => {
-            print!("{}", human(&CheckReport::from_reading(&p.display().to_string(), &r)));
+            print!("{}", human(&r.report(&p.display().to_string())));
             println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
             Err(exit::INVALID)
         }
         Err(u) => {
-            print!("{}", human(&CheckReport::unreadable(&p.display().to_string(), *u.diagnostic, u.notes)));
+            print!("{}", human(&u.report(&p.display().to_string())));
             Err(exit::UNREADABLE)
         }
     };

@@ -18,13 +18,13 @@ pub use error::ReadError;
 pub use fields::{classify, Field};
 pub use grid::{Sheet, Value};
 pub use limits::Limits;
-pub use metadata::{kind_from, parse_colour, period_in, read_config, ConfigFile};
+pub use metadata::{apply_overrides, kind_from, parse_colour, period_in, read_config, ConfigFile, PlanOverrides};
 pub use parse::{parse_action_text, split_list};
 pub use workbook::{read_bytes, read_workbook, Format, Workbook};
 
 use crate::model::{ColumnInfo, Plan, SourceLayout};
 use crate::text::column_letters;
-use crate::validate::Diagnostic;
+use crate::validate::{CheckReport, Diagnostic};
 
 /// How to read a plan.
 #[derive(Debug, Clone, Default)]
@@ -46,6 +46,11 @@ impl Reading {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The check report of this reading, under the file name given.
+    pub fn report(&self, file: &str) -> CheckReport {
+        CheckReport::new(file, &self.plan, &self.diagnostics, &self.notes)
+    }
 }
 
 /// The file cannot be read as a plan at all (exit code 2): the reason as a diagnostic.
@@ -55,16 +60,25 @@ pub struct Unreadable {
     pub notes: Vec<String>,
 }
 
-/// Reads, understands and validates one plan file.
-pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable> {
-    let name = path.display().to_string();
-    let workbook = read_workbook(path, &opts.limits).map_err(|e| {
+impl Unreadable {
+    fn from_error(name: &str, e: &ReadError) -> Self {
         let mut d = Diagnostic::error(e.code(), format!("« {name} » : {e}."));
         if let Some(s) = e.sheet() {
             d = d.in_sheet(s);
         }
         Unreadable { diagnostic: Box::new(d), notes: Vec::new() }
-    })?;
+    }
+
+    /// The check report of a file that is no plan: no counts, the reason as diagnostic.
+    pub fn report(&self, file: &str) -> CheckReport {
+        CheckReport::unreadable(file, (*self.diagnostic).clone(), self.notes.clone())
+    }
+}
+
+/// Reads, understands and validates one plan file.
+pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable> {
+    let name = path.display().to_string();
+    let workbook = read_workbook(path, &opts.limits).map_err(|e| Unreadable::from_error(&name, &e))?;
     let mut reading = plan_from_workbook(&name, &workbook)?;
     let config = opts.config.clone().or_else(|| {
         let beside = path.parent().unwrap_or(Path::new(".")).join("plandoc.toml");
@@ -78,6 +92,24 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
     }
     reading.diagnostics.extend(crate::validate::validate(&reading.plan));
     Ok(reading)
+}
+
+/// Reads and validates a plan already in memory (an upload), named `name` in messages,
+/// with settings given by the caller instead of a `plandoc.toml`. The workbook is handed
+/// back too, for a view of the sheet.
+pub fn read_plan_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    limits: &Limits,
+    overrides: Option<&PlanOverrides>,
+) -> Result<(Reading, Workbook), Unreadable> {
+    let workbook = read_bytes(bytes, limits).map_err(|e| Unreadable::from_error(name, &e))?;
+    let mut reading = plan_from_workbook(name, &workbook)?;
+    if let Some(o) = overrides {
+        reading.diagnostics.extend(metadata::apply_overrides(o, &mut reading.plan.meta));
+    }
+    reading.diagnostics.extend(crate::validate::validate(&reading.plan));
+    Ok((reading, workbook))
 }
 
 /// Finds the action sheet, reads it and the metadata sheets. No validation here.
