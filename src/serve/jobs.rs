@@ -145,7 +145,7 @@ pub fn lot(
 ) -> Result<(crate::batch::BatchReport, Vec<u8>), RequestError> {
     let input = work.join("plans");
     let out = work.join(LOT_OUTPUT);
-    on_total(super::zipin::extract(bytes, &input, super::zipin::MAX_EXPANDED)?);
+    on_total(super::zipin::extract(bytes, &input, limits.max_file_bytes.saturating_mul(16))?);
     let opts = crate::batch::BatchOptions {
         // The pool bounds the machine: a lot is one job.
         jobs: Some(1),

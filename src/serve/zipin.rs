@@ -9,7 +9,6 @@ use std::path::{Path, PathBuf};
 use super::errors::RequestError;
 
 pub const MAX_ENTRIES: usize = 2_000;
-pub const MAX_EXPANDED: u64 = 1024 * 1024 * 1024;
 
 /// The files a batch reads: plans, their plandoc.toml and logos.
 const KEPT: [&str; 10] = ["xlsx", "xlsm", "xlsb", "xls", "ods", "csv", "toml", "png", "jpg", "jpeg"];
