@@ -212,6 +212,19 @@ fn a_person_gets_the_documents_in_a_real_browser() {
             let bilan = text_of(&c, "#bilan-lot").await;
             assert!(bilan.contains("1 plan : 1 construits, 0 en échec"), "{bilan}");
             check_page(&c, &axe_source, "Lot (rapport)").await;
+
+            // Évaluation through to its reports, and an error page.
+            c.goto(&server.at("/evaluation")).await.unwrap();
+            let followed = sample("suivi-lauragais.xlsx");
+            c.find(Locator::Id("plan")).await.unwrap().send_keys(followed.to_str().unwrap()).await.unwrap();
+            c.find(Locator::Id("annee")).await.unwrap().send_keys("2027").await.unwrap();
+            c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+            let listed = text_of(&c, ".documents").await;
+            assert!(listed.contains("evaluation.pdf") && listed.contains("evaluation.xlsx"), "{listed}");
+            check_page(&c, &axe_source, "Évaluation (résultats)").await;
+            c.goto(&server.at("/resultats/0123456789abcdef0123456789abcdef")).await.unwrap();
+            assert!(text_of(&c, "[role=alert]").await.contains("introuvables ou expirés"));
+            check_page(&c, &axe_source, "erreur").await;
         };
         run.await;
         c.close().await.unwrap();

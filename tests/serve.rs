@@ -378,6 +378,23 @@ fn beyond_workers_and_queue_the_answer_is_503_with_retry_after() {
 }
 
 #[test]
+fn a_request_over_the_time_limit_gets_503() {
+    let s = Server::start(&["--delai", "1", "--travaux", "1"]);
+    let forty = std::fs::read(sample(FORTY)).unwrap();
+    // About ten milliseconds a plan: three hundred take well over a second.
+    let entries: Vec<(String, Vec<u8>)> = (0..300).map(|i| (format!("p{i}.xlsx"), forty.clone())).collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let form = multipart::Form::new().part("lot", multipart::Part::bytes(zip_of(&refs)).file_name("l.zip"));
+    let start = Instant::now();
+    let r = client().post(s.at("/api/lot")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert!(r.text().unwrap().contains("délai dépassé"));
+    // The server still answers.
+    assert_eq!(client().get(s.at("/sante")).send().unwrap().status(), 200);
+}
+
+#[test]
 fn pages_flow_and_results_expire() {
     let results = tmpdir("serve-results");
     let s = Server::start(&["--conservation", "2s", "--resultats", results.to_str().unwrap()]);
