@@ -410,6 +410,12 @@ fn pages_flow_and_results_expire() {
     assert!(page.contains("Correspondance des colonnes"));
     assert!(!page.contains("Continuer vers les documents"), "no documents while errors remain");
 
+    // A file that is no plan: 422, the reason on the page, nothing to go on with.
+    let r = c.post(s.at("/controle")).multipart(plan_form(&sample("logo-lauragais.png"))).send().unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().unwrap();
+    assert!(page.contains("format-inconnu") && page.contains("ne peut pas être lu comme un plan"), "{page}");
+
     let r = c.post(s.at("/controle")).multipart(plan_form(&sample(FORTY))).send().unwrap();
     let page = r.text().unwrap();
     assert!(page.contains("<strong>40 actions</strong>"));

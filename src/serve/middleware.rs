@@ -29,8 +29,8 @@ pub async fn refuse_oversized(State(s): State<Shared>, req: Request, next: Next)
 
 const CSP: &str =
     "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'";
-/// Page-1 previews are shown inside our own pages.
-const CSP_PREVIEW: &str = "default-src 'none'; frame-ancestors 'self'";
+/// Page-1 previews are shown inside our own pages (the browser's PDF viewer needs 'self').
+const CSP_PREVIEW: &str = "default-src 'self'; frame-ancestors 'self'";
 
 pub async fn headers_and_log(req: Request, next: Next) -> Response {
     let start = Instant::now();
