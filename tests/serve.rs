@@ -564,3 +564,35 @@ fn temporary_files_are_removed_even_when_the_client_leaves() {
     // The work folder was private while it lived.
     assert_eq!(client().get(s.at("/sante")).send().unwrap().status(), 200);
 }
+
+#[test]
+fn several_instances_share_one_results_folder() {
+    let shared = tmpdir("serve-shared");
+    let a = Server::start(&["--resultats", shared.to_str().unwrap()]);
+    let b = Server::start(&["--resultats", shared.to_str().unwrap()]);
+    let c = client();
+    let page = c.post(a.at("/controle")).multipart(plan_form(&sample(FORTY))).send().unwrap().text().unwrap();
+    let id = page.split("/documents/").nth(1).unwrap()[..32].to_string();
+    // The next step lands on the other instance.
+    let form = multipart::Form::new().text("documents", "echeancier");
+    let r = c.post(b.at(&format!("/documents/{id}"))).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 303);
+    let z = c.get(a.at(&format!("/resultats/{id}/documents.zip"))).send().unwrap();
+    assert_eq!(z.status(), 200);
+    let names: Vec<String> = unzip(&z.bytes().unwrap()).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["echeancier.pdf"]);
+}
+
+#[test]
+fn wrong_serve_options_are_refused_in_french() {
+    for (args, said) in [
+        (&["serve", "--adresse", "partout"][..], "adresse « partout » invalide"),
+        (&["serve", "--jeton", "/nulle/part/jeton"][..], "fichier de jeton « /nulle/part/jeton » illisible"),
+        (&["serve", "--conservation", "bientôt"][..], "--conservation"),
+        (&["serve", "--travaux", "0"][..], "nombre positif"),
+    ] {
+        let out = common::plandoc(args);
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(out.stderr.contains(said), "{args:?}: {}", out.stderr);
+    }
+}
