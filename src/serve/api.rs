@@ -49,10 +49,10 @@ fn json_response(v: &impl serde::Serialize) -> Response {
 /// `POST /api/check`: the report of `plandoc check --json`; 422 when the file is no plan.
 pub async fn check(State(s): State<Shared>, m: Multipart) -> Response {
     api(&s, async {
-        let mut form = Form::read(m, s.opts.max_upload).await?;
+        let (ticket, mut form) = Form::admitted(&s.pool, m, s.opts.max_upload).await?;
         let plan = form.file("plan")?;
         let limits = limits(&s);
-        let report = s.pool.run(move || Ok(jobs::read(plan, &limits, None)?.report())).await?;
+        let report = s.pool.run(ticket, move || Ok(jobs::read(plan, &limits, None)?.report())).await?;
         Ok(json_response(&report))
     })
     .await
@@ -61,13 +61,13 @@ pub async fn check(State(s): State<Shared>, m: Multipart) -> Response {
 /// `POST /api/build`: the documents as a ZIP; 422 with the report when the plan has errors.
 pub async fn build(State(s): State<Shared>, m: Multipart) -> Response {
     api(&s, async {
-        let mut form = Form::read(m, s.opts.max_upload).await?;
+        let (ticket, mut form) = Form::admitted(&s.pool, m, s.opts.max_upload).await?;
         let plan = form.file("plan")?;
         let logo = form.files.remove("logo");
         let limits = limits(&s);
         let zip = s
             .pool
-            .run(move || {
+            .run(ticket, move || {
                 let r = jobs::read_valid(plan, &limits, Some(&jobs::overrides(&form)))?;
                 zipout::pack(&jobs::build(&r, &form, logo)?)
             })
@@ -80,14 +80,14 @@ pub async fn build(State(s): State<Shared>, m: Multipart) -> Response {
 /// `POST /api/evaluation`: evaluation.pdf and .xlsx as a ZIP.
 pub async fn evaluation(State(s): State<Shared>, m: Multipart) -> Response {
     api(&s, async {
-        let mut form = Form::read(m, s.opts.max_upload).await?;
+        let (ticket, mut form) = Form::admitted(&s.pool, m, s.opts.max_upload).await?;
         let plan = form.file("plan")?;
         let before = form.files.remove("depuis");
         let year = jobs::year(&form)?;
         let limits = limits(&s);
         let zip = s
             .pool
-            .run(move || {
+            .run(ticket, move || {
                 let now = jobs::read_valid(plan, &limits, None)?;
                 let before = before.map(|b| jobs::read_valid(b, &limits, None)).transpose()?;
                 zipout::pack(&jobs::evaluation(&now, before.as_ref(), year)?)
@@ -101,12 +101,12 @@ pub async fn evaluation(State(s): State<Shared>, m: Multipart) -> Response {
 /// `POST /api/lot` (field `lot`, a ZIP of plans): every output and the report, as a ZIP.
 pub async fn lot(State(s): State<Shared>, m: Multipart) -> Response {
     api(&s, async {
-        let mut form = Form::read(m, s.opts.max_upload).await?;
+        let (ticket, mut form) = Form::admitted(&s.pool, m, s.opts.max_upload).await?;
         let archive = form.file("lot")?;
         let limits = limits(&s);
         let zip = s
             .pool
-            .run(move || {
+            .run(ticket, move || {
                 let work = TempDir::new("plandoc-lot").map_err(|e| RequestError::Internal(crate::fsx::io_fr(&e)))?;
                 Ok(jobs::lot(&archive.bytes, work.path(), limits, |_| ())?.1)
             })

@@ -12,6 +12,9 @@ use super::Shared;
 
 pub const COOKIE: &str = "plandoc_session";
 
+/// Most bytes of an unauthenticated upload read before answering 401.
+const DRAIN_MAX: usize = 1024 * 1024;
+
 pub struct Auth {
     secret: String,
     session: String,
@@ -63,6 +66,8 @@ pub async fn require(State(s): State<Shared>, req: Request, next: Next) -> Respo
         return next.run(req).await;
     }
     if path.starts_with("/api/") {
+        // A small upload is read and dropped so the client gets the 401, not a reset.
+        let _ = axum::body::to_bytes(req.into_body(), DRAIN_MAX).await;
         let mut r = RequestError::Unauthorized.json();
         *r.status_mut() = StatusCode::UNAUTHORIZED;
         return r;

@@ -7,6 +7,7 @@ use axum::extract::Multipart;
 use axum::http::StatusCode;
 
 use super::errors::RequestError;
+use super::pool::{Pool, Ticket};
 
 pub struct Upload {
     /// The name as sent, for messages; never used as a path.
@@ -22,6 +23,19 @@ pub struct Form {
 }
 
 impl Form {
+    /// The form of a request admitted by the pool. Memory stays under (workers + queue) ×
+    /// the upload limit: a request refused for lack of room has its upload read and
+    /// dropped, so that the client gets the 503 rather than a reset connection.
+    pub async fn admitted(pool: &Pool, m: Multipart, max: u64) -> Result<(Ticket, Form), RequestError> {
+        match pool.admit() {
+            Ok(t) => Ok((t, Form::read(m, max).await?)),
+            Err(e) => {
+                drain(m).await;
+                Err(e)
+            }
+        }
+    }
+
     pub async fn read(mut m: Multipart, max: u64) -> Result<Form, RequestError> {
         let too_large = || RequestError::TooLarge { max: max / (1024 * 1024) };
         let mut form = Form::default();
@@ -72,6 +86,12 @@ impl Form {
     /// A text field, `None` when absent or blank.
     pub fn text(&self, key: &str) -> Option<String> {
         self.fields.get(key).map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
+    }
+}
+
+async fn drain(mut m: Multipart) {
+    while let Ok(Some(mut f)) = m.next_field().await {
+        while let Ok(Some(_)) = f.chunk().await {}
     }
 }
 

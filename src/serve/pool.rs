@@ -17,8 +17,8 @@ pub struct Pool {
     time_limit: Duration,
 }
 
-/// Frees its admission slot when dropped, however the job ends.
-struct Ticket(Arc<AtomicUsize>);
+/// An admission slot, freed when dropped however the request or its job ends.
+pub struct Ticket(Arc<AtomicUsize>);
 
 impl Drop for Ticket {
     fn drop(&mut self) {
@@ -41,15 +41,14 @@ impl Pool {
         self.time_limit
     }
 
-    /// Runs `job` on the blocking pool once a worker is free. The worker stays taken until
+    /// Runs `job` of an admitted request on the blocking pool once a worker is free. The worker stays taken until
     /// the job really ends, even when the client left or the time limit passed, so the
     /// machine never runs more than `workers` builds.
-    pub async fn run<T, F>(&self, job: F) -> Result<T, RequestError>
+    pub async fn run<T, F>(&self, ticket: Ticket, job: F) -> Result<T, RequestError>
     where
         F: FnOnce() -> Result<T, RequestError> + Send + 'static,
         T: Send + 'static,
     {
-        let ticket = self.admit()?;
         let work = async {
             let permit = self.permits.clone().acquire_owned().await.map_err(|_| RequestError::Busy)?;
             let handle = tokio::task::spawn_blocking(move || {
@@ -67,11 +66,10 @@ impl Pool {
     }
 
     /// Starts `job` in the background (a batch followed on its page); same bounds.
-    pub fn spawn<F>(&self, job: F) -> Result<(), RequestError>
+    pub fn spawn<F>(&self, ticket: Ticket, job: F)
     where
         F: FnOnce() + Send + 'static,
     {
-        let ticket = self.admit()?;
         let permits = self.permits.clone();
         tokio::spawn(async move {
             if let Ok(permit) = permits.acquire_owned().await {
@@ -82,10 +80,10 @@ impl Pool {
                 .await;
             }
         });
-        Ok(())
     }
 
-    fn admit(&self) -> Result<Ticket, RequestError> {
+    /// Takes a slot among `workers + queue`; none left: 503.
+    pub fn admit(&self) -> Result<Ticket, RequestError> {
         let before = self.admitted.fetch_add(1, Ordering::SeqCst);
         let ticket = Ticket(self.admitted.clone());
         if before >= self.capacity {

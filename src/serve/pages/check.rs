@@ -30,7 +30,7 @@ pub fn kept_input(dir: &std::path::Path, key: &str) -> Option<Upload> {
 pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
     let st = s.clone();
     page(&s, async move {
-        let mut form = Form::read(m, st.opts.max_upload).await?;
+        let (ticket, mut form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
         let plan = form.file("plan")?;
         let logo = form.files.remove("logo");
         let (id, dir) = st.results.create()?;
@@ -41,7 +41,7 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         let limits = limits(&st);
         let outcome = st
             .pool
-            .run(move || match jobs::read(plan, &limits, None) {
+            .run(ticket, move || match jobs::read(plan, &limits, None) {
                 Ok(r) => {
                     let report = r.report();
                     let extra = format!(

@@ -73,13 +73,13 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
     let st = s.clone();
     page(&s, async move {
         let dir = st.results.get(&id)?;
-        let mut form = Form::read(m, st.opts.max_upload).await?;
+        let (ticket, mut form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
         let plan = kept_input(&dir, "plan").ok_or(RequestError::NotFound)?;
         let logo = form.files.remove("logo").or_else(|| kept_input(&dir, "logo"));
         let limits = limits(&st);
         let out = dir.join(DOCS);
         st.pool
-            .run(move || {
+            .run(ticket, move || {
                 let r = jobs::read_valid(plan, &limits, Some(&jobs::overrides(&form)))?;
                 let files = jobs::build(&r, &form, logo)?;
                 store(&out, &files)

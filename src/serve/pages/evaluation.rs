@@ -38,7 +38,7 @@ pub async fn get() -> Response {
 pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
     let st = s.clone();
     page(&s, async move {
-        let mut form = Form::read(m, st.opts.max_upload).await?;
+        let (ticket, mut form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
         let plan = form.file("plan")?;
         let before = form.files.remove("depuis");
         let year = jobs::year(&form)?;
@@ -46,7 +46,7 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         let (id, dir) = st.results.create()?;
         let out = dir.join(DOCS);
         st.pool
-            .run(move || {
+            .run(ticket, move || {
                 let now = jobs::read_valid(plan, &limits, None)?;
                 let before = before.map(|b| jobs::read_valid(b, &limits, None)).transpose()?;
                 store(&out, &jobs::evaluation(&now, before.as_ref(), year)?)

@@ -58,12 +58,12 @@ pub async fn get() -> Response {
 pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
     let st = s.clone();
     page(&s, async move {
-        let mut form = Form::read(m, st.opts.max_upload).await?;
+        let (ticket, mut form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
         let archive = form.file("lot")?;
         let limits = limits(&st);
         let (id, dir) = st.results.create()?;
         write_status(&dir, &LotStatus { etat: "attente".into(), ..Default::default() });
-        st.pool.spawn(move || {
+        st.pool.spawn(ticket, move || {
             let work = dir.join(WORK);
             let d = dir.clone();
             let outcome = jobs::lot(&archive.bytes, &work, limits, |total| {
@@ -82,7 +82,7 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
                 Err(e) => LotStatus { etat: "echec".into(), total: 0, message: Some(format!("{e}.")) },
             };
             write_status(&dir, &status);
-        })?;
+        });
         Ok(Redirect::to(&format!("/resultats/{id}")).into_response())
     })
     .await
