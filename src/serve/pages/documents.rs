@@ -43,7 +43,7 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     let body = format!(
         "<p>Plan : <strong>{}</strong>. Les champs laissés vides reprennent ce que dit le classeur \
          (feuille Convention).</p>\n<form action=\"/documents/{id}\" method=\"post\" enctype=\"multipart/form-data\">\n\
-         <fieldset><legend>Délibération</legend>{}{}{}{}{}{}\
+         <fieldset><legend>Délibération</legend>{}{}{}{}{}\
          <div class=\"case\"><input type=\"checkbox\" id=\"prefixe_id\" name=\"prefixe_id\" value=\"oui\">\
          <label for=\"prefixe_id\" class=\"case\">Préfixer les noms de fichiers par l'identifiant @ctes</label></div>\
          </fieldset>\n<fieldset><legend>Collectivité</legend>{}{}{}</fieldset>\n\
@@ -55,7 +55,6 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
         text_input("annexe", "Numéro de l'annexe", "Par exemple 1.", "text", ""),
         text_input("departement", "Département", "Numéro à trois chiffres pour @ctes, par exemple 089.", "text", ""),
         text_input("siren", "SIREN de la collectivité", "Neuf chiffres, pour l'identifiant @ctes.", "text", ""),
-        "",
         text_input("collectivite", "Nom de la collectivité", "Tel qu'il doit paraître sur les documents.", "text", ""),
         text_input("couleur", "Couleur principale", "Code hexadécimal, par exemple #1F4E79.", "text", ""),
         file_input(
