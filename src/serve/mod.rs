@@ -93,6 +93,8 @@ pub fn app(state: Shared) -> Router {
         .layer(DefaultBodyLimit::max(limit));
     Router::new()
         .route("/", get(pages::home::get))
+        // The Contrôle page answers a form; reached otherwise, it starts over.
+        .route("/controle", get(|| async { axum::response::Redirect::to("/") }))
         .route("/sante", get(|| async { "ok" }))
         .route("/api/modele", get(api::template))
         .route("/modele", get(api::template))
