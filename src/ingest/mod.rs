@@ -9,17 +9,19 @@ mod layout;
 mod limits;
 mod metadata;
 mod parse;
+mod roles;
 mod workbook;
 mod xlsx_merges;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::model::Field;
 pub use error::ReadError;
-pub use fields::{classify, Field};
 pub use grid::{Sheet, Value};
 pub use limits::Limits;
 pub use metadata::{kind_from, parse_colour, period_in, read_config, ConfigFile};
 pub use parse::{parse_action_text, split_list};
+pub use roles::{candidates, classify, is_help};
 pub use workbook::{read_bytes, read_workbook, Format, Workbook};
 
 use crate::model::{ColumnInfo, Plan, SourceLayout};
@@ -119,6 +121,11 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     }
     let table = layout::read_table(name, sheet, &header);
     diagnostics.extend(table.diagnostics);
+    notes.extend(table.notes);
+    if let Some(why) = &header.doubt {
+        let cell = header.col_of(Field::Title).map(|c| crate::text::a1(header.row, c));
+        diagnostics.push(Diagnostic::warning("colonne-titre-douteuse", why.clone()).at(&sheet.name, cell));
+    }
     plan.axes = table.axes;
     let known: Vec<String> = plan.actions().iter().filter_map(|r| r.action.number.clone()).collect();
     for s in

@@ -222,6 +222,11 @@ impl Plan {
         self.actions().len()
     }
 
+    /// Sub-actions, counted apart from actions.
+    pub fn sub_action_count(&self) -> usize {
+        self.actions().iter().map(|r| r.action.sub_actions.len()).sum()
+    }
+
     /// Every action in input order, with its axis and objectives.
     pub fn actions(&self) -> Vec<ActionRef<'_>> {
         let mut out = Vec::new();
