@@ -44,6 +44,8 @@ pub struct Header {
     pub skipped: Vec<(u32, String)>,
     /// Why the title column is doubtful, when it is.
     pub doubt: Option<String>,
+    /// Problems with the `[colonnes]` overrides, in French.
+    pub warnings: Vec<String>,
 }
 
 impl Header {
@@ -106,14 +108,15 @@ fn score(fields: &[HeaderCell]) -> usize {
 
 /// The best header row within the top of the sheet, if it names an action column
 /// and at least one other known field.
-pub fn find_header(sheet: &Sheet) -> Option<Header> {
+pub fn find_header(sheet: &Sheet, overrides: &BTreeMap<String, String>) -> Option<Header> {
     let first = *sheet.rows.keys().next()?;
     let mut best: Option<(usize, u32, Vec<HeaderCell>)> = None;
     for (&row, _) in sheet.rows.range(first..first.saturating_add(HEADER_SEARCH_ROWS)) {
         let fields = classify_row(sheet, row);
         let has_title = fields.iter().any(|(_, f, _)| *f == Some(Field::Title));
         let s = score(&fields);
-        if has_title && s >= 2 && best.as_ref().is_none_or(|(bs, _, _)| s > *bs) {
+        let enough = if overrides.is_empty() { has_title && s >= 2 } else { s >= 1 };
+        if enough && best.as_ref().is_none_or(|(bs, _, _)| s > *bs) {
             best = Some((s, row, fields));
         }
     }
@@ -179,11 +182,15 @@ pub fn find_header(sheet: &Sheet) -> Option<Header> {
         .zip(fields)
         .map(|((col, header), field)| Column { col, field, header, section: section_of(col).cloned() })
         .collect();
+    let warnings = apply_overrides(sheet, top_row, header_row, overrides, &mut columns);
     notes_years_are_notes(&mut columns);
     lone_amounts_are_budgets(&mut columns);
     split_number_and_title(sheet, header_row, &mut columns);
     add_blank_header_columns(sheet, header_row, &mut columns);
     columns.sort_by_key(|c| c.col);
+    if !columns.iter().any(|c| c.field == Some(Field::Title)) {
+        return None;
+    }
     let doubt = columns.iter().find(|c| c.field == Some(Field::Title)).and_then(|c| {
         evidence(c.col).doubt().map(|why| {
             format!(
@@ -194,7 +201,64 @@ pub fn find_header(sheet: &Sheet) -> Option<Header> {
             )
         })
     });
-    Some(Header { row: header_row, top_row, columns, score, skipped, doubt })
+    let doubt = doubt.filter(|_| !overrides.keys().any(|k| Field::from_key(k) == Some(Field::Title)));
+    Some(Header { row: header_row, top_row, columns, score, skipped, doubt, warnings })
+}
+
+/// `[colonnes]` of plandoc.toml: a field given to a column by its letter or header text
+/// wins over detection. Returns what could not be applied, in French.
+fn apply_overrides(
+    sheet: &Sheet,
+    top_row: u32,
+    header_row: u32,
+    overrides: &BTreeMap<String, String>,
+    columns: &mut Vec<Column>,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (key, target) in overrides {
+        let Some(field) = Field::from_key(key) else {
+            warnings.push(format!(
+                "[colonnes] : champ « {key} » inconnu (champs possibles : intitule, numero, pilote, personne_pilote,                  statut, priorite, date_debut, date_fin…)."
+            ));
+            continue;
+        };
+        let t = target.trim();
+        let col = if !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_uppercase()) {
+            // A letter names a column that holds something.
+            letters_to_col(t).filter(|c| {
+                columns.iter().any(|k| k.col == *c)
+                    || sheet.rows.range(top_row..).any(|(r, _)| sheet.get(*r, *c).is_some())
+            })
+        } else {
+            columns.iter().find(|c| fold(&c.header) == fold(t)).map(|c| c.col)
+        };
+        let Some(col) = col else {
+            warnings
+                .push(format!("[colonnes] : aucune colonne « {t} » pour le champ « {key} » ; détection conservée."));
+            continue;
+        };
+        if !field.repeats() {
+            for c in columns.iter_mut().filter(|c| c.field == Some(field)) {
+                c.field = None;
+            }
+        }
+        match columns.iter_mut().find(|c| c.col == col) {
+            Some(c) => c.field = Some(field),
+            None => {
+                let header = (top_row..=header_row)
+                    .filter_map(|r| sheet.get(r, col).and_then(header_text))
+                    .next_back()
+                    .unwrap_or_else(|| format!("Colonne {}", column_letters(col)));
+                columns.push(Column { col, field: Some(field), header, section: None });
+            }
+        }
+    }
+    warnings
+}
+
+/// "D" → 3, "AB" → 27.
+fn letters_to_col(s: &str) -> Option<u32> {
+    s.bytes().try_fold(0u32, |acc, b| acc.checked_mul(26)?.checked_add(u32::from(b - b'A' + 1)))?.checked_sub(1)
 }
 
 /// Section labels on the row above the header ("Présentation de l'action", "Acteurs"…):

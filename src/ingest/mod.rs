@@ -67,16 +67,20 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
         }
         Unreadable { diagnostic: Box::new(d), notes: Vec::new() }
     })?;
-    let mut reading = plan_from_workbook(&name, &workbook)?;
     let config = opts.config.clone().or_else(|| {
         let beside = path.parent().unwrap_or(Path::new(".")).join("plandoc.toml");
         beside.is_file().then_some(beside)
     });
-    if let Some(cfg) = config {
-        match read_config(&cfg) {
-            Ok(c) => reading.diagnostics.extend(metadata::apply_overrides(&c.plan, &mut reading.plan.meta)),
-            Err(d) => reading.diagnostics.push(d),
-        }
+    let config = config.map(|cfg| read_config(&cfg));
+    let columns = match &config {
+        Some(Ok(c)) => c.colonnes.clone(),
+        _ => Default::default(),
+    };
+    let mut reading = plan_from_workbook_with(&name, &workbook, &columns)?;
+    match config {
+        Some(Ok(c)) => reading.diagnostics.extend(metadata::apply_overrides(&c.plan, &mut reading.plan.meta)),
+        Some(Err(d)) => reading.diagnostics.push(d),
+        None => {}
     }
     reading.diagnostics.extend(crate::validate::validate(&reading.plan));
     Ok(reading)
@@ -84,6 +88,14 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
 
 /// Finds the action sheet, reads it and the metadata sheets. No validation here.
 pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadable> {
+    plan_from_workbook_with(name, wb, &ColumnOverrides::new())
+}
+
+/// `[colonnes]` of plandoc.toml: field key → column letter or header text.
+pub type ColumnOverrides = std::collections::BTreeMap<String, String>;
+
+/// `plan_from_workbook` with column overrides.
+pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOverrides) -> Result<Reading, Unreadable> {
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
     let mut plan = Plan::default();
@@ -97,7 +109,7 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     let best = visible
         .iter()
         .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
-        .filter_map(|s| header::find_header(s).map(|h| (*s, h)))
+        .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
         .max_by_key(|(s, h)| (h.score, s.rows.range(h.row + 1..).count(), std::cmp::Reverse(s.name.clone())));
     let Some((sheet, header)) = best else {
         let looked: Vec<String> = visible.iter().map(|s| format!("« {} »", s.name)).collect();
@@ -122,6 +134,9 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     let table = layout::read_table(name, sheet, &header);
     diagnostics.extend(table.diagnostics);
     notes.extend(table.notes);
+    for w in &header.warnings {
+        diagnostics.push(Diagnostic::warning("colonnes-config", w.clone()).in_sheet(&sheet.name));
+    }
     if let Some(why) = &header.doubt {
         let cell = header.col_of(Field::Title).map(|c| crate::text::a1(header.row, c));
         diagnostics.push(Diagnostic::warning("colonne-titre-douteuse", why.clone()).at(&sheet.name, cell));
@@ -149,6 +164,11 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
         file: name.to_string(),
         sheet: sheet.name.clone(),
         header_row: header.row + 1,
+        skipped_rows: header
+            .skipped
+            .iter()
+            .map(|(r, why)| crate::model::SkippedRow { row: r + 1, reason: why.clone() })
+            .collect(),
         columns: header
             .columns
             .iter()

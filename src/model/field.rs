@@ -142,6 +142,42 @@ impl Field {
         base.to_string()
     }
 
+    /// What the field is, in French, for people.
+    pub fn label(self) -> String {
+        let l = match self {
+            Field::Hierarchy => "niveau de la hiérarchie (axe, objectif…)",
+            Field::Number => "numéro de l'action",
+            Field::Title => "intitulé de l'action",
+            Field::SubAction => "intitulé de la sous-action",
+            Field::Aim => "objectif de l'action",
+            Field::Description => "description",
+            Field::Priority => "priorité",
+            Field::Pilot => "pilote",
+            Field::PilotPerson => "personne pilote",
+            Field::PilotService => "direction ou service pilote",
+            Field::PilotStructure => "structure pilote",
+            Field::Elected => "élu·e référent·e",
+            Field::Partners => "partenaires",
+            Field::Public => "public cible",
+            Field::Territory => "territoire",
+            Field::Budget => "budget total",
+            Field::BudgetOperating => "budget de fonctionnement",
+            Field::BudgetInvestment => "budget d'investissement",
+            Field::Funders => "financeurs (texte)",
+            Field::Funder => "financeur d'une ligne de financement",
+            Field::Amount => "montant d'une ligne de financement",
+            Field::Indicators => "indicateurs",
+            Field::Status => "statut",
+            Field::Progress => "avancement",
+            Field::Comment => "commentaire",
+            Field::Schedule => "calendrier",
+            Field::StartDate => "date de début",
+            Field::EndDate => "date de fin",
+            Field::Year(y) => return format!("année {y}"),
+        };
+        l.to_string()
+    }
+
     /// The field of a key, as written in data files and overrides ("annee_2024" too).
     pub fn from_key(key: &str) -> Option<Field> {
         let k = key.trim().to_lowercase();

@@ -7,5 +7,5 @@ mod vocabulary;
 
 pub use action::{Action, Budget, ExtraField, FundingLine, Origin};
 pub use field::Field;
-pub use plan::{ActionRef, Axis, ColumnInfo, Indicator, Objective, Plan, PlanKind, PlanMeta, SourceLayout};
+pub use plan::{ActionRef, Axis, ColumnInfo, Indicator, Objective, Plan, PlanKind, PlanMeta, SkippedRow, SourceLayout};
 pub use vocabulary::{Priority, Status};
