@@ -110,11 +110,6 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
             continue;
         }
         for (c, v) in cells {
-            if matches!(v, Value::Text(t) if is_help(t)) {
-                help_cells.push(a1(r, *c));
-            }
-        }
-        for (c, v) in cells {
             if let Value::Error(e) = v {
                 out.diagnostics.push(
                     Diagnostic::error(
@@ -156,7 +151,13 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         for (i, &h) in hier.iter().enumerate() {
             if let Some(v) = sheet.get_merged(r, h) {
                 let text = v.text();
-                if text.is_empty() || matches!(v, Value::Error(_)) || is_help(&text) {
+                if text.is_empty() || matches!(v, Value::Error(_)) {
+                    continue;
+                }
+                if is_help(&text) {
+                    if sheet.get(r, h).is_some() {
+                        help_cells.push(a1(r, h));
+                    }
                     continue;
                 }
                 if st.carried[i].as_ref().is_none_or(|l| l.text != text) {
@@ -166,7 +167,7 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
             }
         }
         let path = st.path();
-        match read_action(file, sheet, header, &funding, r, &mut out.diagnostics) {
+        match read_action(file, sheet, header, &funding, r, &mut out.diagnostics, &mut help_cells) {
             RowAction::Action(a) => tree.push(&path, *a),
             RowAction::Sub(parent, sub) => tree.push_sub(&path, *parent, *sub),
             RowAction::Continuation(a) => {
@@ -249,6 +250,7 @@ fn read_action(
     funding: &FundingCols,
     r: u32,
     diags: &mut Vec<Diagnostic>,
+    help_cells: &mut Vec<String>,
 ) -> RowAction {
     let origin = Origin { file: file.into(), sheet: sheet.name.clone(), row: r + 1, column: None };
     let mut a = Action { origin: Some(origin), ..Default::default() };
@@ -270,7 +272,11 @@ fn read_action(
             continue;
         }
         let text = v.text();
-        if text.is_empty() || is_help(&text) {
+        if text.is_empty() || col.field == Some(Field::Hierarchy) {
+            continue;
+        }
+        if matches!(v, Value::Text(_)) && is_help(&text) {
+            help_cells.push(a1(r, col.col));
             continue;
         }
         let Some(field) = col.field else {

@@ -116,9 +116,54 @@ pub fn classify(header: &str) -> Option<Field> {
 
 /// Is this cell text help left by a template (field type, instruction, example)?
 pub fn is_help(text: &str) -> bool {
-    let f = fold(text.trim());
-    !f.is_empty() && column_roles().aide.debuts.iter().any(|d| f.starts_with(d.as_str()))
+    // Every data cell passes here: fold only its start, plain ASCII without Unicode tables,
+    // and compare only with the prefixes sharing its first word.
+    let head: String = text.trim_start().chars().take(HELP_HEAD_CHARS).collect();
+    let f = if head.is_ascii() { ascii_fold(&head) } else { fold(&head) };
+    let first = f.split([' ', '.', ',', ';']).next().unwrap_or("");
+    let help = help_prefixes();
+    !f.is_empty()
+        && help.firsts.contains(first_word_key(first, &help.firsts))
+        && help.all.iter().any(|d| f.starts_with(d.as_str()))
 }
+
+/// Lowercase, white space collapsed: `fold` for ASCII text.
+fn ascii_fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_ascii_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out
+}
+
+/// The help prefix first word a cell's first word may start ("(exemple" → "(exemple").
+fn first_word_key<'a>(first: &'a str, firsts: &std::collections::HashSet<String>) -> &'a str {
+    if firsts.contains(first) {
+        return first;
+    }
+    // "➔Utilisez": the arrow sticks to the word.
+    first.char_indices().nth(1).map_or(first, |(i, _)| if firsts.contains(&first[..i]) { &first[..i] } else { first })
+}
+
+struct HelpPrefixes {
+    all: Vec<String>,
+    firsts: std::collections::HashSet<String>,
+}
+
+fn help_prefixes() -> &'static HelpPrefixes {
+    static HELP: std::sync::OnceLock<HelpPrefixes> = std::sync::OnceLock::new();
+    HELP.get_or_init(|| {
+        let all: Vec<String> = column_roles().aide.debuts.iter().map(|d| fold(d)).collect();
+        let firsts = all.iter().map(|d| d.split([' ', '.', ',', ';']).next().unwrap_or("").to_string()).collect();
+        HelpPrefixes { all, firsts }
+    })
+}
+
+/// Help prefixes are shorter than this.
+const HELP_HEAD_CHARS: usize = 24;
 
 /// What the values of a column say about it being the title column.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -308,6 +353,10 @@ mod tests {
         assert!(is_help("A compléter sur la plateforme."));
         assert!(is_help("Liste déroulante (choix unique)."));
         assert!(!is_help("Action 1 - Assurer la coordination"));
+        assert!(is_help("➔ Utilisez exactement la même écriture"));
+        assert!(is_help("Ces informations devront être saisies"));
+        assert!(is_help("(exemple : 1. Titre)"));
+        assert!(!is_help("Ce projet vise les familles"));
     }
 
     #[test]
