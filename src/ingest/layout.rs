@@ -160,6 +160,11 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                     }
                     continue;
                 }
+                if is_unclassified(&text) {
+                    // "(Action non classée)": straight under the plan, no level at all.
+                    st.carried.iter_mut().for_each(|c| *c = None);
+                    break;
+                }
                 if st.carried[i].as_ref().is_none_or(|l| l.text != text) {
                     st.carried[i] = Some(Label { text, row: r, col: h });
                     st.reset_columns(i + 1);
@@ -192,6 +197,13 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         ));
     }
     out
+}
+
+/// The platform's mark of an action filed under no axis.
+fn is_unclassified(text: &str) -> bool {
+    let f = fold(text);
+    let f = f.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
+    matches!(f, "action non classee" | "actions non classees" | "non classee" | "non classe" | "sans axe")
 }
 
 /// The template's example row: its number cell says "Exemple".

@@ -1,5 +1,6 @@
 //! Spreadsheet → plan: calamine cells with positions, layout detection, metadata.
 
+mod csv_text;
 mod error;
 mod fields;
 mod grid;
