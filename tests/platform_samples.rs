@@ -79,3 +79,12 @@ fn windows_1252_csv_with_semicolons() {
     assert_eq!(years, [vec![2025, 2026], vec![2025], vec![2024, 2025, 2026], vec![2026]]);
     assert_eq!(actions[3].action.status, Some(Status::ToDiscuss));
 }
+
+#[test]
+fn the_period_comes_from_the_file_name() {
+    let dir = common::tmpdir("period-file-name");
+    let file = dir.join("PST 2022-2026.csv");
+    std::fs::copy(sample("plan-windows-1252.csv"), &file).unwrap();
+    let plan = read_plan(&file, &ReadOptions::default()).unwrap().plan;
+    assert_eq!((plan.meta.first_year, plan.meta.last_year), (Some(2022), Some(2026)));
+}

@@ -150,6 +150,14 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
         plan.indicators.extend(indicators::read_indicators(name, s, &known, &mut diagnostics));
     }
     metadata::apply_title_block(&table.title_lines, &mut plan.meta);
+    if plan.meta.first_year.is_none() && plan.meta.last_year.is_none() {
+        // "PST 2022-2026" in the sheet's or the file's name.
+        let stem = Path::new(name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some((a, b)) = period_in(&sheet.name).or_else(|| period_in(&stem)) {
+            plan.meta.first_year = Some(a);
+            plan.meta.last_year = Some(b);
+        }
+    }
     let years = header::header_years(&header);
     if plan.meta.first_year.is_none() && plan.meta.last_year.is_none() {
         let all: Vec<i32> = if years.is_empty() {
