@@ -136,3 +136,25 @@ fn template_help_rows_are_skipped_and_listed() {
     assert_eq!(plan.meta.title, None, "a section label is never the plan title");
     assert_eq!(plan.actions()[0].action.title, "Action 1");
 }
+
+#[test]
+fn one_sheet_per_axis_is_one_plan() {
+    let dir = tmpdir("columns-sheets");
+    let file = dir.join("plan.xlsx");
+    let sheet = |n: [&'static str; 2], a: &'static str, b: &'static str| {
+        rows(&[&["N°", "Action", "Pilote", "2025", "2026"], &[n[0], a, "CCAS", "X", ""], &[n[1], b, "Mairie", "", "X"]])
+    };
+    write_xlsx(
+        &file,
+        &[
+            ("Petite enfance", sheet(["A1", "A2"], "Ouvrir une crèche", "Former les assistantes")),
+            ("Jeunesse", sheet(["B1", "B2"], "Ouvrir un espace jeunes", "Aider les projets d'été")),
+        ],
+    );
+    let r = plandoc::ingest::read_plan(&file, &Default::default()).unwrap();
+    assert!(!r.has_errors(), "{:?}", r.diagnostics);
+    let axes: Vec<(&str, usize)> = r.plan.axes.iter().map(|a| (a.title.as_str(), a.actions.len())).collect();
+    assert_eq!(axes, [("Petite enfance", 2), ("Jeunesse", 2)]);
+    assert_eq!(r.plan.axis_count(), 2);
+    assert!(r.notes.iter().any(|n| n.contains("une par axe")), "{:?}", r.notes);
+}

@@ -25,7 +25,7 @@ pub use parse::{parse_action_text, split_list};
 pub use roles::{candidates, classify, is_help};
 pub use workbook::{read_bytes, read_workbook, Format, Workbook};
 
-use crate::model::{ColumnInfo, Plan, SourceLayout};
+use crate::model::{Axis, ColumnInfo, Plan, SourceLayout};
 use crate::text::column_letters;
 use crate::validate::Diagnostic;
 
@@ -122,8 +122,28 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
         );
         return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes });
     };
+    // A plan split one sheet per axis: other sheets of the same header shape, when the
+    // header names no axis column.
+    let shape = |h: &header::Header| -> Vec<(u32, Field)> {
+        h.columns.iter().filter_map(|c| c.field.map(|f| (c.col, f))).collect()
+    };
+    let siblings: Vec<(&Sheet, header::Header)> = if header.hierarchy_cols().is_empty() {
+        visible
+            .iter()
+            .filter(|s| s.name != sheet.name && !s.is_empty())
+            .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
+            .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
+            .filter(|(_, h)| shape(h) == shape(&header))
+            .collect()
+    } else {
+        Vec::new()
+    };
     for s in &visible {
-        if s.name == sheet.name || metadata::is_metadata_sheet_name(&s.name) || s.is_empty() {
+        if s.name == sheet.name
+            || siblings.iter().any(|(o, _)| o.name == s.name)
+            || metadata::is_metadata_sheet_name(&s.name)
+            || s.is_empty()
+        {
             continue;
         }
         if metadata::is_indicator_sheet_name(&s.name) {
@@ -135,6 +155,45 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
     let table = layout::read_table(name, sheet, &header);
     diagnostics.extend(table.diagnostics);
     notes.extend(table.notes);
+    plan.axes = table.axes;
+    if !siblings.is_empty() {
+        let mut parts: Vec<(&Sheet, Vec<Axis>)> = vec![(sheet, std::mem::take(&mut plan.axes))];
+        for (s, h) in &siblings {
+            let t = layout::read_table(name, s, h);
+            diagnostics.extend(t.diagnostics);
+            notes.extend(t.notes);
+            parts.push((s, t.axes));
+        }
+        let order = |s: &Sheet| wb.sheets.iter().position(|w| w.name == s.name).unwrap_or(usize::MAX);
+        parts.sort_by_key(|(s, _)| order(s));
+        for (s, axes) in parts {
+            for mut axis in axes {
+                if axis.implicit {
+                    // The sheet's name is the axis.
+                    axis.implicit = false;
+                    axis.title = s.name.clone();
+                    axis.origin = Some(crate::model::Origin {
+                        file: name.to_string(),
+                        sheet: s.name.clone(),
+                        row: 1,
+                        column: None,
+                    });
+                }
+                plan.axes.push(axis);
+            }
+        }
+        let names: Vec<String> = wb
+            .sheets
+            .iter()
+            .filter(|w| w.name == sheet.name || siblings.iter().any(|(o, _)| o.name == w.name))
+            .map(|w| format!("« {} »", w.name))
+            .collect();
+        notes.push(format!(
+            "Plan lu sur {} feuilles de même en-tête, une par axe : {}.",
+            names.len(),
+            names.join(", ")
+        ));
+    }
     for w in &header.warnings {
         diagnostics.push(Diagnostic::warning("colonnes-config", w.clone()).in_sheet(&sheet.name));
     }
@@ -142,7 +201,6 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
         let cell = header.col_of(Field::Title).map(|c| crate::text::a1(header.row, c));
         diagnostics.push(Diagnostic::warning("colonne-titre-douteuse", why.clone()).at(&sheet.name, cell));
     }
-    plan.axes = table.axes;
     let known: Vec<String> = plan.actions().iter().filter_map(|r| r.action.number.clone()).collect();
     for s in
         visible.iter().filter(|s| s.name != sheet.name && metadata::is_indicator_sheet_name(&s.name) && !s.is_empty())
