@@ -1,6 +1,7 @@
 //! `plandoc check`: read, validate, report readably or as JSON.
 
 use crate::ingest::{read_plan, Limits, ReadOptions};
+use crate::model::{ColumnInfo, Field};
 pub use crate::validate::{sorted, CheckReport};
 use crate::validate::{Diagnostic, Severity};
 
@@ -43,6 +44,30 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
+/// Which column feeds which field, the columns kept as extra, the rows skipped.
+fn columns_text(r: &CheckReport) -> String {
+    let mut out = String::new();
+    if r.columns.is_empty() {
+        return out;
+    }
+    let (Some(sheet), Some(row)) = (&r.sheet, r.header_row) else { return out };
+    out.push_str(&format!("\nColonnes lues (feuille « {sheet} », en-tête ligne {row})\n"));
+    let width = r.columns.iter().map(|c| c.column.len()).max().unwrap_or(1);
+    let (known, extra): (Vec<&ColumnInfo>, Vec<&ColumnInfo>) = r.columns.iter().partition(|c| c.field != "extra");
+    for c in known {
+        let label = Field::from_key(&c.field).map_or_else(|| c.field.clone(), |f| f.label());
+        out.push_str(&format!("  {:width$}  « {} » → {label}\n", c.column, c.header));
+    }
+    if !extra.is_empty() {
+        let list: Vec<String> = extra.iter().map(|c| format!("{} « {} »", c.column, c.header)).collect();
+        out.push_str(&format!("  Gardées telles quelles (affichées sur les fiches) : {}\n", list.join(", ")));
+    }
+    for s in &r.skipped_rows {
+        out.push_str(&format!("  Ligne {} ignorée : {}\n", s.row, s.reason));
+    }
+    out
+}
+
 /// The readable report: a summary line, then diagnostics grouped by severity.
 pub fn human(r: &CheckReport) -> String {
     let mut out = String::new();
@@ -60,9 +85,13 @@ pub fn human(r: &CheckReport) -> String {
             plural(ob, "objectif", "objectifs"),
             plural(ac, "action", "actions"),
         ));
+        if let Some(n) = r.sub_actions.filter(|n| *n > 0) {
+            out.push_str(&format!("  dont {} rattachées à leur action\n", plural(n, "sous-action", "sous-actions")));
+        }
     } else {
         out.push_str(&format!("{} : illisible comme plan d'actions\n", r.file));
     }
+    out.push_str(&columns_text(r));
     for (sev, title) in [(Severity::Error, "Erreurs"), (Severity::Warning, "Avertissements")] {
         let group: Vec<&Diagnostic> = r.diagnostics.iter().filter(|d| d.severity == sev).collect();
         if group.is_empty() {

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Diagnostic;
-use crate::model::Plan;
+use crate::model::{ColumnInfo, Plan, SkippedRow};
 
 /// Counts of a readable plan (all `None` when unreadable), its diagnostics and notes.
 #[derive(Debug, Clone, Serialize)]
@@ -17,6 +17,18 @@ pub struct CheckReport {
     pub actions: Option<usize>,
     pub first_year: Option<i32>,
     pub last_year: Option<i32>,
+    /// Sub-actions, counted apart from actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_actions: Option<usize>,
+    /// Sheet and 1-based header row the plan was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u32>,
+    /// Which column feeds which field ("extra": kept as is, shown under its header).
+    pub columns: Vec<ColumnInfo>,
+    /// Rows under the header not read as data, and why.
+    pub skipped_rows: Vec<SkippedRow>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
 }
@@ -33,6 +45,11 @@ impl CheckReport {
             actions: Some(plan.action_count()),
             first_year: m.first_year,
             last_year: m.last_year,
+            sub_actions: Some(plan.sub_action_count()),
+            sheet: plan.source.as_ref().map(|s| s.sheet.clone()),
+            header_row: plan.source.as_ref().map(|s| s.header_row),
+            columns: plan.source.as_ref().map(|s| s.columns.clone()).unwrap_or_default(),
+            skipped_rows: plan.source.as_ref().map(|s| s.skipped_rows.clone()).unwrap_or_default(),
             diagnostics: sorted(diagnostics.to_vec()),
             notes: notes.to_vec(),
         }
@@ -48,6 +65,11 @@ impl CheckReport {
             actions: None,
             first_year: None,
             last_year: None,
+            sub_actions: None,
+            sheet: None,
+            header_row: None,
+            columns: Vec::new(),
+            skipped_rows: Vec::new(),
             diagnostics: vec![d],
             notes,
         }

@@ -15,7 +15,6 @@ const MAX_COLS: u32 = 40;
 /// Which column feeds which field of the plan.
 pub fn columns_html(plan: &Plan) -> String {
     let Some(src) = &plan.source else { return String::new() };
-    let labels = crate::templates::DocTemplate::embedded();
     let mut out = format!(
         "<h2>Colonnes lues</h2>\n<p>Plan lu dans la feuille « {} », en-tête en ligne {}.</p>\n\
          <table id=\"colonnes\"><caption>Correspondance des colonnes</caption><thead><tr><th scope=\"col\">Colonne</th>\
@@ -27,7 +26,7 @@ pub fn columns_html(plan: &Plan) -> String {
         let field = if c.field == "extra" {
             "non reconnue : reprise telle quelle dans les documents".to_string()
         } else {
-            labels.label(&c.field).to_string()
+            crate::model::Field::from_key(&c.field).map_or_else(|| c.field.clone(), |f| f.label().to_string())
         };
         out.push_str(&format!(
             "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
