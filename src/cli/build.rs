@@ -65,7 +65,9 @@ pub fn run(a: &BuildArgs) -> i32 {
         }
     };
     let warnings = report.diagnostics.clone();
-    let bopts = BuildOptions { only, docs: DocOptions { template, date: a.docs.date.clone(), logo }, prefix, warnings };
+    let inputs = super::options::inputs(&a.file, &reading.plan, a.docs.config.as_deref());
+    let bopts =
+        BuildOptions { only, docs: DocOptions { template, date: a.docs.date.clone(), logo }, prefix, warnings, inputs };
     match build(&reading.plan, &a.output, &bopts) {
         Ok(paths) => {
             for p in paths {
