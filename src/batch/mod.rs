@@ -102,6 +102,8 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
         ),
         lock::LockError::Io(e) => BatchError::Io(e),
     })?;
+    // Reports a killed run may have left half-written.
+    clean_temporaries(out);
     let all = discover(dir, Some(out))?;
     let dirs = output_dirs(&all);
     refuse_overwriting_inputs(dir, out, &all, &dirs, &suffix, opts).map_err(BatchError::Refused)?;

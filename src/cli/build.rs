@@ -35,6 +35,8 @@ pub fn run(a: &BuildArgs) -> i32 {
             return exit::UNREADABLE;
         }
     };
+    let mut reading = reading;
+    reading.diagnostics.extend(super::check::logo_problem(&reading.plan, &a.file));
     let report = CheckReport::from_reading(&file, &reading);
     if reading.has_errors() {
         print!("{}", human(&report));
@@ -57,13 +59,7 @@ pub fn run(a: &BuildArgs) -> i32 {
     } else {
         None
     };
-    let logo = match crate::build::load_logo(&reading.plan, &a.file) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("plandoc : avertissement : {e}");
-            None
-        }
-    };
+    let logo = crate::build::load_logo(&reading.plan, &a.file).ok().flatten();
     let warnings = report.diagnostics.clone();
     let inputs = super::options::inputs(&a.file, &reading.plan, a.docs.config.as_deref());
     let bopts =

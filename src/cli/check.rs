@@ -74,7 +74,9 @@ pub fn run(a: &CheckArgs) -> i32 {
     let file = a.file.display().to_string();
     let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone() };
     let (report, code) = match read_plan(&a.file, &opts) {
-        Ok(r) => {
+        Ok(mut r) => {
+            // The same logo problem `build` would meet.
+            r.diagnostics.extend(logo_problem(&r.plan, &a.file));
             let code = if r.has_errors() { exit::INVALID } else { exit::OK };
             (CheckReport::from_reading(&file, &r), code)
         }
@@ -86,6 +88,12 @@ pub fn run(a: &CheckArgs) -> i32 {
         print!("{}", human(&report));
     }
     code
+}
+
+/// The plan's logo, when it names one that cannot be used: a warning (the documents are
+/// made without it). Shared by `check`, `build` and the batch.
+pub fn logo_problem(plan: &crate::model::Plan, input: &std::path::Path) -> Option<Diagnostic> {
+    crate::build::load_logo(plan, input).err().map(|e| Diagnostic::warning("logo-illisible", e))
 }
 
 fn print_json(report: &CheckReport) {
