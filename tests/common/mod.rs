@@ -149,6 +149,7 @@ pub struct Measured {
 
 /// Runs `plandoc` with `args` and `env`, killed (and the test failed) after `limit`;
 /// reports the peak RSS the kernel measured (wait4).
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives the peak RSS
 pub fn plandoc_measured(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Measured {
     use std::io::Read;
     let mut child = Command::new(env!("CARGO_BIN_EXE_plandoc"))
@@ -181,6 +182,7 @@ pub fn plandoc_measured(args: &[&str], env: &[(&str, &str)], limit: Duration) ->
         }
         if start.elapsed() > limit {
             let _ = child.kill();
+            let _ = child.wait();
             panic!("plandoc {args:?} toujours en cours après {limit:?}");
         }
         std::thread::sleep(Duration::from_millis(2));
