@@ -19,6 +19,10 @@ fn main() {
             .map(|s| s.to_string())
             .or_else(|| e.downcast_ref::<String>().cloned())
             .unwrap_or_default();
+        // A reader that went away (`plandoc check x | head`): nothing more to say.
+        if what.starts_with("failed printing to") {
+            return plandoc::cli::exit::UNREADABLE;
+        }
         let place = WHERE.lock().ok().and_then(|w| w.clone()).unwrap_or_else(|| "inconnu".into());
         eprintln!(
             "plandoc : erreur interne inattendue : {what}\n  \

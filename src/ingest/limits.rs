@@ -16,6 +16,9 @@ pub struct Limits {
     pub max_cell_chars: usize,
     /// Largest total of shared-strings text read, in bytes.
     pub max_shared_strings_bytes: u64,
+    /// Largest total of text held in the cells read, in bytes (one long shared string
+    /// repeated in a million cells would otherwise fill the memory).
+    pub max_text_bytes: u64,
 }
 
 impl Default for Limits {
@@ -28,6 +31,7 @@ impl Default for Limits {
             max_merges: 50_000,
             max_cell_chars: 32_767,
             max_shared_strings_bytes: 64 * 1024 * 1024,
+            max_text_bytes: 64 * 1024 * 1024,
         }
     }
 }

@@ -254,11 +254,19 @@ struct CellReader {
     cut_more: usize,
     control: Vec<Diagnostic>,
     control_more: usize,
+    text_bytes: u64,
 }
 
 impl CellReader {
     fn new(limits: &Limits) -> Self {
-        CellReader { limits: *limits, cut: Vec::new(), cut_more: 0, control: Vec::new(), control_more: 0 }
+        CellReader {
+            limits: *limits,
+            cut: Vec::new(),
+            cut_more: 0,
+            control: Vec::new(),
+            control_more: 0,
+            text_bytes: 0,
+        }
     }
 
     fn push(&mut self, sheet: &mut Sheet, row: u32, col: u32, v: Option<Value>) -> Result<(), ReadError> {
@@ -271,6 +279,10 @@ impl CellReader {
         }
         if let Value::Text(t) = &mut v {
             self.clean(t, &sheet.name, row, col);
+            self.text_bytes += t.len() as u64;
+            if self.text_bytes > self.limits.max_text_bytes {
+                return Err(ReadError::TooMuchText { max: self.limits.max_text_bytes });
+            }
         }
         sheet.push(row, col, v);
         Ok(())
