@@ -39,7 +39,7 @@ pub fn same_plan(before: &Plan, after: &Plan) -> Result<(), Vec<String>> {
     let base = old.len().min(new.len());
     if base > 0 && (matching as f64) < MIN_MATCHING * base as f64 {
         why.push(format!(
-            "{matching} action{} sur {base} seulement {} même numéro et un intitulé proche",
+            "{matching} action{} sur {base} seulement {} même numéro et un intitulé proche d'une version à l'autre",
             if matching > 1 { "s" } else { "" },
             if matching > 1 { "ont le" } else { "a le" }
         ));

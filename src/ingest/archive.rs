@@ -101,6 +101,7 @@ const MAX_TAG: usize = 1 << 20;
 struct TextFilter {
     xml: bool,
     shared_strings: bool,
+    binary_shared_strings: bool,
     keep_chars: usize,
     in_tag: bool,
     quote: Option<u8>,
@@ -117,6 +118,7 @@ impl TextFilter {
         TextFilter {
             xml: name.ends_with(".xml") || name.ends_with(".rels"),
             shared_strings: name.ends_with("sharedstrings.xml"),
+            binary_shared_strings: name.ends_with("sharedstrings.bin"),
             keep_chars: limits.max_cell_chars + 1,
             in_tag: false,
             quote: None,
@@ -130,6 +132,13 @@ impl TextFilter {
     }
 
     fn feed(&mut self, bytes: &[u8], kept: &mut Vec<u8>) -> Result<(), ReadError> {
+        if self.binary_shared_strings {
+            // xlsb: the whole part is string records.
+            self.shared_total += bytes.len() as u64;
+            if self.shared_total > self.max_shared {
+                return Err(ReadError::TooMuchText { max: self.max_shared });
+            }
+        }
         if !self.xml {
             kept.extend_from_slice(bytes);
             return Ok(());
