@@ -46,7 +46,23 @@ fn write_synced(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
     test_hook::before_write()?;
     let mut f = std::fs::File::create(tmp)?;
     f.write_all(bytes)?;
-    f.sync_all()
+    f.sync_data()
+}
+
+/// Temporary name then rename, without syncing: for files whose loss on power failure is
+/// harmless, written after what they describe is durable (the batch's resume marks: a
+/// lost or torn mark only means the plan is built again).
+pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = temp_path(path);
+    let result = (|| {
+        test_hook::before_write()?;
+        std::fs::write(&tmp, bytes)?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
 }
 
 /// Makes renames in `dir` durable.

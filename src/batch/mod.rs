@@ -265,7 +265,7 @@ fn build_one(
             };
             match serde_json::to_vec(&stamp)
                 .map_err(std::io::Error::other)
-                .and_then(|b| crate::fsx::write_atomic(&stamp_path, &b))
+                .and_then(|b| crate::fsx::write_atomic_unsynced(&stamp_path, &b))
             {
                 Ok(()) => r.status = PlanStatus::Ok,
                 Err(e) => r.error = Some(format!("marque de reprise impossible à écrire : {}", crate::fsx::io_fr(&e))),
