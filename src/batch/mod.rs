@@ -102,8 +102,17 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
         ),
         lock::LockError::Io(e) => BatchError::Io(e),
     })?;
-    // Reports a killed run may have left half-written.
-    clean_temporaries(out);
+    // Reports a killed run may have left half-written (this shard's only: other shards
+    // may be writing theirs).
+    if let Ok(entries) = std::fs::read_dir(out) {
+        let mine = format!(".rapport-lot{suffix}.");
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&mine) && name.contains(".tmp-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     let all = discover(dir, Some(out))?;
     let dirs = output_dirs(&all);
     refuse_overwriting_inputs(dir, out, &all, &dirs, &suffix, opts).map_err(BatchError::Refused)?;
