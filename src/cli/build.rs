@@ -28,7 +28,10 @@ pub fn run(a: &BuildArgs) -> i32 {
     };
     let file = a.file.display().to_string();
     let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone() };
-    let reading = match read_plan(&a.file, &opts) {
+    let guard = super::guard::watch(&file, false);
+    let read = read_plan(&a.file, &opts);
+    drop(guard);
+    let reading = match read {
         Ok(r) => r,
         Err(u) => {
             print!("{}", human(&CheckReport::unreadable(&file, *u.diagnostic, u.notes)));

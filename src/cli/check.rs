@@ -73,7 +73,10 @@ fn cell_key(cell: Option<&str>) -> (u32, u32) {
 pub fn run(a: &CheckArgs) -> i32 {
     let file = a.file.display().to_string();
     let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone() };
-    let (report, code) = match read_plan(&a.file, &opts) {
+    let guard = super::guard::watch(&file, a.json);
+    let read = read_plan(&a.file, &opts);
+    drop(guard);
+    let (report, code) = match read {
         Ok(mut r) => {
             // The same logo problem `build` would meet.
             r.diagnostics.extend(logo_problem(&r.plan, &a.file));

@@ -22,7 +22,10 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         return fail(&e);
     }
     let opts = ReadOptions { config: a.config.clone(), ..Default::default() };
-    let read = |p: &std::path::Path| match read_plan(p, &opts) {
+    let read = |p: &std::path::Path| match {
+        let _guard = super::guard::watch(&p.display().to_string(), false);
+        read_plan(p, &opts)
+    } {
         Ok(r) if !r.has_errors() => Ok(r),
         Ok(r) => {
             print!("{}", human(&CheckReport::from_reading(&p.display().to_string(), &r)));

@@ -5,6 +5,7 @@ mod batch;
 mod build;
 mod check;
 mod evaluation;
+mod guard;
 mod options;
 mod template;
 
