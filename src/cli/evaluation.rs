@@ -22,19 +22,21 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         return fail(&e);
     }
     let opts = ReadOptions { config: a.config.clone(), ..Default::default() };
-    let read = |p: &std::path::Path| match {
-        let _guard = super::guard::watch(&p.display().to_string(), false);
-        read_plan(p, &opts)
-    } {
-        Ok(r) if !r.has_errors() => Ok(r),
-        Ok(r) => {
-            print!("{}", human(&CheckReport::from_reading(&p.display().to_string(), &r)));
-            println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
-            Err(exit::INVALID)
-        }
-        Err(u) => {
-            print!("{}", human(&CheckReport::unreadable(&p.display().to_string(), *u.diagnostic, u.notes)));
-            Err(exit::UNREADABLE)
+    let read = |p: &std::path::Path| {
+        let guard = super::guard::watch(&p.display().to_string(), false);
+        let read = read_plan(p, &opts);
+        drop(guard);
+        match read {
+            Ok(r) if !r.has_errors() => Ok(r),
+            Ok(r) => {
+                print!("{}", human(&CheckReport::from_reading(&p.display().to_string(), &r)));
+                println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
+                Err(exit::INVALID)
+            }
+            Err(u) => {
+                print!("{}", human(&CheckReport::unreadable(&p.display().to_string(), *u.diagnostic, u.notes)));
+                Err(exit::UNREADABLE)
+            }
         }
     };
     let now = match read(&a.file) {
