@@ -165,9 +165,7 @@ fn two_thousand_damaged_files_each_get_an_answer() {
                 if i >= VARIANTS {
                     break;
                 }
-                let k = i % sources.len();
-                let mut rng = Rng(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
-                let (bytes, what) = mutate(&originals[k], &mut rng);
+                let (k, bytes, what) = variant(&originals, seed, i);
                 let ext = sources[k].extension().unwrap().to_string_lossy().into_owned();
                 let path: PathBuf = dir.join(format!("variante-{i}.{ext}"));
                 std::fs::write(&path, &bytes).unwrap();
@@ -202,6 +200,38 @@ fn two_thousand_damaged_files_each_get_an_answer() {
     // Damage must not always be caught the same way: some variants still read.
     assert!(codes.iter().all(|n| *n > 0), "{codes:?}");
     assert!(failures.is_empty(), "{} échecs :\n{}", failures.len(), failures.join("\n"));
+}
+
+/// Variant `i` of a run seeded with `seed`: (source index, bytes, what was done).
+fn variant(originals: &[Vec<u8>], seed: u64, i: usize) -> (usize, Vec<u8>, &'static str) {
+    let k = i % originals.len();
+    let mut rng = Rng(seed ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1);
+    let (bytes, what) = mutate(&originals[k], &mut rng);
+    (k, bytes, what)
+}
+
+#[test]
+fn runaway_readers_are_stopped_with_a_french_answer() {
+    // Found with seed 42: calamine loops on this ods and allocates without bound on these
+    // xls; the reading watchdog answers within 5 s and 300 MB.
+    let sources = sources();
+    if sources.len() != 145 {
+        assert!(!common::in_ci(), "corpus attendu : 145 fichiers, {} trouvés", sources.len());
+        eprintln!("ATTENTION : corpus différent ({} fichiers) : variantes connues non reproduites", sources.len());
+        return;
+    }
+    let originals: Vec<Vec<u8>> = sources.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    let dir = common::tmpdir("mutations-runaway");
+    for i in [436, 1335, 1999] {
+        let (k, bytes, _) = variant(&originals, 42, i);
+        let ext = sources[k].extension().unwrap().to_string_lossy().into_owned();
+        let path = dir.join(format!("variante-{i}.{ext}"));
+        std::fs::write(&path, bytes).unwrap();
+        let out = common::plandoc_measured(&["check", path.to_str().unwrap()], &[], LIMIT);
+        assert_eq!(out.code, 2, "{i} : {}", out.stdout);
+        assert!(out.stdout.contains("lecture abandonnée"), "{i} : {}", out.stdout);
+        assert!(out.max_rss_kb < MAX_RSS_KB, "{i} : {} Ko", out.max_rss_kb);
+    }
 }
 
 /// The run's exit code and peak RSS in KB, or what went wrong.
