@@ -16,6 +16,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// and synced renames them into place, then syncs `dir`. On failure the temporaries are
 /// removed and `dir` is left as it was.
 pub fn publish(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
+    // A rename cannot replace a folder: refuse before writing anything.
+    if files.iter().any(|(p, _)| p.is_dir()) {
+        return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
+    }
     let mut temps: Vec<PathBuf> = Vec::new();
     let written = (|| {
         for (path, bytes) in files {
