@@ -18,6 +18,10 @@ pub struct ConfigFile {
     /// Options of the documents (read by later stages).
     #[serde(default)]
     pub documents: Option<toml::Table>,
+    /// Column overrides: field key → column letter or header text
+    /// (`intitule = "D"`, `pilote = "Personne pilote"`); keys checked by `header`.
+    #[serde(default)]
+    pub colonnes: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -39,7 +43,7 @@ pub struct PlanOverrides {
 }
 
 /// The tables a configuration may hold; a new table is added here and in `ConfigFile`.
-const TABLES: [&str; 2] = ["plan", "documents"];
+const TABLES: [&str; 3] = ["plan", "documents", "colonnes"];
 
 /// Keys of `[plan]`, with what each expects.
 const PLAN_KEYS: [(&str, Kind); 13] = [
@@ -127,6 +131,22 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
                 read_plan_table(t, text, &mut config.plan, &mut |l, m| problems.push(err(l, m)));
             }
             ("documents", toml::Value::Table(t)) => config.documents = Some(t.clone()),
+            ("colonnes", toml::Value::Table(t)) => {
+                for (k, v) in t {
+                    match as_text(v) {
+                        Some(text) => {
+                            config.colonnes.insert(k.clone(), text);
+                        }
+                        None => problems.push(err(
+                            line_of(text, Some("colonnes"), k),
+                            format!(
+                                "« {k} » attend une lettre de colonne ou un titre entre guillemets, pas {}",
+                                shown(v)
+                            ),
+                        )),
+                    }
+                }
+            }
             (k, _) if TABLES.contains(&k) => {
                 problems.push(err(line, format!("« {k} » doit être une table, écrite [{k}] sur sa propre ligne")))
             }

@@ -18,6 +18,8 @@ pub enum Format {
     Xlsb,
     Xls,
     Ods,
+    /// CSV or tab-separated text.
+    Csv,
 }
 
 /// Every worksheet of a file, visible or not (hidden ones are listed without cells).
@@ -42,7 +44,14 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
         return Err(ReadError::TooLarge { size: meta.len(), max: limits.max_file_bytes });
     }
     let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::fsx::io_fr(&e)))?;
-    read_bytes(bytes, limits)
+    let mut wb = read_bytes(bytes, limits)?;
+    if wb.format == Format::Csv {
+        // The file name is the sheet's name: it may carry the axis or the period.
+        if let (Some(sheet), Some(stem)) = (wb.sheets.first_mut(), path.file_stem()) {
+            sheet.name = stem.to_string_lossy().into_owned();
+        }
+    }
+    Ok(wb)
 }
 
 /// Same as `read_workbook` on bytes already in memory.
@@ -52,7 +61,7 @@ pub fn read_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError
     }
     let format = sniff(&bytes, limits)?;
     let bytes = match format {
-        Format::Xls => bytes,
+        Format::Xls | Format::Csv => bytes,
         _ => match catch_unwind(AssertUnwindSafe(|| super::archive::bounded(&bytes, limits))) {
             Ok(Ok(Some(cut))) => cut,
             Ok(Ok(None)) => bytes,
@@ -80,7 +89,7 @@ fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
         return Ok(Format::Xls);
     }
     if !bytes.starts_with(b"PK") {
-        return Err(ReadError::NotSpreadsheet);
+        return if super::csv_text::looks_like_csv(bytes) { Ok(Format::Csv) } else { Err(ReadError::NotSpreadsheet) };
     }
     let inspect = catch_unwind(AssertUnwindSafe(|| zip_format(bytes, limits)));
     inspect.unwrap_or_else(|_| Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())))
@@ -120,8 +129,13 @@ fn parse(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, Re
         Format::Xlsx => super::xlsx_merges::xlsx_merges(&bytes, limits.max_merges),
         _ => Default::default(),
     };
-    let cursor = Cursor::new(bytes);
     let mut cells = CellReader::new(limits);
+    if format == Format::Csv {
+        let mut sheet = super::csv_text::read_csv(&bytes, "CSV", limits)?;
+        cells.clean_sheet(&mut sheet);
+        return Ok(Workbook { format, sheets: vec![sheet], warnings: cells.warnings() });
+    }
+    let cursor = Cursor::new(bytes);
     let sheets = match format {
         Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells, merges)?,
         Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells)?,
@@ -129,6 +143,7 @@ fn parse(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, Re
         Format::Ods => {
             read_dense(Ods::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells, |_, _| Vec::new())?
         }
+        Format::Csv => Vec::new(),
     };
     Ok(Workbook { format, sheets, warnings: cells.warnings() })
 }
@@ -286,6 +301,18 @@ impl CellReader {
         }
         sheet.push(row, col, v);
         Ok(())
+    }
+
+    /// Cleans the text of a sheet read by another reader (CSV).
+    fn clean_sheet(&mut self, sheet: &mut Sheet) {
+        let name = sheet.name.clone();
+        for (r, row) in sheet.rows.iter_mut() {
+            for (c, v) in row.iter_mut() {
+                if let Value::Text(t) = v {
+                    self.clean(t, &name, *r, *c);
+                }
+            }
+        }
     }
 
     fn clean(&mut self, t: &mut String, sheet: &str, row: u32, col: u32) {
