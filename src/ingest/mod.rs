@@ -1,5 +1,7 @@
 //! Spreadsheet → plan: calamine cells with positions, layout detection, metadata.
 
+mod archive;
+mod config;
 mod csv_text;
 mod error;
 mod fields;
@@ -17,10 +19,12 @@ mod xlsx_merges;
 use std::path::{Path, PathBuf};
 
 pub use crate::model::Field;
+pub use config::apply_overrides;
+pub use config::{config_for, load_config, parse_config, read_config, ConfigFile, PlanOverrides};
 pub use error::ReadError;
 pub use grid::{Sheet, Value};
 pub use limits::Limits;
-pub use metadata::{apply_overrides, kind_from, parse_colour, period_in, read_config, ConfigFile, PlanOverrides};
+pub use metadata::{kind_from, parse_colour, period_in};
 pub use parse::{parse_action_text, split_list};
 pub use roles::{candidates, classify, is_help};
 pub use workbook::{read_bytes, read_workbook, Format, Workbook};
@@ -65,7 +69,11 @@ pub struct Unreadable {
 
 impl Unreadable {
     fn from_error(name: &str, e: &ReadError) -> Self {
-        let mut d = Diagnostic::error(e.code(), format!("« {name} » : {e}."));
+        let message = match e {
+            ReadError::IsDir => format!("« {name} » est un dossier, pas un classeur."),
+            _ => format!("« {name} » : {e}."),
+        };
+        let mut d = Diagnostic::error(e.code(), message);
         if let Some(s) = e.sheet() {
             d = d.in_sheet(s);
         }
@@ -82,20 +90,13 @@ impl Unreadable {
 pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable> {
     let name = path.display().to_string();
     let workbook = read_workbook(path, &opts.limits).map_err(|e| Unreadable::from_error(&name, &e))?;
-    let config = opts.config.clone().or_else(|| {
-        let beside = path.parent().unwrap_or(Path::new(".")).join("plandoc.toml");
-        beside.is_file().then_some(beside)
-    });
-    let config = config.map(|cfg| read_config(&cfg));
-    let columns = match &config {
-        Some(Ok(c)) => c.colonnes.clone(),
-        _ => Default::default(),
-    };
+    let config = config_for(path, opts.config.as_deref()).map(|cfg| load_config(&cfg));
+    let columns = config.as_ref().map(|(c, _)| c.colonnes.clone()).unwrap_or_default();
     let mut reading = plan_from_workbook_with(&name, &workbook, &columns)?;
-    match config {
-        Some(Ok(c)) => reading.diagnostics.extend(metadata::apply_overrides(&c.plan, &mut reading.plan.meta)),
-        Some(Err(d)) => reading.diagnostics.push(d),
-        None => {}
+    reading.diagnostics.extend(workbook.warnings.iter().cloned());
+    if let Some((c, problems)) = config {
+        reading.diagnostics.extend(problems);
+        reading.diagnostics.extend(config::apply_overrides(&c.plan, &mut reading.plan.meta));
     }
     reading.diagnostics.extend(crate::validate::validate(&reading.plan));
     Ok(reading)
@@ -120,7 +121,7 @@ pub fn read_plan_bytes(
     }
     let mut reading = plan_from_workbook(name, &workbook)?;
     if let Some(o) = overrides {
-        reading.diagnostics.extend(metadata::apply_overrides(o, &mut reading.plan.meta));
+        reading.diagnostics.extend(config::apply_overrides(o, &mut reading.plan.meta));
     }
     reading.diagnostics.extend(crate::validate::validate(&reading.plan));
     Ok((reading, workbook))

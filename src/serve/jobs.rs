@@ -96,7 +96,13 @@ pub fn build(r: &Read, form: &Form, logo: Option<Upload>) -> Result<Vec<(String,
         .clone()
         .filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok());
     let warnings = r.reading.diagnostics.iter().filter(|d| !d.is_error()).cloned().collect();
-    let opts = BuildOptions { only, docs: DocOptions { date, logo, ..Default::default() }, prefix, warnings };
+    let opts = BuildOptions {
+        only,
+        docs: DocOptions { date, logo, ..Default::default() },
+        prefix,
+        warnings,
+        inputs: Vec::new(),
+    };
     documents(&r.reading.plan, &opts).map_err(|e| RequestError::Internal(e.to_string()))
 }
 
@@ -158,8 +164,9 @@ pub fn lot(
         date: None,
         read: crate::ingest::ReadOptions { limits, config: None },
         progress: crate::batch::ProgressMode::Quiet,
+        wait: false,
     };
-    let report = crate::batch::run(&input, &out, &opts).map_err(|e| RequestError::Internal(crate::fsx::io_fr(&e)))?;
+    let report = crate::batch::run(&input, &out, &opts).map_err(|e| RequestError::Internal(e.to_string()))?;
     let zip = super::zipout::pack_dir(&out)?;
     Ok((report, zip))
 }
