@@ -2,9 +2,8 @@
 //! from that same shaping, so lines break where the PDF draws them. Lato for text,
 //! DejaVu Sans as fallback for characters Lato lacks (✓, other scripts).
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 /// A face of the family. `Fallback` is used only for characters the others lack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -226,24 +225,28 @@ pub fn runs(text: &str, wanted: Face) -> Vec<(Face, &str)> {
 /// Entries kept by the shaping cache before it is emptied (batch runs see many plans).
 const CACHE_MAX: usize = 200_000;
 
-thread_local! {
-    static CACHE: RefCell<HashMap<(Face, Box<str>), Shaped>> = RefCell::new(HashMap::new());
+type Cache = std::collections::HashMap<(Face, Box<str>), Shaped>;
+
+/// One cache for the process: documents laid out in parallel share their words.
+fn cache() -> &'static RwLock<Cache> {
+    static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
+    CACHE.get_or_init(|| RwLock::new(HashMap::new()))
 }
 
-/// `text` shaped in `wanted` with fallback, cached per thread: words and labels repeat.
+/// `text` shaped in `wanted` with fallback, cached: words and labels repeat.
 pub fn shape(text: &str, wanted: Face) -> Shaped {
-    CACHE.with(|c| {
-        if let Some(s) = c.borrow().get(&(wanted, Box::from(text))) {
-            return s.clone();
-        }
-        let shaped: Shaped = Arc::new(runs(text, wanted).into_iter().map(|(f, s)| shape_run(f, s)).collect());
-        let mut map = c.borrow_mut();
+    let key = (wanted, Box::from(text));
+    if let Some(s) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
+        return s;
+    }
+    let shaped: Shaped = Arc::new(runs(text, wanted).into_iter().map(|(f, s)| shape_run(f, s)).collect());
+    if let Ok(mut map) = cache().write() {
         if map.len() >= CACHE_MAX {
             map.clear();
         }
-        map.insert((wanted, Box::from(text)), shaped.clone());
-        shaped
-    })
+        map.insert(key, shaped.clone());
+    }
+    shaped
 }
 
 /// Width of `text` at `size` points, as shaped.

@@ -158,7 +158,9 @@ fn group(tree: &Tree, n: usize, ids: &mut [Vec<Identifier>], titles: &[String]) 
         Role::Document | Role::Sect => KTag::Section.into(),
         Role::H(l) => {
             let level = NonZeroU16::new(u16::from(l.clamp(1, 6))).unwrap_or(NonZeroU16::MIN);
-            KTag::Hn(level, Some(titles[n].replace(['\u{a0}', '\u{202f}'], " "))).into()
+            // The title repeats the heading's text: its start is enough to name it.
+            let title = crate::text::truncate_chars(&titles[n].replace(['\u{a0}', '\u{202f}'], " "), 80);
+            KTag::Hn(level, Some(title)).into()
         }
         Role::P => KTag::P.into(),
         Role::L => KTag::L(ListNumbering::Disc).into(),
