@@ -173,3 +173,23 @@ fn colour_never_alone_in_the_timeline() {
     // One "X" per running year without a milestone, plus the legend's.
     assert_eq!(xs, running - milestones + 1, "{text}");
 }
+
+#[test]
+fn characters_no_font_has_still_make_a_valid_file_and_read_back() {
+    let dir = tmpdir("a11y-glyphs");
+    let path = dir.join("plan.xlsx");
+    let rows = vec![
+        vec![common::C::T("Axe"), common::C::T("N°"), common::C::T("Action"), common::C::T("Pilote")],
+        vec![
+            common::C::T("Axe 1"),
+            common::C::N(1.0),
+            common::C::T("Fête 🎉 du 社区 ✓"),
+            common::C::T("Service\u{b}\u{1}public"),
+        ],
+    ];
+    common::write_xlsx(&path, &[("Plan", rows)]);
+    let out = plandoc(&["build", path.to_str().unwrap(), "-o", dir.join("out").to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let text = pdf::text(&dir.join("out/fiches-actions.pdf"));
+    assert!(text.contains("Fête 🎉 du 社区 ✓"), "{text}");
+}

@@ -104,13 +104,13 @@ pub fn face(face: Face) -> Option<&'static LoadedFace> {
 }
 
 /// Which face actually draws `c` when `wanted` is asked for.
+/// A character no face has goes to the fallback face, which draws it as U+FFFD (PDF/A
+/// forbids the .notdef glyph) while the text keeps the character.
 pub fn face_for(wanted: Face, c: char) -> Face {
     if face(wanted).is_some_and(|f| f.has(c)) {
         wanted
-    } else if face(Face::Fallback).is_some_and(|f| f.has(c)) {
-        Face::Fallback
     } else {
-        wanted
+        Face::Fallback
     }
 }
 
@@ -182,13 +182,17 @@ fn shape_run(f: Face, text: &str) -> ShapedRun {
     let pos = out.glyph_positions();
     let mut glyphs = Vec::with_capacity(infos.len());
     let mut width = 0.0;
+    let replacement = lf.shaper.glyph_index('\u{fffd}').filter(|_| f == Face::Fallback);
     for (i, (gi, gp)) in infos.iter().zip(pos).enumerate() {
         // A cluster ends where the next different cluster starts.
         let end = infos[i + 1..].iter().map(|n| n.cluster).find(|c| *c != gi.cluster).unwrap_or(text.len() as u32);
-        let advance = gp.x_advance as f32 / upem;
+        let (id, advance) = match replacement {
+            Some(r) if gi.glyph_id == 0 => (r.0, f32::from(lf.shaper.glyph_hor_advance(r).unwrap_or(0)) / upem),
+            _ => (gi.glyph_id as u16, gp.x_advance as f32 / upem),
+        };
         width += advance;
         glyphs.push(Glyph {
-            id: gi.glyph_id as u16,
+            id,
             advance,
             dx: gp.x_offset as f32 / upem,
             dy: gp.y_offset as f32 / upem,
@@ -239,7 +243,13 @@ pub fn shape(text: &str, wanted: Face) -> Shaped {
     if let Some(s) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
         return s;
     }
-    let shaped: Shaped = Arc::new(runs(text, wanted).into_iter().map(|(f, s)| shape_run(f, s)).collect());
+    // Control characters (a stray vertical tab from a spreadsheet) have no glyph: spaces.
+    let clean: std::borrow::Cow<'_, str> = if text.contains(char::is_control) {
+        text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().into()
+    } else {
+        text.into()
+    };
+    let shaped: Shaped = Arc::new(runs(&clean, wanted).into_iter().map(|(f, s)| shape_run(f, s)).collect());
     if let Ok(mut map) = cache().write() {
         if map.len() >= CACHE_MAX {
             map.clear();
