@@ -37,13 +37,15 @@ pub enum PdfError {
 }
 
 pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
-    render_one(doc)
+    // A logo krilla cannot embed (a JPEG that only looked sound) costs the logo, not the
+    // document.
+    render_one(doc, true).or_else(|e| if doc.images.is_empty() { Err(e) } else { render_one(doc, false) })
 }
 
 /// Renders several documents, in parallel.
 pub fn render_pdfs(docs: &[&Document]) -> Result<Vec<Vec<u8>>, PdfError> {
     use rayon::prelude::*;
-    docs.par_iter().map(|d| render_one(d)).collect()
+    docs.par_iter().map(|d| render_pdf(d)).collect()
 }
 
 /// krilla's handle of each face, made once per process.
@@ -72,9 +74,10 @@ fn settings() -> Result<SerializeSettings, PdfError> {
     })
 }
 
-fn render_one(doc: &Document) -> Result<Vec<u8>, PdfError> {
+fn render_one(doc: &Document, with_images: bool) -> Result<Vec<u8>, PdfError> {
     let mut pdf = krilla::Document::new_with(settings()?);
-    let images: Vec<krilla::image::Image> = doc.images.iter().map(image).collect::<Result<_, _>>()?;
+    let images: Vec<krilla::image::Image> =
+        if with_images { doc.images.iter().map(image).collect::<Result<_, _>>()? } else { Vec::new() };
     // Marked-content identifiers of each node, in drawing order.
     let mut ids: Vec<Vec<Identifier>> = vec![Vec::new(); doc.tree.nodes.len()];
     // Text of each heading: PDF/UA wants it as the heading's title.
