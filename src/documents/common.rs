@@ -250,7 +250,9 @@ pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &
         let w = page.width;
         let h = page.height;
         let header = Tag::Artifact(Artifact::Header);
-        let mut cv = Canvas::new(page, i, tree, header);
+        // Painted before the page's content, as the tree reads them (logo, title first).
+        let mut deco = Page::new(w, h);
+        let mut cv = Canvas::new(&mut deco, i, tree, header);
         // The header keeps clear of the stamp zone (top right, 200 × 65 pt).
         let mut x = left;
         if let Some(logo) = ctx.logo {
@@ -284,6 +286,7 @@ pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &
         let footer = ctx.deliberation_line().unwrap_or_else(|| ctx.plan.meta.title.clone().unwrap_or_default());
         let footer = fit(&french(&footer), Face::Regular, size, w - left - right - pw - 24.0);
         cv.text(left, fy, &footer, Style::new(Face::Regular, size, ctx.muted));
+        page.items.splice(0..0, deco.items);
     }
 }
 
