@@ -4,7 +4,7 @@
 //! (running header, page number, rule, fill). Bookmarks and the PDF's tagging both come
 //! from this tree.
 
-use super::fonts::{append_runs, shape, Face, Shaped, ShapedRun};
+use super::fonts::{shape, Face, Shaped};
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -342,15 +342,6 @@ impl<'a> Canvas<'a> {
         let id = self.tree.add(parent, role);
         self.tag = Tag::Node(id);
         id
-    }
-
-    /// Runs concatenated from several shaped pieces (a line of a paragraph).
-    pub fn joined(pieces: &[&[ShapedRun]]) -> Shaped {
-        let mut runs = Vec::new();
-        for p in pieces {
-            append_runs(&mut runs, p);
-        }
-        std::sync::Arc::new(runs)
     }
 }
 
