@@ -10,6 +10,9 @@
 
 use std::path::Path;
 
+#[path = "make_samples/platform.rs"]
+mod platform;
+
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, XlsxError};
 
 struct Sample {
@@ -53,6 +56,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(dir.join(s.output), bytes)?;
         println!("samples/{}", s.output);
     }
+    platform::write_export(&dir.join("tet-export-plan.xlsx"))?;
+    println!("samples/tet-export-plan.xlsx");
+    platform::write_csv(&dir.join("plan-windows-1252.csv"))?;
+    println!("samples/plan-windows-1252.csv");
     Ok(())
 }
 

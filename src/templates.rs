@@ -144,6 +144,43 @@ struct Columns {
     colonne: Vec<ColumnSpec>,
 }
 
+/// How one field is recognised from a header (`[[role]]` in templates/colonnes.toml).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RoleSpec {
+    pub champ: String,
+    #[serde(default)]
+    pub exact: Vec<String>,
+    #[serde(default)]
+    pub debut: Vec<String>,
+    #[serde(default)]
+    pub contient: Vec<String>,
+    #[serde(default)]
+    pub negatifs: Vec<String>,
+}
+
+/// Template help found in cells (`[aide]`).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HelpSpec {
+    #[serde(default)]
+    pub debuts: Vec<String>,
+}
+
+/// The column recognition data.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ColumnRoles {
+    #[serde(default)]
+    pub role: Vec<RoleSpec>,
+    #[serde(default)]
+    pub aide: HelpSpec,
+}
+
+/// Column recognition data, parsed once.
+pub fn column_roles() -> &'static ColumnRoles {
+    static ROLES: std::sync::OnceLock<ColumnRoles> = std::sync::OnceLock::new();
+    // Embedded data is checked by the tests below; an error here is a build defect.
+    ROLES.get_or_init(|| toml::from_str::<ColumnRoles>(COLUMNS).unwrap_or_default())
+}
+
 #[derive(Deserialize)]
 struct Keys {
     cle: Vec<KeySpec>,
@@ -169,6 +206,11 @@ mod tests {
     fn embedded_templates_parse() {
         assert_eq!(input_columns().len(), 18);
         assert_eq!(convention_keys().len(), 13);
+        let roles = column_roles();
+        assert!(roles.role.len() >= 25 && !roles.aide.debuts.is_empty());
+        for r in &roles.role {
+            assert!(crate::model::Field::from_key(&r.champ).is_some(), "{}", r.champ);
+        }
         let t = DocTemplate::load(None).unwrap();
         assert_eq!(t.label("fiches"), "Fiches actions");
         assert!(t.fiche.champs.len() >= 10);

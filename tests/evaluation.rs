@@ -36,7 +36,7 @@ fn counts_per_status_and_indicators_match_the_input() {
         assert!(text.contains(&format!("{} : {n} action{plural} (", s.label())), "{s:?} {n}\n{text}");
         assert_eq!(whole[1 + i], Data::Float(n as f64), "{s:?}");
     }
-    assert_eq!(whole[9], Data::Float(actions.len() as f64));
+    assert_eq!(whole[1 + Status::ALL.len() + 1], Data::Float(actions.len() as f64));
     // Every indicator with its values, in the PDF and in the workbook.
     let squashed = pdf::squash(&text);
     let ind_sheet = wb.worksheet_range("Indicateurs").unwrap();

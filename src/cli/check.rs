@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::ingest::{read_plan, Limits, ReadOptions, Reading};
+use crate::model::{ColumnInfo, Field, SkippedRow};
 use crate::validate::{Diagnostic, Severity};
 
 use super::args::CheckArgs;
@@ -19,6 +20,18 @@ pub struct CheckReport {
     pub actions: Option<usize>,
     pub first_year: Option<i32>,
     pub last_year: Option<i32>,
+    /// Sub-actions, counted apart from actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_actions: Option<usize>,
+    /// Sheet and 1-based header row the plan was read from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header_row: Option<u32>,
+    /// Which column feeds which field ("extra": kept as is, shown under its header).
+    pub columns: Vec<ColumnInfo>,
+    /// Rows under the header not read as data, and why.
+    pub skipped_rows: Vec<SkippedRow>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
 }
@@ -35,6 +48,11 @@ impl CheckReport {
             actions: Some(r.plan.action_count()),
             first_year: m.first_year,
             last_year: m.last_year,
+            sub_actions: Some(r.plan.sub_action_count()),
+            sheet: r.plan.source.as_ref().map(|s| s.sheet.clone()),
+            header_row: r.plan.source.as_ref().map(|s| s.header_row),
+            columns: r.plan.source.as_ref().map(|s| s.columns.clone()).unwrap_or_default(),
+            skipped_rows: r.plan.source.as_ref().map(|s| s.skipped_rows.clone()).unwrap_or_default(),
             diagnostics: sorted(r.diagnostics.clone()),
             notes: r.notes.clone(),
         }
@@ -50,6 +68,11 @@ impl CheckReport {
             actions: None,
             first_year: None,
             last_year: None,
+            sub_actions: None,
+            sheet: None,
+            header_row: None,
+            columns: Vec::new(),
+            skipped_rows: Vec::new(),
             diagnostics: vec![d],
             notes,
         }
@@ -106,6 +129,30 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n > 1 { many } else { one })
 }
 
+/// Which column feeds which field, the columns kept as extra, the rows skipped.
+fn columns_text(r: &CheckReport) -> String {
+    let mut out = String::new();
+    if r.columns.is_empty() {
+        return out;
+    }
+    let (Some(sheet), Some(row)) = (&r.sheet, r.header_row) else { return out };
+    out.push_str(&format!("\nColonnes lues (feuille « {sheet} », en-tête ligne {row})\n"));
+    let width = r.columns.iter().map(|c| c.column.len()).max().unwrap_or(1);
+    let (known, extra): (Vec<&ColumnInfo>, Vec<&ColumnInfo>) = r.columns.iter().partition(|c| c.field != "extra");
+    for c in known {
+        let label = Field::from_key(&c.field).map_or_else(|| c.field.clone(), |f| f.label());
+        out.push_str(&format!("  {:width$}  « {} » → {label}\n", c.column, c.header));
+    }
+    if !extra.is_empty() {
+        let list: Vec<String> = extra.iter().map(|c| format!("{} « {} »", c.column, c.header)).collect();
+        out.push_str(&format!("  Gardées telles quelles (affichées sur les fiches) : {}\n", list.join(", ")));
+    }
+    for s in &r.skipped_rows {
+        out.push_str(&format!("  Ligne {} ignorée : {}\n", s.row, s.reason));
+    }
+    out
+}
+
 /// The readable report: a summary line, then diagnostics grouped by severity.
 pub fn human(r: &CheckReport) -> String {
     let mut out = String::new();
@@ -123,9 +170,13 @@ pub fn human(r: &CheckReport) -> String {
             plural(ob, "objectif", "objectifs"),
             plural(ac, "action", "actions"),
         ));
+        if let Some(n) = r.sub_actions.filter(|n| *n > 0) {
+            out.push_str(&format!("  dont {} rattachées à leur action\n", plural(n, "sous-action", "sous-actions")));
+        }
     } else {
         out.push_str(&format!("{} : illisible comme plan d'actions\n", r.file));
     }
+    out.push_str(&columns_text(r));
     for (sev, title) in [(Severity::Error, "Erreurs"), (Severity::Warning, "Avertissements")] {
         let group: Vec<&Diagnostic> = r.diagnostics.iter().filter(|d| d.severity == sev).collect();
         if group.is_empty() {

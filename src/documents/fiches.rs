@@ -7,7 +7,7 @@ use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Face, Flow, Paragraph, Rgb, Role, Style, Tag};
 use crate::model::{Action, ActionRef, Plan};
 
-use super::common::{decorate, euros, fit, Ctx, DocOptions};
+use super::common::{decorate, euros, fit, french_date, Ctx, DocOptions};
 
 pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
@@ -231,6 +231,62 @@ fn text_field(ctx: &Ctx<'_>, v: &Option<String>) -> Option<Vec<Block>> {
     v.as_ref().filter(|s| !s.trim().is_empty()).map(|s| vec![Block::Para(ctx.para(s, ctx.body()))])
 }
 
+/// "Du 16/11/2022 au 30/03/2025", "Fin : 31/12/2025".
+fn dates_text(a: &Action) -> Option<String> {
+    match (&a.start_date, &a.end_date) {
+        (Some(s), Some(e)) => Some(format!("Du {} au {}", french_date(s), french_date(e))),
+        (Some(s), None) => Some(format!("Début : {}", french_date(s))),
+        (None, Some(e)) => Some(format!("Fin : {}", french_date(e))),
+        (None, None) => None,
+    }
+}
+
+/// One line per funder, its amount aligned right, then the lines' total.
+fn funding_blocks(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
+    let mut out: Vec<Block> = a
+        .funding
+        .iter()
+        .map(|l| {
+            let amount = l.euros.map(euros).or_else(|| l.text.clone()).unwrap_or_default();
+            let who = if l.funder.is_empty() { "(financeur non précisé)" } else { l.funder.as_str() };
+            let text = if amount.is_empty() { who.to_string() } else { format!("{who} : {amount}") };
+            Block::Para(ctx.para(&text, ctx.body()).bullet("•", 10.0).spacing(0.0, 1.0))
+        })
+        .collect();
+    if let (Some(sum), true) = (a.funding_sum(), a.funding.len() > 1) {
+        out.push(Block::Para(ctx.para(&format!("Total des financements : {}", euros(sum)), ctx.body())));
+    }
+    out
+}
+
+/// Sub-actions with their own fields, one paragraph each.
+fn sub_action_blocks(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
+    a.sub_actions
+        .iter()
+        .map(|s| {
+            let mut parts: Vec<String> = vec![match &s.number {
+                Some(n) => format!("{n}. {}", s.title),
+                None => s.title.clone(),
+            }];
+            if let Some(st) = s.status {
+                parts.push(st.label().to_string());
+            }
+            if let Some(p) = s.pilot_text().or(s.pilot_person.as_deref()) {
+                parts.push(format!("pilote : {p}"));
+            }
+            if let Some(d) = dates_text(s) {
+                parts.push(d.to_lowercase());
+            }
+            let mut text = parts.join(" — ");
+            if let Some(d) = &s.description {
+                text.push('\n');
+                text.push_str(d);
+            }
+            Block::Para(ctx.para(&text, ctx.body()).bullet("•", 10.0).spacing(0.0, 2.0))
+        })
+        .collect()
+}
+
 /// The blocks of a field, or `None` when the action leaves it empty.
 fn field(ctx: &Ctx<'_>, a: &Action, key: &str) -> Option<Vec<Block>> {
     match key {
@@ -242,6 +298,15 @@ fn field(ctx: &Ctx<'_>, a: &Action, key: &str) -> Option<Vec<Block>> {
         "territoire" => text_field(ctx, &a.territory),
         "financeurs" => text_field(ctx, &a.funders),
         "commentaire" => text_field(ctx, &a.comment),
+        "personne_pilote" => text_field(ctx, &a.pilot_person),
+        "service_pilote" => text_field(ctx, &a.pilot_service),
+        "structure_pilote" => text_field(ctx, &a.pilot_structure),
+        "elu_referent" => text_field(ctx, &a.elected),
+        "budget_fonctionnement" => text_field(ctx, &a.budget_operating),
+        "budget_investissement" => text_field(ctx, &a.budget_investment),
+        "dates" => dates_text(a).map(|d| vec![Block::Para(ctx.para(&d, ctx.body()))]),
+        "financements" => (!a.funding.is_empty()).then(|| funding_blocks(ctx, a)),
+        "sous_actions" => (!a.sub_actions.is_empty()).then(|| sub_action_blocks(ctx, a)),
         "budget" => a.budget.as_ref().map(|b| {
             let text = match b.euros {
                 Some(v) => euros(v),

@@ -20,7 +20,7 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
         "objectif" => plan.objective_count() > 0,
         "numero" => actions.iter().any(|r| r.action.number.is_some()),
         "priorite" => actions.iter().any(|r| r.action.priority.is_some()),
-        "pilote" => actions.iter().any(|r| r.action.pilot.is_some()),
+        "pilote" => actions.iter().any(|r| r.action.pilot_text().is_some()),
         "annees" => actions.iter().any(|r| !r.action.years.is_empty()),
         "statut" => actions.iter().any(|r| r.action.status.is_some()),
         "partenaires" => actions.iter().any(|r| r.action.partners.is_some()),
@@ -92,7 +92,7 @@ fn cell(ctx: &Ctx<'_>, field: &str, objective: &str, a: &Action) -> Cell {
             Cell::new(paras)
         }
         "priorite" => Cell::text(ctx.para(&a.priority.map(|p| priority_label(ctx, p)).unwrap_or_default(), body)),
-        "pilote" => Cell::text(ctx.para(a.pilot.as_deref().unwrap_or(""), small)),
+        "pilote" => Cell::text(ctx.para(a.pilot_text().unwrap_or(""), small)),
         "annees" => Cell::text(ctx.para(&year_ranges(&a.years), small)),
         "statut" => Cell::text(ctx.para(a.status.map(|s| s.label()).unwrap_or(""), small)),
         "partenaires" => Cell::text(ctx.para(a.partners.as_deref().unwrap_or(""), small)),

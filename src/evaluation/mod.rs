@@ -26,7 +26,7 @@ pub fn mean_progress<'a>(actions: impl Iterator<Item = &'a Action>) -> Option<f6
 }
 
 pub fn in_difficulty(s: Option<Status>) -> bool {
-    matches!(s, Some(Status::Late | Status::Blocked | Status::Postponed | Status::Abandoned))
+    matches!(s, Some(Status::Late | Status::Blocked | Status::Postponed | Status::Abandoned | Status::Paused))
 }
 
 /// One change between two versions of a plan.

@@ -9,7 +9,7 @@ pub enum ReadError {
     Io(String),
     #[error("fichier trop volumineux : {size} octets pour {max} au plus (option --taille-max)")]
     TooLarge { size: u64, max: u64 },
-    #[error("ce n'est pas un classeur reconnu (xlsx, xlsm, xlsb, xls, ods)")]
+    #[error("ce n'est pas un classeur reconnu (xlsx, xlsm, xlsb, xls, ods, csv)")]
     NotSpreadsheet,
     #[error("classeur protégé par un mot de passe : enregistrez-le sans mot de passe puis recommencez")]
     Protected,

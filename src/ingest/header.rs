@@ -1,13 +1,22 @@
-//! Finding the header row of an action table and what each column holds.
+//! Finding the header block of an action table (one to three rows: section labels,
+//! labels, years) and the template rows right under it; what each column holds comes
+//! from `roles`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::fields::{classify, Field};
+use crate::model::Field;
+use crate::text::{column_letters, fold, one_line};
+
 use super::grid::{Sheet, Value};
-use super::parse::action_number;
+use super::parse::{action_number, is_all_caps, is_top_section};
+use super::roles::{self, Candidate, Evidence};
 
 /// How many rows from the top a header may sit below a title block.
 const HEADER_SEARCH_ROWS: u32 = 40;
+/// Header cells longer than this are data or instructions, not labels.
+const MAX_HEADER_CHARS: usize = 120;
+/// Rows read to weigh a column's values.
+const EVIDENCE_ROWS: usize = 200;
 
 /// A column of the action table.
 #[derive(Debug, Clone, PartialEq)]
@@ -17,6 +26,8 @@ pub struct Column {
     pub field: Option<Field>,
     /// Header text as written ("Colonne F" when blank).
     pub header: String,
+    /// The section label merged above the header ("Acteurs", "Budget"), if any.
+    pub section: Option<String>,
 }
 
 /// The header of an action table.
@@ -24,11 +35,17 @@ pub struct Column {
 pub struct Header {
     /// 0-based row of the header (the lower one for a two-row header).
     pub row: u32,
-    /// 0-based first row of the header (differs from `row` for a two-row header).
+    /// 0-based first row of the header block (section labels included).
     pub top_row: u32,
     pub columns: Vec<Column>,
     /// Number of distinct recognised fields: how sure we are.
     pub score: usize,
+    /// Rows under the header that are template help, not data: 0-based row and why.
+    pub skipped: Vec<(u32, String)>,
+    /// Why the title column is doubtful, when it is.
+    pub doubt: Option<String>,
+    /// Problems with the `[colonnes]` overrides, in French.
+    pub warnings: Vec<String>,
 }
 
 impl Header {
@@ -49,26 +66,35 @@ impl Header {
             })
             .collect()
     }
+
+    pub fn is_skipped(&self, row: u32) -> bool {
+        self.skipped.iter().any(|(r, _)| *r == row)
+    }
 }
 
 fn header_text(v: &Value) -> Option<String> {
     match v {
-        Value::Text(t) => Some(crate::text::one_line(t)),
+        Value::Text(t) => Some(one_line(t)),
         Value::Number(n) if n.fract() == 0.0 && (1990.0..=2100.0).contains(n) => Some(format!("{}", *n as i64)),
         Value::Date(d) => Some(d.clone()),
         _ => None,
     }
 }
 
-/// A header cell: column, recognised field, text.
+/// A header cell: column, its best field on its own, text.
 type HeaderCell = (u32, Option<Field>, String);
 
-/// Recognised fields of one row, by column.
+/// Header-like cells of one row with their best field.
 fn classify_row(sheet: &Sheet, row: u32) -> Vec<HeaderCell> {
     let Some(cells) = sheet.rows.get(&row) else {
         return Vec::new();
     };
-    cells.iter().filter_map(|(c, v)| header_text(v).map(|t| (*c, classify(&t), t))).collect()
+    cells
+        .iter()
+        .filter_map(|(c, v)| header_text(v).map(|t| (*c, t)))
+        .filter(|(_, t)| t.chars().count() <= MAX_HEADER_CHARS)
+        .map(|(c, t)| (c, roles::classify(&t), t))
+        .collect()
 }
 
 fn score(fields: &[HeaderCell]) -> usize {
@@ -82,40 +108,236 @@ fn score(fields: &[HeaderCell]) -> usize {
 
 /// The best header row within the top of the sheet, if it names an action column
 /// and at least one other known field.
-pub fn find_header(sheet: &Sheet) -> Option<Header> {
+pub fn find_header(sheet: &Sheet, overrides: &BTreeMap<String, String>) -> Option<Header> {
     let first = *sheet.rows.keys().next()?;
     let mut best: Option<(usize, u32, Vec<HeaderCell>)> = None;
     for (&row, _) in sheet.rows.range(first..first.saturating_add(HEADER_SEARCH_ROWS)) {
         let fields = classify_row(sheet, row);
         let has_title = fields.iter().any(|(_, f, _)| *f == Some(Field::Title));
         let s = score(&fields);
-        if has_title && s >= 2 && best.as_ref().is_none_or(|(bs, _, _)| s > *bs) {
+        let enough = if overrides.is_empty() { has_title && s >= 2 } else { s >= 1 };
+        if enough && best.as_ref().is_none_or(|(bs, _, _)| s > *bs) {
             best = Some((s, row, fields));
         }
     }
-    let (score, row, fields) = best?;
+    let (score, row, cells) = best?;
+    let sections = section_labels(sheet, row, &cells);
+    let top_row = if sections.is_empty() { row } else { row - 1 };
     let mut header_row = row;
-    let mut columns: Vec<Column> =
-        fields.into_iter().map(|(col, field, header)| Column { col, field, header }).collect();
+    let mut texts: Vec<(u32, String)> = cells.into_iter().map(|(c, _, t)| (c, t)).collect();
     // Two-row header: "Calendrier" above, the years on the next row.
-    if !columns.iter().any(|c| matches!(c.field, Some(Field::Year(_)))) {
+    if !texts.iter().any(|(_, t)| matches!(roles::classify(t), Some(Field::Year(_)))) {
         let below = classify_row(sheet, row + 1);
         let years: Vec<_> = below.iter().filter(|(_, f, _)| matches!(f, Some(Field::Year(_)))).cloned().collect();
         if years.len() >= 2 && years.len() + 1 >= below.len() {
-            columns.retain(|c| !years.iter().any(|(yc, _, _)| *yc == c.col));
-            columns.retain(|c| !(c.field == Some(Field::Schedule) && years.iter().any(|(yc, _, _)| *yc == c.col)));
+            texts.retain(|(c, _)| !years.iter().any(|(yc, _, _)| yc == c));
             // The "Calendrier" cell spanning the years is not a column of its own.
-            columns.retain(|c| c.field != Some(Field::Schedule) || sheet.merge_at(row, c.col).is_none());
-            for (col, field, header) in years {
-                columns.push(Column { col, field, header });
-            }
+            texts.retain(|(c, t)| roles::classify(t) != Some(Field::Schedule) || sheet.merge_at(row, *c).is_none());
+            texts.extend(years.into_iter().map(|(c, _, t)| (c, t)));
             header_row = row + 1;
         }
     }
+    texts.sort_by_key(|(c, _)| *c);
+    let section_of = |c: u32| sections.range(..=c).next_back().filter(|(_, (_, end))| c <= *end).map(|(_, (t, _))| t);
+    let mut cands: Vec<Candidate> = texts
+        .iter()
+        .map(|(c, t)| Candidate { col: *c, ranked: roles::candidates(t, section_of(*c).map(String::as_str)) })
+        .collect();
+    // Template rows under the header are found with the title column the labels suggest.
+    let provisional = cands
+        .iter()
+        .filter_map(|c| c.ranked.iter().find(|(f, _)| *f == Field::Title).map(|(_, s)| (*s, c.col)))
+        .max_by_key(|(s, c)| (*s, std::cmp::Reverse(*c)))
+        .map(|(_, c)| c);
+    let skipped = template_rows(sheet, header_row, provisional);
+    let evidence = |col: u32| {
+        let mut e = Evidence::default();
+        let mut seen = BTreeSet::new();
+        for (r, _) in sheet.rows.range(header_row + 1..).filter(|(r, _)| !skipped.iter().any(|(s, _)| s == *r)) {
+            if e.values >= EVIDENCE_ROWS {
+                break;
+            }
+            if let Some(v) = sheet.get(*r, col) {
+                if !matches!(v, Value::Text(t) if roles::is_help(t)) {
+                    e.add(v, &mut seen);
+                }
+            }
+        }
+        e
+    };
+    // Numbers under a title header with texts in the unlabelled column beside: "N°" and
+    // title share one merged header; the texts are the evidence.
+    let labelled: BTreeSet<u32> = texts.iter().map(|(c, _)| *c).collect();
+    let title_evidence = |col: u32| {
+        let e = evidence(col);
+        if e.numbers * 2 >= e.values && e.values > 0 && !labelled.contains(&(col + 1)) {
+            evidence(col + 1)
+        } else {
+            e
+        }
+    };
+    let fields = roles::assign(&mut cands, &title_evidence);
+    let mut columns: Vec<Column> = texts
+        .into_iter()
+        .zip(fields)
+        .map(|((col, header), field)| Column { col, field, header, section: section_of(col).cloned() })
+        .collect();
+    let warnings = apply_overrides(sheet, top_row, header_row, overrides, &mut columns);
+    notes_years_are_notes(&mut columns);
+    lone_amounts_are_budgets(&mut columns);
     split_number_and_title(sheet, header_row, &mut columns);
     add_blank_header_columns(sheet, header_row, &mut columns);
     columns.sort_by_key(|c| c.col);
-    Some(Header { row: header_row, top_row: row, columns, score })
+    if !columns.iter().any(|c| c.field == Some(Field::Title)) {
+        return None;
+    }
+    let doubt = columns.iter().find(|c| c.field == Some(Field::Title)).and_then(|c| {
+        evidence(c.col).doubt().map(|why| {
+            format!(
+                "La colonne {} « {} » est lue comme intitulé des actions, mais {why} : vérifiez-la, ou indiquez \
+                 la bonne colonne dans la table [colonnes] de plandoc.toml (par exemple intitule = \"D\").",
+                column_letters(c.col),
+                c.header
+            )
+        })
+    });
+    let doubt = doubt.filter(|_| !overrides.keys().any(|k| Field::from_key(k) == Some(Field::Title)));
+    Some(Header { row: header_row, top_row, columns, score, skipped, doubt, warnings })
+}
+
+/// `[colonnes]` of plandoc.toml: a field given to a column by its letter or header text
+/// wins over detection. Returns what could not be applied, in French.
+fn apply_overrides(
+    sheet: &Sheet,
+    top_row: u32,
+    header_row: u32,
+    overrides: &BTreeMap<String, String>,
+    columns: &mut Vec<Column>,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for (key, target) in overrides {
+        let Some(field) = Field::from_key(key) else {
+            warnings.push(format!(
+                "[colonnes] : champ « {key} » inconnu (champs possibles : intitule, numero, pilote, personne_pilote,                  statut, priorite, date_debut, date_fin…)."
+            ));
+            continue;
+        };
+        let t = target.trim();
+        let col = if !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_uppercase()) {
+            // A letter names a column that holds something.
+            letters_to_col(t).filter(|c| {
+                columns.iter().any(|k| k.col == *c)
+                    || sheet.rows.range(top_row..).any(|(r, _)| sheet.get(*r, *c).is_some())
+            })
+        } else {
+            columns.iter().find(|c| fold(&c.header) == fold(t)).map(|c| c.col)
+        };
+        let Some(col) = col else {
+            warnings
+                .push(format!("[colonnes] : aucune colonne « {t} » pour le champ « {key} » ; détection conservée."));
+            continue;
+        };
+        if !field.repeats() {
+            for c in columns.iter_mut().filter(|c| c.field == Some(field)) {
+                c.field = None;
+            }
+        }
+        match columns.iter_mut().find(|c| c.col == col) {
+            Some(c) => c.field = Some(field),
+            None => {
+                let header = (top_row..=header_row)
+                    .filter_map(|r| sheet.get(r, col).and_then(header_text))
+                    .next_back()
+                    .unwrap_or_else(|| format!("Colonne {}", column_letters(col)));
+                columns.push(Column { col, field: Some(field), header, section: None });
+            }
+        }
+    }
+    warnings
+}
+
+/// "D" → 3, "AB" → 27.
+fn letters_to_col(s: &str) -> Option<u32> {
+    s.bytes().try_fold(0u32, |acc, b| acc.checked_mul(26)?.checked_add(u32::from(b - b'A' + 1)))?.checked_sub(1)
+}
+
+/// Section labels on the row above the header ("Présentation de l'action", "Acteurs"…):
+/// column of each label → (label, last column it covers). Empty when that row is a title.
+fn section_labels(sheet: &Sheet, header_row: u32, header: &[HeaderCell]) -> BTreeMap<u32, (String, u32)> {
+    let mut out = BTreeMap::new();
+    let Some(above) = header_row.checked_sub(1).and_then(|r| sheet.rows.get(&r)) else {
+        return out;
+    };
+    let labels: Vec<(u32, String)> =
+        above.iter().filter_map(|(c, v)| header_text(v).map(|t| (*c, t))).filter(|(_, t)| !t.is_empty()).collect();
+    // One text over the table is the plan's title; sections come at least two by two.
+    if labels.len() < 2 {
+        return out;
+    }
+    let last_col = header.iter().map(|(c, _, _)| *c).max().unwrap_or(0);
+    for (i, (c, t)) in labels.iter().enumerate() {
+        let next = labels.get(i + 1).map_or(last_col, |(n, _)| n.saturating_sub(1));
+        let end = sheet.merge_at(header_row - 1, *c).map_or(next, |m| m.last_col.max(*c));
+        out.insert(*c, (t.clone(), end));
+    }
+    out
+}
+
+/// Rows right under the header that are template help (field types, instructions,
+/// examples) or a lone label ("Données"): skipped, with the reason.
+fn template_rows(sheet: &Sheet, header_row: u32, title_col: Option<u32>) -> Vec<(u32, String)> {
+    let mut out = Vec::new();
+    let rows: Vec<(u32, &Vec<(u32, Value)>)> =
+        sheet.rows.range(header_row + 1..).take(5).map(|(r, c)| (*r, c)).collect();
+    for (i, (r, cells)) in rows.iter().enumerate() {
+        let help = cells.iter().filter(|(_, v)| matches!(v, Value::Text(t) if roles::is_help(t))).count();
+        let title = title_col.and_then(|c| sheet.get(*r, c));
+        let title_help = title.is_some_and(|v| matches!(v, Value::Text(t) if roles::is_help(t)));
+        if title_help || (title.is_none() && help * 2 >= cells.len() && help > 0) {
+            out.push((*r, "ligne d'aide du modèle (types de champs, consignes ou exemple)".to_string()));
+            continue;
+        }
+        if title.is_none() && cells.len() == 1 {
+            let (c, v) = &cells[0];
+            let text = v.text();
+            let short = text.split_whitespace().count() <= 2 && !is_all_caps(&text) && !is_top_section(&text);
+            let next_has_own =
+                rows.get(i + 1).is_some_and(|(nr, _)| sheet.get(*nr, *c).is_some_and(|nv| nv.text() != text));
+            if short && next_has_own && sheet.merge_covering(*r, *c).is_none() {
+                out.push((*r, format!("libellé « {text} » seul sous l'en-tête")));
+                continue;
+            }
+        }
+        break;
+    }
+    out
+}
+
+/// Year columns under a "Notes" section are notes per year, not a schedule.
+fn notes_years_are_notes(columns: &mut [Column]) {
+    for c in columns.iter_mut() {
+        if let (Some(Field::Year(y)), Some(s)) = (c.field, &c.section) {
+            if fold(s).starts_with("note") {
+                c.field = None;
+                c.header = format!("{} {y}", one_line(s));
+            }
+        }
+    }
+}
+
+/// An amount column with no funder column before it is the action's budget.
+fn lone_amounts_are_budgets(columns: &mut [Column]) {
+    let has_budget = columns.iter().any(|c| c.field == Some(Field::Budget));
+    let first_funder = columns.iter().filter(|c| c.field == Some(Field::Funder)).map(|c| c.col).min();
+    let lone: Vec<usize> = columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.field == Some(Field::Amount) && first_funder.is_none_or(|f| c.col < f))
+        .map(|(i, _)| i)
+        .collect();
+    if let [only] = lone.as_slice() {
+        columns[*only].field = if has_budget { None } else { Some(Field::Budget) };
+    }
 }
 
 /// "ACTIONS PRIORISEES" merged over two columns, numbers in the first and text in the
@@ -147,8 +369,9 @@ fn split_number_and_title(sheet: &Sheet, header_row: u32, columns: &mut Vec<Colu
     }
     if numbers >= 2 && texts >= numbers / 2 {
         let header = columns[title].header.clone();
+        let section = columns[title].section.clone();
         columns[title].field = Some(Field::Number);
-        columns.push(Column { col: next, field: Some(Field::Title), header });
+        columns.push(Column { col: next, field: Some(Field::Title), header, section });
     }
 }
 
@@ -164,7 +387,7 @@ fn add_blank_header_columns(sheet: &Sheet, header_row: u32, columns: &mut Vec<Co
         }
     }
     for col in extra {
-        columns.push(Column { col, field: None, header: format!("Colonne {}", crate::text::column_letters(col)) });
+        columns.push(Column { col, field: None, header: format!("Colonne {}", column_letters(col)), section: None });
     }
 }
 
@@ -180,7 +403,7 @@ pub fn repeats_header(sheet: &Sheet, row: u32, header: &Header) -> bool {
                 h.col == *c
                     && match v {
                         // Cheap length test first: most data cells are far from any header.
-                        Value::Text(t) => t.len() < h.header.len() + 8 && crate::text::one_line(t) == h.header,
+                        Value::Text(t) => t.len() < h.header.len() + 8 && one_line(t) == h.header,
                         Value::Number(_) => header_text(v).is_some_and(|t| t == h.header),
                         _ => false,
                     }

@@ -3,17 +3,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{Action, Axis, Budget, ExtraField, Objective, Origin, Priority, Status};
-use crate::text::{a1, clean, fold, one_line, parse_amount};
+use crate::model::{Action, Axis, Budget, ExtraField, Field, FundingLine, Objective, Origin, Priority, Status};
+use crate::text::{a1, clean, column_letters, fold, format_number, one_line, parse_amount};
 use crate::validate::Diagnostic;
 
-use super::fields::Field;
 use super::grid::{Sheet, Value};
 use super::header::{repeats_header, Header};
 use super::parse::{
-    action_number, is_all_caps, is_top_section, parse_action_text, progress, schedule_years, section_number,
-    split_list, strip_objective_label, year_mark, YearMark,
+    action_number, is_all_caps, is_top_section, parse_action_text, parse_date, progress, schedule_years,
+    section_number, split_list, strip_objective_label, year_mark, years_in_text, YearMark,
 };
+use super::roles::is_help;
 
 /// What the table rows gave: the hierarchy, the problems, and the text above the header.
 #[derive(Debug, Default)]
@@ -22,6 +22,26 @@ pub struct TableReading {
     pub diagnostics: Vec<Diagnostic>,
     /// Text rows above the header (title block), top to bottom.
     pub title_lines: Vec<String>,
+    /// Rows skipped and template help ignored, in French.
+    pub notes: Vec<String>,
+}
+
+/// Funding line columns: a funder column and the amount column after it.
+type FundingCols = Vec<(Option<u32>, Option<u32>)>;
+
+fn funding_columns(header: &Header) -> FundingCols {
+    let mut out: FundingCols = Vec::new();
+    for c in &header.columns {
+        match c.field {
+            Some(Field::Funder) => out.push((Some(c.col), None)),
+            Some(Field::Amount) => match out.last_mut() {
+                Some((Some(_), a @ None)) => *a = Some(c.col),
+                _ => out.push((None, Some(c.col))),
+            },
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A hierarchy label with the row it was read on.
@@ -74,10 +94,19 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         }
     }
     let hier = header.hierarchy_cols();
+    let funding = funding_columns(header);
     let mut st = State { carried: vec![None; hier.len()], ..Default::default() };
     let mut tree = Tree::new(file, &sheet.name);
+    for (row, why) in &header.skipped {
+        out.notes.push(format!("Ligne {} de « {} » ignorée : {why}.", row + 1, sheet.name));
+    }
+    let mut help_cells: Vec<String> = Vec::new();
     for (&r, cells) in sheet.rows.range(header.row + 1..) {
-        if cells.is_empty() || repeats_header(sheet, r, header) || is_example_row(sheet, header, r) {
+        if cells.is_empty()
+            || header.is_skipped(r)
+            || repeats_header(sheet, r, header)
+            || is_example_row(sheet, header, r)
+        {
             continue;
         }
         for (c, v) in cells {
@@ -93,7 +122,7 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                 );
             }
         }
-        if let Some((col, text)) = lone_text(cells) {
+        if let Some((col, text)) = lone_text(cells).filter(|(_, t)| !is_help(t)) {
             if out.title_lines.iter().any(|t| *t == one_line(&text)) {
                 continue; // the title block repeated at a page break
             }
@@ -125,6 +154,17 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                 if text.is_empty() || matches!(v, Value::Error(_)) {
                     continue;
                 }
+                if is_help(&text) {
+                    if sheet.get(r, h).is_some() {
+                        help_cells.push(a1(r, h));
+                    }
+                    continue;
+                }
+                if is_unclassified(&text) {
+                    // "(Action non classée)": straight under the plan, no level at all.
+                    st.carried.iter_mut().for_each(|c| *c = None);
+                    break;
+                }
                 if st.carried[i].as_ref().is_none_or(|l| l.text != text) {
                     st.carried[i] = Some(Label { text, row: r, col: h });
                     st.reset_columns(i + 1);
@@ -132,8 +172,9 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
             }
         }
         let path = st.path();
-        match read_action(file, sheet, header, r, &mut out.diagnostics) {
+        match read_action(file, sheet, header, &funding, r, &mut out.diagnostics, &mut help_cells) {
             RowAction::Action(a) => tree.push(&path, *a),
+            RowAction::Sub(parent, sub) => tree.push_sub(&path, *parent, *sub),
             RowAction::Continuation(a) => {
                 if !tree.extend_last(*a) {
                     tree.ensure(&path);
@@ -145,7 +186,24 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         }
     }
     out.axes = tree.finish();
+    if !help_cells.is_empty() {
+        let shown: Vec<&str> = help_cells.iter().take(12).map(String::as_str).collect();
+        let more = if help_cells.len() > shown.len() { " …" } else { "" };
+        out.notes.push(format!(
+            "{} cellule(s) d'aide du modèle ignorée(s) dans « {} » : {}{more}.",
+            help_cells.len(),
+            sheet.name,
+            shown.join(", ")
+        ));
+    }
     out
+}
+
+/// The platform's mark of an action filed under no axis.
+fn is_unclassified(text: &str) -> bool {
+    let f = fold(text);
+    let f = f.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
+    matches!(f, "action non classee" | "actions non classees" | "non classee" | "non classe" | "sans axe")
 }
 
 /// The template's example row: its number cell says "Exemple".
@@ -190,12 +248,22 @@ fn lone_text(cells: &[(u32, Value)]) -> Option<(u32, String)> {
 
 enum RowAction {
     Action(Box<Action>),
+    /// A sub-action row: the parent as the title column names it, then the sub-action.
+    Sub(Box<Action>, Box<Action>),
     /// Cells below a merged title: more of the previous action.
     Continuation(Box<Action>),
     Nothing,
 }
 
-fn read_action(file: &str, sheet: &Sheet, header: &Header, r: u32, diags: &mut Vec<Diagnostic>) -> RowAction {
+fn read_action(
+    file: &str,
+    sheet: &Sheet,
+    header: &Header,
+    funding: &FundingCols,
+    r: u32,
+    diags: &mut Vec<Diagnostic>,
+    help_cells: &mut Vec<String>,
+) -> RowAction {
     let origin = Origin { file: file.into(), sheet: sheet.name.clone(), row: r + 1, column: None };
     let mut a = Action { origin: Some(origin), ..Default::default() };
     let mut years: BTreeSet<i32> = BTreeSet::new();
@@ -203,6 +271,10 @@ fn read_action(file: &str, sheet: &Sheet, header: &Header, r: u32, diags: &mut V
     let mut inline_number: Option<String> = None;
     let mut inline_aim: Option<String> = None;
     let mut has_content = false;
+    let mut sub_title: Option<String> = None;
+    let mut title_text: Option<String> = None;
+    let mut budget_col: Option<u32> = None;
+    let mut dated: BTreeSet<i32> = BTreeSet::new();
     let at = |c: u32| Some(a1(r, c));
     for col in &header.columns {
         let Some(v) = sheet.get(r, col.col) else {
@@ -212,7 +284,11 @@ fn read_action(file: &str, sheet: &Sheet, header: &Header, r: u32, diags: &mut V
             continue;
         }
         let text = v.text();
-        if text.is_empty() {
+        if text.is_empty() || col.field == Some(Field::Hierarchy) {
+            continue;
+        }
+        if matches!(v, Value::Text(_)) && is_help(&text) {
+            help_cells.push(a1(r, col.col));
             continue;
         }
         let Some(field) = col.field else {
@@ -241,8 +317,30 @@ fn read_action(file: &str, sheet: &Sheet, header: &Header, r: u32, diags: &mut V
             Field::Title => {
                 let parsed = parse_action_text(&text);
                 inline_number = parsed.number;
-                a.title = parsed.title;
+                // "Action 1" is a title, not only a number.
+                a.title = if parsed.title.is_empty() { clean(&text).into_owned() } else { parsed.title };
                 inline_aim = parsed.aim;
+                title_text = Some(text);
+            }
+            Field::SubAction => sub_title = Some(text),
+            Field::PilotPerson => a.pilot_person = Some(text),
+            Field::PilotService => a.pilot_service = Some(text),
+            Field::PilotStructure => a.pilot_structure = Some(text),
+            Field::Elected => a.elected = Some(text),
+            Field::BudgetOperating => a.budget_operating = Some(text),
+            Field::BudgetInvestment => a.budget_investment = Some(text),
+            // Read below, line by line.
+            Field::Funder | Field::Amount => {}
+            Field::StartDate | Field::EndDate => {
+                let d = parse_date(v);
+                if let Some(y) = d.get(..4).and_then(super::fields::as_year) {
+                    dated.insert(y);
+                }
+                if field == Field::StartDate {
+                    a.start_date = Some(d);
+                } else {
+                    a.end_date = Some(d);
+                }
             }
             Field::Aim => a.aim = Some(text),
             Field::Description => a.description = Some(text),
@@ -259,6 +357,7 @@ fn read_action(file: &str, sheet: &Sheet, header: &Header, r: u32, diags: &mut V
                     _ => parse_amount(&text),
                 };
                 a.budget = Some(Budget { text, euros });
+                budget_col = Some(col.col);
             }
             Field::Priority => match Priority::parse(&text) {
                 Some(p) => a.priority = Some(p),
@@ -290,8 +389,13 @@ fn read_action(file: &str, sheet: &Sheet, header: &Header, r: u32, diags: &mut V
                     .at(&sheet.name, at(col.col)),
                 ),
             },
-            Field::Schedule => match schedule_years(&text) {
-                Some(ys) => years.extend(ys),
+            Field::Schedule => match schedule_years(&text).or_else(|| years_in_text(&text)) {
+                Some(ys) => {
+                    years.extend(ys);
+                    if schedule_years(&text).is_none() {
+                        a.extra.push(ExtraField { name: col.header.clone(), value: text });
+                    }
+                }
                 None => {
                     diags.push(
                         Diagnostic::warning(
@@ -327,10 +431,35 @@ fn read_action(file: &str, sheet: &Sheet, header: &Header, r: u32, diags: &mut V
         (Some(col), Some(inl)) if col != inl => Some(format!("{inl}\n{col}")),
         (col, inl) => col.or(inl),
     };
+    read_funding(sheet, r, funding, &mut a);
+    has_content |= !a.funding.is_empty();
+    check_funding_total(sheet, r, budget_col, funding, &a, diags);
+    if header.year_cols().is_empty() {
+        // No year columns: the action runs from its start to its end.
+        if let (Some(first), Some(last)) = (dated.first(), dated.last()) {
+            if last - first <= 30 {
+                years.extend(*first..=*last);
+            }
+        }
+    }
     a.years = years.into_iter().collect();
     a.milestones = milestones;
     if !has_content {
         return RowAction::Nothing;
+    }
+    if let Some(sub) = sub_title {
+        let parent_text = title_text.unwrap_or_default();
+        let parsed = parse_action_text(&parent_text);
+        let parent = Action {
+            number: parsed.number,
+            title: if parsed.title.is_empty() { clean(&parent_text).into_owned() } else { parsed.title },
+            origin: a.origin.clone(),
+            ..Default::default()
+        };
+        let sp = parse_action_text(&sub);
+        a.number = sp.number;
+        a.title = if sp.title.is_empty() { clean(&sub).into_owned() } else { sp.title };
+        return RowAction::Sub(Box::new(parent), Box::new(a));
     }
     let title_col = header.col_of(Field::Title);
     let continues = a.title.is_empty()
@@ -341,6 +470,64 @@ fn read_action(file: &str, sheet: &Sheet, header: &Header, r: u32, diags: &mut V
     } else {
         RowAction::Action(Box::new(a))
     }
+}
+
+/// Funding lines of a row: funder and amount, in column order.
+fn read_funding(sheet: &Sheet, r: u32, funding: &FundingCols, a: &mut Action) {
+    let text_at = |c: Option<u32>| {
+        c.and_then(|c| sheet.get(r, c))
+            .filter(|v| !matches!(v, Value::Error(_)))
+            .map(Value::text)
+            .filter(|t| !t.is_empty() && !is_help(t))
+    };
+    for (f, m) in funding {
+        let funder = text_at(*f);
+        let amount = text_at(*m);
+        if funder.is_none() && amount.is_none() {
+            continue;
+        }
+        let euros = match m.and_then(|c| sheet.get(r, c)) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => amount.as_deref().and_then(parse_amount),
+        };
+        a.funding.push(FundingLine { funder: funder.unwrap_or_default(), text: amount, euros });
+    }
+}
+
+/// A total that disagrees with the funding lines' sum: a warning citing both.
+fn check_funding_total(
+    sheet: &Sheet,
+    r: u32,
+    budget_col: Option<u32>,
+    funding: &FundingCols,
+    a: &Action,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let (Some(total), Some(sum), Some(bc)) = (a.budget.as_ref().and_then(|b| b.euros), a.funding_sum(), budget_col)
+    else {
+        return;
+    };
+    if (total - sum).abs() < 0.5 {
+        return;
+    }
+    let cells: Vec<String> = funding
+        .iter()
+        .filter_map(|(_, m)| *m)
+        .filter(|c| sheet.get(r, *c).is_some())
+        .map(|c| format!("{}{}", column_letters(c), r + 1))
+        .collect();
+    diags.push(
+        Diagnostic::warning(
+            "budget-total-incoherent",
+            format!(
+                "Le budget total {} € ne correspond pas à la somme des financements, {} € ({}) : vérifiez les montants.",
+                format_number(total),
+                format_number(sum),
+                cells.join(" + ")
+            ),
+        )
+        .at(&sheet.name, Some(a1(r, bc))),
+    );
 }
 
 /// Where a path leads: axis index, then objective indexes level by level.
@@ -446,6 +633,32 @@ impl Tree {
         self.last = Some((ai, idx));
     }
 
+    /// A sub-action goes under the last action of its path with the same number and title,
+    /// made from the title column when no such action was read yet.
+    fn push_sub(&mut self, path: &[Label], parent: Action, sub: Action) {
+        let same = |a: &Action| a.title == parent.title && a.number == parent.number;
+        let place = self.ensure(path);
+        if place.is_some() && place == self.last {
+            if let Some(last) = self.last_action().filter(|a| same(a)) {
+                last.sub_actions.push(sub);
+                return;
+            }
+        }
+        let mut parent = parent;
+        parent.sub_actions.push(sub);
+        self.push(path, parent);
+    }
+
+    /// An action runs at least the years of its sub-actions.
+    fn years_from_subs(a: &mut Action) {
+        if a.sub_actions.is_empty() {
+            return;
+        }
+        let mut years: BTreeSet<i32> = a.years.iter().copied().collect();
+        years.extend(a.sub_actions.iter().flat_map(|s| s.years.iter().copied()));
+        a.years = years.into_iter().collect();
+    }
+
     fn last_action(&mut self) -> Option<&mut Action> {
         let (ai, idx) = self.last.clone()?;
         let axis = self.axes.get_mut(ai)?;
@@ -493,7 +706,15 @@ impl Tree {
         true
     }
 
-    fn finish(self) -> Vec<Axis> {
+    fn finish(mut self) -> Vec<Axis> {
+        fn walk(o: &mut Objective) {
+            o.actions.iter_mut().for_each(Tree::years_from_subs);
+            o.children.iter_mut().for_each(walk);
+        }
+        for axis in &mut self.axes {
+            axis.actions.iter_mut().for_each(Tree::years_from_subs);
+            axis.objectives.iter_mut().for_each(walk);
+        }
         self.axes
     }
 }

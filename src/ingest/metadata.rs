@@ -264,6 +264,10 @@ pub struct ConfigFile {
     /// Options of the documents (read by later stages).
     #[serde(default)]
     pub documents: Option<toml::Table>,
+    /// Column overrides: field key → column letter or header text
+    /// (`intitule = "D"`, `pilote = "Personne pilote"`).
+    #[serde(default)]
+    pub colonnes: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -1,5 +1,6 @@
 //! Spreadsheet → plan: calamine cells with positions, layout detection, metadata.
 
+mod csv_text;
 mod error;
 mod fields;
 mod grid;
@@ -9,20 +10,22 @@ mod layout;
 mod limits;
 mod metadata;
 mod parse;
+mod roles;
 mod workbook;
 mod xlsx_merges;
 
 use std::path::{Path, PathBuf};
 
+pub use crate::model::Field;
 pub use error::ReadError;
-pub use fields::{classify, Field};
 pub use grid::{Sheet, Value};
 pub use limits::Limits;
 pub use metadata::{kind_from, parse_colour, period_in, read_config, ConfigFile};
 pub use parse::{parse_action_text, split_list};
+pub use roles::{candidates, classify, is_help};
 pub use workbook::{read_bytes, read_workbook, Format, Workbook};
 
-use crate::model::{ColumnInfo, Plan, SourceLayout};
+use crate::model::{Axis, ColumnInfo, Plan, SourceLayout};
 use crate::text::column_letters;
 use crate::validate::Diagnostic;
 
@@ -65,16 +68,20 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
         }
         Unreadable { diagnostic: Box::new(d), notes: Vec::new() }
     })?;
-    let mut reading = plan_from_workbook(&name, &workbook)?;
     let config = opts.config.clone().or_else(|| {
         let beside = path.parent().unwrap_or(Path::new(".")).join("plandoc.toml");
         beside.is_file().then_some(beside)
     });
-    if let Some(cfg) = config {
-        match read_config(&cfg) {
-            Ok(c) => reading.diagnostics.extend(metadata::apply_overrides(&c.plan, &mut reading.plan.meta)),
-            Err(d) => reading.diagnostics.push(d),
-        }
+    let config = config.map(|cfg| read_config(&cfg));
+    let columns = match &config {
+        Some(Ok(c)) => c.colonnes.clone(),
+        _ => Default::default(),
+    };
+    let mut reading = plan_from_workbook_with(&name, &workbook, &columns)?;
+    match config {
+        Some(Ok(c)) => reading.diagnostics.extend(metadata::apply_overrides(&c.plan, &mut reading.plan.meta)),
+        Some(Err(d)) => reading.diagnostics.push(d),
+        None => {}
     }
     reading.diagnostics.extend(crate::validate::validate(&reading.plan));
     Ok(reading)
@@ -82,6 +89,14 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
 
 /// Finds the action sheet, reads it and the metadata sheets. No validation here.
 pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadable> {
+    plan_from_workbook_with(name, wb, &ColumnOverrides::new())
+}
+
+/// `[colonnes]` of plandoc.toml: field key → column letter or header text.
+pub type ColumnOverrides = std::collections::BTreeMap<String, String>;
+
+/// `plan_from_workbook` with column overrides.
+pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOverrides) -> Result<Reading, Unreadable> {
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
     let mut plan = Plan::default();
@@ -95,7 +110,7 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     let best = visible
         .iter()
         .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
-        .filter_map(|s| header::find_header(s).map(|h| (*s, h)))
+        .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
         .max_by_key(|(s, h)| (h.score, s.rows.range(h.row + 1..).count(), std::cmp::Reverse(s.name.clone())));
     let Some((sheet, header)) = best else {
         let looked: Vec<String> = visible.iter().map(|s| format!("« {} »", s.name)).collect();
@@ -107,8 +122,28 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
         );
         return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes });
     };
+    // A plan split one sheet per axis: other sheets of the same header shape, when the
+    // header names no axis column.
+    let shape = |h: &header::Header| -> Vec<(u32, Field)> {
+        h.columns.iter().filter_map(|c| c.field.map(|f| (c.col, f))).collect()
+    };
+    let siblings: Vec<(&Sheet, header::Header)> = if header.hierarchy_cols().is_empty() {
+        visible
+            .iter()
+            .filter(|s| s.name != sheet.name && !s.is_empty())
+            .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
+            .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
+            .filter(|(_, h)| shape(h) == shape(&header))
+            .collect()
+    } else {
+        Vec::new()
+    };
     for s in &visible {
-        if s.name == sheet.name || metadata::is_metadata_sheet_name(&s.name) || s.is_empty() {
+        if s.name == sheet.name
+            || siblings.iter().any(|(o, _)| o.name == s.name)
+            || metadata::is_metadata_sheet_name(&s.name)
+            || s.is_empty()
+        {
             continue;
         }
         if metadata::is_indicator_sheet_name(&s.name) {
@@ -119,7 +154,53 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     }
     let table = layout::read_table(name, sheet, &header);
     diagnostics.extend(table.diagnostics);
+    notes.extend(table.notes);
     plan.axes = table.axes;
+    if !siblings.is_empty() {
+        let mut parts: Vec<(&Sheet, Vec<Axis>)> = vec![(sheet, std::mem::take(&mut plan.axes))];
+        for (s, h) in &siblings {
+            let t = layout::read_table(name, s, h);
+            diagnostics.extend(t.diagnostics);
+            notes.extend(t.notes);
+            parts.push((s, t.axes));
+        }
+        let order = |s: &Sheet| wb.sheets.iter().position(|w| w.name == s.name).unwrap_or(usize::MAX);
+        parts.sort_by_key(|(s, _)| order(s));
+        for (s, axes) in parts {
+            for mut axis in axes {
+                if axis.implicit {
+                    // The sheet's name is the axis.
+                    axis.implicit = false;
+                    axis.title = s.name.clone();
+                    axis.origin = Some(crate::model::Origin {
+                        file: name.to_string(),
+                        sheet: s.name.clone(),
+                        row: 1,
+                        column: None,
+                    });
+                }
+                plan.axes.push(axis);
+            }
+        }
+        let names: Vec<String> = wb
+            .sheets
+            .iter()
+            .filter(|w| w.name == sheet.name || siblings.iter().any(|(o, _)| o.name == w.name))
+            .map(|w| format!("« {} »", w.name))
+            .collect();
+        notes.push(format!(
+            "Plan lu sur {} feuilles de même en-tête, une par axe : {}.",
+            names.len(),
+            names.join(", ")
+        ));
+    }
+    for w in &header.warnings {
+        diagnostics.push(Diagnostic::warning("colonnes-config", w.clone()).in_sheet(&sheet.name));
+    }
+    if let Some(why) = &header.doubt {
+        let cell = header.col_of(Field::Title).map(|c| crate::text::a1(header.row, c));
+        diagnostics.push(Diagnostic::warning("colonne-titre-douteuse", why.clone()).at(&sheet.name, cell));
+    }
     let known: Vec<String> = plan.actions().iter().filter_map(|r| r.action.number.clone()).collect();
     for s in
         visible.iter().filter(|s| s.name != sheet.name && metadata::is_indicator_sheet_name(&s.name) && !s.is_empty())
@@ -127,6 +208,14 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
         plan.indicators.extend(indicators::read_indicators(name, s, &known, &mut diagnostics));
     }
     metadata::apply_title_block(&table.title_lines, &mut plan.meta);
+    if plan.meta.first_year.is_none() && plan.meta.last_year.is_none() {
+        // "PST 2022-2026" in the sheet's or the file's name.
+        let stem = Path::new(name).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        if let Some((a, b)) = period_in(&sheet.name).or_else(|| period_in(&stem)) {
+            plan.meta.first_year = Some(a);
+            plan.meta.last_year = Some(b);
+        }
+    }
     let years = header::header_years(&header);
     if plan.meta.first_year.is_none() && plan.meta.last_year.is_none() {
         let all: Vec<i32> = if years.is_empty() {
@@ -142,6 +231,11 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
         file: name.to_string(),
         sheet: sheet.name.clone(),
         header_row: header.row + 1,
+        skipped_rows: header
+            .skipped
+            .iter()
+            .map(|(r, why)| crate::model::SkippedRow { row: r + 1, reason: why.clone() })
+            .collect(),
         columns: header
             .columns
             .iter()

@@ -24,7 +24,8 @@ pub fn split_leading_number(s: &str) -> (Option<String>, &str) {
     let lower = s.to_lowercase();
     let mut pos = 0;
     let mut prefixed = false;
-    for prefix in ["fiche action", "fiche-action", "fiche", "action"] {
+    // "Acion", "Actoin": one slip of the keyboard still announces a number.
+    for prefix in ["fiche action", "fiche-action", "fiche", "actions", "action", "acion", "actoin", "acton", "ation"] {
         if lower.starts_with(prefix) {
             pos = prefix.len();
             prefixed = true;
@@ -258,6 +259,64 @@ pub fn schedule_years(s: &str) -> Option<Vec<i32>> {
     (!years.is_empty()).then_some(years)
 }
 
+/// Every year written in a free text ("2023 : mise en place… 2025 : bilan", "1er janv
+/// 2023", "2023-2025"), ranges expanded; `None` when there is none.
+pub fn years_in_text(s: &str) -> Option<Vec<i32>> {
+    let f = fold(s);
+    let tokens: Vec<&str> = f.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
+    let mut years: Vec<i32> = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        let Some(y) = super::fields::as_year(t) else { continue };
+        years.push(y);
+        let range_word = tokens.get(i + 1).is_some_and(|w| matches!(*w, "a" | "au"));
+        let end =
+            if range_word { tokens.get(i + 2) } else { tokens.get(i + 1) }.and_then(|w| super::fields::as_year(w));
+        let joined = end.is_some_and(|e| range_word || f.contains(&format!("{y}-{e}")));
+        if let (true, Some(e)) = (joined, end) {
+            if e > y && e - y <= 30 {
+                years.extend(y..=e);
+            }
+        }
+    }
+    years.sort_unstable();
+    years.dedup();
+    (!years.is_empty()).then_some(years)
+}
+
+/// A date cell as ISO (YYYY-MM-DD) when it is one: a real date, a text date (jj/mm/aaaa,
+/// ISO; US order only when unambiguous) or a serial number; otherwise the text as written.
+pub fn parse_date(v: &Value) -> String {
+    match v {
+        Value::Date(d) => d.get(..10).unwrap_or(d).to_string(),
+        Value::Number(n) if (1.0..2_958_466.0).contains(n) => {
+            let base = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
+            base.and_then(|b| b.checked_add_days(chrono::Days::new(n.trunc() as u64)))
+                .map_or_else(|| format_number(*n), |d| d.format("%Y-%m-%d").to_string())
+        }
+        other => {
+            let t = other.text();
+            text_date(t.trim()).unwrap_or(t)
+        }
+    }
+}
+
+fn text_date(t: &str) -> Option<String> {
+    let parts: Vec<&str> = t.split(['/', '-', '.']).map(str::trim).collect();
+    let [a, b, c] = parts.as_slice() else { return None };
+    let num = |s: &str| -> Option<u32> { s.bytes().all(|b| b.is_ascii_digit()).then(|| s.parse().ok()).flatten() };
+    let (a, b, c) = (num(a)?, num(b)?, num(c)?);
+    let (y, m, d) = if a > 999 {
+        (a, b, c)
+    } else if b > 12 && a <= 12 {
+        (c, a, b) // US order, unambiguous
+    } else {
+        (c, b, a)
+    };
+    let y = if y < 100 { 2000 + y } else { y };
+    let date = chrono::NaiveDate::from_ymd_opt(y as i32, m, d)?;
+    Some(date.format("%Y-%m-%d").to_string())
+}
+
 /// "ENJEU 1 : …" → "1"; "Ambition n°3 …" → "3"; "II- …" → "II"; "AXE 2 -" → "2".
 pub fn section_number(s: &str) -> Option<String> {
     let f = fold(s);
@@ -387,6 +446,7 @@ mod tests {
         assert_eq!(parse_action_text("2 ateliers par an").number, None);
         assert_eq!(parse_action_text("1.2 Soutenir").number.as_deref(), Some("1.2"));
         assert_eq!(parse_action_text("Objectifs : tout").title, "Objectifs : tout");
+        assert_eq!(parse_action_text("Acion 16. Créer").number.as_deref(), Some("16"));
     }
 
     #[test]
@@ -408,6 +468,15 @@ mod tests {
         assert_eq!(schedule_years("de 2023 à 2024"), Some(vec![2023, 2024]));
         assert_eq!(schedule_years("2024, 2026"), Some(vec![2024, 2026]));
         assert_eq!(schedule_years("au fil de l'eau"), None);
+        assert_eq!(years_in_text("2023 : Mise en place\n2025 : bilan"), Some(vec![2023, 2025]));
+        assert_eq!(years_in_text("à partir du 1er janv 2023"), Some(vec![2023]));
+        assert_eq!(years_in_text("de 2023 à 2025"), Some(vec![2023, 2024, 2025]));
+        assert_eq!(parse_date(&Value::Text("31/12/2025".into())), "2025-12-31");
+        assert_eq!(parse_date(&Value::Text("12/31/2025".into())), "2025-12-31");
+        assert_eq!(parse_date(&Value::Text("2024-03-09".into())), "2024-03-09");
+        assert_eq!(parse_date(&Value::Number(47727.0)), "2030-09-01");
+        assert_eq!(parse_date(&Value::Date("2022-11-16".into())), "2022-11-16");
+        assert_eq!(parse_date(&Value::Text("fin 2025".into())), "fin 2025");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub enum Format {
     Xlsb,
     Xls,
     Ods,
+    /// CSV or tab-separated text.
+    Csv,
 }
 
 /// Every worksheet of a file, visible or not (hidden ones are listed without cells).
@@ -39,7 +41,14 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
         return Err(ReadError::TooLarge { size: meta.len(), max: limits.max_file_bytes });
     }
     let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
-    read_bytes(bytes, limits)
+    let mut wb = read_bytes(bytes, limits)?;
+    if wb.format == Format::Csv {
+        // The file name is the sheet's name: it may carry the axis or the period.
+        if let (Some(sheet), Some(stem)) = (wb.sheets.first_mut(), path.file_stem()) {
+            sheet.name = stem.to_string_lossy().into_owned();
+        }
+    }
+    Ok(wb)
 }
 
 /// Same as `read_workbook` on bytes already in memory.
@@ -66,7 +75,7 @@ fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
         return Ok(Format::Xls);
     }
     if !bytes.starts_with(b"PK") {
-        return Err(ReadError::NotSpreadsheet);
+        return if super::csv_text::looks_like_csv(bytes) { Ok(Format::Csv) } else { Err(ReadError::NotSpreadsheet) };
     }
     let inspect = catch_unwind(AssertUnwindSafe(|| zip_format(bytes, limits)));
     inspect.unwrap_or_else(|_| Err(ReadError::Damaged("archive zip illisible".into())))
@@ -105,12 +114,16 @@ fn parse(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, Re
         Format::Xlsx => super::xlsx_merges::xlsx_merges(&bytes, limits.max_merges),
         _ => Default::default(),
     };
+    if format == Format::Csv {
+        return Ok(Workbook { format, sheets: vec![super::csv_text::read_csv(&bytes, "CSV", limits)?] });
+    }
     let cursor = Cursor::new(bytes);
     let sheets = match format {
         Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(|e| calamine_error(e.into()))?, limits, merges)?,
         Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(|e| calamine_error(e.into()))?, limits)?,
         Format::Xls => read_xls(Xls::new(cursor).map_err(|e| calamine_error(e.into()))?, limits)?,
         Format::Ods => read_dense(Ods::new(cursor).map_err(|e| calamine_error(e.into()))?, limits, |_, _| Vec::new())?,
+        Format::Csv => Vec::new(),
     };
     Ok(Workbook { format, sheets })
 }

@@ -22,6 +22,19 @@ pub struct Budget {
     pub euros: Option<f64>,
 }
 
+/// One funding line: who pays, how much.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FundingLine {
+    /// The funder as written ("Région", "DREAL").
+    pub funder: String,
+    /// The amount as written, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// The amount in euros when it could be read as a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub euros: Option<f64>,
+}
+
 /// An input column that matched no known field, kept as is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtraField {
@@ -40,12 +53,39 @@ pub struct Action {
     pub description: Option<String>,
     pub priority: Option<Priority>,
     pub pilot: Option<String>,
+    /// "Personne pilote": the person who steers the action.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pilot_person: Option<String>,
+    /// "Direction ou service pilote".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pilot_service: Option<String>,
+    /// "Structure pilote".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pilot_structure: Option<String>,
+    /// "Élu·e référent·e".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub elected: Option<String>,
     pub partners: Option<String>,
     pub public: Option<String>,
     /// Territory or communes concerned.
     pub territory: Option<String>,
     pub budget: Option<Budget>,
     pub funders: Option<String>,
+    /// Funding lines (funder, amount), in column order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub funding: Vec<FundingLine>,
+    /// "Budgets de fonctionnement" as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_operating: Option<String>,
+    /// "Budgets d'investissement" as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub budget_investment: Option<String>,
+    /// Start date, ISO (YYYY-MM-DD) when it could be read as a date, else as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<String>,
+    /// End date, same form as `start_date`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<String>,
     pub indicators: Vec<String>,
     /// Years the action runs.
     pub years: Vec<i32>,
@@ -56,6 +96,9 @@ pub struct Action {
     pub progress: Option<f64>,
     pub comment: Option<String>,
     pub extra: Vec<ExtraField>,
+    /// Sub-actions, listed on this action's fiche and counted apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sub_actions: Vec<Action>,
     pub origin: Option<Origin>,
 }
 
@@ -68,6 +111,19 @@ impl Action {
         }
     }
 
+    /// Who steers the action, in one line: the first of pilot, structure, service, person.
+    pub fn pilot_text(&self) -> Option<&str> {
+        [&self.pilot, &self.pilot_structure, &self.pilot_service, &self.pilot_person]
+            .into_iter()
+            .find_map(|o| o.as_deref().filter(|s| !s.trim().is_empty()))
+    }
+
+    /// Funding lines' amounts summed, when at least one amount is a number.
+    pub fn funding_sum(&self) -> Option<f64> {
+        let amounts: Vec<f64> = self.funding.iter().filter_map(|l| l.euros).collect();
+        (!amounts.is_empty()).then(|| amounts.iter().sum())
+    }
+
     /// Total characters of the free-text fields, to judge whether a fiche will hold it.
     pub fn text_len(&self) -> usize {
         let opt = |o: &Option<String>| o.as_ref().map_or(0, |s| s.chars().count());
@@ -75,6 +131,14 @@ impl Action {
             + opt(&self.aim)
             + opt(&self.description)
             + opt(&self.pilot)
+            + opt(&self.pilot_person)
+            + opt(&self.pilot_service)
+            + opt(&self.pilot_structure)
+            + opt(&self.elected)
+            + opt(&self.budget_operating)
+            + opt(&self.budget_investment)
+            + self.funding.iter().map(|l| l.funder.chars().count() + 12).sum::<usize>()
+            + self.sub_actions.iter().map(Action::text_len).sum::<usize>()
             + opt(&self.partners)
             + opt(&self.public)
             + opt(&self.territory)

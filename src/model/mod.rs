@@ -1,9 +1,11 @@
 //! Plain serde types describing an action plan. No I/O here.
 
 mod action;
+mod field;
 mod plan;
 mod vocabulary;
 
-pub use action::{Action, Budget, ExtraField, Origin};
-pub use plan::{ActionRef, Axis, ColumnInfo, Indicator, Objective, Plan, PlanKind, PlanMeta, SourceLayout};
+pub use action::{Action, Budget, ExtraField, FundingLine, Origin};
+pub use field::Field;
+pub use plan::{ActionRef, Axis, ColumnInfo, Indicator, Objective, Plan, PlanKind, PlanMeta, SkippedRow, SourceLayout};
 pub use vocabulary::{Priority, Status};

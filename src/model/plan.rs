@@ -98,6 +98,17 @@ pub struct SourceLayout {
     /// 1-based row of the header.
     pub header_row: u32,
     pub columns: Vec<ColumnInfo>,
+    /// Rows under the header that were not read as data, and why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped_rows: Vec<SkippedRow>,
+}
+
+/// A row not read as data (template help, lone label).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedRow {
+    /// 1-based row.
+    pub row: u32,
+    pub reason: String,
 }
 
 /// One recognised input column.
@@ -220,6 +231,11 @@ impl Plan {
 
     pub fn action_count(&self) -> usize {
         self.actions().len()
+    }
+
+    /// Sub-actions, counted apart from actions.
+    pub fn sub_action_count(&self) -> usize {
+        self.actions().iter().map(|r| r.action.sub_actions.len()).sum()
     }
 
     /// Every action in input order, with its axis and objectives.

@@ -75,10 +75,14 @@ pub enum Status {
     Blocked,
     #[serde(rename = "abandonnee")]
     Abandoned,
+    #[serde(rename = "en_pause")]
+    Paused,
+    #[serde(rename = "a_discuter")]
+    ToDiscuss,
 }
 
 impl Status {
-    pub const ALL: [Status; 7] = [
+    pub const ALL: [Status; 9] = [
         Status::NotStarted,
         Status::InProgress,
         Status::Done,
@@ -86,6 +90,8 @@ impl Status {
         Status::Late,
         Status::Blocked,
         Status::Abandoned,
+        Status::Paused,
+        Status::ToDiscuss,
     ];
 
     /// Tolerates accents, case, gender and plural ("Réalisé", "REALISEES", "non engagée").
@@ -109,6 +115,8 @@ impl Status {
             "en retard" | "retard" | "retarde" => Status::Late,
             "bloque" | "suspendu" | "suspendue" => Status::Blocked,
             "abandonne" | "abandon" | "annule" | "supprime" => Status::Abandoned,
+            "en pause" | "pause" | "mis en pause" | "mise en pause" => Status::Paused,
+            "a discuter" | "en discussion" | "a debattre" | "a arbitrer" => Status::ToDiscuss,
             _ => return None,
         };
         Some(s)
@@ -123,6 +131,8 @@ impl Status {
             Status::Late => "en_retard",
             Status::Blocked => "bloquee",
             Status::Abandoned => "abandonnee",
+            Status::Paused => "en_pause",
+            Status::ToDiscuss => "a_discuter",
         }
     }
 
@@ -135,11 +145,13 @@ impl Status {
             Status::Late => "En retard",
             Status::Blocked => "Bloquée",
             Status::Abandoned => "Abandonnée",
+            Status::Paused => "En pause",
+            Status::ToDiscuss => "À discuter",
         }
     }
 
     pub fn accepted() -> &'static str {
-        "À venir (Non engagée, Non démarrée), En cours, Réalisée, Reportée, En retard, Bloquée, Abandonnée"
+        "À venir (Non engagée, Non démarrée), En cours, Réalisée, Reportée, En retard, Bloquée, Abandonnée, En pause, À discuter"
     }
 }
 
@@ -156,6 +168,9 @@ mod tests {
             ("faible", Priority::Low),
             ("BASSE", Priority::Low),
             ("Priorité 1", Priority::High),
+            ("Élevé", Priority::High),
+            ("Moyen", Priority::Medium),
+            ("Bas", Priority::Low),
         ] {
             assert_eq!(Priority::parse(raw), Some(p), "{raw}");
         }
@@ -175,6 +190,9 @@ mod tests {
             ("bloqué", Status::Blocked),
             ("Abandonnée", Status::Abandoned),
             ("À venir", Status::NotStarted),
+            ("En pause", Status::Paused),
+            ("A discuter", Status::ToDiscuss),
+            ("Réalisé", Status::Done),
         ] {
             assert_eq!(Status::parse(raw), Some(s), "{raw}");
         }

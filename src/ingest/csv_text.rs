@@ -1,0 +1,99 @@
+//! CSV and tab-separated text (`;`, `,` or tab; UTF-8 with or without BOM, or
+//! Windows-1252; quoted multi-line cells) → one sheet of text cells.
+
+use super::error::ReadError;
+use super::grid::{Sheet, Value};
+use super::limits::Limits;
+
+/// Text that reads as a table: no NUL byte, and a header line with two separators at least.
+pub fn looks_like_csv(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(8192)];
+    if head.contains(&0) {
+        return false;
+    }
+    let text = decode(head);
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
+    lines >= 2 && first.bytes().filter(|b| matches!(b, b';' | b',' | b'\t')).count() >= 2
+}
+
+/// UTF-8 (BOM dropped) when valid, else Windows-1252.
+fn decode(bytes: &[u8]) -> String {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(e) if e.error_len().is_none() && e.valid_up_to() + 4 > bytes.len() => {
+            // A sniffed prefix cut inside a character.
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+        Err(_) => encoding_rs::WINDOWS_1252.decode_without_bom_handling(bytes).0.into_owned(),
+    }
+}
+
+/// The separator used most on the first line, outside quotes.
+fn delimiter(text: &str) -> u8 {
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut counts = [(b';', 0usize), (b'\t', 0), (b',', 0)];
+    let mut quoted = false;
+    for b in first.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if !quoted {
+            for c in counts.iter_mut().filter(|c| c.0 == b) {
+                c.1 += 1;
+            }
+        }
+    }
+    counts.iter().max_by_key(|c| c.1).map_or(b';', |c| c.0)
+}
+
+/// Reads the whole text as one sheet named `name`.
+pub fn read_csv(bytes: &[u8], name: &str, limits: &Limits) -> Result<Sheet, ReadError> {
+    let text = decode(bytes);
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(&text))
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut sheet = Sheet::new(name, true);
+    for (r, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| ReadError::Damaged(format!("CSV illisible ({e})")))?;
+        for (c, field) in record.iter().enumerate() {
+            if field.trim().is_empty() {
+                continue;
+            }
+            if sheet.cell_count >= limits.max_cells_per_sheet {
+                return Err(ReadError::SheetTooLarge {
+                    sheet: name.to_string(),
+                    max: limits.max_cells_per_sheet as u64,
+                });
+            }
+            let (Ok(r), Ok(c)) = (u32::try_from(r), u32::try_from(c)) else { break };
+            sheet.push(r, c, Value::Text(field.to_string()));
+        }
+    }
+    Ok(sheet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separators_encodings_and_quotes() {
+        let win: Vec<u8> = b"Axe;Action;Pilote\r\n\"Axe 1\";\"Cr\xe9er un\nguide\";CCAS\r\n".to_vec();
+        assert!(looks_like_csv(&win));
+        let s = read_csv(&win, "plan", &Limits::default()).unwrap();
+        assert_eq!(s.get(1, 1), Some(&Value::Text("Créer un\nguide".into())));
+        let utf = "\u{feff}Axe,Action,Pilote\nAxe 1,Élargir,CCAS\n";
+        let s = read_csv(utf.as_bytes(), "plan", &Limits::default()).unwrap();
+        assert_eq!(s.get(0, 0), Some(&Value::Text("Axe".into())));
+        assert_eq!(s.get(1, 1), Some(&Value::Text("Élargir".into())));
+        let tab = "Axe\tAction\tPilote\nA\tB\tC\n";
+        assert_eq!(
+            read_csv(tab.as_bytes(), "p", &Limits::default()).unwrap().get(1, 2),
+            Some(&Value::Text("C".into()))
+        );
+        assert!(!looks_like_csv(b"ceci n'est pas un classeur"));
+    }
+}

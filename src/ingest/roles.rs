@@ -1,0 +1,383 @@
+//! Column roles by evidence: every header scored against every field (synonyms and
+//! negative words from templates/colonnes.toml), then values weighed for the title.
+//! The only place where a header is matched to a field.
+
+use std::collections::BTreeSet;
+
+use crate::model::Field;
+use crate::templates::{column_roles, RoleSpec};
+use crate::text::{fold, fold_words};
+
+use super::fields::as_year;
+
+/// Below this score a header means nothing known.
+pub const MIN_SCORE: i32 = 30;
+const EXACT: i32 = 100;
+const STARTS: i32 = 60;
+const CONTAINS: i32 = 30;
+const PER_WORD: i32 = 5;
+const NEGATIVE: i32 = 80;
+
+/// Words that carry no meaning in a header.
+fn is_stopword(w: &str) -> bool {
+    matches!(w, "le" | "la" | "les" | "l" | "d" | "de" | "du" | "des")
+}
+
+/// A header as its meaningful folded words.
+fn words(text: &str) -> Vec<String> {
+    fold_words(text).split(' ').filter(|w| !w.is_empty() && !is_stopword(w)).map(str::to_string).collect()
+}
+
+fn word_matches(pattern: &str, word: &str) -> bool {
+    if pattern == "#" {
+        return !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit());
+    }
+    match pattern.strip_suffix('*') {
+        Some(prefix) => word.starts_with(prefix),
+        None => word == pattern,
+    }
+}
+
+fn phrase_at(words: &[String], at: usize, phrase: &[&str]) -> bool {
+    at + phrase.len() <= words.len() && phrase.iter().zip(&words[at..]).all(|(p, w)| word_matches(p, w))
+}
+
+fn phrase_words(p: &str) -> Vec<&str> {
+    p.split(' ').filter(|w| !w.is_empty()).collect()
+}
+
+fn contains(words: &[String], phrase: &str) -> bool {
+    let p = phrase_words(phrase);
+    !p.is_empty() && (0..words.len()).any(|i| phrase_at(words, i, &p))
+}
+
+fn bonus(phrase: &str) -> i32 {
+    PER_WORD * (phrase_words(phrase).len() as i32 - 1)
+}
+
+/// The score of one field for a header (and the section label above it).
+fn role_score(role: &RoleSpec, header: &[String], section: &[String]) -> i32 {
+    let mut best = i32::MIN;
+    for p in &role.exact {
+        let w = phrase_words(p);
+        if w.len() == header.len() && phrase_at(header, 0, &w) {
+            best = best.max(EXACT + bonus(p));
+        }
+    }
+    for p in &role.debut {
+        if phrase_at(header, 0, &phrase_words(p)) {
+            best = best.max(STARTS + bonus(p));
+        }
+    }
+    for p in &role.contient {
+        if contains(header, p) {
+            best = best.max(CONTAINS + bonus(p));
+        }
+    }
+    if best == i32::MIN {
+        return best;
+    }
+    if role.negatifs.iter().any(|n| contains(header, n) || contains(section, n)) {
+        best -= NEGATIVE;
+    }
+    best
+}
+
+/// A year header: "2024", "Année 2024", "En 2024".
+fn year_of(words: &[String]) -> Option<i32> {
+    let y = as_year(words.last()?)?;
+    (words.len() == 1 || (words.len() == 2 && matches!(words[0].as_str(), "annee" | "en" | "an"))).then_some(y)
+}
+
+/// Every field a header may mean, best first; only scores of `MIN_SCORE` or more.
+pub fn candidates(header: &str, section: Option<&str>) -> Vec<(Field, i32)> {
+    let h = words(header);
+    if h.is_empty() {
+        return Vec::new();
+    }
+    if let Some(y) = year_of(&h) {
+        return vec![(Field::Year(y), EXACT)];
+    }
+    let s = section.map(words).unwrap_or_default();
+    let mut out: Vec<(Field, i32)> = column_roles()
+        .role
+        .iter()
+        .filter_map(|r| Some((Field::from_key(&r.champ)?, role_score(r, &h, &s))))
+        .filter(|(_, score)| *score >= MIN_SCORE)
+        .collect();
+    out.sort_by_key(|(f, score)| (std::cmp::Reverse(*score), *f));
+    out
+}
+
+/// The field a header means on its own, if any.
+pub fn classify(header: &str) -> Option<Field> {
+    candidates(header, None).first().map(|(f, _)| *f)
+}
+
+/// Is this cell text help left by a template (field type, instruction, example)?
+pub fn is_help(text: &str) -> bool {
+    // Every data cell passes here: fold only its start, plain ASCII without Unicode tables,
+    // and compare only with the prefixes sharing its first word.
+    let head: String = text.trim_start().chars().take(HELP_HEAD_CHARS).collect();
+    let f = if head.is_ascii() { ascii_fold(&head) } else { fold(&head) };
+    let first = f.split([' ', '.', ',', ';']).next().unwrap_or("");
+    let help = help_prefixes();
+    !f.is_empty()
+        && help.firsts.contains(first_word_key(first, &help.firsts))
+        && help.all.iter().any(|d| f.starts_with(d.as_str()))
+}
+
+/// Lowercase, white space collapsed: `fold` for ASCII text.
+fn ascii_fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split_ascii_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out
+}
+
+/// The help prefix first word a cell's first word may start ("(exemple" → "(exemple").
+fn first_word_key<'a>(first: &'a str, firsts: &std::collections::HashSet<String>) -> &'a str {
+    if firsts.contains(first) {
+        return first;
+    }
+    // "➔Utilisez": the arrow sticks to the word.
+    first.char_indices().nth(1).map_or(first, |(i, _)| if firsts.contains(&first[..i]) { &first[..i] } else { first })
+}
+
+struct HelpPrefixes {
+    all: Vec<String>,
+    firsts: std::collections::HashSet<String>,
+}
+
+fn help_prefixes() -> &'static HelpPrefixes {
+    static HELP: std::sync::OnceLock<HelpPrefixes> = std::sync::OnceLock::new();
+    HELP.get_or_init(|| {
+        let all: Vec<String> = column_roles().aide.debuts.iter().map(|d| fold(d)).collect();
+        let firsts = all.iter().map(|d| d.split([' ', '.', ',', ';']).next().unwrap_or("").to_string()).collect();
+        HelpPrefixes { all, firsts }
+    })
+}
+
+/// Help prefixes are shorter than this.
+const HELP_HEAD_CHARS: usize = 24;
+
+/// What the values of a column say about it being the title column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Evidence {
+    pub values: usize,
+    /// VRAI/FAUX, Oui/Non, true/false, x.
+    pub booleans: usize,
+    /// Numbers and dates.
+    pub numbers: usize,
+    /// Distinct texts of 5 to 300 characters.
+    pub good_texts: usize,
+    pub distinct: usize,
+}
+
+impl Evidence {
+    pub fn add(&mut self, v: &super::grid::Value, seen: &mut BTreeSet<String>) {
+        use super::grid::Value;
+        self.values += 1;
+        match v {
+            Value::Bool(_) => self.booleans += 1,
+            Value::Number(_) | Value::Date(_) => self.numbers += 1,
+            Value::Text(t) => {
+                let f = fold(t.trim());
+                if matches!(f.as_str(), "vrai" | "faux" | "oui" | "non" | "true" | "false" | "x" | "o" | "n") {
+                    self.booleans += 1;
+                } else if crate::text::parse_amount(&f).is_some() && f.chars().all(|c| !c.is_alphabetic()) {
+                    self.numbers += 1;
+                } else {
+                    let n = t.trim().chars().count();
+                    if seen.insert(f) {
+                        self.distinct += 1;
+                        if (5..=300).contains(&n) {
+                            self.good_texts += 1;
+                        }
+                    }
+                }
+            }
+            Value::Error(_) => {}
+        }
+    }
+
+    /// Score adjustment for the title role.
+    pub fn title_adjustment(&self) -> i32 {
+        if self.values == 0 {
+            return 0;
+        }
+        let share = |n: usize| n * 100 / self.values;
+        if share(self.booleans) >= 50 || share(self.numbers) >= 50 {
+            -100
+        } else if share(self.good_texts) >= 50 {
+            10
+        } else {
+            -20
+        }
+    }
+
+    /// Why a chosen title column is doubtful, in French, if it is.
+    pub fn doubt(&self) -> Option<String> {
+        if self.values < 3 {
+            return None;
+        }
+        let share = |n: usize| n * 100 / self.values;
+        if share(self.booleans) >= 30 {
+            Some(format!("{} valeurs sur {} y sont des booléens (VRAI, FAUX, Oui, Non)", self.booleans, self.values))
+        } else if share(self.numbers) >= 30 {
+            Some(format!("{} valeurs sur {} y sont des nombres ou des dates", self.numbers, self.values))
+        } else if self.values >= 4 && share(self.distinct) < 40 {
+            Some(format!("seules {} valeurs sur {} y sont distinctes", self.distinct, self.values))
+        } else {
+            None
+        }
+    }
+}
+
+/// One header cell to assign: its candidates, best first.
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub col: u32,
+    pub ranked: Vec<(Field, i32)>,
+}
+
+/// Gives each column at most one field and each field its best column (fields that
+/// repeat may take several). The title column is chosen first, with its values' evidence;
+/// hierarchy levels sit left of it. Returns the field of each candidate, in input order.
+pub fn assign(cands: &mut [Candidate], evidence: &dyn Fn(u32) -> Evidence) -> Vec<Option<Field>> {
+    for c in cands.iter_mut() {
+        if let Some(i) = c.ranked.iter().position(|(f, _)| *f == Field::Title) {
+            c.ranked[i].1 += evidence(c.col).title_adjustment();
+            c.ranked.retain(|(_, s)| *s >= MIN_SCORE);
+            c.ranked.sort_by_key(|(f, s)| (std::cmp::Reverse(*s), *f));
+        }
+    }
+    let title_col = cands
+        .iter()
+        .filter_map(|c| c.ranked.iter().find(|(f, _)| *f == Field::Title).map(|(_, s)| (*s, c.col)))
+        .max_by_key(|(s, col)| (*s, std::cmp::Reverse(*col)))
+        .map(|(_, col)| col);
+    if let Some(t) = title_col {
+        for c in cands.iter_mut() {
+            if c.col > t {
+                c.ranked.retain(|(f, _)| *f != Field::Hierarchy);
+            }
+            if c.col != t {
+                c.ranked.retain(|(f, _)| *f != Field::Title);
+            }
+        }
+    }
+    let mut pairs: Vec<(i32, usize, usize, Field)> = Vec::new();
+    for (i, c) in cands.iter().enumerate() {
+        for (rank, (f, s)) in c.ranked.iter().enumerate() {
+            // A column falls back to a lesser meaning only on a strong match.
+            if rank == 0 || *s >= STARTS {
+                pairs.push((*s, rank, i, *f));
+            }
+        }
+    }
+    pairs.sort_by_key(|(s, rank, i, f)| (std::cmp::Reverse(*s), *rank, *i, *f));
+    let mut out: Vec<Option<Field>> = vec![None; cands.len()];
+    let mut taken: BTreeSet<Field> = BTreeSet::new();
+    for (_, _, i, f) in pairs {
+        if out[i].is_some() || (!f.repeats() && taken.contains(&f)) {
+            continue;
+        }
+        out[i] = Some(f);
+        taken.insert(f);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_and_platform_headers() {
+        for (h, f) in [
+            ("Ambitions / impacts recherchés", Some(Field::Hierarchy)),
+            ("Orientations (enjeux)", Some(Field::Hierarchy)),
+            ("ACTIONS - Objectifs opérationnels – Intentions", Some(Field::Title)),
+            ("OBJECTIFS STRATEGIQUES", Some(Field::Hierarchy)),
+            ("ACTIONS PRIORISEES", Some(Field::Title)),
+            ("2022", Some(Field::Year(2022))),
+            ("Année 2025", Some(Field::Year(2025))),
+            ("Pilote de l'action", Some(Field::Pilot)),
+            ("Objectif de l'action", Some(Field::Aim)),
+            ("N° action", Some(Field::Number)),
+            ("Réf.", Some(Field::Number)),
+            ("État d'avancement", Some(Field::Status)),
+            ("Taux de réalisation", Some(Field::Progress)),
+            ("Intitulé de l'action", Some(Field::Title)),
+            ("Public cible", Some(Field::Public)),
+            ("Coût estimé (€)", Some(Field::Budget)),
+            ("Couleur préférée", None),
+            ("Titre de la fiche action", Some(Field::Title)),
+            ("Titre de la sous-action", Some(Field::SubAction)),
+            ("Action en amélioration continue", None),
+            ("Actions liées", None),
+            ("Confidentialité de l'action", None),
+            ("L'action se répète tous les ans", None),
+            ("Personne pilote", Some(Field::PilotPerson)),
+            ("Direction ou service pilote", Some(Field::PilotService)),
+            ("Structure pilote", Some(Field::PilotStructure)),
+            ("Élu·e référent·e ", Some(Field::Elected)),
+            ("Financeur 2", Some(Field::Funder)),
+            ("Montant € HT", Some(Field::Amount)),
+            ("Budget prévisionnel total € HT", Some(Field::Budget)),
+            ("Budgets de fonctionnement", Some(Field::BudgetOperating)),
+            ("Budgets d'investissement", Some(Field::BudgetInvestment)),
+            ("Date de début", Some(Field::StartDate)),
+            ("Date de fin", Some(Field::EndDate)),
+            ("Thématique principale", None),
+            ("Sous-axe (x.x)", Some(Field::Hierarchy)),
+        ] {
+            assert_eq!(classify(h), f, "{h}");
+        }
+    }
+
+    #[test]
+    fn a_section_label_can_negate() {
+        assert_eq!(candidates("Actions", None).first().map(|c| c.0), Some(Field::Title));
+        assert!(candidates("Actions", Some("Autres informations liées")).is_empty());
+    }
+
+    #[test]
+    fn help_text_is_recognised() {
+        assert!(is_help("Champ texte\n(séparateur virgule)"));
+        assert!(is_help("A compléter sur la plateforme."));
+        assert!(is_help("Liste déroulante (choix unique)."));
+        assert!(!is_help("Action 1 - Assurer la coordination"));
+        assert!(is_help("➔ Utilisez exactement la même écriture"));
+        assert!(is_help("Ces informations devront être saisies"));
+        assert!(is_help("(exemple : 1. Titre)"));
+        assert!(!is_help("Ce projet vise les familles"));
+    }
+
+    #[test]
+    fn booleans_never_make_a_title() {
+        let mut cands = vec![
+            Candidate { col: 3, ranked: candidates("Titre de l'action", None) },
+            Candidate { col: 7, ranked: vec![(Field::Title, 70)] },
+        ];
+        let ev = |c: u32| {
+            let mut e = Evidence::default();
+            let mut seen = BTreeSet::new();
+            for i in 0..6 {
+                let v = if c == 7 {
+                    super::super::grid::Value::Bool(i % 2 == 0)
+                } else {
+                    super::super::grid::Value::Text(format!("Agir pour {i}"))
+                };
+                e.add(&v, &mut seen);
+            }
+            e
+        };
+        assert_eq!(assign(&mut cands, &ev), vec![Some(Field::Title), None]);
+    }
+}
