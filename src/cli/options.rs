@@ -25,3 +25,16 @@ pub fn date(d: &Option<String>) -> Result<(), String> {
         _ => Ok(()),
     }
 }
+
+/// The files a build of `file` reads, never to be written over: the workbook, its
+/// configuration and its logo.
+pub fn inputs(
+    file: &std::path::Path,
+    plan: &crate::model::Plan,
+    config: Option<&std::path::Path>,
+) -> Vec<std::path::PathBuf> {
+    let mut out = vec![file.to_path_buf()];
+    out.extend(crate::ingest::config_for(file, config));
+    out.extend(crate::build::logo_path(plan, file));
+    out
+}
