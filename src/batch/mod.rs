@@ -122,8 +122,13 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
     };
     let fingerprint = options_fingerprint(opts);
     let bar = progress::Progress::new(opts.progress, mine.len());
-    let pool =
-        rayon::ThreadPoolBuilder::new().num_threads(opts.jobs.unwrap_or(0)).build().map_err(std::io::Error::other)?;
+    // A worker waiting on a plan's own parallel documents may run other plans on top of
+    // its stack: room for that nesting.
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.jobs.unwrap_or(0))
+        .stack_size(16 << 20)
+        .build()
+        .map_err(std::io::Error::other)?;
     let results: Vec<PlanResult> = pool.install(|| {
         use rayon::prelude::*;
         mine.par_iter()

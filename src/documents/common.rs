@@ -1,7 +1,7 @@
 //! What every document shares: colours and styles from the template, page header and
 //! footer, the prefecture's stamp zone, French dates and numbers.
 
-use crate::layout::canvas::{DocInfo, Item, Page};
+use crate::layout::canvas::{Artifact, Canvas, DocInfo, Page, Role, Tag, Tree};
 use crate::layout::fonts::measure;
 use crate::layout::Image;
 use crate::layout::{french, Face, Paragraph, Rgb, Style};
@@ -51,7 +51,13 @@ impl<'a> Ctx<'a> {
             .and_then(Rgb::parse)
             .or_else(|| Rgb::parse(&c.principale))
             .unwrap_or(Rgb(31, 78, 121));
-        let date = opts.date.clone().or_else(|| plan.meta.deliberation_date.clone().filter(|d| is_iso_date(d)));
+        // PDF/A needs a date and determinism forbids the clock: --date, else the
+        // deliberation's, else 1 January of the plan's first year.
+        let date = opts
+            .date
+            .clone()
+            .or_else(|| plan.meta.deliberation_date.clone().filter(|d| is_iso_date(d)))
+            .or_else(|| plan.meta.first_year.map(|y| format!("{y:04}-01-01")));
         Ctx {
             plan,
             t,
@@ -224,38 +230,63 @@ pub fn fit(text: &str, face: Face, size: f32, width: f32) -> String {
     out.trim_end().to_string() + "…"
 }
 
-/// Header and footer on every page, "Page N / M"; nothing in the stamp zone.
-pub fn decorate(pages: &mut [Page], ctx: &Ctx<'_>, doc_title: &str) {
+/// Header and footer on every page, "Page N / M"; nothing in the stamp zone. They are
+/// running artifacts, except on page 1: the logo is a figure there, and the header's
+/// title is the document's H1 when `title_heading` (documents without a title block).
+pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &str, title_heading: bool) {
     let n = pages.len();
     let t = ctx.t;
     let left = t.marges.gauche;
     let right = t.marges.droite;
     let size = t.tailles.entete;
+    let heading = title_heading.then(|| tree.add_first(Tree::ROOT, Role::H(1)));
+    let figure = ctx.logo.map(|_| {
+        let id = tree.add_first(Tree::ROOT, Role::Figure);
+        let who = ctx.plan.meta.territory.as_deref().map_or("la collectivité".to_string(), str::to_string);
+        tree.nodes[id].alt = Some(format!("Logo de {who}"));
+        id
+    });
     for (i, page) in pages.iter_mut().enumerate() {
         let w = page.width;
         let h = page.height;
+        let header = Tag::Artifact(Artifact::Header);
+        // Painted before the page's content, as the tree reads them (logo, title first).
+        let mut deco = Page::new(w, h);
+        let mut cv = Canvas::new(&mut deco, i, tree, header);
         // The header keeps clear of the stamp zone (top right, 200 × 65 pt).
         let mut x = left;
         if let Some(logo) = ctx.logo {
             let (lh, lw) = logo_size(logo);
-            page.items.push(Item::Image { x, y: 16.0 + (40.0 - lh) / 2.0, w: lw, h: lh, image: 0 });
+            cv.tag = match figure {
+                Some(f) if i == 0 => Tag::Node(f),
+                _ => header,
+            };
+            cv.image(x, 16.0 + (40.0 - lh) / 2.0, lw, lh, 0);
             x += lw + 10.0;
         }
         let avail = w - x - STAMP_WIDTH - 16.0;
+        cv.tag = match heading {
+            Some(hd) if i == 0 => Tag::Node(hd),
+            _ => header,
+        };
         let title = fit(&french(doc_title), Face::Bold, size + 1.5, avail);
-        page.text(x, 34.0, title, Style::new(Face::Bold, size + 1.5, ctx.main));
+        cv.text(x, 34.0, &title, Style::new(Face::Bold, size + 1.5, ctx.main));
+        cv.tag = header;
         let sub = fit(&french(&ctx.subtitle()), Face::Regular, size, avail);
-        page.text(x, 48.0, sub, Style::new(Face::Regular, size, ctx.muted));
-        page.line(left, STAMP_HEIGHT + 5.0, w - right, STAMP_HEIGHT + 5.0, ctx.main, 0.8);
+        cv.text(x, 48.0, &sub, Style::new(Face::Regular, size, ctx.muted));
+        cv.line(left, STAMP_HEIGHT + 5.0, w - right, STAMP_HEIGHT + 5.0, ctx.main, 0.8);
         // Footer.
         let fy = h - t.marges.bas + 22.0;
-        page.line(left, fy - 12.0, w - right, fy - 12.0, ctx.rule, 0.5);
+        cv.line(left, fy - 12.0, w - right, fy - 12.0, ctx.rule, 0.5);
         let page_label = format!("{} {} / {n}", t.label("page"), i + 1);
         let pw = measure(&page_label, Face::Regular, size);
-        page.text(w - right - pw, fy, page_label, Style::new(Face::Regular, size, ctx.muted));
+        cv.tag = Tag::Artifact(Artifact::PageNumber);
+        cv.text(w - right - pw, fy, &page_label, Style::new(Face::Regular, size, ctx.muted));
+        cv.tag = Tag::Artifact(Artifact::Footer);
         let footer = ctx.deliberation_line().unwrap_or_else(|| ctx.plan.meta.title.clone().unwrap_or_default());
         let footer = fit(&french(&footer), Face::Regular, size, w - left - right - pw - 24.0);
-        page.text(left, fy, footer, Style::new(Face::Regular, size, ctx.muted));
+        cv.text(left, fy, &footer, Style::new(Face::Regular, size, ctx.muted));
+        page.items.splice(0..0, deco.items);
     }
 }
 

@@ -2,9 +2,9 @@
 
 use std::rc::Rc;
 
-use crate::layout::canvas::{Document, Outline};
+use crate::layout::canvas::Document;
 use crate::layout::fonts::measure;
-use crate::layout::{french, Align, Block, Cell, Face, Flow, Page, Paragraph, Rgb, Row, Style, Table};
+use crate::layout::{french, Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Role, Row, Style, Table};
 use crate::model::Plan;
 
 use super::common::{decorate, Ctx, DocOptions};
@@ -35,14 +35,15 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     header.extend(years.iter().map(|y| Cell::text(Paragraph::new(y.to_string(), head).align(Align::Center))));
     table.header = vec![Row::new(header).fill(ctx.main)];
     let ncols = 2 + years.len();
-    let mut marks: Vec<(String, usize)> = Vec::new();
     for g in group_rows(plan) {
         match g {
             Group::Axis(title) => {
-                marks.push((title.clone(), table.rows.len()));
                 let p = ctx.para(&title, Style::new(Face::Bold, t.tailles.texte, ctx.text));
                 table.rows.push(
-                    Row::new(vec![Cell::text(p).span(ncols)]).fill(ctx.tint(t.couleurs.fond_axe)).keep_with_next(),
+                    Row::new(vec![Cell::text(p).span(ncols)])
+                        .fill(ctx.tint(t.couleurs.fond_axe))
+                        .keep_with_next()
+                        .bookmark(crate::text::truncate_chars(&title, 120)),
                 );
             }
             Group::Objective(title, depth) => {
@@ -71,41 +72,28 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
         blocks.push(legend(&ctx));
     }
     flow.add(blocks);
-    let (mut pages, _) = flow.finish();
-    decorate(&mut pages, &ctx, &title);
-    // Bookmarks per axis point at the page where the axis row landed: find its text.
-    let outline = marks
-        .iter()
-        .filter_map(|(title, _)| {
-            find_text_page(&pages, title).map(|(page, y)| Outline {
-                title: crate::text::truncate_chars(title, 120),
-                page,
-                y,
-                children: Vec::new(),
-            })
-        })
-        .collect();
-    Document { pages, outline, info: ctx.info(&title, "Calendrier annuel des actions du plan"), images: ctx.images() }
+    let (mut pages, mut tree) = flow.finish();
+    decorate(&mut pages, &mut tree, &ctx, &title, false);
+    Document { pages, tree, info: ctx.info(&title, "Calendrier annuel des actions du plan"), images: ctx.images() }
 }
 
-/// A year cell: filled when the action runs, with its milestone word inside.
+/// A year cell: filled when the action runs, and never by colour alone: its milestone
+/// word inside, else "X" as plans are written.
 fn year_cell(ctx: &Ctx<'_>, on: bool, milestone: Option<&str>) -> Cell {
     if !on {
         return Cell::empty();
     }
     let fill = ctx.tint(ctx.t.couleurs.fond_annee);
     let ink = if fill.is_dark() { Rgb::WHITE } else { ctx.main };
-    let mut cell = Cell::empty().draw(Rc::new(move |page: &mut Page, x, y, w, h| {
-        page.fill(x + 2.0, y + 2.0, w - 4.0, h - 4.0, fill);
+    let mut cell = Cell::empty().draw(Rc::new(move |cv: &mut Canvas<'_>, x, y, w, h| {
+        cv.fill(x + 2.0, y + 2.0, w - 4.0, h - 4.0, fill);
     }));
-    if let Some(m) = milestone {
-        let m = french(m);
-        let mut size: f32 = 7.0;
-        while size > 5.0 && measure(&m, Face::Bold, size) > 38.0 {
-            size -= 0.5;
-        }
-        cell.paras.push(Paragraph::new(m, Style::new(Face::Bold, size, ink)).align(Align::Center));
+    let m = french(milestone.unwrap_or("X"));
+    let mut size: f32 = 7.0;
+    while size > 5.0 && measure(&m, Face::Bold, size) > 38.0 {
+        size -= 0.5;
     }
+    cell.paras.push(Paragraph::new(m, Style::new(Face::Bold, size, ink)).align(Align::Center));
     cell
 }
 
@@ -115,32 +103,21 @@ fn legend(ctx: &Ctx<'_>) -> Block {
     let a = french(ctx.t.label("legende_annee"));
     let b = french(ctx.t.label("legende_jalon"));
     let size = ctx.t.tailles.petit;
-    Block::Fixed {
-        height: 16.0,
-        draw: Rc::new(move |page: &mut Page, x, y, _w| {
+    let ink = if fill.is_dark() { Rgb::WHITE } else { ctx.main };
+    Block::fixed(
+        16.0,
+        Some(Role::P),
+        Rc::new(move |cv: &mut Canvas<'_>, x, y, _w| {
             let st = Style::new(Face::Regular, size, muted);
-            page.text(x, y + 10.0, french(&label), Style::new(Face::Bold, size, muted));
+            cv.text(x, y + 10.0, &french(&label), Style::new(Face::Bold, size, muted));
             let x1 = x + measure(&label, Face::Bold, size) + 10.0;
-            page.fill(x1, y + 2.0, 18.0, 10.0, fill);
-            page.text(x1 + 24.0, y + 10.0, a.clone(), st);
-            let x2 = x1 + 24.0 + measure(&a, Face::Regular, size) + 24.0;
-            page.stroke(x2, y + 2.0, 18.0, 10.0, fill, 0.8);
-            page.text(x2 + 24.0, y + 10.0, b.clone(), st);
+            cv.fill(x1, y + 2.0, 18.0, 10.0, fill);
+            let xw = measure("X", Face::Bold, 7.0);
+            cv.text(x1 + (18.0 - xw) / 2.0, y + 9.5, "X", Style::new(Face::Bold, 7.0, ink));
+            cv.text(x1 + 24.0, y + 10.0, &format!(": {a}"), st);
+            let x2 = x1 + 24.0 + measure(&format!(": {a}"), Face::Regular, size) + 24.0;
+            cv.stroke(x2, y + 2.0, 18.0, 10.0, fill, 0.8);
+            cv.text(x2 + 24.0, y + 10.0, &b, st);
         }),
-    }
-}
-
-/// First page and height where `text` (or its first words) was drawn.
-pub fn find_text_page(pages: &[Page], text: &str) -> Option<(usize, f32)> {
-    let start: String = french(text).chars().take(20).collect();
-    for (i, p) in pages.iter().enumerate() {
-        for it in &p.items {
-            if let crate::layout::Item::Text { text: t, y, .. } = it {
-                if !start.is_empty() && t.starts_with(&start) {
-                    return Some((i, y - 12.0));
-                }
-            }
-        }
-    }
-    None
+    )
 }

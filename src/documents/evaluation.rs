@@ -3,13 +3,12 @@
 use std::rc::Rc;
 
 use crate::evaluation::{in_difficulty, mean_progress, status_counts, Change};
-use crate::layout::canvas::{Document, Outline};
+use crate::layout::canvas::Document;
 use crate::layout::fonts::measure;
-use crate::layout::{french, Align, Block, Cell, Face, Flow, Page, Paragraph, Rgb, Row, Style, Table};
+use crate::layout::{french, Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Row, Style, Table};
 use crate::model::{Plan, Status};
 
 use super::common::{decorate, fit, Ctx, DocOptions};
-use super::echeancier::find_text_page;
 use super::groups::title_block;
 
 /// Options of the report: review year and the changes since an earlier version.
@@ -45,7 +44,10 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
     let bold = Style::new(Face::Bold, t.tailles.texte, ctx.text);
     let h2 = |s: &str| {
         Block::KeepWithNext(Box::new(Block::Para(
-            ctx.para(s, Style::new(Face::Bold, 13.0, ctx.main)).spacing(14.0, 6.0),
+            ctx.para(s, Style::new(Face::Bold, 13.0, ctx.main))
+                .spacing(14.0, 6.0)
+                .heading(2)
+                .bookmark(crate::text::truncate_chars(s, 120)),
         )))
     };
     let mut blocks = title_block(&ctx, &title);
@@ -64,10 +66,11 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
         let colour = status_colour(&ctx, s);
         let mut p = ctx.para(&line, body).spacing(0.0, 2.0);
         p.indent = 14.0;
-        blocks.push(Block::Fixed {
-            height: 0.0,
-            draw: Rc::new(move |page: &mut Page, x, y, _| page.fill(x, y + 3.0, 9.0, 9.0, colour)),
-        });
+        blocks.push(Block::fixed(
+            0.0,
+            None,
+            Rc::new(move |cv: &mut Canvas<'_>, x, y, _| cv.fill(x, y + 3.0, 9.0, 9.0, colour)),
+        ));
         blocks.push(Block::Para(p));
     }
     if let Some(m) = mean_progress(actions.iter().map(|r| r.action)) {
@@ -122,10 +125,10 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
                     let main = ctx.main;
                     let track = ctx.tint(0.85);
                     Cell::text(Paragraph::new(pct(p), Style::new(Face::Regular, t.tailles.petit, ctx.text))).draw(
-                        Rc::new(move |page: &mut Page, x, y, w, h| {
+                        Rc::new(move |cv: &mut Canvas<'_>, x, y, w, h| {
                             let bw = w - 10.0;
-                            page.fill(x + 5.0, y + h - 10.0, bw, 5.0, track);
-                            page.fill(x + 5.0, y + h - 10.0, bw * (p / 100.0).clamp(0.0, 1.0) as f32, 5.0, main);
+                            cv.fill(x + 5.0, y + h - 10.0, bw, 5.0, track);
+                            cv.fill(x + 5.0, y + h - 10.0, bw * (p / 100.0).clamp(0.0, 1.0) as f32, 5.0, main);
                         }),
                     )
                 }
@@ -190,10 +193,10 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
             let track = ctx.tint(0.85);
             let mut c = Cell::text(ctx.para(&share.map(|s| pct(100.0 * s)).unwrap_or_else(|| "—".into()), small));
             if let Some(s) = share {
-                c = c.draw(Rc::new(move |page: &mut Page, x, y, w, h| {
+                c = c.draw(Rc::new(move |cv: &mut Canvas<'_>, x, y, w, h| {
                     let bw = w - 10.0;
-                    page.fill(x + 5.0, y + h - 9.0, bw, 4.0, track);
-                    page.fill(x + 5.0, y + h - 9.0, bw * s.clamp(0.0, 1.0) as f32, 4.0, main);
+                    cv.fill(x + 5.0, y + h - 9.0, bw, 4.0, track);
+                    cv.fill(x + 5.0, y + h - 9.0, bw * s.clamp(0.0, 1.0) as f32, 4.0, main);
                 }));
             }
             cells.push(c);
@@ -213,41 +216,34 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
     }
     let mut flow = Flow::new(setup);
     flow.add(blocks);
-    let (mut pages, _) = flow.finish();
-    decorate(&mut pages, &ctx, &title);
-    let mut outline = Vec::new();
-    for key in ["Synthèse", "Indicateurs"] {
-        if let Some((page, y)) = find_text_page(&pages, key) {
-            outline.push(Outline { title: key.into(), page, y, children: Vec::new() });
-        }
-    }
-    for axis in plan.axes.iter().filter(|a| !a.implicit) {
-        if let Some((page, y)) = find_text_page(&pages[1.min(pages.len())..], &axis.title) {
-            outline.push(Outline {
-                title: crate::text::truncate_chars(&axis.title, 120),
-                page: page + 1,
-                y,
-                children: Vec::new(),
-            });
-        }
-    }
-    Document { pages, outline, info: ctx.info(&title, "Évaluation du plan d'actions"), images: ctx.images() }
+    let (mut pages, mut tree) = flow.finish();
+    decorate(&mut pages, &mut tree, &ctx, &title, false);
+    Document { pages, tree, info: ctx.info(&title, "Évaluation du plan d'actions"), images: ctx.images() }
 }
 
 /// One stacked bar per axis: the share of its actions in each status.
 fn axis_chart(ctx: &Ctx<'_>, plan: &Plan) -> Block {
+    let mut said = Vec::new();
     let rows: Vec<(String, Vec<(Rgb, usize)>)> = plan
         .axes
         .iter()
         .filter(|a| !a.all_actions().is_empty())
         .map(|a| {
             let counts = status_counts(a.all_actions().into_iter());
-            (
-                if a.implicit { "Actions".into() } else { french(&a.title) },
-                counts.iter().map(|(s, n)| (status_colour(ctx, *s), *n)).collect(),
-            )
+            let label = if a.implicit { "Actions".into() } else { french(&a.title) };
+            let total: usize = counts.iter().map(|(_, n)| n).sum();
+            let parts: Vec<String> =
+                counts.iter().filter(|(_, n)| *n > 0).map(|(s, n)| format!("{n} {}", status_label(*s))).collect();
+            said.push(format!(
+                "{label} : {total} action{}, dont {}",
+                if total > 1 { "s" } else { "" },
+                parts.join(", ")
+            ));
+            (label, counts.iter().map(|(s, n)| (status_colour(ctx, *s), *n)).collect())
         })
         .collect();
+    // The chart's numbers, said: colour is never the only way to read them.
+    let alt = format!("Barres empilées des statuts des actions par axe. {}.", said.join(" ; "));
     let legend: Vec<(Rgb, &'static str)> = Status::ALL
         .iter()
         .map(|s| (status_colour(ctx, Some(*s)), s.label()))
@@ -256,9 +252,10 @@ fn axis_chart(ctx: &Ctx<'_>, plan: &Plan) -> Block {
     let (text, muted) = (ctx.text, ctx.muted);
     let row_h = 22.0;
     let height = rows.len() as f32 * row_h + 34.0;
-    Block::Fixed {
+    Block::figure(
         height,
-        draw: Rc::new(move |page: &mut Page, x, y, w| {
+        alt,
+        Rc::new(move |page: &mut Canvas<'_>, x, y, w| {
             let label_w = 170.0;
             let bar_w = w - label_w - 30.0;
             for (i, (label, counts)) in rows.iter().enumerate() {
@@ -266,7 +263,7 @@ fn axis_chart(ctx: &Ctx<'_>, plan: &Plan) -> Block {
                 page.text(
                     x,
                     cy + 13.0,
-                    fit(label, Face::Regular, 8.0, label_w - 8.0),
+                    &fit(label, Face::Regular, 8.0, label_w - 8.0),
                     Style::new(Face::Regular, 8.0, text),
                 );
                 let total: usize = counts.iter().map(|(_, n)| n).sum();
@@ -279,16 +276,16 @@ fn axis_chart(ctx: &Ctx<'_>, plan: &Plan) -> Block {
                     page.fill(cx, cy + 3.0, seg, 14.0, *c);
                     cx += seg;
                 }
-                page.text(x + label_w + bar_w + 6.0, cy + 13.0, total.to_string(), Style::new(Face::Bold, 8.0, text));
+                page.text(x + label_w + bar_w + 6.0, cy + 13.0, &total.to_string(), Style::new(Face::Bold, 8.0, text));
             }
             // Legend.
             let mut lx = x;
             let ly = y + rows.len() as f32 * row_h + 12.0;
             for (c, l) in &legend {
                 page.fill(lx, ly, 8.0, 8.0, *c);
-                page.text(lx + 11.0, ly + 7.5, *l, Style::new(Face::Regular, 7.5, muted));
+                page.text(lx + 11.0, ly + 7.5, l, Style::new(Face::Regular, 7.5, muted));
                 lx += 11.0 + measure(l, Face::Regular, 7.5) + 12.0;
             }
         }),
-    }
+    )
 }

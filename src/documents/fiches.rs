@@ -2,9 +2,9 @@
 
 use std::rc::Rc;
 
-use crate::layout::canvas::{Document, Outline};
+use crate::layout::canvas::Document;
 use crate::layout::fonts::measure;
-use crate::layout::{french, Align, Block, Face, Flow, Page, Paragraph, Rgb, Style};
+use crate::layout::{french, Align, Block, Canvas, Face, Flow, Paragraph, Rgb, Role, Style, Tag};
 use crate::model::{Action, ActionRef, Plan};
 
 use super::common::{decorate, euros, fit, french_date, Ctx, DocOptions};
@@ -15,10 +15,20 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     let setup = ctx.page_setup(false);
     let mut flow = Flow::new(setup);
     let actions = plan.actions();
-    for (i, r) in actions.iter().enumerate() {
+    // Fiches of an axis make a section, bookmarked by the axis title.
+    let grouped = plan.axis_count() > 0;
+    let mut axis: Option<String> = None;
+    for r in &actions {
         flow.page_break();
+        let mut blocks = Vec::new();
+        if grouped && !r.axis.implicit && axis.as_deref() != Some(r.axis.title.as_str()) {
+            if axis.is_some() {
+                blocks.push(Block::EndGroup);
+            }
+            axis = Some(r.axis.title.clone());
+            blocks.push(Block::Group(Role::Sect, Some(crate::text::truncate_chars(&r.axis.title, 120))));
+        }
         flow.set_continuation(continuation(&ctx, r.action));
-        let mut blocks = vec![Block::Mark(i.to_string())];
         blocks.extend(fiche_blocks(&ctx, r));
         flow.add(blocks);
         flow.set_continuation(Vec::new());
@@ -26,32 +36,10 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     if actions.is_empty() {
         flow.add(vec![Block::Para(ctx.para("Ce plan ne compte aucune action.", ctx.body()))]);
     }
-    let (mut pages, marks) = flow.finish();
+    let (mut pages, mut tree) = flow.finish();
     let title = t.label("fiches").to_string();
-    decorate(&mut pages, &ctx, &title);
-    let outline = outline(plan, &actions, &marks);
-    Document { pages, outline, info: ctx.info(&title, "Une fiche par action du plan"), images: ctx.images() }
-}
-
-/// Bookmarks: axis › action.
-fn outline(plan: &Plan, actions: &[ActionRef<'_>], marks: &[crate::layout::MarkPos]) -> Vec<Outline> {
-    let mut out: Vec<Outline> = Vec::new();
-    for (i, r) in actions.iter().enumerate() {
-        let Some(m) = marks.iter().find(|m| m.key == i.to_string()) else {
-            continue;
-        };
-        let item = Outline { title: action_label(r.action), page: m.page, y: m.y, children: Vec::new() };
-        if r.axis.implicit || plan.axis_count() == 0 {
-            out.push(item);
-            continue;
-        }
-        let axis_title = crate::text::truncate_chars(&r.axis.title, 120);
-        match out.last_mut() {
-            Some(last) if last.title == axis_title => last.children.push(item),
-            _ => out.push(Outline { title: axis_title, page: m.page, y: m.y, children: vec![item] }),
-        }
-    }
-    out
+    decorate(&mut pages, &mut tree, &ctx, &title, true);
+    Document { pages, tree, info: ctx.info(&title, "Une fiche par action du plan"), images: ctx.images() }
 }
 
 fn action_label(a: &Action) -> String {
@@ -73,14 +61,15 @@ fn continuation(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
     let (main, fill) = (ctx.main, ctx.tint(0.88));
     let size = ctx.t.tailles.texte;
     vec![
-        Block::Fixed {
-            height: 22.0,
-            draw: Rc::new(move |page: &mut Page, x, y, w| {
-                page.fill(x, y, w, 18.0, fill);
+        Block::fixed(
+            22.0,
+            None,
+            Rc::new(move |cv: &mut Canvas<'_>, x, y, w| {
+                cv.fill(x, y, w, 18.0, fill);
                 let text = fit(&label, Face::Bold, size, w - 16.0);
-                page.text(x + 8.0, y + 12.5, text, Style::new(Face::Bold, size, main));
+                cv.text(x + 8.0, y + 12.5, &text, Style::new(Face::Bold, size, main));
             }),
-        },
+        ),
         Block::Space(6.0),
     ]
 }
@@ -96,13 +85,17 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     }
     crumbs.extend(r.objectives.iter().flatten().map(|o| o.title.clone()));
     if !crumbs.is_empty() {
+        // Real content, heard on every fiche: it says where the action sits in the plan.
         let p =
             ctx.para(&crumbs.join("  ›  "), Style::new(Face::Regular, t.tailles.petit, ctx.muted)).spacing(0.0, 6.0);
         blocks.push(Block::Para(p));
     }
     blocks.push(band(ctx, a));
     blocks.push(Block::Para(
-        ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre_fiche, ctx.main)).spacing(10.0, 8.0).leading(1.2),
+        ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre_fiche, ctx.main))
+            .spacing(10.0, 8.0)
+            .leading(1.2)
+            .joins_heading(),
     ));
     if let Some(strip) = years_strip(ctx, a) {
         blocks.push(strip);
@@ -122,27 +115,34 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
 }
 
 fn heading(ctx: &Ctx<'_>, title: &str) -> Paragraph {
-    ctx.para(title, Style::new(Face::Bold, ctx.t.tailles.petit + 0.5, ctx.main)).spacing(9.0, 2.0)
+    ctx.para(title, Style::new(Face::Bold, ctx.t.tailles.petit + 0.5, ctx.main)).spacing(9.0, 2.0).heading(3)
 }
 
-/// The coloured band: "Action n° 12" and the priority badge.
+/// The coloured band: "Action n° 12", the action's heading (its title follows and
+/// joins it) and bookmark, then the priority badge, a paragraph of its own.
 fn band(ctx: &Ctx<'_>, a: &Action) -> Block {
     let label = format!("{} {}", ctx.t.label("action"), a.number.as_deref().unwrap_or("—"));
+    let bookmark = action_label(a);
     let badge = a.priority.map(|p| format!("{} : {}", ctx.t.label("priorite"), priority_label(ctx, p)));
     let main = ctx.main;
-    Block::Fixed {
-        height: 30.0,
-        draw: Rc::new(move |page: &mut Page, x, y, w| {
-            page.fill(x, y, w, 30.0, main);
-            page.text(x + 10.0, y + 20.0, label.clone(), Style::new(Face::Bold, 13.0, Rgb::WHITE));
+    Block::fixed(
+        30.0,
+        Some(Role::H(2)),
+        Rc::new(move |cv: &mut Canvas<'_>, x, y, w| {
+            if let Tag::Node(id) = cv.tag {
+                cv.tree.nodes[id].bookmark = Some(bookmark.clone());
+            }
+            cv.fill(x, y, w, 30.0, main);
+            cv.text(x + 10.0, y + 20.0, &label, Style::new(Face::Bold, 13.0, Rgb::WHITE));
             if let Some(b) = &badge {
                 let b = french(b);
                 let bw = measure(&b, Face::Bold, 8.5) + 14.0;
-                page.fill(x + w - bw - 8.0, y + 7.0, bw, 16.0, Rgb::WHITE);
-                page.text(x + w - bw - 1.0, y + 18.5, b, Style::new(Face::Bold, 8.5, main));
+                cv.fill(x + w - bw - 8.0, y + 7.0, bw, 16.0, Rgb::WHITE);
+                cv.sibling(Role::P);
+                cv.text(x + w - bw - 1.0, y + 18.5, &b, Style::new(Face::Bold, 8.5, main));
             }
         }),
-    }
+    )
 }
 
 pub fn priority_label(ctx: &Ctx<'_>, p: crate::model::Priority) -> String {
@@ -160,10 +160,12 @@ fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
     let (main, fill, rule) = (ctx.main, ctx.tint(ctx.t.couleurs.fond_annee), ctx.rule);
     let off = ctx.muted;
     let label = french(ctx.t.label("annees"));
-    Some(Block::Fixed {
-        height: 36.0,
-        draw: Rc::new(move |page: &mut Page, x, y, w| {
-            page.text(x, y + 10.0, label.clone(), Style::new(Face::Bold, 8.0, main));
+    let alt = years_sentence(&running, &milestones);
+    Some(Block::figure(
+        36.0,
+        french(&alt),
+        Rc::new(move |page: &mut Canvas<'_>, x, y, w| {
+            page.text(x, y + 10.0, &label, Style::new(Face::Bold, 8.0, main));
             let n = years.len() as f32;
             let bx = x + 52.0;
             let bw = ((w - 52.0) / n).min(90.0);
@@ -184,7 +186,7 @@ fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
                 };
                 let ys = yr.to_string();
                 let yw = measure(&ys, Face::Bold, 9.0);
-                page.text(cx + (bw - yw) / 2.0, y + 12.0, ys, Style::new(Face::Bold, 9.0, color));
+                page.text(cx + (bw - yw) / 2.0, y + 12.0, &ys, Style::new(Face::Bold, 9.0, color));
                 if let Some(m) = milestones.get(yr) {
                     let m = french(m);
                     let mut size: f32 = 7.5;
@@ -192,11 +194,37 @@ fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
                         size -= 0.5;
                     }
                     let mw = measure(&m, Face::Regular, size);
-                    page.text(cx + ((bw - mw) / 2.0).max(3.0), y + 25.0, m, Style::new(Face::Regular, size, color));
+                    page.text(cx + ((bw - mw) / 2.0).max(3.0), y + 25.0, &m, Style::new(Face::Regular, size, color));
                 }
             }
         }),
-    })
+    ))
+}
+
+/// The years strip said as a sentence — "L'action est mise en œuvre de 2023 à 2025,
+/// avec le jalon « Étude » en 2024." — so no reader depends on the fills.
+fn years_sentence(running: &[i32], milestones: &std::collections::BTreeMap<i32, String>) -> String {
+    let mut spans: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < running.len() {
+        let mut j = i;
+        while j + 1 < running.len() && running[j + 1] == running[j] + 1 {
+            j += 1;
+        }
+        spans.push(if j > i { format!("de {} à {}", running[i], running[j]) } else { format!("en {}", running[i]) });
+        i = j + 1;
+    }
+    let mut s = match spans.len() {
+        0 => "Aucune année de mise en œuvre n'est renseignée pour cette action".to_string(),
+        1 => format!("L'action est mise en œuvre {}", spans[0]),
+        n => format!("L'action est mise en œuvre {} et {}", spans[..n - 1].join(", "), spans[n - 1]),
+    };
+    let jalons: Vec<String> = milestones.iter().map(|(y, m)| format!("le jalon « {m} » en {y}")).collect();
+    if !jalons.is_empty() {
+        s.push_str(&format!(", avec {}", jalons.join(" et ")));
+    }
+    s.push('.');
+    s
 }
 
 fn text_field(ctx: &Ctx<'_>, v: &Option<String>) -> Option<Vec<Block>> {

@@ -1,12 +1,11 @@
 //! plan-d-actions.pdf: the consolidated plan table annexed to the deliberation,
 //! A4 landscape, a section row per axis.
 
-use crate::layout::canvas::{Document, Outline};
+use crate::layout::canvas::Document;
 use crate::layout::{Align, Block, Cell, Face, Flow, Paragraph, Rgb, Row, Style, Table};
 use crate::model::{Action, Plan};
 
 use super::common::{decorate, year_ranges, Ctx, DocOptions};
-use super::echeancier::find_text_page;
 use super::fiches::priority_label;
 use super::groups::title_block;
 
@@ -33,16 +32,17 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     table.border = ctx.rule;
     let head = Style::new(Face::Bold, t.tailles.petit + 0.5, Rgb::WHITE);
     table.header = vec![Row::new(cols.iter().map(|c| Cell::text(ctx.para(&c.titre, head))).collect()).fill(ctx.main)];
-    let mut axes: Vec<String> = Vec::new();
     for axis in &plan.axes {
         if !axis.implicit {
-            axes.push(axis.title.clone());
             let mut paras = vec![ctx.para(&axis.title, Style::new(Face::Bold, t.tailles.texte, ctx.text))];
             if let Some(d) = &axis.description {
                 paras.push(ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text)).spacing(2.0, 0.0));
             }
             table.rows.push(
-                Row::new(vec![Cell::new(paras).span(cols.len())]).fill(ctx.tint(t.couleurs.fond_axe)).keep_with_next(),
+                Row::new(vec![Cell::new(paras).span(cols.len())])
+                    .fill(ctx.tint(t.couleurs.fond_axe))
+                    .keep_with_next()
+                    .bookmark(crate::text::truncate_chars(&axis.title, 120)),
             );
         }
         let mut rows: Vec<(String, &Action)> = axis.actions.iter().map(|a| (String::new(), a)).collect();
@@ -64,21 +64,10 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     let mut blocks = title_block(&ctx, &title);
     blocks.push(Block::Table(table));
     flow.add(blocks);
-    let (mut pages, _) = flow.finish();
-    decorate(&mut pages, &ctx, &title);
-    let outline = axes
-        .iter()
-        .filter_map(|a| {
-            find_text_page(&pages, a).map(|(page, y)| Outline {
-                title: crate::text::truncate_chars(a, 120),
-                page,
-                y,
-                children: Vec::new(),
-            })
-        })
-        .collect();
+    let (mut pages, mut tree) = flow.finish();
+    decorate(&mut pages, &mut tree, &ctx, &title, false);
     Document {
-        pages, outline, info: ctx.info(&title, "Plan d'actions annexé à la délibération"), images: ctx.images()
+        pages, tree, info: ctx.info(&title, "Plan d'actions annexé à la délibération"), images: ctx.images()
     }
 }
 

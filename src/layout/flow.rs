@@ -1,12 +1,14 @@
 //! Pagination: blocks stacked down pages with margins; paragraphs and tables split
 //! between pages, table headers repeated, headings kept with what follows, and a
-//! continuation header put at the top of every page a unit runs onto.
+//! continuation header put at the top of every page a unit runs onto. As it places
+//! blocks, the flow builds the structure tree: each block gets its node (paragraph,
+//! heading, list item, table cell, figure); what pagination repeats is an artifact.
 
 use std::rc::Rc;
 
-use super::canvas::Page;
+use super::canvas::{Artifact, Canvas, Page, Role, Tag, Tree};
 use super::paragraph::Paragraph;
-use super::table::{draw_row, measure_row, CellLine, MeasuredRow, Table};
+use super::table::{draw_row, measure_row, CellLine, MeasuredRow, Row, Table};
 
 /// Page size and margins, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -29,8 +31,9 @@ impl PageSetup {
     }
 }
 
-/// A fixed-height drawing: page, x, y (top) and width.
-pub type Draw = Rc<dyn Fn(&mut Page, f32, f32, f32)>;
+/// A fixed-height drawing on a canvas: x, y (top) and width. Its text belongs to the
+/// block's node (or is an artifact when the block has no role).
+pub type Draw = Rc<dyn Fn(&mut Canvas<'_>, f32, f32, f32)>;
 
 #[derive(Clone)]
 pub enum Block {
@@ -40,20 +43,29 @@ pub enum Block {
     Fixed {
         height: f32,
         draw: Draw,
+        /// None: decoration only (an artifact).
+        role: Option<Role>,
+        /// Alternative text (figures).
+        alt: Option<String>,
     },
     PageBreak,
-    /// Records the page and height where the next block starts (bookmarks).
-    Mark(String),
+    /// Opens a group (a section with a bookmark): the blocks up to `EndGroup` nest in it.
+    Group(Role, Option<String>),
+    EndGroup,
     /// This block stays on the page where the next one starts.
     KeepWithNext(Box<Block>),
 }
 
-/// Where a mark landed.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MarkPos {
-    pub key: String,
-    pub page: usize,
-    pub y: f32,
+impl Block {
+    /// A drawing whose text (if any) is of node `role`.
+    pub fn fixed(height: f32, role: Option<Role>, draw: Draw) -> Block {
+        Block::Fixed { height, draw, role, alt: None }
+    }
+
+    /// A figure: drawn, and said by its alternative text.
+    pub fn figure(height: f32, alt: String, draw: Draw) -> Block {
+        Block::Fixed { height, draw, role: Some(Role::Figure), alt: Some(alt) }
+    }
 }
 
 pub struct Flow {
@@ -63,12 +75,57 @@ pub struct Flow {
     /// Nothing but the continuation header has been placed on the current page.
     fresh: bool,
     continuation: Vec<Block>,
-    marks: Vec<MarkPos>,
+    tree: Tree,
+    /// Node new blocks go in (the document, or an open group).
+    parent: Vec<usize>,
+    open_list: Option<usize>,
+    last_heading: Option<usize>,
+    /// Placing a continuation header: everything is a pagination artifact.
+    repeating: bool,
 }
 
 impl Flow {
     pub fn new(setup: PageSetup) -> Self {
-        Flow { setup, pages: Vec::new(), y: setup.top, fresh: true, continuation: Vec::new(), marks: Vec::new() }
+        Flow {
+            setup,
+            pages: Vec::new(),
+            y: setup.top,
+            fresh: true,
+            continuation: Vec::new(),
+            tree: Tree::new(),
+            parent: vec![Tree::ROOT],
+            open_list: None,
+            last_heading: None,
+            repeating: false,
+        }
+    }
+
+    fn parent(&self) -> usize {
+        self.parent.last().copied().unwrap_or(Tree::ROOT)
+    }
+
+    /// A new node under the current group, unless repeating (then: an artifact).
+    fn node(&mut self, role: Role) -> Tag {
+        if self.repeating {
+            return Tag::Artifact(Artifact::Pagination);
+        }
+        let id = self.tree.add(self.parent(), role);
+        if matches!(role, Role::H(_)) {
+            self.last_heading = Some(id);
+        }
+        Tag::Node(id)
+    }
+
+    fn canvas(&mut self, tag: Tag) -> Option<Canvas<'_>> {
+        let idx = self.pages.len().checked_sub(1)?;
+        let page = self.pages.last_mut()?;
+        Some(Canvas::new(page, idx, &mut self.tree, tag))
+    }
+
+    fn set_bookmark(&mut self, tag: Tag, title: &Option<String>) {
+        if let (Tag::Node(id), Some(t)) = (tag, title) {
+            self.tree.nodes[id].bookmark = Some(t.clone());
+        }
     }
 
     /// Blocks put at the top of each page the current unit continues onto.
@@ -97,9 +154,13 @@ impl Flow {
         self.y = self.setup.top;
         self.fresh = true;
         if continued && !self.continuation.is_empty() {
+            let (was, list) = (self.repeating, self.open_list);
+            self.repeating = true;
             for b in self.continuation.clone() {
                 self.place(b);
             }
+            self.repeating = was;
+            self.open_list = list;
             self.fresh = true;
         }
     }
@@ -143,7 +204,7 @@ impl Flow {
                 let w = t.scaled(self.width());
                 t.header.iter().chain(&t.rows).map(|r| measure_row(r, &w, t.padding).height).sum()
             }
-            Block::PageBreak | Block::Mark(_) => 0.0,
+            Block::PageBreak | Block::Group(..) | Block::EndGroup => 0.0,
         }
     }
 
@@ -169,17 +230,38 @@ impl Flow {
                 }
             }
             Block::PageBreak => self.page_break(),
-            Block::Mark(key) => {
-                let page = self.pages.len() - 1;
-                self.marks.push(MarkPos { key, page, y: self.y });
+            Block::Group(role, bookmark) => {
+                self.open_list = None;
+                let tag = self.node(role);
+                self.set_bookmark(tag, &bookmark);
+                if let Tag::Node(id) = tag {
+                    self.parent.push(id);
+                }
             }
-            Block::Fixed { height, draw } => {
+            Block::EndGroup => {
+                self.open_list = None;
+                if self.parent.len() > 1 {
+                    self.parent.pop();
+                }
+            }
+            Block::Fixed { height, draw, role, alt } => {
                 if height > self.remaining() && !self.fresh {
                     self.new_page(true);
                 }
+                let tag = match role {
+                    Some(r) => {
+                        self.open_list = None;
+                        self.node(r)
+                    }
+                    None if self.repeating => Tag::Artifact(Artifact::Pagination),
+                    None => Tag::Artifact(Artifact::Layout),
+                };
+                if let Tag::Node(id) = tag {
+                    self.tree.nodes[id].alt = alt;
+                }
                 let (x, y, w) = (self.setup.left, self.y, self.width());
-                if let Some(page) = self.pages.last_mut() {
-                    draw(page, x, y, w);
+                if let Some(mut cv) = self.canvas(tag) {
+                    draw(&mut cv, x, y, w);
                 }
                 self.y += height;
                 self.fresh = false;
@@ -190,19 +272,48 @@ impl Flow {
         }
     }
 
+    /// The node of a paragraph's text, and of its bullet (a list item's label).
+    fn para_tags(&mut self, p: &Paragraph) -> (Tag, Option<Tag>) {
+        if self.repeating || p.artifact {
+            return (Tag::Artifact(Artifact::Pagination), None);
+        }
+        if p.bullet.is_some() {
+            let list = match self.open_list {
+                Some(l) => l,
+                None => {
+                    let l = self.tree.add(self.parent(), Role::L);
+                    self.open_list = Some(l);
+                    l
+                }
+            };
+            let li = self.tree.add(list, Role::LI);
+            let lbl = self.tree.add(li, Role::Lbl);
+            let body = self.tree.add(li, Role::LBody);
+            return (Tag::Node(body), Some(Tag::Node(lbl)));
+        }
+        self.open_list = None;
+        if let (true, Some(h)) = (p.joins_heading, self.last_heading) {
+            return (Tag::Node(h), None);
+        }
+        let tag = self.node(p.role);
+        self.set_bookmark(tag, &p.bookmark);
+        (tag, None)
+    }
+
     fn place_para(&mut self, p: &Paragraph) {
         let w = self.width();
         if !self.fresh {
             self.y += p.space_before;
         }
         let lines = p.lines(w);
+        let (tag, label) = self.para_tags(p);
         for (i, line) in lines.iter().enumerate() {
             if line.height > self.remaining() && !self.fresh {
                 self.new_page(true);
             }
             let (x, y) = (self.setup.left, self.y);
-            if let Some(page) = self.pages.last_mut() {
-                p.draw_lines(page, std::slice::from_ref(line), x, y, w, i == 0);
+            if let Some(mut cv) = self.canvas(tag) {
+                p.draw_lines(&mut cv, std::slice::from_ref(line), (x, y, w), i == 0, label);
             }
             self.y += line.height;
             self.fresh = false;
@@ -210,18 +321,39 @@ impl Flow {
         self.y += p.space_after;
     }
 
-    fn draw_header(&mut self, t: &Table, header: &[MeasuredRow<'_>]) {
-        for m in header {
+    /// Header rows: tagged TH the first time, pagination artifacts when repeated.
+    fn draw_header(&mut self, t: &Table, header: &[MeasuredRow<'_>], tags: Option<&[Vec<Tag>]>) {
+        for (i, m) in header.iter().enumerate() {
             let parts: Vec<&[CellLine]> = m.cells.iter().map(|(_, _, l)| l.as_slice()).collect();
+            let repeated = vec![Tag::Artifact(Artifact::Pagination); m.cells.len()];
+            let row_tags = tags.and_then(|t| t.get(i)).unwrap_or(&repeated).clone();
             let (x, y) = (self.setup.left, self.y);
-            if let Some(page) = self.pages.last_mut() {
-                draw_row(page, t, m, &parts, x, y, m.height);
+            if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Pagination)) {
+                draw_row(&mut cv, t, m, &parts, &row_tags, x, y, m.height);
             }
             self.y += m.height;
         }
     }
 
+    /// A TR under `group` and a TH or TD per cell, with its spans.
+    fn row_nodes(&mut self, group: usize, row: &Row, in_header: bool) -> Vec<Tag> {
+        if self.repeating {
+            return vec![Tag::Artifact(Artifact::Pagination); row.cells.len()];
+        }
+        let tr = self.tree.add(group, Role::TR);
+        self.tree.nodes[tr].bookmark = row.bookmark.clone();
+        row.cells
+            .iter()
+            .map(|c| {
+                let id = self.tree.add(tr, c.role(in_header));
+                self.tree.nodes[id].colspan = c.colspan.max(1) as u32;
+                Tag::Node(id)
+            })
+            .collect()
+    }
+
     fn place_table(&mut self, t: &Table) {
+        self.open_list = None;
         let widths = t.scaled(self.width());
         let header: Vec<MeasuredRow<'_>> = t.header.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
         let rows: Vec<MeasuredRow<'_>> = t.rows.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
@@ -230,7 +362,19 @@ impl Flow {
         if header_h + first_h > self.remaining() && !self.fresh {
             self.new_page(true);
         }
-        self.draw_header(t, &header);
+        let table = self.node(Role::Table);
+        let (head, body) = match table {
+            Tag::Node(id) => {
+                let head = (!t.header.is_empty()).then(|| self.tree.add(id, Role::THead));
+                (head, Some(self.tree.add(id, Role::TBody)))
+            }
+            Tag::Artifact(_) => (None, None),
+        };
+        let head_tags: Vec<Vec<Tag>> = match head {
+            Some(h) => t.header.iter().map(|r| self.row_nodes(h, r, true)).collect(),
+            None => Vec::new(),
+        };
+        self.draw_header(t, &header, Some(&head_tags));
         self.fresh = false;
         let mut after_header = true;
         for (i, m) in rows.iter().enumerate() {
@@ -241,16 +385,20 @@ impl Flow {
             let fits_fresh = need + header_h <= self.setup.content_height();
             if need > self.remaining() && !after_header && fits_fresh {
                 self.new_page(true);
-                self.draw_header(t, &header);
+                self.draw_header(t, &header, None);
             }
-            self.place_row(t, m, &header);
+            let tags = match body {
+                Some(b) => self.row_nodes(b, m.row, false),
+                None => vec![Tag::Artifact(Artifact::Pagination); m.cells.len()],
+            };
+            self.place_row(t, m, &header, &tags);
             after_header = false;
         }
     }
 
     /// Places a row, splitting its cells' lines over pages when it is taller than the
     /// space left.
-    fn place_row(&mut self, t: &Table, m: &MeasuredRow<'_>, header: &[MeasuredRow<'_>]) {
+    fn place_row(&mut self, t: &Table, m: &MeasuredRow<'_>, header: &[MeasuredRow<'_>], tags: &[Tag]) {
         let mut starts = vec![0usize; m.cells.len()];
         loop {
             let rest: Vec<&[CellLine]> = m.cells.iter().zip(&starts).map(|((_, _, l), s)| &l[*s..]).collect();
@@ -259,8 +407,8 @@ impl Flow {
             let full_h = if starts.iter().all(|s| *s == 0) { m.height } else { rest_h };
             if full_h <= self.remaining() + 0.01 {
                 let (x, y) = (self.setup.left, self.y);
-                if let Some(page) = self.pages.last_mut() {
-                    draw_row(page, t, m, &rest, x, y, full_h);
+                if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Layout)) {
+                    draw_row(&mut cv, t, m, &rest, tags, x, y, full_h);
                 }
                 self.y += full_h;
                 return;
@@ -282,12 +430,12 @@ impl Flow {
             }
             if progressed {
                 let (x, y, h) = (self.setup.left, self.y, self.remaining());
-                if let Some(page) = self.pages.last_mut() {
-                    draw_row(page, t, m, &parts, x, y, h);
+                if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Layout)) {
+                    draw_row(&mut cv, t, m, &parts, tags, x, y, h);
                 }
             }
             self.new_page(true);
-            self.draw_header(t, header);
+            self.draw_header(t, header, None);
             if !progressed && self.remaining() < 2.0 * t.padding + 1.0 {
                 return; // cannot place anything even on a fresh page: give up on this row
             }
@@ -298,7 +446,8 @@ impl Flow {
         self.pages.len().saturating_sub(1)
     }
 
-    pub fn finish(self) -> (Vec<Page>, Vec<MarkPos>) {
-        (self.pages, self.marks)
+    /// The pages and the structure tree.
+    pub fn finish(self) -> (Vec<Page>, Tree) {
+        (self.pages, self.tree)
     }
 }

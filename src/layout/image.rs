@@ -55,6 +55,10 @@ fn jpeg(bytes: &[u8]) -> Result<Image, String> {
             if width == 0 || height == 0 || !matches!(components, 1 | 3 | 4) {
                 return Err("JPEG aux dimensions invalides".into());
             }
+            if components == 4 {
+                // PDF/A with an sRGB output intent cannot show device CMYK.
+                return Err("JPEG en CMJN, non admis dans un PDF/A : enregistrez le logo en RVB (PNG ou JPEG)".into());
+            }
             return Ok(Image { width, height, data: ImageData::Jpeg { bytes: bytes.to_vec(), components } });
         }
         i += 2 + len.max(2);
@@ -106,5 +110,8 @@ mod tests {
         assert!(Image::from_bytes(b"GIF89a").is_err());
         assert!(Image::from_bytes(&[0xFF, 0xD8, 0xFF]).is_err());
         assert!(Image::from_bytes(b"\x89PNG\r\n\x1a\n\0\0").is_err());
+        // A CMYK JPEG frame header (SOF0, 4 components).
+        let cmyk = [0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0, 10, 0, 10, 4, 0, 0, 0, 0, 0, 0];
+        assert!(Image::from_bytes(&cmyk).unwrap_err().contains("CMJN"));
     }
 }

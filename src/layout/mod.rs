@@ -1,5 +1,6 @@
-//! Layout engine: fonts and text measuring, French typography, paragraphs, tables and
-//! pagination. It knows nothing of plans.
+//! Layout engine: fonts and shaping, French typography, paragraphs, tables, pagination,
+//! and the role of everything laid out (headings, lists, tables, figures, artifacts).
+//! It knows nothing of plans.
 
 pub mod canvas;
 pub mod flow;
@@ -9,9 +10,9 @@ pub mod paragraph;
 pub mod table;
 pub mod typography;
 
-pub use canvas::{DocInfo, Document, Item, Outline, Page, Rgb, Style};
-pub use flow::{Block, Draw, Flow, MarkPos, PageSetup};
-pub use fonts::{measure, Face};
+pub use canvas::{Artifact, Canvas, DocInfo, Document, Item, Outline, Page, Rgb, Role, Scope, Style, Tag, Tree};
+pub use flow::{Block, Draw, Flow, PageSetup};
+pub use fonts::{measure, shape, Face};
 pub use image::{Image, ImageData};
 pub use paragraph::{Align, Paragraph};
 pub use table::{Cell, CellDraw, Row, Table};

@@ -1,8 +1,12 @@
-//! Paragraphs: styled spans, greedy line breaking on glyph advances. No-break spaces
-//! never break; over-long words are cut with a hyphen rather than overflow.
+//! Paragraphs: styled spans broken into lines at Unicode line-break opportunities
+//! (UAX #14: no-break spaces hold, a line may end after a hyphen), greedily, on the
+//! shaped widths the PDF will draw. A word wider than the line is hyphenated by French
+//! patterns (hypher), and cut letter by letter only when a syllable is still too wide.
 
-use super::canvas::{Page, Style};
-use super::fonts::{ascent_descent, measure};
+use unicode_linebreak::{linebreaks, BreakOpportunity};
+
+use super::canvas::{Canvas, Role, Style, Tag};
+use super::fonts::{append_runs, ascent_descent, shape, Shaped, ShapedRun};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Align {
@@ -27,9 +31,17 @@ pub struct Paragraph {
     pub leading: f32,
     pub space_before: f32,
     pub space_after: f32,
-    /// Left indent, and a marker hung in it ("•").
+    /// Left indent, and a marker hung in it ("•"): a list item.
     pub indent: f32,
     pub bullet: Option<String>,
+    /// What the paragraph is: P or a heading.
+    pub role: Role,
+    /// Joins the node of the heading before it (a title set below its label band).
+    pub joins_heading: bool,
+    /// Repeats what the structure already said (an artifact).
+    pub artifact: bool,
+    /// Bookmark title when this paragraph should have one.
+    pub bookmark: Option<String>,
 }
 
 impl Paragraph {
@@ -42,6 +54,10 @@ impl Paragraph {
             space_after: 0.0,
             indent: 0.0,
             bullet: None,
+            role: Role::P,
+            joins_heading: false,
+            artifact: false,
+            bookmark: None,
         }
     }
 
@@ -72,6 +88,38 @@ impl Paragraph {
         self
     }
 
+    pub fn role(mut self, role: Role) -> Self {
+        self.role = role;
+        self
+    }
+
+    /// A heading of `level` (1 = document title).
+    pub fn heading(self, level: u8) -> Self {
+        self.role(Role::H(level))
+    }
+
+    /// Makes this paragraph part of the heading placed just before it.
+    pub fn joins_heading(mut self) -> Self {
+        self.joins_heading = true;
+        self
+    }
+
+    /// Makes this paragraph a pagination artifact: it repeats what was already said.
+    pub fn artifact(mut self) -> Self {
+        self.artifact = true;
+        self
+    }
+
+    pub fn bookmark(mut self, title: impl Into<String>) -> Self {
+        self.bookmark = Some(title.into());
+        self
+    }
+
+    /// The whole text, spans joined.
+    pub fn text(&self) -> String {
+        self.spans.iter().map(|s| s.text.as_str()).collect()
+    }
+
     /// Breaks into lines for `width` points.
     pub fn lines(&self, width: f32) -> Vec<Line> {
         break_lines(&self.spans, (width - self.indent).max(1.0), self.leading)
@@ -82,8 +130,17 @@ impl Paragraph {
         self.space_before + self.lines(width).iter().map(|l| l.height).sum::<f32>() + self.space_after
     }
 
-    /// Draws already broken `lines` with their top at `y`; returns the height used.
-    pub fn draw_lines(&self, page: &mut Page, lines: &[Line], x: f32, y: f32, width: f32, first: bool) -> f32 {
+    /// Draws already broken `lines` with their top at `y`, tagged with the canvas's
+    /// current tag; the bullet, on the first line, with `label` (a list label node).
+    /// Returns the height used.
+    pub fn draw_lines(
+        &self,
+        cv: &mut Canvas<'_>,
+        lines: &[Line],
+        (x, y, width): (f32, f32, f32),
+        first: bool,
+        label: Option<Tag>,
+    ) -> f32 {
         let mut cy = y;
         for (i, line) in lines.iter().enumerate() {
             let inner = width - self.indent;
@@ -95,11 +152,14 @@ impl Paragraph {
             let base = cy + line.ascent;
             if i == 0 && first {
                 if let (Some(b), Some(run)) = (&self.bullet, line.runs.first()) {
-                    page.text(x, base, b.clone(), run.style);
+                    let body = cv.tag;
+                    cv.tag = label.unwrap_or(body);
+                    cv.text(x, base, b, run.style);
+                    cv.tag = body;
                 }
             }
             for run in &line.runs {
-                page.text(x + self.indent + dx + run.x, base, run.text.clone(), run.style);
+                cv.runs(x + self.indent + dx + run.x, base, run.shaped.clone(), run.style);
             }
             cy += line.height;
         }
@@ -107,12 +167,18 @@ impl Paragraph {
     }
 }
 
-/// A piece of a line: text at an offset from the line start.
+/// A piece of a line in one style, shaped, at an offset from the line start.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Run {
     pub x: f32,
-    pub text: String,
+    pub shaped: Shaped,
     pub style: Style,
+}
+
+impl Run {
+    pub fn text(&self) -> String {
+        self.shaped.iter().map(|r| r.text.as_str()).collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -123,52 +189,59 @@ pub struct Line {
     pub ascent: f32,
 }
 
-/// A word (no breakable space inside) or a breakable space, with its style.
-#[derive(Debug, Clone)]
-enum Token {
-    Word(String, Style),
-    Space(Style),
-    Break(Style),
+/// Text between two break opportunities, in one or more styles, with what follows it.
+struct Unit<'a> {
+    pieces: Vec<(&'a str, Style)>,
+    /// Style of the breakable space after it, if any.
+    space: Option<Style>,
+    /// A line must end after it ('\n').
+    mandatory: bool,
 }
 
-fn tokens(spans: &[Span]) -> Vec<Token> {
-    let mut out = Vec::new();
+fn units(spans: &[Span]) -> Vec<Unit<'_>> {
+    // Style boundaries over the concatenated text.
+    let mut all = String::new();
+    let mut bounds: Vec<(usize, usize, Style)> = Vec::new();
     for s in spans {
-        let mut word = String::new();
-        for c in s.text.chars() {
-            match c {
-                ' ' | '\t' => {
-                    if !word.is_empty() {
-                        out.push(Token::Word(std::mem::take(&mut word), s.style));
-                    }
-                    out.push(Token::Space(s.style));
-                }
-                '\n' => {
-                    if !word.is_empty() {
-                        out.push(Token::Word(std::mem::take(&mut word), s.style));
-                    }
-                    out.push(Token::Break(s.style));
-                }
-                // A soft break opportunity after a hyphen or slash inside a word.
-                '-' | '/' if !word.is_empty() => {
-                    word.push(c);
-                    out.push(Token::Word(std::mem::take(&mut word), s.style));
-                }
-                _ => word.push(c),
+        let start = all.len();
+        all.push_str(&s.text);
+        bounds.push((start, all.len(), s.style));
+    }
+    let piece = |a: usize, b: usize| -> Vec<(&str, Style)> {
+        let mut out = Vec::new();
+        for (si, (s0, s1, st)) in bounds.iter().enumerate() {
+            let (lo, hi) = (a.max(*s0), b.min(*s1));
+            if lo < hi {
+                let off = *s0;
+                out.push((&spans[si].text[lo - off..hi - off], *st));
             }
         }
-        if !word.is_empty() {
-            out.push(Token::Word(word, s.style));
-        }
+        out
+    };
+    let style_at = |i: usize| bounds.iter().find(|(a, b, _)| i >= *a && i < *b).map(|(_, _, s)| *s);
+    let mut out = Vec::new();
+    let mut prev = 0;
+    for (pos, opp) in linebreaks(&all) {
+        let seg = &all[prev..pos];
+        let core_len = seg.trim_end_matches([' ', '\t', '\n', '\r']).len();
+        let trail = &seg[core_len..];
+        let mandatory = opp == BreakOpportunity::Mandatory && pos < all.len() || trail.contains('\n');
+        let space = if trail.contains([' ', '\t']) { style_at(prev + core_len) } else { None };
+        out.push(Unit { pieces: piece(prev, prev + core_len), space, mandatory });
+        prev = pos;
     }
     out
 }
 
 struct LineBuilder {
-    runs: Vec<Run>,
+    runs: Vec<(f32, Style, Vec<ShapedRun>)>,
     x: f32,
     max_size: f32,
     pending_space: Option<Style>,
+}
+
+fn width_of(runs: &[ShapedRun], size: f32) -> f32 {
+    runs.iter().map(|r| r.width).sum::<f32>() * size
 }
 
 impl LineBuilder {
@@ -181,24 +254,27 @@ impl LineBuilder {
     }
 
     fn space_width(&self) -> f32 {
-        self.pending_space.map_or(0.0, |s| measure(" ", s.face, s.size))
+        match self.pending_space {
+            Some(s) if !self.runs.is_empty() => width_of(&shape(" ", s.face), s.size),
+            _ => 0.0,
+        }
     }
 
-    fn add(&mut self, text: &str, style: Style, w: f32) {
+    fn add(&mut self, shaped: &[ShapedRun], style: Style) {
         if let Some(sp) = self.pending_space.take() {
             if !self.runs.is_empty() {
-                let sw = measure(" ", sp.face, sp.size);
-                self.append(" ", sp, sw);
+                self.append(&shape(" ", sp.face), sp);
             }
         }
-        self.append(text, style, w);
+        self.append(shaped, style);
     }
 
-    fn append(&mut self, text: &str, style: Style, w: f32) {
+    fn append(&mut self, shaped: &[ShapedRun], style: Style) {
         self.max_size = self.max_size.max(style.size);
+        let w = width_of(shaped, style.size);
         match self.runs.last_mut() {
-            Some(r) if r.style == style => r.text.push_str(text),
-            _ => self.runs.push(Run { x: self.x, text: text.to_string(), style }),
+            Some((_, st, r)) if *st == style => append_runs(r, shaped),
+            _ => self.runs.push((self.x, style, shaped.to_vec())),
         }
         self.x += w;
     }
@@ -209,92 +285,103 @@ impl LineBuilder {
         let height = (size * leading).max(size * (asc + desc));
         // Centre the glyph box in the line height.
         let ascent = (height - size * (asc + desc)) / 2.0 + size * asc;
-        Line { runs: self.runs, width: self.x, height, ascent }
+        let runs =
+            self.runs.into_iter().map(|(x, style, r)| Run { x, shaped: std::sync::Arc::new(r), style }).collect();
+        Line { runs, width: self.x, height, ascent }
     }
+}
+
+struct Breaker {
+    lines: Vec<Line>,
+    cur: LineBuilder,
+    width: f32,
+    leading: f32,
+    fallback: f32,
+}
+
+impl Breaker {
+    fn end_line(&mut self) {
+        let done = std::mem::replace(&mut self.cur, LineBuilder::new());
+        self.lines.push(done.finish(self.leading, self.fallback));
+    }
+
+    fn unit(&mut self, u: &Unit<'_>) {
+        let shaped: Vec<(Shaped, Style)> = u.pieces.iter().map(|(t, s)| (shape(t, s.face), *s)).collect();
+        let w: f32 = shaped.iter().map(|(r, s)| width_of(r, s.size)).sum();
+        if !self.cur.is_empty() && self.cur.x + self.cur.space_width() + w > self.width + 0.01 {
+            self.end_line();
+        }
+        if self.cur.is_empty() && w > self.width + 0.01 && u.pieces.len() == 1 {
+            let (text, style) = u.pieces[0];
+            self.long_word(text, style);
+        } else {
+            for (r, s) in &shaped {
+                self.cur.add(r, *s);
+            }
+        }
+        if u.space.is_some() {
+            self.cur.pending_space = u.space;
+        }
+        if u.mandatory {
+            self.cur.max_size = self.cur.max_size.max(u.pieces.first().map_or(0.0, |p| p.1.size));
+            self.end_line();
+        }
+    }
+
+    /// A word wider than the line: hyphenated at French syllables, letters as last resort.
+    fn long_word(&mut self, word: &str, s: Style) {
+        let hyphen = measure_str("-", s);
+        let mut syllables: Vec<&str> = hypher::hyphenate(word, hypher::Lang::French).collect();
+        if syllables.iter().any(|p| measure_str(p, s) + hyphen > self.width) {
+            // A syllable alone is too wide: letters.
+            syllables = word.char_indices().map(|(i, c)| &word[i..i + c.len_utf8()]).collect();
+        }
+        let mut piece = String::new();
+        for syl in syllables {
+            let with = format!("{piece}{syl}");
+            if !piece.is_empty() && measure_str(&with, s) + hyphen > self.width {
+                piece.push('-');
+                self.cur.add(&shape(&piece, s.face), s);
+                self.end_line();
+                piece = syl.to_string();
+            } else {
+                piece = with;
+            }
+        }
+        if !piece.is_empty() {
+            self.cur.add(&shape(&piece, s.face), s);
+        }
+    }
+}
+
+fn measure_str(text: &str, s: Style) -> f32 {
+    width_of(&shape(text, s.face), s.size)
 }
 
 fn break_lines(spans: &[Span], width: f32, leading: f32) -> Vec<Line> {
     let fallback = spans.first().map_or(10.0, |s| s.style.size);
-    let mut lines = Vec::new();
-    let mut cur = LineBuilder::new();
-    for t in tokens(spans) {
-        match t {
-            Token::Space(s) => {
-                if !cur.is_empty() {
-                    cur.pending_space = Some(s);
-                }
-            }
-            Token::Break(s) => {
-                cur.max_size = cur.max_size.max(s.size);
-                lines.push(std::mem::replace(&mut cur, LineBuilder::new()).finish(leading, fallback));
-            }
-            Token::Word(w, s) => {
-                let ww = measure(&w, s.face, s.size);
-                if cur.is_empty() || cur.x + cur.space_width() + ww <= width + 0.01 {
-                    if cur.is_empty() && ww > width {
-                        place_long_word(&mut lines, &mut cur, &w, s, width, leading, fallback);
-                    } else {
-                        cur.add(&w, s, ww);
-                    }
-                } else {
-                    lines.push(std::mem::replace(&mut cur, LineBuilder::new()).finish(leading, fallback));
-                    if ww > width {
-                        place_long_word(&mut lines, &mut cur, &w, s, width, leading, fallback);
-                    } else {
-                        cur.add(&w, s, ww);
-                    }
-                }
-            }
-        }
+    let mut b = Breaker { lines: Vec::new(), cur: LineBuilder::new(), width, leading, fallback };
+    for u in units(spans) {
+        b.unit(&u);
     }
-    if !cur.is_empty() || lines.is_empty() {
-        lines.push(cur.finish(leading, fallback));
+    if !b.cur.is_empty() || b.lines.is_empty() {
+        b.end_line();
     }
-    lines
-}
-
-/// Cuts a word wider than the line into hyphenated pieces.
-fn place_long_word(
-    lines: &mut Vec<Line>,
-    cur: &mut LineBuilder,
-    word: &str,
-    s: Style,
-    width: f32,
-    leading: f32,
-    fallback: f32,
-) {
-    let hyphen = measure("-", s.face, s.size);
-    let mut piece = String::new();
-    let mut pw = 0.0;
-    for c in word.chars() {
-        let cw = measure(c.encode_utf8(&mut [0; 4]), s.face, s.size);
-        if pw + cw + hyphen > width && !piece.is_empty() {
-            piece.push('-');
-            cur.add(&piece, s, pw + hyphen);
-            lines.push(std::mem::replace(cur, LineBuilder::new()).finish(leading, fallback));
-            piece.clear();
-            pw = 0.0;
-        }
-        piece.push(c);
-        pw += cw;
-    }
-    if !piece.is_empty() {
-        cur.add(&piece, s, pw);
-    }
+    b.lines
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::layout::canvas::Rgb;
-    use crate::layout::fonts::Face;
+    use crate::layout::fonts::{measure, Face};
 
     fn st() -> Style {
         Style::new(Face::Regular, 10.0, Rgb::BLACK)
     }
 
     fn text_of(l: &Line) -> String {
-        l.runs.iter().map(|r| r.text.as_str()).collect()
+        l.runs.iter().map(Run::text).collect()
     }
 
     #[test]
@@ -319,19 +406,31 @@ mod tests {
     }
 
     #[test]
-    fn long_words_are_cut_with_a_hyphen() {
+    fn long_words_are_hyphenated_at_syllables() {
         let p = Paragraph::new("anticonstitutionnellement", st());
-        let lines = p.lines(40.0);
+        let lines = p.lines(60.0);
         assert!(lines.len() > 1);
-        assert!(text_of(&lines[0]).ends_with('-'));
+        let first = text_of(&lines[0]);
+        assert!(first.ends_with('-'), "{first}");
+        // French patterns cut between syllables: "anti-", "anticons-"… never "antic-".
+        let stem = first.trim_end_matches('-');
+        assert!(["an", "anti", "anticons", "anticonsti", "anticonstitu"].contains(&stem), "{first}");
         for l in &lines {
-            assert!(l.width <= 40.01);
+            assert!(l.width <= 60.01);
         }
+        let whole: String = lines.iter().map(text_of).collect::<String>().replace('-', "");
+        assert_eq!(whole, "anticonstitutionnellement");
     }
 
     #[test]
-    fn explicit_line_breaks() {
+    fn explicit_line_breaks_and_styles() {
         let p = Paragraph::new("un\ndeux", st());
         assert_eq!(p.lines(500.0).len(), 2);
+        let bold = Style::new(Face::Bold, 10.0, Rgb::BLACK);
+        let p = Paragraph::new("Objectif\u{a0}: ", bold).push("agir vite", st());
+        let l = p.lines(500.0);
+        assert_eq!(l.len(), 1);
+        assert_eq!(l[0].runs.len(), 2);
+        assert_eq!(text_of(&l[0]), "Objectif\u{a0}: agir vite");
     }
 }

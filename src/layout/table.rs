@@ -3,11 +3,12 @@
 
 use std::rc::Rc;
 
-use super::canvas::{Page, Rgb};
+use super::canvas::{Canvas, Rgb, Scope, Tag};
 use super::paragraph::{Line, Paragraph};
 
-/// Extra drawing inside a cell (bars, ticks), given x, y, width, height.
-pub type CellDraw = Rc<dyn Fn(&mut Page, f32, f32, f32, f32)>;
+/// Extra drawing inside a cell (bars, ticks), given x, y, width, height: decoration, the
+/// cell's text says the same.
+pub type CellDraw = Rc<dyn Fn(&mut Canvas<'_>, f32, f32, f32, f32)>;
 
 #[derive(Clone, Default)]
 pub struct Cell {
@@ -15,11 +16,30 @@ pub struct Cell {
     pub colspan: usize,
     pub fill: Option<Rgb>,
     pub draw: Option<CellDraw>,
+    /// A header cell of the body (heads its row); header rows' cells head their column.
+    pub row_header: bool,
 }
 
 impl Cell {
     pub fn new(paras: Vec<Paragraph>) -> Self {
-        Cell { paras, colspan: 1, fill: None, draw: None }
+        Cell { paras, colspan: 1, fill: None, draw: None, row_header: false }
+    }
+
+    pub fn row_header(mut self) -> Self {
+        self.row_header = true;
+        self
+    }
+
+    /// TH with its scope, or TD.
+    pub fn role(&self, in_header: bool) -> super::canvas::Role {
+        use super::canvas::Role;
+        if in_header {
+            Role::TH(Scope::Column)
+        } else if self.row_header {
+            Role::TH(Scope::Row)
+        } else {
+            Role::TD
+        }
     }
 
     pub fn text(p: Paragraph) -> Self {
@@ -53,6 +73,8 @@ pub struct Row {
     pub fill: Option<Rgb>,
     /// Keep this row on the page of the row that follows (group headings).
     pub keep_with_next: bool,
+    /// Bookmark made by this row (an axis row).
+    pub bookmark: Option<String>,
 }
 
 impl Row {
@@ -67,6 +89,11 @@ impl Row {
 
     pub fn keep_with_next(mut self) -> Self {
         self.keep_with_next = true;
+        self
+    }
+
+    pub fn bookmark(mut self, title: impl Into<String>) -> Self {
+        self.bookmark = Some(title.into());
         self
     }
 
@@ -166,33 +193,47 @@ pub fn measure_row<'a>(row: &'a Row, widths: &[f32], padding: f32) -> MeasuredRo
 }
 
 /// Draws a (part of a) measured row at (x, y) with height `h`; `parts` gives, per cell,
-/// the lines to draw.
-pub fn draw_row(page: &mut Page, t: &Table, m: &MeasuredRow<'_>, parts: &[&[CellLine]], x: f32, y: f32, h: f32) {
+/// the lines to draw, `tags` what each cell's text belongs to.
+#[allow(clippy::too_many_arguments)]
+pub fn draw_row(
+    cv: &mut Canvas<'_>,
+    t: &Table,
+    m: &MeasuredRow<'_>,
+    parts: &[&[CellLine]],
+    tags: &[Tag],
+    x: f32,
+    y: f32,
+    h: f32,
+) {
     for (i, ((cx, w, _), cell)) in m.cells.iter().zip(&m.row.cells).enumerate() {
+        cv.tag = tags.get(i).copied().unwrap_or(Tag::Artifact(super::canvas::Artifact::Layout));
         let fill = cell.fill.or(m.row.fill);
         if let Some(f) = fill {
-            page.fill(x + cx, y, *w, h, f);
+            cv.fill(x + cx, y, *w, h, f);
         }
         if let Some(d) = &cell.draw {
-            d(page, x + cx, y, *w, h);
+            d(cv, x + cx, y, *w, h);
         }
         let mut cy = y + t.padding;
         let inner = (w - 2.0 * t.padding).max(1.0);
         for cl in parts.get(i).copied().unwrap_or(&[]) {
             if let Some(p) = cell.paras.get(cl.para) {
                 p.draw_lines(
-                    page,
+                    cv,
                     std::slice::from_ref(&cl.line),
-                    x + cx + t.padding,
-                    cy + cl.gap_before,
-                    inner,
+                    (x + cx + t.padding, cy + cl.gap_before, inner),
                     cl.first_of_para,
+                    None,
                 );
             }
             cy += cl.height();
         }
-        if t.border_width > 0.0 {
-            page.stroke(x + cx, y, *w, h, t.border, t.border_width);
+        // An empty cell still has content in the structure: its border.
+        let empty = cell.paras.iter().all(|p| p.spans.iter().all(|s| s.text.trim().is_empty()));
+        if empty {
+            cv.stroke_content(x + cx, y, *w, h, t.border, t.border_width.max(0.1));
+        } else if t.border_width > 0.0 {
+            cv.stroke(x + cx, y, *w, h, t.border, t.border_width);
         }
     }
 }

@@ -1,7 +1,6 @@
-//! Output writers: PDF (printpdf + lopdf) and XLSX (rust_xlsxwriter).
+//! Output writers: PDF (krilla: tagged PDF/UA-1 + PDF/A-2a) and XLSX (rust_xlsxwriter).
 
 pub mod annexe;
-mod content;
 pub mod evaluation_xlsx;
 pub mod pdf;
 pub mod template;

@@ -1,17 +1,32 @@
-//! Laid-out document → PDF bytes: printpdf builds pages and fonts; lopdf then makes the
-//! file what @ctes and readers expect — fonts subset and tagged, nested bookmarks,
-//! /Lang, document information — and deterministic (no counter-made names, a content
-//! hash for /ID, no clock).
+//! Laid-out document → PDF bytes, with krilla: a tagged PDF/UA-1 and PDF/A-2a file,
+//! validated as it is written (krilla refuses to write one that breaks either). The
+//! structure tree and bookmarks come from the layout's roles; text is drawn from the
+//! glyphs the layout shaped (no re-shaping); fonts are subset and given their ToUnicode
+//! maps by krilla; XMP, Info, sRGB OutputIntent, /Lang, MarkInfo and DisplayDocTitle too.
+//! Deterministic: no clock (the date comes from the document), /ID from the content.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::num::{NonZeroU16, NonZeroU32};
+use std::sync::{Arc, OnceLock};
 
-use lopdf::{Dictionary, Object, StringFormat};
-use printpdf::{FontId, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Pt, TextItem};
+use krilla::color::rgb;
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
+use krilla::destination::XyzDestination;
+use krilla::geom::{PathBuilder, Point, Rect, Size, Transform};
+use krilla::image::{BitsPerComponent, CustomImage, ImageColorspace};
+use krilla::metadata::{DateTime, Metadata};
+use krilla::outline::{Outline as KOutline, OutlineNode};
+use krilla::page::PageSettings;
+use krilla::paint::{Fill, Stroke};
+use krilla::surface::Surface;
+use krilla::tagging::{
+    ArtifactType, ContentTag, Identifier, ListNumbering, SpanTag, Tag as KTag, TagGroup, TagKind, TagTree,
+};
+use krilla::text::{Font, GlyphId, KrillaGlyph};
+use krilla::SerializeSettings;
 
-use crate::layout::canvas::{Document, Item, Outline};
-use crate::layout::fonts::{face, face_for, Face};
-
-use super::content::{encode_page, FontRef};
+use crate::layout::canvas::{Artifact, Document, Item, Outline, Role, Scope, Tag, Tree};
+use crate::layout::fonts::Face;
+use crate::layout::{Image, ImageData, Rgb};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -21,453 +36,320 @@ pub enum PdfError {
     Write(String),
 }
 
-/// Placeholder for /ID, replaced by the content hash once the file is written.
-const ID_PLACEHOLDER: &str = "00000000000000000000000000000000";
-
-/// A face cut down to the glyphs some documents use, ready to embed.
-struct EmbeddedFont {
-    face: Face,
-    parsed: ParsedFont,
-    /// The subset program and its deflated form, computed once for all the documents.
-    program: Vec<u8>,
-    deflated: Vec<u8>,
-    /// "ABCDEF+Lato-Regular".
-    name: String,
-}
-
 pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
-    render_pdfs(&[doc]).map(|mut v| v.remove(0))
+    // A logo krilla cannot embed (a JPEG that only looked sound) costs the logo, not the
+    // document.
+    render_one(doc, true).or_else(|e| if doc.images.is_empty() { Err(e) } else { render_one(doc, false) })
 }
 
-/// Renders several documents sharing one subset per face (the union of their glyphs):
-/// the subsetting and deflating of fonts are done once for a whole build.
+/// Renders several documents, in parallel.
 pub fn render_pdfs(docs: &[&Document]) -> Result<Vec<Vec<u8>>, PdfError> {
     use rayon::prelude::*;
-    let per_doc: Vec<BTreeMap<Face, BTreeSet<char>>> = docs.par_iter().map(|d| used_chars(d)).collect();
-    let mut used: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
-    for u in &per_doc {
-        for (f, chars) in u {
-            used.entry(*f).or_default().extend(chars);
-        }
-    }
-    let fonts = used
-        .par_iter()
-        .map(|(f, chars)| {
-            let (program, tag) = subset(*f, chars)?;
-            let mut warnings = Vec::new();
-            let parsed =
-                ParsedFont::from_bytes(&program, 0, &mut warnings).ok_or(PdfError::Font(f.postscript_name()))?;
-            let deflated = deflate(&program);
-            Ok(EmbeddedFont { face: *f, parsed, program, deflated, name: format!("{tag}+{}", f.postscript_name()) })
-        })
-        .collect::<Result<Vec<_>, PdfError>>()?;
-    docs.par_iter().zip(per_doc.par_iter()).map(|(d, u)| render_one(d, u, &fonts)).collect()
+    docs.par_iter().map(|d| render_pdf(d)).collect()
 }
 
-fn render_one(
-    doc: &Document,
-    used: &BTreeMap<Face, BTreeSet<char>>,
-    fonts: &[EmbeddedFont],
-) -> Result<Vec<u8>, PdfError> {
-    let mut pdf = PdfDocument::new(&doc.info.title);
-    let mut ids: BTreeMap<Face, (FontId, String)> = BTreeMap::new();
-    let mut refs: HashMap<Face, FontRef> = HashMap::new();
-    // printpdf writes the font objects (widths, ToUnicode) for the glyphs it sees drawn:
-    // page 1 declares this document's characters, then every page gets its own content.
-    let mut declare = Vec::new();
-    for (i, ef) in fonts.iter().enumerate() {
-        let Some(chars) = used.get(&ef.face) else {
-            continue;
-        };
-        let id = FontId(format!("F{}", i + 1));
-        pdf.resources.fonts.map.insert(id.clone(), printpdf::font::PdfFont::new(ef.parsed.clone()));
-        declare.push(Op::StartTextSection);
-        declare.push(Op::SetFont { font: PdfFontHandle::External(id.clone()), size: Pt(1.0) });
-        declare.push(Op::ShowText { items: vec![TextItem::Text(chars.iter().collect())] });
-        declare.push(Op::EndTextSection);
-        let glyphs = chars.iter().filter_map(|c| ef.parsed.lookup_glyph_index(*c as u32).map(|g| (*c, g))).collect();
-        refs.insert(ef.face, FontRef { resource: id.0.clone(), glyphs });
-        ids.insert(ef.face, (id, ef.name.clone()));
-    }
-    for (i, page) in doc.pages.iter().enumerate() {
-        let ops = if i == 0 { std::mem::take(&mut declare) } else { Vec::new() };
-        pdf.pages.push(PdfPage::new(Pt(page.width).into(), Pt(page.height).into(), ops));
-    }
-    let opts = PdfSaveOptions { optimize: false, subset_fonts: false, secure: true, image_optimization: None };
-    let mut warnings = Vec::new();
-    let mut lo = pdf.to_lopdf_document(&opts, &mut warnings);
-    set_contents(&mut lo, doc, &refs);
-    add_images(&mut lo, doc);
-    name_fonts(&mut lo, &ids);
-    use_deflated_programs(&mut lo, fonts);
-    set_info(&mut lo, doc);
-    set_catalog(&mut lo, doc);
-    lo.version = "1.7".to_string();
-    compress(&mut lo);
-    let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| PdfError::Write(e.to_string()))?;
-    patch_id(&mut bytes);
-    Ok(bytes)
+/// krilla's handle of each face, made once per process.
+fn font(face: Face) -> Result<Font, PdfError> {
+    static FONTS: [OnceLock<Option<Font>>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    FONTS[face as usize]
+        .get_or_init(|| Font::new(face.bytes().into(), 0))
+        .clone()
+        .ok_or(PdfError::Font(face.postscript_name()))
 }
 
-/// Replaces each page's content stream with the directly encoded one.
-fn set_contents(lo: &mut lopdf::Document, doc: &Document, fonts: &HashMap<Face, FontRef>) {
-    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    for (pid, page) in pages.iter().zip(&doc.pages) {
-        let contents =
-            lo.get_dictionary(*pid).ok().and_then(|d| d.get(b"Contents").ok()).and_then(|c| c.as_reference().ok());
-        let bytes = encode_page(page, fonts);
-        match contents.and_then(|c| lo.get_object_mut(c).ok()) {
-            Some(Object::Stream(s)) => {
-                s.dict.remove(b"Filter");
-                s.set_content(bytes);
+fn settings() -> Result<SerializeSettings, PdfError> {
+    let configuration = ConfigurationBuilder::new()
+        .with_archival_validator(Archival::A2_A)
+        .with_accessibility_validator(Accessibility::UA1)
+        .finish()
+        .map_err(|e| PdfError::Write(format!("{e:?}")))?;
+    Ok(SerializeSettings {
+        configuration,
+        compress_content_streams: true,
+        enable_tagging: true,
+        xmp_metadata: true,
+        ascii_compatible: false,
+        pretty: false,
+        ..SerializeSettings::default()
+    })
+}
+
+fn render_one(doc: &Document, with_images: bool) -> Result<Vec<u8>, PdfError> {
+    let mut pdf = krilla::Document::new_with(settings()?);
+    let images: Vec<krilla::image::Image> =
+        if with_images { doc.images.iter().map(image).collect::<Result<_, _>>()? } else { Vec::new() };
+    // Marked-content identifiers of each node, in drawing order.
+    let mut ids: Vec<Vec<Identifier>> = vec![Vec::new(); doc.tree.nodes.len()];
+    // Text of each heading: PDF/UA wants it as the heading's title.
+    let mut titles: Vec<String> = vec![String::new(); doc.tree.nodes.len()];
+    for page in &doc.pages {
+        let ps = PageSettings::from_wh(page.width, page.height)
+            .ok_or_else(|| PdfError::Write("taille de page invalide".into()))?;
+        let mut p = pdf.start_page_with(ps);
+        let mut s = p.surface();
+        let mut open: Option<Tag> = None;
+        for it in &page.items {
+            let tag = it.tag();
+            if open != Some(tag) {
+                if open.is_some() {
+                    s.end_tagged();
+                }
+                let id = s.start_tagged(content_tag(tag));
+                if let Tag::Node(n) = tag {
+                    if let Some(v) = ids.get_mut(n) {
+                        v.push(id);
+                    }
+                }
+                open = Some(tag);
             }
-            _ => {
-                let id = lo.add_object(lopdf::Stream::new(Dictionary::new(), bytes));
-                if let Ok(d) = lo.get_dictionary_mut(*pid) {
-                    d.set("Contents", Object::Reference(id));
+            if let (Tag::Node(n), Item::Text { runs, .. }) = (tag, it) {
+                if matches!(doc.tree.role(n), Role::H(_)) {
+                    let t = &mut titles[n];
+                    for r in runs.iter() {
+                        if !t.is_empty() && !t.ends_with(' ') && r.text.starts_with(|c: char| !c.is_whitespace()) {
+                            t.push(' ');
+                        }
+                        t.push_str(&r.text);
+                    }
                 }
             }
+            draw(&mut s, it, &images)?;
         }
+        if open.is_some() {
+            s.end_tagged();
+        }
+        s.finish();
+        p.finish();
+    }
+    let mut tags = TagTree::new().with_lang(Some(doc.info.lang.clone()));
+    for &k in &doc.tree.nodes[Tree::ROOT].kids {
+        if let Some(g) = group(&doc.tree, k, &mut ids, &titles) {
+            tags.push(g);
+        }
+    }
+    pdf.set_tag_tree(tags);
+    let outline = doc.outline();
+    if !outline.is_empty() {
+        let mut o = KOutline::new();
+        for item in &outline {
+            o.push_child(outline_node(item, true));
+        }
+        pdf.set_outline(o);
+    }
+    pdf.set_metadata(metadata(doc));
+    pdf.finish().map_err(|e| PdfError::Write(format!("{e:?}")))
+}
+
+fn content_tag(tag: Tag) -> ContentTag<'static> {
+    match tag {
+        Tag::Node(_) => ContentTag::Span(SpanTag::empty()),
+        Tag::Artifact(a) => ContentTag::Artifact(krilla::tagging::Artifact::with_kind(match a {
+            Artifact::Header => ArtifactType::Header,
+            Artifact::Footer => ArtifactType::Footer,
+            Artifact::PageNumber => ArtifactType::PageNumber,
+            Artifact::Layout => ArtifactType::Layout,
+            Artifact::Pagination => ArtifactType::PaginationOther,
+        })),
     }
 }
 
-/// Image XObjects (/Im1…) in every page's resources.
-fn add_images(lo: &mut lopdf::Document, doc: &Document) {
-    if doc.images.is_empty() {
-        return;
-    }
-    let mut xobjects = Dictionary::new();
-    for (i, img) in doc.images.iter().enumerate() {
-        let id = image_object(lo, img);
-        xobjects.set(format!("Im{}", i + 1), Object::Reference(id));
-    }
-    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    for pid in pages {
-        let res = lo.get_dictionary(pid).ok().and_then(|d| d.get(b"Resources").ok()).cloned();
-        let target = match res {
-            Some(Object::Reference(r)) => lo.get_dictionary_mut(r).ok(),
-            _ => None,
-        };
-        if let Some(d) = target {
-            d.set("XObject", Object::Dictionary(xobjects.clone()));
-        } else if let Ok(page) = lo.get_dictionary_mut(pid) {
-            let mut r = match page.get(b"Resources") {
-                Ok(Object::Dictionary(d)) => d.clone(),
-                _ => Dictionary::new(),
-            };
-            r.set("XObject", Object::Dictionary(xobjects.clone()));
-            page.set("Resources", Object::Dictionary(r));
+/// The tag group of a node: its content first, then its children.
+fn group(tree: &Tree, n: usize, ids: &mut [Vec<Identifier>], titles: &[String]) -> Option<TagGroup> {
+    let node = &tree.nodes[n];
+    let span = |v: u32| NonZeroU32::new(v).filter(|s| s.get() > 1);
+    let kind: TagKind = match node.role {
+        Role::Document | Role::Sect => KTag::Section.into(),
+        Role::H(l) => {
+            let level = NonZeroU16::new(u16::from(l.clamp(1, 6))).unwrap_or(NonZeroU16::MIN);
+            // The title repeats the heading's text: its start is enough to name it.
+            let title = crate::text::truncate_chars(&titles[n].replace(['\u{a0}', '\u{202f}'], " "), 80);
+            KTag::Hn(level, Some(title)).into()
         }
-    }
-}
-
-fn image_object(lo: &mut lopdf::Document, img: &crate::layout::Image) -> lopdf::ObjectId {
-    use crate::layout::ImageData;
-    let space = |c: u8| {
-        Object::Name(match c {
-            1 => b"DeviceGray".to_vec(),
-            4 => b"DeviceCMYK".to_vec(),
-            _ => b"DeviceRGB".to_vec(),
+        Role::P => KTag::P.into(),
+        Role::L => KTag::L(ListNumbering::Disc).into(),
+        Role::LI => KTag::LI.into(),
+        Role::Lbl => KTag::Lbl.into(),
+        Role::LBody => KTag::LBody.into(),
+        Role::Table => KTag::Table.into(),
+        Role::THead => KTag::THead.into(),
+        Role::TBody => KTag::TBody.into(),
+        Role::TR => KTag::TR.into(),
+        Role::TH(scope) => KTag::TH(match scope {
+            Scope::Column => krilla::tagging::TableHeaderScope::Column,
+            Scope::Row => krilla::tagging::TableHeaderScope::Row,
         })
+        .with_col_span(span(node.colspan))
+        .with_row_span(span(node.rowspan))
+        .into(),
+        Role::TD => KTag::TD.with_col_span(span(node.colspan)).with_row_span(span(node.rowspan)).into(),
+        Role::Figure => KTag::Figure(node.alt.clone()).into(),
     };
-    let mut d = Dictionary::new();
-    d.set("Type", Object::Name(b"XObject".to_vec()));
-    d.set("Subtype", Object::Name(b"Image".to_vec()));
-    d.set("Width", Object::Integer(i64::from(img.width)));
-    d.set("Height", Object::Integer(i64::from(img.height)));
-    d.set("BitsPerComponent", Object::Integer(8));
-    match &img.data {
-        ImageData::Jpeg { bytes, components } => {
-            d.set("ColorSpace", space(*components));
-            d.set("Filter", Object::Name(b"DCTDecode".to_vec()));
-            if *components == 4 {
-                // Adobe CMYK JPEGs are stored inverted.
-                d.set("Decode", Object::Array([1, 0, 1, 0, 1, 0, 1, 0].iter().map(|v| Object::Integer(*v)).collect()));
-            }
-            lo.add_object(lopdf::Stream::new(d, bytes.clone()))
-        }
-        ImageData::Raw { samples, components, alpha } => {
-            d.set("ColorSpace", space(*components));
-            d.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            if let Some(a) = alpha {
-                let mut m = Dictionary::new();
-                m.set("Type", Object::Name(b"XObject".to_vec()));
-                m.set("Subtype", Object::Name(b"Image".to_vec()));
-                m.set("Width", Object::Integer(i64::from(img.width)));
-                m.set("Height", Object::Integer(i64::from(img.height)));
-                m.set("BitsPerComponent", Object::Integer(8));
-                m.set("ColorSpace", Object::Name(b"DeviceGray".to_vec()));
-                m.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-                let mask = lo.add_object(lopdf::Stream::new(m, deflate(a)));
-                d.set("SMask", Object::Reference(mask));
-            }
-            lo.add_object(lopdf::Stream::new(d, deflate(samples)))
+    let mut g = TagGroup::new(kind);
+    for id in std::mem::take(&mut ids[n]) {
+        g.push(id);
+    }
+    for &k in &node.kids {
+        if let Some(c) = group(tree, k, ids, titles) {
+            g.push(c);
         }
     }
+    (!g.children.is_empty()).then_some(g)
 }
 
-/// Swaps each embedded font program for its already deflated form.
-fn use_deflated_programs(lo: &mut lopdf::Document, fonts: &[EmbeddedFont]) {
-    for obj in lo.objects.values_mut() {
-        let Object::Stream(s) = obj else { continue };
-        if s.dict.get(b"Filter").is_ok() {
-            continue;
-        }
-        if let Some(ef) = fonts.iter().find(|f| f.program.len() == s.content.len() && f.program == s.content) {
-            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            s.set_content(ef.deflated.clone());
-        }
+fn outline_node(item: &Outline, top: bool) -> OutlineNode {
+    let mut node = OutlineNode::new(item.title.clone(), XyzDestination::new(item.page, Point::from_xy(0.0, item.y)));
+    for c in &item.children {
+        node.push_child(outline_node(c, false));
     }
+    // A long plan opens as its list of axes.
+    node.with_open(!top || item.children.is_empty())
 }
 
-/// Characters drawn by each face once fallback is applied.
-fn used_chars(doc: &Document) -> BTreeMap<Face, BTreeSet<char>> {
-    let mut seen: HashMap<(Face, char), ()> = HashMap::new();
-    for p in &doc.pages {
-        for it in &p.items {
-            if let Item::Text { text, style, .. } = it {
-                for c in text.chars() {
-                    seen.entry((face_for(style.face, c), c)).or_insert(());
-                }
-            }
-        }
-    }
-    let mut out: BTreeMap<Face, BTreeSet<char>> = BTreeMap::new();
-    for (f, c) in seen.into_keys() {
-        out.entry(f).or_default().insert(c);
-    }
-    out
-}
-
-/// A subset of `f` holding the glyphs of `chars`, and its six-letter tag (from the glyph
-/// set, so the same text gives the same tag).
-fn subset(f: Face, chars: &BTreeSet<char>) -> Result<(Vec<u8>, String), PdfError> {
-    let lf = face(f).ok_or(PdfError::Font(f.postscript_name()))?;
-    let mut gids: BTreeSet<u16> = chars.iter().filter_map(|c| lf.glyph(*c)).collect();
-    gids.remove(&0);
-    let ids: Vec<u16> = std::iter::once(0).chain(gids.iter().copied()).collect();
-    let scope = allsorts::binary::read::ReadScope::new(f.bytes());
-    let data = scope.read::<allsorts::font_data::FontData<'_>>().map_err(|_| PdfError::Font(f.postscript_name()))?;
-    let provider = data.table_provider(0).map_err(|_| PdfError::Font(f.postscript_name()))?;
-    let bytes = allsorts::subset::subset(
-        &provider,
-        &ids,
-        &allsorts::subset::SubsetProfile::Pdf,
-        allsorts::subset::CmapTarget::Unicode,
-    )
-    .map_err(|_| PdfError::Font(f.postscript_name()))?;
-    let mut h = fnv(f.postscript_name().as_bytes(), 0);
-    for g in &ids {
-        h = fnv(&g.to_le_bytes(), h);
-    }
-    let tag: String = (0..6).map(|i| (b'A' + ((h >> (i * 5)) % 26) as u8) as char).collect();
-    Ok((bytes, tag))
-}
-
-/// Gives each embedded font its PostScript name with the subset tag, on /BaseFont (both
-/// levels) and /FontName, where printpdf wrote its resource id.
-fn name_fonts(lo: &mut lopdf::Document, ids: &BTreeMap<Face, (FontId, String)>) {
-    let by_id: BTreeMap<Vec<u8>, Vec<u8>> =
-        ids.values().map(|(id, name)| (id.0.clone().into_bytes(), name.clone().into_bytes())).collect();
-    for (_, obj) in lo.objects.iter_mut() {
-        let dict = match obj {
-            Object::Dictionary(d) => d,
-            Object::Stream(s) => &mut s.dict,
-            _ => continue,
-        };
-        for key in [&b"BaseFont"[..], &b"FontName"[..]] {
-            if let Ok(Object::Name(n)) = dict.get(key) {
-                let base = n.split(|b| *b == b'+').next_back().unwrap_or(n).to_vec();
-                if let Some(name) = by_id.get(&base) {
-                    dict.set(key, Object::Name(name.clone()));
-                }
-            }
-        }
-    }
-}
-
-fn text_string(s: &str) -> Object {
-    let mut bytes = vec![0xFE, 0xFF];
-    for u in s.encode_utf16() {
-        bytes.extend_from_slice(&u.to_be_bytes());
-    }
-    Object::String(bytes, StringFormat::Hexadecimal)
-}
-
-fn set_info(lo: &mut lopdf::Document, doc: &Document) {
-    // printpdf's own Info dictionary carries its epoch dates and empty fields: replace it.
-    if let Ok(old) = lo.trailer.get(b"Info").and_then(Object::as_reference) {
-        lo.objects.remove(&old);
-    }
+fn metadata(doc: &Document) -> Metadata {
     let i = &doc.info;
-    let mut info = Dictionary::new();
-    info.set("Title", text_string(&i.title));
-    info.set("Author", text_string(&i.author));
-    info.set("Subject", text_string(&i.subject));
-    info.set("Keywords", text_string(&i.keywords.join(", ")));
-    info.set("Creator", text_string(&i.creator));
-    info.set("Producer", text_string(&format!("plandoc {}", env!("CARGO_PKG_VERSION"))));
-    if let Some(d) = &i.date {
-        let digits: String = d.chars().filter(char::is_ascii_digit).take(8).collect();
-        if digits.len() == 8 {
-            let stamp = Object::string_literal(format!("D:{digits}000000Z"));
-            info.set("CreationDate", stamp.clone());
-            info.set("ModDate", stamp);
-        }
+    let mut m = Metadata::new()
+        .title(i.title.clone())
+        .description(i.subject.clone())
+        .keywords(i.keywords.clone())
+        .creator(i.creator.clone())
+        .producer(format!("plandoc {} (krilla)", env!("CARGO_PKG_VERSION")))
+        .language(i.lang.clone());
+    if !i.author.is_empty() {
+        m = m.authors(vec![i.author.clone()]);
     }
-    let id = lo.add_object(info);
-    lo.trailer.set("Info", Object::Reference(id));
-    lo.trailer.set(
-        "ID",
-        Object::Array(vec![
-            Object::String(ID_PLACEHOLDER.as_bytes().to_vec(), StringFormat::Literal),
-            Object::String(ID_PLACEHOLDER.as_bytes().to_vec(), StringFormat::Literal),
-        ]),
-    );
+    // PDF/A requires a date; a document without one gets a fixed one, never the clock.
+    let date = i.date.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    if let Some(d) = date.or(chrono::NaiveDate::from_ymd_opt(2000, 1, 1)) {
+        use chrono::Datelike;
+        let year = u16::try_from(d.year()).unwrap_or(2000);
+        m = m.creation_date(
+            DateTime::new(year)
+                .month(d.month() as u8)
+                .day(d.day() as u8)
+                .hour(0)
+                .minute(0)
+                .second(0)
+                .utc_offset_hour(0)
+                .utc_offset_minute(0),
+        );
+    }
+    m
 }
 
-fn set_catalog(lo: &mut lopdf::Document, doc: &Document) {
-    let pages: Vec<lopdf::ObjectId> = lo.get_pages().into_values().collect();
-    let outline_root =
-        if doc.outline.is_empty() { None } else { Some(build_outline(lo, &doc.outline, &pages, &doc.pages)) };
-    let Ok(root) = lo.trailer.get(b"Root").and_then(Object::as_reference) else {
-        return;
-    };
-    if let Ok(Object::Dictionary(cat)) = lo.get_object_mut(root) {
-        cat.set("Lang", Object::string_literal(doc.info.lang.clone()));
-        let mut prefs = Dictionary::new();
-        prefs.set("DisplayDocTitle", Object::Boolean(true));
-        cat.set("ViewerPreferences", Object::Dictionary(prefs));
-        if let Some(o) = outline_root {
-            cat.set("Outlines", Object::Reference(o));
-            cat.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
-        }
-    }
+fn paint(c: Rgb) -> krilla::paint::Paint {
+    rgb::Color::new(c.0, c.1, c.2).into()
 }
 
-/// Writes the nested outline; returns the /Outlines dictionary's id.
-fn build_outline(
-    lo: &mut lopdf::Document,
-    items: &[Outline],
-    pages: &[lopdf::ObjectId],
-    laid: &[crate::layout::Page],
-) -> lopdf::ObjectId {
-    let root = lo.new_object_id();
-    let (first, last, count) = outline_level(lo, items, root, pages, laid);
-    let mut d = Dictionary::new();
-    d.set("Type", Object::Name(b"Outlines".to_vec()));
-    d.set("First", Object::Reference(first));
-    d.set("Last", Object::Reference(last));
-    d.set("Count", Object::Integer(count));
-    lo.objects.insert(root, Object::Dictionary(d));
-    root
-}
-
-fn outline_level(
-    lo: &mut lopdf::Document,
-    items: &[Outline],
-    parent: lopdf::ObjectId,
-    pages: &[lopdf::ObjectId],
-    laid: &[crate::layout::Page],
-) -> (lopdf::ObjectId, lopdf::ObjectId, i64) {
-    let ids: Vec<lopdf::ObjectId> = items.iter().map(|_| lo.new_object_id()).collect();
-    let total = items.len() as i64;
-    for (i, it) in items.iter().enumerate() {
-        let mut d = Dictionary::new();
-        d.set("Title", text_string(&it.title));
-        d.set("Parent", Object::Reference(parent));
-        if i > 0 {
-            d.set("Prev", Object::Reference(ids[i - 1]));
+fn draw(s: &mut Surface<'_>, it: &Item, images: &[krilla::image::Image]) -> Result<(), PdfError> {
+    match it {
+        Item::Text { x, y, runs, style, .. } => {
+            s.set_fill(Some(Fill { paint: paint(style.color), ..Fill::default() }));
+            s.set_stroke(None);
+            let mut cx = *x;
+            for r in runs.iter() {
+                let f = font(r.face)?;
+                let glyphs: Vec<KrillaGlyph> = r
+                    .glyphs
+                    .iter()
+                    .map(|g| {
+                        KrillaGlyph::new(
+                            GlyphId::new(u32::from(g.id)),
+                            g.advance,
+                            g.dx,
+                            g.dy,
+                            0.0,
+                            g.start as usize..g.end as usize,
+                            None,
+                        )
+                    })
+                    .collect();
+                s.draw_glyphs(Point::from_xy(cx, *y), &glyphs, f, &r.text, style.size, false);
+                cx += r.width * style.size;
+            }
         }
-        if i + 1 < ids.len() {
-            d.set("Next", Object::Reference(ids[i + 1]));
+        Item::Rect { x, y, w, h, fill, stroke, .. } => {
+            let Some(rect) = Rect::from_xywh(*x, *y, w.max(0.01), h.max(0.01)) else {
+                return Ok(());
+            };
+            let mut pb = PathBuilder::new();
+            pb.push_rect(rect);
+            let Some(path) = pb.finish() else { return Ok(()) };
+            s.set_fill(fill.map(|c| Fill { paint: paint(c), ..Fill::default() }));
+            s.set_stroke(stroke.map(|(c, w)| Stroke { paint: paint(c), width: w, ..Stroke::default() }));
+            s.draw_path(&path);
         }
-        let page = pages.get(it.page).or(pages.last()).copied();
-        if let Some(p) = page {
-            let top = laid.get(it.page).map_or(0.0, |pg| pg.height - it.y);
-            d.set(
-                "Dest",
-                Object::Array(vec![
-                    Object::Reference(p),
-                    Object::Name(b"XYZ".to_vec()),
-                    Object::Null,
-                    Object::Real(top),
-                    Object::Null,
-                ]),
-            );
+        Item::Line { x1, y1, x2, y2, color, width, .. } => {
+            let mut pb = PathBuilder::new();
+            pb.move_to(*x1, *y1);
+            pb.line_to(*x2, *y2);
+            let Some(path) = pb.finish() else { return Ok(()) };
+            s.set_fill(None);
+            s.set_stroke(Some(Stroke { paint: paint(*color), width: *width, ..Stroke::default() }));
+            s.draw_path(&path);
         }
-        if !it.children.is_empty() {
-            let (f, l, c) = outline_level(lo, &it.children, ids[i], pages, laid);
-            d.set("First", Object::Reference(f));
-            d.set("Last", Object::Reference(l));
-            // Negative: closed, so a long plan opens as its list of axes.
-            d.set("Count", Object::Integer(-c));
-        }
-        lo.objects.insert(ids[i], Object::Dictionary(d));
-    }
-    (ids[0], ids[ids.len() - 1], total)
-}
-
-/// zlib stream (FlateDecode) by libdeflate at level 6: as small as zlib's level 6 and
-/// several times faster, which matters with a content stream per page.
-fn deflate(bytes: &[u8]) -> Vec<u8> {
-    let mut c = libdeflater::Compressor::new(libdeflater::CompressionLvl::new(3).unwrap_or_default());
-    let mut out = vec![0; c.zlib_compress_bound(bytes.len())];
-    match c.zlib_compress(bytes, &mut out) {
-        Ok(n) => {
-            out.truncate(n);
-            out
-        }
-        Err(_) => bytes.to_vec(),
-    }
-}
-
-/// Deflates every stream not yet filtered.
-fn compress(lo: &mut lopdf::Document) {
-    for obj in lo.objects.values_mut() {
-        let Object::Stream(s) = obj else { continue };
-        if s.dict.get(b"Filter").is_ok() || s.content.len() < 64 {
-            continue;
-        }
-        let c = deflate(&s.content);
-        if c.len() + 19 < s.content.len() {
-            s.dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            s.set_content(c);
+        Item::Image { x, y, w, h, image, .. } => {
+            if let (Some(img), Some(size)) = (images.get(*image), Size::from_wh(*w, *h)) {
+                s.push_transform(&Transform::from_translate(*x, *y));
+                s.draw_image(img.clone(), size);
+                s.pop();
+            }
         }
     }
+    Ok(())
 }
 
-/// FNV-style hash, eight bytes at a time: for tags and /ID, not for security.
-fn fnv(bytes: &[u8], seed: u64) -> u64 {
-    let mut h = 0xcbf2_9ce4_8422_2325u64 ^ seed.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(c);
-        h ^= u64::from_le_bytes(w);
-        h = h.wrapping_mul(0x0100_0000_01b3).rotate_left(29);
-    }
-    for b in chunks.remainder() {
-        h ^= u64::from(*b);
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+/// Decoded samples handed to krilla as they are.
+#[derive(Clone, Hash)]
+struct Raster {
+    samples: Arc<Vec<u8>>,
+    alpha: Option<Arc<Vec<u8>>>,
+    size: (u32, u32),
+    grey: bool,
 }
 
-/// Replaces the /ID placeholder by a hash of the file: same content, same /ID.
-fn patch_id(bytes: &mut [u8]) {
-    let hex = format!("{:016x}{:016x}", fnv(bytes, 1), fnv(bytes, 2));
-    // The placeholder sits in the trailer, at the end of the file.
-    let ph = ID_PLACEHOLDER.as_bytes();
-    let start = bytes.len().saturating_sub(4096);
-    let mut i = start;
-    while i + ph.len() <= bytes.len() {
-        if bytes[i] == b'0' && &bytes[i..i + ph.len()] == ph {
-            bytes[i..i + ph.len()].copy_from_slice(hex.as_bytes());
-            i += ph.len();
+impl CustomImage for Raster {
+    fn color_channel(&self) -> &[u8] {
+        &self.samples
+    }
+
+    fn alpha_channel(&self) -> Option<&[u8]> {
+        self.alpha.as_deref().map(Vec::as_slice)
+    }
+
+    fn bits_per_component(&self) -> BitsPerComponent {
+        BitsPerComponent::Eight
+    }
+
+    fn size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn icc_profile(&self) -> Option<&[u8]> {
+        None
+    }
+
+    fn color_space(&self) -> ImageColorspace {
+        if self.grey {
+            ImageColorspace::Luma
         } else {
-            i += 1;
+            ImageColorspace::Rgb
         }
     }
+}
+
+fn image(img: &Image) -> Result<krilla::image::Image, PdfError> {
+    let r = match &img.data {
+        // JPEG is embedded untouched (DCTDecode).
+        ImageData::Jpeg { bytes, .. } => krilla::image::Image::from_jpeg(bytes.clone().into(), false),
+        ImageData::Raw { samples, components, alpha } => krilla::image::Image::from_custom(
+            Raster {
+                samples: Arc::new(samples.clone()),
+                alpha: alpha.clone().map(Arc::new),
+                size: (img.width, img.height),
+                grey: *components == 1,
+            },
+            false,
+        ),
+    };
+    r.map_err(|e| PdfError::Write(format!("logo : {e}")))
 }

@@ -3,6 +3,7 @@
 
 pub mod pdf;
 pub mod server;
+pub mod tagged;
 pub mod zipx;
 
 use std::path::{Path, PathBuf};
