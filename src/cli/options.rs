@@ -25,3 +25,11 @@ pub fn date(d: &Option<String>) -> Result<(), String> {
         _ => Ok(()),
     }
 }
+
+/// The documents template and the vocabularies, both overridable from `--modeles DIR`.
+pub fn templates(dir: Option<&std::path::Path>) -> Result<crate::templates::DocTemplate, String> {
+    if let Some(d) = dir {
+        crate::model::install_vocabulary(d)?;
+    }
+    crate::templates::DocTemplate::load(dir)
+}
