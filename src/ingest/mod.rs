@@ -9,6 +9,7 @@ mod indicators;
 mod layout;
 mod limits;
 mod metadata;
+mod outline;
 mod parse;
 mod roles;
 mod workbook;
