@@ -58,6 +58,8 @@ pub struct BuildOptions {
     pub prefix: Option<String>,
     /// Validation warnings, listed in the annex's "Contrôles" sheet.
     pub warnings: Vec<crate::validate::Diagnostic>,
+    /// Files this build reads (workbook, configuration, logo): never written over.
+    pub inputs: Vec<PathBuf>,
 }
 
 impl Default for BuildOptions {
@@ -67,6 +69,7 @@ impl Default for BuildOptions {
             docs: DocOptions::default(),
             prefix: None,
             warnings: Vec::new(),
+            inputs: Vec::new(),
         }
     }
 }
@@ -79,8 +82,10 @@ pub enum BuildError {
     Render(#[from] crate::render::pdf::PdfError),
     #[error("annexe XLSX impossible : {0}")]
     Xlsx(String),
-    #[error("écriture de « {0} » impossible : {1}")]
+    #[error("écriture de « {0} » impossible : {1} ; aucun document n'a été écrit ni remplacé")]
     Write(String, String),
+    #[error("{0}")]
+    Refused(String),
 }
 
 fn layout(kind: DocKind, plan: &Plan, opts: &DocOptions) -> crate::layout::Document {
@@ -136,10 +141,10 @@ pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<V
     Ok(crate::render::pdf::render_pdfs(&refs)?)
 }
 
-/// Writes the chosen documents of `plan` into `out`, each through a temporary file.
+/// Writes the chosen documents of `plan` into `out`, all or nothing: each goes to a
+/// temporary name, and only when all are written and synced are they renamed into place.
+/// On failure `out` is left exactly as it was.
 pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
-    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
-    let mut written = Vec::new();
     let kinds: Vec<DocKind> = opts.only.iter().copied().filter(|k| DocKind::PDF.contains(k)).collect();
     let mut all: Vec<(String, Vec<u8>)> =
         kinds.iter().map(|k| k.file_name().to_string()).zip(render_all(&kinds, plan, &opts.docs)?).collect();
@@ -151,23 +156,37 @@ pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf
         all.push(("evaluation.pdf".into(), pdf));
         all.push(("evaluation.xlsx".into(), xlsx));
     }
-    for (file, bytes) in &all {
-        let name = match &opts.prefix {
-            Some(p) => format!("{p}-{file}"),
-            None => file.clone(),
-        };
-        let path = out.join(name);
-        crate::fsx::write_atomic(&path, bytes)
-            .map_err(|e| BuildError::Write(path.display().to_string(), crate::fsx::io_fr(&e)))?;
-        written.push(path);
+    let files: Vec<(PathBuf, &[u8])> = all
+        .iter()
+        .map(|(file, bytes)| {
+            let name = match &opts.prefix {
+                Some(p) => format!("{p}-{file}"),
+                None => file.clone(),
+            };
+            (out.join(name), bytes.as_slice())
+        })
+        .collect();
+    let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    crate::fsx::refuse_overwriting_inputs(&paths, &opts.inputs).map_err(BuildError::Refused)?;
+    let created = !out.exists();
+    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
+    if let Err(e) = crate::fsx::publish(out, &files) {
+        if created {
+            let _ = std::fs::remove_dir(out);
+        }
+        return Err(BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e)));
     }
-    Ok(written)
+    Ok(paths)
+}
+
+/// Where the plan's logo is read from, if it names one.
+pub fn logo_path(plan: &Plan, input: &Path) -> Option<PathBuf> {
+    plan.meta.logo.as_ref().map(|l| input.parent().unwrap_or(Path::new(".")).join(l))
 }
 
 /// The logo the plan names (path relative to its workbook), or why it is left out.
 pub fn load_logo(plan: &Plan, input: &Path) -> Result<Option<crate::layout::Image>, String> {
-    let Some(l) = &plan.meta.logo else { return Ok(None) };
-    let path = input.parent().unwrap_or(Path::new(".")).join(l);
+    let Some(path) = logo_path(plan, input) else { return Ok(None) };
     std::fs::read(&path)
         .map_err(|e| crate::fsx::io_fr(&e))
         .and_then(|b| crate::layout::Image::from_bytes(&b))

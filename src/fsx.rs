@@ -1,23 +1,92 @@
-//! Writing files so that a reader never sees half of one: temporary name, then rename.
+//! Writing files safely: never half a file under its final name, never a user's input
+//! replaced, several documents published together or not at all.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` through a temporary file in the same folder: a reader, or a
-/// run killed midway, never sees a partial file under the final name. (No fsync: that
-/// guards against power loss, at a cost a batch of thousands of files cannot pay.)
+/// Writes `bytes` to `path` through a synced temporary file in the same folder, renamed
+/// into place, then syncs the folder: readers, killed runs and power losses never see a
+/// partial file under the final name.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = parent_of(path);
+    publish(&dir, &[(path.to_path_buf(), bytes)])
+}
+
+/// Writes every file (all in `dir`) under a temporary name, and only when all are written
+/// and synced renames them into place, then syncs `dir`. On failure the temporaries are
+/// removed and `dir` is left as it was.
+pub fn publish(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
+    // A rename cannot replace a folder: refuse before writing anything.
+    if files.iter().any(|(p, _)| p.is_dir()) {
+        return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
+    }
+    let mut temps: Vec<PathBuf> = Vec::new();
+    let written = (|| {
+        for (path, bytes) in files {
+            let tmp = temp_path(path);
+            temps.push(tmp.clone());
+            write_synced(&tmp, bytes)?;
+        }
+        Ok(())
+    })();
+    if let Err(e) = written {
+        for t in &temps {
+            let _ = std::fs::remove_file(t);
+        }
+        return Err(e);
+    }
+    for (i, (path, _)) in files.iter().enumerate() {
+        if let Err(e) = std::fs::rename(&temps[i], path) {
+            for t in &temps[i..] {
+                let _ = std::fs::remove_file(t);
+            }
+            return Err(e);
+        }
+    }
+    sync_dir(dir)
+}
+
+fn write_synced(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    test_hook::before_write()?;
+    let mut f = std::fs::File::create(tmp)?;
+    f.write_all(bytes)?;
+    f.sync_data()
+}
+
+/// Temporary name then rename, without syncing: for files whose loss on power failure is
+/// harmless, written after what they describe is durable (the batch's resume marks: a
+/// lost or torn mark only means the plan is built again).
+pub fn write_atomic_unsynced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = temp_path(path);
     let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        drop(f);
+        test_hook::before_write()?;
+        std::fs::write(&tmp, bytes)?;
         std::fs::rename(&tmp, path)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// Makes renames in `dir` durable.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        std::fs::File::open(dir)?.sync_all()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        Ok(())
+    }
+}
+
+fn parent_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// An I/O error in French, for messages.
@@ -30,9 +99,17 @@ pub fn io_fr(e: &std::io::Error) -> String {
         K::NotADirectory => "un élément du chemin n'est pas un dossier".into(),
         K::IsADirectory => "c'est un dossier".into(),
         K::StorageFull => "disque plein".into(),
+        K::QuotaExceeded => "quota de disque dépassé".into(),
         K::ReadOnlyFilesystem => "système de fichiers en lecture seule".into(),
         K::InvalidFilename => "nom de fichier invalide".into(),
-        _ => format!("erreur d'entrée-sortie ({e})"),
+        K::UnexpectedEof => "fichier incomplet".into(),
+        K::Interrupted => "opération interrompue".into(),
+        K::WouldBlock | K::ResourceBusy => "ressource occupée".into(),
+        K::FileTooLarge => "fichier trop gros".into(),
+        _ => match e.raw_os_error() {
+            Some(n) => format!("erreur d'entrée-sortie (code système {n})"),
+            None => "erreur d'entrée-sortie".into(),
+        },
     }
 }
 
@@ -40,6 +117,65 @@ pub fn io_fr(e: &std::io::Error) -> String {
 pub fn temp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "sortie".into());
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Device and inode (or the canonical path elsewhere): two names of one file compare equal.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct FileId(String);
+
+pub fn file_id(path: &Path) -> Option<FileId> {
+    let meta = std::fs::metadata(path).ok()?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some(FileId(format!("{}:{}", meta.dev(), meta.ino())))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        path.canonicalize().ok().map(|p| FileId(p.display().to_string()))
+    }
+}
+
+/// Refuses to write any of `outputs` that is one of `inputs` (same file under any name,
+/// hard links included): the message names both.
+pub fn refuse_overwriting_inputs(outputs: &[PathBuf], inputs: &[PathBuf]) -> Result<(), String> {
+    let ids: Vec<(FileId, &PathBuf)> = inputs.iter().filter_map(|p| file_id(p).map(|id| (id, p))).collect();
+    for out in outputs {
+        let Some(id) = file_id(out) else { continue };
+        if let Some((_, input)) = ids.iter().find(|(i, _)| *i == id) {
+            let same = if out == *input {
+                String::new()
+            } else {
+                format!(" (c'est le fichier d'entrée « {} »)", input.display())
+            };
+            return Err(format!(
+                "« {} » est un fichier d'entrée{same} : plandoc ne l'écrasera pas. Choisissez un autre dossier de sortie.",
+                out.display()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Test-only failure injection, for machines where a test cannot mount a small full
+/// filesystem: `PLANDOC_TEST_DISQUE_PLEIN_APRES=N` makes every write after the N-th of
+/// the process fail as "disk full". Unset in normal use.
+mod test_hook {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    static WRITES: AtomicU64 = AtomicU64::new(0);
+
+    pub fn before_write() -> std::io::Result<()> {
+        let Some(limit) = std::env::var("PLANDOC_TEST_DISQUE_PLEIN_APRES").ok().and_then(|v| v.parse::<u64>().ok())
+        else {
+            return Ok(());
+        };
+        if WRITES.fetch_add(1, Ordering::SeqCst) >= limit {
+            return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -53,6 +189,10 @@ mod tests {
         assert_eq!(std::fs::read(&p).unwrap(), b"bonjour");
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
         assert_eq!(names.len(), 1);
+        let link = dir.join("lien.txt");
+        std::fs::hard_link(&p, &link).unwrap();
+        assert!(super::refuse_overwriting_inputs(&[link], std::slice::from_ref(&p)).unwrap_err().contains("lien.txt"));
+        assert!(super::refuse_overwriting_inputs(&[dir.join("b.txt")], &[p]).is_ok());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -85,6 +85,10 @@ fn every_sample_round_trips_through_the_annex() {
             (&m1.deliberation_number, &m1.deliberation_date, &m1.siren, &m1.department, &m1.colour),
             "{name}"
         );
+        // The annex names the same logo, read beside it (check reports a missing one).
+        if let Some(logo) = &original.meta.logo {
+            std::fs::copy(common::sample(logo), annex.parent().unwrap().join(logo)).unwrap();
+        }
         let (code, r) = common::check_json(&annex);
         assert_eq!(code, 0, "{r}");
         assert_eq!(r["actions"].as_u64().unwrap() as usize, original.action_count());

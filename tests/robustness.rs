@@ -22,7 +22,8 @@ fn corpus() -> Vec<std::path::PathBuf> {
 fn every_corpus_file_gets_an_answer() {
     let files = corpus();
     if files.is_empty() {
-        eprintln!("../shared/corpus absent : test sauté");
+        assert!(!common::in_ci(), "../shared/corpus absent en CI : ce test doit tourner");
+        eprintln!("ATTENTION : ../shared/corpus absent : test sauté (il échouerait en CI)");
         return;
     }
     assert!(files.len() >= 130, "{} fichiers seulement", files.len());

@@ -2,6 +2,7 @@
 //! stopping the others, resumable, shardable across machines.
 
 mod discover;
+mod lock;
 mod progress;
 mod report;
 
@@ -33,6 +34,21 @@ pub struct BatchOptions {
     pub date: Option<String>,
     pub read: ReadOptions,
     pub progress: progress::Mode,
+    /// Wait for another batch writing into the same folder, instead of giving up.
+    pub wait: bool,
+}
+
+/// Why a batch could not run at all.
+#[derive(Debug, thiserror::Error)]
+pub enum BatchError {
+    #[error("{}", crate::fsx::io_fr(.0))]
+    Io(#[from] std::io::Error),
+    /// It would write over one of its inputs.
+    #[error("{0}")]
+    Refused(String),
+    /// Another batch writes into the same folder.
+    #[error("un autre lot écrit déjà dans ce dossier de sortie ({0}) ; attendez qu'il finisse, ou relancez avec --attendre (verrou : {1})")]
+    Locked(String, String),
 }
 
 pub use progress::Mode as ProgressMode;
@@ -73,10 +89,33 @@ fn options_fingerprint(o: &BatchOptions) -> String {
 }
 
 /// Runs the batch; the report is also written as OUT/rapport-lot.json and .xlsx.
-pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> std::io::Result<BatchReport> {
+pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, BatchError> {
     std::fs::create_dir_all(out)?;
+    let suffix = match opts.shard {
+        Some((k, n)) if n > 1 => format!("-{k}-sur-{n}"),
+        _ => String::new(),
+    };
+    let _lock = lock::lock_folder(out, &suffix, opts.wait).map_err(|e| match e {
+        lock::LockError::Held(who, path) => BatchError::Locked(
+            if who.is_empty() { "détenteur inconnu".into() } else { who },
+            path.display().to_string(),
+        ),
+        lock::LockError::Io(e) => BatchError::Io(e),
+    })?;
+    // Reports a killed run may have left half-written (this shard's only: other shards
+    // may be writing theirs).
+    if let Ok(entries) = std::fs::read_dir(out) {
+        let mine = format!(".rapport-lot{suffix}.");
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with(&mine) && name.contains(".tmp-") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     let all = discover(dir, Some(out))?;
     let dirs = output_dirs(&all);
+    refuse_overwriting_inputs(dir, out, &all, &dirs, &suffix, opts).map_err(BatchError::Refused)?;
     let mine: Vec<PathBuf> = match opts.shard {
         Some((k, n)) => all.iter().filter(|p| in_shard(p, k, n)).cloned().collect(),
         None => all.clone(),
@@ -98,15 +137,30 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> std::io::Result<Batch
     });
     bar.finish();
     let report = BatchReport::new(results);
-    let suffix = match opts.shard {
-        Some((k, n)) if n > 1 => format!("-{k}-sur-{n}"),
-        _ => String::new(),
-    };
     let json = serde_json::to_vec_pretty(&report).map_err(std::io::Error::other)?;
     crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.json")), &json)?;
     let xlsx = report::report_xlsx(&report).map_err(|e| std::io::Error::other(e.to_string()))?;
     crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.xlsx")), &xlsx)?;
     Ok(report)
+}
+
+/// Every file this batch may write, checked against every file it reads.
+fn refuse_overwriting_inputs(
+    dir: &Path,
+    out: &Path,
+    all: &[PathBuf],
+    dirs: &std::collections::BTreeMap<PathBuf, PathBuf>,
+    suffix: &str,
+    opts: &BatchOptions,
+) -> Result<(), String> {
+    let mut inputs: Vec<PathBuf> = all.iter().map(|r| dir.join(r)).collect();
+    inputs.extend(opts.config.iter().cloned());
+    let mut names: Vec<String> = DocKind::ALL.iter().map(|k| k.file_name().to_string()).collect();
+    names.extend(["evaluation.xlsx".to_string(), STAMP.to_string()]);
+    let mut outputs: Vec<PathBuf> =
+        dirs.values().flat_map(|d| names.iter().map(move |n| out.join(d).join(n))).collect();
+    outputs.extend(["json", "xlsx"].map(|e| out.join(format!("rapport-lot{suffix}.{e}"))));
+    crate::fsx::refuse_overwriting_inputs(&outputs, &inputs)
 }
 
 /// One plan, isolated: any failure, even a panic, becomes an "error" line.
@@ -201,7 +255,14 @@ fn build_one(
         docs: DocOptions { template: opts.template.clone(), date: opts.date.clone(), logo },
         prefix: None,
         warnings: reading.diagnostics.clone(),
+        inputs: {
+            let mut i = vec![input.clone()];
+            i.extend(crate::ingest::config_for(&input, opts.config.as_deref()));
+            i.extend(crate::build::logo_path(&reading.plan, &input));
+            i
+        },
     };
+    // `build` returns once every document is synced and renamed: only then the mark.
     match build(&reading.plan, &plan_dir, &bopts) {
         Ok(paths) => {
             let files = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
@@ -213,7 +274,7 @@ fn build_one(
             };
             match serde_json::to_vec(&stamp)
                 .map_err(std::io::Error::other)
-                .and_then(|b| crate::fsx::write_atomic(&stamp_path, &b))
+                .and_then(|b| crate::fsx::write_atomic_unsynced(&stamp_path, &b))
             {
                 Ok(()) => r.status = PlanStatus::Ok,
                 Err(e) => r.error = Some(format!("marque de reprise impossible à écrire : {}", crate::fsx::io_fr(&e))),

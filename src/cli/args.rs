@@ -53,6 +53,9 @@ pub struct EvaluationArgs {
     /// Date des documents, AAAA-MM-JJ.
     #[arg(long, value_name = "AAAA-MM-JJ")]
     pub date: Option<String>,
+    /// Compare même si --depuis ne semble pas être une version du même plan.
+    #[arg(long)]
+    pub forcer: bool,
 }
 
 /// What to write and how: shared by `build` and `batch`.
@@ -92,6 +95,9 @@ pub struct BatchArgs {
     /// N'affiche rien pendant le traitement.
     #[arg(long)]
     pub quiet: bool,
+    /// Si un autre lot écrit déjà dans SORTIE, attend qu'il finisse (par défaut : abandon immédiat).
+    #[arg(long)]
+    pub attendre: bool,
     #[command(flatten)]
     pub docs: DocArgs,
 }
@@ -138,6 +144,9 @@ pub struct TemplateArgs {
     /// Période du plan, par exemple 2026-2030 (par défaut : l'année en cours et les quatre suivantes).
     #[arg(long, value_name = "AAAA-AAAA")]
     pub periode: Option<String>,
+    /// Remplace le fichier s'il existe déjà.
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// The French help flag, version flag and templates applied to a command and its subcommands.

@@ -69,6 +69,7 @@ pub fn run(a: &BatchArgs) -> i32 {
         date: a.docs.date.clone(),
         read: ReadOptions { config: a.docs.config.clone(), ..Default::default() },
         progress: ProgressMode::detect(a.quiet),
+        wait: a.attendre,
     };
     match run_batch(&a.dir, &a.output, &opts) {
         Ok(report) => {
@@ -87,6 +88,7 @@ pub fn run(a: &BatchArgs) -> i32 {
                 exit::OK
             }
         }
-        Err(e) => fail(&format!("lot interrompu : {}.", crate::fsx::io_fr(&e))),
+        Err(e @ crate::batch::BatchError::Io(_)) => fail(&format!("lot interrompu : {e}.")),
+        Err(e) => fail(&format!("{e}.")),
     }
 }

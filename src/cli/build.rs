@@ -27,13 +27,18 @@ pub fn run(a: &BuildArgs) -> i32 {
     };
     let file = a.file.display().to_string();
     let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone() };
-    let reading = match read_plan(&a.file, &opts) {
+    let guard = super::guard::watch(&file, false);
+    let read = read_plan(&a.file, &opts);
+    drop(guard);
+    let reading = match read {
         Ok(r) => r,
         Err(u) => {
             print!("{}", human(&CheckReport::unreadable(&file, *u.diagnostic, u.notes)));
             return exit::UNREADABLE;
         }
     };
+    let mut reading = reading;
+    reading.diagnostics.extend(super::check::logo_problem(&reading.plan, &a.file));
     let report = CheckReport::from_reading(&file, &reading);
     if reading.has_errors() {
         print!("{}", human(&report));
@@ -56,15 +61,11 @@ pub fn run(a: &BuildArgs) -> i32 {
     } else {
         None
     };
-    let logo = match crate::build::load_logo(&reading.plan, &a.file) {
-        Ok(l) => l,
-        Err(e) => {
-            eprintln!("plandoc : avertissement : {e}");
-            None
-        }
-    };
+    let logo = crate::build::load_logo(&reading.plan, &a.file).ok().flatten();
     let warnings = report.diagnostics.clone();
-    let bopts = BuildOptions { only, docs: DocOptions { template, date: a.docs.date.clone(), logo }, prefix, warnings };
+    let inputs = super::options::inputs(&a.file, &reading.plan, a.docs.config.as_deref());
+    let bopts =
+        BuildOptions { only, docs: DocOptions { template, date: a.docs.date.clone(), logo }, prefix, warnings, inputs };
     match build(&reading.plan, &a.output, &bopts) {
         Ok(paths) => {
             for p in paths {

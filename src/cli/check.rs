@@ -96,8 +96,13 @@ fn cell_key(cell: Option<&str>) -> (u32, u32) {
 pub fn run(a: &CheckArgs) -> i32 {
     let file = a.file.display().to_string();
     let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone() };
-    let (report, code) = match read_plan(&a.file, &opts) {
-        Ok(r) => {
+    let guard = super::guard::watch(&file, a.json);
+    let read = read_plan(&a.file, &opts);
+    drop(guard);
+    let (report, code) = match read {
+        Ok(mut r) => {
+            // The same logo problem `build` would meet.
+            r.diagnostics.extend(logo_problem(&r.plan, &a.file));
             let code = if r.has_errors() { exit::INVALID } else { exit::OK };
             (CheckReport::from_reading(&file, &r), code)
         }
@@ -109,6 +114,12 @@ pub fn run(a: &CheckArgs) -> i32 {
         print!("{}", human(&report));
     }
     code
+}
+
+/// The plan's logo, when it names one that cannot be used: a warning (the documents are
+/// made without it). Shared by `check`, `build` and the batch.
+pub fn logo_problem(plan: &crate::model::Plan, input: &std::path::Path) -> Option<Diagnostic> {
+    crate::build::load_logo(plan, input).err().map(|e| Diagnostic::warning("logo-illisible", e))
 }
 
 fn print_json(report: &CheckReport) {

@@ -3,7 +3,10 @@
 
 use crate::build::evaluation_reports;
 use crate::documents::{DocOptions, EvalOptions};
+use std::path::PathBuf;
+
 use crate::ingest::{read_plan, ReadOptions};
+use crate::validate::Diagnostic;
 
 use super::args::EvaluationArgs;
 use super::check::{human, CheckReport};
@@ -19,16 +22,21 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         return fail(&e);
     }
     let opts = ReadOptions { config: a.config.clone(), ..Default::default() };
-    let read = |p: &std::path::Path| match read_plan(p, &opts) {
-        Ok(r) if !r.has_errors() => Ok(r),
-        Ok(r) => {
-            print!("{}", human(&CheckReport::from_reading(&p.display().to_string(), &r)));
-            println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
-            Err(exit::INVALID)
-        }
-        Err(u) => {
-            print!("{}", human(&CheckReport::unreadable(&p.display().to_string(), *u.diagnostic, u.notes)));
-            Err(exit::UNREADABLE)
+    let read = |p: &std::path::Path| {
+        let guard = super::guard::watch(&p.display().to_string(), false);
+        let read = read_plan(p, &opts);
+        drop(guard);
+        match read {
+            Ok(r) if !r.has_errors() => Ok(r),
+            Ok(r) => {
+                print!("{}", human(&CheckReport::from_reading(&p.display().to_string(), &r)));
+                println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
+                Err(exit::INVALID)
+            }
+            Err(u) => {
+                print!("{}", human(&CheckReport::unreadable(&p.display().to_string(), *u.diagnostic, u.notes)));
+                Err(exit::UNREADABLE)
+            }
         }
     };
     let now = match read(&a.file) {
@@ -43,10 +51,29 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     }
     let changes = match &a.depuis {
         Some(p) => match read(p) {
-            Ok(before) => Some((
-                p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                crate::evaluation::compare(&before.plan, &now.plan, a.annee),
-            )),
+            Ok(before) => {
+                if let (Err(why), false) = (crate::evaluation::same_plan(&before.plan, &now.plan), a.forcer) {
+                    let d = Diagnostic::error(
+                        "versions-differentes",
+                        format!(
+                            "« {} » et « {} » ne semblent pas être deux versions du même plan : {}. Aucun rapport écrit ; \
+                             si ce sont bien deux versions du même plan, ajoutez --forcer.",
+                            p.display(),
+                            a.file.display(),
+                            why.join(" ; ")
+                        ),
+                    );
+                    let mut report = CheckReport::from_reading(&a.file.display().to_string(), &now);
+                    report.diagnostics = vec![d];
+                    report.notes.clear();
+                    print!("{}", human(&report));
+                    return exit::INVALID;
+                }
+                Some((
+                    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                    crate::evaluation::compare(&before.plan, &now.plan, a.annee),
+                ))
+            }
             Err(code) => return code,
         },
         None => None,
@@ -57,15 +84,30 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         Ok(x) => x,
         Err(e) => return fail(&format!("{e}.")),
     };
+    let files =
+        [(a.output.join("evaluation.pdf"), pdf.as_slice()), (a.output.join("evaluation.xlsx"), xlsx.as_slice())];
+    let outputs: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
+    let mut inputs = super::options::inputs(&a.file, &now.plan, a.config.as_deref());
+    inputs.extend(a.depuis.iter().cloned());
+    if let Err(msg) = crate::fsx::refuse_overwriting_inputs(&outputs, &inputs) {
+        return fail(&msg);
+    }
+    let created = !a.output.exists();
     if let Err(e) = std::fs::create_dir_all(&a.output) {
         return fail(&format!("dossier « {} » impossible à créer : {}.", a.output.display(), crate::fsx::io_fr(&e)));
     }
-    for (name, bytes) in [("evaluation.pdf", pdf), ("evaluation.xlsx", xlsx)] {
-        let path = a.output.join(name);
-        if let Err(e) = crate::fsx::write_atomic(&path, &bytes) {
-            return fail(&format!("écriture de « {} » impossible : {}.", path.display(), crate::fsx::io_fr(&e)));
+    if let Err(e) = crate::fsx::publish(&a.output, &files) {
+        if created {
+            let _ = std::fs::remove_dir(&a.output);
         }
-        println!("Écrit : {}", path.display());
+        return fail(&format!(
+            "écriture dans « {} » impossible : {} ; aucun rapport n'a été écrit ni remplacé.",
+            a.output.display(),
+            crate::fsx::io_fr(&e)
+        ));
+    }
+    for p in outputs {
+        println!("Écrit : {}", p.display());
     }
     exit::OK
 }

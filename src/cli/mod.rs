@@ -5,6 +5,7 @@ mod batch;
 mod build;
 mod check;
 mod evaluation;
+mod guard;
 mod options;
 mod template;
 
@@ -26,6 +27,10 @@ pub mod exit {
 
 /// Runs plandoc with these arguments; returns the process exit code.
 pub fn run(argv: Vec<OsString>) -> i32 {
+    // Lets a test see the French message of an unexpected failure.
+    if std::env::var_os("PLANDOC_TEST_PANIQUE").is_some() {
+        panic!("panique provoquée pour un test");
+    }
     let wants_json = argv.iter().any(|a| a == "--json");
     match args::parse(argv) {
         args::Parsed::Info(text) => {

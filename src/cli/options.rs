@@ -33,3 +33,16 @@ pub fn templates(dir: Option<&std::path::Path>) -> Result<crate::templates::DocT
     }
     crate::templates::DocTemplate::load(dir)
 }
+
+/// The files a build of `file` reads, never to be written over: the workbook, its
+/// configuration and its logo.
+pub fn inputs(
+    file: &std::path::Path,
+    plan: &crate::model::Plan,
+    config: Option<&std::path::Path>,
+) -> Vec<std::path::PathBuf> {
+    let mut out = vec![file.to_path_buf()];
+    out.extend(crate::ingest::config_for(file, config));
+    out.extend(crate::build::logo_path(plan, file));
+    out
+}

@@ -17,6 +17,17 @@ pub fn run(a: &TemplateArgs) -> i32 {
             (y, y + 4)
         }
     };
+    if a.output.exists() && !a.force {
+        eprintln!(
+            "plandoc : erreur : « {} » existe déjà : plandoc ne remplace pas un fichier existant. Choisissez un autre nom, ou ajoutez --force pour le remplacer.",
+            a.output.display()
+        );
+        return exit::UNREADABLE;
+    }
+    if a.output.is_dir() {
+        eprintln!("plandoc : erreur : « {} » est un dossier, pas un classeur.", a.output.display());
+        return exit::UNREADABLE;
+    }
     let bytes = match crate::render::template::template_xlsx(first, last) {
         Ok(b) => b,
         Err(e) => {
@@ -25,7 +36,7 @@ pub fn run(a: &TemplateArgs) -> i32 {
         }
     };
     if let Err(e) = crate::fsx::write_atomic(&a.output, &bytes) {
-        eprintln!("plandoc : erreur : écriture de « {} » impossible ({e}).", a.output.display());
+        eprintln!("plandoc : erreur : écriture de « {} » impossible ({}).", a.output.display(), crate::fsx::io_fr(&e));
         return exit::UNREADABLE;
     }
     eprintln!("Modèle écrit : {} (période {first}-{last}).", a.output.display());

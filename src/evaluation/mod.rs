@@ -1,11 +1,15 @@
 //! Follow-up of a plan: counts per status, difficulties, indicators, and what changed
 //! since an earlier version of the same plan.
 
+mod versions;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::model::{Action, Plan, Status};
+
+pub use versions::{same_plan, similar};
 
 /// Counts of actions per status (None: not given), in the canonical order.
 pub fn status_counts<'a>(actions: impl Iterator<Item = &'a Action>) -> Vec<(Option<Status>, usize)> {

@@ -7,16 +7,21 @@ pub enum ReadError {
     NotFound,
     #[error("lecture impossible : {0}")]
     Io(String),
+    #[error("c'est un dossier, pas un classeur")]
+    IsDir,
+    #[error("texte démesuré : les textes des cellules dépassent {} Mo au total", max >> 20)]
+    TooMuchText { max: u64 },
     #[error("fichier trop volumineux : {size} octets pour {max} au plus (option --taille-max)")]
     TooLarge { size: u64, max: u64 },
     #[error("ce n'est pas un classeur reconnu (xlsx, xlsm, xlsb, xls, ods, csv)")]
     NotSpreadsheet,
     #[error("classeur protégé par un mot de passe : enregistrez-le sans mot de passe puis recommencez")]
     Protected,
-    #[error("classeur endommagé, illisible (détail technique : {0})")]
+    /// The detail is French (see `workbook::damage_fr`).
+    #[error("classeur illisible : {0}")]
     Damaged(String),
-    #[error("classeur hors limites : il déclare plus de cellules que plandoc n'en lit (détail technique : {0})")]
-    Oversized(String),
+    #[error("classeur hors limites : il déclare plus de cellules que plandoc n'en lit")]
+    Oversized,
     #[error("archive suspecte : {size} octets une fois décompressée pour {max} au plus")]
     ZipBomb { size: u64, max: u64 },
     #[error("feuille « {sheet} » trop grande : plus de {max} cellules remplies")]
@@ -28,11 +33,13 @@ impl ReadError {
         match self {
             ReadError::NotFound => "fichier-introuvable",
             ReadError::Io(_) => "fichier-illisible",
+            ReadError::IsDir => "fichier-illisible",
+            ReadError::TooMuchText { .. } => "archive-suspecte",
             ReadError::TooLarge { .. } => "fichier-trop-gros",
             ReadError::NotSpreadsheet => "format-inconnu",
             ReadError::Protected => "fichier-protege",
             ReadError::Damaged(_) => "fichier-endommage",
-            ReadError::Oversized(_) => "feuille-trop-grande",
+            ReadError::Oversized => "feuille-trop-grande",
             ReadError::ZipBomb { .. } => "archive-suspecte",
             ReadError::SheetTooLarge { .. } => "feuille-trop-grande",
         }

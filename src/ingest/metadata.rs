@@ -1,9 +1,5 @@
 //! Plan metadata: a key | value sheet (Convention, Paramètres, Informations), the title
-//! block above the table, and a `plandoc.toml` that overrides both.
-
-use std::path::Path;
-
-use serde::Deserialize;
+//! block above the table (`plandoc.toml`, which overrides both, is read in `config`).
 
 use crate::model::{PlanKind, PlanMeta};
 use crate::text::{a1, clean, fold, fold_words};
@@ -253,88 +249,6 @@ pub fn apply_title_block(lines: &[String], meta: &mut PlanMeta) {
             meta.last_year = Some(b);
         }
     }
-}
-
-/// `plandoc.toml`: the `[plan]` table overrides what the workbook says.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ConfigFile {
-    #[serde(default)]
-    pub plan: PlanOverrides,
-    /// Options of the documents (read by later stages).
-    #[serde(default)]
-    pub documents: Option<toml::Table>,
-    /// Column overrides: field key → column letter or header text
-    /// (`intitule = "D"`, `pilote = "Personne pilote"`).
-    #[serde(default)]
-    pub colonnes: std::collections::BTreeMap<String, String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PlanOverrides {
-    pub collectivite: Option<String>,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub titre: Option<String>,
-    pub premiere_annee: Option<i32>,
-    pub derniere_annee: Option<i32>,
-    pub signataires: Option<Vec<String>>,
-    pub deliberation: Option<String>,
-    pub date_deliberation: Option<String>,
-    pub annexe: Option<String>,
-    pub siren: Option<String>,
-    pub departement: Option<String>,
-    pub logo: Option<String>,
-    pub couleur: Option<String>,
-}
-
-pub fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
-    let name = path.display().to_string();
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Diagnostic::error("config-illisible", format!("Configuration « {name} » illisible : {e}.")))?;
-    toml::from_str(&text).map_err(|e| {
-        Diagnostic::error("config-invalide", format!("Configuration « {name} » invalide : {}", clean(&e.to_string())))
-    })
-}
-
-pub fn apply_overrides(o: &PlanOverrides, meta: &mut PlanMeta) -> Vec<Diagnostic> {
-    let mut diags = Vec::new();
-    let set = |dst: &mut Option<String>, src: &Option<String>| {
-        if let Some(s) = src {
-            *dst = Some(s.clone());
-        }
-    };
-    set(&mut meta.territory, &o.collectivite);
-    set(&mut meta.title, &o.titre);
-    set(&mut meta.deliberation_number, &o.deliberation);
-    set(&mut meta.deliberation_date, &o.date_deliberation);
-    set(&mut meta.annex_number, &o.annexe);
-    set(&mut meta.siren, &o.siren);
-    set(&mut meta.department, &o.departement);
-    set(&mut meta.logo, &o.logo);
-    if let Some(k) = &o.kind {
-        meta.kind = kind_from(k).unwrap_or(PlanKind::Other);
-    }
-    if o.premiere_annee.is_some() {
-        meta.first_year = o.premiere_annee;
-    }
-    if o.derniere_annee.is_some() {
-        meta.last_year = o.derniere_annee;
-    }
-    if let Some(s) = &o.signataires {
-        meta.signatories = s.clone();
-    }
-    if let Some(c) = &o.couleur {
-        match parse_colour(c) {
-            Some(c) => meta.colour = Some(c),
-            None => diags.push(Diagnostic::error(
-                "config-invalide",
-                format!("Couleur « {c} » illisible dans la configuration (attendu : #1F4E79)."),
-            )),
-        }
-    }
-    diags
 }
 
 #[cfg(test)]

@@ -1,5 +1,7 @@
 //! Spreadsheet → plan: calamine cells with positions, layout detection, metadata.
 
+mod archive;
+mod config;
 mod csv_text;
 mod error;
 mod fields;
@@ -18,10 +20,11 @@ mod xlsx_merges;
 use std::path::{Path, PathBuf};
 
 pub use crate::model::Field;
+pub use config::{config_for, load_config, parse_config, read_config, ConfigFile, PlanOverrides};
 pub use error::ReadError;
 pub use grid::{Sheet, Value};
 pub use limits::Limits;
-pub use metadata::{kind_from, parse_colour, period_in, read_config, ConfigFile};
+pub use metadata::{kind_from, parse_colour, period_in};
 pub use parse::{parse_action_text, split_list};
 pub use roles::{candidates, classify, is_help};
 pub use workbook::{read_bytes, read_workbook, Format, Workbook};
@@ -63,26 +66,23 @@ pub struct Unreadable {
 pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable> {
     let name = path.display().to_string();
     let workbook = read_workbook(path, &opts.limits).map_err(|e| {
-        let mut d = Diagnostic::error(e.code(), format!("« {name} » : {e}."));
+        let message = match e {
+            ReadError::IsDir => format!("« {name} » est un dossier, pas un classeur."),
+            _ => format!("« {name} » : {e}."),
+        };
+        let mut d = Diagnostic::error(e.code(), message);
         if let Some(s) = e.sheet() {
             d = d.in_sheet(s);
         }
         Unreadable { diagnostic: Box::new(d), notes: Vec::new() }
     })?;
-    let config = opts.config.clone().or_else(|| {
-        let beside = path.parent().unwrap_or(Path::new(".")).join("plandoc.toml");
-        beside.is_file().then_some(beside)
-    });
-    let config = config.map(|cfg| read_config(&cfg));
-    let columns = match &config {
-        Some(Ok(c)) => c.colonnes.clone(),
-        _ => Default::default(),
-    };
+    let config = config_for(path, opts.config.as_deref()).map(|cfg| load_config(&cfg));
+    let columns = config.as_ref().map(|(c, _)| c.colonnes.clone()).unwrap_or_default();
     let mut reading = plan_from_workbook_with(&name, &workbook, &columns)?;
-    match config {
-        Some(Ok(c)) => reading.diagnostics.extend(metadata::apply_overrides(&c.plan, &mut reading.plan.meta)),
-        Some(Err(d)) => reading.diagnostics.push(d),
-        None => {}
+    reading.diagnostics.extend(workbook.warnings.iter().cloned());
+    if let Some((c, problems)) = config {
+        reading.diagnostics.extend(problems);
+        reading.diagnostics.extend(config::apply_overrides(&c.plan, &mut reading.plan.meta));
     }
     reading.diagnostics.extend(crate::validate::validate(&reading.plan));
     Ok(reading)

@@ -10,6 +10,7 @@ use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, 
 use super::error::ReadError;
 use super::grid::{Merge, Sheet, Value};
 use super::limits::Limits;
+use crate::validate::Diagnostic;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -26,21 +27,23 @@ pub enum Format {
 pub struct Workbook {
     pub format: Format,
     pub sheets: Vec<Sheet>,
+    /// Cells changed while reading (text cut, control characters removed), by cell.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Reads a spreadsheet file into sparse sheets, within `limits`.
 pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::NotFound,
-        _ => ReadError::Io(e.to_string()),
+        _ => ReadError::Io(crate::fsx::io_fr(&e)),
     })?;
     if meta.is_dir() {
-        return Err(ReadError::Io("c'est un dossier, pas un fichier".into()));
+        return Err(ReadError::IsDir);
     }
     if meta.len() > limits.max_file_bytes {
         return Err(ReadError::TooLarge { size: meta.len(), max: limits.max_file_bytes });
     }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(e.to_string()))?;
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::fsx::io_fr(&e)))?;
     let mut wb = read_bytes(bytes, limits)?;
     if wb.format == Format::Csv {
         // The file name is the sheet's name: it may carry the axis or the period.
@@ -57,10 +60,21 @@ pub fn read_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError
         return Err(ReadError::TooLarge { size: bytes.len() as u64, max: limits.max_file_bytes });
     }
     let format = sniff(&bytes, limits)?;
+    let bytes = match format {
+        Format::Xls | Format::Csv => bytes,
+        _ => match catch_unwind(AssertUnwindSafe(|| super::archive::bounded(&bytes, limits))) {
+            Ok(Ok(Some(cut))) => cut,
+            Ok(Ok(None)) => bytes,
+            Ok(Err(e)) => return Err(e),
+            Err(_) => return Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())),
+        },
+    };
     let limits = *limits;
     match catch_unwind(AssertUnwindSafe(move || parse(format, bytes, &limits))) {
         Ok(r) => r,
-        Err(_) => Err(ReadError::Damaged("structure interne incohérente".into())),
+        Err(_) => {
+            Err(ReadError::Damaged("le fichier est incomplet ou endommagé (structure interne incohérente)".into()))
+        }
     }
 }
 
@@ -78,12 +92,13 @@ fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
         return if super::csv_text::looks_like_csv(bytes) { Ok(Format::Csv) } else { Err(ReadError::NotSpreadsheet) };
     }
     let inspect = catch_unwind(AssertUnwindSafe(|| zip_format(bytes, limits)));
-    inspect.unwrap_or_else(|_| Err(ReadError::Damaged("archive zip illisible".into())))
+    inspect.unwrap_or_else(|_| Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())))
 }
 
 fn zip_format(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| ReadError::Damaged(format!("archive zip illisible ({e})")))?;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
+        ReadError::Damaged("le fichier est incomplet ou endommagé (archive zip tronquée ou abîmée)".into())
+    })?;
     let mut total: u64 = 0;
     let mut format = None;
     let mut encrypted = false;
@@ -114,30 +129,52 @@ fn parse(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, Re
         Format::Xlsx => super::xlsx_merges::xlsx_merges(&bytes, limits.max_merges),
         _ => Default::default(),
     };
+    let mut cells = CellReader::new(limits);
     if format == Format::Csv {
-        return Ok(Workbook { format, sheets: vec![super::csv_text::read_csv(&bytes, "CSV", limits)?] });
+        let mut sheet = super::csv_text::read_csv(&bytes, "CSV", limits)?;
+        cells.clean_sheet(&mut sheet);
+        return Ok(Workbook { format, sheets: vec![sheet], warnings: cells.warnings() });
     }
     let cursor = Cursor::new(bytes);
     let sheets = match format {
-        Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(|e| calamine_error(e.into()))?, limits, merges)?,
-        Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(|e| calamine_error(e.into()))?, limits)?,
-        Format::Xls => read_xls(Xls::new(cursor).map_err(|e| calamine_error(e.into()))?, limits)?,
-        Format::Ods => read_dense(Ods::new(cursor).map_err(|e| calamine_error(e.into()))?, limits, |_, _| Vec::new())?,
+        Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells, merges)?,
+        Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells)?,
+        Format::Xls => read_xls(Xls::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells)?,
+        Format::Ods => {
+            read_dense(Ods::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells, |_, _| Vec::new())?
+        }
         Format::Csv => Vec::new(),
     };
-    Ok(Workbook { format, sheets })
+    Ok(Workbook { format, sheets, warnings: cells.warnings() })
 }
 
 fn calamine_error(e: calamine::Error) -> ReadError {
-    let text = e.to_string();
-    let lower = text.to_ascii_lowercase();
+    let lower = e.to_string().to_ascii_lowercase();
     if lower.contains("password") {
         ReadError::Protected
     } else if lower.contains("limit exceeded") {
-        ReadError::Oversized(text)
+        ReadError::Oversized
     } else {
-        ReadError::Damaged(text)
+        ReadError::Damaged(damage_fr(&lower))
     }
+}
+
+/// A parser's (English) complaint as a French reason.
+pub fn damage_fr(lower: &str) -> String {
+    let why = if lower.contains("eocd") || lower.contains("end of central") || lower.contains("eof") {
+        "fin du fichier manquante, il est sans doute tronqué"
+    } else if lower.contains("zip") {
+        "archive zip abîmée"
+    } else if lower.contains("xml") || lower.contains("tag") || lower.contains("attribute") {
+        "contenu XML invalide"
+    } else if lower.contains("not found") || lower.contains("missing") || lower.contains("cannot find") {
+        "une partie du classeur est manquante"
+    } else if lower.contains("utf") || lower.contains("encoding") {
+        "texte mal encodé"
+    } else {
+        "structure interne incohérente"
+    };
+    format!("le fichier est incomplet ou endommagé ({why})")
 }
 
 /// Worksheets only (no chart sheets), with their visibility.
@@ -151,7 +188,7 @@ fn worksheets(metas: &[calamine::Sheet]) -> Vec<(String, bool)> {
 
 fn read_xlsx<RS: Read + Seek>(
     mut wb: Xlsx<RS>,
-    limits: &Limits,
+    cells: &mut CellReader,
     mut merges: std::collections::HashMap<String, Vec<Merge>>,
 ) -> Result<Vec<Sheet>, ReadError> {
     let mut out = Vec::new();
@@ -161,7 +198,7 @@ fn read_xlsx<RS: Read + Seek>(
             let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| calamine_error(e.into()))?;
             while let Some(cell) = reader.next_cell().map_err(|e| calamine_error(e.into()))? {
                 let (r, c) = cell.get_position();
-                push_capped(&mut sheet, r, c, from_ref(cell.get_value()), limits)?;
+                cells.push(&mut sheet, r, c, from_ref(cell.get_value()))?;
             }
             sheet.set_merges(merges.remove(&name).unwrap_or_default());
         }
@@ -170,7 +207,7 @@ fn read_xlsx<RS: Read + Seek>(
     Ok(out)
 }
 
-fn read_xlsb<RS: Read + Seek>(mut wb: Xlsb<RS>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
+fn read_xlsb<RS: Read + Seek>(mut wb: Xlsb<RS>, cells: &mut CellReader) -> Result<Vec<Sheet>, ReadError> {
     let mut out = Vec::new();
     for (name, visible) in worksheets(wb.sheets_metadata()) {
         let mut sheet = Sheet::new(&name, visible);
@@ -178,7 +215,7 @@ fn read_xlsb<RS: Read + Seek>(mut wb: Xlsb<RS>, limits: &Limits) -> Result<Vec<S
             let mut reader = wb.worksheet_cells_reader(&name).map_err(|e| calamine_error(e.into()))?;
             while let Some(cell) = reader.next_cell().map_err(|e| calamine_error(e.into()))? {
                 let (r, c) = cell.get_position();
-                push_capped(&mut sheet, r, c, from_ref(cell.get_value()), limits)?;
+                cells.push(&mut sheet, r, c, from_ref(cell.get_value()))?;
             }
         }
         out.push(sheet);
@@ -186,12 +223,12 @@ fn read_xlsb<RS: Read + Seek>(mut wb: Xlsb<RS>, limits: &Limits) -> Result<Vec<S
     Ok(out)
 }
 
-fn read_xls<RS: Read + Seek>(wb: Xls<RS>, limits: &Limits) -> Result<Vec<Sheet>, ReadError> {
-    read_dense(wb, limits, |wb: &Xls<RS>, name: &str| wb.merge_cells_by_sheet_name(name).unwrap_or_default())
+fn read_xls<RS: Read + Seek>(wb: Xls<RS>, cells: &mut CellReader) -> Result<Vec<Sheet>, ReadError> {
+    read_dense(wb, cells, |wb: &Xls<RS>, name: &str| wb.merge_cells_by_sheet_name(name).unwrap_or_default())
 }
 
 /// Formats whose reader hands over a dense range (xls, ods): refuse oversized ones.
-fn read_dense<RS, R, F>(mut wb: R, limits: &Limits, merges_of: F) -> Result<Vec<Sheet>, ReadError>
+fn read_dense<RS, R, F>(mut wb: R, cells: &mut CellReader, merges_of: F) -> Result<Vec<Sheet>, ReadError>
 where
     RS: Read + Seek,
     R: Reader<RS>,
@@ -204,29 +241,133 @@ where
         if visible {
             let range = wb.worksheet_range(&name).map_err(|e| calamine_error(e.into()))?;
             let (h, w) = range.get_size();
+            let limits = cells.limits;
             if (h as u64).saturating_mul(w as u64) > limits.max_dense_area {
                 return Err(ReadError::SheetTooLarge { sheet: name, max: limits.max_dense_area });
             }
             let (r0, c0) = range.start().unwrap_or((0, 0));
             for (r, c, v) in range.used_cells() {
                 if let Some(v) = from_data(v) {
-                    push_capped(&mut sheet, r0 + r as u32, c0 + c as u32, Some(v), limits)?;
+                    cells.push(&mut sheet, r0 + r as u32, c0 + c as u32, Some(v))?;
                 }
             }
-            sheet.set_merges(to_merges(merges_of(&wb, &name), limits));
+            sheet.set_merges(to_merges(merges_of(&wb, &name), &limits));
         }
         out.push(sheet);
     }
     Ok(out)
 }
 
-fn push_capped(sheet: &mut Sheet, row: u32, col: u32, v: Option<Value>, limits: &Limits) -> Result<(), ReadError> {
-    let Some(v) = v else { return Ok(()) };
-    if sheet.cell_count >= limits.max_cells_per_sheet {
-        return Err(ReadError::SheetTooLarge { sheet: sheet.name.clone(), max: limits.max_cells_per_sheet as u64 });
+/// Most warnings of one kind listed cell by cell; the rest are counted.
+const MAX_CELL_WARNINGS: usize = 50;
+
+/// Puts cells into sheets within the limits, cleaning their text: over-long text cut,
+/// control characters removed, each change a warning citing the cell.
+struct CellReader {
+    limits: Limits,
+    cut: Vec<Diagnostic>,
+    cut_more: usize,
+    control: Vec<Diagnostic>,
+    control_more: usize,
+    text_bytes: u64,
+}
+
+impl CellReader {
+    fn new(limits: &Limits) -> Self {
+        CellReader {
+            limits: *limits,
+            cut: Vec::new(),
+            cut_more: 0,
+            control: Vec::new(),
+            control_more: 0,
+            text_bytes: 0,
+        }
     }
-    sheet.push(row, col, v);
-    Ok(())
+
+    fn push(&mut self, sheet: &mut Sheet, row: u32, col: u32, v: Option<Value>) -> Result<(), ReadError> {
+        let Some(mut v) = v else { return Ok(()) };
+        if sheet.cell_count >= self.limits.max_cells_per_sheet {
+            return Err(ReadError::SheetTooLarge {
+                sheet: sheet.name.clone(),
+                max: self.limits.max_cells_per_sheet as u64,
+            });
+        }
+        if let Value::Text(t) = &mut v {
+            self.clean(t, &sheet.name, row, col);
+            self.text_bytes += t.len() as u64;
+            if self.text_bytes > self.limits.max_text_bytes {
+                return Err(ReadError::TooMuchText { max: self.limits.max_text_bytes });
+            }
+        }
+        sheet.push(row, col, v);
+        Ok(())
+    }
+
+    /// Cleans the text of a sheet read by another reader (CSV).
+    fn clean_sheet(&mut self, sheet: &mut Sheet) {
+        let name = sheet.name.clone();
+        for (r, row) in sheet.rows.iter_mut() {
+            for (c, v) in row.iter_mut() {
+                if let Value::Text(t) = v {
+                    self.clean(t, &name, *r, *c);
+                }
+            }
+        }
+    }
+
+    fn clean(&mut self, t: &mut String, sheet: &str, row: u32, col: u32) {
+        let place = || Some(crate::text::a1(row, col));
+        if t.chars().any(is_control) {
+            let n = t.chars().filter(|c| is_control(*c)).count();
+            t.retain(|c| !is_control(c));
+            if self.control.len() < MAX_CELL_WARNINGS {
+                let msg = format!(
+                    "{n} caractère{s} de contrôle invisible{s} (copié{s} depuis un autre logiciel) retiré{s} du texte.",
+                    s = if n > 1 { "s" } else { "" }
+                );
+                self.control.push(Diagnostic::warning("caracteres-controle", msg).at(sheet, place()));
+            } else {
+                self.control_more += 1;
+            }
+        }
+        let max = self.limits.max_cell_chars;
+        if t.len() > max {
+            if let Some((cut_at, _)) = t.char_indices().nth(max) {
+                t.truncate(cut_at);
+                if self.cut.len() < MAX_CELL_WARNINGS {
+                    let msg = format!(
+                        "Texte de plus de {max} caractères (la limite d'une cellule Excel) : coupé après le {max}e caractère."
+                    );
+                    self.cut.push(Diagnostic::warning("texte-tronque", msg).at(sheet, place()));
+                } else {
+                    self.cut_more += 1;
+                }
+            }
+        }
+    }
+
+    fn warnings(self) -> Vec<Diagnostic> {
+        let mut out = self.cut;
+        if self.cut_more > 0 {
+            out.push(Diagnostic::warning(
+                "texte-tronque",
+                format!("{} autres cellules au texte trop long, coupé de même.", self.cut_more),
+            ));
+        }
+        out.extend(self.control);
+        if self.control_more > 0 {
+            out.push(Diagnostic::warning(
+                "caracteres-controle",
+                format!("{} autres cellules dont les caractères de contrôle ont été retirés.", self.control_more),
+            ));
+        }
+        out
+    }
+}
+
+/// C0 and C1 control characters, but tab and line breaks.
+fn is_control(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FEFF}'
 }
 
 fn to_merges(dims: Vec<Dimensions>, limits: &Limits) -> Vec<Merge> {

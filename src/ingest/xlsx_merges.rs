@@ -41,10 +41,10 @@ pub fn xlsx_merges(bytes: &[u8], max: usize) -> HashMap<String, Vec<Merge>> {
             Some(abs) => abs.to_string(),
             None => format!("xl/{target}"),
         };
-        let Some(xml) = read_part(&mut zip, &path) else {
+        let Ok(part) = zip.by_name(&path) else {
             continue;
         };
-        let merges = scan_merges(&xml, max);
+        let merges = stream_merges(part, max);
         if !merges.is_empty() {
             out.insert(name.clone(), merges);
         }
@@ -57,6 +57,35 @@ fn read_part<R: std::io::Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, nam
     let mut s = String::new();
     f.read_to_string(&mut s).ok()?;
     Some(s)
+}
+
+/// The merges of a sheet part read through a 1 MB window: a large sheet is never held
+/// whole in memory.
+fn stream_merges(mut part: impl Read, max: usize) -> Vec<Merge> {
+    let mut out = Vec::new();
+    let mut window: Vec<u8> = Vec::new();
+    let mut chunk = vec![0u8; 1 << 20];
+    loop {
+        let n = match part.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        window.extend_from_slice(&chunk[..n]);
+        // Scan up to the last complete tag; keep the rest for the next chunk.
+        let Some(end) = window.iter().rposition(|b| *b == b'>') else {
+            if window.len() > 4 << 20 {
+                window.clear();
+            }
+            continue;
+        };
+        let text = String::from_utf8_lossy(&window[..=end]);
+        out.extend(scan_merges(&text, max - out.len()));
+        if out.len() >= max {
+            break;
+        }
+        window.drain(..=end);
+    }
+    out
 }
 
 /// Attributes (local names) of every element named `local` in a small XML part.
@@ -100,7 +129,10 @@ fn unescape(s: &str) -> String {
 
 fn scan_merges(xml: &str, max: usize) -> Vec<Merge> {
     let mut out = Vec::new();
-    let Some(start) = xml.find("mergeCells") else {
+    if max == 0 {
+        return out;
+    }
+    let Some(start) = xml.find("mergeCell") else {
         return out;
     };
     let mut rest = &xml[start..];

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pdf;
+pub mod zipx;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -136,4 +137,86 @@ pub fn codes_at(report: &serde_json::Value) -> Vec<(String, String)> {
             (d["code"].as_str().unwrap().to_string(), format!("{sheet}!{cell}"))
         })
         .collect()
+}
+
+/// A finished run with its peak memory.
+pub struct Measured {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    /// Peak resident set size of the process, in kilobytes.
+    pub max_rss_kb: i64,
+}
+
+/// Runs `plandoc` with `args` and `env`, killed (and the test failed) after `limit`;
+/// reports the peak RSS the kernel measured (wait4).
+#[allow(clippy::zombie_processes)] // reaped by wait4 below, which also gives the peak RSS
+pub fn plandoc_measured(args: &[&str], env: &[(&str, &str)], limit: Duration) -> Measured {
+    use std::io::Read;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_plandoc"))
+        .args(args)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("plandoc starts");
+    let (mut so, mut se) = (child.stdout.take().unwrap(), child.stderr.take().unwrap());
+    let t1 = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = so.read_to_end(&mut s);
+        s
+    });
+    let t2 = std::thread::spawn(move || {
+        let mut s = Vec::new();
+        let _ = se.read_to_end(&mut s);
+        s
+    });
+    let pid = child.id() as libc::pid_t;
+    let start = Instant::now();
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    loop {
+        let r = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if r == pid {
+            break;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("plandoc {args:?} toujours en cours après {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    Measured {
+        code,
+        stdout: String::from_utf8_lossy(&t1.join().unwrap()).into_owned(),
+        stderr: String::from_utf8_lossy(&t2.join().unwrap()).into_owned(),
+        max_rss_kb: usage.ru_maxrss,
+    }
+}
+
+/// Names and bytes of every file under `dir`, to compare a folder before and after.
+pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let name = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push((name, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// True when running in CI (env CI=true): a test that cannot run must then fail.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }

@@ -1,0 +1,111 @@
+//! A last line of defence while a workbook is read: third-party readers can still loop or
+//! allocate without bound on some damaged files (calamine's xls and ods readers). A
+//! watchdog ends the process with a French answer (exit 2) when reading one file takes
+//! more than 4 s or 250 MB, and an allocation failure (abort) gets the same answer.
+//! Files are only written after reading: nothing is ever left half-written.
+
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::validate::Diagnostic;
+
+use super::check::{human, CheckReport};
+
+const MAX_SECONDS: u64 = 4;
+const MAX_RSS_MB: u64 = 250;
+
+/// Pre-rendered answer for an allocation failure, read by the signal handler.
+static ON_ABORT: AtomicPtr<Vec<u8>> = AtomicPtr::new(std::ptr::null_mut());
+
+/// Watches the reading of `file` until dropped.
+pub struct Guard {
+    done: Arc<AtomicBool>,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        self.done.store(true, Ordering::SeqCst);
+        let old = ON_ABORT.swap(std::ptr::null_mut(), Ordering::SeqCst);
+        if !old.is_null() {
+            // SAFETY: the pointer came from Box::into_raw below and is no longer shared.
+            drop(unsafe { Box::from_raw(old) });
+        }
+    }
+}
+
+fn answer(file: &str, reason: &str, json: bool) -> Vec<u8> {
+    let d = Diagnostic::error(
+        "lecture-abandonnee",
+        format!("« {file} » : lecture abandonnée, {reason} ; le fichier est sans doute endommagé."),
+    );
+    let report = CheckReport::unreadable(file, d, Vec::new());
+    if json {
+        format!("{}\n", serde_json::to_string_pretty(&report).unwrap_or_default()).into_bytes()
+    } else {
+        human(&report).into_bytes()
+    }
+}
+
+pub fn watch(file: &str, json: bool) -> Guard {
+    let done = Arc::new(AtomicBool::new(false));
+    let memory = answer(file, &format!("le classeur demande plus de {MAX_RSS_MB} Mo de mémoire"), json);
+    let slow = answer(file, &format!("sa lecture dure plus de {MAX_SECONDS} s"), json);
+    let old = ON_ABORT.swap(Box::into_raw(Box::new(memory.clone())), Ordering::SeqCst);
+    if !old.is_null() {
+        // SAFETY: as in Drop.
+        drop(unsafe { Box::from_raw(old) });
+    }
+    install_abort_handler();
+    let flag = done.clone();
+    std::thread::spawn(move || {
+        let start = Instant::now();
+        while !flag.load(Ordering::SeqCst) {
+            let over = if start.elapsed() > Duration::from_secs(MAX_SECONDS) {
+                Some(&slow)
+            } else if rss_mb() > MAX_RSS_MB {
+                Some(&memory)
+            } else {
+                None
+            };
+            if let Some(text) = over {
+                use std::io::Write;
+                let _ = std::io::stdout().write_all(text);
+                let _ = std::io::stdout().flush();
+                std::process::exit(super::exit::UNREADABLE);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    });
+    Guard { done }
+}
+
+/// Resident memory of this process, in MB (Linux; 0 elsewhere).
+fn rss_mb() -> u64 {
+    let Ok(statm) = std::fs::read_to_string("/proc/self/statm") else { return 0 };
+    let pages: u64 = statm.split_whitespace().nth(1).and_then(|p| p.parse().ok()).unwrap_or(0);
+    pages * 4096 / (1024 * 1024)
+}
+
+#[cfg(unix)]
+fn install_abort_handler() {
+    extern "C" fn on_abort(_: libc::c_int) {
+        let p = ON_ABORT.load(Ordering::SeqCst);
+        if !p.is_null() {
+            // SAFETY: the buffer stays alive while a guard exists; write and _exit are
+            // async-signal-safe.
+            unsafe {
+                let v = &*p;
+                libc::write(1, v.as_ptr().cast(), v.len());
+                libc::_exit(2);
+            }
+        }
+    }
+    // SAFETY: installs a handler that only calls async-signal-safe functions.
+    unsafe {
+        libc::signal(libc::SIGABRT, on_abort as *const () as libc::sighandler_t);
+    }
+}
+
+#[cfg(not(unix))]
+fn install_abort_handler() {}

@@ -1,0 +1,262 @@
+//! Bounded reading of zip-based workbooks (xlsx, xlsm, xlsb, ods), before any parser
+//! allocates: every part is decompressed through a small buffer, counting what is
+//! actually read (never trusting declared sizes), the text of one cell, the total text
+//! of the shared strings and the length of one XML tag. A text longer than a cell may
+//! hold is cut while streaming, into a rewritten archive handed to the parser.
+
+use std::io::{Cursor, Read, Write};
+
+use super::error::ReadError;
+use super::limits::Limits;
+
+/// What a first pass found.
+#[derive(Debug, Default)]
+struct Scan {
+    /// Some text is longer than a cell may hold: rewrite the archive, cutting it.
+    too_long_text: bool,
+}
+
+/// Checks a zip workbook within `limits`; returns a rewritten archive when some text
+/// had to be cut, None when the original can be parsed as it is.
+pub fn bounded(bytes: &[u8], limits: &Limits) -> Result<Option<Vec<u8>>, ReadError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Damaged(zip_fr(&e)))?;
+    let mut total = 0u64;
+    let mut scan = Scan::default();
+    for i in 0..zip.len() {
+        let mut part = match zip.by_index(i) {
+            Ok(p) => p,
+            Err(zip::result::ZipError::UnsupportedArchive(m)) if m.to_ascii_lowercase().contains("password") => {
+                return Err(ReadError::Protected)
+            }
+            Err(e) => return Err(ReadError::Damaged(zip_fr(&e))),
+        };
+        let name = part.name().map(|n| n.to_ascii_lowercase()).unwrap_or_default();
+        let mut filter = TextFilter::new(&name, limits);
+        stream(&mut part, &mut filter, None::<&mut Vec<u8>>, &mut total, limits)?;
+        scan.too_long_text |= filter.cut;
+    }
+    if !scan.too_long_text {
+        return Ok(None);
+    }
+    rewrite(&mut zip, limits).map(Some)
+}
+
+/// The archive again, with every over-long text cut (XML parts recompressed quickly).
+fn rewrite<R: Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, limits: &Limits) -> Result<Vec<u8>, ReadError> {
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .large_file(false);
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).map_err(|e| ReadError::Damaged(zip_fr(&e)))?;
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("partie-{i}"));
+        if part.is_dir() {
+            continue;
+        }
+        out.start_file(name.as_str(), opts).map_err(|e| ReadError::Damaged(zip_fr(&e)))?;
+        let mut filter = TextFilter::new(&name.to_ascii_lowercase(), limits);
+        stream(&mut part, &mut filter, Some(&mut out), &mut total, limits)?;
+    }
+    let cursor = out.finish().map_err(|e| ReadError::Damaged(zip_fr(&e)))?;
+    Ok(cursor.into_inner())
+}
+
+/// Decompresses `part` through a 64 KB buffer into `filter` (and `out` when rewriting).
+fn stream(
+    part: &mut impl Read,
+    filter: &mut TextFilter,
+    mut out: Option<&mut impl Write>,
+    total: &mut u64,
+    limits: &Limits,
+) -> Result<(), ReadError> {
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut kept = Vec::with_capacity(buf.len());
+    loop {
+        let n = match part.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(_) => return Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())),
+        };
+        *total += n as u64;
+        if *total > limits.max_unzipped_bytes {
+            return Err(ReadError::ZipBomb { size: *total, max: limits.max_unzipped_bytes });
+        }
+        kept.clear();
+        filter.feed(&buf[..n], &mut kept)?;
+        if let Some(o) = out.as_deref_mut() {
+            o.write_all(&kept).map_err(|_| ReadError::Damaged("réécriture de l'archive impossible".into()))?;
+        }
+    }
+}
+
+/// Longest XML tag accepted (attributes included).
+const MAX_TAG: usize = 1 << 20;
+
+/// Byte-level XML scanner: counts the characters of each text run and the length of each
+/// tag, cutting runs longer than a cell may hold (one character more is kept, so the
+/// cell reader sees the cut and reports it).
+struct TextFilter {
+    xml: bool,
+    shared_strings: bool,
+    binary_shared_strings: bool,
+    keep_chars: usize,
+    in_tag: bool,
+    quote: Option<u8>,
+    tag_len: usize,
+    run_chars: usize,
+    in_entity: bool,
+    shared_total: u64,
+    max_shared: u64,
+    cut: bool,
+}
+
+impl TextFilter {
+    fn new(name: &str, limits: &Limits) -> Self {
+        TextFilter {
+            xml: name.ends_with(".xml") || name.ends_with(".rels"),
+            shared_strings: name.ends_with("sharedstrings.xml"),
+            binary_shared_strings: name.ends_with("sharedstrings.bin"),
+            keep_chars: limits.max_cell_chars + 1,
+            in_tag: false,
+            quote: None,
+            tag_len: 0,
+            run_chars: 0,
+            in_entity: false,
+            shared_total: 0,
+            max_shared: limits.max_shared_strings_bytes,
+            cut: false,
+        }
+    }
+
+    fn feed(&mut self, bytes: &[u8], kept: &mut Vec<u8>) -> Result<(), ReadError> {
+        if self.binary_shared_strings {
+            // xlsb: the whole part is string records.
+            self.shared_total += bytes.len() as u64;
+            if self.shared_total > self.max_shared {
+                return Err(ReadError::TooMuchText { max: self.max_shared });
+            }
+        }
+        if !self.xml {
+            kept.extend_from_slice(bytes);
+            return Ok(());
+        }
+        let mut i = 0;
+        while i < bytes.len() {
+            if self.in_tag {
+                let b = bytes[i];
+                i += 1;
+                kept.push(b);
+                self.tag_len += 1;
+                if self.tag_len > MAX_TAG {
+                    return Err(ReadError::Damaged(format!(
+                        "le fichier est incomplet ou endommagé (balise XML de plus de {} Mo)",
+                        MAX_TAG >> 20
+                    )));
+                }
+                match (self.quote, b) {
+                    (Some(q), _) if b == q => self.quote = None,
+                    (Some(_), _) => {}
+                    (None, b'"' | b'\'') => self.quote = Some(b),
+                    (None, b'>') => self.in_tag = false,
+                    _ => {}
+                }
+                continue;
+            }
+            if bytes[i] == b'<' {
+                self.in_tag = true;
+                self.tag_len = 1;
+                self.run_chars = 0;
+                self.in_entity = false;
+                kept.push(b'<');
+                i += 1;
+                continue;
+            }
+            // A text run up to the next tag, in bulk where possible.
+            let end = bytes[i..].iter().position(|b| *b == b'<').map_or(bytes.len(), |p| i + p);
+            let run = &bytes[i..end];
+            i = end;
+            if self.shared_strings {
+                self.shared_total += run.len() as u64;
+                if self.shared_total > self.max_shared {
+                    return Err(ReadError::TooMuchText { max: self.max_shared });
+                }
+            }
+            if self.run_chars > self.keep_chars && !self.in_entity {
+                self.cut = true;
+                continue;
+            }
+            if self.run_chars + run.len() <= self.keep_chars {
+                kept.extend_from_slice(run);
+                self.run_chars += run.iter().filter(|b| *b & 0xC0 != 0x80).count();
+                let amp = run.iter().rposition(|b| *b == b'&');
+                let semi = run.iter().rposition(|b| *b == b';');
+                match (amp, semi) {
+                    (Some(a), Some(s)) => self.in_entity = a > s,
+                    (Some(_), None) => self.in_entity = true,
+                    (None, Some(_)) => self.in_entity = false,
+                    (None, None) => {}
+                }
+                continue;
+            }
+            for &b in run {
+                if b & 0xC0 != 0x80 {
+                    self.run_chars += 1;
+                }
+                // Never cut an entity ("&amp;") in two.
+                if self.run_chars <= self.keep_chars || self.in_entity {
+                    kept.push(b);
+                } else {
+                    self.cut = true;
+                }
+                if b == b'&' && self.run_chars <= self.keep_chars {
+                    self.in_entity = true;
+                } else if b == b';' {
+                    self.in_entity = false;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A zip library error in French.
+fn zip_fr(e: &zip::result::ZipError) -> String {
+    use zip::result::ZipError as Z;
+    let what = match e {
+        Z::Io(_) => "lecture interrompue",
+        Z::InvalidArchive(m) if m.to_ascii_lowercase().contains("eocd") || m.contains("end of central") => {
+            "fin de l'archive introuvable, le fichier est sans doute tronqué"
+        }
+        Z::InvalidArchive(_) => "archive zip abîmée",
+        Z::UnsupportedArchive(_) => "archive zip d'un type non pris en charge",
+        Z::FileNotFound => "partie manquante dans l'archive",
+        _ => "archive zip illisible",
+    };
+    format!("le fichier est incomplet ou endommagé ({what})")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filter(xml: &str, max_cell_chars: usize) -> (String, bool) {
+        let limits = Limits { max_cell_chars, ..Limits::default() };
+        let mut f = TextFilter::new("xl/sharedstrings.xml", &limits);
+        let mut kept = Vec::new();
+        for chunk in xml.as_bytes().chunks(3) {
+            f.feed(chunk, &mut kept).unwrap();
+        }
+        (String::from_utf8(kept).unwrap(), f.cut)
+    }
+
+    #[test]
+    fn cuts_long_text_but_not_tags_nor_entities() {
+        assert_eq!(filter("<t a=\"x>y\">abcdefgh</t>", 4), ("<t a=\"x>y\">abcde</t>".into(), true));
+        assert_eq!(filter("<t>abcd&amp;efgh</t>", 4), ("<t>abcd&amp;</t>".into(), true));
+        assert_eq!(filter("<t>éééééé</t><u>ab</u>", 2), ("<t>ééé</t><u>ab</u>".into(), true));
+        assert_eq!(filter("<t>abc</t>", 4), ("<t>abc</t>".into(), false));
+    }
+}

@@ -1,0 +1,384 @@
+//! `plandoc.toml`, read by hand into French messages naming the key and its line, and
+//! tolerant where harmless: a year or a number given as text ("2022") is accepted.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::model::{PlanKind, PlanMeta};
+use crate::validate::Diagnostic;
+
+use super::metadata::{kind_from, parse_colour};
+
+/// `plandoc.toml`: the `[plan]` table overrides what the workbook says.
+#[derive(Debug, Default, Deserialize)]
+pub struct ConfigFile {
+    #[serde(default)]
+    pub plan: PlanOverrides,
+    /// Options of the documents (read by later stages).
+    #[serde(default)]
+    pub documents: Option<toml::Table>,
+    /// Column overrides: field key → column letter or header text
+    /// (`intitule = "D"`, `pilote = "Personne pilote"`); keys checked by `header`.
+    #[serde(default)]
+    pub colonnes: std::collections::BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PlanOverrides {
+    pub collectivite: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: Option<String>,
+    pub titre: Option<String>,
+    pub premiere_annee: Option<i32>,
+    pub derniere_annee: Option<i32>,
+    pub signataires: Option<Vec<String>>,
+    pub deliberation: Option<String>,
+    pub date_deliberation: Option<String>,
+    pub annexe: Option<String>,
+    pub siren: Option<String>,
+    pub departement: Option<String>,
+    pub logo: Option<String>,
+    pub couleur: Option<String>,
+}
+
+/// The tables a configuration may hold; a new table is added here and in `ConfigFile`.
+const TABLES: [&str; 3] = ["plan", "documents", "colonnes"];
+
+/// Keys of `[plan]`, with what each expects.
+const PLAN_KEYS: [(&str, Kind); 13] = [
+    ("collectivite", Kind::Text),
+    ("type", Kind::Text),
+    ("titre", Kind::Text),
+    ("premiere_annee", Kind::Year),
+    ("derniere_annee", Kind::Year),
+    ("signataires", Kind::List),
+    ("deliberation", Kind::Text),
+    ("date_deliberation", Kind::Text),
+    ("annexe", Kind::Text),
+    ("siren", Kind::Text),
+    ("departement", Kind::Text),
+    ("logo", Kind::Text),
+    ("couleur", Kind::Text),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Text,
+    Year,
+    List,
+}
+
+/// The configuration used for a workbook: the one given, else `plandoc.toml` beside it.
+pub fn config_for(workbook: &Path, given: Option<&Path>) -> Option<PathBuf> {
+    given.map(Path::to_path_buf).or_else(|| {
+        let beside = workbook.parent().unwrap_or(Path::new(".")).join("plandoc.toml");
+        beside.is_file().then_some(beside)
+    })
+}
+
+/// Reads a configuration; the first problem found, if any.
+pub fn read_config(path: &Path) -> Result<ConfigFile, Diagnostic> {
+    let (config, mut problems) = load_config(path);
+    if problems.is_empty() {
+        Ok(config)
+    } else {
+        Err(problems.remove(0))
+    }
+}
+
+/// Reads a configuration: what could be understood, and every problem found.
+pub fn load_config(path: &Path) -> (ConfigFile, Vec<Diagnostic>) {
+    let name = path.display().to_string();
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            let why = if path.is_dir() { "c'est un dossier".to_string() } else { crate::fsx::io_fr(&e) };
+            let d = Diagnostic::error("config-illisible", format!("Configuration « {name} » illisible : {why}."));
+            return (ConfigFile::default(), vec![d]);
+        }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        let d = Diagnostic::error(
+            "config-illisible",
+            format!("Configuration « {name} » illisible : ce n'est pas un texte UTF-8 (enregistrez-la en UTF-8)."),
+        );
+        return (ConfigFile::default(), vec![d]);
+    };
+    parse_config(&name, &text)
+}
+
+/// Parses the text of a configuration named `name` (for messages).
+pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
+    let mut config = ConfigFile::default();
+    let mut problems = Vec::new();
+    let err = |line: Option<usize>, msg: String| {
+        let at = line.map(|l| format!(", ligne {l}")).unwrap_or_default();
+        Diagnostic::error("config-invalide", format!("Configuration « {name} »{at} : {msg}."))
+    };
+    let table: toml::Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e.span().map(|s| line_at(text, s.start));
+            let msg = syntax_fr(e.message());
+            return (config, vec![err(line, msg)]);
+        }
+    };
+    for (key, value) in &table {
+        let line = line_of(text, None, key);
+        match (key.as_str(), value) {
+            ("plan", toml::Value::Table(t)) => {
+                read_plan_table(t, text, &mut config.plan, &mut |l, m| problems.push(err(l, m)));
+            }
+            ("documents", toml::Value::Table(t)) => config.documents = Some(t.clone()),
+            ("colonnes", toml::Value::Table(t)) => {
+                for (k, v) in t {
+                    match as_text(v) {
+                        Some(text) => {
+                            config.colonnes.insert(k.clone(), text);
+                        }
+                        None => problems.push(err(
+                            line_of(text, Some("colonnes"), k),
+                            format!(
+                                "« {k} » attend une lettre de colonne ou un titre entre guillemets, pas {}",
+                                shown(v)
+                            ),
+                        )),
+                    }
+                }
+            }
+            (k, _) if TABLES.contains(&k) => {
+                problems.push(err(line, format!("« {k} » doit être une table, écrite [{k}] sur sa propre ligne")))
+            }
+            (k, _) if PLAN_KEYS.iter().any(|(p, _)| *p == k) => {
+                problems.push(err(line, format!("la clé « {k} » doit être placée sous la ligne [plan]")))
+            }
+            (k, _) => problems.push(err(line, format!("table inconnue « {k} »{}", suggestion(k, &TABLES)))),
+        }
+    }
+    (config, problems)
+}
+
+fn read_plan_table(t: &toml::Table, text: &str, o: &mut PlanOverrides, problem: &mut dyn FnMut(Option<usize>, String)) {
+    let known: Vec<&str> = PLAN_KEYS.iter().map(|(k, _)| *k).collect();
+    for (key, value) in t {
+        let line = line_of(text, Some("plan"), key);
+        let Some((_, kind)) = PLAN_KEYS.iter().find(|(k, _)| k == key) else {
+            problem(line, format!("clé inconnue « {key} » dans [plan]{}", suggestion(key, &known)));
+            continue;
+        };
+        let got = match kind {
+            Kind::Text => as_text(value).map(Slot::Text),
+            Kind::Year => as_year(value).map(Slot::Year),
+            Kind::List => as_list(value).map(Slot::List),
+        };
+        let Some(got) = got else {
+            let want = match kind {
+                Kind::Text => "un texte entre guillemets",
+                Kind::Year => "une année, par exemple 2026",
+                Kind::List => "une liste, par exemple [\"Commune\", \"CAF\"]",
+            };
+            problem(line, format!("« {key} » attend {want}, pas {}", shown(value)));
+            continue;
+        };
+        match (key.as_str(), got) {
+            ("premiere_annee", Slot::Year(y)) => o.premiere_annee = Some(y),
+            ("derniere_annee", Slot::Year(y)) => o.derniere_annee = Some(y),
+            ("signataires", Slot::List(l)) => o.signataires = Some(l),
+            (k, Slot::Text(s)) => {
+                let dst = match k {
+                    "collectivite" => &mut o.collectivite,
+                    "type" => &mut o.kind,
+                    "titre" => &mut o.titre,
+                    "deliberation" => &mut o.deliberation,
+                    "date_deliberation" => &mut o.date_deliberation,
+                    "annexe" => &mut o.annexe,
+                    "siren" => &mut o.siren,
+                    "departement" => &mut o.departement,
+                    "logo" => &mut o.logo,
+                    _ => &mut o.couleur,
+                };
+                *dst = Some(s);
+            }
+            _ => {}
+        }
+    }
+}
+
+enum Slot {
+    Text(String),
+    Year(i32),
+    List(Vec<String>),
+}
+
+/// Text, or a number or date written without quotes (a SIREN, a department, a day).
+fn as_text(v: &toml::Value) -> Option<String> {
+    match v {
+        toml::Value::String(s) => Some(s.trim().to_string()),
+        toml::Value::Integer(i) => Some(i.to_string()),
+        toml::Value::Datetime(d) => Some(d.to_string()),
+        _ => None,
+    }
+}
+
+/// 2022, "2022", 2022.0.
+fn as_year(v: &toml::Value) -> Option<i32> {
+    let y = match v {
+        toml::Value::Integer(i) => i32::try_from(*i).ok()?,
+        toml::Value::String(s) => s.trim().parse().ok()?,
+        toml::Value::Float(f) if f.fract() == 0.0 => *f as i32,
+        _ => return None,
+    };
+    (1900..=2200).contains(&y).then_some(y)
+}
+
+/// A list of texts, or one text separated by ";" or ",".
+fn as_list(v: &toml::Value) -> Option<Vec<String>> {
+    match v {
+        toml::Value::Array(a) => a.iter().map(as_text).collect(),
+        toml::Value::String(s) => Some(super::parse::split_list(&s.replace(',', ";"))),
+        _ => None,
+    }
+}
+
+fn shown(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => format!("« {s} »"),
+        toml::Value::Integer(i) => format!("le nombre {i}"),
+        toml::Value::Float(f) => format!("le nombre {f}"),
+        toml::Value::Boolean(b) => format!("la valeur {b}"),
+        toml::Value::Datetime(d) => format!("la date {d}"),
+        toml::Value::Array(_) => "une liste".into(),
+        toml::Value::Table(_) => "une table".into(),
+    }
+}
+
+/// " (voulez-vous dire « logo » ?)" when a known name is close.
+fn suggestion(key: &str, known: &[&str]) -> String {
+    let best = known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&key.to_lowercase(), k), *k))
+        .min()
+        .filter(|(d, k)| *d <= 2.max(k.len() / 4));
+    match best {
+        Some((_, k)) => format!(" (voulez-vous dire « {k} » ?)"),
+        None => format!(" (clés possibles : {})", known.join(", ")),
+    }
+}
+
+/// 1-based line of a byte offset.
+fn line_at(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+}
+
+/// The line where `key` is set in `table` (None: top level).
+fn line_of(text: &str, table: Option<&str>, key: &str) -> Option<usize> {
+    let mut section: Option<String> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let line = raw.trim();
+        if line.starts_with('[') {
+            section = Some(line.trim_matches(|c| c == '[' || c == ']').trim().to_string());
+            if table.is_none() && line.trim_matches(|c| c == '[' || c == ']').trim() == key {
+                return Some(i + 1);
+            }
+            continue;
+        }
+        if section.as_deref() != table {
+            continue;
+        }
+        let name = line.split('=').next().unwrap_or("").trim().trim_matches(|c| c == '"' || c == '\'');
+        if line.contains('=') && name == key {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
+/// A TOML syntax error in French (the parser's own words are English).
+fn syntax_fr(msg: &str) -> String {
+    let m = msg.to_ascii_lowercase();
+    let what = if m.contains("duplicate") {
+        "clé ou table définie deux fois"
+    } else if m.contains("string") || m.contains("quote") {
+        "texte mal fermé : vérifiez les guillemets"
+    } else if m.contains("key") && m.contains("value") || m.contains("=") {
+        "ligne incomplète : attendu clé = valeur"
+    } else {
+        "syntaxe invalide"
+    };
+    format!("{what} (attendu : [plan] puis des lignes clé = \"valeur\")")
+}
+
+/// Applies `[plan]` to the plan's metadata; problems as diagnostics.
+pub fn apply_overrides(o: &PlanOverrides, meta: &mut PlanMeta) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let set = |dst: &mut Option<String>, src: &Option<String>| {
+        if let Some(s) = src {
+            *dst = Some(s.clone());
+        }
+    };
+    set(&mut meta.territory, &o.collectivite);
+    set(&mut meta.title, &o.titre);
+    set(&mut meta.deliberation_number, &o.deliberation);
+    set(&mut meta.deliberation_date, &o.date_deliberation);
+    set(&mut meta.annex_number, &o.annexe);
+    set(&mut meta.siren, &o.siren);
+    set(&mut meta.department, &o.departement);
+    set(&mut meta.logo, &o.logo);
+    if let Some(k) = &o.kind {
+        meta.kind = kind_from(k).unwrap_or(PlanKind::Other);
+    }
+    if o.premiere_annee.is_some() {
+        meta.first_year = o.premiere_annee;
+    }
+    if o.derniere_annee.is_some() {
+        meta.last_year = o.derniere_annee;
+    }
+    if let Some(s) = &o.signataires {
+        meta.signatories = s.clone();
+    }
+    if let Some(c) = &o.couleur {
+        match parse_colour(c) {
+            Some(c) => meta.colour = Some(c),
+            None => diags.push(Diagnostic::error(
+                "config-invalide",
+                format!("Couleur « {c} » illisible dans la configuration (attendu : #1F4E79)."),
+            )),
+        }
+    }
+    diags
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn msgs(text: &str) -> Vec<String> {
+        parse_config("plandoc.toml", text).1.into_iter().map(|d| d.message).collect()
+    }
+
+    #[test]
+    fn french_messages_with_key_and_line() {
+        let m = msgs("[plan]\ntitre = \"CTG\"\nlogoo = \"logo.png\"\n");
+        assert_eq!(m, ["Configuration « plandoc.toml », ligne 3 : clé inconnue « logoo » dans [plan] (voulez-vous dire « logo » ?)."]);
+        let m = msgs("[plan]\n\npremiere_annee = \"deux mille\"\n");
+        assert!(m[0].contains("ligne 3") && m[0].contains("une année"), "{m:?}");
+        let m = msgs("[plan]\ntitre = \"CTG\n");
+        assert!(m[0].contains("ligne 2") && m[0].contains("guillemets"), "{m:?}");
+        let m = msgs("logo = \"x.png\"\n");
+        assert!(m[0].contains("sous la ligne [plan]"), "{m:?}");
+    }
+
+    #[test]
+    fn numbers_and_years_as_text_are_accepted() {
+        let (c, p) = parse_config(
+            "p",
+            "[plan]\npremiere_annee = \"2022\"\nderniere_annee = 2026\nsiren = 248900896\ndepartement = 89\nsignataires = \"Commune; CAF\"\n",
+        );
+        assert!(p.is_empty(), "{p:?}");
+        assert_eq!((c.plan.premiere_annee, c.plan.derniere_annee), (Some(2022), Some(2026)));
+        assert_eq!(c.plan.siren.as_deref(), Some("248900896"));
+        assert_eq!(c.plan.departement.as_deref(), Some("89"));
+        assert_eq!(c.plan.signataires.unwrap(), ["Commune", "CAF"]);
+    }
+}
