@@ -141,10 +141,8 @@ pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<V
     Ok(crate::render::pdf::render_pdfs(&refs)?)
 }
 
-/// Writes the chosen documents of `plan` into `out`, all or nothing: each goes to a
-/// temporary name, and only when all are written and synced are they renamed into place.
-/// On failure `out` is left exactly as it was.
-pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
+/// The chosen documents of `plan` in memory: (file name, bytes), prefix applied.
+pub fn documents(plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let kinds: Vec<DocKind> = opts.only.iter().copied().filter(|k| DocKind::PDF.contains(k)).collect();
     let mut all: Vec<(String, Vec<u8>)> =
         kinds.iter().map(|k| k.file_name().to_string()).zip(render_all(&kinds, plan, &opts.docs)?).collect();
@@ -156,16 +154,20 @@ pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf
         all.push(("evaluation.pdf".into(), pdf));
         all.push(("evaluation.xlsx".into(), xlsx));
     }
-    let files: Vec<(PathBuf, &[u8])> = all
-        .iter()
-        .map(|(file, bytes)| {
-            let name = match &opts.prefix {
-                Some(p) => format!("{p}-{file}"),
-                None => file.clone(),
-            };
-            (out.join(name), bytes.as_slice())
-        })
-        .collect();
+    if let Some(p) = &opts.prefix {
+        for (name, _) in &mut all {
+            *name = format!("{p}-{name}");
+        }
+    }
+    Ok(all)
+}
+
+/// Writes the chosen documents of `plan` into `out`, all or nothing: each goes to a
+/// temporary name, and only when all are written and synced are they renamed into place.
+/// On failure `out` is left exactly as it was.
+pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
+    let all = documents(plan, opts)?;
+    let files: Vec<(PathBuf, &[u8])> = all.iter().map(|(name, bytes)| (out.join(name), bytes.as_slice())).collect();
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     crate::fsx::refuse_overwriting_inputs(&paths, &opts.inputs).map_err(BuildError::Refused)?;
     let created = !out.exists();

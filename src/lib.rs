@@ -1,7 +1,7 @@
 //! plandoc: French territorial action plans, from spreadsheets to documents.
 //!
 //! The pipeline: [`ingest`] (calamine cells → plan) › [`model`] (plain serde types) ›
-//! [`validate`] (diagnostics) › [`render`] (XLSX) › [`cli`].
+//! [`validate`] (diagnostics) › [`render`] (PDF, XLSX) › [`build`] / [`batch`] › [`cli`] and [`serve`].
 
 pub mod batch;
 pub mod build;
@@ -13,6 +13,7 @@ pub mod ingest;
 pub mod layout;
 pub mod model;
 pub mod render;
+pub mod serve;
 pub mod templates;
 pub mod text;
 pub mod validate;

@@ -238,7 +238,7 @@ fn build_one(
             errors[0].place(),
             errors[0].message
         ));
-        r.diagnostics = crate::cli::sorted(reading.diagnostics.clone());
+        r.diagnostics = crate::validate::sorted(reading.diagnostics.clone());
         return;
     }
     // A logo that cannot be read is a warning of this plan, not a failure.

@@ -31,6 +31,39 @@ pub enum Commande {
     Batch(BatchArgs),
     /// Contrôle un plan puis écrit ses documents (fiches, échéancier, plan annexé, annexe XLSX).
     Build(BuildArgs),
+    /// Lance le service web : pages pour déposer un plan et API HTTP.
+    Serve(ServeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Adresse d'écoute (par défaut : 127.0.0.1, cette machine seulement).
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1", hide_default_value = true)]
+    pub adresse: String,
+    /// Port d'écoute (par défaut : 8080 ; 0 : un port libre, affiché au démarrage).
+    #[arg(long, value_name = "PORT", default_value_t = 8080, hide_default_value = true)]
+    pub port: u16,
+    /// Fichier contenant le jeton secret exigé par l'API (Authorization: Bearer) et les pages.
+    #[arg(long, value_name = "FICHIER")]
+    pub jeton: Option<PathBuf>,
+    /// Taille maximale d'un envoi, en mégaoctets (par défaut : 64).
+    #[arg(long, value_name = "Mo", default_value_t = 64, hide_default_value = true)]
+    pub taille_max: u64,
+    /// Constructions simultanées au plus (par défaut : le nombre de cœurs).
+    #[arg(long, value_name = "N")]
+    pub travaux: Option<usize>,
+    /// Demandes en attente au plus au-delà des constructions en cours ; ensuite 503 (par défaut : 32).
+    #[arg(long, value_name = "N", default_value_t = 32, hide_default_value = true)]
+    pub attente: usize,
+    /// Durée maximale d'une demande, en secondes (par défaut : 120).
+    #[arg(long, value_name = "SECONDES", default_value_t = 120, hide_default_value = true)]
+    pub delai: u64,
+    /// Durée de conservation des résultats : 30min, 90s, 2h (par défaut : 30min).
+    #[arg(long, value_name = "DURÉE", default_value = "30min", hide_default_value = true)]
+    pub conservation: String,
+    /// Dossier des résultats, partageable entre plusieurs instances (par défaut : un dossier temporaire privé).
+    #[arg(long, value_name = "DOSSIER")]
+    pub resultats: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -222,7 +255,7 @@ fn french_error(e: &clap::Error) -> String {
                 .map(|s| format!(" (vouliez-vous dire « {s} » ?)"))
                 .unwrap_or_default();
             let cmd = ctx(e, ContextKind::InvalidSubcommand).unwrap_or_default();
-            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build, batch, evaluation")
+            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build, batch, evaluation, serve")
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
         ErrorKind::MissingSubcommand => "commande manquante : check, template, build ou batch".to_string(),

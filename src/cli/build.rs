@@ -5,7 +5,7 @@ use crate::documents::DocOptions;
 use crate::ingest::{read_plan, Limits, ReadOptions};
 
 use super::args::BuildArgs;
-use super::check::{human, CheckReport};
+use super::check::human;
 use super::exit;
 
 fn fail(msg: &str) -> i32 {
@@ -33,13 +33,13 @@ pub fn run(a: &BuildArgs) -> i32 {
     let reading = match read {
         Ok(r) => r,
         Err(u) => {
-            print!("{}", human(&CheckReport::unreadable(&file, *u.diagnostic, u.notes)));
+            print!("{}", human(&u.report(&file)));
             return exit::UNREADABLE;
         }
     };
     let mut reading = reading;
     reading.diagnostics.extend(super::check::logo_problem(&reading.plan, &a.file));
-    let report = CheckReport::from_reading(&file, &reading);
+    let report = reading.report(&file);
     if reading.has_errors() {
         print!("{}", human(&report));
         println!("Aucun document écrit : corrigez les erreurs ci-dessus.");

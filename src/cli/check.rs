@@ -1,97 +1,12 @@
 //! `plandoc check`: read, validate, report readably or as JSON.
 
-use serde::Serialize;
-
-use crate::ingest::{read_plan, Limits, ReadOptions, Reading};
-use crate::model::{ColumnInfo, Field, SkippedRow};
+use crate::ingest::{read_plan, Limits, ReadOptions};
+use crate::model::{ColumnInfo, Field};
+pub use crate::validate::{sorted, CheckReport};
 use crate::validate::{Diagnostic, Severity};
 
 use super::args::CheckArgs;
 use super::exit;
-
-/// The JSON report, one object on stdout.
-#[derive(Debug, Serialize)]
-pub struct CheckReport {
-    pub file: String,
-    pub territory: Option<String>,
-    pub kind: Option<String>,
-    pub axes: Option<usize>,
-    pub objectives: Option<usize>,
-    pub actions: Option<usize>,
-    pub first_year: Option<i32>,
-    pub last_year: Option<i32>,
-    /// Sub-actions, counted apart from actions.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sub_actions: Option<usize>,
-    /// Sheet and 1-based header row the plan was read from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sheet: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub header_row: Option<u32>,
-    /// Which column feeds which field ("extra": kept as is, shown under its header).
-    pub columns: Vec<ColumnInfo>,
-    /// Rows under the header not read as data, and why.
-    pub skipped_rows: Vec<SkippedRow>,
-    pub diagnostics: Vec<Diagnostic>,
-    pub notes: Vec<String>,
-}
-
-impl CheckReport {
-    pub fn from_reading(file: &str, r: &Reading) -> Self {
-        let m = &r.plan.meta;
-        CheckReport {
-            file: file.to_string(),
-            territory: m.territory.clone(),
-            kind: Some(m.kind.label().to_string()),
-            axes: Some(r.plan.axis_count()),
-            objectives: Some(r.plan.objective_count()),
-            actions: Some(r.plan.action_count()),
-            first_year: m.first_year,
-            last_year: m.last_year,
-            sub_actions: Some(r.plan.sub_action_count()),
-            sheet: r.plan.source.as_ref().map(|s| s.sheet.clone()),
-            header_row: r.plan.source.as_ref().map(|s| s.header_row),
-            columns: r.plan.source.as_ref().map(|s| s.columns.clone()).unwrap_or_default(),
-            skipped_rows: r.plan.source.as_ref().map(|s| s.skipped_rows.clone()).unwrap_or_default(),
-            diagnostics: sorted(r.diagnostics.clone()),
-            notes: r.notes.clone(),
-        }
-    }
-
-    pub fn unreadable(file: &str, d: Diagnostic, notes: Vec<String>) -> Self {
-        CheckReport {
-            file: file.to_string(),
-            territory: None,
-            kind: None,
-            axes: None,
-            objectives: None,
-            actions: None,
-            first_year: None,
-            last_year: None,
-            sub_actions: None,
-            sheet: None,
-            header_row: None,
-            columns: Vec::new(),
-            skipped_rows: Vec::new(),
-            diagnostics: vec![d],
-            notes,
-        }
-    }
-}
-
-/// Errors first, then by sheet and cell position.
-pub fn sorted(mut d: Vec<Diagnostic>) -> Vec<Diagnostic> {
-    d.sort_by_key(|x| (x.severity, x.sheet.clone(), cell_key(x.cell.as_deref())));
-    d
-}
-
-fn cell_key(cell: Option<&str>) -> (u32, u32) {
-    let Some(c) = cell else { return (0, 0) };
-    let letters: String = c.chars().take_while(|ch| ch.is_ascii_alphabetic()).collect();
-    let row: u32 = c[letters.len()..].parse().unwrap_or(0);
-    let col = letters.bytes().fold(0u32, |acc, b| acc * 26 + u32::from(b - b'A' + 1));
-    (row, col)
-}
 
 pub fn run(a: &CheckArgs) -> i32 {
     let file = a.file.display().to_string();
@@ -104,9 +19,9 @@ pub fn run(a: &CheckArgs) -> i32 {
             // The same logo problem `build` would meet.
             r.diagnostics.extend(logo_problem(&r.plan, &a.file));
             let code = if r.has_errors() { exit::INVALID } else { exit::OK };
-            (CheckReport::from_reading(&file, &r), code)
+            (r.report(&file), code)
         }
-        Err(u) => (CheckReport::unreadable(&file, *u.diagnostic, u.notes), exit::UNREADABLE),
+        Err(u) => (u.report(&file), exit::UNREADABLE),
     };
     if a.json {
         print_json(&report);

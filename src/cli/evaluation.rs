@@ -9,7 +9,7 @@ use crate::ingest::{read_plan, ReadOptions};
 use crate::validate::Diagnostic;
 
 use super::args::EvaluationArgs;
-use super::check::{human, CheckReport};
+use super::check::human;
 use super::exit;
 
 fn fail(msg: &str) -> i32 {
@@ -29,12 +29,12 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         match read {
             Ok(r) if !r.has_errors() => Ok(r),
             Ok(r) => {
-                print!("{}", human(&CheckReport::from_reading(&p.display().to_string(), &r)));
+                print!("{}", human(&r.report(&p.display().to_string())));
                 println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
                 Err(exit::INVALID)
             }
             Err(u) => {
-                print!("{}", human(&CheckReport::unreadable(&p.display().to_string(), *u.diagnostic, u.notes)));
+                print!("{}", human(&u.report(&p.display().to_string())));
                 Err(exit::UNREADABLE)
             }
         }
@@ -63,7 +63,7 @@ pub fn run(a: &EvaluationArgs) -> i32 {
                             why.join(" ; ")
                         ),
                     );
-                    let mut report = CheckReport::from_reading(&a.file.display().to_string(), &now);
+                    let mut report = now.report(&a.file.display().to_string());
                     report.diagnostics = vec![d];
                     report.notes.clear();
                     print!("{}", human(&report));

@@ -7,6 +7,7 @@ mod check;
 mod evaluation;
 mod guard;
 mod options;
+mod serve;
 mod template;
 
 use std::ffi::OsString;
@@ -51,6 +52,7 @@ pub fn run(argv: Vec<OsString>) -> i32 {
                 args::Commande::Build(a) => build::run(&a),
                 args::Commande::Batch(a) => batch::run(&a),
                 args::Commande::Evaluation(a) => evaluation::run(&a),
+                args::Commande::Serve(a) => serve::run(&a),
             };
             let _ = std::io::stdout().flush();
             code

@@ -21,6 +21,7 @@ mod xlsx_merges;
 use std::path::{Path, PathBuf};
 
 pub use crate::model::Field;
+pub use config::apply_overrides;
 pub use config::{config_for, load_config, parse_config, read_config, ConfigFile, PlanOverrides};
 pub use error::ReadError;
 pub use grid::{Sheet, Value};
@@ -32,7 +33,7 @@ pub use workbook::{read_bytes, read_workbook, Format, Workbook};
 
 use crate::model::{Axis, ColumnInfo, Plan, SourceLayout};
 use crate::text::column_letters;
-use crate::validate::Diagnostic;
+use crate::validate::{CheckReport, Diagnostic};
 
 /// How to read a plan.
 #[derive(Debug, Clone, Default)]
@@ -54,6 +55,11 @@ impl Reading {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// The check report of this reading, under the file name given.
+    pub fn report(&self, file: &str) -> CheckReport {
+        CheckReport::new(file, &self.plan, &self.diagnostics, &self.notes)
+    }
 }
 
 /// The file cannot be read as a plan at all (exit code 2): the reason as a diagnostic.
@@ -63,10 +69,8 @@ pub struct Unreadable {
     pub notes: Vec<String>,
 }
 
-/// Reads, understands and validates one plan file.
-pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable> {
-    let name = path.display().to_string();
-    let workbook = read_workbook(path, &opts.limits).map_err(|e| {
+impl Unreadable {
+    fn from_error(name: &str, e: &ReadError) -> Self {
         let message = match e {
             ReadError::IsDir => format!("« {name} » est un dossier, pas un classeur."),
             _ => format!("« {name} » : {e}."),
@@ -76,7 +80,18 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
             d = d.in_sheet(s);
         }
         Unreadable { diagnostic: Box::new(d), notes: Vec::new() }
-    })?;
+    }
+
+    /// The check report of a file that is no plan: no counts, the reason as diagnostic.
+    pub fn report(&self, file: &str) -> CheckReport {
+        CheckReport::unreadable(file, (*self.diagnostic).clone(), self.notes.clone())
+    }
+}
+
+/// Reads, understands and validates one plan file.
+pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable> {
+    let name = path.display().to_string();
+    let workbook = read_workbook(path, &opts.limits).map_err(|e| Unreadable::from_error(&name, &e))?;
     let config = config_for(path, opts.config.as_deref()).map(|cfg| load_config(&cfg));
     let columns = config.as_ref().map(|(c, _)| c.colonnes.clone()).unwrap_or_default();
     let mut reading = plan_from_workbook_with(&name, &workbook, &columns)?;
@@ -87,6 +102,31 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
     }
     reading.diagnostics.extend(crate::validate::validate(&reading.plan));
     Ok(reading)
+}
+
+/// Reads and validates a plan already in memory (an upload), named `name` in messages,
+/// with settings given by the caller instead of a `plandoc.toml`. The workbook is handed
+/// back too, for a view of the sheet.
+pub fn read_plan_bytes(
+    name: &str,
+    bytes: Vec<u8>,
+    limits: &Limits,
+    overrides: Option<&PlanOverrides>,
+) -> Result<(Reading, Workbook), Unreadable> {
+    let mut workbook = read_bytes(bytes, limits).map_err(|e| Unreadable::from_error(name, &e))?;
+    if workbook.format == Format::Csv {
+        // As for a file: the name is the sheet's, it may carry the axis or the period.
+        let stem = Path::new(name).file_stem().map(|s| s.to_string_lossy().into_owned());
+        if let (Some(sheet), Some(stem)) = (workbook.sheets.first_mut(), stem) {
+            sheet.name = stem;
+        }
+    }
+    let mut reading = plan_from_workbook(name, &workbook)?;
+    if let Some(o) = overrides {
+        reading.diagnostics.extend(config::apply_overrides(o, &mut reading.plan.meta));
+    }
+    reading.diagnostics.extend(crate::validate::validate(&reading.plan));
+    Ok((reading, workbook))
 }
 
 /// Finds the action sheet, reads it and the metadata sheets. No validation here.

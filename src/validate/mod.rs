@@ -1,7 +1,9 @@
 //! Checks on a plan model: every problem at once, with codes, severity and cells.
 
 mod diagnostic;
+mod report;
 mod rules;
 
 pub use diagnostic::{cell_ref, quote_sheet, Diagnostic, Severity};
+pub use report::{cell_key, sorted, CheckReport};
 pub use rules::{validate, MAX_FICHE_CHARS};

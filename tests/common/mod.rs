@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pdf;
+pub mod server;
 pub mod zipx;
 
 use std::path::{Path, PathBuf};

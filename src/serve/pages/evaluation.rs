@@ -1,0 +1,58 @@
+//! Évaluation: a followed plan, optionally an earlier version and a review year.
+
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::documents::{store, DOCS};
+use super::{file_input, html, page, text_input};
+use crate::serve::api::limits;
+use crate::serve::form::Form;
+use crate::serve::html::Nav;
+use crate::serve::{jobs, Shared};
+
+pub async fn get() -> Response {
+    let body = format!(
+        "<p>Pour le bilan d'un plan suivi : plandoc produit evaluation.pdf (synthèse des statuts, avancement par \
+         axe, indicateurs) et evaluation.xlsx.</p>\n\
+         <form action=\"/evaluation\" method=\"post\" enctype=\"multipart/form-data\">{}{}{}\
+         <button type=\"submit\">Produire les rapports</button></form>",
+        file_input(
+            "plan",
+            "Plan suivi",
+            "Classeur avec colonnes Statut, Avancement ou Commentaire, ou une feuille Indicateurs.",
+            ".xlsx,.xlsm,.xlsb,.xls,.ods,.csv",
+            true
+        ),
+        file_input(
+            "depuis",
+            "Version antérieure (facultatif)",
+            "Pour la section « Ce qui a changé ».",
+            ".xlsx,.xlsm,.xlsb,.xls,.ods,.csv",
+            false
+        ),
+        text_input("annee", "Année du bilan (facultatif)", "Format AAAA, par exemple 2027.", "number", ""),
+    );
+    html("Évaluation d'un plan suivi", Nav::Evaluation, body).into_response()
+}
+
+pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
+    let st = s.clone();
+    page(&s, async move {
+        let (ticket, mut form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
+        let plan = form.file("plan")?;
+        let before = form.files.remove("depuis");
+        let year = jobs::year(&form)?;
+        let limits = limits(&st);
+        let (id, dir) = st.results.create()?;
+        let out = dir.join(DOCS);
+        st.pool
+            .run(ticket, move || {
+                let now = jobs::read_valid(plan, &limits, None)?;
+                let before = before.map(|b| jobs::read_valid(b, &limits, None)).transpose()?;
+                store(&out, &jobs::evaluation(&now, before.as_ref(), year)?)
+            })
+            .await?;
+        Ok(Redirect::to(&format!("/resultats/{id}")).into_response())
+    })
+    .await
+}

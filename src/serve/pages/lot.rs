@@ -1,0 +1,107 @@
+//! Lot: a ZIP of plans → the batch report (failures first) and a ZIP of every output,
+//! with progress while it runs (the results page reloads itself).
+
+use std::path::Path;
+
+use axum::extract::{Multipart, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::{Deserialize, Serialize};
+
+use super::{file_input, html, page};
+use crate::serve::api::limits;
+use crate::serve::errors::RequestError;
+use crate::serve::form::Form;
+use crate::serve::html::Nav;
+use crate::serve::{jobs, Shared};
+
+pub const STATUS: &str = "lot.json";
+pub const REPORT: &str = "rapport-lot.json";
+pub const ZIP: &str = "lot.zip";
+pub const WORK: &str = "travail";
+
+/// A lot's state, in its result folder.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub struct LotStatus {
+    /// "attente", "en-cours", "termine" or "echec".
+    pub etat: String,
+    pub total: usize,
+    pub message: Option<String>,
+}
+
+pub fn write_status(dir: &Path, s: &LotStatus) {
+    if let Ok(b) = serde_json::to_vec(s) {
+        let _ = crate::fsx::write_atomic(&dir.join(STATUS), &b);
+    }
+}
+
+pub fn read_status(dir: &Path) -> Option<LotStatus> {
+    serde_json::from_slice(&std::fs::read(dir.join(STATUS)).ok()?).ok()
+}
+
+pub async fn get() -> Response {
+    let body = format!(
+        "<p>Une archive ZIP de plans (xlsx, xls, ods, csv, rangés en dossiers si vous voulez) : plandoc produit les \
+         documents de chacun et un rapport qui montre d'abord les plans en échec, avec leurs diagnostics.</p>\n\
+         <form action=\"/lot\" method=\"post\" enctype=\"multipart/form-data\">{}\
+         <button type=\"submit\">Lancer le lot</button></form>",
+        file_input(
+            "lot",
+            "Archive ZIP des plans",
+            "Un fichier .zip ; vous pouvez le glisser-déposer ici.",
+            ".zip",
+            true
+        )
+    );
+    html("Lot de plans", Nav::Lot, body).into_response()
+}
+
+pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
+    let st = s.clone();
+    page(&s, async move {
+        let (ticket, mut form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
+        let archive = form.file("lot")?;
+        let limits = limits(&st);
+        let (id, dir) = st.results.create()?;
+        write_status(&dir, &LotStatus { etat: "attente".into(), ..Default::default() });
+        st.pool.spawn(ticket, move || {
+            let work = dir.join(WORK);
+            let d = dir.clone();
+            let outcome = jobs::lot(&archive.bytes, &work, limits, |total| {
+                write_status(&d, &LotStatus { etat: "en-cours".into(), total, message: None })
+            })
+            .and_then(|(report, zip)| {
+                let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+                let json = serde_json::to_vec(&report).map_err(|e| RequestError::Internal(e.to_string()))?;
+                crate::fsx::write_atomic(&dir.join(REPORT), &json).map_err(io)?;
+                crate::fsx::write_atomic(&dir.join(ZIP), &zip).map_err(io)?;
+                Ok(report.plans.len())
+            });
+            let _ = std::fs::remove_dir_all(&work);
+            let status = match outcome {
+                Ok(total) => LotStatus { etat: "termine".into(), total, message: None },
+                Err(e) => LotStatus { etat: "echec".into(), total: 0, message: Some(format!("{e}.")) },
+            };
+            write_status(&dir, &status);
+        });
+        Ok(Redirect::to(&format!("/resultats/{id}")).into_response())
+    })
+    .await
+}
+
+/// Plans finished so far: the batch leaves a stamp beside each plan's documents.
+pub fn done_so_far(dir: &Path) -> usize {
+    fn walk(p: &Path, n: &mut usize) {
+        let Ok(rd) = std::fs::read_dir(p) else { return };
+        for e in rd.flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                walk(&path, n);
+            } else if e.file_name() == ".plandoc-lot.json" {
+                *n += 1;
+            }
+        }
+    }
+    let mut n = 0;
+    walk(&dir.join(WORK).join(jobs::LOT_OUTPUT), &mut n);
+    n
+}

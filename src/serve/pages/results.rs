@@ -1,0 +1,205 @@
+//! A result under its identifier: the documents with a page-1 preview and a download
+//! link each, "Tout télécharger (.zip)"; a lot's progress, then its report.
+
+use std::path::Path as FsPath;
+
+use axum::extract::{Path, Query, State};
+use axum::http::header;
+use axum::response::{Html, IntoResponse, Response};
+
+use super::documents::DOCS;
+use super::lot::{done_so_far, read_status, REPORT, ZIP};
+use super::{error_page, html};
+use crate::batch::{BatchReport, PlanStatus};
+use crate::serve::errors::RequestError;
+use crate::serve::html::{esc, plural, Nav, Page};
+use crate::serve::{zipout, Shared};
+
+/// Only names the library writes: ASCII, no folder, no leading dot.
+fn valid_name(n: &str) -> bool {
+    !n.is_empty()
+        && n.len() <= 200
+        && !n.starts_with('.')
+        && n.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+}
+
+fn listed(dir: &FsPath) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir.join(DOCS))
+        .map(|rd| {
+            rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| valid_name(n)).collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn minutes(s: &Shared) -> u64 {
+    s.results.keep().as_secs().div_ceil(60)
+}
+
+pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
+    let dir = match s.results.get(&id) {
+        Ok(d) => d,
+        Err(e) => return error_page(&e),
+    };
+    if let Some(status) = read_status(&dir) {
+        return lot_page(&s, &id, &dir, status);
+    }
+    let names = listed(&dir);
+    if names.is_empty() {
+        return error_page(&RequestError::NotFound);
+    }
+    let mut items = String::new();
+    for n in &names {
+        let preview = if n.ends_with(".pdf") {
+            format!(
+                "<object data=\"/resultats/{id}/{n}?apercu=1#page=1&amp;view=FitH\" type=\"application/pdf\" \
+                 title=\"Aperçu de la page 1 de {n}\" aria-label=\"Aperçu de la page 1 de {n}\">\
+                 <p>Aperçu indisponible dans ce navigateur : téléchargez le document.</p></object>"
+            )
+        } else {
+            "<p>Classeur à ouvrir dans votre tableur.</p>".to_string()
+        };
+        items.push_str(&format!(
+            "<li><h2>{n}</h2>{preview}<p><a href=\"/resultats/{id}/{n}\" download>Télécharger {n}</a></p></li>\n"
+        ));
+    }
+    let body = format!(
+        "<p role=\"status\" class=\"info\">{} prêts. Ils restent disponibles {} minutes à cette adresse, puis sont \
+         supprimés.</p>\n<p><a class=\"bouton\" id=\"tout\" href=\"/resultats/{id}/documents.zip\" download>Tout \
+         télécharger (.zip)</a></p>\n<ul class=\"documents\">{items}</ul>",
+        plural(names.len(), "document", "documents"),
+        minutes(&s)
+    );
+    html("Vos documents", Nav::Accueil, body).into_response()
+}
+
+fn lot_page(s: &Shared, id: &str, dir: &FsPath, status: super::lot::LotStatus) -> Response {
+    match status.etat.as_str() {
+        "termine" => {
+            let report: Option<BatchReport> =
+                std::fs::read(dir.join(REPORT)).ok().and_then(|b| serde_json::from_slice(&b).ok());
+            let Some(r) = report else { return error_page(&RequestError::NotFound) };
+            html("Résultat du lot", Nav::Lot, lot_report(&r, id, minutes(s))).into_response()
+        }
+        "echec" => {
+            error_page(&RequestError::Invalid(status.message.unwrap_or_default().trim_end_matches('.').to_string()))
+        }
+        _ => {
+            let done = done_so_far(dir);
+            let progress = if status.total > 0 {
+                format!(
+                    "<p><label for=\"avancement\">Plans traités</label><progress id=\"avancement\" max=\"{}\" \
+                     value=\"{done}\">{done} sur {}</progress></p><p role=\"status\">{done} plans sur {} \
+                     construits…</p>",
+                    status.total, status.total, status.total
+                )
+            } else {
+                "<p role=\"status\">Lecture de l'archive…</p>".to_string()
+            };
+            let body = format!(
+                "{progress}<p>Cette page se met à jour toute seule ; vous pouvez aussi la \
+                 <a href=\"/resultats/{id}\">recharger</a>.</p>"
+            );
+            Html(Page { title: "Lot en cours", nav: Nav::Lot, body, refresh: Some(2) }.render()).into_response()
+        }
+    }
+}
+
+/// Failures first, with their diagnostics; then every plan built.
+fn lot_report(r: &BatchReport, id: &str, minutes: u64) -> String {
+    let mut out = format!(
+        "<p role=\"status\" class=\"{}\" id=\"bilan-lot\">{} : {} construits, {} en échec.</p>\n\
+         <p><a class=\"bouton\" href=\"/resultats/{id}/{ZIP}\" download>Tout télécharger (.zip)</a> \
+         (documents et rapport ; disponible {minutes} minutes)</p>\n",
+        if r.errors > 0 { "alerte" } else { "info" },
+        plural(r.plans.len(), "plan", "plans"),
+        r.ok,
+        r.errors
+    );
+    let failed: Vec<_> = r.plans.iter().filter(|p| p.status == PlanStatus::Error).collect();
+    if !failed.is_empty() {
+        out.push_str("<h2>Plans en échec</h2>\n");
+        for p in failed {
+            out.push_str(&format!(
+                "<h3>{}</h3>\n<p class=\"erreur\">{}</p>\n",
+                esc(&p.input),
+                esc(p.error.as_deref().unwrap_or(""))
+            ));
+            if !p.diagnostics.is_empty() {
+                out.push_str("<ul>");
+                for d in &p.diagnostics {
+                    out.push_str(&format!(
+                        "<li>{} {} — {}</li>",
+                        esc(d.severity.label()),
+                        esc(&d.place()),
+                        esc(&d.message)
+                    ));
+                }
+                out.push_str("</ul>\n");
+            }
+        }
+    }
+    out.push_str(
+        "<h2>Tous les plans</h2>\n<table><caption>Plans du lot</caption><thead><tr><th scope=\"col\">Plan</th>\
+         <th scope=\"col\">État</th><th scope=\"col\">Actions</th><th scope=\"col\">Avertissements</th></tr></thead><tbody>\n",
+    );
+    for p in &r.plans {
+        out.push_str(&format!(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+            esc(&p.input),
+            p.status.label(),
+            p.actions.map(|a| a.to_string()).unwrap_or_else(|| "—".into()),
+            p.warnings
+        ));
+    }
+    out.push_str("</tbody></table>\n");
+    out
+}
+
+#[derive(serde::Deserialize)]
+pub struct FileQuery {
+    apercu: Option<String>,
+}
+
+pub async fn file(State(s): State<Shared>, Path((id, name)): Path<(String, String)>, q: Query<FileQuery>) -> Response {
+    let dir = match s.results.get(&id) {
+        Ok(d) => d,
+        Err(e) => return error_page(&e),
+    };
+    if !valid_name(&name) {
+        return error_page(&RequestError::NotFound);
+    }
+    let bytes = match name.as_str() {
+        "documents.zip" => {
+            let d = dir.join(DOCS);
+            match tokio::task::spawn_blocking(move || zipout::pack_dir(&d)).await {
+                Ok(Ok(b)) => b,
+                Ok(Err(e)) => return error_page(&e),
+                Err(e) => return error_page(&RequestError::Internal(e.to_string())),
+            }
+        }
+        ZIP => match tokio::fs::read(dir.join(ZIP)).await {
+            Ok(b) => b,
+            Err(_) => return error_page(&RequestError::NotFound),
+        },
+        _ => match tokio::fs::read(dir.join(DOCS).join(&name)).await {
+            Ok(b) => b,
+            Err(_) => return error_page(&RequestError::NotFound),
+        },
+    };
+    let mime = match name.rsplit('.').next() {
+        Some("pdf") => "application/pdf",
+        Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("zip") => "application/zip",
+        _ => "application/octet-stream",
+    };
+    let preview = q.apercu.is_some() && mime == "application/pdf";
+    let disposition = format!("{}; filename=\"{name}\"", if preview { "inline" } else { "attachment" });
+    let mut res =
+        ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response();
+    if preview {
+        res.headers_mut().insert("x-plandoc-apercu", header::HeaderValue::from_static("1"));
+    }
+    res
+}

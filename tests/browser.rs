@@ -1,0 +1,258 @@
+//! The pages in a real browser (Debian's chromium, driven by chromedriver over WebDriver):
+//! upload a sample, read its counts and diagnostics, fill the deliberation form, download
+//! the ZIP and read its PDFs; axe-core finds no WCAG 2.1 AA violation on any page.
+//! Needs chromium, chromedriver and axe-core (.ci/run installs them); without them the
+//! test fails under CI=true and says loudly that it skipped otherwise.
+
+mod common;
+
+use std::io::{Cursor, Read};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::server::Server;
+use common::{rows, sample, tmpdir, write_xlsx};
+use fantoccini::{Client, ClientBuilder, Locator};
+
+const AXE: &str = ".ci/npm/node_modules/axe-core/axe.min.js";
+
+fn which(cmd: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| Path::new(d).join(cmd)).find(|p| p.is_file())
+}
+
+/// The tools, or why the test cannot run (a failure under CI=true).
+fn tools() -> Option<(PathBuf, PathBuf, String)> {
+    let axe = common::root().join(AXE);
+    let found = (
+        which("chromium").or_else(|| which("chromium-browser")),
+        which("chromedriver"),
+        std::fs::read_to_string(&axe).ok(),
+    );
+    match found {
+        (Some(c), Some(d), Some(a)) => Some((c, d, a)),
+        (c, d, a) => {
+            let msg = format!(
+                "TEST NAVIGATEUR SAUTÉ : chromium {}, chromedriver {}, axe-core {} ({}). Lancez .ci/run ou \
+                 apt-get install chromium chromium-driver et npm install --prefix .ci/npm axe-core.",
+                if c.is_some() { "présent" } else { "ABSENT" },
+                if d.is_some() { "présent" } else { "ABSENT" },
+                if a.is_some() { "présent" } else { "ABSENT" },
+                axe.display()
+            );
+            if std::env::var("CI").as_deref() == Ok("true") {
+                panic!("{msg}");
+            }
+            eprintln!("\n*** {msg} ***\n");
+            None
+        }
+    }
+}
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn start_driver(driver: &Path) -> (Driver, String) {
+    let port = free_port();
+    let child = Command::new(driver)
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let d = Driver(child);
+    let start = Instant::now();
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(start.elapsed() < Duration::from_secs(20), "chromedriver does not listen");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    (d, format!("http://127.0.0.1:{port}"))
+}
+
+async fn browser(webdriver: &str, chromium: &Path, profile: &Path, downloads: &Path) -> Client {
+    let caps = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": chromium,
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1280,1000",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": {
+                "download.default_directory": downloads,
+                "download.prompt_for_download": false,
+                "plugins.always_open_pdf_externally": true,
+            }
+        }
+    });
+    let caps = match caps {
+        serde_json::Value::Object(m) => m,
+        _ => unreachable!(),
+    };
+    let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+    ClientBuilder::new(connector).capabilities(caps).connect(webdriver).await.expect("a browser session")
+}
+
+/// axe-core's WCAG 2.0/2.1 A and AA rules on the current page: the violations found.
+async fn axe(c: &Client, source: &str) -> Vec<String> {
+    c.execute(source, vec![]).await.expect("axe injected");
+    let script = "const done = arguments[arguments.length - 1];\
+        axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })\
+          .then(r => done(r.violations.map(v => v.id + ' (' + v.impact + ') : ' + v.nodes.map(n => n.target.join(' ')).join(', '))))\
+          .catch(e => done(['axe a échoué : ' + e]));";
+    let v = c.execute_async(script, vec![]).await.expect("axe runs");
+    v.as_array().unwrap().iter().map(|x| x.as_str().unwrap_or("").to_string()).collect()
+}
+
+async fn check_page(c: &Client, source: &str, what: &str) {
+    let lang = c.find(Locator::Css("html")).await.unwrap().attr("lang").await.unwrap();
+    assert_eq!(lang.as_deref(), Some("fr"), "{what}");
+    let v = axe(c, source).await;
+    assert!(v.is_empty(), "axe-core, page {what} : {v:#?}");
+}
+
+async fn text_of(c: &Client, css: &str) -> String {
+    c.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
+}
+
+fn bad_plan(dir: &Path) -> PathBuf {
+    let p = dir.join("plan-errone.xlsx");
+    write_xlsx(
+        &p,
+        &[(
+            "Plan",
+            rows(&[
+                &["Axe", "N°", "Action", "Priorité", "2025"],
+                &["Axe 1", "1", "Faire", "Haute", "X"],
+                &["", "1", "Refaire", "urgent", "X"],
+            ]),
+        )],
+    );
+    p
+}
+
+#[test]
+fn a_person_gets_the_documents_in_a_real_browser() {
+    let Some((chromium, driver, axe_source)) = tools() else { return };
+    let dir = tmpdir("browser");
+    let downloads = dir.join("telechargements");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let server = Server::start(&[]);
+    let (_driver, webdriver) = start_driver(&driver);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let c = browser(&webdriver, &chromium, &dir.join("profil"), &downloads).await;
+        let run = async {
+            for (path, what) in [("/", "Accueil"), ("/evaluation", "Évaluation"), ("/lot", "Lot")] {
+                c.goto(&server.at(path)).await.unwrap();
+                check_page(&c, &axe_source, what).await;
+            }
+
+            // axe is live: a field without a label, added on purpose, is reported.
+            c.execute("document.querySelector('main').insertAdjacentHTML('beforeend', '<input type=text>');", vec![])
+                .await
+                .unwrap();
+            let v = axe(&c, &axe_source).await;
+            assert!(v.iter().any(|x| x.starts_with("label ")), "{v:?}");
+
+            // A plan with errors: the diagnostics at their cells, the cells highlighted.
+            c.goto(&server.at("/")).await.unwrap();
+            let bad = bad_plan(&dir);
+            c.find(Locator::Id("plan")).await.unwrap().send_keys(bad.to_str().unwrap()).await.unwrap();
+            c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+            assert_eq!(text_of(&c, "#nombre-actions").await, "2 actions");
+            let errors = text_of(&c, "#diagnostics-erreur").await;
+            assert!(errors.contains("Plan!B3") && errors.contains("numero-en-double"), "{errors}");
+            assert!(text_of(&c, "td.cite-erreur").await.contains("[erreur]"));
+            check_page(&c, &axe_source, "Contrôle (erreurs)").await;
+
+            // The 40-action sample, then the deliberation form.
+            c.goto(&server.at("/")).await.unwrap();
+            let forty = sample("000-pst-ambitions-texte.xlsx");
+            c.find(Locator::Id("plan")).await.unwrap().send_keys(forty.to_str().unwrap()).await.unwrap();
+            let logo = sample("logo-lauragais.png");
+            c.find(Locator::Id("logo")).await.unwrap().send_keys(logo.to_str().unwrap()).await.unwrap();
+            c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+            assert_eq!(text_of(&c, "#nombre-actions").await, "40 actions");
+            assert_eq!(text_of(&c, "#bilan").await, "0 erreur, 0 avertissement.");
+            check_page(&c, &axe_source, "Contrôle").await;
+            c.find(Locator::LinkText("Continuer vers les documents")).await.unwrap().click().await.unwrap();
+            let field = c.wait().for_element(Locator::Id("deliberation")).await.unwrap();
+            check_page(&c, &axe_source, "Documents (formulaire)").await;
+            field.send_keys("2026_01").await.unwrap();
+            c.execute("document.getElementById('date_deliberation').value = '2026-01-29';", vec![]).await.unwrap();
+            c.find(Locator::Id("collectivite")).await.unwrap().send_keys("Communauté d'essai").await.unwrap();
+            c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+            let all = c.wait().at_most(Duration::from_secs(60)).for_element(Locator::Id("tout")).await.unwrap();
+            check_page(&c, &axe_source, "Documents (résultats)").await;
+            all.click().await.unwrap();
+
+            // The lot page too, through to its report.
+            c.goto(&server.at("/lot")).await.unwrap();
+            let archive = dir.join("plans.zip");
+            let mut z = zip::ZipWriter::new(std::fs::File::create(&archive).unwrap());
+            z.start_file("a.xlsx", zip::write::SimpleFileOptions::default()).unwrap();
+            std::io::Write::write_all(&mut z, &std::fs::read(&forty).unwrap()).unwrap();
+            z.finish().unwrap();
+            c.find(Locator::Id("lot")).await.unwrap().send_keys(archive.to_str().unwrap()).await.unwrap();
+            c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+            let bilan = text_of(&c, "#bilan-lot").await;
+            assert!(bilan.contains("1 plan : 1 construits, 0 en échec"), "{bilan}");
+            check_page(&c, &axe_source, "Lot (rapport)").await;
+
+            // Évaluation through to its reports, and an error page.
+            c.goto(&server.at("/evaluation")).await.unwrap();
+            let followed = sample("suivi-lauragais.xlsx");
+            c.find(Locator::Id("plan")).await.unwrap().send_keys(followed.to_str().unwrap()).await.unwrap();
+            c.find(Locator::Id("annee")).await.unwrap().send_keys("2027").await.unwrap();
+            c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+            let listed = text_of(&c, ".documents").await;
+            assert!(listed.contains("evaluation.pdf") && listed.contains("evaluation.xlsx"), "{listed}");
+            check_page(&c, &axe_source, "Évaluation (résultats)").await;
+            c.goto(&server.at("/resultats/0123456789abcdef0123456789abcdef")).await.unwrap();
+            assert!(text_of(&c, "[role=alert]").await.contains("introuvables ou expirés"));
+            check_page(&c, &axe_source, "erreur").await;
+        };
+        run.await;
+        c.close().await.unwrap();
+    });
+
+    // The ZIP the browser downloaded: the PDFs carry the deliberation.
+    let zip_path = downloads.join("documents.zip");
+    let start = Instant::now();
+    while !zip_path.is_file() {
+        assert!(start.elapsed() < Duration::from_secs(30), "no download in {}", downloads.display());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let bytes = std::fs::read(&zip_path).unwrap();
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let mut names = Vec::new();
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut b = Vec::new();
+        f.read_to_end(&mut b).unwrap();
+        if name.ends_with(".pdf") {
+            let p = dir.join(&name);
+            std::fs::write(&p, &b).unwrap();
+            let text = common::pdf::text(&p);
+            assert!(text.contains("Délibération n° 2026_01"), "{name}");
+        }
+        names.push(name);
+    }
+    names.sort();
+    assert_eq!(names, ["annexe.xlsx", "echeancier.pdf", "fiches-actions.pdf", "plan-d-actions.pdf"]);
+}

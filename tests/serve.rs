@@ -1,0 +1,598 @@
+//! `plandoc serve`, the real binary on an ephemeral port, used over HTTP as a client
+//! would: every route with the samples and bad files, limits, token, expiry.
+
+mod common;
+
+use std::io::{Cursor, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::server::Server;
+use common::{pdf, rows, sample, tmpdir, write_xlsx};
+use reqwest::blocking::{multipart, Client};
+use reqwest::StatusCode;
+
+const FORTY: &str = "000-pst-ambitions-texte.xlsx";
+
+fn client() -> Client {
+    Client::builder().timeout(Duration::from_secs(120)).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+fn part(path: &Path) -> multipart::Part {
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    multipart::Part::bytes(std::fs::read(path).unwrap()).file_name(name)
+}
+
+fn plan_form(path: &Path) -> multipart::Form {
+    multipart::Form::new().part("plan", part(path))
+}
+
+/// Files of a ZIP by name.
+fn unzip(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(Cursor::new(bytes)).expect("a ZIP");
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().unwrap().to_string(), b)
+        })
+        .collect()
+}
+
+fn pdf_text(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let p = dir.join(name.replace('/', "_"));
+    std::fs::write(&p, bytes).unwrap();
+    pdf::text(&p)
+}
+
+/// A plan with errors (a duplicate number, an unknown priority).
+fn bad_plan(dir: &Path) -> std::path::PathBuf {
+    let p = dir.join("plan-errone.xlsx");
+    write_xlsx(
+        &p,
+        &[(
+            "Plan",
+            rows(&[
+                &["Axe", "N°", "Action", "Priorité", "2025"],
+                &["Axe 1", "1", "Faire", "Haute", "X"],
+                &["", "1", "Refaire", "urgent", "X"],
+            ]),
+        )],
+    );
+    p
+}
+
+fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, bytes) in entries {
+        z.start_file(*name, zip::write::SimpleFileOptions::default()).unwrap();
+        z.write_all(bytes).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn health_pages_assets_and_security_headers() {
+    let s = Server::start(&[]);
+    let c = client();
+    let r = c.get(s.at("/sante")).send().unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.text().unwrap(), "ok");
+    for path in ["/", "/evaluation", "/lot"] {
+        let r = c.get(s.at(path)).send().unwrap();
+        assert_eq!(r.status(), 200, "{path}");
+        let h = r.headers().clone();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        assert_eq!(h["x-content-type-options"], "nosniff");
+        assert!(h.contains_key("referrer-policy"));
+        let body = r.text().unwrap();
+        assert!(body.contains("<html lang=\"fr\">"), "{path}");
+        // Nothing from elsewhere: no CDN, no inline script.
+        assert!(!body.contains("http://") && !body.contains("https://") && !body.contains("<script>"), "{path}");
+    }
+    let home = c.get(s.at("/")).send().unwrap().text().unwrap();
+    assert!(home.contains("<label for=\"plan\">") && home.contains("enctype=\"multipart/form-data\""));
+    for (asset, mime) in
+        [("plandoc.css", "text/css"), ("plandoc.js", "text/javascript"), ("Lato-Regular.ttf", "font/ttf")]
+    {
+        let r = c.get(s.at(&format!("/static/{asset}"))).send().unwrap();
+        assert_eq!(r.status(), 200);
+        assert!(r.headers()["content-type"].to_str().unwrap().starts_with(mime));
+    }
+    assert_eq!(c.get(s.at("/nulle-part")).send().unwrap().status(), 404);
+    // One line per request: method, path, status, duration.
+    let log = s.log();
+    assert!(log.lines().any(|l| l.starts_with("GET /sante 200 ") && l.ends_with(" ms")), "{log}");
+}
+
+#[test]
+fn api_check_gives_the_json_of_check() {
+    let s = Server::start(&[]);
+    let r = client().post(s.at("/api/check")).multipart(plan_form(&sample(FORTY))).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let api: serde_json::Value = r.json().unwrap();
+    let (code, mut cli) = common::check_json(&sample(FORTY));
+    assert_eq!(code, 0);
+    assert_eq!(api["actions"], 40);
+    assert_eq!(api["file"], FORTY);
+    cli["file"] = api["file"].clone();
+    assert_eq!(api, cli, "same report as `plandoc check --json`");
+
+    // A plan with errors: still a report (200), its errors at their cells.
+    let dir = tmpdir("serve-check");
+    let r = client().post(s.at("/api/check")).multipart(plan_form(&bad_plan(&dir))).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().unwrap();
+    let codes = common::codes_at(&v);
+    assert!(codes.contains(&("numero-en-double".into(), "Plan!B3".into())), "{codes:?}");
+
+    // Not a spreadsheet: 422 with the reason in French.
+    let r = client().post(s.at("/api/check")).multipart(plan_form(&sample("logo-lauragais.png"))).send().unwrap();
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "format-inconnu");
+    assert!(v["actions"].is_null());
+
+    // No file: 400, said in French.
+    let r = client().post(s.at("/api/check")).multipart(multipart::Form::new().text("x", "y")).send().unwrap();
+    assert_eq!(r.status(), 400);
+    let v: serde_json::Value = r.json().unwrap();
+    assert!(v["erreur"].as_str().unwrap().contains("champ « plan » manquant"), "{v}");
+}
+
+#[test]
+fn api_build_returns_the_documents_read_back() {
+    let s = Server::start(&[]);
+    let dir = tmpdir("serve-build");
+    let form = plan_form(&sample(FORTY))
+        .text("deliberation", "2026_07")
+        .text("date_deliberation", "2026-03-12")
+        .text("collectivite", "Communauté de communes d'essai")
+        .text("couleur", "#2E7D32")
+        .part("logo", part(&sample("logo-lauragais.png")));
+    let r = client().post(s.at("/api/build")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-type"], "application/zip");
+    let files = unzip(&r.bytes().unwrap());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["fiches-actions.pdf", "echeancier.pdf", "plan-d-actions.pdf", "annexe.xlsx"]);
+    assert!(names.iter().all(|n| n.bytes().all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))));
+    let plan = pdf_text(&dir, "plan.pdf", &files[2].1);
+    assert!(plan.contains("Délibération n° 2026_07"), "{plan}");
+    assert!(plan.contains("Communauté de communes d'essai") || plan.contains("Communauté de communes d’essai"));
+    let fiches = pdf_text(&dir, "fiches.pdf", &files[0].1);
+    assert!(fiches.contains("Ecriture d’une charte associative"), "{}", &fiches[..500.min(fiches.len())]);
+    // The annex reads back with calamine: one row per action.
+    use calamine::Reader;
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(files[3].1.clone())).unwrap();
+    let first = wb.sheet_names()[0].clone();
+    let range = wb.worksheet_range(&first).unwrap();
+    let text: String = range.rows().flat_map(|r| r.iter().map(|c| c.to_string())).collect::<Vec<_>>().join("|");
+    assert!(text.contains("charte associative"), "annex holds the actions");
+
+    // A chosen subset, with a prefix made ASCII.
+    let form = plan_form(&sample(FORTY)).text("documents", "fiches,plan").text("prefixe_id", "Délib 2026/07");
+    let r = client().post(s.at("/api/build")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let names: Vec<String> = unzip(&r.bytes().unwrap()).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["Delib-2026-07-fiches-actions.pdf", "Delib-2026-07-plan-d-actions.pdf"]);
+
+    // A plan with errors: 422 and the JSON diagnostics, no document.
+    let r = client().post(s.at("/api/build")).multipart(plan_form(&bad_plan(&dir))).send().unwrap();
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().unwrap();
+    assert!(v["diagnostics"].as_array().unwrap().iter().any(|d| d["severity"] == "error"));
+
+    // An unknown document and a computed @ctes ID the plan cannot give: 422, in French.
+    let r = client()
+        .post(s.at("/api/build"))
+        .multipart(plan_form(&sample(FORTY)).text("documents", "brochure"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("document « brochure » inconnu"));
+    let r = client()
+        .post(s.at("/api/build"))
+        .multipart(plan_form(&sample(FORTY)).text("prefixe_id", "oui"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("SIREN"));
+}
+
+#[test]
+fn api_evaluation_and_template() {
+    let s = Server::start(&[]);
+    let dir = tmpdir("serve-eval");
+    let form = plan_form(&sample("suivi-lauragais.xlsx"))
+        .part("depuis", part(&sample("canonique-lauragais.xlsx")))
+        .text("annee", "2027");
+    let r = client().post(s.at("/api/evaluation")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let files = unzip(&r.bytes().unwrap());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["evaluation.pdf", "evaluation.xlsx"]);
+    let text = pdf_text(&dir, "evaluation.pdf", &files[0].1);
+    assert!(text.contains("2027"), "review year in the report");
+
+    // A plan without follow-up data: 422 in French.
+    let r = client().post(s.at("/api/evaluation")).multipart(plan_form(&sample(FORTY))).send().unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("pas de données de suivi"));
+    let r = client()
+        .post(s.at("/api/evaluation"))
+        .multipart(plan_form(&sample("suivi-lauragais.xlsx")).text("annee", "l'an dernier"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 422);
+
+    let r = client().get(s.at("/api/modele")).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let b = r.bytes().unwrap();
+    let p = dir.join("modele.xlsx");
+    std::fs::write(&p, &b).unwrap();
+    // plandoc recognises the blank template as a plan still without actions.
+    let (_, v) = common::check_json(&p);
+    assert_eq!(v["diagnostics"][0]["code"], "aucune-action", "{v}");
+    assert_eq!(v["diagnostics"][0]["sheet"], "Plan d'actions");
+    assert_eq!(v["last_year"].as_i64().unwrap() - v["first_year"].as_i64().unwrap(), 4);
+}
+
+#[test]
+fn api_lot_builds_every_plan_and_refuses_hostile_archives() {
+    let s = Server::start(&["--taille-max", "4"]);
+    let dir = tmpdir("serve-lot");
+    let bad = std::fs::read(bad_plan(&dir)).unwrap();
+    let forty = std::fs::read(sample(FORTY)).unwrap();
+    let ods = std::fs::read(sample("001-ctg-ambitions.ods")).unwrap();
+    let archive = zip_of(&[("commune A/plan été.xlsx", &forty), ("commune B/ctg.ods", &ods), ("erreurs.xlsx", &bad)]);
+    let form = multipart::Form::new().part("lot", multipart::Part::bytes(archive).file_name("plans.zip"));
+    let r = client().post(s.at("/api/lot")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let files = unzip(&r.bytes().unwrap());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"commune-A/plan-ete/plan-d-actions.pdf"), "{names:?}");
+    assert!(names.contains(&"commune-B/ctg/fiches-actions.pdf"), "{names:?}");
+    assert!(names.contains(&"rapport-lot.xlsx"));
+    let report: serde_json::Value =
+        serde_json::from_slice(&files.iter().find(|(n, _)| n == "rapport-lot.json").unwrap().1).unwrap();
+    assert_eq!(report["ok"], 2);
+    assert_eq!(report["errors"], 1);
+    let pdf = &files.iter().find(|(n, _)| n == "commune-A/plan-ete/plan-d-actions.pdf").unwrap().1;
+    assert!(pdf_text(&dir, "lot.pdf", pdf).contains("Ecriture d’une charte associative"));
+
+    let refused = |archive: Vec<u8>| {
+        let form = multipart::Form::new().part("lot", multipart::Part::bytes(archive).file_name("plans.zip"));
+        let r = client().post(s.at("/api/lot")).multipart(form).send().unwrap();
+        let status = r.status();
+        let v: serde_json::Value = r.json().unwrap();
+        (status, v["erreur"].as_str().unwrap_or("").to_string())
+    };
+    // Path traversal.
+    let (st, msg) = refused(zip_of(&[("../../evil.xlsx", &forty)]));
+    assert_eq!(st, 422);
+    assert!(msg.contains("sort du dossier"), "{msg}");
+    let (st, _) = refused(zip_of(&[("/etc/evil.xlsx", &forty)]));
+    assert_eq!(st, 422);
+    // Too many entries.
+    let many: Vec<(String, Vec<u8>)> = (0..2001).map(|i| (format!("f{i}.txt"), Vec::new())).collect();
+    let refs: Vec<(&str, &[u8])> = many.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let (st, msg) = refused(zip_of(&refs));
+    assert_eq!(st, 422);
+    assert!(msg.contains("entrées"), "{msg}");
+    // A bomb: 80 MB of zeros in a small archive, over 16 × --taille-max once expanded.
+    let zeros = vec![0u8; 80 * 1024 * 1024];
+    let (st, msg) = refused(zip_of(&[("bombe.xlsx", &zeros)]));
+    assert_eq!(st, 422);
+    assert!(msg.contains("décompressée"), "{msg}");
+    // Not a ZIP at all.
+    let (st, _) = refused(forty.clone());
+    assert_eq!(st, 422);
+}
+
+/// Sends a request head announcing `length` bytes and reads the answer without sending them.
+fn announce(addr: &str, path: &str, length: u64) -> String {
+    let mut t = TcpStream::connect(addr).unwrap();
+    t.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        t,
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: multipart/form-data; boundary=x\r\nContent-Length: {length}\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = [0u8; 4096];
+    let n = t.read(&mut buf).unwrap_or(0);
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+#[test]
+fn oversized_uploads_get_413_before_being_read() {
+    let s = Server::start(&["--taille-max", "1"]);
+    // 100 MB announced, nothing sent: the answer comes at once.
+    let start = Instant::now();
+    let head = announce(&s.addr(), "/api/build", 100 * 1024 * 1024);
+    assert!(head.starts_with("HTTP/1.1 413"), "{head}");
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert!(announce(&s.addr(), "/controle", 100 * 1024 * 1024).starts_with("HTTP/1.1 413"));
+
+    // Streamed without a length: cut off once over the limit.
+    let mut t = TcpStream::connect(s.addr()).unwrap();
+    t.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    write!(
+        t,
+        "POST /api/check HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=XX\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .unwrap();
+    let head = b"--XX\r\nContent-Disposition: form-data; name=\"plan\"; filename=\"gros.xlsx\"\r\n\r\n";
+    let _ = write!(t, "{:x}\r\n", head.len()).and_then(|_| t.write_all(head)).and_then(|_| t.write_all(b"\r\n"));
+    let chunk = vec![b'a'; 64 * 1024];
+    for _ in 0..64 {
+        if write!(t, "{:x}\r\n", chunk.len())
+            .and_then(|_| t.write_all(&chunk))
+            .and_then(|_| t.write_all(b"\r\n"))
+            .is_err()
+        {
+            break;
+        }
+    }
+    let mut answer = String::new();
+    let _ = t.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{}", &answer[..answer.len().min(300)]);
+    assert!(answer.contains("trop volumineux"));
+}
+
+#[test]
+fn beyond_workers_and_queue_the_answer_is_503_with_retry_after() {
+    let s = Server::start(&["--travaux", "1", "--attente", "0"]);
+    let forty = std::fs::read(sample(FORTY)).unwrap();
+    // A slow job: a lot of twelve plans.
+    let entries: Vec<(String, Vec<u8>)> = (0..12).map(|i| (format!("p{i}.xlsx"), forty.clone())).collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let archive = zip_of(&refs);
+    let barrier = std::sync::Arc::new(std::sync::Barrier::new(6));
+    let handles: Vec<_> = (0..6)
+        .map(|_| {
+            let (url, archive, barrier) = (s.at("/api/lot"), archive.clone(), barrier.clone());
+            std::thread::spawn(move || {
+                let form = multipart::Form::new().part("lot", multipart::Part::bytes(archive).file_name("l.zip"));
+                let req = client().post(url).multipart(form);
+                barrier.wait();
+                let r = req.send().unwrap();
+                let retry = r.headers().get("retry-after").map(|v| v.to_str().unwrap().to_string());
+                (r.status(), retry, r.text().unwrap())
+            })
+        })
+        .collect();
+    let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let ok = results.iter().filter(|r| r.0 == StatusCode::OK).count();
+    let busy: Vec<_> = results.iter().filter(|r| r.0 == StatusCode::SERVICE_UNAVAILABLE).collect();
+    assert!(ok >= 1, "{results:?}");
+    assert!(!busy.is_empty(), "one worker, no queue: some of six must be refused");
+    assert_eq!(ok + busy.len(), 6);
+    for b in busy {
+        assert_eq!(b.1.as_deref(), Some("5"));
+        assert!(b.2.contains("serveur occupé"));
+    }
+}
+
+#[test]
+fn a_request_over_the_time_limit_gets_503() {
+    let s = Server::start(&["--delai", "1", "--travaux", "1"]);
+    let forty = std::fs::read(sample(FORTY)).unwrap();
+    // About ten milliseconds a plan: three hundred take well over a second.
+    let entries: Vec<(String, Vec<u8>)> = (0..300).map(|i| (format!("p{i}.xlsx"), forty.clone())).collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let form = multipart::Form::new().part("lot", multipart::Part::bytes(zip_of(&refs)).file_name("l.zip"));
+    let start = Instant::now();
+    let r = client().post(s.at("/api/lot")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 503);
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert!(r.text().unwrap().contains("délai dépassé"));
+    // The server still answers.
+    assert_eq!(client().get(s.at("/sante")).send().unwrap().status(), 200);
+}
+
+#[test]
+fn pages_flow_and_results_expire() {
+    let results = tmpdir("serve-results");
+    let s = Server::start(&["--conservation", "2s", "--resultats", results.to_str().unwrap()]);
+    let c = client();
+    let dir = tmpdir("serve-pages");
+    // Contrôle: counts, column mapping, the sheet with cited cells.
+    let r = c.post(s.at("/controle")).multipart(plan_form(&bad_plan(&dir))).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().unwrap();
+    assert!(page.contains("<strong>2 actions</strong>"), "{page}");
+    assert!(page.contains("numero-en-double") && page.contains("Plan!B3"));
+    assert!(page.contains("<td class=\"cite-erreur\"><strong>[erreur]</strong> 1</td>"), "cited cell highlighted");
+    assert!(page.contains("Correspondance des colonnes"));
+    assert!(!page.contains("Continuer vers les documents"), "no documents while errors remain");
+
+    // A file that is no plan: 422, the reason on the page, nothing to go on with.
+    let r = c.post(s.at("/controle")).multipart(plan_form(&sample("logo-lauragais.png"))).send().unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().unwrap();
+    assert!(page.contains("format-inconnu") && page.contains("ne peut pas être lu comme un plan"), "{page}");
+
+    let r = c.post(s.at("/controle")).multipart(plan_form(&sample(FORTY))).send().unwrap();
+    let page = r.text().unwrap();
+    assert!(page.contains("<strong>40 actions</strong>"));
+    let id = page.split("/documents/").nth(1).unwrap()[..32].to_string();
+    assert!(c
+        .get(s.at(&format!("/documents/{id}")))
+        .send()
+        .unwrap()
+        .text()
+        .unwrap()
+        .contains("Numéro de délibération"));
+    let form = multipart::Form::new().text("deliberation", "2026_09").text("documents", "plan");
+    let r = c.post(s.at(&format!("/documents/{id}"))).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 303);
+    let r = c.get(s.at(&format!("/resultats/{id}"))).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().unwrap();
+    assert!(page.contains("Tout télécharger (.zip)") && page.contains("Aperçu de la page 1"));
+    let z = c.get(s.at(&format!("/resultats/{id}/documents.zip"))).send().unwrap().bytes().unwrap();
+    let files = unzip(&z);
+    assert_eq!(files.len(), 1);
+    assert!(pdf_text(&dir, "p.pdf", &files[0].1).contains("Délibération n° 2026_09"));
+    let preview = c.get(s.at(&format!("/resultats/{id}/plan-d-actions.pdf?apercu=1"))).send().unwrap();
+    assert!(preview.headers()["content-disposition"].to_str().unwrap().starts_with("inline"));
+    assert!(preview.headers()["content-security-policy"].to_str().unwrap().contains("frame-ancestors 'self'"));
+    // Names other than the library's never reach the disk.
+    for bad in ["..%2F..%2Fetc%2Fpasswd", ".cree", "plan.bin"] {
+        let st = c.get(s.at(&format!("/resultats/{id}/{bad}"))).send().unwrap().status();
+        assert_eq!(st, 404, "{bad}");
+    }
+    assert_eq!(c.get(s.at("/resultats/0123456789abcdef0123456789abcdef")).send().unwrap().status(), 404);
+
+    // After the keeping time: gone, from the page and from the disk.
+    std::thread::sleep(Duration::from_millis(3500));
+    assert_eq!(c.get(s.at(&format!("/resultats/{id}"))).send().unwrap().status(), 404);
+    assert!(!results.join(&id).exists(), "expired result deleted");
+    assert_eq!(std::fs::read_dir(&results).unwrap().count(), 0, "every expired result swept");
+}
+
+#[test]
+fn page_lot_shows_progress_then_the_report() {
+    let s = Server::start(&[]);
+    let c = client();
+    let dir = tmpdir("serve-page-lot");
+    let bad = std::fs::read(bad_plan(&dir)).unwrap();
+    let forty = std::fs::read(sample(FORTY)).unwrap();
+    let archive = zip_of(&[("a.xlsx", &forty), ("b-erreurs.xlsx", &bad)]);
+    let form = multipart::Form::new().part("lot", multipart::Part::bytes(archive).file_name("plans.zip"));
+    let r = c.post(s.at("/lot")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let start = Instant::now();
+    let page = loop {
+        let page = c.get(s.at(&to)).send().unwrap().text().unwrap();
+        if !page.contains("http-equiv=\"refresh\"") {
+            break page;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "lot never ends");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(page.contains("2 plans : 1 construits, 1 en échec."), "{page}");
+    let failures = page.find("Plans en échec").unwrap();
+    assert!(failures < page.find("Tous les plans").unwrap(), "failures first");
+    assert!(page.contains("b-erreurs.xlsx") && page.contains("numéro"), "{page}");
+    let z = c.get(s.at(&format!("{to}/lot.zip"))).send().unwrap().bytes().unwrap();
+    assert!(unzip(&z).iter().any(|(n, _)| n == "a/plan-d-actions.pdf"));
+}
+
+#[test]
+fn token_guards_api_and_pages() {
+    let dir = tmpdir("serve-token");
+    let secret = dir.join("jeton");
+    std::fs::write(&secret, "s3cret-du-service\n").unwrap();
+    let s = Server::start(&["--jeton", secret.to_str().unwrap()]);
+    let c = client();
+    assert_eq!(c.get(s.at("/sante")).send().unwrap().status(), 200);
+    let r = c.post(s.at("/api/check")).multipart(plan_form(&sample(FORTY))).send().unwrap();
+    assert_eq!(r.status(), 401);
+    assert!(r.text().unwrap().contains("jeton"));
+    let r = c.post(s.at("/api/check")).bearer_auth("faux").multipart(plan_form(&sample(FORTY))).send().unwrap();
+    assert_eq!(r.status(), 401);
+    let r = c
+        .post(s.at("/api/check"))
+        .bearer_auth("s3cret-du-service")
+        .multipart(plan_form(&sample(FORTY)))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Pages: to the login form, then in with the cookie.
+    let r = c.get(s.at("/")).send().unwrap();
+    assert_eq!(r.status(), 303);
+    assert_eq!(r.headers()["location"], "/connexion");
+    assert_eq!(c.post(s.at("/connexion")).form(&[("jeton", "faux")]).send().unwrap().status(), 401);
+    let r = c.post(s.at("/connexion")).form(&[("jeton", "s3cret-du-service")]).send().unwrap();
+    assert_eq!(r.status(), 303);
+    let cookie = r.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    assert!(!cookie.contains("s3cret"), "the cookie is not the secret");
+    let r = c.get(s.at("/")).header("cookie", cookie).send().unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+#[test]
+fn temporary_files_are_removed_even_when_the_client_leaves() {
+    let tmp = tmpdir("serve-tmp");
+    let s = Server::start_with_env(&[], &[("TMPDIR", &tmp)]);
+    let forty = std::fs::read(sample(FORTY)).unwrap();
+    let entries: Vec<(String, Vec<u8>)> = (0..6).map(|i| (format!("p{i}.xlsx"), forty.clone())).collect();
+    let refs: Vec<(&str, &[u8])> = entries.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let archive = zip_of(&refs);
+    let lot_work = || {
+        std::fs::read_dir(&tmp)
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("plandoc-lot"))
+            .count()
+    };
+    // A complete request, then one whose client hangs up while it runs.
+    let form = multipart::Form::new().part("lot", multipart::Part::bytes(archive.clone()).file_name("l.zip"));
+    assert_eq!(client().post(s.at("/api/lot")).multipart(form).send().unwrap().status(), 200);
+    assert_eq!(lot_work(), 0);
+    let boundary = "BOUNDARY";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"lot\"; filename=\"l.zip\"\r\nContent-Type: application/zip\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(&archive);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let mut t = TcpStream::connect(s.addr()).unwrap();
+    write!(
+        t,
+        "POST /api/lot HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary={boundary}\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .unwrap();
+    t.write_all(&body).unwrap();
+    let start = Instant::now();
+    while lot_work() == 0 && start.elapsed() < Duration::from_secs(10) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    drop(t);
+    let start = Instant::now();
+    while lot_work() > 0 {
+        assert!(start.elapsed() < Duration::from_secs(60), "work folder left behind");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The work folder was private while it lived.
+    assert_eq!(client().get(s.at("/sante")).send().unwrap().status(), 200);
+}
+
+#[test]
+fn several_instances_share_one_results_folder() {
+    let shared = tmpdir("serve-shared");
+    let a = Server::start(&["--resultats", shared.to_str().unwrap()]);
+    let b = Server::start(&["--resultats", shared.to_str().unwrap()]);
+    let c = client();
+    let page = c.post(a.at("/controle")).multipart(plan_form(&sample(FORTY))).send().unwrap().text().unwrap();
+    let id = page.split("/documents/").nth(1).unwrap()[..32].to_string();
+    // The next step lands on the other instance.
+    let form = multipart::Form::new().text("documents", "echeancier");
+    let r = c.post(b.at(&format!("/documents/{id}"))).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 303);
+    let z = c.get(a.at(&format!("/resultats/{id}/documents.zip"))).send().unwrap();
+    assert_eq!(z.status(), 200);
+    let names: Vec<String> = unzip(&z.bytes().unwrap()).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names, ["echeancier.pdf"]);
+}
+
+#[test]
+fn wrong_serve_options_are_refused_in_french() {
+    for (args, said) in [
+        (&["serve", "--adresse", "partout"][..], "adresse « partout » invalide"),
+        (&["serve", "--jeton", "/nulle/part/jeton"][..], "fichier de jeton « /nulle/part/jeton » illisible"),
+        (&["serve", "--conservation", "bientôt"][..], "--conservation"),
+        (&["serve", "--travaux", "0"][..], "nombre positif"),
+    ] {
+        let out = common::plandoc(args);
+        assert_eq!(out.code, 2, "{args:?}");
+        assert!(out.stderr.contains(said), "{args:?}: {}", out.stderr);
+    }
+}
