@@ -10,6 +10,8 @@
 
 use std::path::Path;
 
+#[path = "make_samples/outline.rs"]
+mod outline;
 #[path = "make_samples/platform.rs"]
 mod platform;
 
@@ -60,6 +62,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("samples/tet-export-plan.xlsx");
     platform::write_csv(&dir.join("plan-windows-1252.csv"))?;
     println!("samples/plan-windows-1252.csv");
+    outline::write_outline(&dir.join("cls-plan-numerote.xlsx"))?;
+    println!("samples/cls-plan-numerote.xlsx");
+    outline::write_sheets_per_axis(&dir.join("pedt-un-onglet-par-axe.xlsx"))?;
+    println!("samples/pedt-un-onglet-par-axe.xlsx");
     Ok(())
 }
 

@@ -114,7 +114,7 @@ impl DocTemplate {
 }
 
 /// Tables merge key by key; any other value (arrays included) replaces.
-fn merge(base: &mut toml::Table, over: toml::Table) {
+pub(crate) fn merge(base: &mut toml::Table, over: toml::Table) {
     for (k, v) in over {
         match (base.get_mut(&k), v) {
             (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),

@@ -207,3 +207,38 @@ fn opens_in_libreoffice_when_installed() {
     assert!(text.contains("FranceServices"), "{text}");
     assert!(text.contains(&common::pdf::squash("Actions par axe et par priorité")), "graphique");
 }
+
+#[test]
+fn people_dates_budgets_and_funding_lines_round_trip() {
+    let dir = tmpdir("annexe-plateforme");
+    let annex = build_annexe(&sample("tet-export-plan.xlsx"), &dir);
+    let (original, back) = (plan_of(&sample("tet-export-plan.xlsx")), plan_of(&annex));
+    let people = |p: &Plan| {
+        p.actions()
+            .iter()
+            .map(|r| {
+                let a = r.action;
+                let lines: Vec<(String, Option<f64>)> = a.funding.iter().map(|l| (l.funder.clone(), l.euros)).collect();
+                (
+                    a.title.clone(),
+                    [&a.pilot_person, &a.pilot_service, &a.pilot_structure, &a.elected].map(|x| x.clone()),
+                    [&a.start_date, &a.end_date, &a.budget_operating, &a.budget_investment].map(|x| x.clone()),
+                    lines,
+                    a.years.clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let before = people(&original);
+    assert!(before.iter().any(|p| p.3.len() == 2), "the sample has two funding lines on an action");
+    assert_eq!(people(&back), before);
+    let mut wb = open_workbook_auto(&annex).unwrap();
+    let sheet = wb.worksheet_range("Plan d'actions").unwrap();
+    let header: Vec<String> = sheet.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+    for h in ["Personne pilote", "Élu·e référent·e", "Financeur 1", "Montant 1", "Financeur 2", "Montant 2"] {
+        assert!(header.iter().any(|x| x == h), "{h} in {header:?}");
+    }
+    let (code, r) = common::check_json(&annex);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(r["actions"].as_u64(), Some(original.action_count() as u64));
+}

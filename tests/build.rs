@@ -357,3 +357,54 @@ fn a_table_row_taller_than_a_page_is_split_and_loses_nothing() {
     // The header is repeated on the page the row continues on.
     assert!(pdf::page_text(&pdf_path, 2).contains("Action"));
 }
+
+#[test]
+fn a_vocabulary_folder_adds_status_spellings() {
+    let dir = tmpdir("build-vocabulaire");
+    let path = dir.join("plan.xlsx");
+    let rows = vec![
+        vec![C::T("Axe"), C::T("N°"), C::T("Intitulé de l'action"), C::T("Statut"), C::T("Priorité")],
+        vec![C::T("Axe 1"), C::N(1.0), C::T("Ouvrir un lieu d'accueil"), C::T("Stand-by"), C::T("Urgente")],
+    ];
+    common::write_xlsx(&path, &[("Plan", rows)]);
+    let args = |out: &str| {
+        vec![
+            "build".to_string(),
+            path.display().to_string(),
+            "-o".into(),
+            dir.join(out).display().to_string(),
+            "--only".into(),
+            "annexe".into(),
+        ]
+    };
+    let plain: Vec<String> = args("a");
+    let out = plandoc(&plain.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_ne!(out.code, 0, "« Stand-by » is unknown by default");
+    assert!(out.stdout.contains("Stand-by") && out.stdout.contains("Urgente"), "{}", out.stdout);
+
+    let models = dir.join("modeles");
+    std::fs::create_dir_all(&models).unwrap();
+    std::fs::write(
+        models.join("vocabulaire.toml"),
+        "[statut.en_pause]\nsynonymes = [\"en pause\", \"stand-by\"]\n[priorite.haute]\nsynonymes = [\"urgente\"]\n",
+    )
+    .unwrap();
+    let mut with = args("b");
+    with.extend(["--modeles".to_string(), models.display().to_string()]);
+    let out = plandoc(&with.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let annexe = std::fs::read_dir(dir.join("b"))
+        .unwrap()
+        .flatten()
+        .find(|e| e.path().extension().is_some_and(|x| x == "xlsx"))
+        .unwrap()
+        .path();
+    let mut wb: calamine::Xlsx<_> = calamine::open_workbook(&annexe).unwrap();
+    use calamine::Reader;
+    let cells: Vec<String> = wb
+        .worksheets()
+        .iter()
+        .flat_map(|(_, r)| r.cells().map(|(_, _, c)| c.to_string()).collect::<Vec<_>>())
+        .collect();
+    assert!(cells.iter().any(|c| c == "En pause") && cells.iter().any(|c| c == "Haute"), "{cells:?}");
+}

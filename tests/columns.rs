@@ -158,3 +158,39 @@ fn one_sheet_per_axis_is_one_plan() {
     assert_eq!(r.plan.axis_count(), 2);
     assert!(r.notes.iter().any(|n| n.contains("une par axe")), "{:?}", r.notes);
 }
+
+#[test]
+fn a_colonnes_sheet_overrides_like_plandoc_toml() {
+    let dir = tmpdir("columns-sheet");
+    let file = dir.join("plan.xlsx");
+    let plan = rows(&[
+        &["Axe", "Action", "Ce que nous ferons", "Qui", "Référent"],
+        &["Axe 1", "1", "Ouvrir une crèche", "CCAS", "Mme A"],
+        &["Axe 1", "2", "Former les assistantes", "Mairie", "M. B"],
+    ]);
+    let mapping = rows(&[
+        &["Champ", "Colonne"],
+        &["intitule", "C"],
+        &["Numéro de l'action", "B"],
+        &["pilote", "Qui"],
+        &["élu référent", "E"],
+        &["couleur préférée", "D"],
+    ]);
+    write_xlsx(&file, &[("Plan", plan), ("Colonnes", mapping)]);
+    let (code, r) = check_json(&file);
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(
+        (field_of(&r, "B"), field_of(&r, "C"), field_of(&r, "D")),
+        ("numero".into(), "action".into(), "pilote".into())
+    );
+    let diags = r["diagnostics"].as_array().unwrap();
+    let unknown: Vec<&serde_json::Value> = diags.iter().filter(|d| d["code"] == "colonnes-feuille").collect();
+    assert_eq!(unknown.len(), 1, "« couleur préférée » is no field: {r}");
+    assert!(unknown[0]["message"].as_str().unwrap().contains("couleur préférée"), "{r}");
+    assert_eq!(field_of(&r, "E"), "elu_referent", "{r}");
+    // plandoc.toml wins over the sheet, field by field.
+    std::fs::write(dir.join("plandoc.toml"), "[colonnes]\naction = \"B\"\n").unwrap();
+    let (_, r) = check_json(&file);
+    assert_eq!(field_of(&r, "B"), "action", "{r}");
+    assert_eq!(field_of(&r, "D"), "pilote", "{r}");
+}

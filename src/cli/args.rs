@@ -103,7 +103,7 @@ pub struct DocArgs {
     /// Date des documents, AAAA-MM-JJ (par défaut : la date de délibération, sinon aucune).
     #[arg(long, value_name = "AAAA-MM-JJ")]
     pub date: Option<String>,
-    /// Dossier de modèles dont le documents.toml remplace celui par défaut.
+    /// Dossier de modèles dont le documents.toml et le vocabulaire.toml remplacent ceux par défaut.
     #[arg(long, value_name = "DOSSIER")]
     pub modeles: Option<PathBuf>,
 }

@@ -2,7 +2,6 @@
 
 use crate::batch::{run as run_batch, BatchOptions, ProgressMode};
 use crate::ingest::ReadOptions;
-use crate::templates::DocTemplate;
 
 use super::args::BatchArgs;
 use super::exit;
@@ -44,7 +43,7 @@ pub fn run(a: &BatchArgs) -> i32 {
     if a.jobs == Some(0) {
         return fail("--jobs attend un nombre de 1 ou plus.");
     }
-    let template = match DocTemplate::load(a.docs.modeles.as_deref()) {
+    let template = match super::options::templates(a.docs.modeles.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
@@ -52,7 +51,12 @@ pub fn run(a: &BatchArgs) -> i32 {
         .docs
         .modeles
         .as_ref()
-        .and_then(|d| std::fs::read_to_string(d.join("documents.toml")).ok())
+        .map(|d| {
+            ["documents.toml", "vocabulaire.toml"]
+                .iter()
+                .filter_map(|f| std::fs::read_to_string(d.join(f)).ok())
+                .collect::<String>()
+        })
         .unwrap_or_default();
     let opts = BatchOptions {
         jobs: a.jobs,

@@ -3,7 +3,6 @@
 use crate::build::{build, deliberation_id, BuildOptions};
 use crate::documents::DocOptions;
 use crate::ingest::{read_plan, Limits, ReadOptions};
-use crate::templates::DocTemplate;
 
 use super::args::BuildArgs;
 use super::check::human;
@@ -22,7 +21,7 @@ pub fn run(a: &BuildArgs) -> i32 {
     if let Err(e) = super::options::date(&a.docs.date) {
         return fail(&e);
     }
-    let template = match DocTemplate::load(a.docs.modeles.as_deref()) {
+    let template = match super::options::templates(a.docs.modeles.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };

@@ -26,6 +26,14 @@ pub fn date(d: &Option<String>) -> Result<(), String> {
     }
 }
 
+/// The documents template and the vocabularies, both overridable from `--modeles DIR`.
+pub fn templates(dir: Option<&std::path::Path>) -> Result<crate::templates::DocTemplate, String> {
+    if let Some(d) = dir {
+        crate::model::install_vocabulary(d)?;
+    }
+    crate::templates::DocTemplate::load(dir)
+}
+
 /// The files a build of `file` reads, never to be written over: the workbook, its
 /// configuration and its logo.
 pub fn inputs(

@@ -9,6 +9,7 @@ use crate::validate::Diagnostic;
 
 use super::grid::{Sheet, Value};
 use super::header::{repeats_header, Header};
+use super::outline::{read_outline, OutlineRow};
 use super::parse::{
     action_number, is_all_caps, is_top_section, parse_action_text, parse_date, progress, schedule_years,
     section_number, split_list, strip_objective_label, year_mark, years_in_text, YearMark,
@@ -57,6 +58,8 @@ struct State {
     top: Option<Label>,
     sub: Option<Label>,
     objective_section: Option<Label>,
+    /// Levels given by a numbered outline, with their numbers, outermost first.
+    outline: Vec<(String, Label)>,
     /// Current value of each hierarchy column, carried down over blank cells.
     carried: Vec<Option<Label>>,
 }
@@ -70,8 +73,11 @@ impl State {
 
     fn path(&self) -> Vec<Label> {
         let mut out: Vec<Label> = Vec::new();
-        for l in
-            [&self.top, &self.sub, &self.objective_section].into_iter().flatten().chain(self.carried.iter().flatten())
+        for l in [&self.top, &self.sub, &self.objective_section]
+            .into_iter()
+            .flatten()
+            .chain(self.carried.iter().flatten())
+            .chain(self.outline.iter().map(|(_, l)| l))
         {
             if out.last().is_none_or(|p| p.text != l.text) {
                 out.push(l.clone());
@@ -101,12 +107,26 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         out.notes.push(format!("Ligne {} de « {} » ignorée : {why}.", row + 1, sheet.name));
     }
     let mut help_cells: Vec<String> = Vec::new();
-    for (&r, cells) in sheet.rows.range(header.row + 1..) {
-        if cells.is_empty()
-            || header.is_skipped(r)
-            || repeats_header(sheet, r, header)
-            || is_example_row(sheet, header, r)
-        {
+    let data_rows: Vec<u32> = sheet
+        .rows
+        .range(header.row + 1..)
+        .filter(|(&r, cells)| {
+            !(cells.is_empty()
+                || header.is_skipped(r)
+                || repeats_header(sheet, r, header)
+                || is_example_row(sheet, header, r))
+        })
+        .map(|(&r, _)| r)
+        .collect();
+    let outline = read_outline(sheet, header, &data_rows);
+    let title_col = header.col_of(Field::Title).unwrap_or(0);
+    for &r in &data_rows {
+        let Some(cells) = sheet.rows.get(&r) else { continue };
+        if let Some(OutlineRow::Level { number, title }) = outline.get(&r) {
+            st.outline.retain(|(n, _)| number.starts_with(&format!("{n}.")));
+            let text = if number.contains('.') { format!("{number} {title}") } else { format!("{number}. {title}") };
+            st.outline.push((number.clone(), Label { text, row: r, col: title_col }));
+            tree.ensure(&st.path());
             continue;
         }
         for (c, v) in cells {
@@ -173,7 +193,10 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         }
         let path = st.path();
         match read_action(file, sheet, header, &funding, r, &mut out.diagnostics, &mut help_cells) {
-            RowAction::Action(a) => tree.push(&path, *a),
+            RowAction::Action(a) => match outline.get(&r) {
+                Some(OutlineRow::Sub { parent }) => tree.push_numbered_sub(&path, parent, *a),
+                _ => tree.push(&path, *a),
+            },
             RowAction::Sub(parent, sub) => tree.push_sub(&path, *parent, *sub),
             RowAction::Continuation(a) => {
                 if !tree.extend_last(*a) {
@@ -647,6 +670,14 @@ impl Tree {
         let mut parent = parent;
         parent.sub_actions.push(sub);
         self.push(path, parent);
+    }
+
+    /// A row numbered under the last action ("1.1" under "1") is one of its sub-actions.
+    fn push_numbered_sub(&mut self, path: &[Label], parent: &str, sub: Action) {
+        match self.last_action() {
+            Some(last) if last.number.as_deref() == Some(parent) => last.sub_actions.push(sub),
+            _ => self.push(path, sub),
+        }
     }
 
     /// An action runs at least the years of its sub-actions.

@@ -1,6 +1,7 @@
 //! Spreadsheet → plan: calamine cells with positions, layout detection, metadata.
 
 mod archive;
+mod columns_sheet;
 mod config;
 mod csv_text;
 mod error;
@@ -11,6 +12,7 @@ mod indicators;
 mod layout;
 mod limits;
 mod metadata;
+mod outline;
 mod parse;
 mod roles;
 mod workbook;
@@ -140,7 +142,27 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
     let mut plan = Plan::default();
-    let visible: Vec<&Sheet> = wb.sheets.iter().filter(|s| s.visible).collect();
+    let mut visible: Vec<&Sheet> = wb.sheets.iter().filter(|s| s.visible).collect();
+    // A "Colonnes" sheet maps columns like `[colonnes]`; plandoc.toml wins over it.
+    let mut merged_overrides = ColumnOverrides::new();
+    for s in visible.iter().filter(|s| columns_sheet::is_columns_sheet_name(&s.name)) {
+        let (found, problems) = columns_sheet::read_columns_sheet(s);
+        for p in problems {
+            diagnostics.push(Diagnostic::warning("colonnes-feuille", p).in_sheet(&s.name));
+        }
+        notes.push(format!("Correspondance des colonnes lue dans la feuille « {} ».", s.name));
+        merged_overrides.extend(found);
+    }
+    visible.retain(|s| !columns_sheet::is_columns_sheet_name(&s.name));
+    for (k, v) in overrides {
+        let field = Field::from_key(k);
+        // The file's choice replaces the sheet's for that field and for that column.
+        merged_overrides.retain(|mk, mv| {
+            (field.is_none() || Field::from_key(mk) != field) && !mv.trim().eq_ignore_ascii_case(v.trim())
+        });
+        merged_overrides.insert(k.clone(), v.clone());
+    }
+    let overrides = &merged_overrides;
     for s in wb.sheets.iter().filter(|s| !s.visible) {
         notes.push(format!("Feuille masquée « {} » ignorée.", s.name));
     }

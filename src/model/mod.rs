@@ -8,4 +8,4 @@ mod vocabulary;
 pub use action::{Action, Budget, ExtraField, FundingLine, Origin};
 pub use field::Field;
 pub use plan::{ActionRef, Axis, ColumnInfo, Indicator, Objective, Plan, PlanKind, PlanMeta, SkippedRow, SourceLayout};
-pub use vocabulary::{Priority, Status};
+pub use vocabulary::{install_override as install_vocabulary, Priority, Status};

@@ -1,8 +1,118 @@
 //! Closed vocabularies: priority and status, tolerant on input, canonical on output.
+//! Labels and accepted spellings are data (templates/vocabulaire.toml, overridable).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
+use crate::templates::merge;
 use crate::text::fold;
+
+const EMBEDDED: &str = include_str!("../../templates/vocabulaire.toml");
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct Entry {
+    libelle: String,
+    #[serde(default)]
+    synonymes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+struct VocabularyFile {
+    priorites_acceptees: String,
+    statuts_acceptes: String,
+    #[serde(default)]
+    prefixes_priorite: Vec<String>,
+    priorite: BTreeMap<String, Entry>,
+    statut: BTreeMap<String, Entry>,
+}
+
+/// The vocabularies as looked up: folded spelling → key index, labels by index.
+#[derive(Debug, Default)]
+struct Vocabulary {
+    priority_accepted: String,
+    status_accepted: String,
+    priority_prefixes: Vec<String>,
+    priorities: BTreeMap<String, Priority>,
+    statuses: BTreeMap<String, Status>,
+    priority_labels: Vec<String>,
+    status_labels: Vec<String>,
+}
+
+static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
+
+fn vocabulary() -> &'static Vocabulary {
+    // The embedded file is checked by `embedded_vocabulary_is_complete`.
+    VOCABULARY.get_or_init(|| build(toml::from_str::<toml::Table>(EMBEDDED).unwrap_or_default()).unwrap_or_default())
+}
+
+/// Lays `dir/vocabulaire.toml` (when present) over the embedded vocabularies, key by key.
+/// Must run before the first status or priority is read; later calls change nothing.
+pub fn install_override(dir: &Path) -> Result<(), String> {
+    let path = dir.join("vocabulaire.toml");
+    if !path.is_file() {
+        return Ok(());
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("« {} » illisible : {e}", path.display()))?;
+    let over: toml::Table =
+        toml::from_str(&text).map_err(|e| format!("« {} » invalide : {}", path.display(), e.message()))?;
+    let mut base: toml::Table = toml::from_str(EMBEDDED).map_err(|e| e.to_string())?;
+    merge(&mut base, over);
+    let v = build(base).map_err(|e| format!("« {} » : {e}", path.display()))?;
+    let _ = VOCABULARY.set(v);
+    Ok(())
+}
+
+fn build(table: toml::Table) -> Result<Vocabulary, String> {
+    let file: VocabularyFile = toml::Value::Table(table)
+        .try_into()
+        .map_err(|e: toml::de::Error| format!("vocabulaire invalide : {}", e.message()))?;
+    let mut v = Vocabulary {
+        priority_accepted: file.priorites_acceptees,
+        status_accepted: file.statuts_acceptes,
+        priority_prefixes: file.prefixes_priorite.iter().map(|p| fold(p)).collect(),
+        ..Vocabulary::default()
+    };
+    for p in Priority::ALL {
+        let e = file.priorite.get(p.key()).ok_or_else(|| format!("priorité « {} » absente", p.key()))?;
+        v.priority_labels.push(e.libelle.clone());
+        for s in e.synonymes.iter().chain(std::iter::once(&e.libelle)) {
+            v.priorities.entry(fold_priority(s, &[])).or_insert(p);
+        }
+    }
+    for st in Status::ALL {
+        let e = file.statut.get(st.key()).ok_or_else(|| format!("statut « {} » absent", st.key()))?;
+        v.status_labels.push(e.libelle.clone());
+        for s in e.synonymes.iter().chain(std::iter::once(&e.libelle)) {
+            v.statuses.entry(fold_status(s)).or_insert(st);
+        }
+    }
+    Ok(v)
+}
+
+fn fold_priority(raw: &str, prefixes: &[String]) -> String {
+    let f = fold(raw);
+    let mut f = f.trim().trim_end_matches('.');
+    for p in prefixes {
+        f = f.strip_prefix(p.as_str()).map(str::trim).unwrap_or(f);
+    }
+    f.to_string()
+}
+
+/// Plural, then feminine "ée" (folded to "ee"): réalisées → realise.
+fn fold_status(raw: &str) -> String {
+    let f = fold(raw);
+    let mut f = f.trim().trim_end_matches('.').to_string();
+    if f.len() > 4 && f.ends_with('s') {
+        f.pop();
+    }
+    if f.ends_with("ee") {
+        f.pop();
+    }
+    f
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Priority {
@@ -17,19 +127,10 @@ pub enum Priority {
 impl Priority {
     pub const ALL: [Priority; 3] = [Priority::High, Priority::Medium, Priority::Low];
 
-    /// Accepts 1/2/3, P1…P3, Haute/Moyenne/Basse, Élevée/Moyenne/Faible and close variants.
+    /// Any spelling listed in templates/vocabulaire.toml ("1", "P1", "Élevée", "Priorité 1"…).
     pub fn parse(raw: &str) -> Option<Priority> {
-        let f = fold(raw);
-        let f = f.trim().trim_end_matches('.');
-        let f = f.strip_prefix("priorite").map(str::trim).unwrap_or(f);
-        let f = f.strip_prefix("niveau").map(str::trim).unwrap_or(f);
-        match f {
-            "1" | "p1" | "haute" | "haut" | "elevee" | "eleve" | "forte" | "fort" | "prioritaire" | "tres haute"
-            | "1.0" | "***" => Some(Priority::High),
-            "2" | "p2" | "moyenne" | "moyen" | "normale" | "2.0" | "**" => Some(Priority::Medium),
-            "3" | "p3" | "basse" | "bas" | "faible" | "3.0" | "*" => Some(Priority::Low),
-            _ => None,
-        }
+        let v = vocabulary();
+        v.priorities.get(&fold_priority(raw, &v.priority_prefixes)).copied()
     }
 
     /// Canonical key used in data files and JSON.
@@ -47,15 +148,11 @@ impl Priority {
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            Priority::High => "Haute",
-            Priority::Medium => "Moyenne",
-            Priority::Low => "Basse",
-        }
+        vocabulary().priority_labels.get(self as usize).map_or(self.key(), String::as_str)
     }
 
     pub fn accepted() -> &'static str {
-        "1, 2, 3 ; P1, P2, P3 ; Haute, Moyenne, Basse ; Élevée, Moyenne, Faible"
+        &vocabulary().priority_accepted
     }
 }
 
@@ -94,32 +191,10 @@ impl Status {
         Status::ToDiscuss,
     ];
 
-    /// Tolerates accents, case, gender and plural ("Réalisé", "REALISEES", "non engagée").
+    /// Any spelling listed in templates/vocabulaire.toml, tolerating accents, case, gender
+    /// and plural ("Réalisé", "REALISEES", "non engagée").
     pub fn parse(raw: &str) -> Option<Status> {
-        let f = fold(raw);
-        let mut f = f.trim().trim_end_matches('.').to_string();
-        // Plural, then feminine "ée" (folded to "ee"): réalisées → realise.
-        if f.len() > 4 && f.ends_with('s') {
-            f.pop();
-        }
-        if f.ends_with("ee") {
-            f.pop();
-        }
-        let f = f.as_str();
-        let s = match f {
-            "a venir" | "non engage" | "non demarre" | "pas demarre" | "pas commence" | "non commence" | "prevu"
-            | "prevue" | "a lancer" | "a faire" | "a demarrer" => Status::NotStarted,
-            "en cour" | "commence" | "demarre" | "engage" => Status::InProgress,
-            "realise" | "termine" | "fait" | "acheve" | "fini" | "finie" | "clo" | "clos" | "cloture" => Status::Done,
-            "reporte" | "differe" | "decale" => Status::Postponed,
-            "en retard" | "retard" | "retarde" => Status::Late,
-            "bloque" | "suspendu" | "suspendue" => Status::Blocked,
-            "abandonne" | "abandon" | "annule" | "supprime" => Status::Abandoned,
-            "en pause" | "pause" | "mis en pause" | "mise en pause" => Status::Paused,
-            "a discuter" | "en discussion" | "a debattre" | "a arbitrer" => Status::ToDiscuss,
-            _ => return None,
-        };
-        Some(s)
+        vocabulary().statuses.get(&fold_status(raw)).copied()
     }
 
     pub fn key(self) -> &'static str {
@@ -137,27 +212,41 @@ impl Status {
     }
 
     pub fn label(self) -> &'static str {
-        match self {
-            Status::NotStarted => "À venir",
-            Status::InProgress => "En cours",
-            Status::Done => "Réalisée",
-            Status::Postponed => "Reportée",
-            Status::Late => "En retard",
-            Status::Blocked => "Bloquée",
-            Status::Abandoned => "Abandonnée",
-            Status::Paused => "En pause",
-            Status::ToDiscuss => "À discuter",
-        }
+        vocabulary().status_labels.get(self as usize).map_or(self.key(), String::as_str)
     }
 
     pub fn accepted() -> &'static str {
-        "À venir (Non engagée, Non démarrée), En cours, Réalisée, Reportée, En retard, Bloquée, Abandonnée, En pause, À discuter"
+        &vocabulary().status_accepted
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn embedded_vocabulary_is_complete() {
+        let table: toml::Table = toml::from_str(EMBEDDED).unwrap();
+        let v = build(table).unwrap();
+        assert_eq!(v.priority_labels, ["Haute", "Moyenne", "Basse"]);
+        assert_eq!(v.status_labels.len(), 9);
+        assert_eq!(Status::Paused.label(), "En pause");
+        assert!(Priority::accepted().contains("Élevée"));
+    }
+
+    #[test]
+    fn an_override_adds_spellings_and_keeps_the_rest() {
+        let mut base: toml::Table = toml::from_str(EMBEDDED).unwrap();
+        let over: toml::Table =
+            toml::from_str("[statut.en_pause]\nsynonymes = [\"stand-by\"]\n[priorite.haute]\nlibelle = \"Forte\"\n")
+                .unwrap();
+        merge(&mut base, over);
+        let v = build(base).unwrap();
+        assert_eq!(v.statuses.get(&fold_status("Stand-by")), Some(&Status::Paused));
+        assert_eq!(v.statuses.get(&fold_status("En pause")), Some(&Status::Paused), "the label still reads");
+        assert_eq!(v.statuses.get(&fold_status("Réalisées")), Some(&Status::Done));
+        assert_eq!(v.priority_labels[0], "Forte");
+    }
 
     #[test]
     fn priorities_in_every_accepted_spelling() {

@@ -9,7 +9,7 @@ use rust_xlsxwriter::{
     FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
 };
 
-use crate::model::{ActionRef, Plan, Priority, Status};
+use crate::model::{Action, ActionRef, Plan, Priority, Status};
 use crate::templates::input_columns;
 use crate::validate::Diagnostic;
 
@@ -167,6 +167,69 @@ pub(crate) fn text_or_blank(ws: &mut Worksheet, r: u32, c: u16, v: Option<&str>,
     }
 }
 
+/// Columns beyond the canonical ones, present when some action fills them: people,
+/// dates, budgets by kind, then one funder and one amount column per funding line.
+type Getter = fn(&Action) -> Option<&str>;
+
+enum More {
+    Text(&'static str, Getter),
+    Funder(usize),
+    Amount(usize),
+}
+
+enum MoreValue<'a> {
+    Text(Option<&'a str>),
+    Euros(f64),
+}
+
+impl More {
+    fn header(&self) -> String {
+        match self {
+            More::Text(h, _) => (*h).to_string(),
+            More::Funder(k) => format!("Financeur {}", k + 1),
+            More::Amount(k) => format!("Montant {}", k + 1),
+        }
+    }
+
+    fn value<'a>(&self, a: &'a Action) -> MoreValue<'a> {
+        match self {
+            More::Text(_, get) => MoreValue::Text(get(a)),
+            More::Funder(k) => MoreValue::Text(a.funding.get(*k).map(|l| l.funder.as_str())),
+            More::Amount(k) => match a.funding.get(*k) {
+                Some(l) => match (l.euros, &l.text) {
+                    (Some(v), _) => MoreValue::Euros(v),
+                    (None, t) => MoreValue::Text(t.as_deref()),
+                },
+                None => MoreValue::Text(None),
+            },
+        }
+    }
+}
+
+fn more_columns(actions: &[ActionRef<'_>]) -> Vec<More> {
+    let texts: [(&'static str, Getter); 8] = [
+        ("Personne pilote", |a| a.pilot_person.as_deref()),
+        ("Direction ou service pilote", |a| a.pilot_service.as_deref()),
+        ("Structure pilote", |a| a.pilot_structure.as_deref()),
+        ("Élu·e référent·e", |a| a.elected.as_deref()),
+        ("Date de début", |a| a.start_date.as_deref()),
+        ("Date de fin", |a| a.end_date.as_deref()),
+        ("Budget de fonctionnement", |a| a.budget_operating.as_deref()),
+        ("Budget d'investissement", |a| a.budget_investment.as_deref()),
+    ];
+    let mut out: Vec<More> = texts
+        .into_iter()
+        .filter(|(_, get)| actions.iter().any(|r| get(r.action).is_some()))
+        .map(|(h, get)| More::Text(h, get))
+        .collect();
+    let lines = actions.iter().map(|r| r.action.funding.len()).max().unwrap_or(0);
+    for k in 0..lines {
+        out.push(More::Funder(k));
+        out.push(More::Amount(k));
+    }
+    out
+}
+
 fn plan_sheet(
     ws: &mut Worksheet,
     plan: &Plan,
@@ -176,13 +239,18 @@ fn plan_sheet(
 ) -> Result<(), XlsxError> {
     ws.set_name("Plan d'actions")?;
     let cols = input_columns();
+    let more = more_columns(actions);
     let extra = &plan.extra_columns;
-    let n_fixed = cols.len() as u16;
+    let n_base = cols.len() as u16;
+    let n_fixed = n_base + more.len() as u16;
     let n_extra = extra.len() as u16;
     let first_year = n_fixed + n_extra;
     let last_col = first_year + years.len().max(1) as u16 - 1;
     for (i, c) in cols.iter().enumerate() {
         ws.set_column_width(i as u16, c.largeur)?;
+    }
+    for j in 0..more.len() {
+        ws.set_column_width(n_base + j as u16, 20)?;
     }
     for (j, _) in extra.iter().enumerate() {
         ws.set_column_width(n_fixed + j as u16, 24)?;
@@ -193,6 +261,9 @@ fn plan_sheet(
     ws.set_row_height(0, 32)?;
     for (i, c) in cols.iter().enumerate() {
         ws.write_string_with_format(0, i as u16, &c.titre, &f.header)?;
+    }
+    for (j, m) in more.iter().enumerate() {
+        ws.write_string_with_format(0, n_base + j as u16, m.header(), &f.header)?;
     }
     for (j, e) in extra.iter().enumerate() {
         ws.write_string_with_format(0, n_fixed + j as u16, e, &f.header)?;
@@ -254,6 +325,15 @@ fn plan_sheet(
                 },
                 "commentaire" => text_or_blank(ws, row, col, a.comment.as_deref(), &f.body)?,
                 _ => text_or_blank(ws, row, col, None, &f.body)?,
+            }
+        }
+        for (j, m) in more.iter().enumerate() {
+            let col = n_base + j as u16;
+            match m.value(a) {
+                MoreValue::Euros(v) => {
+                    ws.write_number_with_format(row, col, v, &f.euros)?;
+                }
+                MoreValue::Text(t) => text_or_blank(ws, row, col, t, &f.body)?,
             }
         }
         for (j, name) in extra.iter().enumerate() {
