@@ -596,3 +596,34 @@ fn wrong_serve_options_are_refused_in_french() {
         assert!(out.stderr.contains(said), "{args:?}: {}", out.stderr);
     }
 }
+
+#[test]
+fn a_plan_sent_in_a_lot_cannot_take_the_servers_files_as_its_logo() {
+    let s = Server::start(&[]);
+    let forty = std::fs::read(sample(FORTY)).unwrap();
+    let logo_bytes = std::fs::read(sample("logo-lauragais.png")).unwrap();
+    // A PNG that exists on the server's disk, named by an absolute and by a relative path.
+    let outside = sample("logo-lauragais.png").canonicalize().unwrap();
+    let absolute = format!("[plan]\nlogo = \"{}\"\n", outside.display());
+    let relative =
+        "[plan]\nlogo = \"../../../../../../../../../../..".to_string() + &outside.display().to_string() + "\"\n";
+    let inside = "[plan]\nlogo = \"logo.png\"\n";
+    let archive = zip_of(&[
+        ("a/plan.xlsx", &forty),
+        ("a/plandoc.toml", absolute.as_bytes()),
+        ("b/plan.xlsx", &forty),
+        ("b/plandoc.toml", relative.as_bytes()),
+        ("c/plan.xlsx", &forty),
+        ("c/plandoc.toml", inside.as_bytes()),
+        ("c/logo.png", &logo_bytes),
+    ]);
+    let form = multipart::Form::new().part("lot", multipart::Part::bytes(archive).file_name("plans.zip"));
+    let r = client().post(s.at("/api/lot")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let files = unzip(&r.bytes().unwrap());
+    let report = String::from_utf8(files.iter().find(|(n, _)| n == "rapport-lot.json").unwrap().1.clone()).unwrap();
+    let refusals = report.matches("doit se trouver dans l'archive").count();
+    assert_eq!(refusals, 2, "{report}");
+    let v: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(v["ok"], 3, "{report}");
+}

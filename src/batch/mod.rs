@@ -36,6 +36,9 @@ pub struct BatchOptions {
     pub progress: progress::Mode,
     /// Wait for another batch writing into the same folder, instead of giving up.
     pub wait: bool,
+    /// When set, a plan's logo must lie inside this folder: plans sent to the server
+    /// must not make it read its own files.
+    pub logos_within: Option<PathBuf>,
 }
 
 /// Why a batch could not run at all.
@@ -247,7 +250,9 @@ fn build_one(
         return;
     }
     // A logo that cannot be read is a warning of this plan, not a failure.
-    let logo = match crate::build::load_logo(&reading.plan, &input) {
+    let logo = match logo_allowed(&reading.plan, &input, opts.logos_within.as_deref())
+        .and_then(|()| crate::build::load_logo(&reading.plan, &input))
+    {
         Ok(l) => l,
         Err(e) => {
             r.warnings += 1;
@@ -298,5 +303,22 @@ fn clean_temporaries(dir: &Path) {
         if name.starts_with('.') && name.contains(".tmp-") {
             let _ = std::fs::remove_file(e.path());
         }
+    }
+}
+
+/// A logo outside `root` (when given) is refused: its path comes from the plan.
+fn logo_allowed(plan: &crate::model::Plan, input: &Path, root: Option<&Path>) -> Result<(), String> {
+    let (Some(root), Some(path)) = (root, crate::build::logo_path(plan, input)) else { return Ok(()) };
+    let inside = match (path.canonicalize(), root.canonicalize()) {
+        (Ok(p), Ok(r)) => p.starts_with(r),
+        _ => true, // a missing logo is reported by the reader
+    };
+    if inside {
+        Ok(())
+    } else {
+        Err(format!(
+            "logo « {} » ignoré : il doit se trouver dans l'archive envoyée, à côté du plan.",
+            plan.meta.logo.as_deref().unwrap_or_default()
+        ))
     }
 }

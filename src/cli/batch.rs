@@ -70,6 +70,7 @@ pub fn run(a: &BatchArgs) -> i32 {
         read: ReadOptions { config: a.docs.config.clone(), ..Default::default() },
         progress: ProgressMode::detect(a.quiet),
         wait: a.attendre,
+        logos_within: None,
     };
     match run_batch(&a.dir, &a.output, &opts) {
         Ok(report) => {

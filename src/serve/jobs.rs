@@ -165,6 +165,7 @@ pub fn lot(
         read: crate::ingest::ReadOptions { limits, config: None },
         progress: crate::batch::ProgressMode::Quiet,
         wait: false,
+        logos_within: Some(input.clone()),
     };
     let report = crate::batch::run(&input, &out, &opts).map_err(|e| RequestError::Internal(e.to_string()))?;
     let zip = super::zipout::pack_dir(&out)?;
