@@ -197,8 +197,9 @@ fn two_thousand_damaged_files_each_get_an_answer() {
         start.elapsed().as_secs_f64(),
         rss / 1024
     );
-    // Damage must not always be caught the same way: some variants still read.
-    assert!(codes.iter().all(|n| *n > 0), "{codes:?}");
+    // Damage must not always be caught the same way: some variants still read (as a plan,
+    // with or without errors), others are refused.
+    assert!(codes[0] + codes[1] > 0 && codes[2] > 0, "{codes:?}");
     assert!(failures.is_empty(), "{} échecs :\n{}", failures.len(), failures.join("\n"));
 }
 
