@@ -293,6 +293,15 @@ pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &
     let right = t.marges.droite;
     let (big, small) = (t.tailles.grand, t.tailles.petit);
     let heading = title_heading.then(|| tree.add_first(Tree::ROOT, Role::H(1)));
+    // Without a title block, page 1's header says what the document is: its title is
+    // the H1 and its subtitle (shortened there beside the stamp zone) a paragraph.
+    let subtitle = heading.map(|h| {
+        let id = tree.add(Tree::ROOT, Role::P);
+        tree.nodes[Tree::ROOT].kids.pop();
+        tree.nodes[Tree::ROOT].kids.insert(1, id);
+        debug_assert_eq!(tree.nodes[Tree::ROOT].kids[0], h);
+        id
+    });
     let figure = ctx.logo.map(|_| {
         let id = tree.add_first(Tree::ROOT, Role::Figure);
         let who = ctx.plan.meta.territory.as_deref().map_or("la collectivité".to_string(), str::to_string);
@@ -325,9 +334,16 @@ pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &
         };
         let title = fit(&french(doc_title), Face::Bold, big, avail);
         cv.text(x, 34.0, &title, Style::new(Face::Bold, big, ctx.main));
+        cv.tag = match subtitle {
+            Some(p) if i == 0 => Tag::Node(p),
+            _ => header,
+        };
+        // Page 1 of a document with a title block: the block says it in full just below.
+        if i > 0 || title_heading {
+            let sub = shorten(&place, &kind_period, Face::Regular, small, avail);
+            cv.text(x, 48.0, &sub, Style::new(Face::Regular, small, ctx.muted));
+        }
         cv.tag = header;
-        let sub = shorten(&place, &kind_period, Face::Regular, small, avail);
-        cv.text(x, 48.0, &sub, Style::new(Face::Regular, small, ctx.muted));
         cv.line(left, STAMP_HEIGHT + 5.0, w - right, STAMP_HEIGHT + 5.0, ctx.main, 0.8);
         // Footer.
         let fy = h - t.marges.bas + 22.0;
