@@ -78,12 +78,8 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     let t = ctx.t;
     let a = r.action;
     let mut blocks = Vec::new();
-    // Breadcrumb: axis › objective(s).
-    let mut crumbs: Vec<String> = Vec::new();
-    if !r.axis.implicit {
-        crumbs.push(r.axis.title.clone());
-    }
-    crumbs.extend(r.objectives.iter().flatten().map(|o| o.title.clone()));
+    // Breadcrumb: the whole path, axis › objective › sub-objective…
+    let crumbs = r.path();
     if !crumbs.is_empty() {
         // Real content, heard on every fiche: it says where the action sits in the plan.
         let p =
