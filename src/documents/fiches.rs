@@ -74,29 +74,36 @@ fn continuation(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
     ]
 }
 
+/// Where the action sits in the plan: axis › objective(s).
+fn breadcrumb(r: &ActionRef<'_>) -> String {
+    let mut crumbs: Vec<&str> = Vec::new();
+    if !r.axis.implicit {
+        crumbs.push(&r.axis.title);
+    }
+    crumbs.extend(r.objectives.iter().flatten().map(|o| o.title.as_str()));
+    crumbs.join("  ›  ")
+}
+
 fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     let t = ctx.t;
     let a = r.action;
-    let mut blocks = Vec::new();
-    // Breadcrumb: axis › objective(s).
-    let mut crumbs: Vec<String> = Vec::new();
-    if !r.axis.implicit {
-        crumbs.push(r.axis.title.clone());
-    }
-    crumbs.extend(r.objectives.iter().flatten().map(|o| o.title.clone()));
+    let mut blocks = vec![
+        band(ctx, a),
+        Block::Para(
+            ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre_fiche, ctx.main))
+                .spacing(10.0, 8.0)
+                .leading(1.2)
+                .joins_heading(),
+        ),
+    ];
+    // Real content, heard on every fiche: where the action sits in the plan. Under the
+    // title, not at the top of the page, where a line repeated from page to page reads as
+    // a running head (PDF/UA: running heads are artifacts).
+    let crumbs = breadcrumb(r);
     if !crumbs.is_empty() {
-        // Real content, heard on every fiche: it says where the action sits in the plan.
-        let p =
-            ctx.para(&crumbs.join("  ›  "), Style::new(Face::Regular, t.tailles.petit, ctx.muted)).spacing(0.0, 6.0);
+        let p = ctx.para(&crumbs, Style::new(Face::Regular, t.tailles.petit, ctx.muted)).spacing(0.0, 6.0);
         blocks.push(Block::Para(p));
     }
-    blocks.push(band(ctx, a));
-    blocks.push(Block::Para(
-        ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre_fiche, ctx.main))
-            .spacing(10.0, 8.0)
-            .leading(1.2)
-            .joins_heading(),
-    ));
     if let Some(strip) = years_strip(ctx, a) {
         blocks.push(strip);
         blocks.push(Block::Space(6.0));
