@@ -74,16 +74,6 @@ fn continuation(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
     ]
 }
 
-/// Where the action sits in the plan: axis › objective(s).
-fn breadcrumb(r: &ActionRef<'_>) -> String {
-    let mut crumbs: Vec<&str> = Vec::new();
-    if !r.axis.implicit {
-        crumbs.push(&r.axis.title);
-    }
-    crumbs.extend(r.objectives.iter().flatten().map(|o| o.title.as_str()));
-    crumbs.join("  ›  ")
-}
-
 fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     let t = ctx.t;
     let a = r.action;
@@ -96,10 +86,10 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
                 .joins_heading(),
         ),
     ];
-    // Real content, heard on every fiche: where the action sits in the plan. Under the
-    // title, not at the top of the page, where a line repeated from page to page reads as
-    // a running head (PDF/UA: running heads are artifacts).
-    let crumbs = breadcrumb(r);
+    // Real content, heard on every fiche: the whole path, axis › objective › sub-objective…
+    // Under the title, not at the top of the page, where a line repeated from page to page
+    // reads as a running head (PDF/UA: running heads are artifacts).
+    let crumbs = r.path().join("  ›  ");
     if !crumbs.is_empty() {
         let p = ctx.para(&crumbs, Style::new(Face::Regular, t.tailles.petit, ctx.muted)).spacing(0.0, 6.0);
         blocks.push(Block::Para(p));
