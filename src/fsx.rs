@@ -28,7 +28,7 @@ pub fn publish(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
 #[derive(Debug)]
 pub struct Staged {
     dir: PathBuf,
-    /// (temporary, final) names.
+    /// Temporary names (emptied once renamed), and the final name of each.
     temps: Vec<PathBuf>,
     finals: Vec<PathBuf>,
 }
