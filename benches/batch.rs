@@ -5,6 +5,9 @@
 use std::path::Path;
 use std::time::Instant;
 
+#[path = "common/cpu.rs"]
+mod cpu;
+
 fn peak_rss_of_children_kb() -> i64 {
     // SAFETY: getrusage only writes into the struct we pass.
     unsafe {
@@ -32,12 +35,13 @@ fn main() {
             std::fs::create_dir_all(&sub).unwrap();
             std::fs::copy(&sample, sub.join(format!("Plan d'action n°{i}.xlsx"))).unwrap();
         }
-        let t = Instant::now();
+        let (t, c0) = (Instant::now(), cpu::children_ms());
         let st = std::process::Command::new(env!("CARGO_BIN_EXE_plandoc"))
             .args(["batch", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"])
             .status()
             .unwrap();
         let secs = t.elapsed().as_secs_f64();
+        let cpu = (cpu::children_ms() - c0) / n as f64;
         assert!(st.success());
         let t = Instant::now();
         std::process::Command::new(env!("CARGO_BIN_EXE_plandoc"))
@@ -46,7 +50,7 @@ fn main() {
             .unwrap();
         let resume = t.elapsed().as_secs_f64();
         println!(
-            "  {n:>5} plans : {secs:.1} s ({:.1} ms par plan), pic mémoire {:.0} Mo (max des lots jusqu'ici) ; relance sans changement : {resume:.2} s",
+            "  {n:>5} plans : {secs:.1} s ({:.1} ms par plan, {cpu:.1} ms de CPU par plan), pic mémoire {:.0} Mo (max des lots jusqu'ici) ; relance sans changement : {resume:.2} s",
             secs * 1000.0 / n as f64,
             peak_rss_of_children_kb() as f64 / 1024.0
         );

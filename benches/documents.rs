@@ -7,6 +7,9 @@ use std::time::Instant;
 use plandoc::build::{render, DocKind};
 use plandoc::documents::DocOptions;
 
+#[path = "common/cpu.rs"]
+mod cpu;
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(|a, b| a.partial_cmp(b).unwrap());
     v[v.len() / 2]
@@ -25,12 +28,14 @@ fn main() {
     let first = t0.elapsed().as_secs_f64();
     let mut times = Vec::new();
     let mut sizes = Vec::new();
+    let cpu0 = cpu::own_ms();
     for _ in 0..20 {
         let t = Instant::now();
         let all = plandoc::build::render_all(&DocKind::PDF, &plan, &opts).unwrap();
         times.push(t.elapsed().as_secs_f64());
         sizes = DocKind::PDF.iter().copied().zip(all.iter().map(Vec::len)).collect();
     }
+    let cpu_mem = (cpu::own_ms() - cpu0) / 20.0;
     let per_doc: Vec<(DocKind, f64)> = DocKind::PDF
         .iter()
         .map(|k| {
@@ -46,7 +51,8 @@ fn main() {
         .collect();
 
     let out = std::env::temp_dir().join(format!("plandoc-bench-{}", std::process::id()));
-    let run = |only: &str| -> f64 {
+    let run = |only: &str| -> (f64, f64) {
+        let c0 = cpu::children_ms();
         let v: Vec<f64> = (0..10)
             .map(|_| {
                 let t = Instant::now();
@@ -59,7 +65,7 @@ fn main() {
                 t.elapsed().as_secs_f64()
             })
             .collect();
-        median(v)
+        (median(v), (cpu::children_ms() - c0) / 10.0)
     };
     let proc_pdf = run("fiches,echeancier,plan");
     let proc_all = run("fiches,echeancier,plan,annexe");
@@ -118,7 +124,7 @@ fn main() {
 
     println!("3 PDF, échantillon 000 (40 actions) :");
     println!(
-        "  en mémoire : médiane {:.1} ms (20 passes ; première passe, polices comprises : {:.1} ms)",
+        "  en mémoire : médiane {:.1} ms, {cpu_mem:.1} ms de CPU (20 passes ; première passe, polices comprises : {:.1} ms)",
         median(times) * 1000.0,
         first * 1000.0
     );
@@ -127,10 +133,15 @@ fn main() {
         println!("    {:<20} {:.1} ms, {} Ko", k.file_name(), t * 1000.0, size / 1024);
     }
     println!(
-        "  processus `plandoc build --only fiches,echeancier,plan`, lecture comprise : médiane {:.1} ms",
-        proc_pdf * 1000.0
+        "  processus `plandoc build --only fiches,echeancier,plan`, lecture comprise : médiane {:.1} ms, {:.1} ms de CPU",
+        proc_pdf.0 * 1000.0,
+        proc_pdf.1
     );
-    println!("  processus `plandoc build` des quatre documents : médiane {:.1} ms", proc_all * 1000.0);
+    println!(
+        "  processus `plandoc build` des quatre documents : médiane {:.1} ms, {:.1} ms de CPU",
+        proc_all.0 * 1000.0,
+        proc_all.1
+    );
     println!("annexe.xlsx, échantillon 000 : médiane {:.1} ms (20 passes)", median(annex_times) * 1000.0);
     println!(
         "evaluation.pdf + evaluation.xlsx, échantillon suivi ({} actions, {} indicateurs) : médiane {:.1} ms",

@@ -132,22 +132,25 @@ pub fn render(kind: DocKind, plan: &Plan, opts: &DocOptions) -> Result<Vec<u8>, 
     Ok(render_pdf(&layout(kind, plan, opts))?)
 }
 
-/// Builds several documents of one plan at once: their fonts are subset together.
+/// Builds several documents of one plan at once, each laid out and written as one
+/// parallel task (no barrier between layout and writing).
 pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<Vec<Vec<u8>>, BuildError> {
     use rayon::prelude::*;
-    let docs: Vec<crate::layout::Document> =
-        kinds.par_iter().filter(|k| DocKind::PDF.contains(k)).map(|k| layout(*k, plan, opts)).collect();
-    let refs: Vec<&crate::layout::Document> = docs.iter().collect();
-    Ok(crate::render::pdf::render_pdfs(&refs)?)
+    let pdfs: Vec<DocKind> = kinds.iter().copied().filter(|k| DocKind::PDF.contains(k)).collect();
+    pdfs.par_iter().map(|k| render(*k, plan, opts)).collect()
 }
 
 /// The chosen documents of `plan` in memory: (file name, bytes), prefix applied.
 pub fn documents(plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let kinds: Vec<DocKind> = opts.only.iter().copied().filter(|k| DocKind::PDF.contains(k)).collect();
-    let mut all: Vec<(String, Vec<u8>)> =
-        kinds.iter().map(|k| k.file_name().to_string()).zip(render_all(&kinds, plan, &opts.docs)?).collect();
-    if opts.only.contains(&DocKind::Annexe) {
-        all.push((DocKind::Annexe.file_name().into(), annexe(plan, opts)?));
+    // The XLSX annex is written while the PDFs are.
+    let (pdfs, xlsx) = rayon::join(
+        || render_all(&kinds, plan, &opts.docs),
+        || opts.only.contains(&DocKind::Annexe).then(|| annexe(plan, opts)).transpose(),
+    );
+    let mut all: Vec<(String, Vec<u8>)> = kinds.iter().map(|k| k.file_name().to_string()).zip(pdfs?).collect();
+    if let Some(x) = xlsx? {
+        all.push((DocKind::Annexe.file_name().into(), x));
     }
     if opts.only.contains(&DocKind::Evaluation) && plan.has_follow_up() {
         let (pdf, xlsx) = evaluation_reports(plan, &opts.docs, &crate::documents::EvalOptions::default())?;
@@ -166,19 +169,74 @@ pub fn documents(plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8
 /// temporary name, and only when all are written and synced are they renamed into place.
 /// On failure `out` is left exactly as it was.
 pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
+    let staged = stage(plan, out, opts)?;
+    let fail = |e: std::io::Error| BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e));
+    if let Err(e) = crate::fsx::sync_staged(&[&staged.files]) {
+        staged.abandon();
+        return Err(fail(e));
+    }
+    staged.publish().map_err(fail)
+}
+
+/// A plan's documents written under temporary names in their folder, not yet synced nor
+/// renamed (see `fsx::Staged`): the batch syncs many plans' documents at once.
+#[derive(Debug)]
+pub struct StagedBuild {
+    pub files: crate::fsx::Staged,
+    pub paths: Vec<PathBuf>,
+    /// The folder was made for this build: removed again if publishing fails.
+    created: bool,
+}
+
+impl StagedBuild {
+    /// Renames the documents into place (their data must be durable) and makes the
+    /// renames durable.
+    pub fn publish(self) -> std::io::Result<Vec<PathBuf>> {
+        let dir = self.files.dir().to_path_buf();
+        let paths = self.rename()?;
+        crate::fsx::sync_dir(&dir)?;
+        Ok(paths)
+    }
+
+    /// Removes the temporaries (and the folder if this build made it).
+    pub fn abandon(self) {
+        let dir = self.files.dir().to_path_buf();
+        drop(self.files);
+        if self.created {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+
+    /// Renames the documents into place, without syncing their folder.
+    pub fn rename(self) -> std::io::Result<Vec<PathBuf>> {
+        let dir = self.files.dir().to_path_buf();
+        if let Err(e) = self.files.rename() {
+            if self.created {
+                let _ = std::fs::remove_dir(&dir);
+            }
+            return Err(e);
+        }
+        Ok(self.paths)
+    }
+}
+
+/// Renders the chosen documents of `plan` and writes them under temporary names in `out`.
+pub fn stage(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<StagedBuild, BuildError> {
     let all = documents(plan, opts)?;
     let files: Vec<(PathBuf, &[u8])> = all.iter().map(|(name, bytes)| (out.join(name), bytes.as_slice())).collect();
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     crate::fsx::refuse_overwriting_inputs(&paths, &opts.inputs).map_err(BuildError::Refused)?;
     let created = !out.exists();
     std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
-    if let Err(e) = crate::fsx::publish(out, &files) {
-        if created {
-            let _ = std::fs::remove_dir(out);
+    match crate::fsx::stage(out, &files) {
+        Ok(files) => Ok(StagedBuild { files, paths, created }),
+        Err(e) => {
+            if created {
+                let _ = std::fs::remove_dir(out);
+            }
+            Err(BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e)))
         }
-        return Err(BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e)));
     }
-    Ok(paths)
 }
 
 /// Where the plan's logo is read from, if it names one.

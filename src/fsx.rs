@@ -16,41 +16,142 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 /// and synced renames them into place, then syncs `dir`. On failure the temporaries are
 /// removed and `dir` is left as it was.
 pub fn publish(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<()> {
+    let staged = stage(dir, files)?;
+    sync_data(&staged.dir, &staged.temps)?;
+    staged.rename()?;
+    sync_dir(dir)
+}
+
+/// Files written under temporary names, not yet synced nor renamed: several plans are
+/// staged, then made durable together (one filesystem sync rather than one per file),
+/// then renamed. Dropped unpublished, the temporaries are removed.
+#[derive(Debug)]
+pub struct Staged {
+    dir: PathBuf,
+    /// Temporary names (emptied once renamed), and the final name of each.
+    temps: Vec<PathBuf>,
+    finals: Vec<PathBuf>,
+}
+
+/// Writes every file (all in `dir`) under a temporary name; on failure the temporaries
+/// written so far are removed.
+pub fn stage(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<Staged> {
     // A rename cannot replace a folder: refuse before writing anything.
     if files.iter().any(|(p, _)| p.is_dir()) {
         return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
     }
-    let mut temps: Vec<PathBuf> = Vec::new();
-    let written = (|| {
-        for (path, bytes) in files {
-            let tmp = temp_path(path);
-            temps.push(tmp.clone());
-            write_synced(&tmp, bytes)?;
-        }
-        Ok(())
-    })();
-    if let Err(e) = written {
-        for t in &temps {
-            let _ = std::fs::remove_file(t);
-        }
-        return Err(e);
+    let mut staged = Staged { dir: dir.to_path_buf(), temps: Vec::new(), finals: Vec::new() };
+    for (path, bytes) in files {
+        let tmp = temp_path(path);
+        staged.temps.push(tmp.clone());
+        staged.finals.push(path.clone());
+        write_unsynced(&tmp, bytes)?;
     }
-    for (i, (path, _)) in files.iter().enumerate() {
-        if let Err(e) = std::fs::rename(&temps[i], path) {
-            for t in &temps[i..] {
-                let _ = std::fs::remove_file(t);
-            }
-            return Err(e);
-        }
-    }
-    sync_dir(dir)
+    Ok(staged)
 }
 
-fn write_synced(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
+impl Staged {
+    /// The folder the files go to.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Renames every temporary into place (call once their data is durable); on failure
+    /// the temporaries not yet renamed are removed.
+    pub fn rename(mut self) -> std::io::Result<()> {
+        let temps = std::mem::take(&mut self.temps);
+        for (i, (tmp, path)) in temps.iter().zip(&self.finals).enumerate() {
+            if let Err(e) = std::fs::rename(tmp, path) {
+                for t in &temps[i..] {
+                    let _ = std::fs::remove_file(t);
+                }
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        for t in &self.temps {
+            let _ = std::fs::remove_file(t);
+        }
+    }
+}
+
+/// Makes the data of every staged file durable: on Linux one `syncfs` per filesystem (a
+/// single device flush however many files), elsewhere one sync per file.
+pub fn sync_staged(staged: &[&Staged]) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let dirs: Vec<&Path> = staged.iter().map(|s| s.dir.as_path()).collect();
+        sync_dirs(&dirs)
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for s in staged {
+            sync_data(&s.dir, &s.temps)?;
+        }
+        Ok(())
+    }
+}
+
+/// Makes these folders' renames (and everything written in them) durable: one `syncfs`
+/// per filesystem on Linux, one folder sync each elsewhere.
+pub fn sync_dirs(dirs: &[&Path]) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        let mut seen: Vec<u64> = Vec::new();
+        for d in dirs {
+            use std::os::unix::fs::MetadataExt;
+            let dev = std::fs::metadata(d)?.dev();
+            if !seen.contains(&dev) {
+                seen.push(dev);
+                syncfs(d)?;
+            }
+        }
+        Ok(())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        for d in dirs {
+            sync_dir(d)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn syncfs(dir: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let f = std::fs::File::open(dir)?;
+    // SAFETY: syncfs only reads the descriptor, which `f` keeps open.
+    if unsafe { libc::syncfs(f.as_raw_fd()) } == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
+/// Data of the files of one folder made durable: one `syncfs` on Linux when there are
+/// several (one device flush instead of one per file), else one sync per file.
+fn sync_data(dir: &Path, temps: &[PathBuf]) -> std::io::Result<()> {
+    #[cfg(target_os = "linux")]
+    if temps.len() > 1 {
+        return syncfs(dir);
+    }
+    let _ = dir;
+    for t in temps {
+        std::fs::OpenOptions::new().write(true).open(t)?.sync_data()?;
+    }
+    Ok(())
+}
+
+fn write_unsynced(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
     test_hook::before_write()?;
     let mut f = std::fs::File::create(tmp)?;
-    f.write_all(bytes)?;
-    f.sync_data()
+    f.write_all(bytes)
 }
 
 /// Temporary name then rename, without syncing: for files whose loss on power failure is

@@ -185,9 +185,9 @@ fn a_second_batch_on_the_same_folder_waits_or_stops_at_once() {
     let third = spawn_batch(&plans, &out, &["--attendre"]);
     let first_status = first.wait().unwrap();
     assert!(first_status.success());
-    let first_report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.join("rapport-lot.json")).unwrap()).unwrap();
-    assert_eq!(first_report["ok"], 40, "{first_report}");
+    // The first run's report is not read here: the third may already have replaced it (it
+    // takes the lock the moment the first lets go). Its 40 skipped plans prove the first
+    // built all 40.
     let third = third.wait_with_output().unwrap();
     assert!(third.status.success(), "{}", String::from_utf8_lossy(&third.stderr));
     let report: serde_json::Value =

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 pub use discover::{discover, in_shard, output_dirs, path_hash};
 pub use report::{BatchReport, PlanResult, PlanStatus};
 
-use crate::build::{build, BuildOptions, DocKind};
+use crate::build::{BuildOptions, DocKind};
 use crate::documents::DocOptions;
 use crate::ingest::{read_plan, ReadOptions};
 use crate::templates::DocTemplate;
@@ -132,16 +132,22 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
         .stack_size(16 << 20)
         .build()
         .map_err(std::io::Error::other)?;
-    let results: Vec<PlanResult> = pool.install(|| {
-        use rayon::prelude::*;
-        mine.par_iter()
-            .map(|rel| {
+    // Workers render and stage plans; one committer makes the staged documents durable in
+    // groups (one filesystem sync for every plan staged meanwhile), renames them, and only
+    // then writes their marks: a mark never describes unsynced files.
+    let run = Run { dir, out, fingerprint: &fingerprint, opts };
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, PlanResult, Option<Pending>)>();
+    let results: Vec<PlanResult> = std::thread::scope(|scope| {
+        let committer = scope.spawn(|| commit_loop(rx, mine.len(), &bar));
+        pool.install(|| {
+            use rayon::prelude::*;
+            mine.par_iter().enumerate().for_each_with(tx, |tx, (i, rel)| {
                 let target = dirs.get(rel).cloned().unwrap_or_else(|| PathBuf::from("plan"));
-                let r = one(dir, out, rel, &target, &fingerprint, opts);
-                bar.done(r.status == PlanStatus::Error);
-                r
-            })
-            .collect()
+                let (r, pending) = one(run, rel, &target);
+                let _ = tx.send((i, r, pending));
+            });
+        });
+        committer.join().unwrap_or_default()
     });
     bar.finish();
     let report = BatchReport::new(results);
@@ -171,8 +177,98 @@ fn refuse_overwriting_inputs(
     crate::fsx::refuse_overwriting_inputs(&outputs, &inputs)
 }
 
-/// One plan, isolated: any failure, even a panic, becomes an "error" line.
-fn one(dir: &Path, out: &Path, rel: &Path, target: &Path, fingerprint: &str, opts: &BatchOptions) -> PlanResult {
+/// A plan whose documents are staged, waiting for the committer.
+struct Pending {
+    build: crate::build::StagedBuild,
+    stamp_path: PathBuf,
+    stamp: Vec<u8>,
+}
+
+/// Receives staged plans until every worker is done; syncs, publishes and marks them in
+/// groups. Returns the results in the order of the plans.
+fn commit_loop(
+    rx: std::sync::mpsc::Receiver<(usize, PlanResult, Option<Pending>)>,
+    n: usize,
+    bar: &progress::Progress,
+) -> Vec<PlanResult> {
+    let mut results: Vec<Option<PlanResult>> = (0..n).map(|_| None).collect();
+    while let Ok(first) = rx.recv() {
+        // Whatever was staged while the last group synced forms the next group.
+        let mut group = vec![first];
+        while let Ok(more) = rx.try_recv() {
+            group.push(more);
+        }
+        for (i, r) in commit(group) {
+            bar.done(r.status == PlanStatus::Error);
+            if let Some(slot) = results.get_mut(i) {
+                *slot = Some(r);
+            }
+        }
+    }
+    results.into_iter().flatten().collect()
+}
+
+/// One group: documents durable (one sync), renamed, renames durable (one sync), marks.
+fn commit(group: Vec<(usize, PlanResult, Option<Pending>)>) -> Vec<(usize, PlanResult)> {
+    let staged: Vec<&crate::fsx::Staged> =
+        group.iter().filter_map(|(_, _, p)| p.as_ref().map(|p| &p.build.files)).collect();
+    let synced = crate::fsx::sync_staged(&staged);
+    let mut done = Vec::with_capacity(group.len());
+    // (index, result, folder, mark path, mark) of the plans renamed into place.
+    let mut published: Vec<(usize, PlanResult, PathBuf, PathBuf, Vec<u8>)> = Vec::new();
+    for (i, mut r, pending) in group {
+        let Some(p) = pending else {
+            done.push((i, r));
+            continue;
+        };
+        let dir = p.build.files.dir().to_path_buf();
+        let outcome = match &synced {
+            Ok(()) => p.build.rename().map(|_| ()),
+            Err(e) => {
+                p.build.abandon();
+                Err(std::io::Error::new(e.kind(), e.to_string()))
+            }
+        };
+        match outcome {
+            Ok(()) => published.push((i, r, dir, p.stamp_path, p.stamp)),
+            Err(e) => {
+                r.error = Some(format!(
+                    "écriture de « {} » impossible : {} ; aucun document n'a été écrit ni remplacé",
+                    dir.display(),
+                    crate::fsx::io_fr(&e)
+                ));
+                done.push((i, r));
+            }
+        }
+    }
+    let dirs: Vec<&Path> = published.iter().map(|(_, _, d, _, _)| d.as_path()).collect();
+    let renames = crate::fsx::sync_dirs(&dirs);
+    for (i, mut r, _, stamp_path, stamp) in published {
+        let marked = match &renames {
+            Ok(()) => crate::fsx::write_atomic_unsynced(&stamp_path, &stamp),
+            Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
+        };
+        match marked {
+            Ok(()) => r.status = PlanStatus::Ok,
+            Err(e) => r.error = Some(format!("marque de reprise impossible à écrire : {}", crate::fsx::io_fr(&e))),
+        }
+        done.push((i, r));
+    }
+    done
+}
+
+/// One plan, isolated: any failure, even a panic, becomes an "error" line. Built
+/// documents come back staged, for the committer.
+/// What every plan of a run shares.
+#[derive(Clone, Copy)]
+struct Run<'a> {
+    dir: &'a Path,
+    out: &'a Path,
+    fingerprint: &'a str,
+    opts: &'a BatchOptions,
+}
+
+fn one(run: Run<'_>, rel: &Path, target: &Path) -> (PlanResult, Option<Pending>) {
     let start = Instant::now();
     let mut r = PlanResult {
         input: rel.to_string_lossy().replace('\\', "/"),
@@ -184,33 +280,28 @@ fn one(dir: &Path, out: &Path, rel: &Path, target: &Path, fingerprint: &str, opt
         diagnostics: Vec::new(),
         ms: 0,
     };
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        build_one(dir, out, rel, target, fingerprint, opts, &mut r)
-    }));
-    if outcome.is_err() {
-        r.status = PlanStatus::Error;
-        r.error = Some("erreur interne inattendue pendant la construction de ce plan".into());
-    }
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(run, rel, target, &mut r)));
+    let pending = match outcome {
+        Ok(p) => p,
+        Err(_) => {
+            r.status = PlanStatus::Error;
+            r.error = Some("erreur interne inattendue pendant la construction de ce plan".into());
+            None
+        }
+    };
     r.ms = start.elapsed().as_millis() as u64;
-    r
+    (r, pending)
 }
 
-fn build_one(
-    dir: &Path,
-    out: &Path,
-    rel: &Path,
-    target: &Path,
-    fingerprint: &str,
-    opts: &BatchOptions,
-    r: &mut PlanResult,
-) {
+fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Option<Pending> {
+    let Run { dir, out, fingerprint, opts } = run;
     let input = dir.join(rel);
     let plan_dir = out.join(target);
     let bytes = match std::fs::read(&input) {
         Ok(b) => b,
         Err(e) => {
             r.error = Some(format!("« {} » : {}", r.input, crate::fsx::io_fr(&e)));
-            return;
+            return None;
         }
     };
     let input_hash = fnv_hex(&[&bytes]);
@@ -222,7 +313,7 @@ fn build_one(
             let complete = !s.files.is_empty() && s.files.iter().all(|f| plan_dir.join(f).is_file());
             if s.input == input_hash && s.options == fingerprint && s.version == env!("CARGO_PKG_VERSION") && complete {
                 r.status = PlanStatus::Skipped;
-                return;
+                return None;
             }
         }
     }
@@ -232,7 +323,7 @@ fn build_one(
         Err(u) => {
             r.error = Some(u.diagnostic.message.clone());
             r.diagnostics = vec![*u.diagnostic];
-            return;
+            return None;
         }
     };
     r.actions = Some(reading.plan.action_count());
@@ -247,7 +338,7 @@ fn build_one(
             errors[0].message
         ));
         r.diagnostics = crate::validate::sorted(reading.diagnostics.clone());
-        return;
+        return None;
     }
     // A logo that cannot be read is a warning of this plan, not a failure.
     let logo = match logo_allowed(&reading.plan, &input, opts.logos_within.as_deref())
@@ -272,26 +363,31 @@ fn build_one(
             i
         },
     };
-    // `build` returns once every document is synced and renamed: only then the mark.
-    match build(&reading.plan, &plan_dir, &bopts) {
-        Ok(paths) => {
-            let files = paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+    // Staged only: the committer syncs, renames, and then writes the mark.
+    match crate::build::stage(&reading.plan, &plan_dir, &bopts) {
+        Ok(build) => {
+            let files =
+                build.paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
             let stamp = Stamp {
                 input: input_hash,
                 options: fingerprint.to_string(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 files,
             };
-            match serde_json::to_vec(&stamp)
-                .map_err(std::io::Error::other)
-                .and_then(|b| crate::fsx::write_atomic_unsynced(&stamp_path, &b))
-            {
-                Ok(()) => r.status = PlanStatus::Ok,
-                Err(e) => r.error = Some(format!("marque de reprise impossible à écrire : {}", crate::fsx::io_fr(&e))),
-            }
             r.diagnostics.extend(reading.diagnostics);
+            match serde_json::to_vec(&stamp) {
+                Ok(stamp) => Some(Pending { build, stamp_path, stamp }),
+                Err(e) => {
+                    build.abandon();
+                    r.error = Some(format!("marque de reprise impossible à écrire : {e}"));
+                    None
+                }
+            }
         }
-        Err(e) => r.error = Some(e.to_string()),
+        Err(e) => {
+            r.error = Some(e.to_string());
+            None
+        }
     }
 }
 

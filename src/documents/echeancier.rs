@@ -35,29 +35,35 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     header.extend(years.iter().map(|y| Cell::text(Paragraph::new(y.to_string(), head).align(Align::Center))));
     table.header = vec![Row::new(header).fill(ctx.main)];
     let ncols = 2 + years.len();
+    let mut under_axis = false;
     for g in group_rows(plan) {
         match g {
             Group::Axis(title) => {
+                under_axis = true;
                 let p = ctx.para(&title, Style::new(Face::Bold, t.tailles.texte, ctx.text));
                 table.rows.push(
-                    Row::new(vec![Cell::text(p).span(ncols)])
+                    Row::new(vec![Cell::text(p).span(ncols).heading(2)])
                         .fill(ctx.tint(t.couleurs.fond_axe))
                         .keep_with_next()
                         .bookmark(crate::text::truncate_chars(&title, 120)),
                 );
             }
             Group::Objective(title, depth) => {
+                // Headings never skip a level: H2 axis, then H3 objective, H4 sub-objective.
+                let level = (if under_axis { 3 } else { 2 } + depth).min(6) as u8;
                 let face = if depth == 0 { Face::Bold } else { Face::Regular };
                 let mut p = ctx.para(&title, Style::new(face, t.tailles.texte, ctx.text));
                 p.indent = 8.0 * depth as f32;
                 table.rows.push(
-                    Row::new(vec![Cell::text(p).span(ncols)]).fill(ctx.tint(t.couleurs.fond_objectif)).keep_with_next(),
+                    Row::new(vec![Cell::text(p).span(ncols).heading(level)])
+                        .fill(ctx.tint(t.couleurs.fond_objectif))
+                        .keep_with_next(),
                 );
             }
             Group::Action(a) => {
                 let mut cells = vec![
                     Cell::text(ctx.para(a.number.as_deref().unwrap_or(""), ctx.body()).align(Align::Center)),
-                    Cell::text(ctx.para(&a.title, ctx.body())),
+                    Cell::text(ctx.para(&a.title, ctx.body())).row_header(),
                 ];
                 for y in &years {
                     cells.push(year_cell(&ctx, a.years.contains(y), a.milestones.get(y).map(String::as_str)));

@@ -77,22 +77,23 @@ fn continuation(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
 fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     let t = ctx.t;
     let a = r.action;
-    let mut blocks = Vec::new();
-    // Breadcrumb: the whole path, axis › objective › sub-objective…
-    let crumbs = r.path();
+    let mut blocks = vec![
+        band(ctx, a),
+        Block::Para(
+            ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre, ctx.main))
+                .spacing(10.0, 8.0)
+                .leading(1.2)
+                .joins_heading(),
+        ),
+    ];
+    // Real content, heard on every fiche: the whole path, axis › objective › sub-objective…
+    // Under the title, not at the top of the page, where a line repeated from page to page
+    // reads as a running head (PDF/UA: running heads are artifacts).
+    let crumbs = r.path().join("  ›  ");
     if !crumbs.is_empty() {
-        // Real content, heard on every fiche: it says where the action sits in the plan.
-        let p =
-            ctx.para(&crumbs.join("  ›  "), Style::new(Face::Regular, t.tailles.petit, ctx.muted)).spacing(0.0, 6.0);
+        let p = ctx.para(&crumbs, Style::new(Face::Regular, t.tailles.petit, ctx.muted)).spacing(0.0, 6.0);
         blocks.push(Block::Para(p));
     }
-    blocks.push(band(ctx, a));
-    blocks.push(Block::Para(
-        ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre, ctx.main))
-            .spacing(10.0, 8.0)
-            .leading(1.2)
-            .joins_heading(),
-    ));
     if let Some(strip) = years_strip(ctx, a) {
         blocks.push(strip);
         blocks.push(Block::Space(6.0));

@@ -39,7 +39,7 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
                 paras.push(ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text)).spacing(2.0, 0.0));
             }
             table.rows.push(
-                Row::new(vec![Cell::new(paras).span(cols.len())])
+                Row::new(vec![Cell::new(paras).span(cols.len()).heading(2)])
                     .fill(ctx.tint(t.couleurs.fond_axe))
                     .keep_with_next()
                     .bookmark(crate::text::truncate_chars(&axis.title, 120)),
@@ -52,12 +52,20 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
                 rows.extend(c.actions.iter().map(|a| (format!("{} › {}", o.title, c.title), a)));
             }
         }
-        let mut last_objective = String::new();
-        for (objective, a) in rows {
-            // The objective is written once, on its first action, as merged cells read.
-            let shown = if objective != last_objective { objective.clone() } else { String::new() };
-            last_objective = objective;
-            table.rows.push(Row::new(cols.iter().map(|c| cell(&ctx, &c.champ, &shown, a)).collect()));
+        // The objective is one cell merged over its actions' rows (a row span).
+        for (i, (objective, a)) in rows.iter().enumerate() {
+            let first = i == 0 || rows[i - 1].0 != *objective;
+            let span = rows[i..].iter().take_while(|(o, _)| o == objective).count();
+            let more = rows.get(i + 1).is_some_and(|(o, _)| o == objective);
+            let cells = cols
+                .iter()
+                .map(|c| match (c.champ.as_str(), first) {
+                    ("objectif", true) => cell(&ctx, "objectif", objective, a).rowspan(span),
+                    ("objectif", false) => Cell::covered(more),
+                    _ => cell(&ctx, &c.champ, objective, a),
+                })
+                .collect();
+            table.rows.push(Row::new(cells));
         }
     }
     let mut flow = Flow::new(setup);
@@ -90,7 +98,8 @@ fn cell(ctx: &Ctx<'_>, field: &str, objective: &str, a: &Action) -> Cell {
                     .spacing(2.0, 0.0);
                 paras.push(p);
             }
-            Cell::new(paras)
+            // The action heads its row.
+            Cell::new(paras).row_header()
         }
         "priorite" => plain(&a.priority.map(|p| priority_label(ctx, p)).unwrap_or_default()),
         "pilote" => plain(a.pilot_text().unwrap_or("")),

@@ -345,9 +345,16 @@ impl Flow {
         row.cells
             .iter()
             .map(|c| {
+                if c.covered.is_some() {
+                    return Tag::Artifact(Artifact::Layout);
+                }
                 let id = self.tree.add(tr, c.role(in_header));
                 self.tree.nodes[id].colspan = c.colspan.max(1) as u32;
-                Tag::Node(id)
+                self.tree.nodes[id].rowspan = c.rowspan.max(1) as u32;
+                match c.heading {
+                    Some(level) => Tag::Node(self.tree.add(id, Role::H(level))),
+                    None => Tag::Node(id),
+                }
             })
             .collect()
     }

@@ -18,11 +18,43 @@ pub struct Cell {
     pub draw: Option<CellDraw>,
     /// A header cell of the body (heads its row); header rows' cells head their column.
     pub row_header: bool,
+    /// A group band (axis, objective): its text is a heading of this level.
+    pub heading: Option<u8>,
+    /// Rows this cell spans: a hierarchy cell merged over the rows of its group.
+    pub rowspan: usize,
+    /// Covered by a cell spanning down from a row above: drawn (fill, side borders) but
+    /// not part of the structure; `Some(true)` when the span goes on below.
+    pub covered: Option<bool>,
 }
 
 impl Cell {
     pub fn new(paras: Vec<Paragraph>) -> Self {
-        Cell { paras, colspan: 1, fill: None, draw: None, row_header: false }
+        Cell { paras, colspan: 1, fill: None, draw: None, row_header: false, heading: None, rowspan: 1, covered: None }
+    }
+
+    /// The place, in a row below, of a cell spanning down; `more` when the span goes on.
+    pub fn covered(more: bool) -> Self {
+        Cell { covered: Some(more), ..Cell::empty() }
+    }
+
+    /// Spans `n` rows: this one and the `n - 1` below, which hold `Cell::covered`.
+    pub fn rowspan(mut self, n: usize) -> Self {
+        self.rowspan = n.max(1);
+        self
+    }
+
+    /// Makes the cell's text a heading of `level` (a band naming a group of rows).
+    pub fn heading(mut self, level: u8) -> Self {
+        self.heading = Some(level);
+        self
+    }
+
+    /// Edges drawn: (top, bottom). A span down hides the edges inside it.
+    fn edges(&self) -> (bool, bool) {
+        match self.covered {
+            Some(more) => (false, !more),
+            None => (true, self.rowspan <= 1),
+        }
     }
 
     pub fn row_header(mut self) -> Self {
@@ -230,10 +262,29 @@ pub fn draw_row(
         }
         // An empty cell still has content in the structure: its border.
         let empty = cell.paras.iter().all(|p| p.spans.iter().all(|s| s.text.trim().is_empty()));
-        if empty {
-            cv.stroke_content(x + cx, y, *w, h, t.border, t.border_width.max(0.1));
-        } else if t.border_width > 0.0 {
-            cv.stroke(x + cx, y, *w, h, t.border, t.border_width);
+        let (top, bottom) = cell.edges();
+        if top && bottom {
+            if empty && cell.covered.is_none() {
+                cv.stroke_content(x + cx, y, *w, h, t.border, t.border_width.max(0.1));
+            } else if t.border_width > 0.0 {
+                cv.stroke(x + cx, y, *w, h, t.border, t.border_width);
+            }
+        } else {
+            // Part of a merged cell: the edges inside the span are left out.
+            let (x0, x1, y1, bw) = (x + cx, x + cx + *w, y + h, t.border_width.max(0.1));
+            if empty && cell.covered.is_none() {
+                // The cell's content in the structure: its left edge.
+                cv.stroke_content(x0, y, 0.0, h, t.border, bw);
+            } else {
+                cv.line(x0, y, x0, y1, t.border, bw);
+            }
+            cv.line(x1, y, x1, y1, t.border, bw);
+            if top {
+                cv.line(x0, y, x1, y, t.border, bw);
+            }
+            if bottom {
+                cv.line(x0, y1, x1, y1, t.border, bw);
+            }
         }
     }
 }

@@ -42,12 +42,6 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
     render_one(doc, true).or_else(|e| if doc.images.is_empty() { Err(e) } else { render_one(doc, false) })
 }
 
-/// Renders several documents, in parallel.
-pub fn render_pdfs(docs: &[&Document]) -> Result<Vec<Vec<u8>>, PdfError> {
-    use rayon::prelude::*;
-    docs.par_iter().map(|d| render_pdf(d)).collect()
-}
-
 /// krilla's handle of each face, made once per process.
 fn font(face: Face) -> Result<Font, PdfError> {
     static FONTS: [OnceLock<Option<Font>>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];

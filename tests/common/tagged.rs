@@ -22,6 +22,7 @@ pub struct Elem {
 fn name(o: &Object) -> String {
     match o {
         Object::Name(n) => String::from_utf8_lossy(n).into_owned(),
+        Object::Integer(i) => i.to_string(),
         other => format!("{other:?}"),
     }
 }
@@ -162,6 +163,18 @@ pub fn checker(tool: &str, install: &str) -> bool {
 
 /// outloud's error count per file (JSON report).
 pub fn outloud_errors(files: &[&Path]) -> Vec<(String, u64, String)> {
+    outloud_findings(files).into_iter().map(|f| (f.path, f.errors, f.what)).collect()
+}
+
+/// What outloud finds in one file: error count, errors described, warning rule ids.
+pub struct Findings {
+    pub path: String,
+    pub errors: u64,
+    pub what: String,
+    pub warnings: Vec<String>,
+}
+
+pub fn outloud_findings(files: &[&Path]) -> Vec<Findings> {
     let mut args = vec!["--json".to_string(), "-".to_string(), "--fail-on".to_string(), "never".to_string()];
     args.extend(files.iter().map(|f| f.to_str().unwrap().to_string()));
     let out = Command::new("outloud").args(&args).output().expect("outloud");
@@ -172,18 +185,16 @@ pub fn outloud_errors(files: &[&Path]) -> Vec<(String, u64, String)> {
         .unwrap()
         .iter()
         .map(|r| {
-            let errors: Vec<String> = r["findings"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter(|f| f["severity"] == "error")
-                .map(|f| format!("{} {}", f["rule"], f["message"]))
-                .collect();
-            (
-                r["path"].as_str().unwrap_or("").to_string(),
-                r["counts"]["error"].as_u64().unwrap_or(u64::MAX),
-                errors.join(" | "),
-            )
+            let of = |severity: &str| -> Vec<&serde_json::Value> {
+                r["findings"].as_array().into_iter().flatten().filter(|f| f["severity"] == severity).collect()
+            };
+            let errors: Vec<String> = of("error").iter().map(|f| format!("{} {}", f["rule"], f["message"])).collect();
+            Findings {
+                path: r["path"].as_str().unwrap_or("").to_string(),
+                errors: r["counts"]["error"].as_u64().unwrap_or(u64::MAX),
+                what: errors.join(" | "),
+                warnings: of("warning").iter().map(|f| f["rule"].as_str().unwrap_or("").to_string()).collect(),
+            }
         })
         .collect()
 }
