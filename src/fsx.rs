@@ -56,19 +56,62 @@ impl Staged {
         &self.dir
     }
 
-    /// Renames every temporary into place (call once their data is durable); on failure
-    /// the temporaries not yet renamed are removed.
+    /// Renames every temporary into place (call once their data is durable). On failure
+    /// midway the renames already done are undone — each replaced file back under its
+    /// name, each new one removed — and the temporaries left are removed.
     pub fn rename(mut self) -> std::io::Result<()> {
         let temps = std::mem::take(&mut self.temps);
+        // The files about to be replaced keep a second name until all renames are done.
+        let kept: Vec<Option<PathBuf>> = self.finals.iter().map(|p| keep_old(p)).collect();
         for (i, (tmp, path)) in temps.iter().zip(&self.finals).enumerate() {
-            if let Err(e) = std::fs::rename(tmp, path) {
+            let renamed = test_hook::before_rename().and_then(|()| std::fs::rename(tmp, path));
+            if let Err(e) = renamed {
                 for t in &temps[i..] {
                     let _ = std::fs::remove_file(t);
                 }
+                roll_back(&self.finals[..i], &kept[..i]);
+                discard(&kept[i..]);
+                let _ = sync_dir(&self.dir);
                 return Err(e);
             }
         }
+        discard(&kept);
         Ok(())
+    }
+}
+
+/// A second name (hard link) for `path` when it exists; a copy where links are not
+/// supported.
+fn keep_old(path: &Path) -> Option<PathBuf> {
+    if !path.is_file() {
+        return None;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let old = path.with_file_name(format!(".{name}.tmp-ancien-{}", std::process::id()));
+    let _ = std::fs::remove_file(&old);
+    match std::fs::hard_link(path, &old) {
+        Ok(()) => Some(old),
+        Err(_) => std::fs::copy(path, &old).ok().map(|_| old),
+    }
+}
+
+/// Undoes the renames already done: each replaced file back, each new one removed.
+fn roll_back(done: &[PathBuf], kept: &[Option<PathBuf>]) {
+    for (path, old) in done.iter().zip(kept) {
+        match old {
+            Some(o) => {
+                let _ = std::fs::rename(o, path);
+            }
+            None => {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
+fn discard(kept: &[Option<PathBuf>]) {
+    for o in kept.iter().flatten() {
+        let _ = std::fs::remove_file(o);
     }
 }
 
@@ -261,11 +304,24 @@ pub fn refuse_overwriting_inputs(outputs: &[PathBuf], inputs: &[PathBuf]) -> Res
 
 /// Test-only failure injection, for machines where a test cannot mount a small full
 /// filesystem: `PLANDOC_TEST_DISQUE_PLEIN_APRES=N` makes every write after the N-th of
-/// the process fail as "disk full". Unset in normal use.
+/// the process fail as "disk full"; `PLANDOC_TEST_RENOMMAGE_ECHOUE_APRES=N` every rename
+/// of a publication after the N-th. Unset in normal use.
 mod test_hook {
     use std::sync::atomic::{AtomicU64, Ordering};
 
     static WRITES: AtomicU64 = AtomicU64::new(0);
+    static RENAMES: AtomicU64 = AtomicU64::new(0);
+
+    pub fn before_rename() -> std::io::Result<()> {
+        let Some(limit) = std::env::var("PLANDOC_TEST_RENOMMAGE_ECHOUE_APRES").ok().and_then(|v| v.parse::<u64>().ok())
+        else {
+            return Ok(());
+        };
+        if RENAMES.fetch_add(1, Ordering::SeqCst) >= limit {
+            return Err(std::io::Error::other("renommage refusé (panne simulée)"));
+        }
+        Ok(())
+    }
 
     pub fn before_write() -> std::io::Result<()> {
         let Some(limit) = std::env::var("PLANDOC_TEST_DISQUE_PLEIN_APRES").ok().and_then(|v| v.parse::<u64>().ok())

@@ -181,3 +181,33 @@ fn wrong_command_lines_exit_two() {
         assert!(o.stderr.contains("plandoc : erreur"), "{}", o.stderr);
     }
 }
+
+/// A damaged file that makes the reader loop, another that makes it allocate without end:
+/// each is read in its own process under the single build's watchdog, fails with a
+/// French message, and the batch goes on with the sound plan.
+#[test]
+fn a_reader_that_hangs_or_floods_memory_fails_its_plan_only() {
+    let dir = tmpdir("batch-watchdog").join("plans");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join("bon.xlsx")).unwrap();
+    std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join("boucle.xlsx")).unwrap();
+    std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join("memoire.xlsx")).unwrap();
+    let out = dir.parent().unwrap().join("sortie");
+    let args = ["batch", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet", "--jobs", "2", "--force"];
+    for (hook, victim) in [("temps:boucle.xlsx", "boucle.xlsx"), ("memoire:memoire.xlsx", "memoire.xlsx")] {
+        let run = common::plandoc_measured(
+            &args,
+            &[("PLANDOC_TEST_LECTEUR_ENDOMMAGE", hook)],
+            std::time::Duration::from_secs(60),
+        );
+        assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+        let r = report(&out, "rapport-lot.json");
+        let bad = r["plans"].as_array().unwrap().iter().find(|p| p["input"] == victim).unwrap();
+        assert_eq!(bad["status"], "error", "{r}");
+        let msg = bad["error"].as_str().unwrap();
+        assert!(msg.contains("lecture abandonnée") && msg.contains(victim), "{msg}");
+        let why = if hook.starts_with("temps") { "plus de 4 s" } else { "plus de 250 Mo" };
+        assert!(msg.contains(why), "{msg}");
+        assert!(out.join("bon").join("fiches-actions.pdf").is_file(), "{r}");
+    }
+}

@@ -266,3 +266,32 @@ fn walk_dirs(root: &Path) -> Vec<PathBuf> {
     }
     out
 }
+
+/// Renames that fail midway while publishing (injected: the third fails): the renames
+/// already done are undone, the folder holds exactly what it held, old versions included.
+#[test]
+fn a_publication_failing_midway_is_rolled_back() {
+    let dir = tmpdir("safe-rename-rollback");
+    // A folder with this plan's earlier documents, built from another input.
+    let first = plandoc(&["build", s(&sample("002-pst-sections-annees.xlsx")), "-o", s(&dir)]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    std::fs::write(dir.join("notes.txt"), "ne pas toucher").unwrap();
+    let before = snapshot(&dir);
+    let out = common::plandoc_measured(
+        &["build", s(&sample("canonique-lauragais.xlsx")), "-o", s(&dir)],
+        &[("PLANDOC_TEST_RENOMMAGE_ECHOUE_APRES", "2")],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(out.stderr.contains("aucun document n'a été écrit ni remplacé"), "{}", out.stderr);
+    assert_eq!(snapshot(&dir), before, "dossier inchangé : anciens documents remis, aucun temporaire");
+    // Into an empty folder: nothing at all is left.
+    let empty = tmpdir("safe-rename-rollback-empty");
+    let out = common::plandoc_measured(
+        &["build", s(&sample("canonique-lauragais.xlsx")), "-o", s(&empty)],
+        &[("PLANDOC_TEST_RENOMMAGE_ECHOUE_APRES", "1")],
+        Duration::from_secs(60),
+    );
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(snapshot(&empty).is_empty(), "{:?}", snapshot(&empty).iter().map(|f| &f.0).collect::<Vec<_>>());
+}

@@ -2,6 +2,7 @@
 //! stopping the others, resumable, shardable across machines.
 
 mod discover;
+mod isolated;
 mod lock;
 mod progress;
 mod report;
@@ -39,6 +40,10 @@ pub struct BatchOptions {
     /// When set, a plan's logo must lie inside this folder: plans sent to the server
     /// must not make it read its own files.
     pub logos_within: Option<PathBuf>,
+    /// The plandoc executable: each plan is then read in a child process of its own
+    /// (`plandoc lecture-isolee`), under the single build's watchdog (4 s of processor,
+    /// 250 MB), so a damaged file that hangs or floods a reader costs its plan only.
+    pub isolated_reader: Option<PathBuf>,
 }
 
 /// Why a batch could not run at all.
@@ -318,7 +323,13 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
         }
     }
     clean_temporaries(&plan_dir);
-    let reading = match read_plan(&input, &opts.read) {
+    let read = match &opts.isolated_reader {
+        Some(exe) if opts.read.limits == crate::ingest::Limits::default() => {
+            isolated::read(exe, &input, opts.read.config.as_deref())
+        }
+        _ => read_plan(&input, &opts.read),
+    };
+    let reading = match read {
         Ok(x) => x,
         Err(u) => {
             r.error = Some(u.diagnostic.message.clone());

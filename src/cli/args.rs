@@ -33,6 +33,17 @@ pub enum Commande {
     Build(BuildArgs),
     /// Lance le service web : pages pour déposer un plan et API HTTP.
     Serve(ServeArgs),
+    /// Lit un plan sous la surveillance du chien de garde et l'écrit en JSON (usage interne
+    /// du lot : chaque plan est lu dans son propre processus).
+    #[command(name = "lecture-isolee", hide = true)]
+    LectureIsolee(IsolatedArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IsolatedArgs {
+    pub file: PathBuf,
+    #[arg(long, value_name = "FICHIER")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -71,6 +71,7 @@ pub fn run(a: &BatchArgs) -> i32 {
         progress: ProgressMode::detect(a.quiet),
         wait: a.attendre,
         logos_within: None,
+        isolated_reader: std::env::current_exe().ok(),
     };
     match run_batch(&a.dir, &a.output, &opts) {
         Ok(report) => {

@@ -53,6 +53,7 @@ pub fn run(argv: Vec<OsString>) -> i32 {
                 args::Commande::Batch(a) => batch::run(&a),
                 args::Commande::Evaluation(a) => evaluation::run(&a),
                 args::Commande::Serve(a) => serve::run(&a),
+                args::Commande::LectureIsolee(a) => check::run_isolated(&a),
             };
             let _ = std::io::stdout().flush();
             code

@@ -111,6 +111,8 @@ struct TextFilter {
     shared_total: u64,
     max_shared: u64,
     cut: bool,
+    /// xlsb parts: string records cut while streaming.
+    records: Option<BinRecords>,
 }
 
 impl TextFilter {
@@ -128,6 +130,7 @@ impl TextFilter {
             shared_total: 0,
             max_shared: limits.max_shared_strings_bytes,
             cut: false,
+            records: BinRecords::for_part(name, limits.max_cell_chars + 1),
         }
     }
 
@@ -138,6 +141,11 @@ impl TextFilter {
             if self.shared_total > self.max_shared {
                 return Err(ReadError::TooMuchText { max: self.max_shared });
             }
+        }
+        if let Some(r) = &mut self.records {
+            r.feed(bytes, kept);
+            self.cut |= r.cut;
+            return Ok(());
         }
         if !self.xml {
             kept.extend_from_slice(bytes);
@@ -222,6 +230,174 @@ impl TextFilter {
     }
 }
 
+/// The records of an xlsb part (BIFF12: a type and a length, each a 7-bit varint, then
+/// the payload), passed through while streaming, except string records whose text is
+/// longer than a cell may hold: their text is cut to `keep` characters and the rest of
+/// the record skipped, never held. Worksheets: inline strings (BrtCellSt) and formula
+/// strings (BrtFmlaString), text after an 8-byte cell header; shared strings: BrtSSTItem,
+/// text after a 1-byte flag (formatting runs dropped with the cut).
+struct BinRecords {
+    /// (record type, bytes before the text's u32 length).
+    strings: &'static [(u32, usize)],
+    keep: usize,
+    state: RecState,
+    header: Vec<u8>,
+    typ: u32,
+    len: u32,
+    /// Payload bytes still to copy, then to skip, of the current record.
+    copy: u64,
+    skip: u64,
+    cut: bool,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum RecState {
+    Type,
+    Len,
+    /// Holding the start of a long string record until its text length is known.
+    Prefix(usize),
+    Payload,
+}
+
+impl BinRecords {
+    fn for_part(name: &str, keep: usize) -> Option<Self> {
+        let strings: &'static [(u32, usize)] = if name.starts_with("xl/worksheets/") && name.ends_with(".bin") {
+            &[(0x0006, 8), (0x0008, 8)]
+        } else if name.ends_with("sharedstrings.bin") {
+            &[(0x0013, 1)]
+        } else {
+            return None;
+        };
+        Some(BinRecords {
+            strings,
+            keep,
+            state: RecState::Type,
+            header: Vec::new(),
+            typ: 0,
+            len: 0,
+            copy: 0,
+            skip: 0,
+            cut: false,
+        })
+    }
+
+    fn feed(&mut self, mut bytes: &[u8], kept: &mut Vec<u8>) {
+        while !bytes.is_empty() {
+            match self.state {
+                RecState::Type | RecState::Len => {
+                    let b = bytes[0];
+                    bytes = &bytes[1..];
+                    self.header.push(b);
+                    let is_type = self.state == RecState::Type;
+                    let idx = if is_type { self.header.len() - 1 } else { self.header.len() - 1 - self.type_bytes() };
+                    let bits = u32::from(b & 0x7F) << (7 * idx.min(3));
+                    if is_type {
+                        self.typ |= bits;
+                    } else {
+                        self.len |= bits;
+                    }
+                    // A type takes at most 2 bytes, a length at most 4.
+                    let last = b & 0x80 == 0 || (is_type && idx >= 1) || idx >= 3;
+                    if last && self.state == RecState::Type {
+                        self.state = RecState::Len;
+                    } else if last {
+                        self.start_payload(kept);
+                    }
+                }
+                RecState::Prefix(need) => {
+                    let take = (need - (self.header.len() - self.header_bytes())).min(bytes.len());
+                    self.header.extend_from_slice(&bytes[..take]);
+                    bytes = &bytes[take..];
+                    if self.header.len() - self.header_bytes() == need {
+                        self.cut_string(need, kept);
+                    }
+                }
+                RecState::Payload => {
+                    let c = (self.copy.min(bytes.len() as u64)) as usize;
+                    kept.extend_from_slice(&bytes[..c]);
+                    self.copy -= c as u64;
+                    bytes = &bytes[c..];
+                    let k = (self.skip.min(bytes.len() as u64)) as usize;
+                    self.skip -= k as u64;
+                    bytes = &bytes[k..];
+                    if self.copy == 0 && self.skip == 0 {
+                        self.next_record();
+                    }
+                }
+            }
+        }
+    }
+
+    fn type_bytes(&self) -> usize {
+        if self.header[0] & 0x80 == 0 {
+            1
+        } else {
+            2
+        }
+    }
+
+    fn header_bytes(&self) -> usize {
+        let t = self.type_bytes();
+        t + self.header[t..].iter().position(|b| b & 0x80 == 0).map_or(self.header.len() - t, |p| p + 1)
+    }
+
+    fn start_payload(&mut self, kept: &mut Vec<u8>) {
+        let offset = self.strings.iter().find(|(t, _)| *t == self.typ).map(|(_, o)| *o);
+        match offset {
+            Some(o) if u64::from(self.len) > (o + 4 + 2 * self.keep) as u64 => self.state = RecState::Prefix(o + 4),
+            _ => {
+                kept.extend_from_slice(&self.header);
+                self.copy = u64::from(self.len);
+                self.skip = 0;
+                self.state = RecState::Payload;
+                if self.copy == 0 {
+                    self.next_record();
+                }
+            }
+        }
+    }
+
+    /// A long string record: its text cut to `keep` characters, the rest skipped.
+    fn cut_string(&mut self, prefix: usize, kept: &mut Vec<u8>) {
+        let hb = self.header_bytes();
+        let mut payload = self.header[hb..].to_vec();
+        let chars =
+            u32::from_le_bytes([payload[prefix - 4], payload[prefix - 3], payload[prefix - 2], payload[prefix - 1]]);
+        let room = (u64::from(self.len) - prefix as u64) / 2;
+        let kept_chars = u64::from(chars).min(self.keep as u64).min(room);
+        payload[prefix - 4..prefix].copy_from_slice(&(kept_chars as u32).to_le_bytes());
+        if prefix == 5 {
+            payload[0] = 0; // shared string: no formatting runs any more
+        }
+        let new_len = prefix as u64 + 2 * kept_chars;
+        kept.extend_from_slice(&self.header[..self.type_bytes()]);
+        let mut l = new_len;
+        loop {
+            let b = (l & 0x7F) as u8;
+            l >>= 7;
+            kept.push(if l > 0 { b | 0x80 } else { b });
+            if l == 0 {
+                break;
+            }
+        }
+        kept.extend_from_slice(&payload);
+        self.copy = 2 * kept_chars;
+        self.skip = u64::from(self.len) - new_len;
+        self.cut |= u64::from(chars) > kept_chars;
+        self.state = RecState::Payload;
+        if self.copy == 0 && self.skip == 0 {
+            self.next_record();
+        }
+    }
+
+    fn next_record(&mut self) {
+        self.header.clear();
+        self.typ = 0;
+        self.len = 0;
+        self.state = RecState::Type;
+    }
+}
+
 /// A zip library error in French.
 fn zip_fr(e: &zip::result::ZipError) -> String {
     use zip::result::ZipError as Z;
@@ -250,6 +426,55 @@ mod tests {
             f.feed(chunk, &mut kept).unwrap();
         }
         (String::from_utf8(kept).unwrap(), f.cut)
+    }
+
+    /// A BIFF12 record: type and length as varints, then the payload.
+    fn record(typ: u32, payload: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for mut v in [typ, payload.len() as u32] {
+            loop {
+                let b = (v & 0x7F) as u8;
+                v >>= 7;
+                out.push(if v > 0 { b | 0x80 } else { b });
+                if v == 0 {
+                    break;
+                }
+            }
+        }
+        out.extend_from_slice(payload);
+        out
+    }
+
+    fn inline_string(text: &str) -> Vec<u8> {
+        let mut p = vec![2, 0, 0, 0, 0, 0, 0, 0]; // column 2, style 0
+        let units: Vec<u16> = text.encode_utf16().collect();
+        p.extend_from_slice(&(units.len() as u32).to_le_bytes());
+        p.extend(units.iter().flat_map(|u| u.to_le_bytes()));
+        record(0x0006, &p)
+    }
+
+    #[test]
+    fn xlsb_inline_strings_are_cut_while_streaming() {
+        let limits = Limits { max_cell_chars: 10, ..Limits::default() };
+        let row = record(0x0000, &[1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let long = "é".repeat(200_000);
+        let mut part = row.clone();
+        part.extend(inline_string(&long));
+        part.extend(inline_string("court"));
+        part.extend(record(0x0092, &[]));
+        for chunk in [1, 7, 4096] {
+            let mut f = TextFilter::new("xl/worksheets/sheet1.bin", &limits);
+            let mut kept = Vec::new();
+            for c in part.chunks(chunk) {
+                f.feed(c, &mut kept).unwrap();
+            }
+            assert!(f.cut);
+            let mut expected = row.clone();
+            expected.extend(inline_string(&"é".repeat(11)));
+            expected.extend(inline_string("court"));
+            expected.extend(record(0x0092, &[]));
+            assert_eq!(kept, expected, "morceaux de {chunk}");
+        }
     }
 
     #[test]

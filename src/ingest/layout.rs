@@ -1,7 +1,7 @@
 //! Rows of an action table → the plan hierarchy, with every reading problem as a
 //! diagnostic at its cell.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::{Action, Axis, Budget, ExtraField, Field, FundingLine, Objective, Origin, Priority, Status};
 use crate::text::{a1, clean, column_letters, fold, format_number, one_line, parse_amount};
@@ -564,11 +564,24 @@ struct Tree {
     last: Option<Place>,
     /// The last path ensured and where it led: most rows repeat the row above's path.
     cached: Option<(Vec<Label>, Place)>,
+    /// Node index by parent place and title (an axis has the empty parent), so a plan
+    /// of many objectives is read in linear time.
+    index: HashMap<(Vec<usize>, String), usize>,
+    /// The axis of actions read before any axis label, once made.
+    implicit: Option<usize>,
 }
 
 impl Tree {
     fn new(file: &str, sheet: &str) -> Self {
-        Tree { file: file.into(), sheet: sheet.into(), axes: Vec::new(), last: None, cached: None }
+        Tree {
+            file: file.into(),
+            sheet: sheet.into(),
+            axes: Vec::new(),
+            last: None,
+            cached: None,
+            index: HashMap::new(),
+            implicit: None,
+        }
     }
 
     fn origin(&self, l: &Label) -> Option<Origin> {
@@ -595,9 +608,10 @@ impl Tree {
     fn ensure_uncached(&mut self, path: &[Label]) -> Option<Place> {
         let axis_label = path.first()?;
         let (title, description) = split_axis_text(&axis_label.text);
-        let ai = match self.axes.iter().position(|a| a.title == title) {
-            Some(i) => i,
+        let ai = match self.index.get(&(Vec::new(), title.clone())) {
+            Some(i) => *i,
             None => {
+                self.index.insert((Vec::new(), title.clone()), self.axes.len());
                 self.axes.push(Axis {
                     number: section_number(&title),
                     title,
@@ -615,10 +629,14 @@ impl Tree {
         let mut list = &mut self.axes[ai].objectives;
         for (l, origin) in levels.iter().zip(origins) {
             let title = one_line(&strip_objective_label(&l.text));
-            let i = match list.iter().position(|o| o.title == title) {
-                Some(i) => i,
+            let mut parent = vec![ai];
+            parent.extend_from_slice(&idx);
+            let key = (parent, title);
+            let i = match self.index.get(&key) {
+                Some(i) => *i,
                 None => {
-                    list.push(Objective { title, origin, ..Default::default() });
+                    self.index.insert(key.clone(), list.len());
+                    list.push(Objective { title: key.1, origin, ..Default::default() });
                     list.len() - 1
                 }
             };
@@ -632,10 +650,16 @@ impl Tree {
         let (ai, idx) = match self.ensure(path) {
             Some(x) => x,
             None => {
-                if !self.axes.iter().any(|a| a.implicit) {
-                    self.axes.push(Axis { title: "Actions".into(), implicit: true, ..Default::default() });
-                }
-                (self.axes.iter().position(|a| a.implicit).unwrap_or(0), Vec::new())
+                let implicit = match self.implicit {
+                    Some(i) => i,
+                    None => {
+                        self.index.entry((Vec::new(), "Actions".into())).or_insert(self.axes.len());
+                        self.axes.push(Axis { title: "Actions".into(), implicit: true, ..Default::default() });
+                        self.implicit = Some(self.axes.len() - 1);
+                        self.axes.len() - 1
+                    }
+                };
+                (implicit, Vec::new())
             }
         };
         if let Some(target) = actions_at(&mut self.axes, ai, &idx) {

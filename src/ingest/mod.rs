@@ -44,7 +44,7 @@ pub struct ReadOptions {
 }
 
 /// A plan read from a file, with every diagnostic and informative notes.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Reading {
     pub plan: Plan,
     pub diagnostics: Vec<Diagnostic>,
@@ -63,7 +63,7 @@ impl Reading {
 }
 
 /// The file cannot be read as a plan at all (exit code 2): the reason as a diagnostic.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Unreadable {
     pub diagnostic: Box<Diagnostic>,
     pub notes: Vec<String>,

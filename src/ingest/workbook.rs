@@ -269,6 +269,8 @@ struct CellReader {
     cut_more: usize,
     control: Vec<Diagnostic>,
     control_more: usize,
+    glyphs: Vec<Diagnostic>,
+    glyphs_more: usize,
     text_bytes: u64,
 }
 
@@ -280,6 +282,8 @@ impl CellReader {
             cut_more: 0,
             control: Vec::new(),
             control_more: 0,
+            glyphs: Vec::new(),
+            glyphs_more: 0,
             text_bytes: 0,
         }
     }
@@ -344,6 +348,38 @@ impl CellReader {
                 }
             }
         }
+        self.undrawable(t, sheet, row, col);
+    }
+
+    /// Characters no embedded font draws (private use, scripts not shipped): they stay in
+    /// the text and the annex, and are printed as "�" in the PDFs.
+    fn undrawable(&mut self, t: &str, sheet: &str, row: u32, col: u32) {
+        if t.is_ascii() {
+            return;
+        }
+        let mut missing: Vec<char> = Vec::new();
+        for c in t.chars().filter(|c| !c.is_ascii() && !crate::layout::fonts::drawable(*c)) {
+            if !missing.contains(&c) {
+                missing.push(c);
+            }
+        }
+        if missing.is_empty() {
+            return;
+        }
+        if self.glyphs.len() >= MAX_CELL_WARNINGS {
+            self.glyphs_more += 1;
+            return;
+        }
+        let n = missing.len();
+        let list: Vec<String> = missing.iter().take(5).map(|c| format!("U+{:04X}", u32::from(*c))).collect();
+        let msg = format!(
+            "{n} caractère{s} qu'aucune police embarquée ne sait dessiner ({}{}) : imprimé{s} « \u{FFFD} » dans les PDF, gardé{s} dans l'annexe XLSX.",
+            list.join(", "),
+            if n > 5 { ", …" } else { "" },
+            s = if n > 1 { "s" } else { "" }
+        );
+        self.glyphs
+            .push(Diagnostic::warning("caractere-non-imprimable", msg).at(sheet, Some(crate::text::a1(row, col))));
     }
 
     fn warnings(self) -> Vec<Diagnostic> {
@@ -359,6 +395,13 @@ impl CellReader {
             out.push(Diagnostic::warning(
                 "caracteres-controle",
                 format!("{} autres cellules dont les caractères de contrôle ont été retirés.", self.control_more),
+            ));
+        }
+        out.extend(self.glyphs);
+        if self.glyphs_more > 0 {
+            out.push(Diagnostic::warning(
+                "caractere-non-imprimable",
+                format!("{} autres cellules ont des caractères qu'aucune police ne dessine.", self.glyphs_more),
             ));
         }
         out

@@ -1,21 +1,45 @@
-//! The embedded font family, shaped with rustybuzz (kerning, ligatures) and measured
-//! from that same shaping, so lines break where the PDF draws them. Lato for text,
-//! DejaVu Sans as fallback for characters Lato lacks (✓, other scripts).
+//! The embedded fonts and which one draws each character. Lato for text; for what Lato
+//! lacks, a chain of fallback faces (Arabic, Hebrew, DejaVu Sans, symbols, monochrome
+//! emoji), the first that has the glyph drawing it. Shaping is in `shaping`.
 
-use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::OnceLock;
 
-/// A face of the family. `Fallback` is used only for characters the others lack.
+use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
+
+pub use super::shaping::{append_runs, ascent_descent, measure, shape, Glyph, Shaped, ShapedRun};
+
+/// A face of the family. The faces after `Italic` are used only for characters the text
+/// faces lack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Face {
     Regular,
     Bold,
     Italic,
+    /// DejaVu Sans: wide coverage (✓ ✗, arrows, Greek, Cyrillic…), and the U+FFFD glyph
+    /// drawn for a character no face has.
     Fallback,
+    Arabic,
+    Hebrew,
+    Symbols,
+    Emoji,
 }
 
+/// Faces tried, in order, for a character the wanted face lacks. The script faces come
+/// before DejaVu Sans, whose Arabic and Hebrew are plainer.
+const FALLBACKS: [Face; 5] = [Face::Arabic, Face::Hebrew, Face::Fallback, Face::Symbols, Face::Emoji];
+
 impl Face {
-    pub const ALL: [Face; 4] = [Face::Regular, Face::Bold, Face::Italic, Face::Fallback];
+    pub const ALL: [Face; 8] = [
+        Face::Regular,
+        Face::Bold,
+        Face::Italic,
+        Face::Fallback,
+        Face::Arabic,
+        Face::Hebrew,
+        Face::Symbols,
+        Face::Emoji,
+    ];
+    pub const COUNT: usize = Self::ALL.len();
 
     /// PostScript name of the face.
     pub fn postscript_name(self) -> &'static str {
@@ -24,6 +48,10 @@ impl Face {
             Face::Bold => "Lato-Bold",
             Face::Italic => "Lato-Italic",
             Face::Fallback => "DejaVuSans",
+            Face::Arabic => "NotoSansArabic-Regular",
+            Face::Hebrew => "NotoSansHebrew-Regular",
+            Face::Symbols => "NotoSansSymbols2-Regular",
+            Face::Emoji => "NotoEmoji-Regular",
         }
     }
 
@@ -33,10 +61,14 @@ impl Face {
             Face::Bold => include_bytes!("../../fonts/Lato-Bold.ttf"),
             Face::Italic => include_bytes!("../../fonts/Lato-Italic.ttf"),
             Face::Fallback => include_bytes!("../../fonts/DejaVuSans.ttf"),
+            Face::Arabic => include_bytes!("../../fonts/NotoSansArabic-Regular.ttf"),
+            Face::Hebrew => include_bytes!("../../fonts/NotoSansHebrew-Regular.ttf"),
+            Face::Symbols => include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"),
+            Face::Emoji => include_bytes!("../../fonts/NotoEmoji-Regular.ttf"),
         }
     }
 
-    fn index(self) -> usize {
+    pub fn index(self) -> usize {
         self as usize
     }
 }
@@ -44,8 +76,8 @@ impl Face {
 /// A parsed face: glyph lookup and shaping.
 pub struct LoadedFace {
     pub shaper: rustybuzz::Face<'static>,
-    plan: rustybuzz::ShapePlan,
-    lang: Option<rustybuzz::Language>,
+    pub(super) plan: rustybuzz::ShapePlan,
+    pub(super) lang: Option<rustybuzz::Language>,
     pub units_per_em: f32,
     pub ascent: f32,
     pub descent: f32,
@@ -63,9 +95,9 @@ impl LoadedFace {
     }
 }
 
-/// One slot per face, filled on first use: the fallback face is parsed only when some
+/// One slot per face, filled on first use: a fallback face is parsed only when some
 /// text needs it.
-static FACES: [OnceLock<Option<LoadedFace>>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
+static FACES: [OnceLock<Option<LoadedFace>>; Face::COUNT] = [const { OnceLock::new() }; Face::COUNT];
 
 fn load(face: Face) -> Option<LoadedFace> {
     let shaper = rustybuzz::Face::from_slice(face.bytes(), 0)?;
@@ -103,104 +135,52 @@ pub fn face(face: Face) -> Option<&'static LoadedFace> {
     FACES[face.index()].get_or_init(|| load(face)).as_ref()
 }
 
-/// Which face actually draws `c` when `wanted` is asked for.
-/// A character no face has goes to the fallback face, which draws it as U+FFFD (PDF/A
-/// forbids the .notdef glyph) while the text keeps the character.
+fn has(f: Face, c: char) -> bool {
+    face(f).is_some_and(|lf| lf.has(c))
+}
+
+/// Which face actually draws `c` when `wanted` is asked for: `wanted` when it has the
+/// glyph, else the first fallback that has it. A character no face has goes to DejaVu
+/// Sans, which draws it as U+FFFD (PDF/A forbids the .notdef glyph) while the text
+/// keeps the character.
 pub fn face_for(wanted: Face, c: char) -> Face {
-    if face(wanted).is_some_and(|f| f.has(c)) {
-        wanted
-    } else {
-        Face::Fallback
+    if has(wanted, c) {
+        return wanted;
     }
+    // Pictographs past U+1F000 are emoji: the emoji face draws them all alike, though
+    // DejaVu Sans has a few.
+    if c >= '\u{1F000}' && has(Face::Emoji, c) {
+        return Face::Emoji;
+    }
+    FALLBACKS.into_iter().find(|f| has(*f, c)).unwrap_or(Face::Fallback)
 }
 
-/// A positioned glyph, in em units; `start..end` is the byte range of its cluster in
-/// the run's text.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Glyph {
-    pub id: u16,
-    pub advance: f32,
-    pub dx: f32,
-    pub dy: f32,
-    pub start: u32,
-    pub end: u32,
+/// Characters with no glyph of their own, handled by shaping: format controls (joiners,
+/// direction marks), variation selectors and other default-ignorables.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c.general_category(), GeneralCategory::Format)
+        || matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{E0020}'..='\u{E007F}' | '\u{034F}')
 }
 
-/// Text drawn by one face, shaped.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ShapedRun {
-    pub face: Face,
-    pub text: String,
-    pub glyphs: Vec<Glyph>,
-    /// Sum of the advances, in em.
-    pub width: f32,
+/// A mark or modifier that belongs with the character before it (accents, Arabic
+/// vowels, emoji skin tones): it stays in that character's face when the face has it.
+fn attaches(c: char) -> bool {
+    is_invisible(c)
+        || matches!(
+            c.general_category(),
+            GeneralCategory::NonspacingMark | GeneralCategory::SpacingMark | GeneralCategory::EnclosingMark
+        )
+        || matches!(c, '\u{1F3FB}'..='\u{1F3FF}')
 }
 
-impl ShapedRun {
-    /// Appends `other` (same face), shifting its clusters past this run's text.
-    pub fn extend(&mut self, other: &ShapedRun) {
-        let off = self.text.len() as u32;
-        self.text.push_str(&other.text);
-        self.glyphs.extend(other.glyphs.iter().map(|g| Glyph { start: g.start + off, end: g.end + off, ..*g }));
-        self.width += other.width;
-    }
-}
-
-/// Shaped text: one run per face after fallback.
-pub type Shaped = Arc<Vec<ShapedRun>>;
-
-/// Appends the runs of `add` to `runs`, merging with the last run when the face is the same.
-pub fn append_runs(runs: &mut Vec<ShapedRun>, add: &[ShapedRun]) {
-    for r in add {
-        match runs.last_mut() {
-            Some(last) if last.face == r.face => last.extend(r),
-            _ => runs.push(r.clone()),
-        }
-    }
-}
-
-fn shape_run(f: Face, text: &str) -> ShapedRun {
-    let Some(lf) = face(f) else {
-        // No face: an advance of half an em per character, nothing drawable.
-        return ShapedRun {
-            face: f,
-            text: text.to_string(),
-            glyphs: Vec::new(),
-            width: 0.5 * text.chars().count() as f32,
-        };
-    };
-    let mut buf = rustybuzz::UnicodeBuffer::new();
-    buf.push_str(text);
-    buf.set_direction(rustybuzz::Direction::LeftToRight);
-    buf.set_script(rustybuzz::script::LATIN);
-    if let Some(l) = &lf.lang {
-        buf.set_language(l.clone());
-    }
-    let out = rustybuzz::shape_with_plan(&lf.shaper, &lf.plan, buf);
-    let upem = lf.units_per_em;
-    let infos = out.glyph_infos();
-    let pos = out.glyph_positions();
-    let mut glyphs = Vec::with_capacity(infos.len());
-    let mut width = 0.0;
-    let replacement = lf.shaper.glyph_index('\u{fffd}').filter(|_| f == Face::Fallback);
-    for (i, (gi, gp)) in infos.iter().zip(pos).enumerate() {
-        // A cluster ends where the next different cluster starts.
-        let end = infos[i + 1..].iter().map(|n| n.cluster).find(|c| *c != gi.cluster).unwrap_or(text.len() as u32);
-        let (id, advance) = match replacement {
-            Some(r) if gi.glyph_id == 0 => (r.0, f32::from(lf.shaper.glyph_hor_advance(r).unwrap_or(0)) / upem),
-            _ => (gi.glyph_id as u16, gp.x_advance as f32 / upem),
-        };
-        width += advance;
-        glyphs.push(Glyph {
-            id,
-            advance,
-            dx: gp.x_offset as f32 / upem,
-            dy: gp.y_offset as f32 / upem,
-            start: gi.cluster,
-            end: end.max(gi.cluster),
-        });
-    }
-    ShapedRun { face: f, text: text.to_string(), glyphs, width }
+/// Can some embedded face draw `c` (or does it need no glyph)? What cannot is drawn
+/// as U+FFFD, and `check` says so.
+pub fn drawable(c: char) -> bool {
+    // Private-use characters mean nothing outside the software that made them, and
+    // PDF/A refuses them without a replacement text.
+    let private = matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..);
+    !private
+        && (c.is_whitespace() || is_invisible(c) || has(Face::Regular, c) || FALLBACKS.into_iter().any(|f| has(f, c)))
 }
 
 /// Splits `text` into runs drawn by one face each.
@@ -209,7 +189,10 @@ pub fn runs(text: &str, wanted: Face) -> Vec<(Face, &str)> {
     let mut start = 0;
     let mut cur: Option<Face> = None;
     for (i, c) in text.char_indices() {
-        let f = face_for(wanted, c);
+        let f = match cur {
+            Some(cf) if attaches(c) && (is_invisible(c) || has(cf, c)) => cf,
+            _ => face_for(wanted, c),
+        };
         match cur {
             Some(cf) if cf == f => {}
             Some(cf) => {
@@ -224,49 +207,6 @@ pub fn runs(text: &str, wanted: Face) -> Vec<(Face, &str)> {
         out.push((cf, &text[start..]));
     }
     out
-}
-
-/// Entries kept by the shaping cache before it is emptied (batch runs see many plans).
-const CACHE_MAX: usize = 200_000;
-
-type Cache = std::collections::HashMap<(Face, Box<str>), Shaped>;
-
-/// One cache for the process: documents laid out in parallel share their words.
-fn cache() -> &'static RwLock<Cache> {
-    static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
-    CACHE.get_or_init(|| RwLock::new(HashMap::new()))
-}
-
-/// `text` shaped in `wanted` with fallback, cached: words and labels repeat.
-pub fn shape(text: &str, wanted: Face) -> Shaped {
-    let key = (wanted, Box::from(text));
-    if let Some(s) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
-        return s;
-    }
-    // Control characters (a stray vertical tab from a spreadsheet) have no glyph: spaces.
-    let clean: std::borrow::Cow<'_, str> = if text.contains(char::is_control) {
-        text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect::<String>().into()
-    } else {
-        text.into()
-    };
-    let shaped: Shaped = Arc::new(runs(&clean, wanted).into_iter().map(|(f, s)| shape_run(f, s)).collect());
-    if let Ok(mut map) = cache().write() {
-        if map.len() >= CACHE_MAX {
-            map.clear();
-        }
-        map.insert(key, shaped.clone());
-    }
-    shaped
-}
-
-/// Width of `text` at `size` points, as shaped.
-pub fn measure(text: &str, wanted: Face, size: f32) -> f32 {
-    shape(text, wanted).iter().map(|r| r.width).sum::<f32>() * size
-}
-
-/// Ascent and descent of the text faces, in em (Lato for all text faces).
-pub fn ascent_descent() -> (f32, f32) {
-    face(Face::Regular).map_or((0.95, 0.25), |f| (f.ascent, f.descent))
 }
 
 #[cfg(test)]
@@ -290,15 +230,29 @@ mod tests {
     }
 
     #[test]
-    fn widths_come_from_shaping_with_kerning() {
-        let w = measure("Plan d’actions", Face::Regular, 10.0);
-        assert!(w > 50.0 && w < 80.0, "{w}");
-        assert!(measure("MMM", Face::Bold, 10.0) > measure("iii", Face::Bold, 10.0) * 2.0);
-        // Lato kerns "AV": the pair is narrower than its letters apart.
-        let pair = measure("AV", Face::Regular, 10.0);
-        assert!(pair < measure("A", Face::Regular, 10.0) + measure("V", Face::Regular, 10.0), "{pair}");
-        // Clusters cover the whole text.
-        let s = shape("Écoute", Face::Regular);
-        assert_eq!(s[0].glyphs.last().unwrap().end as usize, "Écoute".len());
+    fn fallbacks_cover_what_plans_contain() {
+        for (c, f) in [
+            ('✓', Face::Fallback),
+            ('✔', Face::Fallback),
+            ('✗', Face::Fallback),
+            ('→', Face::Regular),
+            ('⇨', Face::Fallback),
+            ('⮕', Face::Symbols),
+            ('😀', Face::Emoji),
+            ('🚲', Face::Emoji),
+            ('ب', Face::Arabic),
+            ('ש', Face::Hebrew),
+        ] {
+            assert_eq!(face_for(Face::Regular, c), f, "{c}");
+            assert!(drawable(c), "{c}");
+        }
+        // A private-use character and an unassigned one: nothing draws them.
+        assert!(!drawable('\u{E000}'));
+        assert!(!drawable('\u{10FFFD}'));
+        assert!(drawable('\u{200D}') && drawable('\u{FE0F}') && drawable(' '));
+        assert!(!drawable('\u{F8FF}'), "private use, even where a font has a glyph");
+        // An emoji's variation selector stays with it: one run, no replacement box.
+        let r = runs("J’aime ❤\u{FE0F} 👍🏽", Face::Regular);
+        assert!(r.iter().all(|(_, t)| !t.starts_with('\u{FE0F}') && !t.starts_with('\u{1F3FD}')), "{r:?}");
     }
 }

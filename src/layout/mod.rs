@@ -2,11 +2,13 @@
 //! and the role of everything laid out (headings, lists, tables, figures, artifacts).
 //! It knows nothing of plans.
 
+pub mod bidi;
 pub mod canvas;
 pub mod flow;
 pub mod fonts;
 pub mod image;
 pub mod paragraph;
+pub mod shaping;
 pub mod table;
 pub mod typography;
 

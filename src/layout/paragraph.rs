@@ -2,9 +2,12 @@
 //! (UAX #14: no-break spaces hold, a line may end after a hyphen), greedily, on the
 //! shaped widths the PDF will draw. A word wider than the line is hyphenated by French
 //! patterns (hypher), and cut letter by letter only when a syllable is still too wide.
+//! Right-to-left words (Arabic, Hebrew) are set in visual order once each line is
+//! complete, from the paragraph's bidi levels.
 
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
+use super::bidi::{has_rtl, visual_order};
 use super::canvas::{Canvas, Role, Style, Tag};
 use super::fonts::{append_runs, ascent_descent, shape, Shaped, ShapedRun};
 
@@ -196,6 +199,9 @@ struct Unit<'a> {
     space: Option<Style>,
     /// A line must end after it ('\n').
     mandatory: bool,
+    /// Bidi embedding levels of its text and of the space after it (0: left to right).
+    level: u8,
+    space_level: u8,
 }
 
 fn units(spans: &[Span]) -> Vec<Unit<'_>> {
@@ -219,6 +225,12 @@ fn units(spans: &[Span]) -> Vec<Unit<'_>> {
         out
     };
     let style_at = |i: usize| bounds.iter().find(|(a, b, _)| i >= *a && i < *b).map(|(_, _, s)| *s);
+    let levels: Vec<u8> = if has_rtl(&all) {
+        unicode_bidi::BidiInfo::new(&all, None).levels.iter().map(|l| l.number()).collect()
+    } else {
+        Vec::new()
+    };
+    let level_at = |i: usize| levels.get(i).copied().unwrap_or(0);
     let mut out = Vec::new();
     let mut prev = 0;
     for (pos, opp) in linebreaks(&all) {
@@ -227,17 +239,19 @@ fn units(spans: &[Span]) -> Vec<Unit<'_>> {
         let trail = &seg[core_len..];
         let mandatory = opp == BreakOpportunity::Mandatory && pos < all.len() || trail.contains('\n');
         let space = if trail.contains([' ', '\t']) { style_at(prev + core_len) } else { None };
-        out.push(Unit { pieces: piece(prev, prev + core_len), space, mandatory });
+        let (level, space_level) = (level_at(prev), level_at(prev + core_len));
+        out.push(Unit { pieces: piece(prev, prev + core_len), space, mandatory, level, space_level });
         prev = pos;
     }
     out
 }
 
 struct LineBuilder {
-    runs: Vec<(f32, Style, Vec<ShapedRun>)>,
+    /// Pieces in logical order, with their bidi level.
+    pieces: Vec<(Style, Shaped, u8)>,
     x: f32,
     max_size: f32,
-    pending_space: Option<Style>,
+    pending_space: Option<(Style, u8)>,
 }
 
 fn width_of(runs: &[ShapedRun], size: f32) -> f32 {
@@ -246,37 +260,49 @@ fn width_of(runs: &[ShapedRun], size: f32) -> f32 {
 
 impl LineBuilder {
     fn new() -> Self {
-        LineBuilder { runs: Vec::new(), x: 0.0, max_size: 0.0, pending_space: None }
+        LineBuilder { pieces: Vec::new(), x: 0.0, max_size: 0.0, pending_space: None }
     }
 
     fn is_empty(&self) -> bool {
-        self.runs.is_empty()
+        self.pieces.is_empty()
     }
 
     fn space_width(&self) -> f32 {
         match self.pending_space {
-            Some(s) if !self.runs.is_empty() => width_of(&shape(" ", s.face), s.size),
+            Some((s, _)) if !self.pieces.is_empty() => width_of(&shape(" ", s.face), s.size),
             _ => 0.0,
         }
     }
 
-    fn add(&mut self, shaped: &[ShapedRun], style: Style) {
-        if let Some(sp) = self.pending_space.take() {
-            if !self.runs.is_empty() {
-                self.append(&shape(" ", sp.face), sp);
+    fn add(&mut self, shaped: Shaped, style: Style, level: u8) {
+        if let Some((sp, sl)) = self.pending_space.take() {
+            if !self.pieces.is_empty() {
+                self.append(shape(" ", sp.face), sp, sl);
             }
         }
-        self.append(shaped, style);
+        self.append(shaped, style, level);
     }
 
-    fn append(&mut self, shaped: &[ShapedRun], style: Style) {
+    fn append(&mut self, shaped: Shaped, style: Style, level: u8) {
         self.max_size = self.max_size.max(style.size);
-        let w = width_of(shaped, style.size);
-        match self.runs.last_mut() {
-            Some((_, st, r)) if *st == style => append_runs(r, shaped),
-            _ => self.runs.push((self.x, style, shaped.to_vec())),
+        self.x += width_of(&shaped, style.size);
+        self.pieces.push((style, shaped, level));
+    }
+
+    /// The pieces in visual order, merged by style, each at its offset from the line start.
+    fn runs(pieces: Vec<(Style, Shaped, u8)>) -> Vec<Run> {
+        let levels: Vec<u8> = pieces.iter().map(|p| p.2).collect();
+        let mut merged: Vec<(f32, Style, Vec<ShapedRun>)> = Vec::new();
+        let mut x = 0.0;
+        for i in visual_order(&levels) {
+            let (style, shaped, _) = &pieces[i];
+            match merged.last_mut() {
+                Some((_, st, r)) if st == style => append_runs(r, shaped),
+                _ => merged.push((x, *style, shaped.to_vec())),
+            }
+            x += width_of(shaped, style.size);
         }
-        self.x += w;
+        merged.into_iter().map(|(x, style, r)| Run { x, shaped: std::sync::Arc::new(r), style }).collect()
     }
 
     fn finish(self, leading: f32, fallback: f32) -> Line {
@@ -285,9 +311,7 @@ impl LineBuilder {
         let height = (size * leading).max(size * (asc + desc));
         // Centre the glyph box in the line height.
         let ascent = (height - size * (asc + desc)) / 2.0 + size * asc;
-        let runs =
-            self.runs.into_iter().map(|(x, style, r)| Run { x, shaped: std::sync::Arc::new(r), style }).collect();
-        Line { runs, width: self.x, height, ascent }
+        Line { runs: Self::runs(self.pieces), width: self.x, height, ascent }
     }
 }
 
@@ -313,14 +337,14 @@ impl Breaker {
         }
         if self.cur.is_empty() && w > self.width + 0.01 && u.pieces.len() == 1 {
             let (text, style) = u.pieces[0];
-            self.long_word(text, style);
+            self.long_word(text, style, u.level);
         } else {
-            for (r, s) in &shaped {
-                self.cur.add(r, *s);
+            for (r, s) in shaped {
+                self.cur.add(r, s, u.level);
             }
         }
-        if u.space.is_some() {
-            self.cur.pending_space = u.space;
+        if let Some(sp) = u.space {
+            self.cur.pending_space = Some((sp, u.space_level));
         }
         if u.mandatory {
             self.cur.max_size = self.cur.max_size.max(u.pieces.first().map_or(0.0, |p| p.1.size));
@@ -329,7 +353,7 @@ impl Breaker {
     }
 
     /// A word wider than the line: hyphenated at French syllables, letters as last resort.
-    fn long_word(&mut self, word: &str, s: Style) {
+    fn long_word(&mut self, word: &str, s: Style, level: u8) {
         let hyphen = measure_str("-", s);
         let mut syllables: Vec<&str> = hypher::hyphenate(word, hypher::Lang::French).collect();
         if syllables.iter().any(|p| measure_str(p, s) + hyphen > self.width) {
@@ -341,7 +365,7 @@ impl Breaker {
             let with = format!("{piece}{syl}");
             if !piece.is_empty() && measure_str(&with, s) + hyphen > self.width {
                 piece.push('-');
-                self.cur.add(&shape(&piece, s.face), s);
+                self.cur.add(shape(&piece, s.face), s, level);
                 self.end_line();
                 piece = syl.to_string();
             } else {
@@ -349,7 +373,7 @@ impl Breaker {
             }
         }
         if !piece.is_empty() {
-            self.cur.add(&shape(&piece, s.face), s);
+            self.cur.add(shape(&piece, s.face), s, level);
         }
     }
 }

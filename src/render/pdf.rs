@@ -44,8 +44,8 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
 
 /// krilla's handle of each face, made once per process.
 fn font(face: Face) -> Result<Font, PdfError> {
-    static FONTS: [OnceLock<Option<Font>>; 4] = [OnceLock::new(), OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    FONTS[face as usize]
+    static FONTS: [OnceLock<Option<Font>>; Face::COUNT] = [const { OnceLock::new() }; Face::COUNT];
+    FONTS[face.index()]
         .get_or_init(|| Font::new(face.bytes().into(), 0))
         .clone()
         .ok_or(PdfError::Font(face.postscript_name()))

@@ -166,6 +166,7 @@ pub fn lot(
         progress: crate::batch::ProgressMode::Quiet,
         wait: false,
         logos_within: Some(input.clone()),
+        isolated_reader: std::env::current_exe().ok(),
     };
     let report = crate::batch::run(&input, &out, &opts).map_err(|e| RequestError::Internal(e.to_string()))?;
     let zip = super::zipout::pack_dir(&out)?;

@@ -1,0 +1,241 @@
+//! Text shaped with rustybuzz (kerning, ligatures, Arabic joining) and measured from
+//! that same shaping, so lines break where the PDF draws them. Right-to-left text is
+//! split into levels by the Unicode bidirectional algorithm (unicode-bidi), each run
+//! shaped in its own direction, and the runs set in visual order.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock, RwLock};
+
+use unicode_bidi::BidiInfo;
+
+use super::bidi::has_rtl;
+use super::fonts::{drawable, face, runs, Face};
+
+/// A positioned glyph, in em units; `start..end` is the byte range of its cluster in
+/// the run's text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Glyph {
+    pub id: u16,
+    pub advance: f32,
+    pub dx: f32,
+    pub dy: f32,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// Text drawn by one face, shaped; glyphs in visual order (left to right on the page).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapedRun {
+    pub face: Face,
+    pub text: String,
+    pub glyphs: Vec<Glyph>,
+    /// Sum of the advances, in em.
+    pub width: f32,
+}
+
+impl ShapedRun {
+    /// Appends `other` (same face), shifting its clusters past this run's text.
+    pub fn extend(&mut self, other: &ShapedRun) {
+        let off = self.text.len() as u32;
+        self.text.push_str(&other.text);
+        self.glyphs.extend(other.glyphs.iter().map(|g| Glyph { start: g.start + off, end: g.end + off, ..*g }));
+        self.width += other.width;
+    }
+}
+
+/// Shaped text: one run per face and direction, in visual order.
+pub type Shaped = Arc<Vec<ShapedRun>>;
+
+/// Appends the runs of `add` to `runs`, merging with the last run when the face is the same.
+pub fn append_runs(runs: &mut Vec<ShapedRun>, add: &[ShapedRun]) {
+    for r in add {
+        match runs.last_mut() {
+            Some(last) if last.face == r.face => last.extend(r),
+            _ => runs.push(r.clone()),
+        }
+    }
+}
+
+fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
+    let Some(lf) = face(f) else {
+        // No face: an advance of half an em per character, nothing drawable.
+        return ShapedRun {
+            face: f,
+            text: text.to_string(),
+            glyphs: Vec::new(),
+            width: 0.5 * text.chars().count() as f32,
+        };
+    };
+    let mut buf = rustybuzz::UnicodeBuffer::new();
+    buf.push_str(text);
+    if let Some(l) = &lf.lang {
+        buf.set_language(l.clone());
+    }
+    let out = if rtl {
+        // Arabic or Hebrew: the script decides the joining and mark placement.
+        buf.set_direction(rustybuzz::Direction::RightToLeft);
+        buf.guess_segment_properties();
+        rustybuzz::shape(&lf.shaper, &[], buf)
+    } else {
+        buf.set_direction(rustybuzz::Direction::LeftToRight);
+        buf.set_script(rustybuzz::script::LATIN);
+        rustybuzz::shape_with_plan(&lf.shaper, &lf.plan, buf)
+    };
+    let upem = lf.units_per_em;
+    let infos = out.glyph_infos();
+    let pos = out.glyph_positions();
+    let mut glyphs = Vec::with_capacity(infos.len());
+    let mut width = 0.0;
+    let replacement = lf.shaper.glyph_index('\u{fffd}').filter(|_| f == Face::Fallback);
+    // A cluster ends where the next larger cluster starts (glyphs of a right-to-left
+    // run come in decreasing cluster order).
+    let mut starts: Vec<u32> = infos.iter().map(|g| g.cluster).collect();
+    starts.sort_unstable();
+    starts.dedup();
+    for (gi, gp) in infos.iter().zip(pos) {
+        let next = starts.partition_point(|c| *c <= gi.cluster);
+        let end = starts.get(next).copied().unwrap_or(text.len() as u32);
+        let (id, advance) = match replacement {
+            Some(r) if gi.glyph_id == 0 => (r.0, f32::from(lf.shaper.glyph_hor_advance(r).unwrap_or(0)) / upem),
+            _ => (gi.glyph_id as u16, gp.x_advance as f32 / upem),
+        };
+        width += advance;
+        glyphs.push(Glyph {
+            id,
+            advance,
+            dx: gp.x_offset as f32 / upem,
+            dy: gp.y_offset as f32 / upem,
+            start: gi.cluster,
+            end: end.max(gi.cluster),
+        });
+    }
+    ShapedRun { face: f, text: text.to_string(), glyphs, width }
+}
+
+/// Shapes `text` with fallback faces, in visual order.
+fn shape_uncached(text: &str, wanted: Face) -> Vec<ShapedRun> {
+    if !has_rtl(text) {
+        return runs(text, wanted).into_iter().map(|(f, s)| shape_run(f, s, false)).collect();
+    }
+    let info = BidiInfo::new(text, None);
+    let mut out = Vec::new();
+    for para in &info.paragraphs {
+        let (levels, visual) = info.visual_runs(para, para.range.clone());
+        for range in visual {
+            let rtl = levels[range.start].is_rtl();
+            let mut pieces: Vec<ShapedRun> =
+                runs(&text[range], wanted).into_iter().map(|(f, s)| shape_run(f, s, rtl)).collect();
+            if rtl {
+                // Face runs of a right-to-left run follow each other leftwards.
+                pieces.reverse();
+            }
+            out.extend(pieces);
+        }
+    }
+    out
+}
+
+/// Entries kept by the shaping cache before it is emptied (batch runs see many plans).
+const CACHE_MAX: usize = 200_000;
+
+type Cache = HashMap<(Face, Box<str>), Shaped>;
+
+/// One cache for the process: documents laid out in parallel share their words.
+fn cache() -> &'static RwLock<Cache> {
+    static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
+    CACHE.get_or_init(|| RwLock::new(HashMap::new()))
+}
+
+/// `text` shaped in `wanted` with fallback, in visual order, cached: words and labels repeat.
+pub fn shape(text: &str, wanted: Face) -> Shaped {
+    let key = (wanted, Box::from(text));
+    if let Some(s) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
+        return s;
+    }
+    // Control characters (a stray vertical tab from a spreadsheet) have no glyph: spaces.
+    // What no face draws is drawn and read as U+FFFD (`check` warned of it).
+    let odd = |c: char| c.is_control() || !c.is_ascii() && !drawable(c);
+    let clean: std::borrow::Cow<'_, str> = if text.contains(odd) {
+        text.chars()
+            .map(|c| match c {
+                c if c.is_control() => ' ',
+                c if odd(c) => '\u{FFFD}',
+                c => c,
+            })
+            .collect::<String>()
+            .into()
+    } else {
+        text.into()
+    };
+    let shaped: Shaped = Arc::new(shape_uncached(&clean, wanted));
+    if let Ok(mut map) = cache().write() {
+        if map.len() >= CACHE_MAX {
+            map.clear();
+        }
+        map.insert(key, shaped.clone());
+    }
+    shaped
+}
+
+/// Width of `text` at `size` points, as shaped.
+pub fn measure(text: &str, wanted: Face, size: f32) -> f32 {
+    shape(text, wanted).iter().map(|r| r.width).sum::<f32>() * size
+}
+
+/// Ascent and descent of the text faces, in em (Lato for all text faces).
+pub fn ascent_descent() -> (f32, f32) {
+    face(Face::Regular).map_or((0.95, 0.25), |f| (f.ascent, f.descent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_come_from_shaping_with_kerning() {
+        let w = measure("Plan d’actions", Face::Regular, 10.0);
+        assert!(w > 50.0 && w < 80.0, "{w}");
+        assert!(measure("MMM", Face::Bold, 10.0) > measure("iii", Face::Bold, 10.0) * 2.0);
+        // Lato kerns "AV": the pair is narrower than its letters apart.
+        let pair = measure("AV", Face::Regular, 10.0);
+        assert!(pair < measure("A", Face::Regular, 10.0) + measure("V", Face::Regular, 10.0), "{pair}");
+        // Clusters cover the whole text.
+        let s = shape("Écoute", Face::Regular);
+        assert_eq!(s[0].glyphs.last().unwrap().end as usize, "Écoute".len());
+    }
+
+    /// Glyph ids of `text` shaped alone, letter by letter (isolated forms).
+    fn isolated(text: &str) -> Vec<u16> {
+        text.chars().map(|c| shape(&c.to_string(), Face::Regular)[0].glyphs[0].id).collect()
+    }
+
+    #[test]
+    fn arabic_letters_join_and_run_right_to_left() {
+        let word = "سلام"; // sīn, lām, alif, mīm
+        let s = shape(word, Face::Regular);
+        assert_eq!(s.len(), 1);
+        assert_eq!(s[0].face, Face::Arabic);
+        let ids: Vec<u16> = s[0].glyphs.iter().map(|g| g.id).collect();
+        // Visual order: the last letter (mīm) is drawn first, at the left.
+        assert_eq!(s[0].glyphs[0].start as usize, word.rfind('م').unwrap());
+        assert_eq!(s[0].glyphs.last().unwrap().start, 0);
+        // Joined: the initial sīn and the medial lām are not their isolated forms.
+        let mut iso = isolated(word);
+        iso.reverse();
+        assert_ne!(ids.last(), iso.last(), "sīn should take its initial form");
+        assert_ne!(ids, iso);
+    }
+
+    #[test]
+    fn hebrew_runs_right_to_left_inside_french() {
+        let s = shape("Maison שלום 2024", Face::Regular);
+        let faces: Vec<Face> = s.iter().map(|r| r.face).collect();
+        assert!(faces.contains(&Face::Hebrew), "{faces:?}");
+        let heb = s.iter().find(|r| r.face == Face::Hebrew).unwrap();
+        assert_eq!(heb.text, "שלום");
+        // The first glyph drawn is the last letter, final mem.
+        assert_eq!(heb.glyphs[0].start as usize, "שלו".len());
+        // The Latin text before it stays first.
+        assert!(s[0].text.starts_with("Maison"));
+    }
+}
