@@ -285,3 +285,39 @@ fn the_whole_path_in_fiches_plan_table_bookmarks_and_annex() {
     assert_eq!(subs_of(&back), subs_of(&original));
     assert_eq!((back.action_count(), back.sub_action_count()), (6, 2));
 }
+
+/// "1.1.1 Titre" in one cell, no number column: the number gives the level, the action
+/// number or the sub-action's place.
+#[test]
+fn number_and_title_in_one_cell() {
+    let dir = tmpdir("hier-one-cell");
+    let path = dir.join("plan.xlsx");
+    let data = rows(&[
+        &["Intitulé", "Pilote", "Échéance"],
+        &["1 Énergie", "", ""],
+        &["1.1 Bâti", "", ""],
+        &["1.1.1 Logement", "", ""],
+        &["1.1.1.1 Rénover les logements", "Service habitat", "2025-2026"],
+        &["1.1.1.1.1 Recruter un conseiller", "Service habitat", "2025"],
+        &["1.1.1.2 Aider les copropriétés", "Service habitat", "2026"],
+        &["1.2 Éclairer juste", "Services techniques", "2025"],
+        &["2 Mobilité", "", ""],
+        &["2.1 Aménager une voie verte", "Voirie", "2027"],
+    ]);
+    write_xlsx(&path, &[("Plan", data)]);
+    let r = read(&path);
+    let plan = &r.plan;
+    let got: Vec<(String, String, String)> = paths(plan);
+    // An action straight under the axis comes before the axis' objectives.
+    let want = [
+        ("1.2", "1. Énergie", "Éclairer juste"),
+        ("1.1.1.1", "1. Énergie › 1.1 Bâti › 1.1.1 Logement", "Rénover les logements"),
+        ("1.1.1.2", "1. Énergie › 1.1 Bâti › 1.1.1 Logement", "Aider les copropriétés"),
+        ("2.1", "2. Mobilité", "Aménager une voie verte"),
+    ];
+    assert_eq!(got, want.map(|(n, p, t)| (n.to_string(), p.to_string(), t.to_string())));
+    let sub = &plan.actions()[1].action.sub_actions;
+    assert_eq!(sub.len(), 1);
+    assert_eq!((sub[0].number.as_deref(), sub[0].title.as_str()), (Some("1.1.1.1.1"), "Recruter un conseiller"));
+    assert_eq!(plan.axes[0].number.as_deref(), Some("1"));
+}

@@ -191,6 +191,12 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                 }
             }
         }
+        if let Some(OutlineRow::Action { number }) = outline.get(&r) {
+            // "1.2" after "1.1.1…": the levels it is not numbered under end here.
+            if st.outline.iter().any(|(n, _)| OutlineRow::is_under(number, n)) {
+                st.outline.retain(|(n, _)| OutlineRow::is_under(number, n));
+            }
+        }
         let path = st.path();
         match read_action(file, sheet, header, &funding, r, &mut out.diagnostics, &mut help_cells) {
             RowAction::Action(a) => match outline.get(&r) {
