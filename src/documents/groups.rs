@@ -43,7 +43,7 @@ pub fn title_block(ctx: &Ctx<'_>, title: &str) -> Vec<Block> {
         ctx.para(title, Style::new(Face::Bold, t.tailles.titre_document, ctx.main)).spacing(0.0, 2.0).heading(1),
     )];
     if let Some(pt) = &ctx.plan.meta.title {
-        b.push(Block::Para(ctx.para(pt, Style::new(Face::Regular, t.tailles.texte + 1.0, ctx.text)).spacing(0.0, 2.0)));
+        b.push(Block::Para(ctx.para(pt, Style::new(Face::Regular, t.tailles.grand, ctx.text)).spacing(0.0, 2.0)));
     }
     let sub = ctx.subtitle();
     if !sub.is_empty() {
