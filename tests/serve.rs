@@ -617,11 +617,11 @@ fn a_plan_sent_in_a_lot_cannot_take_the_servers_files_as_its_logo() {
 fn the_server_reads_the_vocabulary_of_modeles() {
     let dir = tmpdir("serve-modeles");
     let path = dir.join("plan.xlsx");
-    let data = rows(&[
+    let data = common::rows(&[
         &["Axe", "N°", "Action", "Statut", "Priorité"],
         &["Enfance", "1", "Ouvrir une crèche", "Stand-by", "Urgente"],
     ]);
-    write_xlsx(&path, &[("Plan", data)]);
+    common::write_xlsx(&path, &[("Plan", data)]);
     let models = common::models_with_vocabulary(&dir);
     let plain = Server::start(&[]);
     let r: serde_json::Value =
