@@ -86,9 +86,17 @@ fn structure_carries_the_meaning() {
                     assert_eq!(count(&s, "H2"), n_actions, "{what}: un titre par action");
                     let with_pilot = plan.actions().iter().filter(|r| r.action.pilot.is_some()).count();
                     assert!(count(&s, "H3") >= with_pilot, "{what}: titres des rubriques");
-                    if plan.axis_count() > 0 {
-                        assert_eq!(count(&s, "Sect"), plan.axis_count(), "{what}");
+                    // A section per axis, objective, sub-objective… holding actions.
+                    let mut levels: Vec<Vec<&str>> = Vec::new();
+                    for r in plan.actions() {
+                        let path = r.path();
+                        for k in 1..=path.len() {
+                            if !levels.iter().any(|l| l.as_slice() == &path[..k]) {
+                                levels.push(path[..k].to_vec());
+                            }
+                        }
                     }
+                    assert_eq!(count(&s, "Sect"), levels.len(), "{what}");
                 }
                 "echeancier.pdf" | "plan-d-actions.pdf" | "evaluation.pdf" => {
                     assert!(count(&s, "Table") >= 1, "{what}");

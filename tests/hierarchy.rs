@@ -4,7 +4,9 @@
 
 mod common;
 
-use common::{rows, sample, tmpdir, write_xlsx};
+use calamine::{open_workbook_auto, Data, Reader};
+use common::tagged::{bookmarks, load, Bookmark};
+use common::{pdf, plandoc, rows, sample, tmpdir, write_xlsx};
 use plandoc::ingest::{read_plan, ReadOptions, Reading};
 use plandoc::model::Plan;
 
@@ -144,4 +146,178 @@ fn flat_lists_and_unclassified_rows_have_no_path() {
             ("2 Mobilité › 2.1 Vélo".to_string(), "Aménager une voie verte".to_string()),
         ]
     );
+}
+
+/// The 4-level sample built: every output shows each action's whole path.
+#[test]
+fn the_whole_path_in_fiches_plan_table_bookmarks_and_annex() {
+    let dir = tmpdir("hier-build");
+    let input = sample("pcaet-quatre-niveaux.xlsx");
+    let out = plandoc(&["build", input.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--date", "2026-01-29"]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let want = expected_deep();
+
+    // Fiches: one page each here, the breadcrumb is the whole path.
+    let fiches = dir.join("fiches-actions.pdf");
+    assert_eq!(pdf::pages(&fiches), want.len());
+    for (i, (number, path, title)) in want.iter().enumerate() {
+        let page = pdf::squash(&pdf::page_text(&fiches, i + 1));
+        let crumb = path.replace(" › ", "  ›  ");
+        assert!(page.contains(&pdf::squash(&crumb)), "page {}: {crumb} in {page}", i + 1);
+        assert!(page.contains(&pdf::squash(number)) && page.contains(&pdf::squash(title)), "{page}");
+    }
+    // The sub-actions are listed on their action's fiche, with their own fields.
+    let first = pdf::squash(&pdf::page_text(&fiches, 1));
+    for s in
+        ["1.1.1.1.1.1. Recruter deux conseillers", "Réalisé", "Tenir des permanences dans les communes", "Communes"]
+    {
+        assert!(first.contains(&pdf::squash(s)), "{s} in {first}");
+    }
+
+    // Bookmarks, read with lopdf: the plan's tree, one level per hierarchy level.
+    let tree = bookmarks(&load(&fiches));
+    let leaf = |t: &str| Bookmark { title: t.into(), kids: vec![] };
+    let node = |t: &str, kids: Vec<Bookmark>| Bookmark { title: t.into(), kids };
+    let expected = vec![
+        node(
+            "1. Sobriété et efficacité énergétique",
+            vec![
+                node(
+                    "1.1 Rénover le bâti",
+                    vec![
+                        node(
+                            "1.1.1 Logement",
+                            vec![
+                                node(
+                                    "1.1.1.1 Parc privé",
+                                    vec![
+                                        leaf("1.1.1.1.1 – Ouvrir une plateforme de la rénovation énergétique"),
+                                        leaf("1.1.1.1.2 – Aider les copropriétés fragiles"),
+                                    ],
+                                ),
+                                node("1.1.1.2 Parc social", vec![leaf("1.1.1.2.1 – Rénover 300 logements sociaux")]),
+                            ],
+                        ),
+                        node(
+                            "1.1.2 Bâtiments publics",
+                            vec![leaf("1.1.2.1 – Réaliser un schéma directeur immobilier")],
+                        ),
+                    ],
+                ),
+                node("1.2 Éclairer juste", vec![leaf("1.2.1 – Éteindre l'éclairage public la nuit")]),
+            ],
+        ),
+        node(
+            "2. Mobilités",
+            vec![node(
+                "2.1 Développer le vélo",
+                vec![node(
+                    "2.1.1 Itinéraires",
+                    vec![node(
+                        "2.1.1.1 Liaisons entre bourgs",
+                        vec![leaf("2.1.1.1.1 – Aménager la voie verte de la vallée")],
+                    )],
+                )],
+            )],
+        ),
+    ];
+    assert_eq!(tree, expected);
+
+    // Plan table: the axis band, then the path under the axis beside the first action.
+    let table = pdf::squash(&pdf::text(&dir.join("plan-d-actions.pdf")));
+    for (_, path, _) in &want {
+        let (axis, below) = path.split_once(" › ").unwrap();
+        assert!(table.contains(&pdf::squash(axis)), "{axis}");
+        assert!(table.contains(&pdf::squash(below)), "{below} in {table}");
+    }
+    assert!(!table.contains("1.1.1.-"), "a number is never hyphenated");
+
+    // Annex, read by calamine: one column per level, a sub-action column.
+    let annex = dir.join("annexe.xlsx");
+    let mut wb = open_workbook_auto(&annex).unwrap();
+    let sheet = wb.worksheet_range("Plan d'actions").unwrap();
+    let mut lines = sheet.rows();
+    let header: Vec<String> = lines.next().unwrap().iter().map(|c| c.to_string()).collect();
+    let col = |h: &str| header.iter().position(|x| x == h).unwrap_or_else(|| panic!("{h} in {header:?}"));
+    let levels = ["Axe", "Objectif stratégique", "Objectif opérationnel", "Niveau 4"].map(col);
+    let (num, title, sub) = (col("N°"), col("Action"), col("Sous-action"));
+    assert!(levels.windows(2).all(|w| w[1] == w[0] + 1), "levels side by side: {header:?}");
+    let rows: Vec<Vec<String>> = lines.map(|r| r.iter().map(|c| c.to_string()).collect()).collect();
+    assert_eq!(rows.len(), 6 + 2, "six actions, two sub-actions");
+    let actions: Vec<(String, String, String)> = rows
+        .iter()
+        .filter(|r| r[sub].is_empty())
+        .map(|r| {
+            let path: Vec<&str> = levels.iter().map(|&c| r[c].as_str()).filter(|s| !s.is_empty()).collect();
+            (r[num].clone(), path.join(" › "), r[title].clone())
+        })
+        .collect();
+    assert_eq!(actions, want);
+    let subs: Vec<[&str; 3]> = rows
+        .iter()
+        .filter(|r| !r[sub].is_empty())
+        .map(|r| [r[num].as_str(), r[title].as_str(), r[sub].as_str()])
+        .collect();
+    assert_eq!(
+        subs,
+        [
+            ["1.1.1.1.1.1", "Ouvrir une plateforme de la rénovation énergétique", "Recruter deux conseillers"],
+            [
+                "1.1.1.1.1.2",
+                "Ouvrir une plateforme de la rénovation énergétique",
+                "Tenir des permanences dans les communes"
+            ],
+        ]
+    );
+    assert!(sheet.rows().any(|r| r.contains(&Data::String("Niveau 4".into()))));
+
+    // Read back by plandoc: the same tree, the same sub-actions.
+    let (original, back) = (read(&input).plan, read(&annex).plan);
+    assert_eq!(paths(&back), want);
+    let subs_of = |p: &Plan| {
+        p.actions()
+            .iter()
+            .flat_map(|r| {
+                r.action.sub_actions.iter().map(|s| (s.number.clone(), s.title.clone(), s.status, s.years.clone()))
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(subs_of(&back), subs_of(&original));
+    assert_eq!((back.action_count(), back.sub_action_count()), (6, 2));
+}
+
+/// "1.1.1 Titre" in one cell, no number column: the number gives the level, the action
+/// number or the sub-action's place.
+#[test]
+fn number_and_title_in_one_cell() {
+    let dir = tmpdir("hier-one-cell");
+    let path = dir.join("plan.xlsx");
+    let data = rows(&[
+        &["Intitulé", "Pilote", "Échéance"],
+        &["1 Énergie", "", ""],
+        &["1.1 Bâti", "", ""],
+        &["1.1.1 Logement", "", ""],
+        &["1.1.1.1 Rénover les logements", "Service habitat", "2025-2026"],
+        &["1.1.1.1.1 Recruter un conseiller", "Service habitat", "2025"],
+        &["1.1.1.2 Aider les copropriétés", "Service habitat", "2026"],
+        &["1.2 Éclairer juste", "Services techniques", "2025"],
+        &["2 Mobilité", "", ""],
+        &["2.1 Aménager une voie verte", "Voirie", "2027"],
+    ]);
+    write_xlsx(&path, &[("Plan", data)]);
+    let r = read(&path);
+    let plan = &r.plan;
+    let got: Vec<(String, String, String)> = paths(plan);
+    // An action straight under the axis comes before the axis' objectives.
+    let want = [
+        ("1.2", "1. Énergie", "Éclairer juste"),
+        ("1.1.1.1", "1. Énergie › 1.1 Bâti › 1.1.1 Logement", "Rénover les logements"),
+        ("1.1.1.2", "1. Énergie › 1.1 Bâti › 1.1.1 Logement", "Aider les copropriétés"),
+        ("2.1", "2. Mobilité", "Aménager une voie verte"),
+    ];
+    assert_eq!(got, want.map(|(n, p, t)| (n.to_string(), p.to_string(), t.to_string())));
+    let sub = &plan.actions()[1].action.sub_actions;
+    assert_eq!(sub.len(), 1);
+    assert_eq!((sub[0].number.as_deref(), sub[0].title.as_str()), (Some("1.1.1.1.1"), "Recruter un conseiller"));
+    assert_eq!(plan.axes[0].number.as_deref(), Some("1"));
 }

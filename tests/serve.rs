@@ -610,3 +610,26 @@ fn a_plan_sent_in_a_lot_cannot_take_the_servers_files_as_its_logo() {
     let v: serde_json::Value = serde_json::from_str(&report).unwrap();
     assert_eq!(v["ok"], 3, "{report}");
 }
+
+/// `serve --modeles DIR` reads statuts and priorités with DIR's vocabulaire.toml, as the
+/// CLI does.
+#[test]
+fn the_server_reads_the_vocabulary_of_modeles() {
+    let dir = tmpdir("serve-modeles");
+    let path = dir.join("plan.xlsx");
+    let data = common::rows(&[
+        &["Axe", "N°", "Action", "Statut", "Priorité"],
+        &["Enfance", "1", "Ouvrir une crèche", "Stand-by", "Urgente"],
+    ]);
+    common::write_xlsx(&path, &[("Plan", data)]);
+    let models = common::models_with_vocabulary(&dir);
+    let plain = Server::start(&[]);
+    let r: serde_json::Value =
+        client().post(plain.at("/api/check")).multipart(plan_form(&path)).send().unwrap().json().unwrap();
+    assert!(r.to_string().contains("statut-inconnu"), "{r}");
+    let s = Server::start(&["--modeles", models.to_str().unwrap()]);
+    let r: serde_json::Value =
+        client().post(s.at("/api/check")).multipart(plan_form(&path)).send().unwrap().json().unwrap();
+    assert_eq!(r["actions"], 1);
+    assert!(r["diagnostics"].as_array().unwrap().is_empty(), "{r}");
+}

@@ -75,6 +75,9 @@ pub struct ServeArgs {
     /// Dossier des résultats, partageable entre plusieurs instances (par défaut : un dossier temporaire privé).
     #[arg(long, value_name = "DOSSIER")]
     pub resultats: Option<PathBuf>,
+    /// Dossier de modèles dont le vocabulaire.toml remplace celui par défaut (comme pour build).
+    #[arg(long, value_name = "DOSSIER")]
+    pub modeles: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +181,9 @@ pub struct CheckArgs {
     /// Taille maximale du classeur, en mégaoctets (par défaut : 64).
     #[arg(long, value_name = "Mo", default_value_t = 64, hide_default_value = true)]
     pub taille_max: u64,
+    /// Dossier de modèles dont le vocabulaire.toml remplace celui par défaut (comme pour build).
+    #[arg(long, value_name = "DOSSIER")]
+    pub modeles: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -9,6 +9,16 @@ use super::args::CheckArgs;
 use super::exit;
 
 pub fn run(a: &CheckArgs) -> i32 {
+    // The vocabularies of --modeles, read as build reads them.
+    if let Err(e) = super::options::templates(a.modeles.as_deref()) {
+        let msg = format!("plandoc : erreur : {e}.");
+        if a.json {
+            print_command_line_error(&msg);
+        } else {
+            eprintln!("{msg}");
+        }
+        return exit::UNREADABLE;
+    }
     let file = a.file.display().to_string();
     let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone() };
     let guard = super::guard::watch(&file, a.json);

@@ -40,6 +40,10 @@ pub fn run(a: &ServeArgs) -> i32 {
         },
         None => None,
     };
+    // Statuts and priorités read as the CLI reads them with --modeles.
+    if let Err(e) = super::options::templates(a.modeles.as_deref()) {
+        return fail(&format!("{e}."));
+    }
     if a.taille_max == 0 || a.delai == 0 || a.travaux == Some(0) {
         return fail("--taille-max, --delai et --travaux attendent un nombre positif.");
     }

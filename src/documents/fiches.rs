@@ -7,7 +7,7 @@ use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Face, Flow, Paragraph, Rgb, Role, Style, Tag};
 use crate::model::{Action, ActionRef, Plan};
 
-use super::common::{decorate, euros, fit, french_date, wrap, Ctx, DocOptions};
+use super::common::{decorate, euros, fit, french_date, wrap, year_ranges, Ctx, DocOptions};
 
 pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
@@ -15,18 +15,19 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     let setup = ctx.page_setup(false);
     let mut flow = Flow::new(setup);
     let actions = plan.actions();
-    // Fiches of an axis make a section, bookmarked by the axis title.
-    let grouped = plan.axis_count() > 0;
-    let mut axis: Option<String> = None;
+    // Fiches of an axis, of an objective, of a sub-objective… make nested sections, each
+    // bookmarked by its title: the bookmarks are the plan's tree.
+    let mut open: Vec<&str> = Vec::new();
     for r in &actions {
         flow.page_break();
         let mut blocks = Vec::new();
-        if grouped && !r.axis.implicit && axis.as_deref() != Some(r.axis.title.as_str()) {
-            if axis.is_some() {
-                blocks.push(Block::EndGroup);
-            }
-            axis = Some(r.axis.title.clone());
-            blocks.push(Block::Group(Role::Sect, Some(crate::text::truncate_chars(&r.axis.title, 120))));
+        let path = r.path();
+        let kept = open.iter().zip(&path).take_while(|(a, b)| a == b).count();
+        blocks.extend((kept..open.len()).map(|_| Block::EndGroup));
+        open.truncate(kept);
+        for level in &path[kept..] {
+            blocks.push(Block::Group(Role::Sect, Some(crate::text::truncate_chars(level, 120))));
+            open.push(level);
         }
         flow.set_continuation(continuation(&ctx, r.action));
         blocks.extend(fiche_blocks(&ctx, r));
@@ -268,13 +269,23 @@ fn sub_action_blocks(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
             if let Some(p) = s.pilot_text().or(s.pilot_person.as_deref()) {
                 parts.push(format!("pilote : {p}"));
             }
-            if let Some(d) = dates_text(s) {
-                parts.push(d.to_lowercase());
+            match dates_text(s) {
+                Some(d) => parts.push(d.to_lowercase()),
+                None if !s.years.is_empty() => parts.push(year_ranges(&s.years)),
+                None => {}
+            }
+            if let Some(p) = &s.partners {
+                parts.push(format!("partenaires : {}", crate::text::one_line(p)));
+            }
+            if let Some(b) = &s.budget {
+                parts.push(format!("budget : {}", b.euros.map(euros).unwrap_or_else(|| b.text.clone())));
             }
             let mut text = parts.join(" — ");
-            if let Some(d) = &s.description {
+            // Its own texts, each on its line: aim, description, comment, extra fields.
+            let extra = s.extra.iter().map(|e| format!("{} : {}", e.name, e.value));
+            for line in [&s.aim, &s.description, &s.comment].into_iter().flatten().cloned().chain(extra) {
                 text.push('\n');
-                text.push_str(d);
+                text.push_str(&line);
             }
             Block::Para(ctx.para(&text, ctx.body()).bullet("•", 10.0).spacing(0.0, 2.0))
         })

@@ -1,7 +1,7 @@
 //! Plan tables share their shape: a title block, then rows grouped by axis and objective.
 
 use crate::layout::{Block, Face, Style};
-use crate::model::{Action, Plan};
+use crate::model::{Action, Objective, Plan};
 
 use super::common::Ctx;
 
@@ -21,15 +21,19 @@ pub fn group_rows(plan: &Plan) -> Vec<Group<'_>> {
         }
         out.extend(axis.actions.iter().map(Group::Action));
         for o in &axis.objectives {
-            out.push(Group::Objective(o.title.clone(), 0));
-            out.extend(o.actions.iter().map(Group::Action));
-            for c in &o.children {
-                out.push(Group::Objective(c.title.clone(), 1));
-                out.extend(c.actions.iter().map(Group::Action));
-            }
+            objective_rows(o, 0, &mut out);
         }
     }
     out
+}
+
+/// An objective, its actions, then its sub-objectives, any depth.
+fn objective_rows<'a>(o: &'a Objective, depth: usize, out: &mut Vec<Group<'a>>) {
+    out.push(Group::Objective(o.title.clone(), depth));
+    out.extend(o.actions.iter().map(Group::Action));
+    for c in &o.children {
+        objective_rows(c, depth + 1, out);
+    }
 }
 
 /// Document title, plan title and period, at the top of page 1.

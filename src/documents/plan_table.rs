@@ -45,13 +45,12 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
                     .bookmark(crate::text::truncate_chars(&axis.title, 120)),
             );
         }
-        let mut rows: Vec<(String, &Action)> = axis.actions.iter().map(|a| (String::new(), a)).collect();
-        for o in &axis.objectives {
-            rows.extend(o.actions.iter().map(|a| (o.title.clone(), a)));
-            for c in &o.children {
-                rows.extend(c.actions.iter().map(|a| (format!("{} › {}", o.title, c.title), a)));
-            }
-        }
+        // The objective column holds the whole path under the axis, any depth.
+        let rows: Vec<(String, &Action)> = actions
+            .iter()
+            .filter(|r| std::ptr::eq(r.axis, axis))
+            .map(|r| (r.objectives.iter().map(|o| o.title.as_str()).collect::<Vec<_>>().join(" › "), r.action))
+            .collect();
         // The objective is one cell merged over its actions' rows (a row span).
         for (i, (objective, a)) in rows.iter().enumerate() {
             let first = i == 0 || rows[i - 1].0 != *objective;

@@ -191,6 +191,12 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                 }
             }
         }
+        if let Some(OutlineRow::Action { number }) = outline.get(&r) {
+            // "1.2" after "1.1.1…": the levels it is not numbered under end here.
+            if st.outline.iter().any(|(n, _)| OutlineRow::is_under(number, n)) {
+                st.outline.retain(|(n, _)| OutlineRow::is_under(number, n));
+            }
+        }
         let path = st.path();
         match read_action(file, sheet, header, &funding, r, &mut out.diagnostics, &mut help_cells) {
             RowAction::Action(a) => match outline.get(&r) {
@@ -480,7 +486,8 @@ fn read_action(
             ..Default::default()
         };
         let sp = parse_action_text(&sub);
-        a.number = sp.number;
+        // The sub-action's own number: in its text, else in the number column.
+        a.number = sp.number.or(a.number.take());
         a.title = if sp.title.is_empty() { clean(&sub).into_owned() } else { sp.title };
         return RowAction::Sub(Box::new(parent), Box::new(a));
     }
@@ -670,16 +677,23 @@ impl Tree {
 
     /// A sub-action goes under the last action of its path with the same number and title,
     /// made from the title column when no such action was read yet.
-    fn push_sub(&mut self, path: &[Label], parent: Action, sub: Action) {
-        let same = |a: &Action| a.title == parent.title && a.number == parent.number;
+    fn push_sub(&mut self, path: &[Label], parent: Action, mut sub: Action) {
+        // The title column names the parent; its number too when the text holds one.
+        let same = |a: &Action| a.title == parent.title && (parent.number.is_none() || a.number == parent.number);
         let place = self.ensure(path);
         if place.is_some() && place == self.last {
             if let Some(last) = self.last_action().filter(|a| same(a)) {
+                if sub.number.is_some() && sub.number == last.number {
+                    sub.number = None; // the number column repeated the action's number
+                }
                 last.sub_actions.push(sub);
                 return;
             }
         }
         let mut parent = parent;
+        if sub.number.is_some() && sub.number == parent.number {
+            sub.number = None;
+        }
         parent.sub_actions.push(sub);
         self.push(path, parent);
     }

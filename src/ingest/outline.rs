@@ -16,6 +16,15 @@ pub enum OutlineRow {
     Level { number: String, title: String },
     /// A sub-action of the action numbered `parent`.
     Sub { parent: String },
+    /// An action numbered `number`: the outline levels not above it end there.
+    Action { number: String },
+}
+
+impl OutlineRow {
+    /// Is `child` numbered under `parent` ("1.2.1" under "1.2")?
+    pub fn is_under(child: &str, parent: &str) -> bool {
+        is_under(child, parent)
+    }
 }
 
 /// "1", "1.2", "1.2.3." → the dotted number without its final dot.
@@ -30,6 +39,20 @@ fn dotted(v: &Value) -> Option<String> {
     ok.then_some(t)
 }
 
+/// "1.1.1 Titre", "2. Titre", "1.2 - Titre" → ("1.1.1", "Titre"): an outline number
+/// (parts of at most three digits) then a space or a separator, then text.
+fn leading_number(text: &str) -> Option<(String, String)> {
+    let t = text.trim_start();
+    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let number = dotted(&Value::Text(t[..end].to_string()))?;
+    let after = &t[end..];
+    if !after.starts_with(|c: char| c.is_whitespace() || matches!(c, ':' | '-' | '–' | '—' | ')')) {
+        return None;
+    }
+    let rest = after.trim_start().trim_start_matches([':', '-', '–', '—', ')']).trim_start();
+    (!rest.is_empty()).then(|| (number, rest.to_string()))
+}
+
 fn is_under(child: &str, parent: &str) -> bool {
     child.len() > parent.len() && child.starts_with(parent) && child.as_bytes()[parent.len()] == b'.'
 }
@@ -38,15 +61,24 @@ fn is_under(child: &str, parent: &str) -> bool {
 /// sub-actions; empty when the number column holds no outline.
 pub fn read_outline(sheet: &Sheet, header: &Header, rows: &[u32]) -> BTreeMap<u32, OutlineRow> {
     let mut out = BTreeMap::new();
-    let (Some(num_col), Some(title_col)) = (header.col_of(Field::Number), header.col_of(Field::Title)) else {
+    let Some(title_col) = header.col_of(Field::Title) else {
         return out;
     };
-    let numbered: Vec<(u32, String)> =
-        rows.iter().filter_map(|&r| sheet.get(r, num_col).and_then(dotted).map(|n| (r, n))).collect();
+    let num_col = header.col_of(Field::Number);
+    // The number column, else a number written before the title in its cell ("1.1.1 Titre").
+    let number_of = |r: u32| {
+        let in_column = num_col.and_then(|c| sheet.get(r, c)).and_then(dotted);
+        in_column.map(|n| (n, None)).or_else(|| match sheet.get(r, title_col) {
+            Some(Value::Text(t)) => leading_number(t).map(|(n, rest)| (n, Some(rest))),
+            _ => None,
+        })
+    };
+    let numbered: Vec<(u32, String, Option<String>)> =
+        rows.iter().filter_map(|&r| number_of(r).map(|(n, rest)| (r, n, rest))).collect();
     let has_fields = |r: u32| {
         sheet.rows.get(&r).is_some_and(|cells| {
             cells.iter().any(|(c, v)| {
-                *c != num_col
+                Some(*c) != num_col
                     && *c != title_col
                     && !v.text().trim().is_empty()
                     && !matches!(v, Value::Text(t) if is_help(t))
@@ -55,17 +87,21 @@ pub fn read_outline(sheet: &Sheet, header: &Header, rows: &[u32]) -> BTreeMap<u3
     };
     // The last action row and the levels above the current row.
     let mut action: Option<String> = None;
-    for (i, (r, n)) in numbered.iter().enumerate() {
+    for (i, (r, n, rest)) in numbered.iter().enumerate() {
         if action.as_deref().is_some_and(|a| is_under(n, a)) {
             out.insert(*r, OutlineRow::Sub { parent: action.clone().unwrap_or_default() });
             continue;
         }
-        let parent_of_next = numbered.get(i + 1).is_some_and(|(_, next)| is_under(next, n));
+        let parent_of_next = numbered.get(i + 1).is_some_and(|(_, next, _)| is_under(next, n));
         if parent_of_next && !has_fields(*r) {
-            let title = sheet.get(*r, title_col).map(|v| crate::text::one_line(&v.text())).unwrap_or_default();
+            let title = match rest {
+                Some(t) => crate::text::one_line(t),
+                None => sheet.get(*r, title_col).map(|v| crate::text::one_line(&v.text())).unwrap_or_default(),
+            };
             out.insert(*r, OutlineRow::Level { number: n.clone(), title });
             action = None;
         } else {
+            out.insert(*r, OutlineRow::Action { number: n.clone() });
             action = Some(n.clone());
         }
     }
@@ -82,5 +118,12 @@ mod tests {
         assert_eq!(dotted(&Value::Number(4.0)).as_deref(), Some("4"));
         assert_eq!(dotted(&Value::Text("A1".into())), None);
         assert!(is_under("1.1", "1") && !is_under("11", "1") && !is_under("1", "1"));
+        let lead = |t: &str| leading_number(t).map(|(n, r)| format!("{n}|{r}"));
+        assert_eq!(lead("1.1.1 Titre").as_deref(), Some("1.1.1|Titre"));
+        assert_eq!(lead("2 Mobilités").as_deref(), Some("2|Mobilités"));
+        assert_eq!(lead("3. - Vélo").as_deref(), Some("3|Vélo"));
+        assert_eq!(lead("2024 : étude"), None);
+        assert_eq!(lead("1.2.3"), None);
+        assert_eq!(lead("12h de formation"), None);
     }
 }

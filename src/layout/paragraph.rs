@@ -354,7 +354,9 @@ impl Breaker {
 
     /// A word wider than the line: hyphenated at French syllables, letters as last resort.
     fn long_word(&mut self, word: &str, s: Style, level: u8) {
-        let hyphen = measure_str("-", s);
+        // A number ("1.1.1.1.2") breaks with no hyphen: one would read as part of it.
+        let mark = if word.chars().any(char::is_alphabetic) { "-" } else { "" };
+        let hyphen = measure_str(mark, s);
         let mut syllables: Vec<&str> = hypher::hyphenate(word, hypher::Lang::French).collect();
         if syllables.iter().any(|p| measure_str(p, s) + hyphen > self.width) {
             // A syllable alone is too wide: letters.
@@ -364,7 +366,7 @@ impl Breaker {
         for syl in syllables {
             let with = format!("{piece}{syl}");
             if !piece.is_empty() && measure_str(&with, s) + hyphen > self.width {
-                piece.push('-');
+                piece.push_str(mark);
                 self.cur.add(shape(&piece, s.face), s, level);
                 self.end_line();
                 piece = syl.to_string();

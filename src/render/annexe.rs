@@ -10,7 +10,7 @@ use rust_xlsxwriter::{
 };
 
 use crate::model::{Action, ActionRef, Plan, Priority, Status};
-use crate::templates::input_columns;
+use crate::templates::{input_columns, ColumnSpec};
 use crate::validate::Diagnostic;
 
 /// What the annex needs besides the plan.
@@ -206,7 +206,78 @@ impl More {
     }
 }
 
-fn more_columns(actions: &[ActionRef<'_>]) -> Vec<More> {
+/// One row of the "Plan d'actions" sheet: an action, or a sub-action under its parent.
+struct SheetRow<'a> {
+    at: &'a ActionRef<'a>,
+    action: &'a Action,
+    parent: Option<&'a Action>,
+}
+
+fn sheet_rows<'a>(actions: &'a [ActionRef<'a>]) -> Vec<SheetRow<'a>> {
+    let mut out = Vec::with_capacity(actions.len());
+    for at in actions {
+        out.push(SheetRow { at, action: at.action, parent: None });
+        out.extend(at.action.sub_actions.iter().map(|s| SheetRow { at, action: s, parent: Some(at.action) }));
+    }
+    out
+}
+
+/// The canonical columns, with one more level column per objective level beyond the
+/// template's two ("Niveau 4"…) and a sub-action column when some action has them.
+fn sheet_columns(plan: &Plan) -> Vec<ColumnSpec> {
+    let mut cols = input_columns();
+    let deeper = plan.objective_depth().saturating_sub(2);
+    if let Some(i) = cols.iter().position(|c| c.champ == "objectif_operationnel") {
+        for k in (0..deeper).rev() {
+            let level = k + 4;
+            cols.insert(
+                i + 1,
+                ColumnSpec {
+                    champ: format!("niveau_{level}"),
+                    titre: format!("Niveau {level}"),
+                    largeur: 26.0,
+                    commentaire: String::new(),
+                },
+            );
+        }
+    }
+    if plan.sub_action_count() > 0 {
+        if let Some(i) = cols.iter().position(|c| c.champ == "action") {
+            let spec = ColumnSpec {
+                champ: "sous_action".into(),
+                titre: "Sous-action".into(),
+                largeur: 40.0,
+                commentaire: String::new(),
+            };
+            cols.insert(i + 1, spec);
+        }
+    }
+    cols
+}
+
+/// Extra fields' names: the plan's extra columns, then any other name an action keeps
+/// (a "Calendrier" text read for its years stays whole).
+fn extra_columns(plan: &Plan, rows: &[SheetRow<'_>]) -> Vec<String> {
+    let mut out = plan.extra_columns.clone();
+    for r in rows {
+        // A new name goes after the one before it on the action, as the input had them.
+        let mut after: Option<usize> = None;
+        for e in &r.action.extra {
+            let i = match out.iter().position(|n| *n == e.name) {
+                Some(i) => i,
+                None => {
+                    let i = after.map_or(out.len(), |a| a + 1);
+                    out.insert(i, e.name.clone());
+                    i
+                }
+            };
+            after = Some(i);
+        }
+    }
+    out
+}
+
+fn more_columns(actions: &[SheetRow<'_>]) -> Vec<More> {
     let texts: [(&'static str, Getter); 8] = [
         ("Personne pilote", |a| a.pilot_person.as_deref()),
         ("Direction ou service pilote", |a| a.pilot_service.as_deref()),
@@ -238,9 +309,10 @@ fn plan_sheet(
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.set_name("Plan d'actions")?;
-    let cols = input_columns();
-    let more = more_columns(actions);
-    let extra = &plan.extra_columns;
+    let cols = sheet_columns(plan);
+    let rows = sheet_rows(actions);
+    let more = more_columns(&rows);
+    let extra = &extra_columns(plan, &rows);
     let n_base = cols.len() as u16;
     let n_fixed = n_base + more.len() as u16;
     let n_extra = extra.len() as u16;
@@ -272,12 +344,16 @@ fn plan_sheet(
         ws.write_string_with_format(0, first_year + j as u16, y.to_string(), &f.header)?;
     }
     let pos = |champ: &str| cols.iter().position(|c| c.champ == champ).map(|p| p as u16);
-    for (i, r) in actions.iter().enumerate() {
+    for (i, sr) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        let a = r.action;
+        let (r, a) = (sr.at, sr.action);
         for (ci, c) in cols.iter().enumerate() {
             let col = ci as u16;
             match c.champ.as_str() {
+                // A blank axis cell reads as "same as above": name the actions of no axis.
+                "axe" if r.axis.implicit && plan.axis_count() > 0 => {
+                    text_or_blank(ws, row, col, Some("(Action non classée)"), &f.body)?
+                }
                 "axe" if !r.axis.implicit => {
                     let t = match &r.axis.description {
                         Some(d) => format!("{}\n{d}", r.axis.title),
@@ -291,13 +367,20 @@ fn plan_sheet(
                 "objectif_operationnel" => {
                     text_or_blank(ws, row, col, r.objectives.get(1).map(|o| o.title.as_str()), &f.body)?
                 }
+                level if level.starts_with("niveau_") => {
+                    let depth = level["niveau_".len()..].parse::<usize>().unwrap_or(0);
+                    let o = depth.checked_sub(2).and_then(|d| r.objectives.get(d));
+                    text_or_blank(ws, row, col, o.map(|o| o.title.as_str()), &f.body)?
+                }
+                // A sub-action row names its action in the title column, itself here.
+                "sous_action" => text_or_blank(ws, row, col, sr.parent.map(|_| a.title.as_str()), &f.body)?,
                 "numero" => match &a.number {
                     Some(n) if n.bytes().all(|b| b.is_ascii_digit()) && n.len() < 10 => {
                         ws.write_number_with_format(row, col, n.parse::<f64>().unwrap_or(0.0), &f.centre)?;
                     }
                     other => text_or_blank(ws, row, col, other.as_deref(), &f.centre)?,
                 },
-                "action" => text_or_blank(ws, row, col, Some(&a.title), &f.body)?,
+                "action" => text_or_blank(ws, row, col, Some(&sr.parent.unwrap_or(a).title), &f.body)?,
                 "objectif_action" => text_or_blank(ws, row, col, a.aim.as_deref(), &f.body)?,
                 "description" => text_or_blank(ws, row, col, a.description.as_deref(), &f.body)?,
                 "priorite" => text_or_blank(ws, row, col, a.priority.map(Priority::label), &f.centre)?,
@@ -350,7 +433,7 @@ fn plan_sheet(
             }
         }
     }
-    let last_row = actions.len() as u32;
+    let last_row = rows.len() as u32;
     // Dropdowns keep the annex a good input; years accept a milestone word too.
     let rows_end = last_row.max(1) + 200;
     if let Some(col) = pos("priorite") {

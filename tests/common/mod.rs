@@ -257,3 +257,16 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
+
+/// A `--modeles` folder whose vocabulaire.toml reads « Stand-by » as En pause and
+/// « Urgente » as Haute.
+pub fn models_with_vocabulary(dir: &Path) -> PathBuf {
+    let models = dir.join("modeles");
+    std::fs::create_dir_all(&models).unwrap();
+    std::fs::write(
+        models.join("vocabulaire.toml"),
+        "[statut.en_pause]\nsynonymes = [\"en pause\", \"stand-by\"]\n[priorite.haute]\nsynonymes = [\"urgente\"]\n",
+    )
+    .unwrap();
+    models
+}

@@ -228,3 +228,28 @@ pub fn has_pymupdf() -> bool {
     }
     ok
 }
+
+/// A bookmark and the bookmarks nested in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bookmark {
+    pub title: String,
+    pub kids: Vec<Bookmark>,
+}
+
+/// The document outline (bookmarks) as a tree, read through /First, /Next links.
+pub fn bookmarks(doc: &Document) -> Vec<Bookmark> {
+    fn siblings(doc: &Document, first: Option<&Object>) -> Vec<Bookmark> {
+        let mut out = Vec::new();
+        let mut cur = first.and_then(|o| dict(doc, o));
+        while let Some(d) = cur {
+            let title = d.get(b"Title").ok().and_then(|o| text(deref(doc, o))).unwrap_or_default();
+            out.push(Bookmark { title, kids: siblings(doc, d.get(b"First").ok()) });
+            cur = d.get(b"Next").ok().and_then(|o| dict(doc, o));
+            assert!(out.len() < 100_000, "outline loop");
+        }
+        out
+    }
+    let cat = doc.catalog().unwrap();
+    let Some(root) = cat.get(b"Outlines").ok().and_then(|o| dict(doc, o)) else { return Vec::new() };
+    siblings(doc, root.get(b"First").ok())
+}
