@@ -20,11 +20,13 @@ pub struct DocOptions {
     pub date: Option<String>,
     /// The collectivity's logo, drawn at the left of every page header.
     pub logo: Option<Image>,
+    /// Every fiche on pages of its own, even a short one (--une-fiche-par-page).
+    pub one_fiche_per_page: bool,
 }
 
 impl Default for DocOptions {
     fn default() -> Self {
-        DocOptions { template: DocTemplate::embedded(), date: None, logo: None }
+        DocOptions { template: DocTemplate::embedded(), date: None, logo: None, one_fiche_per_page: false }
     }
 }
 
@@ -211,6 +213,20 @@ pub fn year_ranges(years: &[i32]) -> String {
     out.join(", ")
 }
 
+/// What a band or a merged cell repeated after a page break says: the start of its text,
+/// a reminder (the whole text stands on the page before), then "(suite)". Kept short: a
+/// repeated line is an artifact, and a sentence-long artifact would be prose no reader reads.
+pub fn continued(ctx: &Ctx<'_>, text: &str) -> String {
+    const WORDS: usize = 5;
+    let first = text.lines().next().unwrap_or("");
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let mut head = words.iter().take(WORDS).copied().collect::<Vec<_>>().join(" ");
+    if words.len() > WORDS || text.lines().nth(1).is_some() {
+        head = head.trim_end_matches([',', ';', ':', '.', ' ']).to_string() + "…";
+    }
+    format!("{head} {}", ctx.t.label("suite"))
+}
+
 /// Cuts `text` with "…" to fit `width` at this style.
 pub fn fit(text: &str, face: Face, size: f32, width: f32) -> String {
     if measure(text, face, size) <= width {
@@ -269,8 +285,11 @@ pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &
             Some(hd) if i == 0 => Tag::Node(hd),
             _ => header,
         };
-        let title = fit(&french(doc_title), Face::Bold, size + 1.5, avail);
-        cv.text(x, 34.0, &title, Style::new(Face::Bold, size + 1.5, ctx.main));
+        // Page 1 of a document with a title block says its title there, once.
+        if title_heading || i > 0 {
+            let title = fit(&french(doc_title), Face::Bold, size + 1.5, avail);
+            cv.text(x, 34.0, &title, Style::new(Face::Bold, size + 1.5, ctx.main));
+        }
         cv.tag = header;
         let sub = fit(&french(&ctx.subtitle()), Face::Regular, size, avail);
         cv.text(x, 48.0, &sub, Style::new(Face::Regular, size, ctx.muted));

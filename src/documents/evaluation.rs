@@ -8,7 +8,7 @@ use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Row, Style, Table};
 use crate::model::{Plan, Status};
 
-use super::common::{decorate, fit, Ctx, DocOptions};
+use super::common::{continued, decorate, fit, Ctx, DocOptions};
 use super::groups::title_block;
 
 /// Options of the report: review year and the changes since an earlier version.
@@ -102,7 +102,12 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
         if acts.is_empty() {
             continue;
         }
-        blocks.push(h2(if axis.implicit { "Actions" } else { &axis.title }));
+        let heading = if axis.implicit { "Actions" } else { &axis.title };
+        blocks.push(h2(heading));
+        // Pages the axis's table runs onto open with the axis, "(suite)".
+        blocks.push(Block::Continuation(vec![Block::Para(
+            ctx.para(&continued(&ctx, heading), Style::new(Face::Bold, 11.0, ctx.main)).spacing(0.0, 6.0),
+        )]));
         let mut table = Table::new(vec![28.0, 190.0, 70.0, 70.0, 150.0]);
         table.border = ctx.rule;
         let head = Style::new(Face::Bold, t.tailles.petit + 0.5, Rgb::WHITE);
@@ -149,6 +154,7 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
             );
         }
         blocks.push(Block::Table(table));
+        blocks.push(Block::Continuation(Vec::new()));
     }
     if !plan.indicators.is_empty() {
         blocks.push(Block::PageBreak);

@@ -32,18 +32,50 @@ pub fn group_rows(plan: &Plan) -> Vec<Group<'_>> {
     out
 }
 
-/// Document title, plan title and period, at the top of page 1.
+/// Document title, then the plan's title unless the running header's line (territory,
+/// kind, period — on page 1 too) already says it: each said once on the page.
 pub fn title_block(ctx: &Ctx<'_>, title: &str) -> Vec<Block> {
     let t = ctx.t;
     let mut b = vec![Block::Para(
-        ctx.para(title, Style::new(Face::Bold, t.tailles.titre_document, ctx.main)).spacing(0.0, 2.0).heading(1),
+        ctx.para(title, Style::new(Face::Bold, t.tailles.titre_document, ctx.main)).spacing(0.0, 10.0).heading(1),
     )];
-    if let Some(pt) = &ctx.plan.meta.title {
-        b.push(Block::Para(ctx.para(pt, Style::new(Face::Regular, t.tailles.texte + 1.0, ctx.text)).spacing(0.0, 2.0)));
-    }
-    let sub = ctx.subtitle();
-    if !sub.is_empty() {
-        b.push(Block::Para(ctx.para(&sub, Style::new(Face::Regular, t.tailles.texte, ctx.muted)).spacing(0.0, 10.0)));
+    let said = [comparable(title), comparable(&ctx.subtitle())];
+    if let Some(pt) = ctx.plan.meta.title.as_deref().filter(|pt| !said.iter().any(|s| s.contains(&comparable(pt)))) {
+        if let Some(Block::Para(h)) = b.last_mut() {
+            h.space_after = 2.0;
+        }
+        b.push(Block::Para(
+            ctx.para(pt, Style::new(Face::Regular, t.tailles.texte + 1.0, ctx.text)).spacing(0.0, 10.0),
+        ));
     }
     b
+}
+
+/// Text compared for repetition: letters and digits only, lower case, no accents.
+fn comparable(s: &str) -> String {
+    s.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .map(|c| match c {
+            'à' | 'â' | 'ä' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' => 'i',
+            'ô' | 'ö' => 'o',
+            'ù' | 'û' | 'ü' => 'u',
+            'ç' => 'c',
+            c => c,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::comparable;
+
+    #[test]
+    fn repeated_titles_compare_equal() {
+        assert_eq!(comparable("PLAN D'ACTIONS"), comparable("Plan d’actions"));
+        assert_eq!(comparable("ECHEANCIER"), comparable("Échéancier"));
+        assert!(comparable("PROJET SOCIAL 2022-2026").contains(&comparable("2022-2026")));
+    }
 }

@@ -5,7 +5,7 @@ use crate::layout::canvas::Document;
 use crate::layout::{Align, Block, Cell, Face, Flow, Paragraph, Rgb, Row, Style, Table};
 use crate::model::{Action, Plan};
 
-use super::common::{decorate, year_ranges, Ctx, DocOptions};
+use super::common::{continued, decorate, year_ranges, Ctx, DocOptions};
 use super::fiches::priority_label;
 use super::groups::title_block;
 
@@ -38,10 +38,13 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
             if let Some(d) = &axis.description {
                 paras.push(ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text)).spacing(2.0, 0.0));
             }
+            let fill = ctx.tint(t.couleurs.fond_axe);
+            let suite = ctx.para(&continued(&ctx, &axis.title), Style::new(Face::Bold, t.tailles.texte, ctx.text));
+            let continued = Row::new(vec![Cell::text(suite).span(cols.len())]).fill(fill);
             table.rows.push(
                 Row::new(vec![Cell::new(paras).span(cols.len())])
-                    .fill(ctx.tint(t.couleurs.fond_axe))
-                    .keep_with_next()
+                    .fill(fill)
+                    .band(0, continued)
                     .bookmark(crate::text::truncate_chars(&axis.title, 120)),
             );
         }
@@ -49,15 +52,24 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
         for o in &axis.objectives {
             rows.extend(o.actions.iter().map(|a| (o.title.clone(), a)));
             for c in &o.children {
-                rows.extend(c.actions.iter().map(|a| (format!("{} › {}", o.title, c.title), a)));
+                rows.extend(c.actions.iter().map(|a| (format!("{}\n› {}", o.title, c.title), a)));
             }
         }
-        let mut last_objective = String::new();
-        for (objective, a) in rows {
-            // The objective is written once, on its first action, as merged cells read.
-            let shown = if objective != last_objective { objective.clone() } else { String::new() };
-            last_objective = objective;
-            table.rows.push(Row::new(cols.iter().map(|c| cell(&ctx, &c.champ, &shown, a)).collect()));
+        // The objective cell is merged over its actions, as in the spreadsheet; it says
+        // its text again, "(suite)", at the top of a page it runs onto.
+        let objective_col = cols.iter().position(|c| c.champ == "objectif");
+        let mut i = 0;
+        while i < rows.len() {
+            let objective = &rows[i].0;
+            let n = rows[i..].iter().take_while(|(o, _)| o == objective).count();
+            let first = table.rows.len();
+            for (_, a) in &rows[i..i + n] {
+                table.rows.push(Row::new(cols.iter().map(|c| cell(&ctx, &c.champ, objective, a)).collect()));
+            }
+            if let (Some(col), false) = (objective_col, objective.is_empty()) {
+                table.merge_down(first, col, n, &[objective_para(&ctx, &continued(&ctx, objective))]);
+            }
+            i += n;
         }
     }
     let mut flow = Flow::new(setup);
@@ -71,11 +83,15 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     }
 }
 
+fn objective_para(ctx: &Ctx<'_>, text: &str) -> Paragraph {
+    ctx.para(text, Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text))
+}
+
 fn cell(ctx: &Ctx<'_>, field: &str, objective: &str, a: &Action) -> Cell {
     let body = ctx.body();
     let small = Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text);
     match field {
-        "objectif" => Cell::text(ctx.para(objective, small)),
+        "objectif" => Cell::text(objective_para(ctx, objective)),
         "numero" => Cell::text(ctx.para(a.number.as_deref().unwrap_or(""), body).align(Align::Center)),
         "action" => {
             let mut paras = vec![ctx.para(&a.title, Style::new(Face::Bold, ctx.t.tailles.texte, ctx.text))];
