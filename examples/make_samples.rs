@@ -64,6 +64,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("samples/plan-windows-1252.csv");
     outline::write_outline(&dir.join("cls-plan-numerote.xlsx"))?;
     println!("samples/cls-plan-numerote.xlsx");
+    outline::write_deep_outline(&dir.join("pcaet-quatre-niveaux.xlsx"))?;
+    println!("samples/pcaet-quatre-niveaux.xlsx");
     outline::write_sheets_per_axis(&dir.join("pedt-un-onglet-par-axe.xlsx"))?;
     println!("samples/pedt-un-onglet-par-axe.xlsx");
     Ok(())

@@ -21,15 +21,18 @@ pub struct Colours {
     pub fond_objectif: f32,
     pub fond_annee: f32,
     pub fond_leger: f32,
+    pub piste: String,
+    pub fond_suite: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
+/// The type scale (points): every text of the documents takes one of these sizes.
 pub struct Sizes {
-    pub texte: f32,
     pub petit: f32,
-    pub titre_fiche: f32,
+    pub texte: f32,
+    pub grand: f32,
+    pub titre: f32,
     pub titre_document: f32,
-    pub entete: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -73,9 +76,19 @@ pub struct DocTemplate {
     pub priorites: BTreeMap<String, String>,
     pub fiche: FicheSpec,
     pub plan: PlanSpec,
-    /// Status key → colour (#RRGGBB).
+    /// Status key → colour (#RRGGBB); `non_renseigne` for actions without a status.
     #[serde(default)]
     pub statuts: BTreeMap<String, String>,
+    /// Patterns of chart segments, by status key.
+    #[serde(default)]
+    pub motifs: Patterns,
+}
+
+/// Statuses whose chart segments carry a pattern.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Patterns {
+    #[serde(default)]
+    pub hachures: Vec<String>,
 }
 
 impl DocTemplate {

@@ -8,20 +8,13 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::tagged::{self, Elem};
-use common::{pdf, plandoc, sample, tmpdir};
+use common::{pdf, plandoc, sample, tmpdir, SEED_SAMPLES};
 use plandoc::ingest::{read_plan, ReadOptions};
 
-const SAMPLES: [&str; 9] = [
-    "000-pst-ambitions-texte.xlsx",
-    "000-pst-ambitions-texte.xls",
-    "001-ctg-ambitions.xlsx",
-    "002-pst-sections-annees.xlsx",
-    "002-pst-sections-annees.ods",
-    "canonique-lauragais.xlsx",
-    "suivi-lauragais.xlsx",
-    "tet-export-plan.xlsx",
-    "plan-windows-1252.csv",
-];
+/// The seed samples and the other shapes plandoc reads.
+fn samples() -> impl Iterator<Item = &'static str> {
+    SEED_SAMPLES.into_iter().chain(["suivi-lauragais.xlsx", "tet-export-plan.xlsx", "plan-windows-1252.csv"])
+}
 
 /// Builds every document of sample `name` in a folder of test `test` (tests run in
 /// parallel: each its own folders).
@@ -45,10 +38,10 @@ fn count(s: &[Elem], kind: &str) -> usize {
 #[test]
 fn checkers_find_no_error_on_any_document() {
     let mut files = Vec::new();
-    for name in SAMPLES {
+    for name in samples() {
         files.extend(build_all("checkers", name).1);
     }
-    assert!(files.len() > 3 * SAMPLES.len(), "{files:?}");
+    assert!(files.len() > 3 * samples().count(), "{files:?}");
     let refs: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     if tagged::checker("outloud", "pip install outloud") {
         let results = tagged::outloud_errors(&refs);
@@ -65,7 +58,7 @@ fn checkers_find_no_error_on_any_document() {
 
 #[test]
 fn structure_carries_the_meaning() {
-    for name in SAMPLES {
+    for name in samples() {
         let (_, files) = build_all("structure", name);
         let plan = read_plan(&sample(name), &ReadOptions::default()).unwrap().plan;
         let n_actions = plan.action_count();

@@ -46,7 +46,7 @@ fn essence(p: &Plan) -> Vec<String> {
         .map(|r| {
             let mut a = r.action.clone();
             a.origin = None;
-            let objectives: Vec<&str> = r.objectives.iter().flatten().map(|o| o.title.as_str()).collect();
+            let objectives: Vec<&str> = r.objectives.iter().map(|o| o.title.as_str()).collect();
             format!("{}|{:?}|{:?}|{}", r.axis.title, r.axis.description, objectives, serde_json::to_string(&a).unwrap())
         })
         .collect()

@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::server::Server;
-use common::{rows, sample, tmpdir, write_xlsx};
+use common::{bad_plan, sample, tmpdir};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 const AXE: &str = ".ci/npm/node_modules/axe-core/axe.min.js";
@@ -126,22 +126,6 @@ async fn check_page(c: &Client, source: &str, what: &str) {
 
 async fn text_of(c: &Client, css: &str) -> String {
     c.wait().at_most(Duration::from_secs(60)).for_element(Locator::Css(css)).await.unwrap().text().await.unwrap()
-}
-
-fn bad_plan(dir: &Path) -> PathBuf {
-    let p = dir.join("plan-errone.xlsx");
-    write_xlsx(
-        &p,
-        &[(
-            "Plan",
-            rows(&[
-                &["Axe", "N°", "Action", "Priorité", "2025"],
-                &["Axe 1", "1", "Faire", "Haute", "X"],
-                &["", "1", "Refaire", "urgent", "X"],
-            ]),
-        )],
-    );
-    p
 }
 
 #[test]

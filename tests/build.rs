@@ -5,18 +5,9 @@ mod common;
 use std::path::Path;
 
 use common::pdf;
-use common::{plandoc, sample, tmpdir, C};
+use common::{plandoc, sample, tmpdir, C, SEED_SAMPLES};
 use plandoc::ingest::{read_plan, ReadOptions};
 use plandoc::model::Plan;
-
-const SAMPLES: [&str; 6] = [
-    "000-pst-ambitions-texte.xlsx",
-    "000-pst-ambitions-texte.xls",
-    "001-ctg-ambitions.xlsx",
-    "002-pst-sections-annees.xlsx",
-    "002-pst-sections-annees.ods",
-    "canonique-lauragais.xlsx",
-];
 
 fn build(name: &str, dir: &Path, extra: &[&str]) -> common::Output {
     let mut args: Vec<String> = vec![
@@ -43,7 +34,7 @@ fn files(dir: &Path) -> Vec<String> {
 
 #[test]
 fn every_sample_gives_three_sound_pdfs_that_lose_nothing() {
-    for name in SAMPLES {
+    for name in SEED_SAMPLES {
         let dir = tmpdir(&format!("build-{}", name.replace('.', "-")));
         let out = build(name, &dir, &["--date", "2026-01-29"]);
         assert_eq!(out.code, 0, "{name}: {}{}", out.stdout, out.stderr);

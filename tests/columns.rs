@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{check_json, plandoc, rows, tmpdir, write_xlsx};
+use common::{check_json, plan_sheet, plandoc, rows, tmpdir, write_xlsx};
 
 fn field_of(report: &serde_json::Value, letter: &str) -> String {
     report["columns"]
@@ -16,26 +16,21 @@ fn field_of(report: &serde_json::Value, letter: &str) -> String {
 
 #[test]
 fn the_title_is_the_column_that_holds_titles() {
-    let dir = tmpdir("columns-evidence");
-    let file = dir.join("plan.xlsx");
-    write_xlsx(
-        &file,
-        &[(
-            "Plan",
-            rows(&[
-                &[
-                    "Axe",
-                    "Action en amélioration continue",
-                    "Intitulé de l'action",
-                    "Actions liées",
-                    "Personne pilote",
-                    "Statut",
-                ],
-                &["Axe 1", "VRAI", "Ouvrir une crèche", "Former les assistantes", "Marie PAUL", "À discuter"],
-                &["Axe 1", "FAUX", "Former les assistantes", "Ouvrir une crèche", "Pierre GWEN", "En pause"],
-                &["Axe 2", "VRAI", "Créer un guide des familles", "", "Marie PAUL", "Réalisé"],
-            ]),
-        )],
+    let (_, file) = plan_sheet(
+        "columns-evidence",
+        &[
+            &[
+                "Axe",
+                "Action en amélioration continue",
+                "Intitulé de l'action",
+                "Actions liées",
+                "Personne pilote",
+                "Statut",
+            ],
+            &["Axe 1", "VRAI", "Ouvrir une crèche", "Former les assistantes", "Marie PAUL", "À discuter"],
+            &["Axe 1", "FAUX", "Former les assistantes", "Ouvrir une crèche", "Pierre GWEN", "En pause"],
+            &["Axe 2", "VRAI", "Créer un guide des familles", "", "Marie PAUL", "Réalisé"],
+        ],
     );
     let (code, r) = check_json(&file);
     assert_eq!(code, 0, "{r}");
@@ -51,22 +46,17 @@ fn the_title_is_the_column_that_holds_titles() {
 
 #[test]
 fn a_doubtful_title_column_is_a_warning_naming_it() {
-    let dir = tmpdir("columns-doubt");
-    let file = dir.join("plan.xlsx");
-    write_xlsx(
-        &file,
-        &[(
-            "Plan",
-            rows(&[
-                &["Axe", "Action", "Pilote"],
-                &["Axe 1", "Atelier", "CCAS"],
-                &["Axe 1", "Atelier", "CCAS"],
-                &["Axe 2", "Atelier", "Mairie"],
-                &["Axe 2", "Atelier", "Mairie"],
-                &["Axe 2", "Atelier", "Mairie"],
-                &["Axe 2", "Réunion", "Mairie"],
-            ]),
-        )],
+    let (_, file) = plan_sheet(
+        "columns-doubt",
+        &[
+            &["Axe", "Action", "Pilote"],
+            &["Axe 1", "Atelier", "CCAS"],
+            &["Axe 1", "Atelier", "CCAS"],
+            &["Axe 2", "Atelier", "Mairie"],
+            &["Axe 2", "Atelier", "Mairie"],
+            &["Axe 2", "Atelier", "Mairie"],
+            &["Axe 2", "Réunion", "Mairie"],
+        ],
     );
     let (code, r) = check_json(&file);
     assert_eq!(code, 0, "{r}");
@@ -78,18 +68,13 @@ fn a_doubtful_title_column_is_a_warning_naming_it() {
 
 #[test]
 fn plandoc_toml_overrides_a_column_by_letter_or_header() {
-    let dir = tmpdir("columns-override");
-    let file = dir.join("plan.xlsx");
-    write_xlsx(
-        &file,
-        &[(
-            "Plan",
-            rows(&[
-                &["Axe", "Action", "Ce que nous ferons", "Qui"],
-                &["Axe 1", "1", "Ouvrir une crèche", "CCAS"],
-                &["Axe 1", "2", "Former les assistantes", "Mairie"],
-            ]),
-        )],
+    let (dir, file) = plan_sheet(
+        "columns-override",
+        &[
+            &["Axe", "Action", "Ce que nous ferons", "Qui"],
+            &["Axe 1", "1", "Ouvrir une crèche", "CCAS"],
+            &["Axe 1", "2", "Former les assistantes", "Mairie"],
+        ],
     );
     std::fs::write(dir.join("plandoc.toml"), "[colonnes]\nintitule = \"C\"\nnumero = \"B\"\npilote = \"Qui\"\n")
         .unwrap();
@@ -106,25 +91,20 @@ fn plandoc_toml_overrides_a_column_by_letter_or_header() {
 
 #[test]
 fn template_help_rows_are_skipped_and_listed() {
-    let dir = tmpdir("columns-help");
-    let file = dir.join("plan.xlsx");
-    write_xlsx(
-        &file,
-        &[(
-            "Plan",
-            rows(&[
-                &["Présentation de l'action", "", "Modalités", ""],
-                &["Axe (x)", "Titre de l'action", "Statut", "Niveau de priorité"],
-                &["Champ texte", "Champ texte", "Champ liste déroulante (choix prédéfinis)", "Liste déroulante"],
-                &[
-                    "Si vos axes sont numérotés…",
-                    "Texte court de 300 caractères",
-                    "Choisissez l'option",
-                    "Choisissez l'option",
-                ],
-                &["1. Agir", "Action 1", "En cours", "Élevé"],
-            ]),
-        )],
+    let (_, file) = plan_sheet(
+        "columns-help",
+        &[
+            &["Présentation de l'action", "", "Modalités", ""],
+            &["Axe (x)", "Titre de l'action", "Statut", "Niveau de priorité"],
+            &["Champ texte", "Champ texte", "Champ liste déroulante (choix prédéfinis)", "Liste déroulante"],
+            &[
+                "Si vos axes sont numérotés…",
+                "Texte court de 300 caractères",
+                "Choisissez l'option",
+                "Choisissez l'option",
+            ],
+            &["1. Agir", "Action 1", "En cours", "Élevé"],
+        ],
     );
     let (code, r) = check_json(&file);
     assert_eq!(code, 0, "{r}");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{rows, sample, tmpdir, write_xlsx};
+use common::{plan_sheet, sample};
 use plandoc::ingest::{read_plan, ReadOptions};
 use plandoc::model::Status;
 
@@ -62,18 +62,18 @@ fn a_numbered_outline_gives_levels_actions_and_sub_actions() {
 
 #[test]
 fn sub_actions_numbered_under_their_action_with_numbers_as_numbers() {
-    let dir = tmpdir("outline-subs");
-    let path = dir.join("plan.xlsx");
-    let data = rows(&[
-        &["Axe", "N°", "Action", "Pilote", "Année"],
-        &["Enfance", "1", "Ouvrir une crèche", "CCAS", "2025"],
-        &["Enfance", "1.1", "Choisir le terrain", "Urbanisme", "2025"],
-        &["Enfance", "1.2", "Recruter l'équipe", "RH", "2026"],
-        &["Enfance", "2", "Former les assistantes maternelles", "RPE", "2025"],
-        &["Jeunesse", "3", "Ouvrir un espace jeunes", "Service jeunesse", "2026"],
-        &["Jeunesse", "3.1", "Consulter les jeunes", "Service jeunesse", "2025"],
-    ]);
-    write_xlsx(&path, &[("Plan", data)]);
+    let (_, path) = plan_sheet(
+        "outline-subs",
+        &[
+            &["Axe", "N°", "Action", "Pilote", "Année"],
+            &["Enfance", "1", "Ouvrir une crèche", "CCAS", "2025"],
+            &["Enfance", "1.1", "Choisir le terrain", "Urbanisme", "2025"],
+            &["Enfance", "1.2", "Recruter l'équipe", "RH", "2026"],
+            &["Enfance", "2", "Former les assistantes maternelles", "RPE", "2025"],
+            &["Jeunesse", "3", "Ouvrir un espace jeunes", "Service jeunesse", "2026"],
+            &["Jeunesse", "3.1", "Consulter les jeunes", "Service jeunesse", "2025"],
+        ],
+    );
     let r = read(&path);
     let plan = &r.plan;
     assert_eq!((plan.axis_count(), plan.action_count(), plan.sub_action_count()), (2, 3, 3));
@@ -88,15 +88,15 @@ fn sub_actions_numbered_under_their_action_with_numbers_as_numbers() {
 
 #[test]
 fn numbered_actions_without_parents_stay_actions() {
-    let dir = tmpdir("outline-flat");
-    let path = dir.join("plan.xlsx");
-    let data = rows(&[
-        &["Axe", "N°", "Action", "Pilote"],
-        &["Enfance", "1.1", "Ouvrir une crèche", "CCAS"],
-        &["Enfance", "1.2", "Recruter l'équipe", "RH"],
-        &["Jeunesse", "2.1", "Ouvrir un espace jeunes", "Service jeunesse"],
-    ]);
-    write_xlsx(&path, &[("Plan", data)]);
+    let (_, path) = plan_sheet(
+        "outline-flat",
+        &[
+            &["Axe", "N°", "Action", "Pilote"],
+            &["Enfance", "1.1", "Ouvrir une crèche", "CCAS"],
+            &["Enfance", "1.2", "Recruter l'équipe", "RH"],
+            &["Jeunesse", "2.1", "Ouvrir un espace jeunes", "Service jeunesse"],
+        ],
+    );
     let plan = read(&path).plan;
     assert_eq!((plan.axis_count(), plan.action_count(), plan.sub_action_count()), (2, 3, 0));
 }

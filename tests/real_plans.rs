@@ -56,7 +56,7 @@ fn import_template_2023_example_sheet() {
     assert_ne!(plan.meta.title.as_deref(), Some("Présentation de l’action"));
     for a in &actions {
         assert!(!a.action.title.is_empty() && !matches!(a.action.title.as_str(), "VRAI" | "FAUX"));
-        assert!(a.objectives.iter().flatten().all(|o| !o.title.starts_with("Champ texte")));
+        assert!(a.objectives.iter().all(|o| !o.title.starts_with("Champ texte")));
         assert!(a.action.extra.iter().all(|e| !e.value.starts_with("A compléter")), "{:?}", a.action.extra);
     }
     assert_eq!(actions.iter().filter(|r| r.action.status == Some(Status::Paused)).count(), 1);

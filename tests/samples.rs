@@ -93,9 +93,9 @@ fn seed_002_section_rows_merged_header_and_years() {
         );
         assert_eq!(a13.action.years, vec![2025, 2026]);
         assert!(a13.axis.title.starts_with("ENJEU 2 : L'ENFANCE, LA JEUNESSE ET LA FAMILLE"));
-        assert_eq!(a13.objectives[0].unwrap().title, "ENFANCE");
+        assert_eq!(a13.objectives[0].title, "ENFANCE");
         assert_eq!(
-            a13.objectives[1].unwrap().title,
+            a13.objectives[1].title,
             "Conforter le partenariat éducatif de proximité et les logiques de continuités éducatives"
         );
         assert_eq!(action(&p, "4").action.years, vec![2022, 2023, 2024, 2025, 2026]);

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::server::Server;
-use common::{pdf, rows, sample, tmpdir, write_xlsx};
+use common::{bad_plan, pdf, sample, tmpdir};
 use reqwest::blocking::{multipart, Client};
 use reqwest::StatusCode;
 
@@ -45,23 +45,6 @@ fn pdf_text(dir: &Path, name: &str, bytes: &[u8]) -> String {
     let p = dir.join(name.replace('/', "_"));
     std::fs::write(&p, bytes).unwrap();
     pdf::text(&p)
-}
-
-/// A plan with errors (a duplicate number, an unknown priority).
-fn bad_plan(dir: &Path) -> std::path::PathBuf {
-    let p = dir.join("plan-errone.xlsx");
-    write_xlsx(
-        &p,
-        &[(
-            "Plan",
-            rows(&[
-                &["Axe", "N°", "Action", "Priorité", "2025"],
-                &["Axe 1", "1", "Faire", "Haute", "X"],
-                &["", "1", "Refaire", "urgent", "X"],
-            ]),
-        )],
-    );
-    p
 }
 
 fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {

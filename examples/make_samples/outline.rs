@@ -57,19 +57,66 @@ fn workbook() -> Result<Workbook, XlsxError> {
     Ok(wb)
 }
 
+/// A Plan Climat-Air-Énergie four levels deep (axe › sous-axe › objectif › sous-objectif),
+/// with actions at several depths and sub-actions one level under their action.
+const DEEP: &[[&str; 6]] = &[
+    ["1", "Sobriété et efficacité énergétique", "", "", "", ""],
+    ["1.1", "Rénover le bâti", "", "", "", ""],
+    ["1.1.1", "Logement", "", "", "", ""],
+    ["1.1.1.1", "Parc privé", "", "", "", ""],
+    [
+        "1.1.1.1.1",
+        "Ouvrir une plateforme de la rénovation énergétique",
+        "Service habitat",
+        "ADEME ; ANAH",
+        "2025-2027",
+        "En cours",
+    ],
+    ["1.1.1.1.1.1", "Recruter deux conseillers", "Service habitat", "", "2025", "Réalisé"],
+    ["1.1.1.1.1.2", "Tenir des permanences dans les communes", "Service habitat", "Communes", "2026-2027", "À venir"],
+    ["1.1.1.1.2", "Aider les copropriétés fragiles", "Service habitat", "ANAH", "2026", "À venir"],
+    ["1.1.1.2", "Parc social", "", "", "", ""],
+    ["1.1.1.2.1", "Rénover 300 logements sociaux", "Bailleurs sociaux", "Département", "2025-2029", "En cours"],
+    ["1.1.2", "Bâtiments publics", "", "", "", ""],
+    ["1.1.2.1", "Réaliser un schéma directeur immobilier", "Services techniques", "", "2025", "À venir"],
+    ["1.2", "Éclairer juste", "", "", "", ""],
+    ["1.2.1", "Éteindre l'éclairage public la nuit", "Services techniques", "SDE", "2025", "Réalisé"],
+    ["2", "Mobilités", "", "", "", ""],
+    ["2.1", "Développer le vélo", "", "", "", ""],
+    ["2.1.1", "Itinéraires", "", "", "", ""],
+    ["2.1.1.1", "Liaisons entre bourgs", "", "", "", ""],
+    [
+        "2.1.1.1.1",
+        "Aménager la voie verte de la vallée",
+        "Service mobilités",
+        "Région ; Département",
+        "2026-2028",
+        "À venir",
+    ],
+];
+
 /// A Contrat Local de Santé kept as a numbered outline: title block, blank row, header,
 /// then rows whose number gives their level.
 pub fn write_outline(path: &Path) -> Result<(), XlsxError> {
+    write_numbered(path, "CLS", "Contrat Local de Santé du Pays de Lure 2024-2028", OUTLINE)
+}
+
+/// The same shape four levels deep: a PCAET.
+pub fn write_deep_outline(path: &Path) -> Result<(), XlsxError> {
+    write_numbered(path, "PCAET", "Plan Climat-Air-Énergie Territorial du Val de Serre 2025-2030", DEEP)
+}
+
+fn write_numbered(path: &Path, sheet: &str, title: &str, rows: &[[&str; 6]]) -> Result<(), XlsxError> {
     let mut wb = workbook()?;
     let bold = Format::new().set_bold();
     let ws = wb.add_worksheet();
-    ws.set_name("CLS")?;
-    ws.merge_range(0, 0, 0, 5, "Contrat Local de Santé du Pays de Lure 2024-2028", &bold)?;
+    ws.set_name(sheet)?;
+    ws.merge_range(0, 0, 0, 5, title, &bold)?;
     ws.merge_range(1, 0, 1, 5, "Programme d'actions", &Format::new())?;
     for (c, l) in OUTLINE_HEADER.iter().enumerate() {
         ws.write_string_with_format(3, c as u16, *l, &bold)?;
     }
-    for (r, row) in OUTLINE.iter().enumerate() {
+    for (r, row) in rows.iter().enumerate() {
         for (c, v) in row.iter().enumerate().filter(|(_, v)| !v.is_empty()) {
             ws.write_string(r as u32 + 4, c as u16, *v)?;
         }

@@ -8,6 +8,9 @@ use crate::layout::{french, Face, Paragraph, Rgb, Style};
 use crate::model::Plan;
 use crate::templates::DocTemplate;
 
+/// Between the territory and the plan's kind and period, in headers and title blocks.
+const SEPARATOR: &str = " · ";
+
 /// The top-right corner of page 1 left blank for the transmission stamp (points).
 pub const STAMP_WIDTH: f32 = 200.0;
 pub const STAMP_HEIGHT: f32 = 65.0;
@@ -52,7 +55,8 @@ impl<'a> Ctx<'a> {
             .as_deref()
             .and_then(Rgb::parse)
             .or_else(|| Rgb::parse(&c.principale))
-            .unwrap_or(Rgb(31, 78, 121));
+            .unwrap_or(Rgb(31, 78, 121))
+            .darkened_for_white(4.5);
         // PDF/A needs a date and determinism forbids the clock: --date, else the
         // deliberation's, else 1 January of the plan's first year.
         let date = opts
@@ -97,13 +101,15 @@ impl<'a> Ctx<'a> {
         self.main.tint(t)
     }
 
-    /// "Communauté de communes … · PST 2022-2026".
-    pub fn subtitle(&self) -> String {
+    /// Fill of a running year (white text on it), kept readable whatever the main colour.
+    pub fn year_fill(&self) -> Rgb {
+        self.tint(self.t.couleurs.fond_annee).darkened_for_white(4.5)
+    }
+
+    /// The territory (else the plan's title) and "PST 2022-2026", either possibly empty.
+    pub fn subtitle_parts(&self) -> (String, String) {
         let m = &self.plan.meta;
-        let mut parts = Vec::new();
-        if let Some(t) = m.territory.as_deref().or(m.title.as_deref()) {
-            parts.push(t.to_string());
-        }
+        let place = m.territory.as_deref().or(m.title.as_deref()).unwrap_or("").to_string();
         let kind = match m.kind {
             crate::model::PlanKind::Other => String::new(),
             k => k.label().to_string(),
@@ -113,10 +119,7 @@ impl<'a> Ctx<'a> {
             _ => String::new(),
         };
         let kp = [kind, period].iter().filter(|s| !s.is_empty()).cloned().collect::<Vec<_>>().join(" ");
-        if !kp.is_empty() {
-            parts.push(kp);
-        }
-        parts.join(" · ")
+        (place, kp)
     }
 
     /// "Délibération n° 2026_01 du 29/01/2026 · Annexe n° 1", when known.
@@ -246,22 +249,77 @@ pub fn fit(text: &str, face: Face, size: f32, width: f32) -> String {
     out.trim_end().to_string() + "…"
 }
 
+/// `text` on at most `max` lines of `width`, broken between words (inside a word only
+/// when it is longer than a line); what still overflows ends the last line with "…".
+pub fn wrap(text: &str, face: Face, size: f32, width: f32, max: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut rest = text.trim();
+    while !rest.is_empty() {
+        if lines.len() + 1 >= max || measure(rest, face, size) <= width {
+            lines.push(fit(rest, face, size, width));
+            break;
+        }
+        let mut cut = 0;
+        for (i, c) in rest.char_indices() {
+            if c == ' ' && measure(&rest[..i], face, size) <= width {
+                cut = i;
+            }
+        }
+        if cut == 0 {
+            // A word longer than the line: broken where it overflows.
+            let mut head = fit(rest, face, size, width);
+            head.pop();
+            cut = head.len().max(rest.chars().next().map_or(1, char::len_utf8));
+        }
+        lines.push(rest[..cut].trim_end().to_string());
+        rest = rest[cut..].trim_start();
+    }
+    lines
+}
+
+/// The one rule that shortens a running line: `head · tail` whole when it fits; else
+/// the head cut with "…" so the tail (kind and period, or page number) stays whole;
+/// else the whole line cut.
+pub fn shorten(head: &str, tail: &str, face: Face, size: f32, width: f32) -> String {
+    let whole = [head, tail].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(SEPARATOR);
+    if measure(&whole, face, size) <= width || head.is_empty() || tail.is_empty() {
+        return fit(&whole, face, size, width);
+    }
+    let room = width - measure(&format!("{SEPARATOR}{tail}"), face, size);
+    if room < measure("Abc…", face, size) {
+        return fit(&whole, face, size, width);
+    }
+    format!("{}{SEPARATOR}{tail}", fit(head, face, size, room))
+}
+
 /// Header and footer on every page, "Page N / M"; nothing in the stamp zone. They are
 /// running artifacts, except on page 1: the logo is a figure there, and the header's
 /// title is the document's H1 when `title_heading` (documents without a title block).
+/// The header takes the full width, except beside page 1's stamp zone.
 pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &str, title_heading: bool) {
     let n = pages.len();
     let t = ctx.t;
     let left = t.marges.gauche;
     let right = t.marges.droite;
-    let size = t.tailles.entete;
+    let (big, small) = (t.tailles.grand, t.tailles.petit);
     let heading = title_heading.then(|| tree.add_first(Tree::ROOT, Role::H(1)));
+    // Without a title block, page 1's header says what the document is: its title is
+    // the H1 and its subtitle (shortened there beside the stamp zone) a paragraph.
+    let subtitle = heading.map(|h| {
+        let id = tree.add(Tree::ROOT, Role::P);
+        tree.nodes[Tree::ROOT].kids.pop();
+        tree.nodes[Tree::ROOT].kids.insert(1, id);
+        debug_assert_eq!(tree.nodes[Tree::ROOT].kids[0], h);
+        id
+    });
     let figure = ctx.logo.map(|_| {
         let id = tree.add_first(Tree::ROOT, Role::Figure);
         let who = ctx.plan.meta.territory.as_deref().map_or("la collectivité".to_string(), str::to_string);
         tree.nodes[id].alt = Some(format!("Logo de {who}"));
         id
     });
+    let (place, kind_period) = ctx.subtitle_parts();
+    let (place, kind_period) = (french(&place), french(&kind_period));
     for (i, page) in pages.iter_mut().enumerate() {
         let w = page.width;
         let h = page.height;
@@ -269,7 +327,6 @@ pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &
         // Painted before the page's content, as the tree reads them (logo, title first).
         let mut deco = Page::new(w, h);
         let mut cv = Canvas::new(&mut deco, i, tree, header);
-        // The header keeps clear of the stamp zone (top right, 200 × 65 pt).
         let mut x = left;
         if let Some(logo) = ctx.logo {
             let (lh, lw) = logo_size(logo);
@@ -280,31 +337,35 @@ pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &
             cv.image(x, 16.0 + (40.0 - lh) / 2.0, lw, lh, 0);
             x += lw + 10.0;
         }
-        let avail = w - x - STAMP_WIDTH - 16.0;
+        let avail = if i == 0 { w - x - STAMP_WIDTH - 16.0 } else { w - right - x };
         cv.tag = match heading {
             Some(hd) if i == 0 => Tag::Node(hd),
             _ => header,
         };
-        // Page 1 of a document with a title block says its title there, once.
-        if title_heading || i > 0 {
-            let title = fit(&french(doc_title), Face::Bold, size + 1.5, avail);
-            cv.text(x, 34.0, &title, Style::new(Face::Bold, size + 1.5, ctx.main));
+        let title = fit(&french(doc_title), Face::Bold, big, avail);
+        cv.text(x, 34.0, &title, Style::new(Face::Bold, big, ctx.main));
+        cv.tag = match subtitle {
+            Some(p) if i == 0 => Tag::Node(p),
+            _ => header,
+        };
+        // Page 1 of a document with a title block: the block says it in full just below.
+        if i > 0 || title_heading {
+            let sub = shorten(&place, &kind_period, Face::Regular, small, avail);
+            cv.text(x, 48.0, &sub, Style::new(Face::Regular, small, ctx.muted));
         }
         cv.tag = header;
-        let sub = fit(&french(&ctx.subtitle()), Face::Regular, size, avail);
-        cv.text(x, 48.0, &sub, Style::new(Face::Regular, size, ctx.muted));
         cv.line(left, STAMP_HEIGHT + 5.0, w - right, STAMP_HEIGHT + 5.0, ctx.main, 0.8);
         // Footer.
         let fy = h - t.marges.bas + 22.0;
         cv.line(left, fy - 12.0, w - right, fy - 12.0, ctx.rule, 0.5);
         let page_label = format!("{} {} / {n}", t.label("page"), i + 1);
-        let pw = measure(&page_label, Face::Regular, size);
+        let pw = measure(&page_label, Face::Regular, small);
         cv.tag = Tag::Artifact(Artifact::PageNumber);
-        cv.text(w - right - pw, fy, &page_label, Style::new(Face::Regular, size, ctx.muted));
+        cv.text(w - right - pw, fy, &page_label, Style::new(Face::Regular, small, ctx.muted));
         cv.tag = Tag::Artifact(Artifact::Footer);
         let footer = ctx.deliberation_line().unwrap_or_else(|| ctx.plan.meta.title.clone().unwrap_or_default());
-        let footer = fit(&french(&footer), Face::Regular, size, w - left - right - pw - 24.0);
-        cv.text(left, fy, &footer, Style::new(Face::Regular, size, ctx.muted));
+        let footer = fit(&french(&footer), Face::Regular, small, w - left - right - pw - 24.0);
+        cv.text(left, fy, &footer, Style::new(Face::Regular, small, ctx.muted));
         page.items.splice(0..0, deco.items);
     }
 }

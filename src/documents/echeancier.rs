@@ -29,7 +29,7 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     widths.extend(years.iter().map(|_| 46.0));
     let mut table = Table::new(widths);
     table.border = ctx.rule;
-    let head = Style::new(Face::Bold, t.tailles.petit + 0.5, Rgb::WHITE);
+    let head = Style::new(Face::Bold, t.tailles.petit, ctx.main.ink(ctx.text));
     let mut header = vec![
         Cell::text(ctx.para(t.label("numero"), head).align(Align::Center)),
         Cell::text(ctx.para(t.label("intitule"), head)),
@@ -57,7 +57,7 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
             }
             Group::Objective(title, depth) => {
                 let face = if depth == 0 { Face::Bold } else { Face::Regular };
-                let style = Style::new(face, t.tailles.texte - 0.5, ctx.text);
+                let style = Style::new(face, t.tailles.texte, ctx.text);
                 let fill = ctx.tint(t.couleurs.fond_objectif);
                 table.rows.push(band(&title, style, 8.0 * depth as f32, fill, 1 + depth));
             }
@@ -86,32 +86,28 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
 }
 
 /// A year cell: filled when the action runs, and never by colour alone: its milestone
-/// word inside, else "X" as plans are written.
+/// word inside (wrapped, never shrunk below the scale), else "X" as plans are written.
 fn year_cell(ctx: &Ctx<'_>, on: bool, milestone: Option<&str>) -> Cell {
     if !on {
         return Cell::empty();
     }
-    let fill = ctx.tint(ctx.t.couleurs.fond_annee);
-    let ink = if fill.is_dark() { Rgb::WHITE } else { ctx.main };
+    let fill = ctx.year_fill();
+    let ink = fill.ink(ctx.text);
     let mut cell = Cell::empty().draw(Rc::new(move |cv: &mut Canvas<'_>, x, y, w, h| {
         cv.fill(x + 2.0, y + 2.0, w - 4.0, h - 4.0, fill);
     }));
     let m = french(milestone.unwrap_or("X"));
-    let mut size: f32 = 7.0;
-    while size > 5.0 && measure(&m, Face::Bold, size) > 38.0 {
-        size -= 0.5;
-    }
-    cell.paras.push(Paragraph::new(m, Style::new(Face::Bold, size, ink)).align(Align::Center));
+    cell.paras.push(Paragraph::new(m, Style::new(Face::Bold, ctx.t.tailles.petit, ink)).align(Align::Center));
     cell
 }
 
 fn legend(ctx: &Ctx<'_>) -> Block {
-    let (fill, muted) = (ctx.tint(ctx.t.couleurs.fond_annee), ctx.muted);
+    let (fill, muted) = (ctx.year_fill(), ctx.muted);
     let label = format!("{} :", ctx.t.label("legende"));
     let a = french(ctx.t.label("legende_annee"));
     let b = french(ctx.t.label("legende_jalon"));
     let size = ctx.t.tailles.petit;
-    let ink = if fill.is_dark() { Rgb::WHITE } else { ctx.main };
+    let ink = fill.ink(ctx.text);
     Block::fixed(
         16.0,
         Some(Role::P),
@@ -119,12 +115,12 @@ fn legend(ctx: &Ctx<'_>) -> Block {
             let st = Style::new(Face::Regular, size, muted);
             cv.text(x, y + 10.0, &french(&label), Style::new(Face::Bold, size, muted));
             let x1 = x + measure(&label, Face::Bold, size) + 10.0;
-            cv.fill(x1, y + 2.0, 18.0, 10.0, fill);
-            let xw = measure("X", Face::Bold, 7.0);
-            cv.text(x1 + (18.0 - xw) / 2.0, y + 9.5, "X", Style::new(Face::Bold, 7.0, ink));
+            cv.fill(x1, y + 1.0, 18.0, 12.0, fill);
+            let xw = measure("X", Face::Bold, size);
+            cv.text(x1 + (18.0 - xw) / 2.0, y + 10.0, "X", Style::new(Face::Bold, size, ink));
             cv.text(x1 + 24.0, y + 10.0, &format!(": {a}"), st);
             let x2 = x1 + 24.0 + measure(&format!(": {a}"), Face::Regular, size) + 24.0;
-            cv.stroke(x2, y + 2.0, 18.0, 10.0, fill, 0.8);
+            cv.stroke(x2, y + 1.0, 18.0, 12.0, fill, 0.8);
             cv.text(x2 + 24.0, y + 10.0, &b, st);
         }),
     )

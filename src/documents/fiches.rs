@@ -7,7 +7,7 @@ use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Face, Flow, Paragraph, Rgb, Role, Style, Tag};
 use crate::model::{Action, ActionRef, Plan};
 
-use super::common::{decorate, euros, fit, french_date, Ctx, DocOptions};
+use super::common::{decorate, euros, fit, french_date, wrap, Ctx, DocOptions};
 
 pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
@@ -81,7 +81,7 @@ fn continuation(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
         ctx.t.label("suite"),
         french(&a.title)
     );
-    let (main, fill) = (ctx.main, ctx.tint(0.88));
+    let (main, fill) = (ctx.main, ctx.tint(ctx.t.couleurs.fond_suite));
     let size = ctx.t.tailles.texte;
     vec![
         Block::fixed(
@@ -101,12 +101,8 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     let t = ctx.t;
     let a = r.action;
     let mut blocks = Vec::new();
-    // Breadcrumb: axis › objective(s).
-    let mut crumbs: Vec<String> = Vec::new();
-    if !r.axis.implicit {
-        crumbs.push(r.axis.title.clone());
-    }
-    crumbs.extend(r.objectives.iter().flatten().map(|o| o.title.clone()));
+    // Breadcrumb: the whole path, axis › objective › sub-objective…
+    let crumbs = r.path();
     if !crumbs.is_empty() {
         // Real content, heard on every fiche: it says where the action sits in the plan.
         let p =
@@ -115,7 +111,7 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     }
     blocks.push(band(ctx, a));
     blocks.push(Block::Para(
-        ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre_fiche, ctx.main))
+        ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre, ctx.main))
             .spacing(10.0, 8.0)
             .leading(1.2)
             .joins_heading(),
@@ -138,7 +134,7 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
 }
 
 fn heading(ctx: &Ctx<'_>, title: &str) -> Paragraph {
-    ctx.para(title, Style::new(Face::Bold, ctx.t.tailles.petit + 0.5, ctx.main)).spacing(9.0, 2.0).heading(3)
+    ctx.para(title, Style::new(Face::Bold, ctx.t.tailles.texte, ctx.main)).spacing(9.0, 2.0).heading(3)
 }
 
 /// The coloured band: "Action n° 12", the action's heading (its title follows and
@@ -148,6 +144,8 @@ fn band(ctx: &Ctx<'_>, a: &Action) -> Block {
     let bookmark = action_label(a);
     let badge = a.priority.map(|p| format!("{} : {}", ctx.t.label("priorite"), priority_label(ctx, p)));
     let main = ctx.main;
+    let ink = main.ink(ctx.text);
+    let (big, small) = (ctx.t.tailles.titre, ctx.t.tailles.petit);
     Block::fixed(
         30.0,
         Some(Role::H(2)),
@@ -156,13 +154,13 @@ fn band(ctx: &Ctx<'_>, a: &Action) -> Block {
                 cv.tree.nodes[id].bookmark = Some(bookmark.clone());
             }
             cv.fill(x, y, w, 30.0, main);
-            cv.text(x + 10.0, y + 20.0, &label, Style::new(Face::Bold, 13.0, Rgb::WHITE));
+            cv.text(x + 10.0, y + 20.0, &label, Style::new(Face::Bold, big, ink));
             if let Some(b) = &badge {
                 let b = french(b);
-                let bw = measure(&b, Face::Bold, 8.5) + 14.0;
+                let bw = measure(&b, Face::Bold, small) + 14.0;
                 cv.fill(x + w - bw - 8.0, y + 7.0, bw, 16.0, Rgb::WHITE);
                 cv.sibling(Role::P);
-                cv.text(x + w - bw - 1.0, y + 18.5, &b, Style::new(Face::Bold, 8.5, main));
+                cv.text(x + w - bw - 1.0, y + 18.0, &b, Style::new(Face::Bold, small, main));
             }
         }),
     )
@@ -172,7 +170,8 @@ pub fn priority_label(ctx: &Ctx<'_>, p: crate::model::Priority) -> String {
     ctx.t.priorites.get(p.key()).cloned().unwrap_or_else(|| p.label().to_string())
 }
 
-/// One box per year of the period, filled when the action runs, with its milestone.
+/// One box per year of the period, filled when the action runs, with its milestone
+/// (on two lines when one is too short for it).
 fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
     let years = ctx.plan.meta.period_years();
     // A strip of empty boxes says nothing: left out when the action has no year.
@@ -180,45 +179,39 @@ fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
         return None;
     }
     let running = a.years.clone();
-    let milestones = a.milestones.clone();
-    let (main, fill, rule) = (ctx.main, ctx.tint(ctx.t.couleurs.fond_annee), ctx.rule);
-    let off = ctx.muted;
+    let (main, fill, rule) = (ctx.main, ctx.year_fill(), ctx.rule);
+    let (on_ink, off_ink) = (fill.ink(ctx.text), ctx.muted);
+    let (size, year_size) = (ctx.t.tailles.petit, ctx.t.tailles.texte);
     let label = french(ctx.t.label("annees"));
-    let alt = years_sentence(&running, &milestones);
+    let alt = years_sentence(&running, &a.milestones);
+    let (label_w, width) = (52.0, ctx.page_setup(false).content_width());
+    let bw = ((width - label_w) / years.len() as f32).min(90.0);
+    let milestones: std::collections::BTreeMap<i32, Vec<String>> =
+        a.milestones.iter().map(|(y, m)| (*y, wrap(&french(m), Face::Regular, size, bw - 6.0, 2))).collect();
+    let lines = milestones.values().map(Vec::len).max().unwrap_or(0);
+    let box_h = 20.0 + 10.0 * lines.max(1) as f32;
     Some(Block::figure(
-        36.0,
+        box_h + 4.0,
         french(&alt),
-        Rc::new(move |page: &mut Canvas<'_>, x, y, w| {
-            page.text(x, y + 10.0, &label, Style::new(Face::Bold, 8.0, main));
-            let n = years.len() as f32;
-            let bx = x + 52.0;
-            let bw = ((w - 52.0) / n).min(90.0);
+        Rc::new(move |page: &mut Canvas<'_>, x, y, _w| {
+            page.text(x, y + 12.0, &label, Style::new(Face::Bold, size, main));
+            let bx = x + label_w;
             for (i, yr) in years.iter().enumerate() {
                 let cx = bx + i as f32 * bw;
                 let on = running.contains(yr);
                 if on {
-                    page.fill(cx + 1.0, y, bw - 2.0, 32.0, fill);
+                    page.fill(cx + 1.0, y, bw - 2.0, box_h, fill);
                 } else {
-                    page.stroke(cx + 1.0, y, bw - 2.0, 32.0, rule, 0.6);
+                    page.stroke(cx + 1.0, y, bw - 2.0, box_h, rule, 0.6);
                 }
-                let color = if on && fill.is_dark() {
-                    Rgb::WHITE
-                } else if on {
-                    main
-                } else {
-                    off
-                };
+                let color = if on { on_ink } else { off_ink };
                 let ys = yr.to_string();
-                let yw = measure(&ys, Face::Bold, 9.0);
-                page.text(cx + (bw - yw) / 2.0, y + 12.0, &ys, Style::new(Face::Bold, 9.0, color));
-                if let Some(m) = milestones.get(yr) {
-                    let m = french(m);
-                    let mut size: f32 = 7.5;
-                    while size > 4.5 && measure(&m, Face::Regular, size) > bw - 6.0 {
-                        size -= 0.5;
-                    }
-                    let mw = measure(&m, Face::Regular, size);
-                    page.text(cx + ((bw - mw) / 2.0).max(3.0), y + 25.0, &m, Style::new(Face::Regular, size, color));
+                let yw = measure(&ys, Face::Bold, year_size);
+                page.text(cx + (bw - yw) / 2.0, y + 13.0, &ys, Style::new(Face::Bold, year_size, color));
+                for (li, m) in milestones.get(yr).into_iter().flatten().enumerate() {
+                    let mw = measure(m, Face::Regular, size);
+                    let my = y + 24.5 + 10.0 * li as f32;
+                    page.text(cx + ((bw - mw) / 2.0).max(3.0), my, m, Style::new(Face::Regular, size, color));
                 }
             }
         }),

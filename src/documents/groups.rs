@@ -1,7 +1,7 @@
 //! Plan tables share their shape: a title block, then rows grouped by axis and objective.
 
 use crate::layout::{Block, Face, Style};
-use crate::model::{Action, Plan};
+use crate::model::{Action, Objective, Plan};
 
 use super::common::Ctx;
 
@@ -21,32 +21,58 @@ pub fn group_rows(plan: &Plan) -> Vec<Group<'_>> {
         }
         out.extend(axis.actions.iter().map(Group::Action));
         for o in &axis.objectives {
-            out.push(Group::Objective(o.title.clone(), 0));
-            out.extend(o.actions.iter().map(Group::Action));
-            for c in &o.children {
-                out.push(Group::Objective(c.title.clone(), 1));
-                out.extend(c.actions.iter().map(Group::Action));
-            }
+            objective_rows(o, 0, &mut out);
         }
     }
     out
 }
 
-/// Document title, then the plan's title unless the running header's line (territory,
-/// kind, period — on page 1 too) already says it: each said once on the page.
+/// An objective's band, its actions, then its sub-objectives, at any depth.
+fn objective_rows<'a>(o: &'a Objective, depth: usize, out: &mut Vec<Group<'a>>) {
+    out.push(Group::Objective(o.title.clone(), depth));
+    out.extend(o.actions.iter().map(Group::Action));
+    for c in &o.children {
+        objective_rows(c, depth + 1, out);
+    }
+}
+
+/// Document title, plan title, then territory, kind and period: each said once (page 1's
+/// running header leaves them to this block).
 pub fn title_block(ctx: &Ctx<'_>, title: &str) -> Vec<Block> {
     let t = ctx.t;
     let mut b = vec![Block::Para(
-        ctx.para(title, Style::new(Face::Bold, t.tailles.titre_document, ctx.main)).spacing(0.0, 10.0).heading(1),
+        ctx.para(title, Style::new(Face::Bold, t.tailles.titre_document, ctx.main)).spacing(0.0, 2.0).heading(1),
     )];
-    let said = [comparable(title), comparable(&ctx.subtitle())];
-    if let Some(pt) = ctx.plan.meta.title.as_deref().filter(|pt| !said.iter().any(|s| s.contains(&comparable(pt)))) {
-        if let Some(Block::Para(h)) = b.last_mut() {
-            h.space_after = 2.0;
-        }
-        b.push(Block::Para(
-            ctx.para(pt, Style::new(Face::Regular, t.tailles.texte + 1.0, ctx.text)).spacing(0.0, 10.0),
-        ));
+    // Each said once: the plan title unless it is the document's, then the territory,
+    // kind and period not already said.
+    let mut said = vec![comparable(title)];
+    let m = &ctx.plan.meta;
+    if let Some(pt) = m.title.as_deref().filter(|pt| !said.contains(&comparable(pt))) {
+        said.push(comparable(pt));
+        b.push(Block::Para(ctx.para(pt, Style::new(Face::Regular, t.tailles.grand, ctx.text)).spacing(0.0, 2.0)));
+    }
+    let known = |s: &str| said.iter().any(|x| x.contains(&comparable(s)));
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(territory) = m.territory.as_deref().filter(|s| !known(s)) {
+        parts.push(territory.to_string());
+    }
+    let kind = match m.kind {
+        crate::model::PlanKind::Other => None,
+        k => Some(k.label().to_string()),
+    };
+    let period = match (m.first_year, m.last_year) {
+        (Some(a), Some(b)) => Some(format!("{a}-{b}")),
+        _ => None,
+    };
+    let kp: Vec<String> = [kind, period].into_iter().flatten().collect();
+    if !kp.is_empty() && !known(&kp.join(" ")) {
+        parts.push(kp.join(" "));
+    }
+    let sub = parts.join(" · ");
+    if !sub.is_empty() {
+        b.push(Block::Para(ctx.para(&sub, Style::new(Face::Regular, t.tailles.texte, ctx.muted)).spacing(0.0, 10.0)));
+    } else if let Some(Block::Para(p)) = b.last_mut() {
+        p.space_after = 10.0;
     }
     b
 }

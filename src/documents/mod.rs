@@ -1,6 +1,9 @@
 //! Documents: a plan becomes laid-out pages (fiches, échéancier, plan table).
 
+mod chart;
 mod common;
+#[cfg(test)]
+mod contrast;
 mod echeancier;
 mod evaluation;
 mod fiches;

@@ -2,7 +2,7 @@
 //! A4 landscape, a section row per axis.
 
 use crate::layout::canvas::Document;
-use crate::layout::{Align, Block, Cell, Face, Flow, Paragraph, Rgb, Row, Style, Table};
+use crate::layout::{Align, Block, Cell, Face, Flow, Paragraph, Row, Style, Table};
 use crate::model::{Action, Plan};
 
 use super::common::{continued, decorate, year_ranges, Ctx, DocOptions};
@@ -30,7 +30,7 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     let cols: Vec<_> = t.plan.colonnes.iter().filter(|c| has(&c.champ)).collect();
     let mut table = Table::new(cols.iter().map(|c| c.largeur).collect());
     table.border = ctx.rule;
-    let head = Style::new(Face::Bold, t.tailles.petit + 0.5, Rgb::WHITE);
+    let head = Style::new(Face::Bold, t.tailles.petit, ctx.main.ink(ctx.text));
     table.header = vec![Row::new(cols.iter().map(|c| Cell::text(ctx.para(&c.titre, head))).collect()).fill(ctx.main)];
     for axis in &plan.axes {
         if !axis.implicit {
@@ -48,13 +48,12 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
                     .bookmark(crate::text::truncate_chars(&axis.title, 120)),
             );
         }
-        let mut rows: Vec<(String, &Action)> = axis.actions.iter().map(|a| (String::new(), a)).collect();
-        for o in &axis.objectives {
-            rows.extend(o.actions.iter().map(|a| (o.title.clone(), a)));
-            for c in &o.children {
-                rows.extend(c.actions.iter().map(|a| (format!("{}\n› {}", o.title, c.title), a)));
-            }
-        }
+        // The objective path at any depth, a level per line: "Objectif\n› Sous-objectif".
+        let rows: Vec<(String, &Action)> = actions
+            .iter()
+            .filter(|r| std::ptr::eq(r.axis, axis))
+            .map(|r| (r.objectives.iter().map(|o| o.title.as_str()).collect::<Vec<_>>().join("\n› "), r.action))
+            .collect();
         // The objective cell is merged over its actions, as in the spreadsheet; it says
         // its text again, "(suite)", at the top of a page it runs onto.
         let objective_col = cols.iter().position(|c| c.champ == "objectif");
@@ -84,12 +83,15 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
 }
 
 fn objective_para(ctx: &Ctx<'_>, text: &str) -> Paragraph {
-    ctx.para(text, Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text))
+    ctx.para(text, ctx.body())
 }
 
+/// A cell of an action row. Every cell opens with a line of body text in the text
+/// colour, so the row's first baselines line up; only the action's aim, under its
+/// title, is set smaller.
 fn cell(ctx: &Ctx<'_>, field: &str, objective: &str, a: &Action) -> Cell {
     let body = ctx.body();
-    let small = Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text);
+    let plain = |s: &str| Cell::text(ctx.para(s, body));
     match field {
         "objectif" => Cell::text(objective_para(ctx, objective)),
         "numero" => Cell::text(ctx.para(a.number.as_deref().unwrap_or(""), body).align(Align::Center)),
@@ -97,22 +99,20 @@ fn cell(ctx: &Ctx<'_>, field: &str, objective: &str, a: &Action) -> Cell {
             let mut paras = vec![ctx.para(&a.title, Style::new(Face::Bold, ctx.t.tailles.texte, ctx.text))];
             if let Some(aim) = &a.aim {
                 let label = format!("{} : ", ctx.t.label("objectif"));
-                let p = Paragraph::new(
-                    crate::layout::french(&label),
-                    Style::new(Face::Italic, ctx.t.tailles.petit, ctx.muted),
-                )
-                .push(crate::layout::french(aim), Style::new(Face::Italic, ctx.t.tailles.petit, ctx.text))
-                .spacing(2.0, 0.0);
+                let note = Style::new(Face::Italic, ctx.t.tailles.petit, ctx.text);
+                let p = Paragraph::new(crate::layout::french(&label), note)
+                    .push(crate::layout::french(aim), note)
+                    .spacing(2.0, 0.0);
                 paras.push(p);
             }
             Cell::new(paras)
         }
-        "priorite" => Cell::text(ctx.para(&a.priority.map(|p| priority_label(ctx, p)).unwrap_or_default(), body)),
-        "pilote" => Cell::text(ctx.para(a.pilot_text().unwrap_or(""), small)),
-        "annees" => Cell::text(ctx.para(&year_ranges(&a.years), small)),
-        "statut" => Cell::text(ctx.para(a.status.map(|s| s.label()).unwrap_or(""), small)),
-        "partenaires" => Cell::text(ctx.para(a.partners.as_deref().unwrap_or(""), small)),
-        "public" => Cell::text(ctx.para(a.public.as_deref().unwrap_or(""), small)),
+        "priorite" => plain(&a.priority.map(|p| priority_label(ctx, p)).unwrap_or_default()),
+        "pilote" => plain(a.pilot_text().unwrap_or("")),
+        "annees" => plain(&year_ranges(&a.years)),
+        "statut" => plain(a.status.map(|s| s.label()).unwrap_or("")),
+        "partenaires" => plain(a.partners.as_deref().unwrap_or("")),
+        "public" => plain(a.public.as_deref().unwrap_or("")),
         _ => Cell::empty(),
     }
 }

@@ -621,16 +621,8 @@ impl Tree {
             }
         };
         let mut idx = Vec::new();
-        // Objective levels: the first under the axis, everything deeper joined in the second.
-        let levels: Vec<Label> = match path.len() {
-            0 | 1 => Vec::new(),
-            2 | 3 => path[1..].to_vec(),
-            _ => {
-                let deeper: Vec<String> = path[2..].iter().map(|l| strip_objective_label(&l.text)).collect();
-                let lowest = &path[path.len() - 1];
-                vec![path[1].clone(), Label { text: deeper.join(" › "), row: lowest.row, col: lowest.col }]
-            }
-        };
+        // Every level under the axis is an objective level, any depth.
+        let levels = path.get(1..).unwrap_or_default();
         let origins: Vec<Option<Origin>> = levels.iter().map(|l| self.origin(l)).collect();
         let mut list = &mut self.axes[ai].objectives;
         for (l, origin) in levels.iter().zip(origins) {
@@ -658,13 +650,9 @@ impl Tree {
                 (self.axes.iter().position(|a| a.implicit).unwrap_or(0), Vec::new())
             }
         };
-        let axis = &mut self.axes[ai];
-        let target = match idx.as_slice() {
-            [] => &mut axis.actions,
-            [o] => &mut axis.objectives[*o].actions,
-            [o, c, ..] => &mut axis.objectives[*o].children[*c].actions,
-        };
-        target.push(action);
+        if let Some(target) = actions_at(&mut self.axes, ai, &idx) {
+            target.push(action);
+        }
         self.last = Some((ai, idx));
     }
 
@@ -704,13 +692,7 @@ impl Tree {
 
     fn last_action(&mut self) -> Option<&mut Action> {
         let (ai, idx) = self.last.clone()?;
-        let axis = self.axes.get_mut(ai)?;
-        let list = match idx.as_slice() {
-            [] => &mut axis.actions,
-            [o] => &mut axis.objectives.get_mut(*o)?.actions,
-            [o, c, ..] => &mut axis.objectives.get_mut(*o)?.children.get_mut(*c)?.actions,
-        };
-        list.last_mut()
+        actions_at(&mut self.axes, ai, &idx)?.last_mut()
     }
 
     /// Adds a continuation row's content to the previous action.
@@ -760,6 +742,19 @@ impl Tree {
         }
         self.axes
     }
+}
+
+/// The action list of the node at axis `ai`, objective indexes `idx` level by level.
+fn actions_at<'a>(axes: &'a mut [Axis], ai: usize, idx: &[usize]) -> Option<&'a mut Vec<Action>> {
+    let axis = axes.get_mut(ai)?;
+    let Some((first, rest)) = idx.split_first() else {
+        return Some(&mut axis.actions);
+    };
+    let mut node = axis.objectives.get_mut(*first)?;
+    for i in rest {
+        node = node.children.get_mut(*i)?;
+    }
+    Some(&mut node.actions)
 }
 
 /// First line of an axis cell is its title; further lines describe it.

@@ -32,8 +32,53 @@ impl Rgb {
 
     /// Relative luminance, to pick readable text over a fill.
     pub fn is_dark(self) -> bool {
-        let l = 0.2126 * f32::from(self.0) + 0.7152 * f32::from(self.1) + 0.0722 * f32::from(self.2);
-        l < 140.0
+        self.contrast(Rgb::WHITE) >= self.contrast(Rgb::BLACK)
+    }
+
+    /// WCAG 2 relative luminance, 0 (black) to 1 (white).
+    pub fn luminance(self) -> f32 {
+        let lin = |c: u8| {
+            let c = f32::from(c) / 255.0;
+            if c <= 0.04045 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * lin(self.0) + 0.7152 * lin(self.1) + 0.0722 * lin(self.2)
+    }
+
+    /// WCAG 2 contrast ratio with `other`, 1 to 21.
+    pub fn contrast(self, other: Rgb) -> f32 {
+        let (a, b) = (self.luminance(), other.luminance());
+        (a.max(b) + 0.05) / (a.min(b) + 0.05)
+    }
+
+    /// Of white and `dark`, the ink that reads best on this fill.
+    pub fn ink(self, dark: Rgb) -> Rgb {
+        if self.contrast(Rgb::WHITE) >= self.contrast(dark) {
+            Rgb::WHITE
+        } else {
+            dark
+        }
+    }
+
+    /// Mixes with black: `t` = 0 keeps the colour, 1 gives black.
+    pub fn shade(self, t: f32) -> Rgb {
+        let m = |c: u8| (f32::from(c) * (1.0 - t.clamp(0.0, 1.0))).round() as u8;
+        Rgb(m(self.0), m(self.1), m(self.2))
+    }
+
+    /// This colour, darkened just enough (hue kept) for white text on it, or it on
+    /// white, to reach `ratio`: a light colour given by a plan stays readable.
+    pub fn darkened_for_white(self, ratio: f32) -> Rgb {
+        let mut t = 0.0;
+        let mut c = self;
+        while c.contrast(Rgb::WHITE) < ratio && t < 1.0 {
+            t += 0.02;
+            c = self.shade(t);
+        }
+        c
     }
 }
 

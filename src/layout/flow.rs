@@ -502,6 +502,9 @@ impl Flow {
                     draw_row(&mut cv, t, m, &rest, tags, x, y, full_h);
                 }
                 self.y += full_h;
+                // A row placed: what follows gets its space before (a heading after a
+                // table split over pages).
+                self.fresh = false;
                 return;
             }
             // Take, per cell, the lines that fit in what is left of the page.

@@ -81,7 +81,7 @@ pub struct Axis {
     pub implicit: bool,
 }
 
-/// An objective (stratégique, opérationnel); at most two levels.
+/// An objective, sub-objective… under an axis: any depth, through `children`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Objective {
     pub title: String,
@@ -195,19 +195,38 @@ impl Axis {
 }
 
 /// An action together with its place in the hierarchy.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ActionRef<'a> {
     pub axis: &'a Axis,
-    /// Objective path from the top level down (0, 1 or 2 entries).
-    pub objectives: [Option<&'a Objective>; 2],
+    /// Objective path from the first level under the axis down to the action's, any depth.
+    pub objectives: Vec<&'a Objective>,
     pub action: &'a Action,
 }
 
 impl<'a> ActionRef<'a> {
     /// The deepest objective, if any.
     pub fn objective(&self) -> Option<&'a Objective> {
-        self.objectives[1].or(self.objectives[0])
+        self.objectives.last().copied()
     }
+
+    /// The whole path as written: axis (unless made up for a flat plan), then every
+    /// objective level down to the action's.
+    pub fn path(&self) -> Vec<&'a str> {
+        let axis = (!self.axis.implicit).then_some(self.axis.title.as_str());
+        axis.into_iter().chain(self.objectives.iter().map(|o| o.title.as_str())).collect()
+    }
+}
+
+/// Collects the actions of `o` and of its descendants, depth first, with their paths.
+fn collect_actions<'a>(axis: &'a Axis, path: &mut Vec<&'a Objective>, o: &'a Objective, out: &mut Vec<ActionRef<'a>>) {
+    path.push(o);
+    for action in &o.actions {
+        out.push(ActionRef { axis, objectives: path.clone(), action });
+    }
+    for c in &o.children {
+        collect_actions(axis, path, c, out);
+    }
+    path.pop();
 }
 
 impl Plan {
@@ -241,21 +260,23 @@ impl Plan {
     /// Every action in input order, with its axis and objectives.
     pub fn actions(&self) -> Vec<ActionRef<'_>> {
         let mut out = Vec::new();
+        let mut path = Vec::new();
         for axis in &self.axes {
             for action in &axis.actions {
-                out.push(ActionRef { axis, objectives: [None, None], action });
+                out.push(ActionRef { axis, objectives: Vec::new(), action });
             }
             for o in &axis.objectives {
-                for action in &o.actions {
-                    out.push(ActionRef { axis, objectives: [Some(o), None], action });
-                }
-                for c in &o.children {
-                    for action in &c.actions {
-                        out.push(ActionRef { axis, objectives: [Some(o), Some(c)], action });
-                    }
-                }
+                collect_actions(axis, &mut path, o, &mut out);
             }
         }
         out
+    }
+
+    /// Objective levels under the axes: 0 for a plan of axes and actions only.
+    pub fn objective_depth(&self) -> usize {
+        fn depth(o: &Objective) -> usize {
+            1 + o.children.iter().map(depth).max().unwrap_or(0)
+        }
+        self.axes.iter().flat_map(|a| &a.objectives).map(depth).max().unwrap_or(0)
     }
 }

@@ -286,10 +286,10 @@ fn plan_sheet(
                     text_or_blank(ws, row, col, Some(&t), &f.body)?;
                 }
                 "objectif_strategique" => {
-                    text_or_blank(ws, row, col, r.objectives[0].map(|o| o.title.as_str()), &f.body)?
+                    text_or_blank(ws, row, col, r.objectives.first().map(|o| o.title.as_str()), &f.body)?
                 }
                 "objectif_operationnel" => {
-                    text_or_blank(ws, row, col, r.objectives[1].map(|o| o.title.as_str()), &f.body)?
+                    text_or_blank(ws, row, col, r.objectives.get(1).map(|o| o.title.as_str()), &f.body)?
                 }
                 "numero" => match &a.number {
                     Some(n) if n.bytes().all(|b| b.is_ascii_digit()) && n.len() < 10 => {

@@ -100,6 +100,41 @@ pub fn write_xlsx(path: &Path, sheets: &[(&str, Vec<Vec<C>>)]) {
     wb.save(path).unwrap();
 }
 
+/// A fresh folder `tag` holding plan.xlsx with one sheet "Plan" of text rows; returns (folder, file).
+pub fn plan_sheet(tag: &str, text: &[&[&'static str]]) -> (PathBuf, PathBuf) {
+    let dir = tmpdir(tag);
+    let file = dir.join("plan.xlsx");
+    write_xlsx(&file, &[("Plan", rows(text))]);
+    (dir, file)
+}
+
+/// The seed samples (and their xls/ods twins) that every document test covers.
+pub const SEED_SAMPLES: [&str; 6] = [
+    "000-pst-ambitions-texte.xlsx",
+    "000-pst-ambitions-texte.xls",
+    "001-ctg-ambitions.xlsx",
+    "002-pst-sections-annees.xlsx",
+    "002-pst-sections-annees.ods",
+    "canonique-lauragais.xlsx",
+];
+
+/// A plan with errors (a duplicate number, an unknown priority), written in `dir`.
+pub fn bad_plan(dir: &Path) -> PathBuf {
+    let p = dir.join("plan-errone.xlsx");
+    write_xlsx(
+        &p,
+        &[(
+            "Plan",
+            rows(&[
+                &["Axe", "N°", "Action", "Priorité", "2025"],
+                &["Axe 1", "1", "Faire", "Haute", "X"],
+                &["", "1", "Refaire", "urgent", "X"],
+            ]),
+        )],
+    );
+    p
+}
+
 /// Text rows: "" is an empty cell, a string parsing as a number is a number.
 pub fn rows(text: &[&[&'static str]]) -> Vec<Vec<C<'static>>> {
     text.iter()
