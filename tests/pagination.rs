@@ -33,7 +33,9 @@ fn plan(name: &str) -> Plan {
 }
 
 fn build(name: &str, extra: &[&str]) -> PathBuf {
-    let dir = tmpdir(&format!("pagination-{}-{}", name.replace('.', "-"), extra.join("").replace('-', "")));
+    // One folder per test and options: tests run side by side.
+    let test = std::thread::current().name().unwrap_or("t").chars().take(24).collect::<String>();
+    let dir = tmpdir(&format!("pagination-{test}-{}-{}", name.replace('.', "-"), extra.join("").replace('-', "")));
     let input = sample(name);
     let mut args = vec!["build", input.to_str().unwrap(), "-o", dir.to_str().unwrap()];
     args.extend_from_slice(extra);
@@ -79,7 +81,7 @@ fn band_texts(p: &Plan, with_objectives: bool) -> Vec<String> {
 fn is_band(line: &(f32, f32, String), bands: &[String]) -> bool {
     // A repeated band says the start of its text, "…", then "(suite)".
     let text = pdf::squash(&line.2.replace("(suite)", "").replace('…', ""));
-    line.1 < 75.0 && text.chars().count() >= 4 && bands.iter().any(|b| b.contains(&text))
+    line.1 < 75.0 && text.chars().count() >= 8 && bands.iter().any(|b| b.contains(&text))
 }
 
 fn body(path: &Path, page: usize) -> Vec<(f32, f32, String)> {
