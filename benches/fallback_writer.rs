@@ -75,15 +75,8 @@ fn write(doc: &Document, c: &mut flate2::Compress) -> Vec<u8> {
                     content.set_text_matrix([1.0, 0.0, 0.0, -1.0, *x, *y]);
                     for r in runs.iter() {
                         let m = remap.entry(r.face).or_default();
-                        content.set_font(
-                            Name(match r.face {
-                                Face::Regular => b"F0",
-                                Face::Bold => b"F1",
-                                Face::Italic => b"F2",
-                                Face::Fallback => b"F3",
-                            }),
-                            style.size,
-                        );
+                        let font = format!("F{}", r.face.index());
+                        content.set_font(Name(font.as_bytes()), style.size);
                         let mut bytes = Vec::with_capacity(r.glyphs.len() * 2);
                         for g in &r.glyphs {
                             bytes.extend_from_slice(&m.remap(g.id).to_be_bytes());

@@ -193,11 +193,13 @@ fn mupdf_extracts_ordinary_spaces_and_every_table_row_in_order() {
 
 #[test]
 fn colour_never_alone_in_the_timeline() {
-    let (_, files) = build_all("colour", "000-pst-ambitions-texte.xlsx");
+    // A plan with years and milestones (a plan without any year has no grid at all).
+    let (_, files) = build_all("colour", "canonique-lauragais.xlsx");
     let path = files.iter().find(|f| f.ends_with("echeancier.pdf")).unwrap();
-    let plan = read_plan(&sample("000-pst-ambitions-texte.xlsx"), &ReadOptions::default()).unwrap().plan;
+    let plan = read_plan(&sample("canonique-lauragais.xlsx"), &ReadOptions::default()).unwrap().plan;
     let running: usize = plan.actions().iter().map(|r| r.action.years.len()).sum();
     let milestones: usize = plan.actions().iter().map(|r| r.action.milestones.len()).sum();
+    assert!(running > 20 && milestones > 3, "{running} {milestones}");
     let text = pdf::text(path);
     let xs = text.split_whitespace().filter(|w| *w == "X").count();
     // One "X" per running year without a milestone, plus the legend's.

@@ -163,6 +163,20 @@ fn api_build_returns_the_documents_read_back() {
     let names: Vec<String> = unzip(&r.bytes().unwrap()).into_iter().map(|(n, _)| n).collect();
     assert_eq!(names, ["Delib-2026-07-fiches-actions.pdf", "Delib-2026-07-plan-d-actions.pdf"]);
 
+    // Short fiches share pages, unless the form asks for one fiche per page.
+    for one in [false, true] {
+        let mut form = plan_form(&sample(FORTY)).text("documents", "fiches");
+        if one {
+            form = form.text("une_fiche_par_page", "oui");
+        }
+        let r = client().post(s.at("/api/build")).multipart(form).send().unwrap();
+        assert_eq!(r.status(), 200);
+        let path = dir.join(format!("fiches-{one}.pdf"));
+        std::fs::write(&path, &unzip(&r.bytes().unwrap())[0].1).unwrap();
+        let n = pdf::pages(&path);
+        assert_eq!(n == 40, one, "une fiche par page : {one}, {n} pages");
+    }
+
     // A plan with errors: 422 and the JSON diagnostics, no document.
     let r = client().post(s.at("/api/build")).multipart(plan_form(&bad_plan(&dir))).send().unwrap();
     assert_eq!(r.status(), 422);

@@ -33,6 +33,8 @@ pub struct BatchOptions {
     /// Text of the template folder's documents.toml, part of the options fingerprint.
     pub template_fingerprint: String,
     pub date: Option<String>,
+    /// Every fiche on pages of its own (--une-fiche-par-page).
+    pub one_fiche_per_page: bool,
     pub read: ReadOptions,
     pub progress: progress::Mode,
     /// Wait for another batch writing into the same folder, instead of giving up.
@@ -93,6 +95,7 @@ fn options_fingerprint(o: &BatchOptions) -> String {
         o.date.as_deref().unwrap_or("").as_bytes(),
         &config,
         o.template_fingerprint.as_bytes(),
+        if o.one_fiche_per_page { b"une-fiche-par-page" } else { b"" },
     ])
 }
 
@@ -364,7 +367,12 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
     };
     let bopts = BuildOptions {
         only: opts.only.clone(),
-        docs: DocOptions { template: opts.template.clone(), date: opts.date.clone(), logo },
+        docs: DocOptions {
+            template: opts.template.clone(),
+            date: opts.date.clone(),
+            logo,
+            one_fiche_per_page: opts.one_fiche_per_page,
+        },
         prefix: None,
         warnings: reading.diagnostics.clone(),
         inputs: {

@@ -120,6 +120,9 @@ pub struct DocArgs {
     /// Dossier de modèles dont le documents.toml et le vocabulaire.toml remplacent ceux par défaut.
     #[arg(long, value_name = "DOSSIER")]
     pub modeles: Option<PathBuf>,
+    /// Chaque fiche action sur sa propre page, même courte (par défaut : les fiches courtes se suivent sur une page).
+    #[arg(long)]
+    pub une_fiche_par_page: bool,
 }
 
 #[derive(Debug, Args)]

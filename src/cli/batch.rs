@@ -67,6 +67,7 @@ pub fn run(a: &BatchArgs) -> i32 {
         template,
         template_fingerprint,
         date: a.docs.date.clone(),
+        one_fiche_per_page: a.docs.une_fiche_par_page,
         read: ReadOptions { config: a.docs.config.clone(), ..Default::default() },
         progress: ProgressMode::detect(a.quiet),
         wait: a.attendre,

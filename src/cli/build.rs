@@ -64,8 +64,8 @@ pub fn run(a: &BuildArgs) -> i32 {
     let logo = crate::build::load_logo(&reading.plan, &a.file).ok().flatten();
     let warnings = report.diagnostics.clone();
     let inputs = super::options::inputs(&a.file, &reading.plan, a.docs.config.as_deref());
-    let bopts =
-        BuildOptions { only, docs: DocOptions { template, date: a.docs.date.clone(), logo }, prefix, warnings, inputs };
+    let docs = DocOptions { template, date: a.docs.date.clone(), logo, one_fiche_per_page: a.docs.une_fiche_par_page };
+    let bopts = BuildOptions { only, docs, prefix, warnings, inputs };
     match build(&reading.plan, &a.output, &bopts) {
         Ok(paths) => {
             for p in paths {

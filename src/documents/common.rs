@@ -23,11 +23,13 @@ pub struct DocOptions {
     pub date: Option<String>,
     /// The collectivity's logo, drawn at the left of every page header.
     pub logo: Option<Image>,
+    /// Every fiche on pages of its own, even a short one (--une-fiche-par-page).
+    pub one_fiche_per_page: bool,
 }
 
 impl Default for DocOptions {
     fn default() -> Self {
-        DocOptions { template: DocTemplate::embedded(), date: None, logo: None }
+        DocOptions { template: DocTemplate::embedded(), date: None, logo: None, one_fiche_per_page: false }
     }
 }
 
@@ -102,12 +104,6 @@ impl<'a> Ctx<'a> {
     /// Fill of a running year (white text on it), kept readable whatever the main colour.
     pub fn year_fill(&self) -> Rgb {
         self.tint(self.t.couleurs.fond_annee).darkened_for_white(4.5)
-    }
-
-    /// "Communauté de communes … · PST 2022-2026".
-    pub fn subtitle(&self) -> String {
-        let (place, kind_period) = self.subtitle_parts();
-        [place, kind_period].into_iter().filter(|s| !s.is_empty()).collect::<Vec<_>>().join(SEPARATOR)
     }
 
     /// The territory (else the plan's title) and "PST 2022-2026", either possibly empty.
@@ -218,6 +214,20 @@ pub fn year_ranges(years: &[i32]) -> String {
         i = j + 1;
     }
     out.join(", ")
+}
+
+/// What a band or a merged cell repeated after a page break says: the start of its text,
+/// a reminder (the whole text stands on the page before), then "(suite)". Kept short: a
+/// repeated line is an artifact, and a sentence-long artifact would be prose no reader reads.
+pub fn continued(ctx: &Ctx<'_>, text: &str) -> String {
+    const WORDS: usize = 5;
+    let first = text.lines().next().unwrap_or("");
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let mut head = words.iter().take(WORDS).copied().collect::<Vec<_>>().join(" ");
+    if words.len() > WORDS || text.lines().nth(1).is_some() {
+        head = head.trim_end_matches([',', ';', ':', '.', ' ']).to_string() + "…";
+    }
+    format!("{head} {}", ctx.t.label("suite"))
 }
 
 /// Cuts `text` with "…" to fit `width` at this style.

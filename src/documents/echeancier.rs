@@ -4,10 +4,10 @@ use std::rc::Rc;
 
 use crate::layout::canvas::Document;
 use crate::layout::fonts::measure;
-use crate::layout::{french, Align, Block, Canvas, Cell, Face, Flow, Paragraph, Role, Row, Style, Table};
+use crate::layout::{french, Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Role, Row, Style, Table};
 use crate::model::Plan;
 
-use super::common::{decorate, Ctx, DocOptions};
+use super::common::{continued, decorate, Ctx, DocOptions};
 use super::groups::{group_rows, title_block, Group};
 
 pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
@@ -15,7 +15,9 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     let t = ctx.t;
     let setup = ctx.page_setup(true);
     let title = t.label("echeancier").to_string();
-    let years = plan.meta.period_years();
+    // No grid of empty boxes: without a single year in the plan, the sentence says so.
+    let dated = plan.actions().iter().any(|r| !r.action.years.is_empty() || !r.action.milestones.is_empty());
+    let years = if dated { plan.meta.period_years() } else { Vec::new() };
     let mut flow = Flow::new(setup);
     let mut blocks = title_block(&ctx, &title);
     if years.is_empty() {
@@ -35,16 +37,29 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     header.extend(years.iter().map(|y| Cell::text(Paragraph::new(y.to_string(), head).align(Align::Center))));
     table.header = vec![Row::new(header).fill(ctx.main)];
     let ncols = 2 + years.len();
+    // A band: one cell across the table; repeated "(suite)" on the pages its group runs onto.
+    // The band's text is a heading of `heading` level; its "(suite)" copies are artifacts.
+    let band = |text: &str, style: Style, indent: f32, fill: Rgb, level: usize, heading: u8| {
+        let row = |s: &str, h: Option<u8>| {
+            let mut p = ctx.para(s, style);
+            p.indent = indent;
+            let cell = Cell::text(p).span(ncols);
+            Row::new(vec![match h {
+                Some(h) => cell.heading(h),
+                None => cell,
+            }])
+            .fill(fill)
+        };
+        row(text, Some(heading)).band(level, row(&continued(&ctx, text), None))
+    };
     let mut under_axis = false;
     for g in group_rows(plan) {
         match g {
             Group::Axis(title) => {
                 under_axis = true;
-                let p = ctx.para(&title, Style::new(Face::Bold, t.tailles.texte, ctx.text));
+                let style = Style::new(Face::Bold, t.tailles.texte, ctx.text);
                 table.rows.push(
-                    Row::new(vec![Cell::text(p).span(ncols).heading(2)])
-                        .fill(ctx.tint(t.couleurs.fond_axe))
-                        .keep_with_next()
+                    band(&title, style, 0.0, ctx.tint(t.couleurs.fond_axe), 0, 2)
                         .bookmark(crate::text::truncate_chars(&title, 120)),
                 );
             }
@@ -52,13 +67,9 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
                 // Headings never skip a level: H2 axis, then H3 objective, H4 sub-objective.
                 let level = (if under_axis { 3 } else { 2 } + depth).min(6) as u8;
                 let face = if depth == 0 { Face::Bold } else { Face::Regular };
-                let mut p = ctx.para(&title, Style::new(face, t.tailles.texte, ctx.text));
-                p.indent = 8.0 * depth as f32;
-                table.rows.push(
-                    Row::new(vec![Cell::text(p).span(ncols).heading(level)])
-                        .fill(ctx.tint(t.couleurs.fond_objectif))
-                        .keep_with_next(),
-                );
+                let style = Style::new(face, t.tailles.texte, ctx.text);
+                let fill = ctx.tint(t.couleurs.fond_objectif);
+                table.rows.push(band(&title, style, 8.0 * depth as f32, fill, 1 + depth, level));
             }
             Group::Action(a) => {
                 let mut cells = vec![
@@ -72,11 +83,12 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
             }
         }
     }
-    blocks.push(Block::Table(table));
+    // The legend comes before the grid it explains (and never strays onto a page alone).
     if !years.is_empty() {
-        blocks.push(Block::Space(10.0));
         blocks.push(legend(&ctx));
+        blocks.push(Block::Space(6.0));
     }
+    blocks.push(Block::Table(table));
     flow.add(blocks);
     let (mut pages, mut tree) = flow.finish();
     decorate(&mut pages, &mut tree, &ctx, &title, false);

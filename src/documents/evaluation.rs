@@ -9,7 +9,7 @@ use crate::layout::{Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Row,
 use crate::model::{Action, Axis, Indicator, Plan};
 
 use super::chart::{axis_chart, swatch, StatusLook};
-use super::common::{decorate, Ctx, DocOptions};
+use super::common::{continued, decorate, Ctx, DocOptions};
 use super::groups::title_block;
 
 /// Options of the report: review year and the changes since an earlier version.
@@ -143,7 +143,14 @@ fn axis_table(ctx: &Ctx<'_>, axis: &Axis) -> Vec<Block> {
     for a in acts {
         table.rows.push(action_row(ctx, a, table.padding));
     }
-    vec![heading(ctx, title), Block::Table(table)]
+    // Pages the axis's table runs onto open with the axis, "(suite)".
+    let suite = ctx.para(&continued(ctx, title), Style::new(Face::Bold, t.tailles.grand, ctx.main)).spacing(0.0, 6.0);
+    vec![
+        heading(ctx, title),
+        Block::Continuation(vec![Block::Para(suite)]),
+        Block::Table(table),
+        Block::Continuation(Vec::new()),
+    ]
 }
 
 fn action_row(ctx: &Ctx<'_>, a: &Action, padding: f32) -> Row {

@@ -1,4 +1,4 @@
-//! fiches-actions.pdf: one fiche per action, A4 portrait.
+//! fiches-actions.pdf: one fiche per action, A4 portrait; short fiches share pages.
 
 use std::rc::Rc;
 
@@ -18,9 +18,21 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     // Fiches of an axis, of an objective, of a sub-objective… make nested sections, each
     // bookmarked by its title: the bookmarks are the plan's tree.
     let mut open: Vec<&str> = Vec::new();
+    // A short fiche (under a third of a page) lets the next one follow on its page, if
+    // that one fits whole: sparse plans do not print pages three-quarters blank.
+    let short = setup.content_height() / 3.0;
+    let mut after_short = false;
     for r in &actions {
-        flow.page_break();
+        let fiche = fiche_blocks(&ctx, r);
+        let height = flow.measure(&fiche);
+        let gap = separator(&ctx);
+        let shares = !opts.one_fiche_per_page && after_short && flow.measure(&gap) + height <= flow.room() - 1.0;
         let mut blocks = Vec::new();
+        if shares {
+            blocks.extend(gap);
+        } else {
+            flow.page_break();
+        }
         let path = r.path();
         let kept = open.iter().zip(&path).take_while(|(a, b)| a == b).count();
         blocks.extend((kept..open.len()).map(|_| Block::EndGroup));
@@ -30,9 +42,10 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
             open.push(level);
         }
         flow.set_continuation(continuation(&ctx, r.action));
-        blocks.extend(fiche_blocks(&ctx, r));
+        blocks.extend(fiche);
         flow.add(blocks);
         flow.set_continuation(Vec::new());
+        after_short = height < short;
     }
     if actions.is_empty() {
         flow.add(vec![Block::Para(ctx.para("Ce plan ne compte aucune action.", ctx.body()))]);
@@ -49,6 +62,16 @@ fn action_label(a: &Action) -> String {
         Some(n) => format!("{n} – {title}"),
         None => title,
     }
+}
+
+/// Between two fiches sharing a page: white space around a thin rule.
+fn separator(ctx: &Ctx<'_>) -> Vec<Block> {
+    let rule = ctx.rule;
+    vec![
+        Block::Space(14.0),
+        Block::fixed(1.0, None, Rc::new(move |cv: &mut Canvas<'_>, x, y, w| cv.line(x, y, x + w, y, rule, 0.8))),
+        Block::Space(18.0),
+    ]
 }
 
 fn continuation(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
@@ -153,7 +176,8 @@ pub fn priority_label(ctx: &Ctx<'_>, p: crate::model::Priority) -> String {
 /// (on two lines when one is too short for it).
 fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
     let years = ctx.plan.meta.period_years();
-    if years.is_empty() {
+    // A strip of empty boxes says nothing: left out when the action has no year.
+    if years.is_empty() || (a.years.is_empty() && a.milestones.is_empty()) {
         return None;
     }
     let running = a.years.clone();

@@ -5,7 +5,7 @@ use crate::layout::canvas::Document;
 use crate::layout::{Align, Block, Cell, Face, Flow, Paragraph, Row, Style, Table};
 use crate::model::{Action, Plan};
 
-use super::common::{decorate, year_ranges, Ctx, DocOptions};
+use super::common::{continued, decorate, year_ranges, Ctx, DocOptions};
 use super::fiches::priority_label;
 use super::groups::title_block;
 
@@ -38,33 +38,37 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
             if let Some(d) = &axis.description {
                 paras.push(ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text)).spacing(2.0, 0.0));
             }
+            let fill = ctx.tint(t.couleurs.fond_axe);
+            let suite = ctx.para(&continued(&ctx, &axis.title), Style::new(Face::Bold, t.tailles.texte, ctx.text));
+            let continued = Row::new(vec![Cell::text(suite).span(cols.len())]).fill(fill);
             table.rows.push(
                 Row::new(vec![Cell::new(paras).span(cols.len()).heading(2)])
-                    .fill(ctx.tint(t.couleurs.fond_axe))
-                    .keep_with_next()
+                    .fill(fill)
+                    .band(0, continued)
                     .bookmark(crate::text::truncate_chars(&axis.title, 120)),
             );
         }
-        // The objective column holds the whole path under the axis, any depth.
+        // The objective path at any depth, a level per line: "Objectif\n› Sous-objectif".
         let rows: Vec<(String, &Action)> = actions
             .iter()
             .filter(|r| std::ptr::eq(r.axis, axis))
-            .map(|r| (r.objectives.iter().map(|o| o.title.as_str()).collect::<Vec<_>>().join(" › "), r.action))
+            .map(|r| (r.objectives.iter().map(|o| o.title.as_str()).collect::<Vec<_>>().join("\n› "), r.action))
             .collect();
-        // The objective is one cell merged over its actions' rows (a row span).
-        for (i, (objective, a)) in rows.iter().enumerate() {
-            let first = i == 0 || rows[i - 1].0 != *objective;
-            let span = rows[i..].iter().take_while(|(o, _)| o == objective).count();
-            let more = rows.get(i + 1).is_some_and(|(o, _)| o == objective);
-            let cells = cols
-                .iter()
-                .map(|c| match (c.champ.as_str(), first) {
-                    ("objectif", true) => cell(&ctx, "objectif", objective, a).rowspan(span),
-                    ("objectif", false) => Cell::covered(more),
-                    _ => cell(&ctx, &c.champ, objective, a),
-                })
-                .collect();
-            table.rows.push(Row::new(cells));
+        // The objective cell is merged over its actions, as in the spreadsheet; it says
+        // its text again, "(suite)", at the top of a page it runs onto.
+        let objective_col = cols.iter().position(|c| c.champ == "objectif");
+        let mut i = 0;
+        while i < rows.len() {
+            let objective = &rows[i].0;
+            let n = rows[i..].iter().take_while(|(o, _)| o == objective).count();
+            let first = table.rows.len();
+            for (_, a) in &rows[i..i + n] {
+                table.rows.push(Row::new(cols.iter().map(|c| cell(&ctx, &c.champ, objective, a)).collect()));
+            }
+            if let (Some(col), false) = (objective_col, objective.is_empty()) {
+                table.merge_down(first, col, n, &[objective_para(&ctx, &continued(&ctx, objective))]);
+            }
+            i += n;
         }
     }
     let mut flow = Flow::new(setup);
@@ -78,6 +82,10 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     }
 }
 
+fn objective_para(ctx: &Ctx<'_>, text: &str) -> Paragraph {
+    ctx.para(text, ctx.body())
+}
+
 /// A cell of an action row. Every cell opens with a line of body text in the text
 /// colour, so the row's first baselines line up; only the action's aim, under its
 /// title, is set smaller.
@@ -85,7 +93,7 @@ fn cell(ctx: &Ctx<'_>, field: &str, objective: &str, a: &Action) -> Cell {
     let body = ctx.body();
     let plain = |s: &str| Cell::text(ctx.para(s, body));
     match field {
-        "objectif" => plain(objective),
+        "objectif" => Cell::text(objective_para(ctx, objective)),
         "numero" => Cell::text(ctx.para(a.number.as_deref().unwrap_or(""), body).align(Align::Center)),
         "action" => {
             let mut paras = vec![ctx.para(&a.title, Style::new(Face::Bold, ctx.t.tailles.texte, ctx.text))];

@@ -560,6 +560,18 @@ fn check_funding_total(
     );
 }
 
+/// An objective's title from its cell: tidied line by line, its label ("Objectif n°2")
+/// dropped; the cell's line breaks are kept, so that two objectives written on two
+/// lines never run together.
+fn objective_title(text: &str) -> String {
+    let lines: Vec<String> = text.lines().map(one_line).filter(|l| !l.is_empty()).collect();
+    let mut out: Vec<String> = Vec::with_capacity(lines.len());
+    for (i, l) in lines.iter().enumerate() {
+        out.push(if i == 0 { one_line(&strip_objective_label(l)) } else { l.clone() });
+    }
+    out.join("\n")
+}
+
 /// Where a path leads: axis index, then objective indexes level by level.
 type Place = (usize, Vec<usize>);
 
@@ -635,7 +647,7 @@ impl Tree {
         let origins: Vec<Option<Origin>> = levels.iter().map(|l| self.origin(l)).collect();
         let mut list = &mut self.axes[ai].objectives;
         for (l, origin) in levels.iter().zip(origins) {
-            let title = one_line(&strip_objective_label(&l.text));
+            let title = objective_title(&l.text);
             let mut parent = vec![ai];
             parent.extend_from_slice(&idx);
             let key = (parent, title);

@@ -1,6 +1,7 @@
 //! Pagination: blocks stacked down pages with margins; paragraphs and tables split
-//! between pages, table headers repeated, headings kept with what follows, and a
-//! continuation header put at the top of every page a unit runs onto. As it places
+//! between pages, table headers and the current group bands repeated, headings and bands
+//! kept with what follows, merged cells reopened, and a continuation header put at the
+//! top of every page a unit runs onto. As it places
 //! blocks, the flow builds the structure tree: each block gets its node (paragraph,
 //! heading, list item, table cell, figure); what pagination repeats is an artifact.
 
@@ -9,6 +10,9 @@ use std::rc::Rc;
 use super::canvas::{Artifact, Canvas, Page, Role, Tag, Tree};
 use super::paragraph::Paragraph;
 use super::table::{draw_row, measure_row, CellLine, MeasuredRow, Row, Table};
+
+/// Group bands in effect while a table is placed: (level, the row to repeat).
+type Bands<'a> = Vec<(usize, &'a Row)>;
 
 /// Page size and margins, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,6 +58,8 @@ pub enum Block {
     EndGroup,
     /// This block stays on the page where the next one starts.
     KeepWithNext(Box<Block>),
+    /// From here on, these blocks open every page the flow runs onto (none: stop).
+    Continuation(Vec<Block>),
 }
 
 impl Block {
@@ -178,7 +184,8 @@ impl Flow {
         while i < blocks.len() {
             if let Block::KeepWithNext(b) = &blocks[i] {
                 self.ensure_page();
-                let need = self.height_of(b) + blocks.get(i + 1).map_or(0.0, |n| self.first_height(n));
+                let next = blocks[i + 1..].iter().find(|n| !matches!(n, Block::Continuation(_)));
+                let need = self.height_of(b) + next.map_or(0.0, |n| self.first_height(n));
                 if need > self.remaining() && !self.fresh {
                     self.new_page(true);
                 }
@@ -194,6 +201,20 @@ impl Flow {
         self.setup.content_width()
     }
 
+    /// The height `blocks` take, placed one after the other.
+    pub fn measure(&self, blocks: &[Block]) -> f32 {
+        blocks.iter().map(|b| self.height_of(b)).sum()
+    }
+
+    /// Space left on the current page (a whole page when none is started).
+    pub fn room(&self) -> f32 {
+        if self.pages.is_empty() {
+            self.setup.content_height()
+        } else {
+            self.remaining()
+        }
+    }
+
     fn height_of(&self, b: &Block) -> f32 {
         match b {
             Block::Para(p) => p.height(self.width()),
@@ -204,18 +225,38 @@ impl Flow {
                 let w = t.scaled(self.width());
                 t.header.iter().chain(&t.rows).map(|r| measure_row(r, &w, t.padding).height).sum()
             }
-            Block::PageBreak | Block::Group(..) | Block::EndGroup => 0.0,
+            Block::PageBreak | Block::Group(..) | Block::EndGroup | Block::Continuation(_) => 0.0,
         }
+    }
+
+    /// Header, bands and the first row of `t`: what must fit for the table to start.
+    fn table_start_height(&self, t: &Table) -> f32 {
+        let w = t.scaled(self.width());
+        let rows: Vec<MeasuredRow<'_>> = t.rows.iter().map(|r| measure_row(r, &w, t.padding)).collect();
+        let header: f32 = t.header.iter().map(|r| measure_row(r, &w, t.padding).height).sum();
+        header + self.chain_height(&rows, 0, true)
+    }
+
+    /// Height of row `i` with the rows it is kept with: a band and its successive bands
+    /// down to the first ordinary row (capped at a third of a page when `cap`, so that a
+    /// huge row may still start under its band).
+    fn chain_height(&self, rows: &[MeasuredRow<'_>], i: usize, cap: bool) -> f32 {
+        let mut h = 0.0;
+        for m in &rows[i..] {
+            if !m.row.keep_with_next {
+                let last = if cap { m.height.min(self.setup.content_height() / 3.0) } else { m.height };
+                return h + last;
+            }
+            h += m.height;
+        }
+        h
     }
 
     /// Height of the smallest piece of `b` that may start a page.
     fn first_height(&self, b: &Block) -> f32 {
         match b {
             Block::Para(p) => p.space_before + p.lines(self.width()).first().map_or(0.0, |l| l.height),
-            Block::Table(t) => {
-                let w = t.scaled(self.width());
-                t.header.iter().chain(t.rows.iter().take(1)).map(|r| measure_row(r, &w, t.padding).height).sum()
-            }
+            Block::Table(t) => self.table_start_height(t),
             Block::KeepWithNext(b) => self.height_of(b),
             other => self.height_of(other),
         }
@@ -267,6 +308,7 @@ impl Flow {
                 self.fresh = false;
             }
             Block::KeepWithNext(b) => self.place(*b),
+            Block::Continuation(c) => self.continuation = c,
             Block::Para(p) => self.place_para(&p),
             Block::Table(t) => self.place_table(&t),
         }
@@ -335,6 +377,28 @@ impl Flow {
         }
     }
 
+    /// Continues a table on a new page: closes the current page's part with a rule,
+    /// repeats the header and the bands of the groups that go on, "(suite)".
+    fn continue_table(&mut self, t: &Table, header: &[MeasuredRow<'_>], bands: &Bands<'_>) {
+        let (l, r, y) = (self.setup.left, self.setup.width - self.setup.right, self.y);
+        if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Layout)) {
+            cv.line(l, y, r, y, t.border, t.border_width.max(0.1));
+        }
+        self.new_page(true);
+        self.draw_header(t, header, None);
+        let widths = t.scaled(self.width());
+        let repeated: Vec<MeasuredRow<'_>> =
+            bands.iter().map(|(_, row)| measure_row(row, &widths, t.padding)).collect();
+        self.draw_header(t, &repeated, None);
+        self.fresh = false;
+    }
+
+    /// Height of what `continue_table` repeats.
+    fn repeat_height(&self, t: &Table, header_h: f32, bands: &Bands<'_>) -> f32 {
+        let widths = t.scaled(self.width());
+        header_h + bands.iter().map(|(_, row)| measure_row(row, &widths, t.padding).height).sum::<f32>()
+    }
+
     /// A TR under `group` and a TH or TD per cell, with its spans.
     fn row_nodes(&mut self, group: usize, row: &Row, in_header: bool) -> Vec<Tag> {
         if self.repeating {
@@ -345,8 +409,9 @@ impl Flow {
         row.cells
             .iter()
             .map(|c| {
-                if c.covered.is_some() {
-                    return Tag::Artifact(Artifact::Layout);
+                if c.continued {
+                    // Part of the merged cell above, which spans this row.
+                    return Tag::Artifact(Artifact::Pagination);
                 }
                 let id = self.tree.add(tr, c.role(in_header));
                 self.tree.nodes[id].colspan = c.colspan.max(1) as u32;
@@ -365,8 +430,7 @@ impl Flow {
         let header: Vec<MeasuredRow<'_>> = t.header.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
         let rows: Vec<MeasuredRow<'_>> = t.rows.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
         let header_h: f32 = header.iter().map(|m| m.height).sum();
-        let first_h = rows.first().map_or(0.0, |m| m.height.min(self.setup.content_height() / 3.0));
-        if header_h + first_h > self.remaining() && !self.fresh {
+        if !rows.is_empty() && header_h + self.chain_height(&rows, 0, true) > self.remaining() && !self.fresh {
             self.new_page(true);
         }
         let table = self.node(Role::Table);
@@ -383,35 +447,58 @@ impl Flow {
         };
         self.draw_header(t, &header, Some(&head_tags));
         self.fresh = false;
-        let mut after_header = true;
+        let mut bands: Bands<'_> = Vec::new();
+        let mut opening = true;
         for (i, m) in rows.iter().enumerate() {
-            let mut need = m.height;
-            if m.row.keep_with_next {
-                need += rows.get(i + 1).map_or(0.0, |n| n.height);
+            if let Some(b) = &m.row.band {
+                bands.retain(|(level, _)| *level < b.level);
             }
-            let fits_fresh = need + header_h <= self.setup.content_height();
-            if need > self.remaining() && !after_header && fits_fresh {
-                self.new_page(true);
-                self.draw_header(t, &header, None);
+            // The row and the rows it is kept with move to a new page if they fit there;
+            // at least the bands and the first lines of the row must fit here.
+            let need = self.chain_height(&rows, i, false);
+            let fits_fresh = need + self.repeat_height(t, header_h, &bands) <= self.setup.content_height();
+            let least = self.chain_height(&rows, i, true);
+            let room = self.remaining() + 0.01;
+            if !opening && ((need > room && fits_fresh) || least > room) {
+                self.continue_table(t, &header, &bands);
+                opening = true;
             }
             let tags = match body {
                 Some(b) => self.row_nodes(b, m.row, false),
                 None => vec![Tag::Artifact(Artifact::Pagination); m.cells.len()],
             };
-            self.place_row(t, m, &header, &tags);
-            after_header = false;
+            self.place_row(t, m, (&header, &bands), &tags, opening);
+            if let Some(b) = &m.row.band {
+                bands.push((b.level, &b.continued));
+            }
+            opening = false;
         }
     }
 
     /// Places a row, splitting its cells' lines over pages when it is taller than the
-    /// space left.
-    fn place_row(&mut self, t: &Table, m: &MeasuredRow<'_>, header: &[MeasuredRow<'_>], tags: &[Tag]) {
+    /// space left; `opening` when it is the first row under the header on this page.
+    fn place_row(
+        &mut self,
+        t: &Table,
+        m: &MeasuredRow<'_>,
+        (header, bands): (&[MeasuredRow<'_>], &Bands<'_>),
+        tags: &[Tag],
+        opening: bool,
+    ) {
         let mut starts = vec![0usize; m.cells.len()];
         loop {
-            let rest: Vec<&[CellLine]> = m.cells.iter().zip(&starts).map(|((_, _, l), s)| &l[*s..]).collect();
+            let rest: Vec<&[CellLine]> = (0..m.cells.len())
+                .map(|i| m.lines(i, opening))
+                .zip(&starts)
+                .map(|(l, s)| l.get(*s..).unwrap_or(&[]))
+                .collect();
             let rest_h = rest.iter().map(|ls| ls.iter().map(CellLine::height).sum::<f32>()).fold(0.0, f32::max)
                 + 2.0 * t.padding;
-            let full_h = if starts.iter().all(|s| *s == 0) { m.height } else { rest_h };
+            let full_h = match (starts.iter().all(|s| *s == 0), opening) {
+                (true, true) => m.opening_height,
+                (true, false) => m.height,
+                _ => rest_h,
+            };
             if full_h <= self.remaining() + 0.01 {
                 let (x, y) = (self.setup.left, self.y);
                 if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Layout)) {
@@ -443,9 +530,9 @@ impl Flow {
                 if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Layout)) {
                     draw_row(&mut cv, t, m, &parts, tags, x, y, h);
                 }
+                self.y += h;
             }
-            self.new_page(true);
-            self.draw_header(t, header, None);
+            self.continue_table(t, header, bands);
             if !progressed && self.remaining() < 2.0 * t.padding + 1.0 {
                 return; // cannot place anything even on a fresh page: give up on this row
             }
@@ -459,5 +546,89 @@ impl Flow {
     /// The pages and the structure tree.
     pub fn finish(self) -> (Vec<Page>, Tree) {
         (self.pages, self.tree)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::canvas::Item;
+    use crate::layout::{Cell, Face, Rgb, Style};
+
+    fn para(s: &str) -> Paragraph {
+        Paragraph::new(s, Style::new(Face::Regular, 9.0, Rgb::BLACK))
+    }
+
+    /// A table of `filler` rows, then per group an axis band, an objective band and rows
+    /// whose first cell is merged down.
+    fn table(filler: usize) -> Table {
+        let mut t = Table::new(vec![100.0, 200.0]);
+        t.header = vec![Row::new(vec![Cell::text(para("Objectif")), Cell::text(para("Action"))])];
+        let band = |s: &str, level| {
+            let row = |s: &str| Row::new(vec![Cell::text(para(s)).span(2)]);
+            row(&format!("BANDE {s}")).band(level, row(&format!("BANDE {s} (suite)")))
+        };
+        for i in 0..filler {
+            t.rows.push(Row::new(vec![Cell::text(para("f")), Cell::text(para(&format!("remplissage {i}")))]));
+        }
+        for g in 0..3 {
+            t.rows.push(band(&format!("axe {g}"), 0));
+            t.rows.push(band(&format!("objectif {g}"), 1));
+            let first = t.rows.len();
+            for k in 0..6 {
+                t.rows.push(Row::new(vec![
+                    Cell::text(para(&format!("obj {g}"))),
+                    Cell::text(para(&format!("action {g}.{k}"))),
+                ]));
+            }
+            t.merge_down(first, 0, 6, &[para(&format!("obj {g} (suite)"))]);
+        }
+        t
+    }
+
+    /// Per page, the body texts in order (tag, text).
+    fn pages(filler: usize) -> (Vec<Vec<(Tag, String)>>, Tree) {
+        let setup = PageSetup { width: 400.0, height: 300.0, top: 20.0, bottom: 20.0, left: 20.0, right: 20.0 };
+        let mut flow = Flow::new(setup);
+        flow.add(vec![Block::Table(table(filler))]);
+        let (pages, tree) = flow.finish();
+        let texts = pages
+            .iter()
+            .map(|p| p.items.iter().filter(|i| matches!(i, Item::Text { .. })).map(|i| (i.tag(), i.text())).collect())
+            .collect();
+        (texts, tree)
+    }
+
+    #[test]
+    fn bands_never_end_a_page_and_come_back_with_merged_cells() {
+        let mut suites = 0;
+        for filler in 0..20 {
+            let (pages, tree) = pages(filler);
+            assert!(pages.len() >= 2, "{filler}");
+            for (n, page) in pages.iter().enumerate() {
+                let last = &page.last().expect("text").1;
+                assert!(!last.starts_with("BANDE"), "filler {filler}, page {n} finit par {last}");
+                if n > 0 {
+                    // Header (repeated: an artifact), then a band: new, or "(suite)".
+                    assert_eq!(page[0], (Tag::Artifact(Artifact::Pagination), "Objectif".to_string()));
+                    let next = &page[2];
+                    assert!(next.1.starts_with("BANDE") || next.1 == "f", "{page:?}");
+                    for (tag, text) in page.iter().filter(|(_, t)| t.ends_with("(suite)")) {
+                        assert_eq!(*tag, Tag::Artifact(Artifact::Pagination), "{text}");
+                        suites += 1;
+                    }
+                    // A group running on: its objective cell says so on the first row.
+                    if next.1.ends_with("(suite)") && next.1.contains("objectif") {
+                        let row = page.iter().find(|(_, t)| t.starts_with("obj ")).expect("row");
+                        assert!(row.1.ends_with("(suite)") || !page.iter().any(|(_, t)| t.starts_with("action")));
+                    }
+                }
+            }
+            // The merged cell is one TD spanning its six rows, once per group.
+            let spans: Vec<u32> =
+                tree.nodes.iter().filter(|n| n.role == Role::TD && n.rowspan > 1).map(|n| n.rowspan).collect();
+            assert_eq!(spans, vec![6, 6, 6], "{filler}");
+        }
+        assert!(suites > 10, "{suites}");
     }
 }

@@ -1,5 +1,6 @@
-//! Tables: set column widths, spanning cells, shading, borders; rows are measured here
-//! and paginated by the flow (header repeated, tall rows split between pages).
+//! Tables: set column widths, spanning cells (across columns, and down rows for merged
+//! hierarchy cells), shading, borders, group bands; rows are measured here and paginated
+//! by the flow (header and current bands repeated, tall rows split between pages).
 
 use std::rc::Rc;
 
@@ -18,43 +19,36 @@ pub struct Cell {
     pub draw: Option<CellDraw>,
     /// A header cell of the body (heads its row); header rows' cells head their column.
     pub row_header: bool,
+    /// Rows this cell spans down (a merged cell); the rows below hold `continued` cells.
+    pub rowspan: usize,
+    /// Continues the merged cell above: no node of its own, no border between them; its
+    /// paragraphs (the text again, marked as such) are drawn only when it opens a page.
+    pub continued: bool,
+    /// The cell below continues this one: no bottom border.
+    pub open_below: bool,
     /// A group band (axis, objective): its text is a heading of this level.
     pub heading: Option<u8>,
-    /// Rows this cell spans: a hierarchy cell merged over the rows of its group.
-    pub rowspan: usize,
-    /// Covered by a cell spanning down from a row above: drawn (fill, side borders) but
-    /// not part of the structure; `Some(true)` when the span goes on below.
-    pub covered: Option<bool>,
 }
 
 impl Cell {
     pub fn new(paras: Vec<Paragraph>) -> Self {
-        Cell { paras, colspan: 1, fill: None, draw: None, row_header: false, heading: None, rowspan: 1, covered: None }
-    }
-
-    /// The place, in a row below, of a cell spanning down; `more` when the span goes on.
-    pub fn covered(more: bool) -> Self {
-        Cell { covered: Some(more), ..Cell::empty() }
-    }
-
-    /// Spans `n` rows: this one and the `n - 1` below, which hold `Cell::covered`.
-    pub fn rowspan(mut self, n: usize) -> Self {
-        self.rowspan = n.max(1);
-        self
+        Cell {
+            paras,
+            colspan: 1,
+            fill: None,
+            draw: None,
+            row_header: false,
+            rowspan: 1,
+            continued: false,
+            open_below: false,
+            heading: None,
+        }
     }
 
     /// Makes the cell's text a heading of `level` (a band naming a group of rows).
     pub fn heading(mut self, level: u8) -> Self {
         self.heading = Some(level);
         self
-    }
-
-    /// Edges drawn: (top, bottom). A span down hides the edges inside it.
-    fn edges(&self) -> (bool, bool) {
-        match self.covered {
-            Some(more) => (false, !more),
-            None => (true, self.rowspan <= 1),
-        }
     }
 
     pub fn row_header(mut self) -> Self {
@@ -107,6 +101,17 @@ pub struct Row {
     pub keep_with_next: bool,
     /// Bookmark made by this row (an axis row).
     pub bookmark: Option<String>,
+    /// This row heads a group of rows (a band).
+    pub band: Option<Band>,
+}
+
+/// A group heading row: kept with the rows that follow it, and repeated — in its
+/// `continued` form — under the table header on every page its group runs onto.
+#[derive(Clone)]
+pub struct Band {
+    /// 0 for the outermost groups; a band ends the groups of its level and deeper.
+    pub level: usize,
+    pub continued: Box<Row>,
 }
 
 impl Row {
@@ -121,6 +126,14 @@ impl Row {
 
     pub fn keep_with_next(mut self) -> Self {
         self.keep_with_next = true;
+        self
+    }
+
+    /// Makes this row the band of a group of `level`, repeated as `continued` after a
+    /// page break inside its group.
+    pub fn band(mut self, level: usize, continued: Row) -> Self {
+        self.keep_with_next = true;
+        self.band = Some(Band { level, continued: Box::new(continued) });
         self
     }
 
@@ -158,6 +171,25 @@ impl Table {
         }
     }
 
+    /// Merges cell `cell` of body row `row` with the same cell of the `n - 1` rows below
+    /// (which must have one there): the text stands once, in the first; `continued` is
+    /// what the merged cell shows at the top of a page it runs onto.
+    pub fn merge_down(&mut self, row: usize, cell: usize, n: usize, continued: &[Paragraph]) {
+        let end = (row + n).min(self.rows.len());
+        if end <= row + 1 || self.rows[row..end].iter().any(|r| r.cells.len() <= cell) {
+            return;
+        }
+        self.rows[row].cells[cell].rowspan = end - row;
+        for i in row..end {
+            let c = &mut self.rows[i].cells[cell];
+            c.open_below = i + 1 < end;
+            if i > row {
+                c.paras = continued.to_vec();
+                c.continued = true;
+            }
+        }
+    }
+
     /// Column widths scaled to `width`.
     pub fn scaled(&self, width: f32) -> Vec<f32> {
         let sum: f32 = self.widths.iter().sum();
@@ -190,6 +222,18 @@ pub struct MeasuredRow<'a> {
     /// Per cell: x offset, width, and its lines.
     pub cells: Vec<(f32, f32, Vec<CellLine>)>,
     pub height: f32,
+    /// Height when the row opens a page: its `continued` cells show their text.
+    pub opening_height: f32,
+}
+
+impl MeasuredRow<'_> {
+    /// The lines of cell `i` to draw; a continued cell's only when the row opens a page.
+    pub fn lines(&self, i: usize, opening: bool) -> &[CellLine] {
+        match (self.cells.get(i), self.row.cells.get(i)) {
+            (Some((_, _, l)), Some(c)) if !c.continued || opening => l,
+            _ => &[],
+        }
+    }
 }
 
 pub fn measure_row<'a>(row: &'a Row, widths: &[f32], padding: f32) -> MeasuredRow<'a> {
@@ -197,6 +241,7 @@ pub fn measure_row<'a>(row: &'a Row, widths: &[f32], padding: f32) -> MeasuredRo
     let mut col = 0;
     let mut x = 0.0;
     let mut content = 0.0f32;
+    let mut opening = 0.0f32;
     for cell in &row.cells {
         let span = cell.colspan.max(1);
         let w: f32 = widths.iter().skip(col).take(span).sum();
@@ -215,13 +260,18 @@ pub fn measure_row<'a>(row: &'a Row, widths: &[f32], padding: f32) -> MeasuredRo
                 });
             }
         }
-        content = content.max(lines.iter().map(CellLine::height).sum());
+        let h: f32 = lines.iter().map(CellLine::height).sum();
+        if !cell.continued {
+            content = content.max(h);
+        }
+        opening = opening.max(h);
         cells.push((x, w, lines));
         x += w;
         col += span;
     }
     let height = (content + 2.0 * padding).max(row.min_height);
-    MeasuredRow { row, cells, height }
+    let opening_height = (opening + 2.0 * padding).max(row.min_height);
+    MeasuredRow { row, cells, height, opening_height }
 }
 
 /// Draws a (part of a) measured row at (x, y) with height `h`; `parts` gives, per cell,
@@ -262,29 +312,21 @@ pub fn draw_row(
         }
         // An empty cell still has content in the structure: its border.
         let empty = cell.paras.iter().all(|p| p.spans.iter().all(|s| s.text.trim().is_empty()));
-        let (top, bottom) = cell.edges();
-        if top && bottom {
-            if empty && cell.covered.is_none() {
-                cv.stroke_content(x + cx, y, *w, h, t.border, t.border_width.max(0.1));
-            } else if t.border_width > 0.0 {
-                cv.stroke(x + cx, y, *w, h, t.border, t.border_width);
+        if cell.continued || cell.open_below {
+            // Part of a merged cell: sides, and the edges that close it.
+            let (l, r, b, bw) = (x + cx, x + cx + w, y + h, t.border_width.max(0.1));
+            cv.line(l, y, l, b, t.border, bw);
+            cv.line(r, y, r, b, t.border, bw);
+            if !cell.continued {
+                cv.line(l, y, r, y, t.border, bw);
             }
-        } else {
-            // Part of a merged cell: the edges inside the span are left out.
-            let (x0, x1, y1, bw) = (x + cx, x + cx + *w, y + h, t.border_width.max(0.1));
-            if empty && cell.covered.is_none() {
-                // The cell's content in the structure: its left edge.
-                cv.stroke_content(x0, y, 0.0, h, t.border, bw);
-            } else {
-                cv.line(x0, y, x0, y1, t.border, bw);
+            if !cell.open_below {
+                cv.line(l, b, r, b, t.border, bw);
             }
-            cv.line(x1, y, x1, y1, t.border, bw);
-            if top {
-                cv.line(x0, y, x1, y, t.border, bw);
-            }
-            if bottom {
-                cv.line(x0, y1, x1, y1, t.border, bw);
-            }
+        } else if empty {
+            cv.stroke_content(x + cx, y, *w, h, t.border, t.border_width.max(0.1));
+        } else if t.border_width > 0.0 {
+            cv.stroke(x + cx, y, *w, h, t.border, t.border_width);
         }
     }
 }

@@ -98,7 +98,12 @@ pub fn build(r: &Read, form: &Form, logo: Option<Upload>) -> Result<Vec<(String,
     let warnings = r.reading.diagnostics.iter().filter(|d| !d.is_error()).cloned().collect();
     let opts = BuildOptions {
         only,
-        docs: DocOptions { date, logo, ..Default::default() },
+        docs: DocOptions {
+            date,
+            logo,
+            one_fiche_per_page: form.text("une_fiche_par_page").is_some(),
+            ..Default::default()
+        },
         prefix,
         warnings,
         inputs: Vec::new(),
@@ -162,6 +167,7 @@ pub fn lot(
         template: crate::templates::DocTemplate::embedded(),
         template_fingerprint: String::new(),
         date: None,
+        one_fiche_per_page: false,
         read: crate::ingest::ReadOptions { limits, config: None },
         progress: crate::batch::ProgressMode::Quiet,
         wait: false,

@@ -137,3 +137,43 @@ pub fn has_words_in_order(hay: &str, needle: &str, slack: usize) -> bool {
     }
     false
 }
+
+/// The visual lines of a page, top to bottom: (top, left, text), words read with their
+/// positions by `pdftotext -bbox` and put on one line when their tops are within 2 pt
+/// (a table row's cells side by side make one line).
+pub fn page_lines(pdf: &Path, page: usize) -> Vec<(f32, f32, String)> {
+    let p = page.to_string();
+    let xml = run("pdftotext", &["-bbox", "-f", &p, "-l", &p, pdf.to_str().unwrap(), "-"]);
+    let attr = |tag: &str, name: &str| -> f32 {
+        let key = format!("{name}=\"");
+        let start = tag.find(&key).map(|i| i + key.len()).unwrap_or(0);
+        tag[start..].split('"').next().and_then(|v| v.parse().ok()).unwrap_or(0.0)
+    };
+    let mut words: Vec<(f32, f32, String)> = Vec::new();
+    for chunk in xml.split("<word ").skip(1) {
+        let Some((tag, rest)) = chunk.split_once('>') else { continue };
+        let text = rest.split("</word>").next().unwrap_or("");
+        let text = text.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&apos;", "'");
+        words.push((attr(tag, "yMin"), attr(tag, "xMin"), text.replace("&quot;", "\"")));
+    }
+    words.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut lines: Vec<(f32, f32, String)> = Vec::new();
+    let mut current: Vec<(f32, f32, String)> = Vec::new();
+    for w in words {
+        if current.first().is_some_and(|c| (w.0 - c.0).abs() > 2.0) {
+            lines.push(join_line(std::mem::take(&mut current)));
+        }
+        current.push(w);
+    }
+    if !current.is_empty() {
+        lines.push(join_line(current));
+    }
+    lines
+}
+
+fn join_line(mut words: Vec<(f32, f32, String)>) -> (f32, f32, String) {
+    words.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let top = words.iter().map(|w| w.0).fold(f32::MAX, f32::min);
+    let text = words.iter().map(|w| w.2.as_str()).collect::<Vec<_>>().join(" ");
+    (top, words[0].1, text)
+}

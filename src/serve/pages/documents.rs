@@ -47,7 +47,9 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
          <div class=\"case\"><input type=\"checkbox\" id=\"prefixe_id\" name=\"prefixe_id\" value=\"oui\">\
          <label for=\"prefixe_id\" class=\"case\">Préfixer les noms de fichiers par l'identifiant @ctes</label></div>\
          </fieldset>\n<fieldset><legend>Collectivité</legend>{}{}{}</fieldset>\n\
-         <fieldset><legend>Documents à produire</legend>{boxes}</fieldset>\n\
+         <fieldset><legend>Documents à produire</legend>{boxes}\
+         <div class=\"case\"><input type=\"checkbox\" id=\"une_fiche_par_page\" name=\"une_fiche_par_page\" value=\"oui\">\
+         <label for=\"une_fiche_par_page\" class=\"case\">Une fiche action par page, même courte</label></div></fieldset>\n\
          <button type=\"submit\">Produire les documents</button>\n</form>",
         crate::serve::html::esc(&name),
         text_input("deliberation", "Numéro de délibération", "Par exemple 2026_01.", "text", ""),
