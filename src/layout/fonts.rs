@@ -173,6 +173,13 @@ fn attaches(c: char) -> bool {
         || matches!(c, '\u{1F3FB}'..='\u{1F3FF}')
 }
 
+/// An assigned, public character: worth keeping in the text even where no face draws
+/// it (private-use and unassigned code points mean nothing to a reader).
+pub fn meaningful(c: char) -> bool {
+    !matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..)
+        && !matches!(c.general_category(), GeneralCategory::Unassigned | GeneralCategory::PrivateUse)
+}
+
 /// Can some embedded face draw `c` (or does it need no glyph)? What cannot is drawn
 /// as U+FFFD, and `check` says so.
 pub fn drawable(c: char) -> bool {

@@ -153,8 +153,9 @@ pub fn shape(text: &str, wanted: Face) -> Shaped {
         return s;
     }
     // Control characters (a stray vertical tab from a spreadsheet) have no glyph: spaces.
-    // What no face draws is drawn and read as U+FFFD (`check` warned of it).
-    let odd = |c: char| c.is_control() || !c.is_ascii() && !drawable(c);
+    // What no face draws is drawn as U+FFFD (`check` warned of it); the text keeps it
+    // when it is a real character (社区 reads back), not a private-use or unassigned one.
+    let odd = |c: char| c.is_control() || !c.is_ascii() && !drawable(c) && !super::fonts::meaningful(c);
     let clean: std::borrow::Cow<'_, str> = if text.contains(odd) {
         text.chars()
             .map(|c| match c {
