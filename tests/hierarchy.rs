@@ -153,7 +153,15 @@ fn flat_lists_and_unclassified_rows_have_no_path() {
 fn the_whole_path_in_fiches_plan_table_bookmarks_and_annex() {
     let dir = tmpdir("hier-build");
     let input = sample("pcaet-quatre-niveaux.xlsx");
-    let out = plandoc(&["build", input.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--date", "2026-01-29"]);
+    let out = plandoc(&[
+        "build",
+        input.to_str().unwrap(),
+        "-o",
+        dir.to_str().unwrap(),
+        "--date",
+        "2026-01-29",
+        "--une-fiche-par-page",
+    ]);
     assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
     let want = expected_deep();
 

@@ -66,6 +66,24 @@ pub fn outline(pdf: &Path) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// The bookmarks with no children (the fiches), in order, whatever the depth of the
+/// plan's tree above them.
+pub fn outline_leaves(pdf: &Path) -> Vec<String> {
+    fn walk(items: &serde_json::Value, out: &mut Vec<String>) {
+        for o in items.as_array().into_iter().flatten() {
+            match o["kids"].as_array() {
+                Some(k) if !k.is_empty() => walk(&o["kids"], out),
+                _ => out.push(o["title"].as_str().unwrap_or_default().to_string()),
+            }
+        }
+    }
+    let j: serde_json::Value =
+        serde_json::from_str(&run("qpdf", &["--json", "--json-key=outlines", pdf.to_str().unwrap()])).unwrap();
+    let mut out = Vec::new();
+    walk(&j["outlines"], &mut out);
+    out
+}
+
 /// Catalog and info entries, via qpdf's JSON of the objects.
 pub fn qpdf_json(pdf: &Path) -> serde_json::Value {
     serde_json::from_str(&run("qpdf", &["--json", pdf.to_str().unwrap()])).unwrap()
