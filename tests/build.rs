@@ -382,13 +382,7 @@ fn a_vocabulary_folder_adds_status_spellings() {
     assert_ne!(out.code, 0, "« Stand-by » is unknown by default");
     assert!(out.stdout.contains("Stand-by") && out.stdout.contains("Urgente"), "{}", out.stdout);
 
-    let models = dir.join("modeles");
-    std::fs::create_dir_all(&models).unwrap();
-    std::fs::write(
-        models.join("vocabulaire.toml"),
-        "[statut.en_pause]\nsynonymes = [\"en pause\", \"stand-by\"]\n[priorite.haute]\nsynonymes = [\"urgente\"]\n",
-    )
-    .unwrap();
+    let models = common::models_with_vocabulary(&dir);
     let mut with = args("b");
     with.extend(["--modeles".to_string(), models.display().to_string()]);
     let out = plandoc(&with.iter().map(String::as_str).collect::<Vec<_>>());
