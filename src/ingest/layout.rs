@@ -444,7 +444,8 @@ fn read_action(
                 }
                 YearMark::Milestone(m) => {
                     years.insert(y);
-                    milestones.insert(y, m);
+                    // Several columns of one year (quarters, months): every milestone kept.
+                    milestones.entry(y).and_modify(|e: &mut String| *e = format!("{e} ; {m}")).or_insert(m);
                 }
             },
         }
