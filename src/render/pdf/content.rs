@@ -13,9 +13,15 @@ use crate::layout::canvas::{Artifact, Document, Item, Tag};
 use crate::layout::fonts::ShapedRun;
 use crate::layout::Rgb;
 
-pub(crate) fn page(doc: &Document, index: usize, glyphs: &Glyphs, images: &[Prepared], marks: &mut Marks) -> Vec<u8> {
+pub(crate) fn page(
+    doc: &Document,
+    index: usize,
+    glyphs: &Glyphs,
+    images: &[Prepared],
+    marks: &mut Marks,
+) -> pdf_writer::Buf {
     let page = &doc.pages[index];
-    let mut c = Content::with_capacity(16 * 1024);
+    let mut c = Content::with_settings_and_capacity(super::COMPACT, 16 * 1024);
     c.transform([1.0, 0.0, 0.0, -1.0, 0.0, page.height]);
     let mut pen = Pen::default();
     let mut open: Option<Tag> = None;
@@ -36,7 +42,7 @@ pub(crate) fn page(doc: &Document, index: usize, glyphs: &Glyphs, images: &[Prep
     if open.is_some() {
         c.end_marked_content();
     }
-    c.finish().to_vec()
+    c.finish()
 }
 
 fn begin(c: &mut Content, tag: Tag, marks: &mut Marks, page: usize) {

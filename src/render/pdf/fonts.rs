@@ -36,11 +36,20 @@ pub(crate) struct Code {
 struct Used {
     face: Face,
     remapper: GlyphRemapper,
-    /// Original glyph id → text of its first code (its code is its subset glyph id).
-    first: HashMap<u16, Box<str>>,
+    /// By original glyph id: its first code, its subset glyph id (0 until seen, but
+    /// for .notdef).
+    code_of: Vec<u16>,
+    /// By first code: advance and text.
+    first: Vec<Option<First>>,
     /// Further (glyph, text) pairs, in order of appearance; code = glyphs + index.
     more: Vec<(u16, Box<str>)>,
     more_index: HashMap<(u16, Box<str>), u16>,
+}
+
+struct First {
+    cid: u16,
+    advance: f32,
+    text: Box<str>,
 }
 
 /// Every glyph the document shows, face by face, collected before pages are written so
@@ -64,12 +73,13 @@ impl Glyphs {
                     continue;
                 }
                 let face_index = r.face.index();
+                let lf = face(r.face).ok_or(PdfError::Font(r.face.postscript_name()))?;
                 if used[face_index].is_none() {
-                    face(r.face).ok_or(PdfError::Font(r.face.postscript_name()))?;
                     used[face_index] = Some(Used {
                         face: r.face,
                         remapper: GlyphRemapper::new(),
-                        first: HashMap::new(),
+                        code_of: vec![0; usize::from(lf.shaper.number_of_glyphs())],
+                        first: Vec::new(),
                         more: Vec::new(),
                         more_index: HashMap::new(),
                     });
@@ -77,12 +87,22 @@ impl Glyphs {
                 let u = used[face_index].as_mut().expect("just set");
                 for g in &r.glyphs {
                     let text = cluster_text(&r.text, g);
-                    u.remapper.remap(g.id);
-                    match u.first.get(&g.id) {
+                    let Some(code) = u.code_of.get(usize::from(g.id)).copied() else {
+                        return Err(PdfError::Font(r.face.postscript_name()));
+                    };
+                    let seen = code != 0 || g.id == 0;
+                    match u.first.get(usize::from(code)).and_then(Option::as_ref).filter(|_| seen) {
                         None => {
-                            u.first.insert(g.id, text.into());
+                            let advance =
+                                f32::from(lf.shaper.glyph_hor_advance(gid(g.id)).unwrap_or(0)) / lf.units_per_em;
+                            let cid = u.remapper.remap(g.id);
+                            u.code_of[usize::from(g.id)] = cid;
+                            if u.first.len() <= usize::from(cid) {
+                                u.first.resize_with(usize::from(cid) + 1, || None);
+                            }
+                            u.first[usize::from(cid)] = Some(First { cid, advance, text: text.into() });
                         }
-                        Some(t) if &**t == text => {}
+                        Some(f) if &*f.text == text => {}
                         Some(_) => {
                             let key = (g.id, Box::<str>::from(text));
                             if !u.more_index.contains_key(&key) {
@@ -97,18 +117,19 @@ impl Glyphs {
         Ok(Glyphs { used })
     }
 
-    /// The code showing glyph `g` of `face` for `text`.
+    /// The code showing glyph `g` of `face` for `text` (collected before).
     pub(crate) fn code(&self, f: Face, g: &Glyph, text: &str) -> Code {
-        let lf = face(f);
-        let advance =
-            lf.map_or(0.0, |lf| f32::from(lf.shaper.glyph_hor_advance(gid(g.id)).unwrap_or(0)) / lf.units_per_em);
-        let Some(u) = self.used.get(f.index()).and_then(Option::as_ref) else { return Code { cid: 0, advance } };
-        let base = u.remapper.get(g.id).unwrap_or(0);
-        let cid = match u.first.get(&g.id) {
-            Some(t) if &**t == text => base,
-            _ => u.more_index.get(&(g.id, Box::from(text))).map_or(base, |i| u.remapper.num_gids().saturating_add(*i)),
+        let Some(u) = self.used.get(f.index()).and_then(Option::as_ref) else { return Code { cid: 0, advance: 0.0 } };
+        let code = u.code_of.get(usize::from(g.id)).copied().unwrap_or(0);
+        let Some(Some(first)) = u.first.get(usize::from(code)).filter(|_| code != 0 || g.id == 0) else {
+            return Code { cid: 0, advance: 0.0 };
         };
-        Code { cid, advance }
+        let cid = if &*first.text == text {
+            first.cid
+        } else {
+            u.more_index.get(&(g.id, Box::from(text))).map_or(first.cid, |i| u.remapper.num_gids().saturating_add(*i))
+        };
+        Code { cid, advance: first.advance }
     }
 
     /// Writes every used face; returns each font's resource name and reference.
@@ -201,7 +222,8 @@ fn write_face(u: &Used, type0: Ref, pdf: &mut Pdf, refs: &mut Refs, z: &mut Defl
     let texts = u
         .remapper
         .remapped_gids()
-        .map(|g| u.first.get(&g).map_or("", |t| &**t))
+        .enumerate()
+        .map(|(code, _)| u.first.get(code).and_then(Option::as_ref).map_or("", |f| &*f.text))
         .chain(u.more.iter().map(|(_, t)| &**t));
     for (code, text) in texts.enumerate() {
         // .notdef (code 0) maps to nothing; a glyph of an empty cluster neither.

@@ -31,6 +31,9 @@ pub fn render_pdf(doc: &Document) -> Result<Vec<u8>, PdfError> {
     render_one(doc, true).or_else(|e| if doc.images.is_empty() { Err(e) } else { render_one(doc, false) })
 }
 
+/// Objects and content streams written without indentation: smaller, as fast.
+pub(crate) const COMPACT: pdf_writer::Settings = pdf_writer::Settings { pretty: false };
+
 /// Object numbers, handed out in order.
 pub(crate) struct Refs(i32);
 
@@ -44,7 +47,7 @@ impl Refs {
 fn render_one(doc: &Document, with_images: bool) -> Result<Vec<u8>, PdfError> {
     let mut refs = Refs(0);
     let (catalog, page_tree, resources) = (refs.next(), refs.next(), refs.next());
-    let mut pdf = Pdf::with_capacity(64 * 1024);
+    let mut pdf = Pdf::with_settings_and_capacity(COMPACT, 64 * 1024);
     pdf.set_version(1, 7);
     let images = if with_images { images::check(&doc.images)? } else { Vec::new() };
     let glyphs = fonts::Glyphs::collect(doc)?;
