@@ -1,0 +1,281 @@
+//! Fonts: each face a document draws becomes a Type 0 font over a CIDFontType2 (or
+//! CIDFontType0 for CFF outlines) subset with subsetter, named `ABCDEF+PostScriptName`
+//! after its glyph set, with its widths, metrics and a ToUnicode map built from the
+//! text each glyph was shaped from.
+//!
+//! A character code (CID) stands for a glyph *and its text*: a glyph shown for two texts
+//! (one space glyph for U+0020 and U+00A0, the U+FFFD glyph for 社 and 区) gets a second
+//! code mapped to the same glyph by a CIDToGIDMap, so every reader extracts the right
+//! text. Glyphs of a cluster of several glyphs all map to the cluster's text and are
+//! drawn inside an /ActualText span, which readers honour to give the text once.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+
+use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
+use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
+use subsetter::GlyphRemapper;
+
+use super::deflate::Deflater;
+use super::{PdfError, Refs};
+use crate::layout::canvas::{Document, Item};
+use crate::layout::fonts::{face, Face, Glyph, LoadedFace};
+
+const SYSTEM_INFO: SystemInfo = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
+
+/// How a glyph, with its text, is shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Code {
+    /// The two bytes shown (Identity-H).
+    pub cid: u16,
+    /// Advance of the glyph in the font, in em (what the PDF moves by).
+    pub advance: f32,
+}
+
+/// The glyphs of one face used by a document.
+struct Used {
+    face: Face,
+    remapper: GlyphRemapper,
+    /// By original glyph id: its first code, its subset glyph id (0 until seen, but
+    /// for .notdef).
+    code_of: Vec<u16>,
+    /// By first code: advance and text.
+    first: Vec<Option<First>>,
+    /// Further (glyph, text) pairs, in order of appearance; code = glyphs + index.
+    more: Vec<(u16, Box<str>)>,
+    more_index: HashMap<(u16, Box<str>), u16>,
+}
+
+struct First {
+    cid: u16,
+    advance: f32,
+    text: Box<str>,
+}
+
+/// Every glyph the document shows, face by face, collected before pages are written so
+/// each code is known when it is drawn.
+pub(crate) struct Glyphs {
+    used: Vec<Option<Used>>,
+}
+
+/// The text a glyph stands for: its cluster's (empty when the cluster is out of range).
+pub(crate) fn cluster_text<'a>(text: &'a str, g: &Glyph) -> &'a str {
+    text.get(g.start as usize..g.end as usize).unwrap_or("")
+}
+
+impl Glyphs {
+    pub(crate) fn collect(doc: &Document) -> Result<Glyphs, PdfError> {
+        let mut used: Vec<Option<Used>> = (0..Face::COUNT).map(|_| None).collect();
+        for it in doc.pages.iter().flat_map(|p| &p.items) {
+            let Item::Text { runs, .. } = it else { continue };
+            for r in runs.iter() {
+                if r.glyphs.is_empty() {
+                    continue;
+                }
+                let face_index = r.face.index();
+                let lf = face(r.face).ok_or(PdfError::Font(r.face.postscript_name()))?;
+                if used[face_index].is_none() {
+                    used[face_index] = Some(Used {
+                        face: r.face,
+                        remapper: GlyphRemapper::new(),
+                        code_of: vec![0; usize::from(lf.shaper.number_of_glyphs())],
+                        first: Vec::new(),
+                        more: Vec::new(),
+                        more_index: HashMap::new(),
+                    });
+                }
+                let u = used[face_index].as_mut().expect("just set");
+                for g in &r.glyphs {
+                    let text = cluster_text(&r.text, g);
+                    let Some(code) = u.code_of.get(usize::from(g.id)).copied() else {
+                        return Err(PdfError::Font(r.face.postscript_name()));
+                    };
+                    let seen = code != 0 || g.id == 0;
+                    match u.first.get(usize::from(code)).and_then(Option::as_ref).filter(|_| seen) {
+                        None => {
+                            let advance =
+                                f32::from(lf.shaper.glyph_hor_advance(gid(g.id)).unwrap_or(0)) / lf.units_per_em;
+                            let cid = u.remapper.remap(g.id);
+                            u.code_of[usize::from(g.id)] = cid;
+                            if u.first.len() <= usize::from(cid) {
+                                u.first.resize_with(usize::from(cid) + 1, || None);
+                            }
+                            u.first[usize::from(cid)] = Some(First { cid, advance, text: text.into() });
+                        }
+                        Some(f) if &*f.text == text => {}
+                        Some(_) => {
+                            let key = (g.id, Box::<str>::from(text));
+                            if !u.more_index.contains_key(&key) {
+                                u.more_index.insert(key.clone(), u.more.len() as u16);
+                                u.more.push(key);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Glyphs { used })
+    }
+
+    /// The code showing glyph `g` of `face` for `text` (collected before).
+    pub(crate) fn code(&self, f: Face, g: &Glyph, text: &str) -> Code {
+        let Some(u) = self.used.get(f.index()).and_then(Option::as_ref) else { return Code { cid: 0, advance: 0.0 } };
+        let code = u.code_of.get(usize::from(g.id)).copied().unwrap_or(0);
+        let Some(Some(first)) = u.first.get(usize::from(code)).filter(|_| code != 0 || g.id == 0) else {
+            return Code { cid: 0, advance: 0.0 };
+        };
+        let cid = if &*first.text == text {
+            first.cid
+        } else {
+            u.more_index.get(&(g.id, Box::from(text))).map_or(first.cid, |i| u.remapper.num_gids().saturating_add(*i))
+        };
+        Code { cid, advance: first.advance }
+    }
+
+    /// Writes every used face; returns each font's resource name and reference.
+    pub(crate) fn write(
+        &self,
+        pdf: &mut Pdf,
+        refs: &mut Refs,
+        z: &mut Deflater,
+    ) -> Result<Vec<(String, Ref)>, PdfError> {
+        let mut out = Vec::new();
+        for u in self.used.iter().flatten() {
+            let r = refs.next();
+            write_face(u, r, pdf, refs, z)?;
+            out.push((name(u.face), r));
+        }
+        Ok(out)
+    }
+}
+
+/// Resource name of a face's font.
+pub(crate) fn name(f: Face) -> String {
+    format!("F{}", f.index())
+}
+
+fn gid(id: u16) -> rustybuzz::ttf_parser::GlyphId {
+    rustybuzz::ttf_parser::GlyphId(id)
+}
+
+/// Six capitals derived from the glyph set: the same glyphs, the same name.
+fn subset_tag(f: Face, remapper: &GlyphRemapper) -> String {
+    let mut h = std::hash::DefaultHasher::new();
+    f.postscript_name().hash(&mut h);
+    remapper.remapped_gids().for_each(|g| g.hash(&mut h));
+    let mut n = Hasher::finish(&h);
+    (0..6)
+        .map(|_| {
+            let c = char::from(b'A' + (n % 26) as u8);
+            n /= 26;
+            c
+        })
+        .collect()
+}
+
+fn write_face(u: &Used, type0: Ref, pdf: &mut Pdf, refs: &mut Refs, z: &mut Deflater) -> Result<(), PdfError> {
+    let err = || PdfError::Font(u.face.postscript_name());
+    let lf = face(u.face).ok_or_else(err)?;
+    let subset = subsetter::subset(u.face.bytes(), 0, &u.remapper).map_err(|_| err())?;
+    let cff_tag = rustybuzz::ttf_parser::Tag::from_bytes(b"CFF ");
+    let cff = rustybuzz::ttf_parser::RawFace::parse(&subset, 0).ok().and_then(|f| f.table(cff_tag)).map(<[u8]>::to_vec);
+    let is_cff = cff.is_some();
+    let program = cff.unwrap_or(subset);
+    let base = format!("{}+{}", subset_tag(u.face, &u.remapper), u.face.postscript_name());
+    let (cid, descriptor, cmap, data) = (refs.next(), refs.next(), refs.next(), refs.next());
+    let type0_name = if is_cff { format!("{base}-Identity-H") } else { base.clone() };
+    pdf.type0_font(type0)
+        .base_font(Name(type0_name.as_bytes()))
+        .encoding_predefined(Name(b"Identity-H"))
+        .descendant_font(cid)
+        .to_unicode(cmap);
+
+    let n_glyphs = u.remapper.num_gids();
+    // Codes: the subset's glyphs, then the further texts of a glyph.
+    let glyph_of_code: Vec<u16> = u.remapper.remapped_gids().chain(u.more.iter().map(|(g, _)| *g)).collect();
+    let to_pdf = |units: f32| units * 1000.0 / lf.units_per_em;
+    let mut c = pdf.cid_font(cid);
+    c.subtype(if is_cff { CidFontType::Type0 } else { CidFontType::Type2 })
+        .base_font(Name(base.as_bytes()))
+        .system_info(SYSTEM_INFO)
+        .font_descriptor(descriptor)
+        .default_width(0.0);
+    c.widths().consecutive(
+        0,
+        glyph_of_code.iter().map(|g| to_pdf(f32::from(lf.shaper.glyph_hor_advance(gid(*g)).unwrap_or(0)))),
+    );
+    let map_ref = (!u.more.is_empty() && !is_cff).then(|| refs.next());
+    match map_ref {
+        Some(r) => c.cid_to_gid_map_stream(r),
+        None if !is_cff => c.cid_to_gid_map_predefined(Name(b"Identity")),
+        None => &mut c,
+    };
+    c.finish();
+    if let Some(r) = map_ref {
+        let map: Vec<u8> = glyph_of_code.iter().flat_map(|g| u.remapper.get(*g).unwrap_or(0).to_be_bytes()).collect();
+        pdf.stream(r, &z.deflate(&map)).filter(Filter::FlateDecode);
+    }
+
+    descriptor_of(lf, u.face, &base, is_cff, descriptor, data, pdf);
+
+    let mut unicode = UnicodeCmap::new(Name(b"Custom"), SYSTEM_INFO);
+    let texts = u
+        .remapper
+        .remapped_gids()
+        .enumerate()
+        .map(|(code, _)| u.first.get(code).and_then(Option::as_ref).map_or("", |f| &*f.text))
+        .chain(u.more.iter().map(|(_, t)| &**t));
+    for (code, text) in texts.enumerate() {
+        // .notdef (code 0) maps to nothing; a glyph of an empty cluster neither.
+        if code > 0 && !text.is_empty() {
+            unicode.pair_with_multiple(code as u16, text.chars());
+        }
+    }
+    debug_assert!(glyph_of_code.len() >= usize::from(n_glyphs));
+    let cmap_data = unicode.finish();
+    pdf.cmap(cmap, &z.deflate(&cmap_data)).filter(Filter::FlateDecode);
+
+    let packed = z.deflate(&program);
+    let mut s = pdf.stream(data, &packed);
+    s.filter(Filter::FlateDecode);
+    if is_cff {
+        s.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
+    } else {
+        s.pair(Name(b"Length1"), program.len() as i32);
+    }
+    s.finish();
+    Ok(())
+}
+
+/// The FontDescriptor, metrics from the face's tables (CapHeight from OS/2).
+fn descriptor_of(lf: &LoadedFace, f: Face, base: &str, is_cff: bool, id: Ref, data: Ref, pdf: &mut Pdf) {
+    let ttf = &lf.shaper;
+    let to_pdf = |units: f32| units * 1000.0 / lf.units_per_em;
+    let b = ttf.global_bounding_box();
+    let ascent = to_pdf(f32::from(ttf.ascender()));
+    let italic = ttf.italic_angle();
+    let mut flags = FontFlags::SYMBOLIC;
+    flags.set(FontFlags::ITALIC, italic != 0.0 || ttf.is_italic());
+    flags.set(FontFlags::FIXED_PITCH, ttf.is_monospaced());
+    flags.set(FontFlags::SERIF, f.postscript_name().contains("Serif"));
+    let weight = f32::from(ttf.weight().to_number());
+    let mut d = pdf.font_descriptor(id);
+    d.name(Name(base.as_bytes()))
+        .flags(flags)
+        .bbox(Rect::new(
+            to_pdf(f32::from(b.x_min)),
+            to_pdf(f32::from(b.y_min)),
+            to_pdf(f32::from(b.x_max)),
+            to_pdf(f32::from(b.y_max)),
+        ))
+        .italic_angle(italic)
+        .ascent(ascent)
+        .descent(to_pdf(f32::from(ttf.descender())))
+        .cap_height(ttf.capital_height().map_or(ascent, |c| to_pdf(f32::from(c))))
+        .stem_v(10.0 + 0.244 * (weight / 10.0 - 50.0).max(0.0));
+    if is_cff {
+        d.font_file3(data);
+    } else {
+        d.font_file2(data);
+    }
+}

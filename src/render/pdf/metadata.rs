@@ -1,0 +1,121 @@
+//! What identifies the file: XMP metadata (Dublin Core, PDF/A-2a and PDF/UA-1
+//! identification with the extension schema PDF/A wants for pdfuaid), the Info
+//! dictionary saying the same, the sRGB OutputIntent, and the file /ID, a hash of the
+//! bytes written before it.
+
+use std::hash::{Hash, Hasher};
+
+use pdf_writer::{Date, Filter, Finish, Pdf, Ref, TextStr};
+use xmp_writer::{LangId, Timezone, XmpWriter};
+
+use super::deflate;
+use super::Refs;
+use crate::layout::canvas::Document;
+
+/// sRGB IEC61966-2.1, ICC v4, 480 bytes, CC0 (Compact-ICC-Profiles by Clinton Ingram;
+/// licence beside it).
+const SRGB: &[u8] = include_bytes!("sRGB-v4.icc");
+
+pub(crate) struct Written {
+    pub xmp: Ref,
+    pub output_intents: Ref,
+    pub id: Vec<u8>,
+}
+
+/// The document's date, or a fixed one: PDF/A requires a date, and the clock is never read.
+fn date(doc: &Document) -> (u16, u8, u8) {
+    use chrono::Datelike;
+    let d = doc.info.date.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    d.and_then(|d| Some((u16::try_from(d.year()).ok().filter(|y| *y <= 9999)?, d.month() as u8, d.day() as u8)))
+        .unwrap_or((2000, 1, 1))
+}
+
+fn producer() -> String {
+    format!("plandoc {}", env!("CARGO_PKG_VERSION"))
+}
+
+/// Writes Info, OutputIntent and XMP (after every other object but the catalog, whose
+/// content follows from them).
+pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
+    let i = &doc.info;
+    let (y, m, d) = date(doc);
+    let keywords = i.keywords.join(", ");
+    let producer = producer();
+
+    let icc = refs.next();
+    let packed = deflate::with(|z| z.deflate(SRGB));
+    pdf.icc_profile(icc, &packed).n(3).range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0]).filter(Filter::FlateDecode);
+    let output_intents = refs.next();
+    let mut a = pdf.indirect(output_intents).array();
+    let mut oi = a.push().start::<pdf_writer::writers::OutputIntent>();
+    oi.subtype(pdf_writer::types::OutputIntentSubtype::PDFA)
+        .output_condition_identifier(TextStr("sRGB IEC61966-2.1"))
+        .output_condition(TextStr("sRGB"))
+        .registry_name(TextStr("http://www.color.org"))
+        .info(TextStr("sRGB IEC61966-2.1 (ICC v4)"))
+        .dest_output_profile(icc);
+    oi.finish();
+    a.finish();
+
+    let pdf_date = Date::new(y).month(m).day(d).hour(0).minute(0).second(0).utc_offset_hour(0).utc_offset_minute(0);
+    let info = refs.next();
+    let mut di = pdf.document_info(info);
+    di.title(TextStr(&i.title)).producer(TextStr(&producer)).creation_date(pdf_date).modified_date(pdf_date);
+    if !i.author.is_empty() {
+        di.author(TextStr(&i.author));
+    }
+    if !i.subject.is_empty() {
+        di.subject(TextStr(&i.subject));
+    }
+    if !keywords.is_empty() {
+        di.keywords(TextStr(&keywords));
+    }
+    if !i.creator.is_empty() {
+        di.creator(TextStr(&i.creator));
+    }
+    di.finish();
+
+    // The content so far names the file: same content, same identifiers.
+    let mut h = std::hash::DefaultHasher::new();
+    pdf.as_bytes().hash(&mut h);
+    let h1 = Hasher::finish(&h);
+    "plandoc".hash(&mut h);
+    let id = format!("{h1:016x}{:016x}", Hasher::finish(&h));
+
+    let when = xmp_writer::DateTime {
+        year: y,
+        month: Some(m),
+        day: Some(d),
+        hour: Some(0),
+        minute: Some(0),
+        second: Some(0),
+        timezone: Some(Timezone::Local { hour: 0, minute: 0 }),
+    };
+    let mut x = XmpWriter::new();
+    let lang = i.lang.split('-').next().unwrap_or("fr");
+    x.title([(None, i.title.as_str()), (Some(LangId(lang)), i.title.as_str())]);
+    if !i.author.is_empty() {
+        x.creator([i.author.as_str()]);
+    }
+    if !i.subject.is_empty() {
+        x.description([(None, i.subject.as_str()), (Some(LangId(lang)), i.subject.as_str())]);
+    }
+    if !keywords.is_empty() {
+        x.pdf_keywords(&keywords);
+    }
+    if !i.creator.is_empty() {
+        x.creator_tool(&i.creator);
+    }
+    x.producer(&producer);
+    x.language([LangId(&i.lang)]);
+    x.create_date(when).modify_date(when).metadata_date(when);
+    x.format("application/pdf");
+    x.instance_id(&format!("uuid:{id}")).document_id(&format!("uuid:{id}"));
+    x.pdfa_part(2).pdfa_conformance("A");
+    x.pdfua_part(1);
+    x.extension_schemas().pdfua_id().properties().describe_part();
+    let packet = x.finish(None);
+    let xmp = refs.next();
+    pdf.metadata(xmp, packet.as_bytes());
+    Written { xmp, output_intents, id: id.into_bytes() }
+}
