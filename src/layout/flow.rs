@@ -179,21 +179,21 @@ impl Flow {
         }
     }
 
-    pub fn add(&mut self, blocks: Vec<Block>) {
-        let mut i = 0;
-        while i < blocks.len() {
-            if let Block::KeepWithNext(b) = &blocks[i] {
+    pub fn add(&mut self, mut blocks: Vec<Block>) {
+        for i in 0..blocks.len() {
+            // Only the blocks after `i` are looked at again: move it out, not a copy.
+            let block = std::mem::replace(&mut blocks[i], Block::Space(0.0));
+            if let Block::KeepWithNext(b) = block {
                 self.ensure_page();
                 let next = blocks[i + 1..].iter().find(|n| !matches!(n, Block::Continuation(_)));
-                let need = self.height_of(b) + next.map_or(0.0, |n| self.first_height(n));
+                let need = self.height_of(&b) + next.map_or(0.0, |n| self.first_height(n));
                 if need > self.remaining() && !self.fresh {
                     self.new_page(true);
                 }
-                self.place((**b).clone());
+                self.place(*b);
             } else {
-                self.place(blocks[i].clone());
+                self.place(block);
             }
-            i += 1;
         }
     }
 

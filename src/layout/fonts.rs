@@ -77,6 +77,9 @@ impl Face {
 pub struct LoadedFace {
     pub shaper: rustybuzz::Face<'static>,
     pub(super) plan: rustybuzz::ShapePlan,
+    /// The same plan without `kern`, for faces plandoc kerns itself (see `kerning`).
+    pub(super) plan_unkerned: Option<rustybuzz::ShapePlan>,
+    pub(super) kerning: Option<super::kerning::Kerning>,
     pub(super) lang: Option<rustybuzz::Language>,
     pub units_per_em: f32,
     pub ascent: f32,
@@ -111,18 +114,26 @@ fn load(face: Face) -> Option<LoadedFace> {
         });
     }
     let lang: Option<rustybuzz::Language> = "fr".parse().ok();
-    let plan = rustybuzz::ShapePlan::new(
-        &shaper,
-        rustybuzz::Direction::LeftToRight,
-        Some(rustybuzz::script::LATIN),
-        lang.as_ref(),
-        &[],
-    );
+    let plan_with = |features: &[rustybuzz::Feature]| {
+        rustybuzz::ShapePlan::new(
+            &shaper,
+            rustybuzz::Direction::LeftToRight,
+            Some(rustybuzz::script::LATIN),
+            lang.as_ref(),
+            features,
+        )
+    };
+    let plan = plan_with(&[]);
+    let kerning = shaper.tables().gpos.and_then(|g| super::kerning::Kerning::of(&g, shaper.number_of_glyphs()));
+    let no_kern = rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 0, ..);
+    let plan_unkerned = kerning.is_some().then(|| plan_with(&[no_kern]));
     Some(LoadedFace {
         ascent: f32::from(shaper.ascender()) / upem,
         descent: -f32::from(shaper.descender()) / upem,
         units_per_em: upem,
         plan,
+        plan_unkerned,
+        kerning,
         lang,
         bmp,
         shaper,

@@ -7,6 +7,7 @@ pub mod canvas;
 pub mod flow;
 pub mod fonts;
 pub mod image;
+mod kerning;
 pub mod paragraph;
 pub mod shaping;
 pub mod table;

@@ -45,6 +45,21 @@ pub struct Paragraph {
     pub artifact: bool,
     /// Bookmark title when this paragraph should have one.
     pub bookmark: Option<String>,
+    /// The lines of the last `lines` call: pagination measures a paragraph several
+    /// times at one width (room left, table start, repeated bands, drawing).
+    memo: LinesMemo,
+}
+
+/// Lines broken at one width, kept for the next call at that width. Spans, leading and
+/// indent are set before a paragraph is measured, never after; width and leading are
+/// checked all the same. Never part of a paragraph's equality.
+#[derive(Debug, Clone, Default)]
+struct LinesMemo(std::cell::RefCell<Option<(f32, f32, Vec<Line>)>>);
+
+impl PartialEq for LinesMemo {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Paragraph {
@@ -61,6 +76,7 @@ impl Paragraph {
             joins_heading: false,
             artifact: false,
             bookmark: None,
+            memo: LinesMemo::default(),
         }
     }
 
@@ -125,7 +141,19 @@ impl Paragraph {
 
     /// Breaks into lines for `width` points.
     pub fn lines(&self, width: f32) -> Vec<Line> {
-        break_lines(&self.spans, (width - self.indent).max(1.0), self.leading)
+        let width = (width - self.indent).max(1.0);
+        if let Ok(memo) = self.memo.0.try_borrow() {
+            if let Some((w, l, lines)) = memo.as_ref() {
+                if *w == width && *l == self.leading {
+                    return lines.clone();
+                }
+            }
+        }
+        let lines = break_lines(&self.spans, width, self.leading);
+        if let Ok(mut memo) = self.memo.0.try_borrow_mut() {
+            *memo = Some((width, self.leading, lines.clone()));
+        }
+        lines
     }
 
     /// Height of the whole paragraph at `width`, spacing included.

@@ -66,20 +66,43 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
             width: 0.5 * text.chars().count() as f32,
         };
     };
-    let mut buf = rustybuzz::UnicodeBuffer::new();
-    buf.push_str(text);
-    if let Some(l) = &lf.lang {
-        buf.set_language(l.clone());
-    }
-    let out = if rtl {
+    let buffer = || {
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        if let Some(l) = &lf.lang {
+            buf.set_language(l.clone());
+        }
+        if rtl {
+            buf.set_direction(rustybuzz::Direction::RightToLeft);
+            buf.guess_segment_properties();
+        } else {
+            buf.set_direction(rustybuzz::Direction::LeftToRight);
+            buf.set_script(rustybuzz::script::LATIN);
+        }
+        buf
+    };
+    // Kerning added to each glyph's advance by plandoc (empty: rustybuzz kerned).
+    let mut kerns: Vec<i32> = Vec::new();
+    let out = match (&lf.kerning, &lf.plan_unkerned) {
         // Arabic or Hebrew: the script decides the joining and mark placement.
-        buf.set_direction(rustybuzz::Direction::RightToLeft);
-        buf.guess_segment_properties();
-        rustybuzz::shape(&lf.shaper, &[], buf)
-    } else {
-        buf.set_direction(rustybuzz::Direction::LeftToRight);
-        buf.set_script(rustybuzz::script::LATIN);
-        rustybuzz::shape_with_plan(&lf.shaper, &lf.plan, buf)
+        _ if rtl => rustybuzz::shape(&lf.shaper, &[], buffer()),
+        (Some(k), Some(unkerned)) if text.chars().all(kernable) => {
+            let out = rustybuzz::shape_with_plan(&lf.shaper, unkerned, buffer());
+            let ids: Vec<u16> = out.glyph_infos().iter().map(|g| g.glyph_id as u16).collect();
+            let pairs: Option<Vec<i32>> = ids
+                .iter()
+                .zip(ids.iter().skip(1).map(Some).chain([None]))
+                .map(|(a, b)| b.map_or(Some(0), |b| k.pair(*a, *b)))
+                .collect();
+            match pairs {
+                Some(p) => {
+                    kerns = p;
+                    out
+                }
+                None => rustybuzz::shape_with_plan(&lf.shaper, &lf.plan, buffer()),
+            }
+        }
+        _ => rustybuzz::shape_with_plan(&lf.shaper, &lf.plan, buffer()),
     };
     let upem = lf.units_per_em;
     let infos = out.glyph_infos();
@@ -92,12 +115,13 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
     let mut starts: Vec<u32> = infos.iter().map(|g| g.cluster).collect();
     starts.sort_unstable();
     starts.dedup();
-    for (gi, gp) in infos.iter().zip(pos) {
+    for (i, (gi, gp)) in infos.iter().zip(pos).enumerate() {
         let next = starts.partition_point(|c| *c <= gi.cluster);
         let end = starts.get(next).copied().unwrap_or(text.len() as u32);
+        let kern = kerns.get(i).copied().unwrap_or(0);
         let (id, advance) = match replacement {
             Some(r) if gi.glyph_id == 0 => (r.0, f32::from(lf.shaper.glyph_hor_advance(r).unwrap_or(0)) / upem),
-            _ => (gi.glyph_id as u16, gp.x_advance as f32 / upem),
+            _ => (gi.glyph_id as u16, (gp.x_advance + kern) as f32 / upem),
         };
         width += advance;
         glyphs.push(Glyph {
@@ -110,6 +134,27 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
         });
     }
     ShapedRun { face: f, text: text.to_string(), glyphs, width }
+}
+
+/// A character whose glyphs GPOS pair kerning sees side by side: no mark, format
+/// control or other default-ignorable that rustybuzz would skip or attach.
+fn kernable(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
+    if c.is_ascii() {
+        return !c.is_ascii_control();
+    }
+    let hangul_filler = matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}');
+    !hangul_filler
+        && match c.general_category_group() {
+            GeneralCategoryGroup::Letter
+            | GeneralCategoryGroup::Number
+            | GeneralCategoryGroup::Punctuation
+            | GeneralCategoryGroup::Symbol => true,
+            GeneralCategoryGroup::Separator => {
+                c.general_category() == unicode_properties::GeneralCategory::SpaceSeparator
+            }
+            _ => false,
+        }
 }
 
 /// Shapes `text` with fallback faces, in visual order.
@@ -203,6 +248,57 @@ mod tests {
         // Clusters cover the whole text.
         let s = shape("Écoute", Face::Regular);
         assert_eq!(s[0].glyphs.last().unwrap().end as usize, "Écoute".len());
+    }
+
+    /// `text` shaped by rustybuzz with its own kerning: (glyph, advance) pairs.
+    fn by_rustybuzz(f: Face, text: &str) -> Vec<(u16, f32)> {
+        let lf = face(f).unwrap();
+        let mut buf = rustybuzz::UnicodeBuffer::new();
+        buf.push_str(text);
+        buf.set_language(lf.lang.clone().unwrap());
+        buf.set_direction(rustybuzz::Direction::LeftToRight);
+        buf.set_script(rustybuzz::script::LATIN);
+        let out = rustybuzz::shape_with_plan(&lf.shaper, &lf.plan, buf);
+        let upem = lf.units_per_em;
+        out.glyph_infos()
+            .iter()
+            .zip(out.glyph_positions())
+            .map(|(g, p)| (g.glyph_id as u16, p.x_advance as f32 / upem))
+            .collect()
+    }
+
+    #[test]
+    fn plandoc_kerning_matches_rustybuzz_pair_by_pair() {
+        let mut chars: Vec<char> = (' '..='~').chain('\u{A0}'..='\u{17F}').collect();
+        chars.extend("’‘“”«»…–—€•‰‹›\u{202F}\u{2009}\u{2011}→".chars());
+        chars.retain(|c| super::super::fonts::face_for(Face::Regular, *c) == Face::Regular);
+        // Ligatures (fi, ffl, tt, ti…) next to every character, and real words.
+        let ligatures = ["ff", "fi", "fl", "ffi", "ffl", "ft", "fb", "fh", "fk", "fj", "tt", "ti", "tf", "tï", "fí"];
+        let mut texts: Vec<String> = Vec::new();
+        for a in &chars {
+            texts.extend(chars.iter().map(|b| format!("{a}{b}")));
+            texts.extend(ligatures.iter().flat_map(|l| [format!("{a}{l}"), format!("{l}{a}")]));
+        }
+        texts.extend(
+            "L’Avenir « Vivre ensemble » : 1.2.3 — fiches Téléthon AVANT Wagon, Yvelines ; « T.V.A. » 12,5 % affiche efficace"
+                .split(' ')
+                .map(String::from),
+        );
+        for f in [Face::Regular, Face::Bold, Face::Italic] {
+            assert!(face(f).unwrap().kerning.is_some(), "{f:?}: Lato's GPOS is plain pair kerning");
+            let mut kerned = 0;
+            for t in &texts {
+                let ours: Vec<(u16, f32)> = shape_run(f, t, false).glyphs.iter().map(|g| (g.id, g.advance)).collect();
+                let theirs = by_rustybuzz(f, t);
+                assert_eq!(ours, theirs, "{f:?} {t:?}");
+                let lf = face(f).unwrap();
+                let plain = |g: u16| {
+                    f32::from(lf.shaper.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(g)).unwrap()) / lf.units_per_em
+                };
+                kerned += usize::from(theirs.iter().any(|(g, a)| *a != plain(*g)));
+            }
+            assert!(kerned > 1000, "{f:?}: {kerned} kerned pairs");
+        }
     }
 
     /// Glyph ids of `text` shaped alone, letter by letter (isolated forms).
