@@ -170,8 +170,12 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         // Hierarchy columns: a blank or merged cell means "same as above".
         for (i, &h) in hier.iter().enumerate() {
             if let Some(v) = sheet.get_merged(r, h) {
-                let text = v.text();
+                let text = v.as_text();
                 if text.is_empty() || matches!(v, Value::Error(_)) {
+                    continue;
+                }
+                // Most rows repeat the level above: nothing to change, nothing to copy.
+                if st.carried[i].as_ref().is_some_and(|l| l.text == text) {
                     continue;
                 }
                 if is_help(&text) {
@@ -185,10 +189,8 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                     st.carried.iter_mut().for_each(|c| *c = None);
                     break;
                 }
-                if st.carried[i].as_ref().is_none_or(|l| l.text != text) {
-                    st.carried[i] = Some(Label { text, row: r, col: h });
-                    st.reset_columns(i + 1);
-                }
+                st.carried[i] = Some(Label { text: text.into_owned(), row: r, col: h });
+                st.reset_columns(i + 1);
             }
         }
         if let Some(OutlineRow::Action { number }) = outline.get(&r) {
@@ -237,10 +239,11 @@ fn is_unclassified(text: &str) -> bool {
 
 /// The template's example row: its number cell says "Exemple".
 fn is_example_row(sheet: &Sheet, header: &Header, r: u32) -> bool {
-    header
-        .col_of(Field::Number)
-        .and_then(|c| sheet.get(r, c))
-        .is_some_and(|v| matches!(fold(&v.text()).as_str(), "exemple" | "ex." | "ex"))
+    header.col_of(Field::Number).and_then(|c| sheet.get(r, c)).is_some_and(|v| {
+        // A cheap look first: this runs on every row.
+        matches!(v, Value::Text(t) if t.trim_start().starts_with(['e', 'E', 'é', 'É']))
+            && matches!(fold(&v.text()).as_str(), "exemple" | "ex." | "ex")
+    })
 }
 
 fn section_row(st: &mut State, label: Label) {
@@ -309,11 +312,11 @@ fn read_action(
         let Some(v) = sheet.get(r, col.col) else {
             continue;
         };
-        if matches!(v, Value::Error(_)) {
+        if matches!(v, Value::Error(_)) || col.field == Some(Field::Hierarchy) {
             continue;
         }
         let text = v.text();
-        if text.is_empty() || col.field == Some(Field::Hierarchy) {
+        if text.is_empty() {
             continue;
         }
         if matches!(v, Value::Text(_)) && is_help(&text) {

@@ -321,7 +321,7 @@ impl CellReader {
 
     fn clean(&mut self, t: &mut String, sheet: &str, row: u32, col: u32) {
         let place = || Some(crate::text::a1(row, col));
-        if t.chars().any(is_control) {
+        if may_hold_control(t) && t.chars().any(is_control) {
             let n = t.chars().filter(|c| is_control(*c)).count();
             t.retain(|c| !is_control(c));
             if self.control.len() < MAX_CELL_WARNINGS {
@@ -406,6 +406,12 @@ impl CellReader {
         }
         out
     }
+}
+
+/// False when `t` surely holds no `is_control` character, by a byte scan: no C0 byte but
+/// tab and line breaks, no DEL, no lead byte of a C1 control (C2) or of U+FEFF (EF).
+fn may_hold_control(t: &str) -> bool {
+    t.bytes().any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2 || b == 0xef)
 }
 
 /// C0 and C1 control characters, but tab and line breaks.
