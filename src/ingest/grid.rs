@@ -79,8 +79,14 @@ impl Sheet {
         if value.is_blank() {
             return;
         }
-        let hint = self.row_hint;
-        let cells = self.rows.entry(row).or_insert_with(|| Vec::with_capacity(hint));
+        // Readers hand rows over top to bottom: the last row is found without a search.
+        let cells = match self.rows.last_entry() {
+            Some(e) if *e.key() == row => e.into_mut(),
+            _ => {
+                let hint = self.row_hint;
+                self.rows.entry(row).or_insert_with(|| Vec::with_capacity(hint))
+            }
+        };
         // Readers hand cells over in column order: append without searching.
         if cells.last().is_none_or(|(c, _)| *c < col) {
             cells.push((col, value));

@@ -308,10 +308,12 @@ fn read_action(
     let mut budget_col: Option<u32> = None;
     let mut dated: BTreeSet<i32> = BTreeSet::new();
     let at = |c: u32| Some(a1(r, c));
+    let cells: &[(u32, Value)] = sheet.rows.get(&r).map_or(&[], Vec::as_slice);
     for col in &header.columns {
-        let Some(v) = sheet.get(r, col.col) else {
+        let Ok(i) = cells.binary_search_by_key(&col.col, |(c, _)| *c) else {
             continue;
         };
+        let v = &cells[i].1;
         if matches!(v, Value::Error(_)) || col.field == Some(Field::Hierarchy) {
             continue;
         }

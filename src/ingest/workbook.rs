@@ -272,7 +272,13 @@ struct CellReader {
     glyphs: Vec<Diagnostic>,
     glyphs_more: usize,
     text_bytes: u64,
+    /// Per character below `DRAWABLE_SEEN`: 0 not looked up yet, 1 drawable, 2 not.
+    drawable_seen: Vec<u8>,
 }
+
+/// Characters below this have their drawability remembered (Latin, Greek, Cyrillic…,
+/// general punctuation, currency signs).
+const DRAWABLE_SEEN: usize = 0x2100;
 
 impl CellReader {
     fn new(limits: &Limits) -> Self {
@@ -285,6 +291,7 @@ impl CellReader {
             glyphs: Vec::new(),
             glyphs_more: 0,
             text_bytes: 0,
+            drawable_seen: vec![0; DRAWABLE_SEEN],
         }
     }
 
@@ -358,7 +365,7 @@ impl CellReader {
             return;
         }
         let mut missing: Vec<char> = Vec::new();
-        for c in t.chars().filter(|c| !c.is_ascii() && !crate::layout::fonts::drawable(*c)) {
+        for c in t.chars().filter(|c| !c.is_ascii() && !self.drawable(*c)) {
             if !missing.contains(&c) {
                 missing.push(c);
             }
@@ -380,6 +387,18 @@ impl CellReader {
         );
         self.glyphs
             .push(Diagnostic::warning("caractere-non-imprimable", msg).at(sheet, Some(crate::text::a1(row, col))));
+    }
+
+    /// `fonts::drawable`, remembered for the first characters of Unicode (accented
+    /// letters, typographic punctuation): most text of a plan repeats a few of them.
+    fn drawable(&mut self, c: char) -> bool {
+        let Some(slot) = self.drawable_seen.get_mut(c as usize) else {
+            return crate::layout::fonts::drawable(c);
+        };
+        if *slot == 0 {
+            *slot = if crate::layout::fonts::drawable(c) { 1 } else { 2 };
+        }
+        *slot == 1
     }
 
     fn warnings(self) -> Vec<Diagnostic> {
