@@ -329,3 +329,110 @@ fn number_and_title_in_one_cell() {
     assert_eq!((sub[0].number.as_deref(), sub[0].title.as_str()), (Some("1.1.1.1.1"), "Recruter un conseiller"));
     assert_eq!(plan.axes[0].number.as_deref(), Some("1"));
 }
+
+/// Reads a one-sheet plan of text rows (merges given as (first row, col, last row, col)).
+fn read_rows(tag: &str, text: &[&[&'static str]], merges: &[(u32, u16, u32, u16)]) -> Reading {
+    let dir = tmpdir(tag);
+    let path = dir.join("plan.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Plan").unwrap();
+    for (r, row) in text.iter().enumerate() {
+        for (c, t) in row.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            ws.write_string(r as u32, c as u16, *t).unwrap();
+        }
+    }
+    let fmt = rust_xlsxwriter::Format::new();
+    for &(r1, c1, r2, c2) in merges {
+        let first = text[r1 as usize][c1 as usize];
+        ws.merge_range(r1, c1, r2, c2, first, &fmt).unwrap();
+    }
+    wb.save(&path).unwrap();
+    read(&path)
+}
+
+fn path_of(r: &Reading, title: &str) -> String {
+    let all = paths(&r.plan);
+    all.iter().find(|(_, _, t)| t == title).unwrap_or_else(|| panic!("{title} absente : {all:?}")).1.clone()
+}
+
+fn warnings_at(r: &Reading, code: &str) -> Vec<String> {
+    r.diagnostics.iter().filter(|d| d.code == code).map(|d| d.cell.clone().unwrap_or_default()).collect()
+}
+
+/// An action on a row that names its axis but no objective, after actions of an
+/// objective, hangs on the axis — when the sheet's habits say its blank is deliberate
+/// (it writes its objectives again on every row, or merges them); the sheet's own way
+/// of saying "same as above" is kept; with no clear habit the reading is said.
+#[test]
+fn an_action_under_the_level_its_row_names() {
+    const HEAD: &[&str] = &["Axe", "Objectif", "Action"];
+    // Every row written in full: the blank objective is deliberate.
+    let r = read_rows(
+        "blank-level-repeated",
+        &[
+            HEAD,
+            &["Axe 1", "Objectif 1.1", "Action a"],
+            &["Axe 1", "Objectif 1.1", "Action b"],
+            &["Axe 1", "", "Action c"],
+            &["Axe 2", "Objectif 2.1", "Action d"],
+        ],
+        &[],
+    );
+    assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
+    assert_eq!(path_of(&r, "Action c"), "Axe 1");
+    assert_eq!(path_of(&r, "Action d"), "Axe 2 › Objectif 2.1");
+    assert!(
+        r.notes.iter().any(|n| n.contains("rattachée(s) directement") && n.contains("ligne(s) 4")),
+        "{:?}",
+        r.notes
+    );
+    assert!(warnings_at(&r, "niveau-vide-incertain").is_empty(), "{:?}", r.diagnostics);
+
+    // Objectives merged down their rows: an unmerged blank is no objective.
+    let r = read_rows(
+        "blank-level-merged",
+        &[
+            HEAD,
+            &["Axe 1", "Objectif 1.1", "Action a"],
+            &["", "", "Action b"],
+            &["", "", "Action c"],
+            &["Axe 2", "Objectif 2.1", "Action d"],
+        ],
+        &[(1, 0, 3, 0), (1, 1, 2, 1)],
+    );
+    assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
+    assert_eq!(path_of(&r, "Action c"), "Axe 1");
+    assert!(warnings_at(&r, "niveau-vide-incertain").is_empty(), "{:?}", r.diagnostics);
+
+    // The axis on every row, an objective on the first row of its block only: the
+    // sheet's "same as above", kept without a word.
+    let r = read_rows(
+        "blank-level-axis-repeated",
+        &[
+            HEAD,
+            &["Axe 1", "Objectif 1.1", "Action a"],
+            &["Axe 1", "", "Action b"],
+            &["Axe 1", "Objectif 1.2", "Action c"],
+            &["Axe 1", "", "Action d"],
+        ],
+        &[],
+    );
+    assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
+    assert_eq!(path_of(&r, "Action d"), "Axe 1 › Objectif 1.2");
+    assert!(warnings_at(&r, "niveau-vide-incertain").is_empty(), "{:?}", r.diagnostics);
+    assert!(!r.notes.iter().any(|n| n.contains("rattachée(s) directement")), "{:?}", r.notes);
+
+    // Blank means "same as above" for both columns, then the axis named again with no
+    // objective: read under the axis, and said, with the cell to fill if that is wrong.
+    let r = read_rows(
+        "blank-level-unsure",
+        &[HEAD, &["Axe 1", "Objectif 1.1", "Action a"], &["", "", "Action b"], &["Axe 1", "", "Action c"]],
+        &[],
+    );
+    assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
+    assert_eq!(path_of(&r, "Action c"), "Axe 1");
+    assert_eq!(warnings_at(&r, "niveau-vide-incertain"), vec!["B4".to_string()], "{:?}", r.diagnostics);
+    let d = r.diagnostics.iter().find(|d| d.code == "niveau-vide-incertain").unwrap();
+    assert!(d.message.contains("« Axe 1 »") && d.message.contains("« Objectif 1.1 »"), "{}", d.message);
+}
