@@ -240,6 +240,34 @@ fn the_whole_path_in_fiches_plan_table_bookmarks_and_annex() {
     }
     assert!(!table.contains("1.1.1.-"), "a number is never hyphenated");
 
+    // Plan table and échéancier: every action number on one line, never broken in two.
+    let plain_table = pdf::text(&dir.join("plan-d-actions.pdf"));
+    let timeline = pdf::text(&dir.join("echeancier.pdf"));
+    for (number, _, _) in &want {
+        assert!(plain_table.lines().any(|l| l.trim() == number), "{number} on one line in {plain_table}");
+        assert!(timeline.lines().any(|l| l.trim() == number), "{number} on one line in {timeline}");
+    }
+    // Échéancier: a band per level at every depth, in the plan's order.
+    let levels = [
+        "1. Sobriété et efficacité énergétique",
+        "1.1 Rénover le bâti",
+        "1.1.1 Logement",
+        "1.1.1.1 Parc privé",
+        "1.1.1.2 Parc social",
+        "1.1.2 Bâtiments publics",
+        "1.2 Éclairer juste",
+        "2. Mobilités",
+        "2.1 Développer le vélo",
+        "2.1.1 Itinéraires",
+        "2.1.1.1 Liaisons entre bourgs",
+    ];
+    let lines: Vec<&str> = timeline.lines().map(str::trim).collect();
+    let at: Vec<usize> = levels
+        .iter()
+        .map(|l| lines.iter().position(|x| x == l).unwrap_or_else(|| panic!("band {l} in {timeline}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "bands in order: {at:?}");
+
     // Annex, read by calamine: one column per level, a sub-action column.
     let annex = dir.join("annexe.xlsx");
     let mut wb = open_workbook_auto(&annex).unwrap();
