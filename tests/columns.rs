@@ -174,3 +174,43 @@ fn a_colonnes_sheet_overrides_like_plandoc_toml() {
     assert_eq!(field_of(&r, "B"), "action", "{r}");
     assert_eq!(field_of(&r, "D"), "pilote", "{r}");
 }
+
+#[test]
+fn quarter_half_and_month_columns_mark_their_year() {
+    let (_dir, file) = plan_sheet(
+        "columns-quarters",
+        &[
+            &["Axe", "Action", "T1 2025", "T3 2025", "2e semestre 2026", "janv.-27", "Décembre 2027"],
+            &["Santé", "Ateliers cuisine", "Étude", "Lancement", "", "", ""],
+            &["Santé", "Forum santé", "", "", "X", "", "X"],
+        ],
+    );
+    let reading = plandoc::ingest::read_plan(&file, &Default::default()).expect("lisible");
+    let actions = reading.plan.actions();
+    assert_eq!(actions[0].action.years, [2025]);
+    assert_eq!(actions[0].action.milestones.get(&2025).map(String::as_str), Some("Étude ; Lancement"));
+    assert_eq!(actions[1].action.years, [2026, 2027]);
+    assert_eq!((reading.plan.meta.first_year, reading.plan.meta.last_year), (Some(2025), Some(2027)));
+    let (_, report) = check_json(&file);
+    let fields: Vec<&str> =
+        report["columns"].as_array().unwrap().iter().map(|c| c["field"].as_str().unwrap()).collect();
+    assert_eq!(fields, ["hierarchie", "action", "annee_2025", "annee_2025", "annee_2026", "annee_2027", "annee_2027"]);
+}
+
+#[test]
+fn school_year_columns_mark_both_calendar_years() {
+    let (_dir, file) = plan_sheet(
+        "columns-school-years",
+        &[
+            &["Thématique", "Action", "Année scolaire 2024-2025", "2025/26", "2026-2027"],
+            &["Réussite éducative", "Accompagnement à la scolarité", "X", "X", ""],
+            &["Réussite éducative", "Aide aux devoirs", "", "", "Bilan"],
+        ],
+    );
+    let reading = plandoc::ingest::read_plan(&file, &Default::default()).expect("lisible");
+    let actions = reading.plan.actions();
+    assert_eq!(actions[0].action.years, [2024, 2025, 2026]);
+    assert_eq!(actions[1].action.years, [2026, 2027]);
+    assert_eq!(actions[1].action.milestones.get(&2027).map(String::as_str), Some("Bilan"));
+    assert_eq!((reading.plan.meta.first_year, reading.plan.meta.last_year), (Some(2024), Some(2027)));
+}

@@ -157,7 +157,7 @@ pub struct BatchArgs {
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// Classeur du plan (xlsx, xlsm, xlsb, xls, ods).
+    /// Classeur du plan (xlsx, xlsm, xlsb, xls, ods, csv).
     #[arg(value_name = "FICHIER")]
     pub file: PathBuf,
     /// Dossier où écrire les documents (créé au besoin).
@@ -175,7 +175,7 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// Classeur du plan (xlsx, xlsm, xlsb, xls, ods).
+    /// Classeur du plan (xlsx, xlsm, xlsb, xls, ods, csv).
     #[arg(value_name = "FICHIER")]
     pub file: PathBuf,
     /// Écrit le résultat en JSON sur la sortie standard.

@@ -12,9 +12,11 @@ pub fn looks_like_csv(bytes: &[u8]) -> bool {
         return false;
     }
     let text = decode(head);
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let lines = text.lines().filter(|l| !l.trim().is_empty()).count();
-    lines >= 2 && first.bytes().filter(|b| matches!(b, b';' | b',' | b'\t')).count() >= 2
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(20).collect();
+    // Two columns are enough (a form: label;value), if most lines have them.
+    let split = |sep: u8| lines.iter().filter(|l| l.bytes().any(|b| b == sep)).count();
+    let best = [b';', b',', b'\t'].into_iter().map(split).max().unwrap_or(0);
+    lines.len() >= 2 && best * 3 >= lines.len() * 2
 }
 
 /// UTF-8 (BOM dropped) when valid, else Windows-1252.
@@ -30,12 +32,19 @@ fn decode(bytes: &[u8]) -> String {
     }
 }
 
-/// The separator used most on the first line, outside quotes.
+/// The separator used most on the first line, outside quotes; on the first lines when
+/// the first has none (a form's title line).
 fn delimiter(text: &str) -> u8 {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty());
+    let first = lines.next().unwrap_or("");
+    let head: String = if first.bytes().any(|b| matches!(b, b';' | b',' | b'\t')) {
+        first.to_string()
+    } else {
+        lines.take(20).collect::<Vec<_>>().join("\n")
+    };
     let mut counts = [(b';', 0usize), (b'\t', 0), (b',', 0)];
     let mut quoted = false;
-    for b in first.bytes() {
+    for b in head.bytes() {
         if b == b'"' {
             quoted = !quoted;
         } else if !quoted {
@@ -95,5 +104,12 @@ mod tests {
             Some(&Value::Text("C".into()))
         );
         assert!(!looks_like_csv(b"ceci n'est pas un classeur"));
+        // Two columns, a title line without separator: a form.
+        let form = "Fiche action 1\nIntitul\u{e9};Cr\u{e9}er un LAEP\nPilote;CCAS\n";
+        assert!(looks_like_csv(form.as_bytes()));
+        assert_eq!(
+            read_csv(form.as_bytes(), "f", &Limits::default()).unwrap().get(2, 1),
+            Some(&Value::Text("CCAS".into()))
+        );
     }
 }

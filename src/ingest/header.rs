@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::model::Field;
 use crate::text::{column_letters, fold, one_line};
 
+use super::fields::as_year;
 use super::grid::{Sheet, Value};
 use super::parse::{action_number, is_all_caps, is_top_section};
 use super::roles::{self, Candidate, Evidence};
@@ -187,6 +188,7 @@ pub fn find_header(sheet: &Sheet, overrides: &BTreeMap<String, String>) -> Optio
     lone_amounts_are_budgets(&mut columns);
     split_number_and_title(sheet, header_row, &mut columns);
     add_blank_header_columns(sheet, header_row, &mut columns);
+    year_spans(&mut columns);
     columns.sort_by_key(|c| c.col);
     if !columns.iter().any(|c| c.field == Some(Field::Title)) {
         return None;
@@ -325,6 +327,30 @@ fn notes_years_are_notes(columns: &mut [Column]) {
     }
 }
 
+/// A column headed by a span of years — a school year "2024-2025", "2024/25", "Année
+/// scolaire 2025-2026", or "2025-2027" — marks every year of the span: one column each.
+fn year_spans(columns: &mut Vec<Column>) {
+    let mut more = Vec::new();
+    // "Année …" alone reads as a schedule column: the span says which years.
+    for c in columns.iter_mut().filter(|c| matches!(c.field, None | Some(Field::Schedule))) {
+        let folded = crate::text::fold_words(&c.header);
+        let words: Vec<&str> = folded.split(' ').filter(|w| !matches!(*w, "annee" | "scolaire" | "")).collect();
+        let [a, b] = words.as_slice() else { continue };
+        let Some(a) = as_year(a) else { continue };
+        let b = match (as_year(b), b.len() == 2 && b.bytes().all(|x| x.is_ascii_digit())) {
+            (Some(b), _) => b,
+            (None, true) => a - a % 100 + b.parse::<i32>().unwrap_or(0),
+            _ => continue,
+        };
+        if !(a + 1..=a + 6).contains(&b) {
+            continue;
+        }
+        c.field = Some(Field::Year(a));
+        more.extend((a + 1..=b).map(|y| Column { field: Some(Field::Year(y)), ..c.clone() }));
+    }
+    columns.extend(more);
+}
+
 /// An amount column with no funder column before it is the action's budget.
 fn lone_amounts_are_budgets(columns: &mut [Column]) {
     let has_budget = columns.iter().any(|c| c.field == Some(Field::Budget));
@@ -420,5 +446,6 @@ pub fn repeats_header(sheet: &Sheet, row: u32, header: &Header) -> bool {
 pub fn header_years(header: &Header) -> Vec<i32> {
     let mut y: Vec<i32> = header.year_cols().into_iter().map(|(y, _)| y).collect();
     y.sort_unstable();
+    y.dedup();
     y
 }

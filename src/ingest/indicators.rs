@@ -94,7 +94,13 @@ pub fn read_indicators(file: &str, sheet: &Sheet, known: &[String], diags: &mut 
         let Some(name) = get(Col::Name).map(|v| v.text()).filter(|t| !t.is_empty()) else { continue };
         let mut ind = Indicator {
             name,
-            origin: Some(Origin { file: file.into(), sheet: sheet.name.clone(), row: r + 1, column: None }),
+            origin: Some(Origin {
+                file: file.into(),
+                sheet: sheet.name.clone(),
+                row: r + 1,
+                column: None,
+                ..Default::default()
+            }),
             ..Default::default()
         };
         if let (Some(c), Some(v)) = (col_of(Col::Action), get(Col::Action)) {

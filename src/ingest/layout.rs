@@ -351,7 +351,8 @@ fn read_action(
     diags: &mut Vec<Diagnostic>,
     help_cells: &mut Vec<String>,
 ) -> RowAction {
-    let origin = Origin { file: file.into(), sheet: sheet.name.clone(), row: r + 1, column: None };
+    let origin =
+        Origin { file: file.into(), sheet: sheet.name.clone(), row: r + 1, column: None, ..Default::default() };
     let mut a = Action { origin: Some(origin), ..Default::default() };
     let mut years: BTreeSet<i32> = BTreeSet::new();
     let mut milestones: BTreeMap<i32, String> = BTreeMap::new();
@@ -503,7 +504,8 @@ fn read_action(
                 }
                 YearMark::Milestone(m) => {
                     years.insert(y);
-                    milestones.insert(y, m);
+                    // Several columns of one year (quarters, months): every milestone kept.
+                    milestones.entry(y).and_modify(|e: &mut String| *e = format!("{e} ; {m}")).or_insert(m);
                 }
             },
         }
@@ -669,6 +671,7 @@ impl Tree {
             sheet: self.sheet.clone(),
             row: l.row + 1,
             column: Some(crate::text::column_letters(l.col)),
+            ..Default::default()
         })
     }
 

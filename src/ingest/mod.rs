@@ -7,6 +7,7 @@ mod config;
 mod csv_text;
 mod error;
 mod fields;
+mod form;
 mod grid;
 mod header;
 mod indicators;
@@ -170,17 +171,27 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
     for s in visible.iter().filter(|s| metadata::is_metadata_sheet_name(&s.name)) {
         metadata::read_metadata_sheet(s, &mut plan.meta, &mut diagnostics, &mut notes);
     }
-    let best = visible
+    let plan_sheets: Vec<&Sheet> = visible
         .iter()
         .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
+        .copied()
+        .collect();
+    let best = plan_sheets
+        .iter()
         .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
         .max_by_key(|(s, h)| (h.score, s.rows.range(h.row + 1..).count(), std::cmp::Reverse(s.name.clone())));
+    let forms = form::forms_instead(&plan_sheets, best.as_ref().map(|(s, h)| (*s, h.row)));
+    let best = match &forms {
+        Some(f) => header::find_header(&f.table, overrides).map(|h| (&f.table, h)),
+        None => best,
+    };
     let Some((sheet, header)) = best else {
         let looked: Vec<String> = visible.iter().map(|s| format!("« {} »", s.name)).collect();
         let message = format!(
             "« {name} » : aucun plan d'actions trouvé. plandoc cherche, dans les 40 premières lignes d'une feuille visible, \
              une ligne d'en-tête avec une colonne d'actions (Action, Intitulé, Actions priorisées…) et au moins une autre \
-             colonne reconnue (Axe, Ambition, Enjeu, Objectif, N°, Pilote, Priorité, années…). Feuilles examinées : {}.",
+             colonne reconnue (Axe, Ambition, Enjeu, Objectif, N°, Pilote, Priorité, années…), ou des fiches en \
+             formulaire (un libellé par ligne, « Intitulé », « Pilote »…, et sa valeur à droite). Feuilles examinées : {}.",
             if looked.is_empty() { "aucune".to_string() } else { looked.join(", ") }
         );
         return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes });
@@ -190,7 +201,7 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
     let shape = |h: &header::Header| -> Vec<(u32, Field)> {
         h.columns.iter().filter_map(|c| c.field.map(|f| (c.col, f))).collect()
     };
-    let siblings: Vec<(&Sheet, header::Header)> = if header.hierarchy_cols().is_empty() {
+    let siblings: Vec<(&Sheet, header::Header)> = if header.hierarchy_cols().is_empty() && forms.is_none() {
         visible
             .iter()
             .filter(|s| s.name != sheet.name && !s.is_empty())
@@ -203,6 +214,7 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
     };
     for s in &visible {
         if s.name == sheet.name
+            || forms.as_ref().is_some_and(|f| f.sheets.contains(&s.name))
             || siblings.iter().any(|(o, _)| o.name == s.name)
             || metadata::is_metadata_sheet_name(&s.name)
             || s.is_empty()
@@ -215,7 +227,11 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
             notes.push(format!("Feuille « {} » ignorée : le plan est lu dans « {} ».", s.name, sheet.name));
         }
     }
-    let table = layout::read_table(name, sheet, &header);
+    let mut table = layout::read_table(name, sheet, &header);
+    if let Some(f) = &forms {
+        f.relocate(&mut table, &header);
+        notes.extend(f.notes());
+    }
     diagnostics.extend(table.diagnostics);
     notes.extend(table.notes);
     plan.axes = table.axes;
@@ -240,6 +256,7 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
                         sheet: s.name.clone(),
                         row: 1,
                         column: None,
+                        ..Default::default()
                     });
                 }
                 plan.axes.push(axis);
@@ -309,5 +326,8 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
             })
             .collect(),
     });
+    if let (Some(f), Some(src)) = (&forms, plan.source.as_mut()) {
+        f.describe(src);
+    }
     Ok(Reading { plan, diagnostics, notes })
 }

@@ -117,10 +117,86 @@ fn role_score(role: &Role, header: &[String], section: &[String]) -> i32 {
     best
 }
 
-/// A year header: "2024", "Année 2024", "En 2024".
+/// A year header: "2024", "Année 2024", "En 2024", or a part of a year that marks its
+/// year — "T1 2025", "1er trimestre 2025", "2025 S2", "janv. 2025", "juin 26".
 fn year_of(words: &[String]) -> Option<i32> {
-    let y = as_year(words.last()?)?;
-    (words.len() == 1 || (words.len() == 2 && matches!(words[0].as_str(), "annee" | "en" | "an"))).then_some(y)
+    let y = as_year(words.last()?);
+    if let Some(y) =
+        y.filter(|_| words.len() == 1 || (words.len() == 2 && matches!(words[0].as_str(), "annee" | "en" | "an")))
+    {
+        return Some(y);
+    }
+    if let [m, yy] = words {
+        if is_month(m) && yy.len() == 2 && yy.bytes().all(|b| b.is_ascii_digit()) {
+            return yy.parse::<i32>().ok().map(|n| 2000 + n);
+        }
+    }
+    let mut years = words.iter().filter_map(|w| as_year(w));
+    let year = years.next()?;
+    let rest = || words.iter().filter(|w| as_year(w).is_none());
+    let parts = rest().count();
+    (years.next().is_none() && (1..=3).contains(&parts) && rest().all(|w| is_year_part(w))).then_some(year)
+}
+
+fn is_month(w: &str) -> bool {
+    matches!(
+        w,
+        "janvier"
+            | "janv"
+            | "jan"
+            | "fevrier"
+            | "fevr"
+            | "fev"
+            | "mars"
+            | "avril"
+            | "avr"
+            | "mai"
+            | "juin"
+            | "juillet"
+            | "juil"
+            | "aout"
+            | "septembre"
+            | "sept"
+            | "sep"
+            | "octobre"
+            | "oct"
+            | "novembre"
+            | "nov"
+            | "decembre"
+            | "dec"
+    )
+}
+
+/// A word naming a part of a year: quarter, half, month, their ordinals.
+fn is_year_part(w: &str) -> bool {
+    let b = w.as_bytes();
+    let numbered = b.len() == 2 && matches!(b[0], b't' | b's' | b'q') && (b'1'..=b'4').contains(&b[1]);
+    numbered
+        || is_month(w)
+        || matches!(
+            w,
+            "trimestre"
+                | "trim"
+                | "semestre"
+                | "sem"
+                | "1er"
+                | "1re"
+                | "2e"
+                | "2eme"
+                | "3e"
+                | "3eme"
+                | "4e"
+                | "4eme"
+                | "premier"
+                | "second"
+                | "deuxieme"
+                | "troisieme"
+                | "quatrieme"
+                | "1"
+                | "2"
+                | "3"
+                | "4"
+        )
 }
 
 /// Every field a header may mean, best first; only scores of `MIN_SCORE` or more.

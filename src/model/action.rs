@@ -13,6 +13,9 @@ pub struct Origin {
     /// Column letters of the cell, for hierarchy labels (actions span the row).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
+    /// Field key → A1 cell, when the fields of one action sit apart (a form).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cells: BTreeMap<String, String>,
 }
 
 /// A budget as written, with the amount in euros when it could be read.

@@ -17,6 +17,9 @@ impl Locator<'_> {
         let Some(o) = &a.origin else {
             return (None, None);
         };
+        if let Some(cell) = o.cells.get(field) {
+            return (Some(o.sheet.clone()), Some(cell.clone()));
+        }
         let col = self
             .plan
             .source
