@@ -126,6 +126,15 @@ impl DocTemplate {
     }
 }
 
+/// The text of a models folder's documents.toml and vocabulaire.toml (empty without a
+/// folder): part of a batch's options fingerprint, so that changing them rebuilds.
+pub fn models_fingerprint(dir: Option<&Path>) -> String {
+    dir.map(|d| {
+        ["documents.toml", "vocabulaire.toml"].iter().filter_map(|f| std::fs::read_to_string(d.join(f)).ok()).collect()
+    })
+    .unwrap_or_default()
+}
+
 /// Tables merge key by key; any other value (arrays included) replaces.
 pub(crate) fn merge(base: &mut toml::Table, over: toml::Table) {
     for (k, v) in over {

@@ -1,45 +1,69 @@
 //! Small text helpers shared by every stage: folding for tolerant matching,
 //! cleaning of cell text, A1 references.
 
-use unicode_normalization::UnicodeNormalization;
-
 /// Lowercase, accents removed, ligatures expanded, typographic variants made plain,
 /// runs of white space collapsed. "Réf. N°" → "ref. no".
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.nfd() {
-        if unicode_normalization::char::is_combining_mark(c) {
-            continue;
+    // Every cell of a plan passes here: ASCII characters skip the Unicode tables, and
+    // the others are decomposed one by one (no normalisation buffer: the marks a
+    // canonical reordering would move are all dropped).
+    for c in s.chars() {
+        if c.is_ascii() {
+            fold_ascii(c as u8, &mut out, &mut space);
+        } else {
+            unicode_normalization::char::decompose_canonical(c, |d| fold_char(d, &mut out, &mut space));
         }
-        let mapped: &str = match c {
-            'œ' | 'Œ' => "oe",
-            'æ' | 'Æ' => "ae",
-            '°' | 'º' => "o",
-            '’' | '‘' | '`' | '´' => "'",
-            '«' | '»' | '“' | '”' => "\"",
-            '–' | '—' | '‑' | '−' => "-",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            out.push_str(mapped);
-            space = false;
-            continue;
-        }
-        if c.is_whitespace() {
-            if !space && !out.is_empty() {
-                out.push(' ');
-            }
-            space = true;
-            continue;
-        }
-        space = false;
-        out.extend(c.to_lowercase());
     }
     while out.ends_with(' ') {
         out.pop();
     }
     out
+}
+
+fn fold_ascii(b: u8, out: &mut String, space: &mut bool) {
+    if b.is_ascii_whitespace() || b == 0x0b {
+        if !*space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = true;
+        return;
+    }
+    *space = false;
+    out.push(if b == b'`' { '\'' } else { char::from(b.to_ascii_lowercase()) });
+}
+
+fn fold_char(c: char, out: &mut String, space: &mut bool) {
+    if c.is_ascii() {
+        return fold_ascii(c as u8, out, space);
+    }
+    if unicode_normalization::char::is_combining_mark(c) {
+        return;
+    }
+    let mapped: &str = match c {
+        'œ' | 'Œ' => "oe",
+        'æ' | 'Æ' => "ae",
+        '°' | 'º' => "o",
+        '’' | '‘' | '´' => "'",
+        '«' | '»' | '“' | '”' => "\"",
+        '–' | '—' | '‑' | '−' => "-",
+        _ => "",
+    };
+    if !mapped.is_empty() {
+        out.push_str(mapped);
+        *space = false;
+        return;
+    }
+    if c.is_whitespace() {
+        if !*space && !out.is_empty() {
+            out.push(' ');
+        }
+        *space = true;
+        return;
+    }
+    *space = false;
+    out.extend(c.to_lowercase());
 }
 
 /// `fold`, then every non-alphanumeric character as a word break: "N° d'action" → "no d action".
@@ -178,6 +202,56 @@ mod tests {
             fold_words("ACTIONS - Objectifs opérationnels – Intentions"),
             "actions objectifs operationnels intentions"
         );
+    }
+
+    /// The folding as first written (whole-string NFD): the fast one must agree.
+    fn fold_reference(s: &str) -> String {
+        use unicode_normalization::UnicodeNormalization;
+        let mut out = String::new();
+        let mut space = false;
+        for c in s.nfd() {
+            if unicode_normalization::char::is_combining_mark(c) {
+                continue;
+            }
+            let mapped: &str = match c {
+                'œ' | 'Œ' => "oe",
+                'æ' | 'Æ' => "ae",
+                '°' | 'º' => "o",
+                '’' | '‘' | '`' | '´' => "'",
+                '«' | '»' | '“' | '”' => "\"",
+                '–' | '—' | '‑' | '−' => "-",
+                _ => "",
+            };
+            if !mapped.is_empty() {
+                out.push_str(mapped);
+                space = false;
+            } else if c.is_whitespace() {
+                if !space && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = true;
+            } else {
+                space = false;
+                out.extend(c.to_lowercase());
+            }
+        }
+        out.trim_end_matches(' ').to_string()
+    }
+
+    #[test]
+    fn fast_fold_agrees_with_the_reference() {
+        for s in [
+            "  Réf.  N°  Œuvre – État ",
+            "ÉLU·E RÉFÉRENT·E\u{a0}: « Æsope » `x´ ‘y’",
+            "e\u{301}te\u{301} Ǆ ﬁn İstanbul ß ΣΑΣ Ångström \u{212b}",
+            "tab\tline\nvt\u{b}ff\u{c}cr\r\u{2028}\u{202f}end \u{3000}",
+            "Hello World 123 !?;:,./[]{}",
+            "a\u{323}\u{302}b q\u{307}\u{323} 한국어 ｆｕｌｌ",
+            "",
+            "   ",
+        ] {
+            assert_eq!(fold(s), fold_reference(s), "{s:?}");
+        }
     }
 
     #[test]

@@ -240,6 +240,34 @@ fn the_whole_path_in_fiches_plan_table_bookmarks_and_annex() {
     }
     assert!(!table.contains("1.1.1.-"), "a number is never hyphenated");
 
+    // Plan table and échéancier: every action number on one line, never broken in two.
+    let plain_table = pdf::text(&dir.join("plan-d-actions.pdf"));
+    let timeline = pdf::text(&dir.join("echeancier.pdf"));
+    for (number, _, _) in &want {
+        assert!(plain_table.lines().any(|l| l.trim() == number), "{number} on one line in {plain_table}");
+        assert!(timeline.lines().any(|l| l.trim() == number), "{number} on one line in {timeline}");
+    }
+    // Échéancier: a band per level at every depth, in the plan's order.
+    let levels = [
+        "1. Sobriété et efficacité énergétique",
+        "1.1 Rénover le bâti",
+        "1.1.1 Logement",
+        "1.1.1.1 Parc privé",
+        "1.1.1.2 Parc social",
+        "1.1.2 Bâtiments publics",
+        "1.2 Éclairer juste",
+        "2. Mobilités",
+        "2.1 Développer le vélo",
+        "2.1.1 Itinéraires",
+        "2.1.1.1 Liaisons entre bourgs",
+    ];
+    let lines: Vec<&str> = timeline.lines().map(str::trim).collect();
+    let at: Vec<usize> = levels
+        .iter()
+        .map(|l| lines.iter().position(|x| x == l).unwrap_or_else(|| panic!("band {l} in {timeline}")))
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "bands in order: {at:?}");
+
     // Annex, read by calamine: one column per level, a sub-action column.
     let annex = dir.join("annexe.xlsx");
     let mut wb = open_workbook_auto(&annex).unwrap();
@@ -328,4 +356,111 @@ fn number_and_title_in_one_cell() {
     assert_eq!(sub.len(), 1);
     assert_eq!((sub[0].number.as_deref(), sub[0].title.as_str()), (Some("1.1.1.1.1"), "Recruter un conseiller"));
     assert_eq!(plan.axes[0].number.as_deref(), Some("1"));
+}
+
+/// Reads a one-sheet plan of text rows (merges given as (first row, col, last row, col)).
+fn read_rows(tag: &str, text: &[&[&'static str]], merges: &[(u32, u16, u32, u16)]) -> Reading {
+    let dir = tmpdir(tag);
+    let path = dir.join("plan.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Plan").unwrap();
+    for (r, row) in text.iter().enumerate() {
+        for (c, t) in row.iter().enumerate().filter(|(_, t)| !t.is_empty()) {
+            ws.write_string(r as u32, c as u16, *t).unwrap();
+        }
+    }
+    let fmt = rust_xlsxwriter::Format::new();
+    for &(r1, c1, r2, c2) in merges {
+        let first = text[r1 as usize][c1 as usize];
+        ws.merge_range(r1, c1, r2, c2, first, &fmt).unwrap();
+    }
+    wb.save(&path).unwrap();
+    read(&path)
+}
+
+fn path_of(r: &Reading, title: &str) -> String {
+    let all = paths(&r.plan);
+    all.iter().find(|(_, _, t)| t == title).unwrap_or_else(|| panic!("{title} absente : {all:?}")).1.clone()
+}
+
+fn warnings_at(r: &Reading, code: &str) -> Vec<String> {
+    r.diagnostics.iter().filter(|d| d.code == code).map(|d| d.cell.clone().unwrap_or_default()).collect()
+}
+
+/// An action on a row that names its axis but no objective, after actions of an
+/// objective, hangs on the axis — when the sheet's habits say its blank is deliberate
+/// (it writes its objectives again on every row, or merges them); the sheet's own way
+/// of saying "same as above" is kept; with no clear habit the reading is said.
+#[test]
+fn an_action_under_the_level_its_row_names() {
+    const HEAD: &[&str] = &["Axe", "Objectif", "Action"];
+    // Every row written in full: the blank objective is deliberate.
+    let r = read_rows(
+        "blank-level-repeated",
+        &[
+            HEAD,
+            &["Axe 1", "Objectif 1.1", "Action a"],
+            &["Axe 1", "Objectif 1.1", "Action b"],
+            &["Axe 1", "", "Action c"],
+            &["Axe 2", "Objectif 2.1", "Action d"],
+        ],
+        &[],
+    );
+    assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
+    assert_eq!(path_of(&r, "Action c"), "Axe 1");
+    assert_eq!(path_of(&r, "Action d"), "Axe 2 › Objectif 2.1");
+    assert!(
+        r.notes.iter().any(|n| n.contains("rattachée(s) directement") && n.contains("ligne(s) 4")),
+        "{:?}",
+        r.notes
+    );
+    assert!(warnings_at(&r, "niveau-vide-incertain").is_empty(), "{:?}", r.diagnostics);
+
+    // Objectives merged down their rows: an unmerged blank is no objective.
+    let r = read_rows(
+        "blank-level-merged",
+        &[
+            HEAD,
+            &["Axe 1", "Objectif 1.1", "Action a"],
+            &["", "", "Action b"],
+            &["", "", "Action c"],
+            &["Axe 2", "Objectif 2.1", "Action d"],
+        ],
+        &[(1, 0, 3, 0), (1, 1, 2, 1)],
+    );
+    assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
+    assert_eq!(path_of(&r, "Action c"), "Axe 1");
+    assert!(warnings_at(&r, "niveau-vide-incertain").is_empty(), "{:?}", r.diagnostics);
+
+    // The axis on every row, an objective on the first row of its block only: the
+    // sheet's "same as above", kept without a word.
+    let r = read_rows(
+        "blank-level-axis-repeated",
+        &[
+            HEAD,
+            &["Axe 1", "Objectif 1.1", "Action a"],
+            &["Axe 1", "", "Action b"],
+            &["Axe 1", "Objectif 1.2", "Action c"],
+            &["Axe 1", "", "Action d"],
+        ],
+        &[],
+    );
+    assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
+    assert_eq!(path_of(&r, "Action d"), "Axe 1 › Objectif 1.2");
+    assert!(warnings_at(&r, "niveau-vide-incertain").is_empty(), "{:?}", r.diagnostics);
+    assert!(!r.notes.iter().any(|n| n.contains("rattachée(s) directement")), "{:?}", r.notes);
+
+    // Blank means "same as above" for both columns, then the axis named again with no
+    // objective: read under the axis, and said, with the cell to fill if that is wrong.
+    let r = read_rows(
+        "blank-level-unsure",
+        &[HEAD, &["Axe 1", "Objectif 1.1", "Action a"], &["", "", "Action b"], &["Axe 1", "", "Action c"]],
+        &[],
+    );
+    assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
+    assert_eq!(path_of(&r, "Action c"), "Axe 1");
+    assert_eq!(warnings_at(&r, "niveau-vide-incertain"), vec!["B4".to_string()], "{:?}", r.diagnostics);
+    let d = r.diagnostics.iter().find(|d| d.code == "niveau-vide-incertain").unwrap();
+    assert!(d.message.contains("« Axe 1 »") && d.message.contains("« Objectif 1.1 »"), "{}", d.message);
 }

@@ -3,21 +3,7 @@
 
 mod common;
 
-use common::{plandoc, rows, tmpdir, write_xlsx};
-
-/// A plan whose statut and priorité only a custom vocabulary knows.
-fn plan_and_models(name: &str) -> (std::path::PathBuf, std::path::PathBuf) {
-    let dir = tmpdir(name);
-    let path = dir.join("plan.xlsx");
-    let data = rows(&[
-        &["Axe", "N°", "Action", "Statut", "Priorité"],
-        &["Enfance", "1", "Ouvrir une crèche", "Stand-by", "Urgente"],
-        &["Enfance", "2", "Former les assistantes maternelles", "En cours", "Haute"],
-    ]);
-    write_xlsx(&path, &[("Plan", data)]);
-    let models = common::models_with_vocabulary(&dir);
-    (path, models)
-}
+use common::{plan_and_models, plandoc};
 
 #[test]
 fn check_reads_the_vocabulary_of_modeles() {
@@ -50,4 +36,30 @@ fn serve_refuses_a_broken_vocabulary() {
     let out = plandoc(&["serve", "--port", "0", "--modeles", models.to_str().unwrap()]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(out.stderr.contains("vocabulaire.toml"), "{}", out.stderr);
+}
+
+/// `batch --modeles DIR`: each plan is read in a child process (`lecture-isolee`), which
+/// is handed DIR too, so the plan's statuts and priorités are read with its vocabulary.
+#[test]
+fn batch_reads_the_vocabulary_of_modeles() {
+    let (path, models) = plan_and_models("modeles-batch");
+    let input = path.parent().unwrap().join("plans");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::rename(&path, input.join("plan.xlsx")).unwrap();
+    let out = path.parent().unwrap().join("sortie");
+    let run = plandoc(&[
+        "batch",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--only",
+        "plan",
+        "--quiet",
+        "--modeles",
+        models.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("rapport-lot.json")).unwrap()).unwrap();
+    assert_eq!(report["ok"], 1, "{report}");
 }

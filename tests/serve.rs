@@ -629,14 +629,7 @@ fn a_plan_sent_in_a_lot_cannot_take_the_servers_files_as_its_logo() {
 /// CLI does.
 #[test]
 fn the_server_reads_the_vocabulary_of_modeles() {
-    let dir = tmpdir("serve-modeles");
-    let path = dir.join("plan.xlsx");
-    let data = common::rows(&[
-        &["Axe", "N°", "Action", "Statut", "Priorité"],
-        &["Enfance", "1", "Ouvrir une crèche", "Stand-by", "Urgente"],
-    ]);
-    common::write_xlsx(&path, &[("Plan", data)]);
-    let models = common::models_with_vocabulary(&dir);
+    let (path, models) = common::plan_and_models("serve-modeles");
     let plain = Server::start(&[]);
     let r: serde_json::Value =
         client().post(plain.at("/api/check")).multipart(plan_form(&path)).send().unwrap().json().unwrap();
@@ -644,6 +637,48 @@ fn the_server_reads_the_vocabulary_of_modeles() {
     let s = Server::start(&["--modeles", models.to_str().unwrap()]);
     let r: serde_json::Value =
         client().post(s.at("/api/check")).multipart(plan_form(&path)).send().unwrap().json().unwrap();
-    assert_eq!(r["actions"], 1);
+    assert_eq!(r["actions"], 2);
     assert!(r["diagnostics"].as_array().unwrap().is_empty(), "{r}");
+}
+
+/// `serve --modeles DIR` lays DIR's documents.toml over the documents' look, as `build
+/// --modeles` does: in the API's documents and in a lot's, whose plans are read (in
+/// child processes) with DIR's vocabulary too.
+#[test]
+fn the_servers_documents_follow_the_documents_toml_of_modeles() {
+    let (path, models) = common::plan_and_models("serve-modeles-documents");
+    let dir = path.parent().unwrap().to_path_buf();
+    std::fs::write(
+        models.join("documents.toml"),
+        "[libelles]\nfiches = \"Fiches du projet social\"\naction = \"Fiche n°\"\n",
+    )
+    .unwrap();
+    let s = Server::start(&["--modeles", models.to_str().unwrap()]);
+
+    let r = client().post(s.at("/api/build")).multipart(plan_form(&path).text("documents", "fiches")).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let files = unzip(&r.bytes().unwrap());
+    let (name, pdf) = files.iter().find(|(n, _)| n.ends_with("fiches-actions.pdf")).expect("fiches");
+    let text = pdf_text(&dir, name, pdf);
+    assert!(text.contains("Fiches du projet social") && text.contains("Fiche n° 1"), "{text}");
+    assert!(text.contains("Ouvrir une crèche"), "{text}");
+
+    let plan_bytes = std::fs::read(&path).unwrap();
+    let form = multipart::Form::new()
+        .part("lot", multipart::Part::bytes(zip_of(&[("a/plan.xlsx", &plan_bytes)])).file_name("plans.zip"));
+    let r = client().post(s.at("/api/lot")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let files = unzip(&r.bytes().unwrap());
+    let report = String::from_utf8(files.iter().find(|(n, _)| n == "rapport-lot.json").unwrap().1.clone()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&report).unwrap();
+    assert_eq!(v["ok"], 1, "« Stand-by » and « Urgente » are read with the vocabulary: {report}");
+    let (name, pdf) = files.iter().find(|(n, _)| n.ends_with("fiches-actions.pdf")).expect("fiches du lot");
+    let text = pdf_text(&dir, name, pdf);
+    assert!(text.contains("Fiches du projet social") && text.contains("Fiche n° 1"), "{text}");
+
+    // Without --modeles: the embedded labels.
+    let plain = Server::start(&[]);
+    let r =
+        client().post(plain.at("/api/build")).multipart(plan_form(&path).text("documents", "fiches")).send().unwrap();
+    assert_eq!(r.status(), 422, "« Stand-by » is unknown without the vocabulary");
 }

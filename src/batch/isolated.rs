@@ -8,12 +8,15 @@ use std::process::{Command, Stdio};
 use crate::ingest::{Reading, Unreadable};
 use crate::validate::Diagnostic;
 
-pub fn read(exe: &Path, input: &Path, config: Option<&Path>) -> Result<Reading, Unreadable> {
+pub fn read(exe: &Path, input: &Path, config: Option<&Path>, models: Option<&Path>) -> Result<Reading, Unreadable> {
     let name = input.display().to_string();
     let mut cmd = Command::new(exe);
     cmd.arg("lecture-isolee").arg(input).stdin(Stdio::null()).stderr(Stdio::null());
     if let Some(c) = config {
         cmd.arg("--config").arg(c);
+    }
+    if let Some(m) = models {
+        cmd.arg("--modeles").arg(m);
     }
     let out = match cmd.output() {
         Ok(o) => o,

@@ -46,6 +46,9 @@ pub struct BatchOptions {
     /// (`plandoc lecture-isolee`), under the single build's watchdog (4 s of processor,
     /// 250 MB), so a damaged file that hangs or floods a reader costs its plan only.
     pub isolated_reader: Option<PathBuf>,
+    /// `--modeles DIR`: handed to the isolated readers, which read statuts and priorités
+    /// with its vocabulaire.toml.
+    pub models: Option<PathBuf>,
 }
 
 /// Why a batch could not run at all.
@@ -328,7 +331,7 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
     clean_temporaries(&plan_dir);
     let read = match &opts.isolated_reader {
         Some(exe) if opts.read.limits == crate::ingest::Limits::default() => {
-            isolated::read(exe, &input, opts.read.config.as_deref())
+            isolated::read(exe, &input, opts.read.config.as_deref(), opts.models.as_deref())
         }
         _ => read_plan(&input, &opts.read),
     };

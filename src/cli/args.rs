@@ -44,6 +44,9 @@ pub struct IsolatedArgs {
     pub file: PathBuf,
     #[arg(long, value_name = "FICHIER")]
     pub config: Option<PathBuf>,
+    /// Dossier de modèles du lot : statuts et priorités lus avec son vocabulaire.toml.
+    #[arg(long, value_name = "DOSSIER")]
+    pub modeles: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -75,7 +78,7 @@ pub struct ServeArgs {
     /// Dossier des résultats, partageable entre plusieurs instances (par défaut : un dossier temporaire privé).
     #[arg(long, value_name = "DOSSIER")]
     pub resultats: Option<PathBuf>,
-    /// Dossier de modèles dont le vocabulaire.toml remplace celui par défaut (comme pour build).
+    /// Dossier de modèles dont le documents.toml et le vocabulaire.toml remplacent ceux par défaut (comme pour build).
     #[arg(long, value_name = "DOSSIER")]
     pub modeles: Option<PathBuf>,
 }

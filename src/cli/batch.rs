@@ -47,17 +47,7 @@ pub fn run(a: &BatchArgs) -> i32 {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
-    let template_fingerprint = a
-        .docs
-        .modeles
-        .as_ref()
-        .map(|d| {
-            ["documents.toml", "vocabulaire.toml"]
-                .iter()
-                .filter_map(|f| std::fs::read_to_string(d.join(f)).ok())
-                .collect::<String>()
-        })
-        .unwrap_or_default();
+    let template_fingerprint = crate::templates::models_fingerprint(a.docs.modeles.as_deref());
     let opts = BatchOptions {
         jobs: a.jobs,
         shard,
@@ -66,6 +56,7 @@ pub fn run(a: &BatchArgs) -> i32 {
         config: a.docs.config.clone(),
         template,
         template_fingerprint,
+        models: a.docs.modeles.clone(),
         date: a.docs.date.clone(),
         one_fiche_per_page: a.docs.une_fiche_par_page,
         read: ReadOptions { config: a.docs.config.clone(), ..Default::default() },

@@ -45,6 +45,23 @@ pub fn run(a: &CheckArgs) -> i32 {
 /// (which answers with a check report instead when it fires), and prints the reading.
 pub fn run_isolated(a: &super::args::IsolatedArgs) -> i32 {
     let file = a.file.display().to_string();
+    if let Some(m) = &a.modeles {
+        // The batch checked the folder already; a failure here is still an answer.
+        if let Err(e) = crate::model::install_vocabulary(m) {
+            let u = crate::ingest::Unreadable {
+                diagnostic: Box::new(Diagnostic::error("modeles-invalides", format!("{e}."))),
+                notes: Vec::new(),
+            };
+            return match serde_json::to_vec(&Err::<crate::ingest::Reading, _>(u)) {
+                Ok(json) => {
+                    use std::io::Write;
+                    let _ = std::io::stdout().lock().write_all(&json);
+                    exit::UNREADABLE
+                }
+                Err(_) => exit::UNREADABLE,
+            };
+        }
+    }
     let opts = ReadOptions { limits: Limits::default(), config: a.config.clone() };
     let guard = super::guard::watch(&file, true);
     test_hook::damaged_reader(&file);

@@ -40,10 +40,11 @@ pub fn run(a: &ServeArgs) -> i32 {
         },
         None => None,
     };
-    // Statuts and priorités read as the CLI reads them with --modeles.
-    if let Err(e) = super::options::templates(a.modeles.as_deref()) {
-        return fail(&format!("{e}."));
-    }
+    // Statuts, priorités and the documents' look as the CLI has them with --modeles.
+    let template = match super::options::templates(a.modeles.as_deref()) {
+        Ok(t) => t,
+        Err(e) => return fail(&format!("{e}.")),
+    };
     if a.taille_max == 0 || a.delai == 0 || a.travaux == Some(0) {
         return fail("--taille-max, --delai et --travaux attendent un nombre positif.");
     }
@@ -58,6 +59,8 @@ pub fn run(a: &ServeArgs) -> i32 {
         time_limit: Duration::from_secs(a.delai),
         keep,
         results: a.resultats.clone(),
+        template,
+        models: a.modeles.clone(),
     };
     match serve(opts) {
         Ok(()) => exit::OK,

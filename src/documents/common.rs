@@ -377,6 +377,30 @@ fn logo_size(logo: &Image) -> (f32, f32) {
     (h, h * r)
 }
 
+/// Relative column widths `widths` of a table `total` points wide, with the number
+/// column `num` widened so the plan's longest action number, in `style`, fits on one
+/// line ("1.1.1.1.1" never breaks in two); the room is taken from column `from`, which
+/// keeps at least half of its width.
+pub fn fit_numbers(widths: &mut [f32], num: usize, from: usize, total: f32, plan: &Plan, style: Style) {
+    let sum: f32 = widths.iter().sum();
+    if sum <= 0.0 || num >= widths.len() || from >= widths.len() {
+        return;
+    }
+    let widest = plan
+        .actions()
+        .iter()
+        .filter_map(|r| r.action.number.as_deref())
+        .map(|n| measure(n, style.face, style.size))
+        .fold(0.0f32, f32::max);
+    // Cell padding on both sides (tables pad cells by 5 pt), and a point to spare.
+    let need = (widest + 11.0) * sum / total;
+    if need > widths[num] {
+        let more = (need - widths[num]).min(widths[from] / 2.0);
+        widths[num] += more;
+        widths[from] -= more;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,13 +7,14 @@ use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Role, Row, Style, Table};
 use crate::model::Plan;
 
-use super::common::{continued, decorate, Ctx, DocOptions};
+use super::common::{continued, decorate, fit_numbers, Ctx, DocOptions};
 use super::groups::{group_rows, title_block, Group};
 
 pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
     let setup = ctx.page_setup(true);
+    let total = setup.content_width();
     let title = t.label("echeancier").to_string();
     // No grid of empty boxes: without a single year in the plan, the sentence says so.
     let dated = plan.actions().iter().any(|r| !r.action.years.is_empty() || !r.action.milestones.is_empty());
@@ -27,6 +28,7 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     }
     let mut widths = vec![34.0, 330.0];
     widths.extend(years.iter().map(|_| 46.0));
+    fit_numbers(&mut widths, 0, 1, total, plan, ctx.body());
     let mut table = Table::new(widths);
     table.border = ctx.rule;
     let head = Style::new(Face::Bold, t.tailles.petit, ctx.main.ink(ctx.text));

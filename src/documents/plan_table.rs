@@ -5,7 +5,7 @@ use crate::layout::canvas::Document;
 use crate::layout::{Align, Block, Cell, Face, Flow, Paragraph, Row, Style, Table};
 use crate::model::{Action, Plan};
 
-use super::common::{continued, decorate, year_ranges, Ctx, DocOptions};
+use super::common::{continued, decorate, fit_numbers, year_ranges, Ctx, DocOptions};
 use super::fiches::priority_label;
 use super::groups::title_block;
 
@@ -13,6 +13,7 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
     let setup = ctx.page_setup(true);
+    let total = setup.content_width();
     let title = t.label("plan").to_string();
     // Columns the plan leaves empty everywhere are dropped, as a person would.
     let actions = plan.actions();
@@ -28,7 +29,13 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
         _ => true,
     };
     let cols: Vec<_> = t.plan.colonnes.iter().filter(|c| has(&c.champ)).collect();
-    let mut table = Table::new(cols.iter().map(|c| c.largeur).collect());
+    let mut widths: Vec<f32> = cols.iter().map(|c| c.largeur).collect();
+    if let (Some(num), Some(from)) =
+        (cols.iter().position(|c| c.champ == "numero"), cols.iter().position(|c| c.champ == "action"))
+    {
+        fit_numbers(&mut widths, num, from, total, plan, ctx.body());
+    }
+    let mut table = Table::new(widths);
     table.border = ctx.rule;
     let head = Style::new(Face::Bold, t.tailles.petit, ctx.main.ink(ctx.text));
     table.header = vec![Row::new(cols.iter().map(|c| Cell::text(ctx.para(&c.titre, head))).collect()).fill(ctx.main)];

@@ -154,22 +154,30 @@ impl TextFilter {
         let mut i = 0;
         while i < bytes.len() {
             if self.in_tag {
-                let b = bytes[i];
-                i += 1;
-                kept.push(b);
-                self.tag_len += 1;
+                // Up to the next byte that changes the state: a quote's end inside a
+                // value, else a quote or the tag's end.
+                let rest = &bytes[i..];
+                // Tags are short: a plain loop beats a vectorised search's set-up.
+                let stop = match self.quote {
+                    Some(q) => rest.iter().position(|&b| b == q),
+                    None => rest.iter().position(|&b| matches!(b, b'"' | b'\'' | b'>')),
+                };
+                let n = stop.map_or(rest.len(), |p| p + 1);
+                kept.extend_from_slice(&rest[..n]);
+                i += n;
+                self.tag_len += n;
                 if self.tag_len > MAX_TAG {
                     return Err(ReadError::Damaged(format!(
                         "le fichier est incomplet ou endommagé (balise XML de plus de {} Mo)",
                         MAX_TAG >> 20
                     )));
                 }
-                match (self.quote, b) {
-                    (Some(q), _) if b == q => self.quote = None,
-                    (Some(_), _) => {}
-                    (None, b'"' | b'\'') => self.quote = Some(b),
-                    (None, b'>') => self.in_tag = false,
-                    _ => {}
+                if let Some(p) = stop {
+                    match (self.quote, rest[p]) {
+                        (Some(_), _) => self.quote = None,
+                        (None, b @ (b'"' | b'\'')) => self.quote = Some(b),
+                        _ => self.in_tag = false,
+                    }
                 }
                 continue;
             }
@@ -183,7 +191,7 @@ impl TextFilter {
                 continue;
             }
             // A text run up to the next tag, in bulk where possible.
-            let end = bytes[i..].iter().position(|b| *b == b'<').map_or(bytes.len(), |p| i + p);
+            let end = memchr::memchr(b'<', &bytes[i..]).map_or(bytes.len(), |p| i + p);
             let run = &bytes[i..end];
             i = end;
             if self.shared_strings {
@@ -199,8 +207,8 @@ impl TextFilter {
             if self.run_chars + run.len() <= self.keep_chars {
                 kept.extend_from_slice(run);
                 self.run_chars += run.iter().filter(|b| *b & 0xC0 != 0x80).count();
-                let amp = run.iter().rposition(|b| *b == b'&');
-                let semi = run.iter().rposition(|b| *b == b';');
+                let amp = memchr::memrchr(b'&', run);
+                let semi = memchr::memrchr(b';', run);
                 match (amp, semi) {
                     (Some(a), Some(s)) => self.in_entity = a > s,
                     (Some(_), None) => self.in_entity = true,

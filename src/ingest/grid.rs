@@ -17,12 +17,18 @@ pub enum Value {
 impl Value {
     /// The value as text, the way a person reads it in the cell.
     pub fn text(&self) -> String {
+        self.as_text().into_owned()
+    }
+
+    /// `text`, borrowed when the cell already reads as it is written (most text cells).
+    pub fn as_text(&self) -> std::borrow::Cow<'_, str> {
+        use std::borrow::Cow;
         match self {
-            Value::Text(s) => crate::text::clean(s).into_owned(),
-            Value::Number(n) => crate::text::format_number(*n),
-            Value::Bool(b) => if *b { "VRAI" } else { "FAUX" }.to_string(),
-            Value::Date(d) => d.clone(),
-            Value::Error(e) => e.clone(),
+            Value::Text(s) => crate::text::clean(s),
+            Value::Number(n) => Cow::Owned(crate::text::format_number(*n)),
+            Value::Bool(b) => Cow::Borrowed(if *b { "VRAI" } else { "FAUX" }),
+            Value::Date(d) => Cow::Borrowed(d),
+            Value::Error(e) => Cow::Borrowed(e),
         }
     }
 
@@ -53,7 +59,12 @@ pub struct Sheet {
     covered: HashMap<(u32, u32), usize>,
     /// Indexes of merges too large to expand (hostile or whole-column merges).
     huge_merges: Vec<usize>,
+    /// Room reserved for a new row: the cells of the row filled last (bounded).
+    row_hint: usize,
 }
+
+/// A new row never reserves more cells than this.
+const ROW_HINT_MAX: usize = 64;
 
 /// Above this area a merge is not expanded cell by cell.
 const MERGE_EXPAND_MAX_AREA: u64 = 4096;
@@ -68,7 +79,23 @@ impl Sheet {
         if value.is_blank() {
             return;
         }
-        let cells = self.rows.entry(row).or_default();
+        // Readers hand rows over top to bottom: the last row is found without a search.
+        let cells = match self.rows.last_entry() {
+            Some(e) if *e.key() == row => e.into_mut(),
+            _ => {
+                let hint = self.row_hint;
+                self.rows.entry(row).or_insert_with(|| Vec::with_capacity(hint))
+            }
+        };
+        // Readers hand cells over in column order: append without searching.
+        if cells.last().is_none_or(|(c, _)| *c < col) {
+            cells.push((col, value));
+            self.cell_count += 1;
+            // Rows of a table are alike: a new row gets room for as many cells as the
+            // row filled last (never more than twice what the sheet holds).
+            self.row_hint = cells.len().min(ROW_HINT_MAX);
+            return;
+        }
         match cells.binary_search_by_key(&col, |(c, _)| *c) {
             Ok(i) => cells[i].1 = value,
             Err(i) => {

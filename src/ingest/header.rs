@@ -422,18 +422,20 @@ pub fn repeats_header(sheet: &Sheet, row: u32, header: &Header) -> bool {
     let Some(cells) = sheet.rows.get(&row) else {
         return false;
     };
+    // Runs on every row: columns are found by binary search (they are sorted), and a
+    // cheap length test comes first, as most data cells are far from any header.
     let same = cells
         .iter()
         .filter(|(c, v)| {
-            header.columns.iter().any(|h| {
-                h.col == *c
-                    && match v {
-                        // Cheap length test first: most data cells are far from any header.
-                        Value::Text(t) => t.len() < h.header.len() + 8 && one_line(t) == h.header,
-                        Value::Number(_) => header_text(v).is_some_and(|t| t == h.header),
-                        _ => false,
-                    }
-            })
+            let Ok(i) = header.columns.binary_search_by_key(c, |h| h.col) else {
+                return false;
+            };
+            let h = &header.columns[i].header;
+            match v {
+                Value::Text(t) => t.len() < h.len() + 8 && one_line(t) == *h,
+                Value::Number(_) => header_text(v).is_some_and(|t| t == *h),
+                _ => false,
+            }
         })
         .count();
     let named = header.columns.iter().filter(|c| c.field.is_some()).count();

@@ -4,9 +4,10 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use crate::model::{Action, Axis, Budget, ExtraField, Field, FundingLine, Objective, Origin, Priority, Status};
-use crate::text::{a1, clean, column_letters, fold, format_number, one_line, parse_amount};
+use crate::text::{a1, clean, column_letters, fold, format_number, one_line, parse_amount, truncate_chars};
 use crate::validate::Diagnostic;
 
+use super::blanks::{deepest_named, Blank, Habits};
 use super::grid::{Sheet, Value};
 use super::header::{repeats_header, Header};
 use super::outline::{read_outline, OutlineRow};
@@ -120,6 +121,13 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         .collect();
     let outline = read_outline(sheet, header, &data_rows);
     let title_col = header.col_of(Field::Title).unwrap_or(0);
+    let own_title = |r: u32| {
+        header.col_of(Field::Title).and_then(|c| sheet.get(r, c)).is_some_and(|v| !is_help(&v.as_text()))
+            && !matches!(outline.get(&r), Some(OutlineRow::Level { .. }))
+    };
+    // Read only when some row leaves a level blank under one it names.
+    let mut habits: Option<Habits> = None;
+    let mut attached: Vec<u32> = Vec::new();
     for &r in &data_rows {
         let Some(cells) = sheet.rows.get(&r) else { continue };
         if let Some(OutlineRow::Level { number, title }) = outline.get(&r) {
@@ -170,8 +178,12 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         // Hierarchy columns: a blank or merged cell means "same as above".
         for (i, &h) in hier.iter().enumerate() {
             if let Some(v) = sheet.get_merged(r, h) {
-                let text = v.text();
+                let text = v.as_text();
                 if text.is_empty() || matches!(v, Value::Error(_)) {
+                    continue;
+                }
+                // Most rows repeat the level above: nothing to change, nothing to copy.
+                if st.carried[i].as_ref().is_some_and(|l| l.text == text) {
                     continue;
                 }
                 if is_help(&text) {
@@ -185,9 +197,43 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                     st.carried.iter_mut().for_each(|c| *c = None);
                     break;
                 }
-                if st.carried[i].as_ref().is_none_or(|l| l.text != text) {
-                    st.carried[i] = Some(Label { text, row: r, col: h });
-                    st.reset_columns(i + 1);
+                st.carried[i] = Some(Label { text: text.into_owned(), row: r, col: h });
+                st.reset_columns(i + 1);
+            }
+        }
+        if hier.len() > 1 && own_title(r) {
+            if let Some(d) =
+                deepest_named(sheet, r, &hier).filter(|d| st.carried.get(d + 1).is_some_and(Option::is_some))
+            {
+                let habits = habits.get_or_insert_with(|| {
+                    let rows: Vec<u32> = data_rows.iter().copied().filter(|&r| own_title(r)).collect();
+                    Habits::of(sheet, &hier, &rows)
+                });
+                if let Blank::NoLevel { sure } = habits.blank(d + 1) {
+                    let above = st.carried[d + 1].take().map(|l| l.text).unwrap_or_default();
+                    st.reset_columns(d + 1);
+                    if sure {
+                        attached.push(r);
+                    } else {
+                        let level = st.carried[d].as_ref().map(|l| l.text.clone()).unwrap_or_default();
+                        let column = header.columns.iter().find(|c| c.col == hier[d + 1]).map_or("", |c| &c.header);
+                        out.diagnostics.push(
+                            Diagnostic::warning(
+                                "niveau-vide-incertain",
+                                format!(
+                                    "La ligne nomme « {} » mais laisse vide la colonne « {column} » : son action est \
+                                     rattachée directement à « {} », et non à « {} » du dessus (rien dans la feuille ne \
+                                     montre qu'une case vide y veut dire « comme au-dessus »). Si elle en relève, \
+                                     recopiez « {} » dans cette cellule ou fusionnez-la avec celle du dessus.",
+                                    truncate_chars(&level, 60),
+                                    truncate_chars(&level, 60),
+                                    truncate_chars(&above, 60),
+                                    truncate_chars(&above, 60),
+                                ),
+                            )
+                            .at(&sheet.name, Some(a1(r, hier[d + 1]))),
+                        );
+                    }
                 }
             }
         }
@@ -215,6 +261,17 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         }
     }
     out.axes = tree.finish();
+    if !attached.is_empty() {
+        let shown: Vec<String> = attached.iter().take(12).map(|r| (r + 1).to_string()).collect();
+        let more = if attached.len() > shown.len() { " …" } else { "" };
+        out.notes.push(format!(
+            "{} action(s) de « {} » rattachée(s) directement au niveau que leur ligne nomme, la colonne du niveau \
+             suivant étant vide alors que la feuille répète ou fusionne ses niveaux : ligne(s) {}{more}.",
+            attached.len(),
+            sheet.name,
+            shown.join(", ")
+        ));
+    }
     if !help_cells.is_empty() {
         let shown: Vec<&str> = help_cells.iter().take(12).map(String::as_str).collect();
         let more = if help_cells.len() > shown.len() { " …" } else { "" };
@@ -237,10 +294,11 @@ fn is_unclassified(text: &str) -> bool {
 
 /// The template's example row: its number cell says "Exemple".
 fn is_example_row(sheet: &Sheet, header: &Header, r: u32) -> bool {
-    header
-        .col_of(Field::Number)
-        .and_then(|c| sheet.get(r, c))
-        .is_some_and(|v| matches!(fold(&v.text()).as_str(), "exemple" | "ex." | "ex"))
+    header.col_of(Field::Number).and_then(|c| sheet.get(r, c)).is_some_and(|v| {
+        // A cheap look first: this runs on every row.
+        matches!(v, Value::Text(t) if t.trim_start().starts_with(['e', 'E', 'é', 'É']))
+            && matches!(fold(&v.text()).as_str(), "exemple" | "ex." | "ex")
+    })
 }
 
 fn section_row(st: &mut State, label: Label) {
@@ -306,15 +364,17 @@ fn read_action(
     let mut budget_col: Option<u32> = None;
     let mut dated: BTreeSet<i32> = BTreeSet::new();
     let at = |c: u32| Some(a1(r, c));
+    let cells: &[(u32, Value)] = sheet.rows.get(&r).map_or(&[], Vec::as_slice);
     for col in &header.columns {
-        let Some(v) = sheet.get(r, col.col) else {
+        let Ok(i) = cells.binary_search_by_key(&col.col, |(c, _)| *c) else {
             continue;
         };
-        if matches!(v, Value::Error(_)) {
+        let v = &cells[i].1;
+        if matches!(v, Value::Error(_)) || col.field == Some(Field::Hierarchy) {
             continue;
         }
         let text = v.text();
-        if text.is_empty() || col.field == Some(Field::Hierarchy) {
+        if text.is_empty() {
             continue;
         }
         if matches!(v, Value::Text(_)) && is_help(&text) {

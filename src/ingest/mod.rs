@@ -1,6 +1,7 @@
 //! Spreadsheet → plan: calamine cells with positions, layout detection, metadata.
 
 mod archive;
+mod blanks;
 mod columns_sheet;
 mod config;
 mod csv_text;

@@ -38,46 +38,80 @@ fn word_matches(pattern: &str, word: &str) -> bool {
     }
 }
 
-fn phrase_at(words: &[String], at: usize, phrase: &[&str]) -> bool {
+fn phrase_at(words: &[String], at: usize, phrase: &[String]) -> bool {
     at + phrase.len() <= words.len() && phrase.iter().zip(&words[at..]).all(|(p, w)| word_matches(p, w))
 }
 
-fn phrase_words(p: &str) -> Vec<&str> {
-    p.split(' ').filter(|w| !w.is_empty()).collect()
+fn contains(words: &[String], phrase: &[String]) -> bool {
+    !phrase.is_empty() && (0..words.len()).any(|i| phrase_at(words, i, phrase))
 }
 
-fn contains(words: &[String], phrase: &str) -> bool {
-    let p = phrase_words(phrase);
-    !p.is_empty() && (0..words.len()).any(|i| phrase_at(words, i, &p))
+/// A phrase of `templates/colonnes.toml` split into its words once, with its bonus.
+struct Phrase {
+    words: Vec<String>,
+    bonus: i32,
 }
 
-fn bonus(phrase: &str) -> i32 {
-    PER_WORD * (phrase_words(phrase).len() as i32 - 1)
+impl Phrase {
+    fn new(p: &str) -> Self {
+        let words: Vec<String> = p.split(' ').filter(|w| !w.is_empty()).map(str::to_string).collect();
+        let bonus = PER_WORD * (words.len() as i32 - 1);
+        Phrase { words, bonus }
+    }
+}
+
+/// A role of `templates/colonnes.toml`, ready to score headers.
+struct Role {
+    field: Field,
+    exact: Vec<Phrase>,
+    debut: Vec<Phrase>,
+    contient: Vec<Phrase>,
+    negatifs: Vec<Phrase>,
+}
+
+/// The roles, compiled once (every header cell of the top rows is scored against all).
+fn roles() -> &'static [Role] {
+    static ROLES: std::sync::OnceLock<Vec<Role>> = std::sync::OnceLock::new();
+    ROLES.get_or_init(|| {
+        let phrases = |v: &[String]| v.iter().map(|p| Phrase::new(p)).collect();
+        column_roles()
+            .role
+            .iter()
+            .filter_map(|r: &RoleSpec| {
+                Some(Role {
+                    field: Field::from_key(&r.champ)?,
+                    exact: phrases(&r.exact),
+                    debut: phrases(&r.debut),
+                    contient: phrases(&r.contient),
+                    negatifs: phrases(&r.negatifs),
+                })
+            })
+            .collect()
+    })
 }
 
 /// The score of one field for a header (and the section label above it).
-fn role_score(role: &RoleSpec, header: &[String], section: &[String]) -> i32 {
+fn role_score(role: &Role, header: &[String], section: &[String]) -> i32 {
     let mut best = i32::MIN;
     for p in &role.exact {
-        let w = phrase_words(p);
-        if w.len() == header.len() && phrase_at(header, 0, &w) {
-            best = best.max(EXACT + bonus(p));
+        if p.words.len() == header.len() && phrase_at(header, 0, &p.words) {
+            best = best.max(EXACT + p.bonus);
         }
     }
     for p in &role.debut {
-        if phrase_at(header, 0, &phrase_words(p)) {
-            best = best.max(STARTS + bonus(p));
+        if phrase_at(header, 0, &p.words) {
+            best = best.max(STARTS + p.bonus);
         }
     }
     for p in &role.contient {
-        if contains(header, p) {
-            best = best.max(CONTAINS + bonus(p));
+        if contains(header, &p.words) {
+            best = best.max(CONTAINS + p.bonus);
         }
     }
     if best == i32::MIN {
         return best;
     }
-    if role.negatifs.iter().any(|n| contains(header, n) || contains(section, n)) {
+    if role.negatifs.iter().any(|n| contains(header, &n.words) || contains(section, &n.words)) {
         best -= NEGATIVE;
     }
     best
@@ -175,12 +209,8 @@ pub fn candidates(header: &str, section: Option<&str>) -> Vec<(Field, i32)> {
         return vec![(Field::Year(y), EXACT)];
     }
     let s = section.map(words).unwrap_or_default();
-    let mut out: Vec<(Field, i32)> = column_roles()
-        .role
-        .iter()
-        .filter_map(|r| Some((Field::from_key(&r.champ)?, role_score(r, &h, &s))))
-        .filter(|(_, score)| *score >= MIN_SCORE)
-        .collect();
+    let mut out: Vec<(Field, i32)> =
+        roles().iter().map(|r| (r.field, role_score(r, &h, &s))).filter(|(_, score)| *score >= MIN_SCORE).collect();
     out.sort_by_key(|(f, score)| (std::cmp::Reverse(*score), *f));
     out
 }
@@ -192,49 +222,56 @@ pub fn classify(header: &str) -> Option<Field> {
 
 /// Is this cell text help left by a template (field type, instruction, example)?
 pub fn is_help(text: &str) -> bool {
-    // Every data cell passes here: fold only its start, plain ASCII without Unicode tables,
-    // and compare only with the prefixes sharing its first word.
-    let head: String = text.trim_start().chars().take(HELP_HEAD_CHARS).collect();
-    let f = if head.is_ascii() { ascii_fold(&head) } else { fold(&head) };
-    let first = f.split([' ', '.', ',', ';']).next().unwrap_or("");
-    let help = help_prefixes();
-    !f.is_empty()
-        && help.firsts.contains(first_word_key(first, &help.firsts))
-        && help.all.iter().any(|d| f.starts_with(d.as_str()))
-}
-
-/// Lowercase, white space collapsed: `fold` for ASCII text.
-fn ascii_fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for w in s.split_ascii_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.extend(w.chars().map(|c| c.to_ascii_lowercase()));
+    // Every data cell passes here, some several times: its first word alone is folded
+    // first (on the stack when ASCII), and only a word that starts some help prefix
+    // has the cell's start folded and compared with that word's prefixes.
+    let t = text.trim_start();
+    let raw_first = t.split(|c: char| c.is_whitespace() || matches!(c, '.' | ',' | ';')).next().unwrap_or("");
+    if raw_first.is_empty() {
+        return false;
     }
-    out
+    let mut buf = [0u8; HELP_HEAD_CHARS];
+    let folded;
+    let first: &str = if raw_first.len() <= buf.len() && raw_first.is_ascii() && !raw_first.contains('`') {
+        let b = &mut buf[..raw_first.len()];
+        b.copy_from_slice(raw_first.as_bytes());
+        b.make_ascii_lowercase();
+        std::str::from_utf8(b).unwrap_or("")
+    } else {
+        let end = raw_first.char_indices().nth(HELP_HEAD_CHARS).map_or(raw_first.len(), |(i, _)| i);
+        folded = fold(&raw_first[..end]);
+        &folded
+    };
+    let Some(prefixes) = help_prefixes_of(first) else {
+        return false;
+    };
+    let end = t.char_indices().nth(HELP_HEAD_CHARS).map_or(t.len(), |(i, _)| i);
+    let f = fold(&t[..end]);
+    prefixes.iter().any(|d| f.starts_with(d.as_str()))
 }
 
-/// The help prefix first word a cell's first word may start ("(exemple" → "(exemple").
-fn first_word_key<'a>(first: &'a str, firsts: &std::collections::HashSet<String>) -> &'a str {
-    if firsts.contains(first) {
-        return first;
-    }
-    // "➔Utilisez": the arrow sticks to the word.
-    first.char_indices().nth(1).map_or(first, |(i, _)| if firsts.contains(&first[..i]) { &first[..i] } else { first })
+/// The help prefixes whose first word is `first`, or its first character ("➔Utilisez":
+/// the arrow sticks to the word).
+fn help_prefixes_of(first: &str) -> Option<&'static [String]> {
+    let groups = help_prefixes();
+    let find = |w: &str| groups.iter().find(|(g, _)| g == w).map(|(_, p)| p.as_slice());
+    find(first).or_else(|| first.char_indices().nth(1).and_then(|(i, _)| find(&first[..i])))
 }
 
-struct HelpPrefixes {
-    all: Vec<String>,
-    firsts: std::collections::HashSet<String>,
-}
-
-fn help_prefixes() -> &'static HelpPrefixes {
-    static HELP: std::sync::OnceLock<HelpPrefixes> = std::sync::OnceLock::new();
+/// Help prefixes of `templates/colonnes.toml`, folded, grouped by their first word (a few
+/// dozen short words: a scan beats hashing).
+fn help_prefixes() -> &'static [(String, Vec<String>)] {
+    static HELP: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
     HELP.get_or_init(|| {
-        let all: Vec<String> = column_roles().aide.debuts.iter().map(|d| fold(d)).collect();
-        let firsts = all.iter().map(|d| d.split([' ', '.', ',', ';']).next().unwrap_or("").to_string()).collect();
-        HelpPrefixes { all, firsts }
+        let mut groups: Vec<(String, Vec<String>)> = Vec::new();
+        for d in column_roles().aide.debuts.iter().map(|d| fold(d)) {
+            let first = d.split([' ', '.', ',', ';']).next().unwrap_or("").to_string();
+            match groups.iter_mut().find(|(g, _)| *g == first) {
+                Some((_, list)) => list.push(d),
+                None => groups.push((first, vec![d])),
+            }
+        }
+        groups
     })
 }
 

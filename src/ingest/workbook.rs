@@ -272,7 +272,13 @@ struct CellReader {
     glyphs: Vec<Diagnostic>,
     glyphs_more: usize,
     text_bytes: u64,
+    /// Per character below `DRAWABLE_SEEN`: 0 not looked up yet, 1 drawable, 2 not.
+    drawable_seen: Vec<u8>,
 }
+
+/// Characters below this have their drawability remembered (Latin, Greek, Cyrillic…,
+/// general punctuation, currency signs).
+const DRAWABLE_SEEN: usize = 0x2100;
 
 impl CellReader {
     fn new(limits: &Limits) -> Self {
@@ -285,6 +291,7 @@ impl CellReader {
             glyphs: Vec::new(),
             glyphs_more: 0,
             text_bytes: 0,
+            drawable_seen: vec![0; DRAWABLE_SEEN],
         }
     }
 
@@ -321,7 +328,7 @@ impl CellReader {
 
     fn clean(&mut self, t: &mut String, sheet: &str, row: u32, col: u32) {
         let place = || Some(crate::text::a1(row, col));
-        if t.chars().any(is_control) {
+        if may_hold_control(t) && t.chars().any(is_control) {
             let n = t.chars().filter(|c| is_control(*c)).count();
             t.retain(|c| !is_control(c));
             if self.control.len() < MAX_CELL_WARNINGS {
@@ -358,7 +365,7 @@ impl CellReader {
             return;
         }
         let mut missing: Vec<char> = Vec::new();
-        for c in t.chars().filter(|c| !c.is_ascii() && !crate::layout::fonts::drawable(*c)) {
+        for c in t.chars().filter(|c| !c.is_ascii() && !self.drawable(*c)) {
             if !missing.contains(&c) {
                 missing.push(c);
             }
@@ -380,6 +387,18 @@ impl CellReader {
         );
         self.glyphs
             .push(Diagnostic::warning("caractere-non-imprimable", msg).at(sheet, Some(crate::text::a1(row, col))));
+    }
+
+    /// `fonts::drawable`, remembered for the first characters of Unicode (accented
+    /// letters, typographic punctuation): most text of a plan repeats a few of them.
+    fn drawable(&mut self, c: char) -> bool {
+        let Some(slot) = self.drawable_seen.get_mut(c as usize) else {
+            return crate::layout::fonts::drawable(c);
+        };
+        if *slot == 0 {
+            *slot = if crate::layout::fonts::drawable(c) { 1 } else { 2 };
+        }
+        *slot == 1
     }
 
     fn warnings(self) -> Vec<Diagnostic> {
@@ -406,6 +425,12 @@ impl CellReader {
         }
         out
     }
+}
+
+/// False when `t` surely holds no `is_control` character, by a byte scan: no C0 byte but
+/// tab and line breaks, no DEL, no lead byte of a C1 control (C2) or of U+FEFF (EF).
+fn may_hold_control(t: &str) -> bool {
+    t.bytes().any(|b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7f || b == 0xc2 || b == 0xef)
 }
 
 /// C0 and C1 control characters, but tab and line breaks.

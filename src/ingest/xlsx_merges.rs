@@ -2,7 +2,7 @@
 //!
 //! calamine can list them, but only by parsing each sheet's XML a second time event by
 //! event, which doubles the reading time of a large plan; the `<mergeCell ref="A1:B2"/>`
-//! elements are simple enough to find with a substring search.
+//! elements are simple enough to find with a byte search.
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
@@ -78,8 +78,7 @@ fn stream_merges(mut part: impl Read, max: usize) -> Vec<Merge> {
             }
             continue;
         };
-        let text = String::from_utf8_lossy(&window[..=end]);
-        out.extend(scan_merges(&text, max - out.len()));
+        out.extend(scan_merges(&window[..=end], max - out.len()));
         if out.len() >= max {
             break;
         }
@@ -127,22 +126,23 @@ fn unescape(s: &str) -> String {
     s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&apos;", "'").replace("&amp;", "&")
 }
 
-fn scan_merges(xml: &str, max: usize) -> Vec<Merge> {
+/// The `<mergeCell ref="…"/>` areas of a stretch of sheet XML, searched as bytes: the
+/// sheet's cells come first and are never decoded here.
+fn scan_merges(xml: &[u8], max: usize) -> Vec<Merge> {
     let mut out = Vec::new();
     if max == 0 {
         return out;
     }
-    let Some(start) = xml.find("mergeCell") else {
-        return out;
-    };
-    let mut rest = &xml[start..];
-    while let Some(i) = rest.find("mergeCell ") {
+    let finder = memchr::memmem::Finder::new(b"mergeCell ");
+    let mut rest = xml;
+    while let Some(i) = finder.find(rest) {
         rest = &rest[i + 10..];
-        let end = rest.find('>').unwrap_or(rest.len());
+        let end = memchr::memchr(b'>', rest).unwrap_or(rest.len());
         let tag = &rest[..end];
-        if let Some(r) = tag.find("ref=\"") {
+        if let Some(r) = memchr::memmem::find(tag, b"ref=\"") {
             let v = &tag[r + 5..];
-            if let Some(m) = v.find('"').and_then(|q| parse_range(&v[..q])) {
+            let range = memchr::memchr(b'"', v).and_then(|q| std::str::from_utf8(&v[..q]).ok()).and_then(parse_range);
+            if let Some(m) = range {
                 out.push(m);
                 if out.len() >= max {
                     break;
@@ -182,7 +182,7 @@ mod tests {
     fn finds_merge_refs() {
         let xml =
             r#"<sheetData/><mergeCells count="2"><mergeCell ref="A1:H1"/><mergeCell ref="$B$3:C10"/></mergeCells>"#;
-        let m = scan_merges(xml, 10);
+        let m = scan_merges(xml.as_bytes(), 10);
         assert_eq!(m.len(), 2);
         assert_eq!((m[0].first_row, m[0].first_col, m[0].last_row, m[0].last_col), (0, 0, 0, 7));
         assert_eq!((m[1].first_row, m[1].first_col, m[1].last_row, m[1].last_col), (2, 1, 9, 2));

@@ -249,17 +249,30 @@ impl Plan {
     }
 
     pub fn action_count(&self) -> usize {
-        self.actions().len()
+        self.count_actions(|_| 1)
     }
 
     /// Sub-actions, counted apart from actions.
     pub fn sub_action_count(&self) -> usize {
-        self.actions().iter().map(|r| r.action.sub_actions.len()).sum()
+        self.count_actions(|a| a.sub_actions.len())
+    }
+
+    /// The sum of `per` over every action, walking the tree without collecting it.
+    fn count_actions(&self, per: impl Fn(&Action) -> usize + Copy) -> usize {
+        fn walk(o: &Objective, per: impl Fn(&Action) -> usize + Copy) -> usize {
+            o.actions.iter().map(per).sum::<usize>() + o.children.iter().map(|c| walk(c, per)).sum::<usize>()
+        }
+        self.axes
+            .iter()
+            .map(|a| {
+                a.actions.iter().map(per).sum::<usize>() + a.objectives.iter().map(|o| walk(o, per)).sum::<usize>()
+            })
+            .sum()
     }
 
     /// Every action in input order, with its axis and objectives.
     pub fn actions(&self) -> Vec<ActionRef<'_>> {
-        let mut out = Vec::new();
+        let mut out = Vec::with_capacity(self.action_count());
         let mut path = Vec::new();
         for axis in &self.axes {
             for action in &axis.actions {

@@ -65,11 +65,12 @@ pub async fn build(State(s): State<Shared>, m: Multipart) -> Response {
         let plan = form.file("plan")?;
         let logo = form.files.remove("logo");
         let limits = limits(&s);
+        let st = s.clone();
         let zip = s
             .pool
             .run(ticket, move || {
                 let r = jobs::read_valid(plan, &limits, Some(&jobs::overrides(&form)))?;
-                zipout::pack(&jobs::build(&r, &form, logo)?)
+                zipout::pack(&jobs::build(&r, &form, logo, &st.opts.template)?)
             })
             .await?;
         Ok(zip_response("documents.zip", zip))
@@ -85,12 +86,13 @@ pub async fn evaluation(State(s): State<Shared>, m: Multipart) -> Response {
         let before = form.files.remove("depuis");
         let year = jobs::year(&form)?;
         let limits = limits(&s);
+        let st = s.clone();
         let zip = s
             .pool
             .run(ticket, move || {
                 let now = jobs::read_valid(plan, &limits, None)?;
                 let before = before.map(|b| jobs::read_valid(b, &limits, None)).transpose()?;
-                zipout::pack(&jobs::evaluation(&now, before.as_ref(), year)?)
+                zipout::pack(&jobs::evaluation(&now, before.as_ref(), year, &st.opts.template)?)
             })
             .await?;
         Ok(zip_response("evaluation.zip", zip))
@@ -104,11 +106,12 @@ pub async fn lot(State(s): State<Shared>, m: Multipart) -> Response {
         let (ticket, mut form) = Form::admitted(&s.pool, m, s.opts.max_upload).await?;
         let archive = form.file("lot")?;
         let limits = limits(&s);
+        let st = s.clone();
         let zip = s
             .pool
             .run(ticket, move || {
                 let work = TempDir::new("plandoc-lot").map_err(|e| RequestError::Internal(crate::fsx::io_fr(&e)))?;
-                Ok(jobs::lot(&archive.bytes, work.path(), limits, |_| ())?.1)
+                Ok(jobs::lot(&archive.bytes, work.path(), limits, &st.opts, |_| ())?.1)
             })
             .await?;
         Ok(zip_response("lot.zip", zip))

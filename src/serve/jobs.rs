@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use crate::build::{ascii_name, deliberation_id, documents, evaluation_reports, BuildOptions, DocKind};
 use crate::documents::{DocOptions, EvalOptions};
 use crate::ingest::{read_plan_bytes, Limits, PlanOverrides, Reading, Workbook};
+use crate::templates::DocTemplate;
 use crate::validate::CheckReport;
 
 use super::errors::RequestError;
@@ -69,7 +70,12 @@ pub fn kinds(form: &Form) -> Result<BTreeSet<DocKind>, RequestError> {
 }
 
 /// The documents of a valid plan, in memory, named as they will be downloaded.
-pub fn build(r: &Read, form: &Form, logo: Option<Upload>) -> Result<Vec<(String, Vec<u8>)>, RequestError> {
+pub fn build(
+    r: &Read,
+    form: &Form,
+    logo: Option<Upload>,
+    template: &DocTemplate,
+) -> Result<Vec<(String, Vec<u8>)>, RequestError> {
     let only = kinds(form)?;
     let prefix = match form.text("prefixe_id").as_deref() {
         None | Some("non") => None,
@@ -99,10 +105,10 @@ pub fn build(r: &Read, form: &Form, logo: Option<Upload>) -> Result<Vec<(String,
     let opts = BuildOptions {
         only,
         docs: DocOptions {
+            template: template.clone(),
             date,
             logo,
             one_fiche_per_page: form.text("une_fiche_par_page").is_some(),
-            ..Default::default()
         },
         prefix,
         warnings,
@@ -116,6 +122,7 @@ pub fn evaluation(
     now: &Read,
     before: Option<&Read>,
     year: Option<i32>,
+    template: &DocTemplate,
 ) -> Result<Vec<(String, Vec<u8>)>, RequestError> {
     if !now.reading.plan.has_follow_up() {
         return Err(RequestError::Invalid(format!(
@@ -125,7 +132,8 @@ pub fn evaluation(
     }
     let changes =
         before.map(|b| (b.name.clone(), crate::evaluation::compare(&b.reading.plan, &now.reading.plan, year)));
-    let (pdf, xlsx) = evaluation_reports(&now.reading.plan, &DocOptions::default(), &EvalOptions { year, changes })
+    let docs = DocOptions { template: template.clone(), ..Default::default() };
+    let (pdf, xlsx) = evaluation_reports(&now.reading.plan, &docs, &EvalOptions { year, changes })
         .map_err(|e| RequestError::Internal(e.to_string()))?;
     Ok(vec![("evaluation.pdf".into(), pdf), ("evaluation.xlsx".into(), xlsx)])
 }
@@ -152,6 +160,7 @@ pub fn lot(
     bytes: &[u8],
     work: &std::path::Path,
     limits: Limits,
+    serve: &super::ServeOptions,
     on_total: impl FnOnce(usize),
 ) -> Result<(crate::batch::BatchReport, Vec<u8>), RequestError> {
     let input = work.join("plans");
@@ -164,8 +173,9 @@ pub fn lot(
         force: true,
         only: DocKind::ALL.into_iter().collect(),
         config: None,
-        template: crate::templates::DocTemplate::embedded(),
-        template_fingerprint: String::new(),
+        template: serve.template.clone(),
+        template_fingerprint: crate::templates::models_fingerprint(serve.models.as_deref()),
+        models: serve.models.clone(),
         date: None,
         one_fiche_per_page: false,
         read: crate::ingest::ReadOptions { limits, config: None },

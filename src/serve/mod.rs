@@ -49,6 +49,10 @@ pub struct ServeOptions {
     pub keep: Duration,
     /// Results folder, shared by several instances; a private temporary one when `None`.
     pub results: Option<PathBuf>,
+    /// The documents' look: `--modeles DIR`'s documents.toml over the embedded one.
+    pub template: crate::templates::DocTemplate,
+    /// `--modeles DIR`: the readers of a lot's plans take its vocabulaire.toml too.
+    pub models: Option<PathBuf>,
 }
 
 impl Default for ServeOptions {
@@ -63,6 +67,8 @@ impl Default for ServeOptions {
             time_limit: Duration::from_secs(120),
             keep: Duration::from_secs(30 * 60),
             results: None,
+            template: crate::templates::DocTemplate::embedded(),
+            models: None,
         }
     }
 }

@@ -260,6 +260,21 @@ pub fn in_ci() -> bool {
 
 /// A `--modeles` folder whose vocabulaire.toml reads « Stand-by » as En pause and
 /// « Urgente » as Haute.
+/// A plan whose statut (« Stand-by ») and priorité (« Urgente ») only the vocabulary of
+/// `models_with_vocabulary` knows, in a fresh folder named `name`: (plan, models folder).
+pub fn plan_and_models(name: &str) -> (PathBuf, PathBuf) {
+    let dir = tmpdir(name);
+    let path = dir.join("plan.xlsx");
+    let data = rows(&[
+        &["Axe", "N°", "Action", "Statut", "Priorité"],
+        &["Enfance", "1", "Ouvrir une crèche", "Stand-by", "Urgente"],
+        &["Enfance", "2", "Former les assistantes maternelles", "En cours", "Haute"],
+    ]);
+    write_xlsx(&path, &[("Plan", data)]);
+    let models = models_with_vocabulary(&dir);
+    (path, models)
+}
+
 pub fn models_with_vocabulary(dir: &Path) -> PathBuf {
     let models = dir.join("modeles");
     std::fs::create_dir_all(&models).unwrap();

@@ -79,10 +79,11 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
         let logo = form.files.remove("logo").or_else(|| kept_input(&dir, "logo"));
         let limits = limits(&st);
         let out = dir.join(DOCS);
+        let shared = st.clone();
         st.pool
             .run(ticket, move || {
                 let r = jobs::read_valid(plan, &limits, Some(&jobs::overrides(&form)))?;
-                let files = jobs::build(&r, &form, logo)?;
+                let files = jobs::build(&r, &form, logo, &shared.opts.template)?;
                 store(&out, &files)
             })
             .await?;

@@ -45,11 +45,12 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         let limits = limits(&st);
         let (id, dir) = st.results.create()?;
         let out = dir.join(DOCS);
+        let shared = st.clone();
         st.pool
             .run(ticket, move || {
                 let now = jobs::read_valid(plan, &limits, None)?;
                 let before = before.map(|b| jobs::read_valid(b, &limits, None)).transpose()?;
-                store(&out, &jobs::evaluation(&now, before.as_ref(), year)?)
+                store(&out, &jobs::evaluation(&now, before.as_ref(), year, &shared.opts.template)?)
             })
             .await?;
         Ok(Redirect::to(&format!("/resultats/{id}")).into_response())

@@ -63,10 +63,11 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         let limits = limits(&st);
         let (id, dir) = st.results.create()?;
         write_status(&dir, &LotStatus { etat: "attente".into(), ..Default::default() });
+        let shared = st.clone();
         st.pool.spawn(ticket, move || {
             let work = dir.join(WORK);
             let d = dir.clone();
-            let outcome = jobs::lot(&archive.bytes, &work, limits, |total| {
+            let outcome = jobs::lot(&archive.bytes, &work, limits, &shared.opts, |total| {
                 write_status(&d, &LotStatus { etat: "en-cours".into(), total, message: None })
             })
             .and_then(|(report, zip)| {
