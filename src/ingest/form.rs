@@ -114,7 +114,6 @@ fn joined(values: &[&Value]) -> Option<Value> {
 /// The forms of one sheet, or none when it is no form.
 fn read_sheet(sheet: &Sheet) -> (Vec<Record>, Vec<(String, u32, String)>) {
     let Some(lc) = label_column(sheet) else { return (Vec::new(), Vec::new()) };
-    // Other label columns: a second label/value pair on the same row ("Pilote | X | Partenaires | Y").
     let mut records: Vec<Record> = Vec::new();
     let mut unread = Vec::new();
     let mut current = Record { sheet: sheet.name.clone(), row: 0, pairs: Vec::new() };
@@ -297,10 +296,10 @@ pub fn forms_instead(sheets: &[&Sheet], table: Option<(&Sheet, u32)>) -> Option<
 /// "Intitulé | Créer un LAEP | Pilote | CCAS": labels each followed by a value that is no label.
 fn is_pair_row(sheet: &Sheet, row: u32) -> bool {
     let Some(cells) = sheet.rows.get(&row) else { return false };
-    let Some(lc) = label_column(sheet) else { return false };
     let labelled: Vec<bool> = cells.iter().map(|(_, v)| known_label(v).is_some()).collect();
     let pairs = labelled.windows(2).filter(|w| w[0] && !w[1]).count();
-    cells.first().is_some_and(|(c, _)| *c == lc) && pairs >= 1 && pairs * 2 >= cells.len()
+    // The header row first: scanning the whole sheet for a label column is the costly part.
+    pairs >= 1 && pairs * 2 >= cells.len() && cells.first().map(|(c, _)| *c) == label_column(sheet)
 }
 
 impl Forms {
