@@ -211,3 +211,107 @@ fn a_reader_that_hangs_or_floods_memory_fails_its_plan_only() {
         assert!(out.join("bon").join("fiches-actions.pdf").is_file(), "{r}");
     }
 }
+
+/// Processes (other than this test) whose environment holds `marker`: the readers a
+/// batch started, found through /proc.
+#[cfg(target_os = "linux")]
+fn processes_marked(marker: &str) -> Vec<String> {
+    let me = std::process::id().to_string();
+    let needle = format!("PLANDOC_TEST_MARQUE={marker}");
+    let mut found = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let pid = e.file_name().to_string_lossy().into_owned();
+        if !pid.bytes().all(|b| b.is_ascii_digit()) || pid == me {
+            continue;
+        }
+        let Ok(env) = std::fs::read(e.path().join("environ")) else { continue };
+        if env.split(|b| *b == 0).any(|v| v == needle.as_bytes()) {
+            let cmd = std::fs::read(e.path().join("cmdline")).unwrap_or_default();
+            found.push(format!("{pid}: {}", String::from_utf8_lossy(&cmd).replace('\0', " ")));
+        }
+    }
+    found
+}
+
+/// The readers are kept from plan to plan: a reader ended by its watchdog, one that dies
+/// without a word and one that answers garbage each fail their own plan only, with the
+/// French diagnostic, and the next plan (one worker: the very next one) is read by a fresh
+/// reader. No reader is left once the batch is over.
+#[test]
+fn after_a_reader_fails_the_next_plan_gets_a_fresh_one() {
+    let dir = tmpdir("batch-lecteur-neuf").join("plans");
+    std::fs::create_dir_all(&dir).unwrap();
+    let names =
+        ["a-bon.xlsx", "b-memoire.xlsx", "c-bon.xlsx", "d-mort.xlsx", "e-bon.xlsx", "f-charabia.xlsx", "g-bon.xlsx"];
+    for n in names {
+        std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join(n)).unwrap();
+    }
+    let out = dir.parent().unwrap().join("sortie");
+    let args = ["batch", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet", "--jobs", "1", "--force"];
+    let marker = format!("lecteur-neuf-{}", std::process::id());
+    for (hook, victim, why) in [
+        ("memoire:b-memoire.xlsx", "b-memoire.xlsx", "plus de 250 Mo"),
+        ("mort:d-mort.xlsx", "d-mort.xlsx", "le lecteur s'est arrêté sans réponse"),
+        ("charabia:f-charabia.xlsx", "f-charabia.xlsx", "le lecteur s'est arrêté sans réponse"),
+    ] {
+        let run = common::plandoc_measured(
+            &args,
+            &[("PLANDOC_TEST_LECTEUR_ENDOMMAGE", hook), ("PLANDOC_TEST_MARQUE", &marker)],
+            std::time::Duration::from_secs(60),
+        );
+        assert_eq!(run.code, 1, "{hook}: {}{}", run.stdout, run.stderr);
+        let r = report(&out, "rapport-lot.json");
+        for p in r["plans"].as_array().unwrap() {
+            let input = p["input"].as_str().unwrap();
+            if input == victim {
+                assert_eq!(p["status"], "error", "{hook}: {p}");
+                let msg = p["error"].as_str().unwrap();
+                assert!(msg.contains("lecture abandonnée") && msg.contains(victim) && msg.contains(why), "{msg}");
+            } else {
+                assert_eq!(p["status"], "ok", "{hook}: {p}");
+                assert!(out.join(input.trim_end_matches(".xlsx")).join("fiches-actions.pdf").is_file());
+            }
+        }
+        #[cfg(target_os = "linux")]
+        assert_eq!(processes_marked(&marker), Vec::<String>::new(), "{hook}: readers left after the batch");
+    }
+}
+
+/// A batch interrupted midway (SIGINT to the batch process alone, as a supervisor may
+/// send it) leaves no reader behind: each sees its input end and stops.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_interrupted_batch_leaves_no_reader_behind() {
+    let dir = tmpdir("batch-interrompu").join("plans");
+    std::fs::create_dir_all(&dir).unwrap();
+    for i in 0..40 {
+        std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join(format!("plan-{i:02}.xlsx"))).unwrap();
+    }
+    let out = dir.parent().unwrap().join("sortie");
+    let marker = format!("interrompu-{}", std::process::id());
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_plandoc"))
+        .args(["batch", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet", "--jobs", "2", "--force"])
+        .env("PLANDOC_TEST_MARQUE", &marker)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Once readers are at work (or the batch is over), interrupt it.
+    let start = std::time::Instant::now();
+    while processes_marked(&marker).len() < 2 && start.elapsed() < std::time::Duration::from_secs(20) {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    child.wait().unwrap();
+    let start = std::time::Instant::now();
+    let mut left = processes_marked(&marker);
+    while !left.is_empty() && start.elapsed() < std::time::Duration::from_secs(10) {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        left = processes_marked(&marker);
+    }
+    assert_eq!(left, Vec::<String>::new(), "readers left after the interrupted batch");
+}

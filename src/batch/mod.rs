@@ -5,6 +5,7 @@ mod discover;
 mod isolated;
 mod lock;
 mod progress;
+pub mod reader_protocol;
 mod report;
 
 use std::collections::BTreeSet;
@@ -42,9 +43,10 @@ pub struct BatchOptions {
     /// When set, a plan's logo must lie inside this folder: plans sent to the server
     /// must not make it read its own files.
     pub logos_within: Option<PathBuf>,
-    /// The plandoc executable: each plan is then read in a child process of its own
-    /// (`plandoc lecture-isolee`), under the single build's watchdog (4 s of processor,
-    /// 250 MB), so a damaged file that hangs or floods a reader costs its plan only.
+    /// The plandoc executable: each plan is then read in a child process
+    /// (`plandoc lecture-isolee --en-continu`, kept between plans), under the single
+    /// build's watchdog (4 s, 250 MB per plan), so a damaged file that hangs or floods a
+    /// reader costs its plan only.
     pub isolated_reader: Option<PathBuf>,
     /// `--modeles DIR`: handed to the isolated readers, which read statuts and priorités
     /// with its vocabulaire.toml.
@@ -146,7 +148,13 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
     // Workers render and stage plans; one committer makes the staged documents durable in
     // groups (one filesystem sync for every plan staged meanwhile), renames them, and only
     // then writes their marks: a mark never describes unsynced files.
-    let run = Run { dir, out, fingerprint: &fingerprint, opts };
+    let readers = match &opts.isolated_reader {
+        Some(exe) if opts.read.limits == crate::ingest::Limits::default() => {
+            Some(isolated::Readers::new(exe, opts.read.config.as_deref(), opts.models.as_deref()))
+        }
+        _ => None,
+    };
+    let run = Run { dir, out, fingerprint: &fingerprint, opts, readers: readers.as_ref() };
     let (tx, rx) = std::sync::mpsc::channel::<(usize, PlanResult, Option<Pending>)>();
     let results: Vec<PlanResult> = std::thread::scope(|scope| {
         let committer = scope.spawn(|| commit_loop(rx, mine.len(), &bar));
@@ -161,6 +169,8 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
         committer.join().unwrap_or_default()
     });
     bar.finish();
+    // Every reader ended and reaped before the report is written.
+    drop(readers);
     let report = BatchReport::new(results);
     let json = serde_json::to_vec_pretty(&report).map_err(std::io::Error::other)?;
     crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.json")), &json)?;
@@ -277,6 +287,8 @@ struct Run<'a> {
     out: &'a Path,
     fingerprint: &'a str,
     opts: &'a BatchOptions,
+    /// The child readers, when plans are read isolated.
+    readers: Option<&'a isolated::Readers>,
 }
 
 fn one(run: Run<'_>, rel: &Path, target: &Path) -> (PlanResult, Option<Pending>) {
@@ -305,7 +317,7 @@ fn one(run: Run<'_>, rel: &Path, target: &Path) -> (PlanResult, Option<Pending>)
 }
 
 fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Option<Pending> {
-    let Run { dir, out, fingerprint, opts } = run;
+    let Run { dir, out, fingerprint, opts, readers } = run;
     let input = dir.join(rel);
     let plan_dir = out.join(target);
     let bytes = match std::fs::read(&input) {
@@ -329,11 +341,9 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
         }
     }
     clean_temporaries(&plan_dir);
-    let read = match &opts.isolated_reader {
-        Some(exe) if opts.read.limits == crate::ingest::Limits::default() => {
-            isolated::read(exe, &input, opts.read.config.as_deref(), opts.models.as_deref())
-        }
-        _ => read_plan(&input, &opts.read),
+    let read = match readers {
+        Some(readers) => readers.read(&input),
+        None => read_plan(&input, &opts.read),
     };
     let reading = match read {
         Ok(x) => x,

@@ -34,14 +34,19 @@ pub enum Commande {
     /// Lance le service web : pages pour déposer un plan et API HTTP.
     Serve(ServeArgs),
     /// Lit un plan sous la surveillance du chien de garde et l'écrit en JSON (usage interne
-    /// du lot : chaque plan est lu dans son propre processus).
+    /// du lot : les plans sont lus hors du processus du lot).
     #[command(name = "lecture-isolee", hide = true)]
     LectureIsolee(IsolatedArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct IsolatedArgs {
-    pub file: PathBuf,
+    #[arg(required_unless_present = "en_continu")]
+    pub file: Option<PathBuf>,
+    /// Lit les chemins des plans sur l'entrée standard et répond à chacun sur la sortie
+    /// standard (protocole du lot), jusqu'à la fin de l'entrée.
+    #[arg(long = "en-continu", conflicts_with = "file")]
+    pub en_continu: bool,
     #[arg(long, value_name = "FICHIER")]
     pub config: Option<PathBuf>,
     /// Dossier de modèles du lot : statuts et priorités lus avec son vocabulaire.toml.

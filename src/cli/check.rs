@@ -41,46 +41,6 @@ pub fn run(a: &CheckArgs) -> i32 {
     code
 }
 
-/// `lecture-isolee`: reads one plan for a batch, under the same watchdog as `check`
-/// (which answers with a check report instead when it fires), and prints the reading.
-pub fn run_isolated(a: &super::args::IsolatedArgs) -> i32 {
-    let file = a.file.display().to_string();
-    if let Some(m) = &a.modeles {
-        // The batch checked the folder already; a failure here is still an answer.
-        if let Err(e) = crate::model::install_vocabulary(m) {
-            let u = crate::ingest::Unreadable {
-                diagnostic: Box::new(Diagnostic::error("modeles-invalides", format!("{e}."))),
-                notes: Vec::new(),
-            };
-            return match serde_json::to_vec(&Err::<crate::ingest::Reading, _>(u)) {
-                Ok(json) => {
-                    use std::io::Write;
-                    let _ = std::io::stdout().lock().write_all(&json);
-                    exit::UNREADABLE
-                }
-                Err(_) => exit::UNREADABLE,
-            };
-        }
-    }
-    let opts = ReadOptions { limits: Limits::default(), config: a.config.clone() };
-    let guard = super::guard::watch(&file, true);
-    test_hook::damaged_reader(&file);
-    let read = read_plan(&a.file, &opts);
-    drop(guard);
-    let code = if read.is_ok() { exit::OK } else { exit::UNREADABLE };
-    match serde_json::to_vec(&read) {
-        Ok(json) => {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            if out.write_all(&json).and_then(|()| out.flush()).is_err() {
-                return exit::UNREADABLE;
-            }
-            code
-        }
-        Err(_) => exit::UNREADABLE,
-    }
-}
-
 /// The plan's logo, when it names one that cannot be used: a warning (the documents are
 /// made without it). Shared by `check`, `build` and the batch.
 pub fn logo_problem(plan: &crate::model::Plan, input: &std::path::Path) -> Option<Diagnostic> {
@@ -184,25 +144,4 @@ pub fn human(r: &CheckReport) -> String {
         plural(warnings, "avertissement", "avertissements")
     ));
     out
-}
-
-/// Test-only: `PLANDOC_TEST_LECTEUR_ENDOMMAGE=temps:NOM` (or `memoire:NOM`) makes reading a
-/// file whose name ends with NOM loop (or allocate) without end, as calamine may on some
-/// damaged xls or ods files. Unset in normal use.
-mod test_hook {
-    pub fn damaged_reader(file: &str) {
-        let Ok(v) = std::env::var("PLANDOC_TEST_LECTEUR_ENDOMMAGE") else { return };
-        let Some((kind, name)) = v.split_once(':') else { return };
-        if !file.ends_with(name) {
-            return;
-        }
-        let mut hoard: Vec<Vec<u8>> = Vec::new();
-        let mut n: u64 = 0;
-        loop {
-            if kind == "memoire" {
-                hoard.push(vec![1u8; 8 << 20]);
-            }
-            n = std::hint::black_box(n.wrapping_mul(31).wrapping_add(1));
-        }
-    }
 }

@@ -34,23 +34,46 @@ impl Drop for Guard {
     }
 }
 
-fn answer(file: &str, reason: &str, json: bool) -> Vec<u8> {
+/// How the watchdog answers when it ends the process.
+#[derive(Clone, Copy)]
+pub enum Answer {
+    /// The check report, readable.
+    Human,
+    /// The check report as JSON.
+    Json,
+    /// The check report as JSON in a frame of the continuous reader's protocol.
+    Framed,
+}
+
+fn answer(file: &str, reason: &str, style: Answer) -> Vec<u8> {
     let d = Diagnostic::error(
         "lecture-abandonnee",
         format!("« {file} » : lecture abandonnée, {reason} ; le fichier est sans doute endommagé."),
     );
     let report = CheckReport::unreadable(file, d, Vec::new());
-    if json {
-        format!("{}\n", serde_json::to_string_pretty(&report).unwrap_or_default()).into_bytes()
-    } else {
-        human(&report).into_bytes()
+    match style {
+        Answer::Human => human(&report).into_bytes(),
+        Answer::Json => format!("{}\n", serde_json::to_string_pretty(&report).unwrap_or_default()).into_bytes(),
+        Answer::Framed => crate::batch::reader_protocol::frame(&serde_json::to_vec(&report).unwrap_or_default(), true),
     }
 }
 
 pub fn watch(file: &str, json: bool) -> Guard {
+    watch_reading(file, if json { Answer::Json } else { Answer::Human }, 0)
+}
+
+/// Resident memory of this process now, in MB (0 when unknown).
+pub fn resident_mb() -> u64 {
+    std::fs::File::open("/proc/self/statm").map_or(0, |f| rss_mb(&f))
+}
+
+/// Watches one reading of a process that may carry `carried_mb` of resident memory from
+/// earlier readings (the continuous reader): the reading itself gets the same 250 MB as
+/// in a fresh process.
+pub fn watch_reading(file: &str, style: Answer, carried_mb: u64) -> Guard {
     let done = Arc::new(AtomicBool::new(false));
-    let memory = answer(file, &format!("le classeur demande plus de {MAX_RSS_MB} Mo de mémoire"), json);
-    let slow = answer(file, &format!("sa lecture dure plus de {MAX_SECONDS} s"), json);
+    let memory = answer(file, &format!("le classeur demande plus de {MAX_RSS_MB} Mo de mémoire"), style);
+    let slow = answer(file, &format!("sa lecture dure plus de {MAX_SECONDS} s"), style);
     let old = ON_ABORT.swap(Box::into_raw(Box::new(memory.clone())), Ordering::SeqCst);
     if !old.is_null() {
         // SAFETY: as in Drop.
@@ -64,15 +87,21 @@ pub fn watch(file: &str, json: bool) -> Guard {
         while !flag.load(Ordering::SeqCst) {
             let over = if start.elapsed() > Duration::from_secs(MAX_SECONDS) {
                 Some(&slow)
-            } else if statm.as_ref().map_or(0, rss_mb) > MAX_RSS_MB {
+            } else if statm.as_ref().map_or(0, rss_mb) > MAX_RSS_MB + carried_mb {
                 Some(&memory)
             } else {
                 None
             };
             if let Some(text) = over {
                 use std::io::Write;
-                let _ = std::io::stdout().write_all(text);
-                let _ = std::io::stdout().flush();
+                // Under stdout's lock: never inside a reply being written, and no answer
+                // once the reading is over (its reply is written instead).
+                let mut out = std::io::stdout().lock();
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                let _ = out.write_all(text);
+                let _ = out.flush();
                 std::process::exit(super::exit::UNREADABLE);
             }
             std::thread::sleep(Duration::from_millis(2));

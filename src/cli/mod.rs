@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod evaluation;
 mod guard;
+mod isolated;
 mod options;
 mod serve;
 mod template;
@@ -53,7 +54,7 @@ pub fn run(argv: Vec<OsString>) -> i32 {
                 args::Commande::Batch(a) => batch::run(&a),
                 args::Commande::Evaluation(a) => evaluation::run(&a),
                 args::Commande::Serve(a) => serve::run(&a),
-                args::Commande::LectureIsolee(a) => check::run_isolated(&a),
+                args::Commande::LectureIsolee(a) => isolated::run(&a),
             };
             let _ = std::io::stdout().flush();
             code
