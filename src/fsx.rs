@@ -126,17 +126,23 @@ impl Drop for Staged {
 /// Makes the data of every staged file durable: on Linux one `syncfs` per filesystem (a
 /// single device flush however many files), elsewhere one sync per file.
 pub fn sync_staged(staged: &[&Staged]) -> std::io::Result<()> {
+    sync_staged_and_dirs(staged, &[])
+}
+
+/// Makes the data of every staged file and the renames done in `dirs` durable: on Linux
+/// one `syncfs` per filesystem for both, elsewhere one sync per file and per folder.
+pub fn sync_staged_and_dirs(staged: &[&Staged], dirs: &[&Path]) -> std::io::Result<()> {
     #[cfg(target_os = "linux")]
     {
-        let dirs: Vec<&Path> = staged.iter().map(|s| s.dir.as_path()).collect();
-        sync_dirs(&dirs)
+        let all: Vec<&Path> = staged.iter().map(|s| s.dir.as_path()).chain(dirs.iter().copied()).collect();
+        sync_dirs(&all)
     }
     #[cfg(not(target_os = "linux"))]
     {
         for s in staged {
             sync_data(&s.dir, &s.temps)?;
         }
-        Ok(())
+        sync_dirs(dirs)
     }
 }
 

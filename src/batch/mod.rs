@@ -207,19 +207,41 @@ struct Pending {
 
 /// Receives staged plans until every worker is done; syncs, publishes and marks them in
 /// groups. Returns the results in the order of the plans.
+///
+/// One filesystem sync serves two groups: it makes the renames of the group published
+/// last durable (their marks can then be written) and the documents of the group staged
+/// meanwhile (they can then be renamed).
 fn commit_loop(
     rx: std::sync::mpsc::Receiver<(usize, PlanResult, Option<Pending>)>,
     n: usize,
     bar: &progress::Progress,
 ) -> Vec<PlanResult> {
     let mut results: Vec<Option<PlanResult>> = (0..n).map(|_| None).collect();
-    while let Ok(first) = rx.recv() {
-        // Whatever was staged while the last group synced forms the next group.
-        let mut group = vec![first];
-        while let Ok(more) = rx.try_recv() {
-            group.push(more);
+    let mut renamed: Vec<Renamed> = Vec::new();
+    let mut last_sync = Instant::now();
+    loop {
+        // Wait for plans only when no renames wait for their sync.
+        let mut group = Vec::new();
+        if renamed.is_empty() {
+            match rx.recv() {
+                Ok(first) => group.push(first),
+                Err(_) => break,
+            }
         }
-        for (i, r) in commit(group) {
+        // Whatever is staged until the next sync is due joins it (syncs are spaced: each
+        // is a device flush); none is awaited once every worker is done.
+        let due = last_sync + SYNC_SPACING;
+        loop {
+            match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+                Ok(more) => group.push(more),
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        last_sync = Instant::now();
+        let (done, next) = commit(group, std::mem::take(&mut renamed));
+        renamed = next;
+        for (i, r) in done {
             bar.done(r.status == PlanStatus::Error);
             if let Some(slot) = results.get_mut(i) {
                 *slot = Some(r);
@@ -229,14 +251,41 @@ fn commit_loop(
     results.into_iter().flatten().collect()
 }
 
-/// One group: documents durable (one sync), renamed, renames durable (one sync), marks.
-fn commit(group: Vec<(usize, PlanResult, Option<Pending>)>) -> Vec<(usize, PlanResult)> {
+/// Least time between two syncs of the committer.
+const SYNC_SPACING: std::time::Duration = std::time::Duration::from_millis(25);
+
+/// A plan renamed into place, its mark waiting for the renames to be durable.
+struct Renamed {
+    index: usize,
+    result: PlanResult,
+    dir: PathBuf,
+    stamp_path: PathBuf,
+    stamp: Vec<u8>,
+}
+
+/// One sync (documents of `group`, renames of `renamed`), then the marks of `renamed`,
+/// then the renames of `group`. Returns the finished plans, and `group`'s renamed ones.
+fn commit(
+    group: Vec<(usize, PlanResult, Option<Pending>)>,
+    renamed: Vec<Renamed>,
+) -> (Vec<(usize, PlanResult)>, Vec<Renamed>) {
     let staged: Vec<&crate::fsx::Staged> =
         group.iter().filter_map(|(_, _, p)| p.as_ref().map(|p| &p.build.files)).collect();
-    let synced = crate::fsx::sync_staged(&staged);
-    let mut done = Vec::with_capacity(group.len());
-    // (index, result, folder, mark path, mark) of the plans renamed into place.
-    let mut published: Vec<(usize, PlanResult, PathBuf, PathBuf, Vec<u8>)> = Vec::new();
+    let dirs: Vec<&Path> = renamed.iter().map(|r| r.dir.as_path()).collect();
+    let synced = crate::fsx::sync_staged_and_dirs(&staged, &dirs);
+    let mut done = Vec::with_capacity(group.len() + renamed.len());
+    for Renamed { index, mut result, stamp_path, stamp, .. } in renamed {
+        let marked = match &synced {
+            Ok(()) => crate::fsx::write_atomic_unsynced(&stamp_path, &stamp),
+            Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
+        };
+        match marked {
+            Ok(()) => result.status = PlanStatus::Ok,
+            Err(e) => result.error = Some(format!("marque de reprise impossible à écrire : {}", crate::fsx::io_fr(&e))),
+        }
+        done.push((index, result));
+    }
+    let mut next = Vec::new();
     for (i, mut r, pending) in group {
         let Some(p) = pending else {
             done.push((i, r));
@@ -251,7 +300,7 @@ fn commit(group: Vec<(usize, PlanResult, Option<Pending>)>) -> Vec<(usize, PlanR
             }
         };
         match outcome {
-            Ok(()) => published.push((i, r, dir, p.stamp_path, p.stamp)),
+            Ok(()) => next.push(Renamed { index: i, result: r, dir, stamp_path: p.stamp_path, stamp: p.stamp }),
             Err(e) => {
                 r.error = Some(format!(
                     "écriture de « {} » impossible : {} ; aucun document n'a été écrit ni remplacé",
@@ -262,20 +311,7 @@ fn commit(group: Vec<(usize, PlanResult, Option<Pending>)>) -> Vec<(usize, PlanR
             }
         }
     }
-    let dirs: Vec<&Path> = published.iter().map(|(_, _, d, _, _)| d.as_path()).collect();
-    let renames = crate::fsx::sync_dirs(&dirs);
-    for (i, mut r, _, stamp_path, stamp) in published {
-        let marked = match &renames {
-            Ok(()) => crate::fsx::write_atomic_unsynced(&stamp_path, &stamp),
-            Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
-        };
-        match marked {
-            Ok(()) => r.status = PlanStatus::Ok,
-            Err(e) => r.error = Some(format!("marque de reprise impossible à écrire : {}", crate::fsx::io_fr(&e))),
-        }
-        done.push((i, r));
-    }
-    done
+    (done, next)
 }
 
 /// One plan, isolated: any failure, even a panic, becomes an "error" line. Built
