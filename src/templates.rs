@@ -210,8 +210,10 @@ struct Keys {
 
 /// Canonical columns of the input workbook, in order.
 pub fn input_columns() -> Vec<ColumnSpec> {
+    // Parsed once: every XLSX annex asks for them.
+    static COLUMNS_READ: std::sync::OnceLock<Vec<ColumnSpec>> = std::sync::OnceLock::new();
     // Embedded data is checked by the tests below; an error here is a build defect.
-    toml::from_str::<Columns>(COLUMNS).map(|c| c.colonne).unwrap_or_default()
+    COLUMNS_READ.get_or_init(|| toml::from_str::<Columns>(COLUMNS).map(|c| c.colonne).unwrap_or_default()).clone()
 }
 
 /// Keys of the Convention sheet, in order.

@@ -62,9 +62,18 @@ pub fn watch(file: &str, json: bool) -> Guard {
     watch_reading(file, if json { Answer::Json } else { Answer::Human }, 0)
 }
 
-/// Resident memory of this process now, in MB (0 when unknown).
-pub fn resident_mb() -> u64 {
-    std::fs::File::open("/proc/self/statm").map_or(0, |f| rss_mb(&f))
+/// The resident memory of this process, read again on each call.
+pub struct Resident(Option<std::fs::File>);
+
+impl Resident {
+    pub fn open() -> Self {
+        Resident(std::fs::File::open("/proc/self/statm").ok())
+    }
+
+    /// Now, in MB (0 when unknown).
+    pub fn mb(&self) -> u64 {
+        self.0.as_ref().map_or(0, rss_mb)
+    }
 }
 
 /// Watches one reading of a process that may carry `carried_mb` of resident memory from

@@ -70,7 +70,8 @@ fn one(file: &Path, opts: &ReadOptions, models: Option<String>) -> i32 {
 /// so). Each reading gets the same watchdog limits as in a fresh process: its memory is
 /// counted from what the process already held when the reading began.
 fn continuous(opts: &ReadOptions, models: Option<String>) -> i32 {
-    let base = guard::resident_mb();
+    let resident = guard::Resident::open();
+    let base = resident.mb();
     let mut input = std::io::stdin().lock();
     let mut served = 0u32;
     loop {
@@ -82,14 +83,14 @@ fn continuous(opts: &ReadOptions, models: Option<String>) -> i32 {
         let read = match &models {
             Some(why) => Err(unusable_models(why)),
             None => {
-                let carried = guard::resident_mb().saturating_sub(base);
+                let carried = resident.mb().saturating_sub(base);
                 guarded_read(&path, opts, Answer::Framed, carried)
             }
         };
         let Ok(json) = serde_json::to_vec(&read) else { return exit::UNREADABLE };
         drop(read);
         served += 1;
-        let last = served >= MAX_PLANS || guard::resident_mb().saturating_sub(base) > MAX_CARRIED_MB;
+        let last = served >= MAX_PLANS || resident.mb().saturating_sub(base) > MAX_CARRIED_MB;
         test_hook::garbage(&path);
         let mut out = std::io::stdout().lock();
         if out.write_all(&protocol::frame(&json, last)).and_then(|()| out.flush()).is_err() || last {
