@@ -14,6 +14,8 @@ fn fail(msg: &str) -> i32 {
 }
 
 pub fn run(a: &BuildArgs) -> i32 {
+    // The fonts are parsed, and the worker threads started, while the workbook is read.
+    rayon::spawn(crate::layout::fonts::warm_up);
     let only = match super::options::only(&a.docs.only) {
         Ok(o) => o,
         Err(e) => return fail(&e),
