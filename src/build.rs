@@ -138,26 +138,32 @@ pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<V
     run_jobs(pdfs.len(), |i| render(pdfs[i], plan, opts)).into_iter().collect()
 }
 
-/// Runs jobs `0..n` on the threads of the current pool, each thread taking the next job
-/// when it is free: listed costliest first, the jobs end close together on two cores
-/// (longest first), which rayon's halving of a list does not give. Results in job order.
+/// Runs jobs `0..n` on this thread and the threads of the current pool, each taking the
+/// next job when it is free: listed costliest first, the jobs end close together on two
+/// cores (longest first), which rayon's halving of a list does not give. Results in job
+/// order.
 fn run_jobs<T: Send>(n: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let slots: Vec<std::sync::Mutex<Option<T>>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
-    rayon::scope(|s| {
-        for _ in 0..rayon::current_num_threads().clamp(1, n.max(1)) {
-            s.spawn(|_| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(slot) = slots.get(i) else { break };
-                let done = job(i);
-                if let Ok(mut s) = slot.lock() {
-                    *s = Some(done);
-                }
-            });
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(slot) = slots.get(i) else { break };
+        let done = job(i);
+        if let Ok(mut s) = slot.lock() {
+            *s = Some(done);
         }
+    };
+    // This thread works too: a pool thread (batch) or the main thread (`plandoc build`,
+    // whose pool has one thread fewer than the machine has cores).
+    let others = rayon::current_num_threads() - usize::from(rayon::current_thread_index().is_some());
+    rayon::in_place_scope(|s| {
+        for _ in 0..others.min(n.saturating_sub(1)) {
+            s.spawn(|_| work());
+        }
+        work();
     });
-    // A job that panicked has made `scope` panic already: every slot is filled here.
+    // A job that panicked has made the scope panic already: every slot is filled here.
     slots.into_iter().filter_map(|m| m.into_inner().ok().flatten()).collect()
 }
 
