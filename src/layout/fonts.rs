@@ -146,6 +146,14 @@ pub fn face(face: Face) -> Option<&'static LoadedFace> {
     FACES[face.index()].get_or_init(|| load(face)).as_ref()
 }
 
+/// Loads the text faces (Lato regular, bold, italic) ahead of layout: a fresh process
+/// calls this on another thread while it reads the workbook.
+pub fn warm_up() {
+    for f in [Face::Regular, Face::Bold, Face::Italic] {
+        face(f);
+    }
+}
+
 fn has(f: Face, c: char) -> bool {
     face(f).is_some_and(|lf| lf.has(c))
 }
@@ -169,6 +177,15 @@ pub fn face_for(wanted: Face, c: char) -> Face {
 /// Characters with no glyph of their own, handled by shaping: format controls (joiners,
 /// direction marks), variation selectors and other default-ignorables.
 pub fn is_invisible(c: char) -> bool {
+    // Below the combining marks only the soft hyphen is a format character: most text
+    // never reaches the Unicode tables.
+    if (c as u32) < 0x300 {
+        return c == '\u{AD}';
+    }
+    invisible_by_tables(c)
+}
+
+fn invisible_by_tables(c: char) -> bool {
     matches!(c.general_category(), GeneralCategory::Format)
         || matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{E0020}'..='\u{E007F}' | '\u{034F}')
 }
@@ -176,6 +193,13 @@ pub fn is_invisible(c: char) -> bool {
 /// A mark or modifier that belongs with the character before it (accents, Arabic
 /// vowels, emoji skin tones): it stays in that character's face when the face has it.
 fn attaches(c: char) -> bool {
+    if (c as u32) < 0x300 {
+        return c == '\u{AD}';
+    }
+    attaches_by_tables(c)
+}
+
+fn attaches_by_tables(c: char) -> bool {
     is_invisible(c)
         || matches!(
             c.general_category(),
@@ -187,6 +211,10 @@ fn attaches(c: char) -> bool {
 /// An assigned, public character: worth keeping in the text even where no face draws
 /// it (private-use and unassigned code points mean nothing to a reader).
 pub fn meaningful(c: char) -> bool {
+    (c as u32) < 0x300 || meaningful_by_tables(c)
+}
+
+fn meaningful_by_tables(c: char) -> bool {
     !matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..)
         && !matches!(c.general_category(), GeneralCategory::Unassigned | GeneralCategory::PrivateUse)
 }
@@ -230,6 +258,15 @@ pub fn runs(text: &str, wanted: Face) -> Vec<(Face, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin_shortcuts_agree_with_the_unicode_tables() {
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            assert_eq!(is_invisible(c), invisible_by_tables(c), "{c:?}");
+            assert_eq!(attaches(c), attaches_by_tables(c), "{c:?}");
+            assert_eq!(meaningful(c), meaningful_by_tables(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn every_face_parses_and_covers_french() {

@@ -3,7 +3,6 @@
 //! split into levels by the Unicode bidirectional algorithm (unicode-bidi), each run
 //! shaped in its own direction, and the runs set in visual order.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use unicode_bidi::BidiInfo;
@@ -139,10 +138,16 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
 /// A character whose glyphs GPOS pair kerning sees side by side: no mark, format
 /// control or other default-ignorable that rustybuzz would skip or attach.
 fn kernable(c: char) -> bool {
-    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
-    if c.is_ascii() {
-        return !c.is_ascii_control();
+    if (c as u32) < 0x300 {
+        // Latin-1 and Latin Extended: all letters, numbers, punctuation, symbols and
+        // spaces but the C1 controls and the soft hyphen (a format character).
+        return !c.is_control() && c != '\u{AD}';
     }
+    kernable_by_tables(c)
+}
+
+fn kernable_by_tables(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
     let hangul_filler = matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}');
     !hangul_filler
         && match c.general_category_group() {
@@ -183,18 +188,18 @@ fn shape_uncached(text: &str, wanted: Face) -> Vec<ShapedRun> {
 /// Entries kept by the shaping cache before it is emptied (batch runs see many plans).
 const CACHE_MAX: usize = 200_000;
 
-type Cache = HashMap<(Face, Box<str>), Shaped>;
+/// Shaped texts of each face, looked up by the text itself (no key to build).
+type Cache = [rustc_hash::FxHashMap<Box<str>, Shaped>; Face::COUNT];
 
 /// One cache for the process: documents laid out in parallel share their words.
 fn cache() -> &'static RwLock<Cache> {
     static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
-    CACHE.get_or_init(|| RwLock::new(HashMap::new()))
+    CACHE.get_or_init(|| RwLock::new(Default::default()))
 }
 
 /// `text` shaped in `wanted` with fallback, in visual order, cached: words and labels repeat.
 pub fn shape(text: &str, wanted: Face) -> Shaped {
-    let key = (wanted, Box::from(text));
-    if let Some(s) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
+    if let Some(s) = cache().read().ok().and_then(|c| c[wanted.index()].get(text).cloned()) {
         return s;
     }
     // Control characters (a stray vertical tab from a spreadsheet) have no glyph: spaces.
@@ -214,11 +219,11 @@ pub fn shape(text: &str, wanted: Face) -> Shaped {
         text.into()
     };
     let shaped: Shaped = Arc::new(shape_uncached(&clean, wanted));
-    if let Ok(mut map) = cache().write() {
-        if map.len() >= CACHE_MAX {
-            map.clear();
+    if let Ok(mut all) = cache().write() {
+        if all.iter().map(|m| m.len()).sum::<usize>() >= CACHE_MAX {
+            all.iter_mut().for_each(|m| m.clear());
         }
-        map.insert(key, shaped.clone());
+        all[wanted.index()].insert(Box::from(text), shaped.clone());
     }
     shaped
 }
@@ -236,6 +241,13 @@ pub fn ascent_descent() -> (f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin_kerning_shortcut_agrees_with_the_unicode_tables() {
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            assert_eq!(kernable(c), kernable_by_tables(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn widths_come_from_shaping_with_kerning() {
