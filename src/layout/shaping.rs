@@ -91,7 +91,7 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
             let pairs: Option<Vec<i32>> = ids
                 .iter()
                 .zip(ids.iter().skip(1).map(Some).chain([None]))
-                .map(|(a, b)| b.map_or(Some(0), |b| k.pair(*a, *b)))
+                .map(|(a, b)| b.map_or(Some(0), |b| k.pair_memo(f.index() as u8, *a, *b)))
                 .collect();
             match pairs {
                 Some(p) => {
