@@ -80,6 +80,8 @@ pub struct LoadedFace {
     /// The same plan without `kern`, for faces plandoc kerns itself (see `kerning`).
     pub(super) plan_unkerned: Option<rustybuzz::ShapePlan>,
     pub(super) kerning: Option<super::kerning::Kerning>,
+    /// Latin text mapped and joined without rustybuzz (see `direct`).
+    pub(super) direct: Option<super::direct::Direct>,
     pub(super) lang: Option<rustybuzz::Language>,
     pub units_per_em: f32,
     pub ascent: f32,
@@ -127,6 +129,7 @@ fn load(face: Face) -> Option<LoadedFace> {
     let kerning = shaper.tables().gpos.and_then(|g| super::kerning::Kerning::of(&g, shaper.number_of_glyphs()));
     let no_kern = rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 0, ..);
     let plan_unkerned = kerning.is_some().then(|| plan_with(&[no_kern]));
+    let direct = kerning.as_ref().and_then(|_| super::direct::Direct::of(&shaper));
     Some(LoadedFace {
         ascent: f32::from(shaper.ascender()) / upem,
         descent: -f32::from(shaper.descender()) / upem,
@@ -134,6 +137,7 @@ fn load(face: Face) -> Option<LoadedFace> {
         plan,
         plan_unkerned,
         kerning,
+        direct,
         lang,
         bmp,
         shaper,

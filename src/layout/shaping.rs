@@ -65,6 +65,15 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
             width: 0.5 * text.chars().count() as f32,
         };
     };
+    if !rtl {
+        if let Some(run) = direct_run(f, lf, text) {
+            return run;
+        }
+    }
+    shape_run_rustybuzz(f, lf, text, rtl)
+}
+
+fn shape_run_rustybuzz(f: Face, lf: &super::fonts::LoadedFace, text: &str, rtl: bool) -> ShapedRun {
     let buffer = || {
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
@@ -91,7 +100,7 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
             let pairs: Option<Vec<i32>> = ids
                 .iter()
                 .zip(ids.iter().skip(1).map(Some).chain([None]))
-                .map(|(a, b)| b.map_or(Some(0), |b| k.pair(*a, *b)))
+                .map(|(a, b)| b.map_or(Some(0), |b| k.pair_memo(f.index() as u8, *a, *b)))
                 .collect();
             match pairs {
                 Some(p) => {
@@ -133,6 +142,26 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
         });
     }
     ShapedRun { face: f, text: text.to_string(), glyphs, width }
+}
+
+/// `text` shaped by `direct` and kerned by plandoc, when both apply (see `direct`).
+fn direct_run(f: Face, lf: &super::fonts::LoadedFace, text: &str) -> Option<ShapedRun> {
+    let (k, d) = (lf.kerning.as_ref()?, lf.direct.as_ref()?);
+    let (ids, clusters) = d.shape(text)?;
+    let mut glyphs = Vec::with_capacity(ids.len());
+    let mut width = 0.0;
+    for (i, &id) in ids.iter().enumerate() {
+        let kern = match ids.get(i + 1) {
+            Some(next) => k.pair_memo(f.index() as u8, id, *next)?,
+            None => 0,
+        };
+        let advance = (i32::from(lf.shaper.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(id))?) + kern) as f32
+            / lf.units_per_em;
+        width += advance;
+        let end = clusters.get(i + 1).copied().unwrap_or(text.len() as u32);
+        glyphs.push(Glyph { id, advance, dx: 0.0, dy: 0.0, start: clusters[i], end });
+    }
+    Some(ShapedRun { face: f, text: text.to_string(), glyphs, width })
 }
 
 /// A character whose glyphs GPOS pair kerning sees side by side: no mark, format
@@ -241,6 +270,56 @@ pub fn ascent_descent() -> (f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every character the Latin fast path takes, alone, in pairs (fi, ti, ff… and every
+    /// kerning pair) and in the triples ligatures are made of, and French words: the
+    /// same glyphs, advances and clusters as rustybuzz.
+    #[test]
+    fn the_latin_fast_path_gives_what_rustybuzz_gives() {
+        let words = "Développer l’offre d’accueil « petite enfance » — action n° 1.2 : affiches, ﬁn, €, effet, \
+                     fflamme, tiers, attitude, officiel, ffi, œuvre, Ça, ÉTÉ, 2026–2027…";
+        for f in [Face::Regular, Face::Bold, Face::Italic] {
+            let lf = face(f).unwrap();
+            let d = lf.direct.as_ref().expect("Lato's Latin goes the fast path");
+            let check = |t: &str| {
+                if let Some(fast) = direct_run(f, lf, t) {
+                    assert_eq!(fast, shape_run_rustybuzz(f, lf, t, false), "{f:?} {t:?}");
+                    true
+                } else {
+                    false
+                }
+            };
+            let chars: Vec<char> = (0..0x250u32)
+                .chain(0x2000..0x20D0)
+                .filter_map(char::from_u32)
+                .filter(|c| d.shape(&c.to_string()).is_some())
+                .collect();
+            assert!(chars.len() > 400, "{}", chars.len());
+            let mut buf = String::new();
+            for a in &chars {
+                for b in &chars {
+                    buf.clear();
+                    buf.push(*a);
+                    buf.push(*b);
+                    check(&buf);
+                }
+            }
+            let liga: Vec<char> = "fftilbhkjíîïìıľťflt".chars().collect();
+            for a in &liga {
+                for b in &liga {
+                    for c in &liga {
+                        check(&format!("{a}{b}{c}"));
+                    }
+                }
+            }
+            // The ligatures are made here: "fi" and "ffi" are one glyph each.
+            for lig in ["fi", "ffi"] {
+                assert_eq!(direct_run(f, lf, lig).map(|r| r.glyphs.len()), Some(1), "{lig}");
+            }
+            let taken = words.split(' ').filter(|w| check(w)).count();
+            assert!(taken > 15, "{taken}");
+        }
+    }
 
     #[test]
     fn latin_kerning_shortcut_agrees_with_the_unicode_tables() {
