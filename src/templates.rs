@@ -6,6 +6,8 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+/// Read at run time by the tests only: build.rs turns it into code.
+#[cfg(test)]
 const COLUMNS: &str = include_str!("../templates/colonnes.toml");
 const CONVENTION: &str = include_str!("../templates/convention.toml");
 const DOCUMENTS: &str = include_str!("../templates/documents.toml");
@@ -147,7 +149,7 @@ pub(crate) fn merge(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ColumnSpec {
     pub champ: String,
     pub titre: String,
@@ -161,13 +163,16 @@ pub struct KeySpec {
     pub aide: String,
 }
 
-#[derive(Deserialize)]
-struct Columns {
+/// templates/colonnes.toml: the canonical columns and how headers are recognised.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct ColumnData {
     colonne: Vec<ColumnSpec>,
+    #[serde(flatten)]
+    roles: ColumnRoles,
 }
 
 /// How one field is recognised from a header (`[[role]]` in templates/colonnes.toml).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct RoleSpec {
     pub champ: String,
     #[serde(default)]
@@ -181,14 +186,14 @@ pub struct RoleSpec {
 }
 
 /// Template help found in cells (`[aide]`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct HelpSpec {
     #[serde(default)]
     pub debuts: Vec<String>,
 }
 
 /// The column recognition data.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct ColumnRoles {
     #[serde(default)]
     pub role: Vec<RoleSpec>,
@@ -196,11 +201,15 @@ pub struct ColumnRoles {
     pub aide: HelpSpec,
 }
 
-/// Column recognition data, parsed once.
+/// templates/colonnes.toml, turned into code by build.rs and built once.
+fn column_data() -> &'static ColumnData {
+    static DATA: std::sync::OnceLock<ColumnData> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| include!(concat!(env!("OUT_DIR"), "/colonnes.rs")))
+}
+
+/// Column recognition data.
 pub fn column_roles() -> &'static ColumnRoles {
-    static ROLES: std::sync::OnceLock<ColumnRoles> = std::sync::OnceLock::new();
-    // Embedded data is checked by the tests below; an error here is a build defect.
-    ROLES.get_or_init(|| toml::from_str::<ColumnRoles>(COLUMNS).unwrap_or_default())
+    &column_data().roles
 }
 
 #[derive(Deserialize)]
@@ -210,8 +219,7 @@ struct Keys {
 
 /// Canonical columns of the input workbook, in order.
 pub fn input_columns() -> Vec<ColumnSpec> {
-    // Embedded data is checked by the tests below; an error here is a build defect.
-    toml::from_str::<Columns>(COLUMNS).map(|c| c.colonne).unwrap_or_default()
+    column_data().colonne.clone()
 }
 
 /// Keys of the Convention sheet, in order.
@@ -223,6 +231,13 @@ pub fn convention_keys() -> Vec<KeySpec> {
 mod tests {
     use super::*;
     use crate::ingest::{classify, Field};
+
+    #[test]
+    fn built_column_data_is_the_toml() {
+        let parsed: ColumnData = toml::from_str(COLUMNS).unwrap();
+        assert_eq!(&parsed, column_data());
+        assert_eq!(parsed.colonne.len(), 18);
+    }
 
     #[test]
     fn embedded_templates_parse() {
