@@ -10,6 +10,7 @@ use serde::Deserialize;
 #[cfg(test)]
 const COLUMNS: &str = include_str!("../templates/colonnes.toml");
 const CONVENTION: &str = include_str!("../templates/convention.toml");
+#[cfg(test)]
 const DOCUMENTS: &str = include_str!("../templates/documents.toml");
 
 #[derive(Debug, Clone, Deserialize)]
@@ -102,13 +103,13 @@ impl DocTemplate {
     /// The embedded template.
     pub fn embedded() -> DocTemplate {
         // Checked by `embedded_templates_parse`; the expect documents the invariant.
-        toml::from_str(DOCUMENTS).expect("templates/documents.toml embarqué valide")
+        toml::Value::Table(embedded_documents()).try_into().expect("templates/documents.toml embarqué valide")
     }
 
     /// The embedded template, with `dir/documents.toml` (when given and present) laid
     /// over it key by key.
     pub fn load(dir: Option<&Path>) -> Result<DocTemplate, String> {
-        let mut base: toml::Table = toml::from_str(DOCUMENTS).map_err(|e| e.to_string())?;
+        let mut base = embedded_documents();
         if let Some(d) = dir {
             let path = d.join("documents.toml");
             if !d.is_dir() {
@@ -135,6 +136,11 @@ pub fn models_fingerprint(dir: Option<&Path>) -> String {
         ["documents.toml", "vocabulaire.toml"].iter().filter_map(|f| std::fs::read_to_string(d.join(f)).ok()).collect()
     })
     .unwrap_or_default()
+}
+
+/// templates/documents.toml as a table, built by code build.rs wrote (no parsing).
+fn embedded_documents() -> toml::Table {
+    include!(concat!(env!("OUT_DIR"), "/documents.rs"))
 }
 
 /// Tables merge key by key; any other value (arrays included) replaces.
@@ -231,6 +237,11 @@ pub fn convention_keys() -> Vec<KeySpec> {
 mod tests {
     use super::*;
     use crate::ingest::{classify, Field};
+
+    #[test]
+    fn built_tables_are_the_toml() {
+        assert_eq!(embedded_documents(), toml::from_str::<toml::Table>(DOCUMENTS).unwrap());
+    }
 
     #[test]
     fn built_column_data_is_the_toml() {
