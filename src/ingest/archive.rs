@@ -35,8 +35,7 @@ pub struct SheetParts {
 }
 
 /// Checks a zip workbook within `limits`, in one streaming pass over every part.
-pub fn bounded(bytes: &[u8], limits: &Limits) -> Result<Bounded, ReadError> {
-    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| ReadError::Damaged(zip_fr(&e)))?;
+pub fn bounded<R: Read + std::io::Seek>(mut zip: zip::ZipArchive<R>, limits: &Limits) -> Result<Bounded, ReadError> {
     let mut total = 0u64;
     let mut too_long_text = false;
     let mut sheets = SheetParts::default();

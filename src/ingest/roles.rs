@@ -23,9 +23,9 @@ fn is_stopword(w: &str) -> bool {
     matches!(w, "le" | "la" | "les" | "l" | "d" | "de" | "du" | "des")
 }
 
-/// A header as its meaningful folded words.
-fn words(text: &str) -> Vec<String> {
-    fold_words(text).split(' ').filter(|w| !w.is_empty() && !is_stopword(w)).map(str::to_string).collect()
+/// A header folded by `fold_words`, as its meaningful words.
+fn words(folded: &str) -> Vec<&str> {
+    folded.split(' ').filter(|w| !w.is_empty() && !is_stopword(w)).collect()
 }
 
 fn word_matches(pattern: &str, word: &str) -> bool {
@@ -38,11 +38,11 @@ fn word_matches(pattern: &str, word: &str) -> bool {
     }
 }
 
-fn phrase_at(words: &[String], at: usize, phrase: &[&str]) -> bool {
+fn phrase_at(words: &[&str], at: usize, phrase: &[&str]) -> bool {
     at + phrase.len() <= words.len() && phrase.iter().zip(&words[at..]).all(|(p, w)| word_matches(p, w))
 }
 
-fn contains(words: &[String], phrase: &[&str]) -> bool {
+fn contains(words: &[&str], phrase: &[&str]) -> bool {
     !phrase.is_empty() && (0..words.len()).any(|i| phrase_at(words, i, phrase))
 }
 
@@ -116,10 +116,10 @@ impl FirstWords {
     }
 
     /// The roles a header of these words may match.
-    fn mask(&self, header: &[String]) -> u64 {
+    fn mask(&self, header: &[&str]) -> u64 {
         let mut m = self.always;
         for w in header {
-            if let Some(b) = self.exact.get(w.as_str()) {
+            if let Some(b) = self.exact.get(w) {
                 m |= b;
             }
             if word_matches("#", w) {
@@ -163,7 +163,7 @@ fn roles() -> &'static Roles {
 }
 
 /// The score of one field for a header (and the section label above it).
-fn role_score(role: &Role, header: &[String], section: &[String]) -> i32 {
+fn role_score(role: &Role, header: &[&str], section: &[&str]) -> i32 {
     let mut best = i32::MIN;
     for p in &role.exact {
         if p.words.len() == header.len() && phrase_at(header, 0, &p.words) {
@@ -191,11 +191,9 @@ fn role_score(role: &Role, header: &[String], section: &[String]) -> i32 {
 
 /// A year header: "2024", "Année 2024", "En 2024", or a part of a year that marks its
 /// year — "T1 2025", "1er trimestre 2025", "2025 S2", "janv. 2025", "juin 26".
-fn year_of(words: &[String]) -> Option<i32> {
+fn year_of(words: &[&str]) -> Option<i32> {
     let y = as_year(words.last()?);
-    if let Some(y) =
-        y.filter(|_| words.len() == 1 || (words.len() == 2 && matches!(words[0].as_str(), "annee" | "en" | "an")))
-    {
+    if let Some(y) = y.filter(|_| words.len() == 1 || (words.len() == 2 && matches!(words[0], "annee" | "en" | "an"))) {
         return Some(y);
     }
     if let [m, yy] = words {
@@ -273,14 +271,16 @@ fn is_year_part(w: &str) -> bool {
 
 /// Every field a header may mean, best first; only scores of `MIN_SCORE` or more.
 pub fn candidates(header: &str, section: Option<&str>) -> Vec<(Field, i32)> {
-    let h = words(header);
+    let folded = fold_words(header);
+    let h = words(&folded);
     if h.is_empty() {
         return Vec::new();
     }
     if let Some(y) = year_of(&h) {
         return vec![(Field::Year(y), EXACT)];
     }
-    let s = section.map(words).unwrap_or_default();
+    let folded_section = section.map(fold_words).unwrap_or_default();
+    let s = words(&folded_section);
     let all = roles();
     let may = all.firsts.mask(&h);
     let mut out: Vec<(Field, i32)> = all
@@ -506,7 +506,8 @@ mod tests {
         }
         texts.push("Mettre en place un accueil des familles le samedi 2025".into());
         for t in &texts {
-            let h = words(t);
+            let f = fold_words(t);
+            let h = words(&f);
             let full: Vec<(Field, i32)> =
                 all.roles.iter().map(|r| (r.field, role_score(r, &h, &[]))).filter(|(_, s)| *s >= MIN_SCORE).collect();
             let mut full = full;

@@ -60,14 +60,14 @@ pub fn read_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(ReadError::TooLarge { size: bytes.len() as u64, max: limits.max_file_bytes });
     }
-    let format = sniff(&bytes, limits)?;
-    let (bytes, sheets) = match format {
-        Format::Xls | Format::Csv => (bytes, SheetParts::default()),
-        _ => match catch_unwind(AssertUnwindSafe(|| super::archive::bounded(&bytes, limits))) {
-            Ok(Ok(b)) => (b.rewritten.unwrap_or(bytes), b.sheets),
-            Ok(Err(e)) => return Err(e),
-            Err(_) => return Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())),
-        },
+    let (format, zip) = sniff(&bytes, limits)?;
+    let bounded = zip.map(|zip| match catch_unwind(AssertUnwindSafe(|| super::archive::bounded(zip, limits))) {
+        Ok(r) => r,
+        Err(_) => Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())),
+    });
+    let (bytes, sheets) = match bounded.transpose()? {
+        Some(b) => (b.rewritten.unwrap_or(bytes), b.sheets),
+        None => (bytes, SheetParts::default()),
     };
     let limits = *limits;
     match catch_unwind(AssertUnwindSafe(move || parse(format, bytes, &limits, &sheets))) {
@@ -78,7 +78,11 @@ pub fn read_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError
     }
 }
 
-fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
+/// An open zip archive over the file's bytes.
+type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// The file's format, with its archive (opened once) when zip-based.
+fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Format, Option<Zip<'a>>), ReadError> {
     const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(CFB) {
         // An encrypted OOXML file is a CFB container holding "EncryptionInfo".
@@ -86,16 +90,20 @@ fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
         if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
             return Err(ReadError::Protected);
         }
-        return Ok(Format::Xls);
+        return Ok((Format::Xls, None));
     }
     if !bytes.starts_with(b"PK") {
-        return if super::csv_text::looks_like_csv(bytes) { Ok(Format::Csv) } else { Err(ReadError::NotSpreadsheet) };
+        return if super::csv_text::looks_like_csv(bytes) {
+            Ok((Format::Csv, None))
+        } else {
+            Err(ReadError::NotSpreadsheet)
+        };
     }
     let inspect = catch_unwind(AssertUnwindSafe(|| zip_format(bytes, limits)));
     inspect.unwrap_or_else(|_| Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())))
 }
 
-fn zip_format(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
+fn zip_format<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Format, Option<Zip<'a>>), ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
         ReadError::Damaged("le fichier est incomplet ou endommagé (archive zip tronquée ou abîmée)".into())
     })?;
@@ -121,7 +129,7 @@ fn zip_format(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
     if encrypted {
         return Err(ReadError::Protected);
     }
-    format.ok_or(ReadError::NotSpreadsheet)
+    Ok((format.ok_or(ReadError::NotSpreadsheet)?, Some(zip)))
 }
 
 fn parse(format: Format, bytes: Vec<u8>, limits: &Limits, sheets: &SheetParts) -> Result<Workbook, ReadError> {
