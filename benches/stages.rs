@@ -45,6 +45,7 @@ fn warm<T>(n: usize, mut f: impl FnMut() -> T) -> f64 {
 fn main() {
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/000-pst-ambitions-texte.xlsx");
     let (template, t_tpl) = timed(|| plandoc::templates::DocTemplate::load(None).unwrap());
+    let (_, t_fonts) = timed(plandoc::layout::fonts::warm_up);
     let (plan, t_read) = timed(|| plandoc::ingest::read_plan(&sample, &Default::default()).unwrap().plan);
     let bopts = plandoc::build::BuildOptions::default();
     let cold_mode = std::env::var("PLANDOC_STAGES_COLD").ok();
@@ -79,6 +80,7 @@ fn main() {
 
     println!("processus neuf, échantillon 000 (40 actions), CPU de ce fil :");
     println!("  modèles (documents.toml)          {t_tpl:6.2} ms");
+    println!("  polices Lato (3 faces analysées)  {t_fonts:6.2} ms");
     println!("  lecture + validation du classeur  {t_read:6.2} ms");
     for (k, t) in &cold {
         println!("  mise en page à froid {:<13} {t:6.2} ms", k.key());

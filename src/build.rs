@@ -132,50 +132,120 @@ pub fn render(kind: DocKind, plan: &Plan, opts: &DocOptions) -> Result<Vec<u8>, 
     Ok(render_pdf(&layout(kind, plan, opts))?)
 }
 
-/// Builds several documents of one plan at once, each laid out and written as one
-/// parallel task (no barrier between layout and writing).
+/// Builds several PDFs of one plan at once (see `run_jobs`), in the order asked.
 pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<Vec<Vec<u8>>, BuildError> {
-    use rayon::prelude::*;
     let pdfs: Vec<DocKind> = kinds.iter().copied().filter(|k| DocKind::PDF.contains(k)).collect();
-    pdfs.par_iter().map(|k| render(*k, plan, opts)).collect()
+    run_jobs(pdfs.len(), |i| render(pdfs[i], plan, opts)).into_iter().collect()
+}
+
+/// Runs jobs `0..n` on this thread and the threads of the current pool, each taking the
+/// next job when it is free: listed costliest first, the jobs end close together on two
+/// cores (longest first), which rayon's halving of a list does not give. Results in job
+/// order.
+fn run_jobs<T: Send>(n: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let next = AtomicUsize::new(0);
+    let slots: Vec<std::sync::Mutex<Option<T>>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
+    let work = || loop {
+        let i = next.fetch_add(1, Ordering::Relaxed);
+        let Some(slot) = slots.get(i) else { break };
+        let done = job(i);
+        if let Ok(mut s) = slot.lock() {
+            *s = Some(done);
+        }
+    };
+    // This thread works too: a pool thread (batch) or the main thread (`plandoc build`,
+    // whose pool has one thread fewer than the machine has cores).
+    let others = rayon::current_num_threads() - usize::from(rayon::current_thread_index().is_some());
+    rayon::in_place_scope(|s| {
+        for _ in 0..others.min(n.saturating_sub(1)) {
+            s.spawn(|_| work());
+        }
+        work();
+    });
+    // A job that panicked has made the scope panic already: every slot is filled here.
+    slots.into_iter().filter_map(|m| m.into_inner().ok().flatten()).collect()
+}
+
+/// The jobs of a build, costliest first: the evaluation (a report and its workbook),
+/// the fiches, the échéancier, the XLSX annex, the plan table.
+fn jobs(plan: &Plan, opts: &BuildOptions) -> Vec<DocKind> {
+    let order = [DocKind::Evaluation, DocKind::Fiches, DocKind::Echeancier, DocKind::Annexe, DocKind::Plan];
+    order.into_iter().filter(|k| opts.only.contains(k) && (*k != DocKind::Evaluation || plan.has_follow_up())).collect()
+}
+
+/// The files one job makes: (file name, bytes), prefix applied.
+fn make(kind: DocKind, plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let files = match kind {
+        DocKind::Annexe => vec![(kind.file_name().to_string(), annexe(plan, opts)?)],
+        DocKind::Evaluation => {
+            let (pdf, xlsx) = evaluation_reports(plan, &opts.docs, &crate::documents::EvalOptions::default())?;
+            vec![("evaluation.pdf".to_string(), pdf), ("evaluation.xlsx".to_string(), xlsx)]
+        }
+        _ => vec![(kind.file_name().to_string(), render(kind, plan, &opts.docs)?)],
+    };
+    Ok(files.into_iter().map(|(name, bytes)| (prefixed(&name, opts), bytes)).collect())
+}
+
+fn prefixed(name: &str, opts: &BuildOptions) -> String {
+    match &opts.prefix {
+        Some(p) => format!("{p}-{name}"),
+        None => name.to_string(),
+    }
+}
+
+/// Files in the order they are listed: fiches, échéancier, plan, annex, evaluation.
+fn in_listing_order<T>(kinds: &[DocKind], made: Vec<T>) -> Vec<T> {
+    let mut both: Vec<(DocKind, T)> = kinds.iter().copied().zip(made).collect();
+    both.sort_by_key(|(k, _)| *k);
+    both.into_iter().map(|(_, t)| t).collect()
 }
 
 /// The chosen documents of `plan` in memory: (file name, bytes), prefix applied.
 pub fn documents(plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
-    let kinds: Vec<DocKind> = opts.only.iter().copied().filter(|k| DocKind::PDF.contains(k)).collect();
-    // The XLSX annex is written while the PDFs are.
-    let (pdfs, xlsx) = rayon::join(
-        || render_all(&kinds, plan, &opts.docs),
-        || opts.only.contains(&DocKind::Annexe).then(|| annexe(plan, opts)).transpose(),
-    );
-    let mut all: Vec<(String, Vec<u8>)> = kinds.iter().map(|k| k.file_name().to_string()).zip(pdfs?).collect();
-    if let Some(x) = xlsx? {
-        all.push((DocKind::Annexe.file_name().into(), x));
-    }
-    if opts.only.contains(&DocKind::Evaluation) && plan.has_follow_up() {
-        let (pdf, xlsx) = evaluation_reports(plan, &opts.docs, &crate::documents::EvalOptions::default())?;
-        all.push(("evaluation.pdf".into(), pdf));
-        all.push(("evaluation.xlsx".into(), xlsx));
-    }
-    if let Some(p) = &opts.prefix {
-        for (name, _) in &mut all {
-            *name = format!("{p}-{name}");
-        }
-    }
-    Ok(all)
+    let kinds = jobs(plan, opts);
+    let made = run_jobs(kinds.len(), |i| make(kinds[i], plan, opts));
+    let made: Vec<Vec<(String, Vec<u8>)>> = made.into_iter().collect::<Result<_, _>>()?;
+    Ok(in_listing_order(&kinds, made).into_iter().flatten().collect())
 }
 
 /// Writes the chosen documents of `plan` into `out`, all or nothing: each goes to a
-/// temporary name, and only when all are written and synced are they renamed into place.
-/// On failure `out` is left exactly as it was.
+/// temporary name and is synced as soon as it is made (while the others are being
+/// made), and only when all are there are they renamed into place. On failure `out` is
+/// left exactly as it was.
 pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
-    let staged = stage(plan, out, opts)?;
-    let fail = |e: std::io::Error| BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e));
-    if let Err(e) = crate::fsx::sync_staged(&[&staged.files]) {
-        staged.abandon();
-        return Err(fail(e));
+    let kinds = jobs(plan, opts);
+    let names: Vec<PathBuf> = kinds
+        .iter()
+        .flat_map(|k| match k {
+            DocKind::Evaluation => vec!["evaluation.pdf", "evaluation.xlsx"],
+            k => vec![k.file_name()],
+        })
+        .map(|n| out.join(prefixed(n, opts)))
+        .collect();
+    crate::fsx::refuse_overwriting_inputs(&names, &opts.inputs).map_err(BuildError::Refused)?;
+    let created = !out.exists();
+    let write_err = |e: std::io::Error| BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e));
+    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
+    let made = run_jobs(kinds.len(), |i| {
+        let files = make(kinds[i], plan, opts)?;
+        let files: Vec<(PathBuf, &[u8])> = files.iter().map(|(n, b)| (out.join(n), b.as_slice())).collect();
+        crate::fsx::stage_synced(out, &files).map_err(write_err)
+    });
+    let staged = made.into_iter().collect::<Result<Vec<_>, _>>().map(|parts| {
+        let files = crate::fsx::Staged::join(out, in_listing_order(&kinds, parts));
+        StagedBuild { paths: files.finals().to_vec(), files, created }
+    });
+    match staged {
+        Ok(s) => s.publish().map_err(write_err),
+        Err(e) => {
+            // Every staged part was dropped, its temporaries removed.
+            if created {
+                let _ = std::fs::remove_dir(out);
+            }
+            Err(e)
+        }
     }
-    staged.publish().map_err(fail)
 }
 
 /// A plan's documents written under temporary names in their folder, not yet synced nor

@@ -50,7 +50,33 @@ pub fn stage(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<Staged> 
     Ok(staged)
 }
 
+/// `stage`, then each file's data made durable: for a build whose documents are written
+/// one by one while others are still being made (a filesystem sync would also wait for
+/// everything else being written on the disk).
+pub fn stage_synced(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<Staged> {
+    let staged = stage(dir, files)?;
+    for t in &staged.temps {
+        std::fs::OpenOptions::new().write(true).open(t)?.sync_data()?;
+    }
+    Ok(staged)
+}
+
 impl Staged {
+    /// Parts staged separately in `dir`, published as one.
+    pub fn join(dir: &Path, parts: Vec<Staged>) -> Staged {
+        let mut all = Staged { dir: dir.to_path_buf(), temps: Vec::new(), finals: Vec::new() };
+        for mut p in parts {
+            all.temps.append(&mut p.temps);
+            all.finals.append(&mut p.finals);
+        }
+        all
+    }
+
+    /// The final names, in order.
+    pub fn finals(&self) -> &[PathBuf] {
+        &self.finals
+    }
+
     /// The folder the files go to.
     pub fn dir(&self) -> &Path {
         &self.dir

@@ -14,6 +14,11 @@ fn fail(msg: &str) -> i32 {
 }
 
 pub fn run(a: &BuildArgs) -> i32 {
+    // The main thread makes documents too: the pool has one thread fewer than the
+    // machine has cores. That thread parses the fonts while the workbook is read.
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let _ = rayon::ThreadPoolBuilder::new().num_threads(cores.saturating_sub(1).max(1)).build_global();
+    rayon::spawn(crate::layout::fonts::warm_up);
     let only = match super::options::only(&a.docs.only) {
         Ok(o) => o,
         Err(e) => return fail(&e),

@@ -80,6 +80,8 @@ pub struct LoadedFace {
     /// The same plan without `kern`, for faces plandoc kerns itself (see `kerning`).
     pub(super) plan_unkerned: Option<rustybuzz::ShapePlan>,
     pub(super) kerning: Option<super::kerning::Kerning>,
+    /// Latin text mapped and joined without rustybuzz (see `direct`).
+    pub(super) direct: Option<super::direct::Direct>,
     pub(super) lang: Option<rustybuzz::Language>,
     pub units_per_em: f32,
     pub ascent: f32,
@@ -127,6 +129,7 @@ fn load(face: Face) -> Option<LoadedFace> {
     let kerning = shaper.tables().gpos.and_then(|g| super::kerning::Kerning::of(&g, shaper.number_of_glyphs()));
     let no_kern = rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 0, ..);
     let plan_unkerned = kerning.is_some().then(|| plan_with(&[no_kern]));
+    let direct = kerning.as_ref().and_then(|_| super::direct::Direct::of(&shaper));
     Some(LoadedFace {
         ascent: f32::from(shaper.ascender()) / upem,
         descent: -f32::from(shaper.descender()) / upem,
@@ -134,6 +137,7 @@ fn load(face: Face) -> Option<LoadedFace> {
         plan,
         plan_unkerned,
         kerning,
+        direct,
         lang,
         bmp,
         shaper,
@@ -144,6 +148,14 @@ fn load(face: Face) -> Option<LoadedFace> {
 /// defect, tested) leaves text measured with a default advance rather than a panic.
 pub fn face(face: Face) -> Option<&'static LoadedFace> {
     FACES[face.index()].get_or_init(|| load(face)).as_ref()
+}
+
+/// Loads the text faces (Lato regular, bold, italic) ahead of layout: a fresh process
+/// calls this on another thread while it reads the workbook.
+pub fn warm_up() {
+    for f in [Face::Regular, Face::Bold, Face::Italic] {
+        face(f);
+    }
 }
 
 fn has(f: Face, c: char) -> bool {
@@ -169,6 +181,15 @@ pub fn face_for(wanted: Face, c: char) -> Face {
 /// Characters with no glyph of their own, handled by shaping: format controls (joiners,
 /// direction marks), variation selectors and other default-ignorables.
 pub fn is_invisible(c: char) -> bool {
+    // Below the combining marks only the soft hyphen is a format character: most text
+    // never reaches the Unicode tables.
+    if (c as u32) < 0x300 {
+        return c == '\u{AD}';
+    }
+    invisible_by_tables(c)
+}
+
+fn invisible_by_tables(c: char) -> bool {
     matches!(c.general_category(), GeneralCategory::Format)
         || matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{E0020}'..='\u{E007F}' | '\u{034F}')
 }
@@ -176,6 +197,13 @@ pub fn is_invisible(c: char) -> bool {
 /// A mark or modifier that belongs with the character before it (accents, Arabic
 /// vowels, emoji skin tones): it stays in that character's face when the face has it.
 fn attaches(c: char) -> bool {
+    if (c as u32) < 0x300 {
+        return c == '\u{AD}';
+    }
+    attaches_by_tables(c)
+}
+
+fn attaches_by_tables(c: char) -> bool {
     is_invisible(c)
         || matches!(
             c.general_category(),
@@ -187,6 +215,10 @@ fn attaches(c: char) -> bool {
 /// An assigned, public character: worth keeping in the text even where no face draws
 /// it (private-use and unassigned code points mean nothing to a reader).
 pub fn meaningful(c: char) -> bool {
+    (c as u32) < 0x300 || meaningful_by_tables(c)
+}
+
+fn meaningful_by_tables(c: char) -> bool {
     !matches!(c, '\u{E000}'..='\u{F8FF}' | '\u{F0000}'..)
         && !matches!(c.general_category(), GeneralCategory::Unassigned | GeneralCategory::PrivateUse)
 }
@@ -230,6 +262,15 @@ pub fn runs(text: &str, wanted: Face) -> Vec<(Face, &str)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn latin_shortcuts_agree_with_the_unicode_tables() {
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            assert_eq!(is_invisible(c), invisible_by_tables(c), "{c:?}");
+            assert_eq!(attaches(c), attaches_by_tables(c), "{c:?}");
+            assert_eq!(meaningful(c), meaningful_by_tables(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn every_face_parses_and_covers_french() {

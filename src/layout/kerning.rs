@@ -84,6 +84,19 @@ impl Kerning {
         Some(Kerning { lookups, cover, offset })
     }
 
+    /// `pair`, remembered by this thread: the words of a plan share a few hundred pairs,
+    /// each looked up through several class tables. `face` tells the faces apart.
+    pub fn pair_memo(&self, face: u8, first: u16, second: u16) -> Option<i32> {
+        thread_local! {
+            static PAIRS: std::cell::RefCell<rustc_hash::FxHashMap<u64, Option<i32>>> = Default::default();
+        }
+        let key = u64::from(face) << 32 | u64::from(first) << 16 | u64::from(second);
+        PAIRS.with(|m| match m.try_borrow_mut() {
+            Ok(mut m) => *m.entry(key).or_insert_with(|| self.pair(first, second)),
+            Err(_) => self.pair(first, second),
+        })
+    }
+
     /// What GPOS adds to the advance of `first` followed by `second`, in font units;
     /// `None` when a record does more than that (rustybuzz must shape such text).
     pub fn pair(&self, first: u16, second: u16) -> Option<i32> {

@@ -4,6 +4,7 @@
 
 pub mod bidi;
 pub mod canvas;
+mod direct;
 pub mod flow;
 pub mod fonts;
 pub mod image;

@@ -3,7 +3,6 @@
 //! split into levels by the Unicode bidirectional algorithm (unicode-bidi), each run
 //! shaped in its own direction, and the runs set in visual order.
 
-use std::collections::HashMap;
 use std::sync::{Arc, OnceLock, RwLock};
 
 use unicode_bidi::BidiInfo;
@@ -66,6 +65,15 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
             width: 0.5 * text.chars().count() as f32,
         };
     };
+    if !rtl {
+        if let Some(run) = direct_run(f, lf, text) {
+            return run;
+        }
+    }
+    shape_run_rustybuzz(f, lf, text, rtl)
+}
+
+fn shape_run_rustybuzz(f: Face, lf: &super::fonts::LoadedFace, text: &str, rtl: bool) -> ShapedRun {
     let buffer = || {
         let mut buf = rustybuzz::UnicodeBuffer::new();
         buf.push_str(text);
@@ -92,7 +100,7 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
             let pairs: Option<Vec<i32>> = ids
                 .iter()
                 .zip(ids.iter().skip(1).map(Some).chain([None]))
-                .map(|(a, b)| b.map_or(Some(0), |b| k.pair(*a, *b)))
+                .map(|(a, b)| b.map_or(Some(0), |b| k.pair_memo(f.index() as u8, *a, *b)))
                 .collect();
             match pairs {
                 Some(p) => {
@@ -136,13 +144,39 @@ fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
     ShapedRun { face: f, text: text.to_string(), glyphs, width }
 }
 
+/// `text` shaped by `direct` and kerned by plandoc, when both apply (see `direct`).
+fn direct_run(f: Face, lf: &super::fonts::LoadedFace, text: &str) -> Option<ShapedRun> {
+    let (k, d) = (lf.kerning.as_ref()?, lf.direct.as_ref()?);
+    let (ids, clusters) = d.shape(text)?;
+    let mut glyphs = Vec::with_capacity(ids.len());
+    let mut width = 0.0;
+    for (i, &id) in ids.iter().enumerate() {
+        let kern = match ids.get(i + 1) {
+            Some(next) => k.pair_memo(f.index() as u8, id, *next)?,
+            None => 0,
+        };
+        let advance = (i32::from(lf.shaper.glyph_hor_advance(rustybuzz::ttf_parser::GlyphId(id))?) + kern) as f32
+            / lf.units_per_em;
+        width += advance;
+        let end = clusters.get(i + 1).copied().unwrap_or(text.len() as u32);
+        glyphs.push(Glyph { id, advance, dx: 0.0, dy: 0.0, start: clusters[i], end });
+    }
+    Some(ShapedRun { face: f, text: text.to_string(), glyphs, width })
+}
+
 /// A character whose glyphs GPOS pair kerning sees side by side: no mark, format
 /// control or other default-ignorable that rustybuzz would skip or attach.
 fn kernable(c: char) -> bool {
-    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
-    if c.is_ascii() {
-        return !c.is_ascii_control();
+    if (c as u32) < 0x300 {
+        // Latin-1 and Latin Extended: all letters, numbers, punctuation, symbols and
+        // spaces but the C1 controls and the soft hyphen (a format character).
+        return !c.is_control() && c != '\u{AD}';
     }
+    kernable_by_tables(c)
+}
+
+fn kernable_by_tables(c: char) -> bool {
+    use unicode_properties::{GeneralCategoryGroup, UnicodeGeneralCategory};
     let hangul_filler = matches!(c, '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}');
     !hangul_filler
         && match c.general_category_group() {
@@ -183,18 +217,18 @@ fn shape_uncached(text: &str, wanted: Face) -> Vec<ShapedRun> {
 /// Entries kept by the shaping cache before it is emptied (batch runs see many plans).
 const CACHE_MAX: usize = 200_000;
 
-type Cache = HashMap<(Face, Box<str>), Shaped>;
+/// Shaped texts of each face, looked up by the text itself (no key to build).
+type Cache = [rustc_hash::FxHashMap<Box<str>, Shaped>; Face::COUNT];
 
 /// One cache for the process: documents laid out in parallel share their words.
 fn cache() -> &'static RwLock<Cache> {
     static CACHE: OnceLock<RwLock<Cache>> = OnceLock::new();
-    CACHE.get_or_init(|| RwLock::new(HashMap::new()))
+    CACHE.get_or_init(|| RwLock::new(Default::default()))
 }
 
 /// `text` shaped in `wanted` with fallback, in visual order, cached: words and labels repeat.
 pub fn shape(text: &str, wanted: Face) -> Shaped {
-    let key = (wanted, Box::from(text));
-    if let Some(s) = cache().read().ok().and_then(|c| c.get(&key).cloned()) {
+    if let Some(s) = cache().read().ok().and_then(|c| c[wanted.index()].get(text).cloned()) {
         return s;
     }
     // Control characters (a stray vertical tab from a spreadsheet) have no glyph: spaces.
@@ -214,11 +248,11 @@ pub fn shape(text: &str, wanted: Face) -> Shaped {
         text.into()
     };
     let shaped: Shaped = Arc::new(shape_uncached(&clean, wanted));
-    if let Ok(mut map) = cache().write() {
-        if map.len() >= CACHE_MAX {
-            map.clear();
+    if let Ok(mut all) = cache().write() {
+        if all.iter().map(|m| m.len()).sum::<usize>() >= CACHE_MAX {
+            all.iter_mut().for_each(|m| m.clear());
         }
-        map.insert(key, shaped.clone());
+        all[wanted.index()].insert(Box::from(text), shaped.clone());
     }
     shaped
 }
@@ -236,6 +270,63 @@ pub fn ascent_descent() -> (f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every character the Latin fast path takes, alone, in pairs (fi, ti, ff… and every
+    /// kerning pair) and in the triples ligatures are made of, and French words: the
+    /// same glyphs, advances and clusters as rustybuzz.
+    #[test]
+    fn the_latin_fast_path_gives_what_rustybuzz_gives() {
+        let words = "Développer l’offre d’accueil « petite enfance » — action n° 1.2 : affiches, ﬁn, €, effet, \
+                     fflamme, tiers, attitude, officiel, ffi, œuvre, Ça, ÉTÉ, 2026–2027…";
+        for f in [Face::Regular, Face::Bold, Face::Italic] {
+            let lf = face(f).unwrap();
+            let d = lf.direct.as_ref().expect("Lato's Latin goes the fast path");
+            let check = |t: &str| {
+                if let Some(fast) = direct_run(f, lf, t) {
+                    assert_eq!(fast, shape_run_rustybuzz(f, lf, t, false), "{f:?} {t:?}");
+                    true
+                } else {
+                    false
+                }
+            };
+            let chars: Vec<char> = (0..0x250u32)
+                .chain(0x2000..0x20D0)
+                .filter_map(char::from_u32)
+                .filter(|c| d.shape(&c.to_string()).is_some())
+                .collect();
+            assert!(chars.len() > 400, "{}", chars.len());
+            let mut buf = String::new();
+            for a in &chars {
+                for b in &chars {
+                    buf.clear();
+                    buf.push(*a);
+                    buf.push(*b);
+                    check(&buf);
+                }
+            }
+            let liga: Vec<char> = "fftilbhkjíîïìıľťflt".chars().collect();
+            for a in &liga {
+                for b in &liga {
+                    for c in &liga {
+                        check(&format!("{a}{b}{c}"));
+                    }
+                }
+            }
+            // The ligatures are made here: "fi" and "ffi" are one glyph each.
+            for lig in ["fi", "ffi"] {
+                assert_eq!(direct_run(f, lf, lig).map(|r| r.glyphs.len()), Some(1), "{lig}");
+            }
+            let taken = words.split(' ').filter(|w| check(w)).count();
+            assert!(taken > 15, "{taken}");
+        }
+    }
+
+    #[test]
+    fn latin_kerning_shortcut_agrees_with_the_unicode_tables() {
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            assert_eq!(kernable(c), kernable_by_tables(c), "{c:?}");
+        }
+    }
 
     #[test]
     fn widths_come_from_shaping_with_kerning() {
