@@ -6,8 +6,11 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+/// Read at run time by the tests only: build.rs turns it into code.
+#[cfg(test)]
 const COLUMNS: &str = include_str!("../templates/colonnes.toml");
 const CONVENTION: &str = include_str!("../templates/convention.toml");
+#[cfg(test)]
 const DOCUMENTS: &str = include_str!("../templates/documents.toml");
 
 #[derive(Debug, Clone, Deserialize)]
@@ -100,13 +103,13 @@ impl DocTemplate {
     /// The embedded template.
     pub fn embedded() -> DocTemplate {
         // Checked by `embedded_templates_parse`; the expect documents the invariant.
-        toml::from_str(DOCUMENTS).expect("templates/documents.toml embarqué valide")
+        toml::Value::Table(embedded_documents()).try_into().expect("templates/documents.toml embarqué valide")
     }
 
     /// The embedded template, with `dir/documents.toml` (when given and present) laid
     /// over it key by key.
     pub fn load(dir: Option<&Path>) -> Result<DocTemplate, String> {
-        let mut base: toml::Table = toml::from_str(DOCUMENTS).map_err(|e| e.to_string())?;
+        let mut base = embedded_documents();
         if let Some(d) = dir {
             let path = d.join("documents.toml");
             if !d.is_dir() {
@@ -135,6 +138,11 @@ pub fn models_fingerprint(dir: Option<&Path>) -> String {
     .unwrap_or_default()
 }
 
+/// templates/documents.toml as a table, built by code build.rs wrote (no parsing).
+fn embedded_documents() -> toml::Table {
+    include!(concat!(env!("OUT_DIR"), "/documents.rs"))
+}
+
 /// Tables merge key by key; any other value (arrays included) replaces.
 pub(crate) fn merge(base: &mut toml::Table, over: toml::Table) {
     for (k, v) in over {
@@ -147,7 +155,7 @@ pub(crate) fn merge(base: &mut toml::Table, over: toml::Table) {
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ColumnSpec {
     pub champ: String,
     pub titre: String,
@@ -161,13 +169,16 @@ pub struct KeySpec {
     pub aide: String,
 }
 
-#[derive(Deserialize)]
-struct Columns {
+/// templates/colonnes.toml: the canonical columns and how headers are recognised.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct ColumnData {
     colonne: Vec<ColumnSpec>,
+    #[serde(flatten)]
+    roles: ColumnRoles,
 }
 
 /// How one field is recognised from a header (`[[role]]` in templates/colonnes.toml).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct RoleSpec {
     pub champ: String,
     #[serde(default)]
@@ -181,14 +192,14 @@ pub struct RoleSpec {
 }
 
 /// Template help found in cells (`[aide]`).
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct HelpSpec {
     #[serde(default)]
     pub debuts: Vec<String>,
 }
 
 /// The column recognition data.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct ColumnRoles {
     #[serde(default)]
     pub role: Vec<RoleSpec>,
@@ -196,11 +207,15 @@ pub struct ColumnRoles {
     pub aide: HelpSpec,
 }
 
-/// Column recognition data, parsed once.
+/// templates/colonnes.toml, turned into code by build.rs and built once.
+fn column_data() -> &'static ColumnData {
+    static DATA: std::sync::OnceLock<ColumnData> = std::sync::OnceLock::new();
+    DATA.get_or_init(|| include!(concat!(env!("OUT_DIR"), "/colonnes.rs")))
+}
+
+/// Column recognition data.
 pub fn column_roles() -> &'static ColumnRoles {
-    static ROLES: std::sync::OnceLock<ColumnRoles> = std::sync::OnceLock::new();
-    // Embedded data is checked by the tests below; an error here is a build defect.
-    ROLES.get_or_init(|| toml::from_str::<ColumnRoles>(COLUMNS).unwrap_or_default())
+    &column_data().roles
 }
 
 #[derive(Deserialize)]
@@ -210,10 +225,7 @@ struct Keys {
 
 /// Canonical columns of the input workbook, in order.
 pub fn input_columns() -> Vec<ColumnSpec> {
-    // Parsed once: every XLSX annex asks for them.
-    static COLUMNS_READ: std::sync::OnceLock<Vec<ColumnSpec>> = std::sync::OnceLock::new();
-    // Embedded data is checked by the tests below; an error here is a build defect.
-    COLUMNS_READ.get_or_init(|| toml::from_str::<Columns>(COLUMNS).map(|c| c.colonne).unwrap_or_default()).clone()
+    column_data().colonne.clone()
 }
 
 /// Keys of the Convention sheet, in order.
@@ -225,6 +237,18 @@ pub fn convention_keys() -> Vec<KeySpec> {
 mod tests {
     use super::*;
     use crate::ingest::{classify, Field};
+
+    #[test]
+    fn built_tables_are_the_toml() {
+        assert_eq!(embedded_documents(), toml::from_str::<toml::Table>(DOCUMENTS).unwrap());
+    }
+
+    #[test]
+    fn built_column_data_is_the_toml() {
+        let parsed: ColumnData = toml::from_str(COLUMNS).unwrap();
+        assert_eq!(&parsed, column_data());
+        assert_eq!(parsed.colonne.len(), 18);
+    }
 
     #[test]
     fn embedded_templates_parse() {

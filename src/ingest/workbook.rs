@@ -7,6 +7,7 @@ use std::path::Path;
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
+use super::archive::SheetParts;
 use super::error::ReadError;
 use super::grid::{Merge, Sheet, Value};
 use super::limits::Limits;
@@ -59,18 +60,17 @@ pub fn read_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError
     if bytes.len() as u64 > limits.max_file_bytes {
         return Err(ReadError::TooLarge { size: bytes.len() as u64, max: limits.max_file_bytes });
     }
-    let format = sniff(&bytes, limits)?;
-    let bytes = match format {
-        Format::Xls | Format::Csv => bytes,
-        _ => match catch_unwind(AssertUnwindSafe(|| super::archive::bounded(&bytes, limits))) {
-            Ok(Ok(Some(cut))) => cut,
-            Ok(Ok(None)) => bytes,
-            Ok(Err(e)) => return Err(e),
-            Err(_) => return Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())),
-        },
+    let (format, zip) = sniff(&bytes, limits)?;
+    let bounded = zip.map(|zip| match catch_unwind(AssertUnwindSafe(|| super::archive::bounded(zip, limits))) {
+        Ok(r) => r,
+        Err(_) => Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())),
+    });
+    let (bytes, sheets) = match bounded.transpose()? {
+        Some(b) => (b.rewritten.unwrap_or(bytes), b.sheets),
+        None => (bytes, SheetParts::default()),
     };
     let limits = *limits;
-    match catch_unwind(AssertUnwindSafe(move || parse(format, bytes, &limits))) {
+    match catch_unwind(AssertUnwindSafe(move || parse(format, bytes, &limits, &sheets))) {
         Ok(r) => r,
         Err(_) => {
             Err(ReadError::Damaged("le fichier est incomplet ou endommagé (structure interne incohérente)".into()))
@@ -78,7 +78,11 @@ pub fn read_bytes(bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError
     }
 }
 
-fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
+/// An open zip archive over the file's bytes.
+type Zip<'a> = zip::ZipArchive<Cursor<&'a [u8]>>;
+
+/// The file's format, with its archive (opened once) when zip-based.
+fn sniff<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Format, Option<Zip<'a>>), ReadError> {
     const CFB: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     if bytes.starts_with(CFB) {
         // An encrypted OOXML file is a CFB container holding "EncryptionInfo".
@@ -86,16 +90,20 @@ fn sniff(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
         if bytes.windows(marker.len()).any(|w| w == marker.as_slice()) {
             return Err(ReadError::Protected);
         }
-        return Ok(Format::Xls);
+        return Ok((Format::Xls, None));
     }
     if !bytes.starts_with(b"PK") {
-        return if super::csv_text::looks_like_csv(bytes) { Ok(Format::Csv) } else { Err(ReadError::NotSpreadsheet) };
+        return if super::csv_text::looks_like_csv(bytes) {
+            Ok((Format::Csv, None))
+        } else {
+            Err(ReadError::NotSpreadsheet)
+        };
     }
     let inspect = catch_unwind(AssertUnwindSafe(|| zip_format(bytes, limits)));
     inspect.unwrap_or_else(|_| Err(ReadError::Damaged("le fichier est incomplet ou endommagé".into())))
 }
 
-fn zip_format(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
+fn zip_format<'a>(bytes: &'a [u8], limits: &Limits) -> Result<(Format, Option<Zip<'a>>), ReadError> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| {
         ReadError::Damaged("le fichier est incomplet ou endommagé (archive zip tronquée ou abîmée)".into())
     })?;
@@ -121,12 +129,12 @@ fn zip_format(bytes: &[u8], limits: &Limits) -> Result<Format, ReadError> {
     if encrypted {
         return Err(ReadError::Protected);
     }
-    format.ok_or(ReadError::NotSpreadsheet)
+    Ok((format.ok_or(ReadError::NotSpreadsheet)?, Some(zip)))
 }
 
-fn parse(format: Format, bytes: Vec<u8>, limits: &Limits) -> Result<Workbook, ReadError> {
+fn parse(format: Format, bytes: Vec<u8>, limits: &Limits, sheets: &SheetParts) -> Result<Workbook, ReadError> {
     let merges = match format {
-        Format::Xlsx => super::xlsx_merges::xlsx_merges(&bytes, limits.max_merges),
+        Format::Xlsx => super::xlsx_merges::xlsx_merges(sheets),
         _ => Default::default(),
     };
     let mut cells = CellReader::new(limits);
@@ -276,6 +284,18 @@ struct CellReader {
     drawable_seen: Vec<u8>,
 }
 
+/// Characters the regular face draws (Latin-1 and extended Latin, combining accents,
+/// typographic punctuation, currency signs), known without loading a font: French text
+/// is read and checked with no font parsed (tested against `fonts::drawable`).
+const SURELY_DRAWABLE: [(char, char); 6] = [
+    ('\u{A0}', '\u{36F}'),
+    ('\u{2000}', '\u{2010}'),
+    ('\u{2012}', '\u{2022}'),
+    ('\u{2026}', '\u{2026}'),
+    ('\u{2039}', '\u{203A}'),
+    ('\u{20A0}', '\u{20B5}'),
+];
+
 /// Characters below this have their drawability remembered (Latin, Greek, Cyrillic…,
 /// general punctuation, currency signs).
 const DRAWABLE_SEEN: usize = 0x2100;
@@ -392,6 +412,9 @@ impl CellReader {
     /// `fonts::drawable`, remembered for the first characters of Unicode (accented
     /// letters, typographic punctuation): most text of a plan repeats a few of them.
     fn drawable(&mut self, c: char) -> bool {
+        if SURELY_DRAWABLE.iter().any(|(a, b)| (*a..=*b).contains(&c)) {
+            return true;
+        }
         let Some(slot) = self.drawable_seen.get_mut(c as usize) else {
             return crate::layout::fonts::drawable(c);
         };
@@ -495,5 +518,19 @@ fn date_value(d: &calamine::ExcelDateTime) -> Value {
             }
         }
         _ => Value::Number(d.as_f64()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn surely_drawable_characters_are_drawable() {
+        for (a, b) in SURELY_DRAWABLE {
+            for c in a..=b {
+                assert!(crate::layout::fonts::drawable(c), "U+{:04X}", u32::from(c));
+            }
+        }
     }
 }

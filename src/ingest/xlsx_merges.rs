@@ -2,33 +2,31 @@
 //!
 //! calamine can list them, but only by parsing each sheet's XML a second time event by
 //! event, which doubles the reading time of a large plan; the `<mergeCell ref="A1:B2"/>`
-//! elements are simple enough to find with a byte search.
+//! elements are simple enough to find with a byte search, done by `archive::bounded`
+//! while it streams the parts anyway.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
 
 use quick_xml::events::Event;
 
+use super::archive::SheetParts;
 use super::grid::Merge;
 
-/// Sheet name → merged areas. Anything unreadable yields no merges, never an error:
-/// merges only refine the reading.
-pub fn xlsx_merges(bytes: &[u8], max: usize) -> HashMap<String, Vec<Merge>> {
+/// Sheet name → merged areas, from the parts `archive::bounded` kept and scanned.
+/// Anything unreadable yields no merges, never an error: merges only refine the reading.
+pub fn xlsx_merges(parts: &SheetParts) -> HashMap<String, Vec<Merge>> {
     let mut out = HashMap::new();
-    let Ok(mut zip) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+    let (Some(workbook), Some(rels)) = (&parts.workbook, &parts.rels) else {
         return out;
     };
-    let Some(workbook) = read_part(&mut zip, "xl/workbook.xml") else {
+    if parts.merges.is_empty() {
         return out;
-    };
-    let Some(rels) = read_part(&mut zip, "xl/_rels/workbook.xml.rels") else {
-        return out;
-    };
-    let targets: HashMap<String, String> = elements(&rels, "Relationship")
+    }
+    let targets: HashMap<String, String> = elements(rels, "Relationship")
         .into_iter()
         .filter_map(|a| Some((a.get("Id")?.clone(), a.get("Target")?.clone())))
         .collect();
-    for sheet in elements(&workbook, "sheet") {
+    for sheet in elements(workbook, "sheet") {
         let (Some(name), Some(rid)) =
             (sheet.get("name"), sheet.iter().find(|(k, _)| k.ends_with(":id")).map(|(_, v)| v))
         else {
@@ -41,48 +39,9 @@ pub fn xlsx_merges(bytes: &[u8], max: usize) -> HashMap<String, Vec<Merge>> {
             Some(abs) => abs.to_string(),
             None => format!("xl/{target}"),
         };
-        let Ok(part) = zip.by_name(&path) else {
-            continue;
-        };
-        let merges = stream_merges(part, max);
-        if !merges.is_empty() {
-            out.insert(name.clone(), merges);
+        if let Some(merges) = parts.merges.get(&path.to_ascii_lowercase()) {
+            out.insert(name.clone(), merges.clone());
         }
-    }
-    out
-}
-
-fn read_part<R: std::io::Read + std::io::Seek>(zip: &mut zip::ZipArchive<R>, name: &str) -> Option<String> {
-    let mut f = zip.by_name(name).ok()?;
-    let mut s = String::new();
-    f.read_to_string(&mut s).ok()?;
-    Some(s)
-}
-
-/// The merges of a sheet part read through a 1 MB window: a large sheet is never held
-/// whole in memory.
-fn stream_merges(mut part: impl Read, max: usize) -> Vec<Merge> {
-    let mut out = Vec::new();
-    let mut window: Vec<u8> = Vec::new();
-    let mut chunk = vec![0u8; 1 << 20];
-    loop {
-        let n = match part.read(&mut chunk) {
-            Ok(0) | Err(_) => break,
-            Ok(n) => n,
-        };
-        window.extend_from_slice(&chunk[..n]);
-        // Scan up to the last complete tag; keep the rest for the next chunk.
-        let Some(end) = window.iter().rposition(|b| *b == b'>') else {
-            if window.len() > 4 << 20 {
-                window.clear();
-            }
-            continue;
-        };
-        out.extend(scan_merges(&window[..=end], max - out.len()));
-        if out.len() >= max {
-            break;
-        }
-        window.drain(..=end);
     }
     out
 }
@@ -128,7 +87,7 @@ fn unescape(s: &str) -> String {
 
 /// The `<mergeCell ref="…"/>` areas of a stretch of sheet XML, searched as bytes: the
 /// sheet's cells come first and are never decoded here.
-fn scan_merges(xml: &[u8], max: usize) -> Vec<Merge> {
+pub(super) fn scan_merges(xml: &[u8], max: usize) -> Vec<Merge> {
     let mut out = Vec::new();
     if max == 0 {
         return out;

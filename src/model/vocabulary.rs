@@ -10,6 +10,8 @@ use serde::{Deserialize, Serialize};
 use crate::templates::merge;
 use crate::text::fold;
 
+/// Read at run time by the tests only: build.rs turns it into code (`embedded`).
+#[cfg(test)]
 const EMBEDDED: &str = include_str!("../../templates/vocabulaire.toml");
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -45,7 +47,12 @@ static VOCABULARY: OnceLock<Vocabulary> = OnceLock::new();
 
 fn vocabulary() -> &'static Vocabulary {
     // The embedded file is checked by `embedded_vocabulary_is_complete`.
-    VOCABULARY.get_or_init(|| build(toml::from_str::<toml::Table>(EMBEDDED).unwrap_or_default()).unwrap_or_default())
+    VOCABULARY.get_or_init(|| build(embedded()).unwrap_or_default())
+}
+
+/// templates/vocabulaire.toml as a table, built by code build.rs wrote (no parsing).
+fn embedded() -> toml::Table {
+    include!(concat!(env!("OUT_DIR"), "/vocabulaire.rs"))
 }
 
 /// Lays `dir/vocabulaire.toml` (when present) over the embedded vocabularies, key by key.
@@ -58,7 +65,7 @@ pub fn install_override(dir: &Path) -> Result<(), String> {
     let text = std::fs::read_to_string(&path).map_err(|e| format!("« {} » illisible : {e}", path.display()))?;
     let over: toml::Table =
         toml::from_str(&text).map_err(|e| format!("« {} » invalide : {}", path.display(), e.message()))?;
-    let mut base: toml::Table = toml::from_str(EMBEDDED).map_err(|e| e.to_string())?;
+    let mut base = embedded();
     merge(&mut base, over);
     let v = build(base).map_err(|e| format!("« {} » : {e}", path.display()))?;
     let _ = VOCABULARY.set(v);
@@ -227,6 +234,7 @@ mod tests {
     #[test]
     fn embedded_vocabulary_is_complete() {
         let table: toml::Table = toml::from_str(EMBEDDED).unwrap();
+        assert_eq!(embedded(), table);
         let v = build(table).unwrap();
         assert_eq!(v.priority_labels, ["Haute", "Moyenne", "Basse"]);
         assert_eq!(v.status_labels.len(), 9);

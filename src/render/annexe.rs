@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{
     Chart, ChartType, Color, DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format,
-    FormatAlign, FormatBorder, Workbook, Worksheet, XlsxError,
+    FormatAlign, FormatBorder, Worksheet, XlsxError,
 };
 
 use crate::model::{Action, ActionRef, Plan, Priority, Status};
@@ -122,7 +122,7 @@ fn year_columns(plan: &Plan, actions: &[ActionRef<'_>]) -> Vec<i32> {
 }
 
 pub fn annexe_xlsx(plan: &Plan, opts: &AnnexOptions) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::new_workbook();
     // A fixed creation date unless one is given: same input, same bytes.
     let created = match opts.date.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
         Some(d) => {
@@ -144,17 +144,18 @@ pub fn annexe_xlsx(plan: &Plan, opts: &AnnexOptions) -> Result<Vec<u8>, XlsxErro
     let years = year_columns(plan, &actions);
     let constant = opts.constant_memory || actions.len() >= CONSTANT_MEMORY_FROM;
     {
-        let ws = if constant { wb.add_worksheet_with_constant_memory()? } else { wb.add_worksheet() };
+        let ws = if constant { wb.add_worksheet_with_constant_memory()? } else { super::add_sheet(&mut wb) };
         plan_sheet(ws, plan, &actions, &years, &f)?;
     }
-    echeancier_sheet(wb.add_worksheet(), plan, &actions, &years, &f)?;
+    echeancier_sheet(super::add_sheet(&mut wb), plan, &actions, &years, &f)?;
+    // Kept whole in memory: its charts' cached values are read from its cells at save.
     synthese_sheet(wb.add_worksheet(), plan, &actions, &years, &f)?;
     if !plan.indicators.is_empty() {
-        indicators_sheet(wb.add_worksheet(), plan, &f)?;
+        indicators_sheet(super::add_sheet(&mut wb), plan, &f)?;
     }
-    informations_sheet(wb.add_worksheet(), plan, opts, &f)?;
+    informations_sheet(super::add_sheet(&mut wb), plan, opts, &f)?;
     if !opts.warnings.is_empty() {
-        controles_sheet(wb.add_worksheet(), plan, &opts.warnings, &f)?;
+        controles_sheet(super::add_sheet(&mut wb), plan, &opts.warnings, &f)?;
     }
     wb.save_to_buffer()
 }

@@ -2,7 +2,7 @@
 //! target reached, a synthesis with a native chart, and the changes since an earlier
 //! version. Print-ready like the annex.
 
-use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, DocProperties, ExcelDateTime, Workbook, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, DocProperties, ExcelDateTime, XlsxError};
 
 use super::annexe::{colour_of, formats, print_setup, text_or_blank, AnnexOptions};
 use crate::evaluation::{status_counts, Change};
@@ -14,7 +14,7 @@ pub fn evaluation_xlsx(
     changes: Option<&[Change]>,
     colour: Option<String>,
 ) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::new_workbook();
     wb.set_properties(
         &DocProperties::new()
             .set_title("Évaluation du plan d'actions")
@@ -23,7 +23,7 @@ pub fn evaluation_xlsx(
     let f = formats(colour_of(&AnnexOptions { colour, ..Default::default() }, plan));
     let actions = plan.actions();
 
-    let ws = wb.add_worksheet();
+    let ws = super::add_sheet(&mut wb);
     ws.set_name("Actions")?;
     let heads = [
         ("N°", 6.0),
@@ -60,7 +60,7 @@ pub fn evaluation_xlsx(
     ws.autofilter(0, 0, last, 6)?;
     print_setup(ws, plan, last, 6, true)?;
 
-    let ws = wb.add_worksheet();
+    let ws = super::add_sheet(&mut wb);
     ws.set_name("Indicateurs")?;
     let mut years: Vec<i32> = plan
         .indicators
@@ -111,6 +111,7 @@ pub fn evaluation_xlsx(
     ws.set_freeze_panes(1, 2)?;
     print_setup(ws, plan, ilast, share_col, true)?;
 
+    // Kept whole in memory: its chart's cached values are read from its cells at save.
     let ws = wb.add_worksheet();
     ws.set_name("Synthèse")?;
     ws.set_column_width(0, 45)?;
@@ -153,7 +154,7 @@ pub fn evaluation_xlsx(
     print_setup(ws, plan, row + 20, 1 + labels.len() as u16, false)?;
 
     if let Some(changes) = changes {
-        let ws = wb.add_worksheet();
+        let ws = super::add_sheet(&mut wb);
         ws.set_name("Évolution")?;
         ws.set_column_width(0, 16)?;
         ws.set_column_width(1, 110)?;

@@ -1,7 +1,7 @@
 //! The blank input workbook for new plans (`plandoc template`).
 
 use rust_xlsxwriter::{
-    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note, Workbook, XlsxError,
+    Color, DataValidation, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Note, XlsxError,
 };
 
 use crate::model::{Priority, Status};
@@ -12,7 +12,7 @@ const PREPARED_ROWS: u32 = 500;
 
 /// Builds the template for a period; returns the xlsx bytes.
 pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxError> {
-    let mut wb = Workbook::new();
+    let mut wb = super::new_workbook();
     // A fixed creation date keeps the file byte-identical from one run to the next.
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
     wb.set_properties(
