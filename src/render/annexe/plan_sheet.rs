@@ -1,0 +1,290 @@
+//! The "Plan d'actions" sheet: the canonical input layout, one row per action or
+//! sub-action, then every column some action fills.
+
+use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Worksheet, XlsxError};
+
+use super::{print_setup, text_or_blank, SheetInput};
+use crate::model::{Action, ActionRef, Plan, Priority, Status};
+use crate::templates::{input_columns, ColumnSpec};
+
+/// Columns beyond the canonical ones, present when some action fills them: people,
+/// dates, budgets by kind, then one funder and one amount column per funding line.
+type Getter = fn(&Action) -> Option<&str>;
+
+enum More {
+    Text(&'static str, Getter),
+    Funder(usize),
+    Amount(usize),
+}
+
+enum MoreValue<'a> {
+    Text(Option<&'a str>),
+    Euros(f64),
+}
+
+impl More {
+    fn header(&self) -> String {
+        match self {
+            More::Text(h, _) => (*h).to_string(),
+            More::Funder(k) => format!("Financeur {}", k + 1),
+            More::Amount(k) => format!("Montant {}", k + 1),
+        }
+    }
+
+    fn value<'a>(&self, a: &'a Action) -> MoreValue<'a> {
+        match self {
+            More::Text(_, get) => MoreValue::Text(get(a)),
+            More::Funder(k) => MoreValue::Text(a.funding.get(*k).map(|l| l.funder.as_str())),
+            More::Amount(k) => match a.funding.get(*k) {
+                Some(l) => match (l.euros, &l.text) {
+                    (Some(v), _) => MoreValue::Euros(v),
+                    (None, t) => MoreValue::Text(t.as_deref()),
+                },
+                None => MoreValue::Text(None),
+            },
+        }
+    }
+}
+
+/// One row of the "Plan d'actions" sheet: an action, or a sub-action under its parent.
+struct SheetRow<'a> {
+    at: &'a ActionRef<'a>,
+    action: &'a Action,
+    parent: Option<&'a Action>,
+}
+
+fn sheet_rows<'a>(actions: &'a [ActionRef<'a>]) -> Vec<SheetRow<'a>> {
+    let mut out = Vec::with_capacity(actions.len());
+    for at in actions {
+        out.push(SheetRow { at, action: at.action, parent: None });
+        out.extend(at.action.sub_actions.iter().map(|s| SheetRow { at, action: s, parent: Some(at.action) }));
+    }
+    out
+}
+
+/// The canonical columns, with one more level column per objective level beyond the
+/// template's two ("Niveau 4"…) and a sub-action column when some action has them.
+fn sheet_columns(plan: &Plan) -> Vec<ColumnSpec> {
+    let mut cols = input_columns();
+    let deeper = plan.objective_depth().saturating_sub(2);
+    if let Some(i) = cols.iter().position(|c| c.champ == "objectif_operationnel") {
+        for k in (0..deeper).rev() {
+            let level = k + 4;
+            cols.insert(
+                i + 1,
+                ColumnSpec {
+                    champ: format!("niveau_{level}"),
+                    titre: format!("Niveau {level}"),
+                    largeur: 26.0,
+                    commentaire: String::new(),
+                },
+            );
+        }
+    }
+    if plan.sub_action_count() > 0 {
+        if let Some(i) = cols.iter().position(|c| c.champ == "action") {
+            let spec = ColumnSpec {
+                champ: "sous_action".into(),
+                titre: "Sous-action".into(),
+                largeur: 40.0,
+                commentaire: String::new(),
+            };
+            cols.insert(i + 1, spec);
+        }
+    }
+    cols
+}
+
+/// Extra fields' names: the plan's extra columns, then any other name an action keeps
+/// (a "Calendrier" text read for its years stays whole).
+fn extra_columns(plan: &Plan, rows: &[SheetRow<'_>]) -> Vec<String> {
+    let mut out = plan.extra_columns.clone();
+    for r in rows {
+        // A new name goes after the one before it on the action, as the input had them.
+        let mut after: Option<usize> = None;
+        for e in &r.action.extra {
+            let i = match out.iter().position(|n| *n == e.name) {
+                Some(i) => i,
+                None => {
+                    let i = after.map_or(out.len(), |a| a + 1);
+                    out.insert(i, e.name.clone());
+                    i
+                }
+            };
+            after = Some(i);
+        }
+    }
+    out
+}
+
+fn more_columns(actions: &[SheetRow<'_>]) -> Vec<More> {
+    let texts: [(&'static str, Getter); 8] = [
+        ("Personne pilote", |a| a.pilot_person.as_deref()),
+        ("Direction ou service pilote", |a| a.pilot_service.as_deref()),
+        ("Structure pilote", |a| a.pilot_structure.as_deref()),
+        ("Élu·e référent·e", |a| a.elected.as_deref()),
+        ("Date de début", |a| a.start_date.as_deref()),
+        ("Date de fin", |a| a.end_date.as_deref()),
+        ("Budget de fonctionnement", |a| a.budget_operating.as_deref()),
+        ("Budget d'investissement", |a| a.budget_investment.as_deref()),
+    ];
+    let mut out: Vec<More> = texts
+        .into_iter()
+        .filter(|(_, get)| actions.iter().any(|r| get(r.action).is_some()))
+        .map(|(h, get)| More::Text(h, get))
+        .collect();
+    let lines = actions.iter().map(|r| r.action.funding.len()).max().unwrap_or(0);
+    for k in 0..lines {
+        out.push(More::Funder(k));
+        out.push(More::Amount(k));
+    }
+    out
+}
+
+pub(super) fn plan_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(), XlsxError> {
+    let SheetInput { plan, actions, years, f } = *input;
+    ws.set_name("Plan d'actions")?;
+    let cols = sheet_columns(plan);
+    let rows = sheet_rows(actions);
+    let more = more_columns(&rows);
+    let extra = &extra_columns(plan, &rows);
+    let n_base = cols.len() as u16;
+    let n_fixed = n_base + more.len() as u16;
+    let n_extra = extra.len() as u16;
+    let first_year = n_fixed + n_extra;
+    let last_col = first_year + years.len().max(1) as u16 - 1;
+    for (i, c) in cols.iter().enumerate() {
+        ws.set_column_width(i as u16, c.largeur)?;
+    }
+    for j in 0..more.len() {
+        ws.set_column_width(n_base + j as u16, 20)?;
+    }
+    for (j, _) in extra.iter().enumerate() {
+        ws.set_column_width(n_fixed + j as u16, 24)?;
+    }
+    for (j, _) in years.iter().enumerate() {
+        ws.set_column_width(first_year + j as u16, 9)?;
+    }
+    ws.set_row_height(0, 32)?;
+    for (i, c) in cols.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, &c.titre, &f.header)?;
+    }
+    for (j, m) in more.iter().enumerate() {
+        ws.write_string_with_format(0, n_base + j as u16, m.header(), &f.header)?;
+    }
+    for (j, e) in extra.iter().enumerate() {
+        ws.write_string_with_format(0, n_fixed + j as u16, e, &f.header)?;
+    }
+    for (j, y) in years.iter().enumerate() {
+        ws.write_string_with_format(0, first_year + j as u16, y.to_string(), &f.header)?;
+    }
+    let pos = |champ: &str| cols.iter().position(|c| c.champ == champ).map(|p| p as u16);
+    for (i, sr) in rows.iter().enumerate() {
+        let row = i as u32 + 1;
+        let (r, a) = (sr.at, sr.action);
+        for (ci, c) in cols.iter().enumerate() {
+            let col = ci as u16;
+            match c.champ.as_str() {
+                // A blank axis cell reads as "same as above": name the actions of no axis.
+                "axe" if r.axis.implicit && plan.axis_count() > 0 => {
+                    text_or_blank(ws, row, col, Some("(Action non classée)"), &f.body)?
+                }
+                "axe" if !r.axis.implicit => {
+                    let t = match &r.axis.description {
+                        Some(d) => format!("{}\n{d}", r.axis.title),
+                        None => r.axis.title.clone(),
+                    };
+                    text_or_blank(ws, row, col, Some(&t), &f.body)?;
+                }
+                "objectif_strategique" => {
+                    text_or_blank(ws, row, col, r.objectives.first().map(|o| o.title.as_str()), &f.body)?
+                }
+                "objectif_operationnel" => {
+                    text_or_blank(ws, row, col, r.objectives.get(1).map(|o| o.title.as_str()), &f.body)?
+                }
+                level if level.starts_with("niveau_") => {
+                    let depth = level["niveau_".len()..].parse::<usize>().unwrap_or(0);
+                    let o = depth.checked_sub(2).and_then(|d| r.objectives.get(d));
+                    text_or_blank(ws, row, col, o.map(|o| o.title.as_str()), &f.body)?
+                }
+                // A sub-action row names its action in the title column, itself here.
+                "sous_action" => text_or_blank(ws, row, col, sr.parent.map(|_| a.title.as_str()), &f.body)?,
+                "numero" => match &a.number {
+                    Some(n) if n.bytes().all(|b| b.is_ascii_digit()) && n.len() < 10 => {
+                        ws.write_number_with_format(row, col, n.parse::<f64>().unwrap_or(0.0), &f.centre)?;
+                    }
+                    other => text_or_blank(ws, row, col, other.as_deref(), &f.centre)?,
+                },
+                "action" => text_or_blank(ws, row, col, Some(&sr.parent.unwrap_or(a).title), &f.body)?,
+                "objectif_action" => text_or_blank(ws, row, col, a.aim.as_deref(), &f.body)?,
+                "description" => text_or_blank(ws, row, col, a.description.as_deref(), &f.body)?,
+                "priorite" => text_or_blank(ws, row, col, a.priority.map(Priority::label), &f.centre)?,
+                "pilote" => text_or_blank(ws, row, col, a.pilot.as_deref(), &f.body)?,
+                "partenaires" => text_or_blank(ws, row, col, a.partners.as_deref(), &f.body)?,
+                "public" => text_or_blank(ws, row, col, a.public.as_deref(), &f.body)?,
+                "territoire" => text_or_blank(ws, row, col, a.territory.as_deref(), &f.body)?,
+                "budget" => match &a.budget {
+                    Some(b) => match b.euros {
+                        Some(v) => {
+                            ws.write_number_with_format(row, col, v, &f.euros)?;
+                        }
+                        None => text_or_blank(ws, row, col, Some(&b.text), &f.body)?,
+                    },
+                    None => text_or_blank(ws, row, col, None, &f.body)?,
+                },
+                "financeurs" => text_or_blank(ws, row, col, a.funders.as_deref(), &f.body)?,
+                "indicateurs" => text_or_blank(ws, row, col, Some(&a.indicators.join("\n")), &f.body)?,
+                "statut" => text_or_blank(ws, row, col, a.status.map(Status::label), &f.centre)?,
+                "avancement" => match a.progress {
+                    Some(p) => {
+                        ws.write_number_with_format(row, col, p / 100.0, &f.percent)?;
+                    }
+                    None => text_or_blank(ws, row, col, None, &f.body)?,
+                },
+                "commentaire" => text_or_blank(ws, row, col, a.comment.as_deref(), &f.body)?,
+                _ => text_or_blank(ws, row, col, None, &f.body)?,
+            }
+        }
+        for (j, m) in more.iter().enumerate() {
+            let col = n_base + j as u16;
+            match m.value(a) {
+                MoreValue::Euros(v) => {
+                    ws.write_number_with_format(row, col, v, &f.euros)?;
+                }
+                MoreValue::Text(t) => text_or_blank(ws, row, col, t, &f.body)?,
+            }
+        }
+        for (j, name) in extra.iter().enumerate() {
+            let v = a.extra.iter().filter(|e| &e.name == name).map(|e| e.value.as_str()).collect::<Vec<_>>().join("\n");
+            text_or_blank(ws, row, n_fixed + j as u16, Some(&v), &f.body)?;
+        }
+        for (j, y) in years.iter().enumerate() {
+            let col = first_year + j as u16;
+            if a.years.contains(y) {
+                let mark = a.milestones.get(y).map_or("X", String::as_str);
+                ws.write_string_with_format(row, col, mark, &f.year_on)?;
+            } else {
+                ws.write_blank(row, col, &f.centre)?;
+            }
+        }
+    }
+    let last_row = rows.len() as u32;
+    // Dropdowns keep the annex a good input; years accept a milestone word too.
+    let rows_end = last_row.max(1) + 200;
+    if let Some(col) = pos("priorite") {
+        let labels: Vec<&str> = Priority::ALL.iter().map(|p| p.label()).collect();
+        ws.add_data_validation(1, col, rows_end, col, &DataValidation::new().allow_list_strings(&labels)?)?;
+    }
+    if let Some(col) = pos("statut") {
+        let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
+        ws.add_data_validation(1, col, rows_end, col, &DataValidation::new().allow_list_strings(&labels)?)?;
+    }
+    if !years.is_empty() {
+        let v =
+            DataValidation::new().allow_list_strings(&["X"])?.set_error_style(DataValidationErrorStyle::Information);
+        ws.add_data_validation(1, first_year, rows_end, last_col, &v)?;
+    }
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, last_row.max(1), last_col)?;
+    print_setup(ws, plan, last_row, last_col, true)
+}

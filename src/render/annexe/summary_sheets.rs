@@ -1,0 +1,151 @@
+//! The "Échéancier" and "Synthèse" sheets: years per action, counts and charts.
+
+use std::collections::BTreeMap;
+
+use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
+
+use super::{print_setup, text_or_blank, Formats, SheetInput};
+use crate::model::Priority;
+
+pub(super) fn echeancier_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(), XlsxError> {
+    let SheetInput { plan, actions, years, f } = *input;
+    ws.set_name("Échéancier")?;
+    let heads = ["Axe", "N°", "Action"];
+    for (i, h) in heads.iter().enumerate() {
+        ws.write_string_with_format(0, i as u16, *h, &f.header)?;
+    }
+    ws.set_column_width(0, 30)?;
+    ws.set_column_width(1, 6)?;
+    ws.set_column_width(2, 60)?;
+    for (j, y) in years.iter().enumerate() {
+        ws.write_string_with_format(0, 3 + j as u16, y.to_string(), &f.header)?;
+        ws.set_column_width(3 + j as u16, 9)?;
+    }
+    for (i, r) in actions.iter().enumerate() {
+        let row = i as u32 + 1;
+        let axis = if r.axis.implicit { "" } else { r.axis.title.as_str() };
+        text_or_blank(ws, row, 0, Some(axis), &f.body)?;
+        text_or_blank(ws, row, 1, r.action.number.as_deref(), &f.centre)?;
+        text_or_blank(ws, row, 2, Some(&r.action.title), &f.body)?;
+        for (j, y) in years.iter().enumerate() {
+            let col = 3 + j as u16;
+            if r.action.years.contains(y) {
+                ws.write_string_with_format(
+                    row,
+                    col,
+                    r.action.milestones.get(y).map_or("X", String::as_str),
+                    &f.year_on,
+                )?;
+            } else {
+                ws.write_blank(row, col, &f.centre)?;
+            }
+        }
+    }
+    let last_col = 2 + years.len() as u16;
+    ws.set_freeze_panes(1, 3)?;
+    ws.autofilter(0, 0, actions.len().max(1) as u32, last_col)?;
+    print_setup(ws, plan, actions.len() as u32, last_col, true)
+}
+
+pub(super) fn synthese_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(), XlsxError> {
+    let SheetInput { plan, actions, years, f } = *input;
+    ws.set_name("Synthèse")?;
+    ws.set_column_width(0, 50)?;
+    ws.write_string_with_format(0, 0, "Répartition des actions par axe et par priorité", &f.title)?;
+    let prio_cols = ["Haute", "Moyenne", "Basse", "Non renseignée", "Total"];
+    ws.write_string_with_format(2, 0, "Axe", &f.header)?;
+    for (i, p) in prio_cols.iter().enumerate() {
+        ws.write_string_with_format(2, 1 + i as u16, *p, &f.header)?;
+        ws.set_column_width(1 + i as u16, 13)?;
+    }
+    let mut row = 3u32;
+    let axes: Vec<&crate::model::Axis> = plan.axes.iter().collect();
+    // Per axis: high, medium, low, not given, total — summed for the last row.
+    let mut totals = [0usize; 5];
+    for axis in &axes {
+        let acts = axis.all_actions();
+        let count = |p: Option<Priority>| acts.iter().filter(|a| a.priority == p).count();
+        let counts = [
+            count(Some(Priority::High)),
+            count(Some(Priority::Medium)),
+            count(Some(Priority::Low)),
+            count(None),
+            acts.len(),
+        ];
+        let title = if axis.implicit { "Actions" } else { axis.title.as_str() };
+        ws.write_string_with_format(row, 0, title, &f.body)?;
+        for (i, v) in counts.iter().enumerate() {
+            ws.write_number_with_format(row, 1 + i as u16, *v as f64, &f.centre)?;
+            totals[i] += v;
+        }
+        row += 1;
+    }
+    let axis_rows = (3, row - 1);
+    ws.write_string_with_format(row, 0, "Total", &f.key)?;
+    for (i, t) in totals.iter().enumerate() {
+        ws.write_number_with_format(row, 1 + i as u16, *t as f64, &f.key)?;
+    }
+    row += 2;
+    let mut chart_row = 2;
+    if !axes.is_empty() {
+        let mut chart = Chart::new(ChartType::BarStacked);
+        for i in 0..4u16 {
+            chart
+                .add_series()
+                .set_name(("Synthèse", 2, 1 + i))
+                .set_categories(("Synthèse", axis_rows.0, 0, axis_rows.1, 0))
+                .set_values(("Synthèse", axis_rows.0, 1 + i, axis_rows.1, 1 + i));
+        }
+        chart.title().set_name("Actions par axe et par priorité");
+        ws.insert_chart(chart_row, 7, &chart)?;
+        chart_row += 18;
+    }
+    // Per year.
+    let per_year = years.iter().map(|y| (y.to_string(), actions.iter().filter(|r| r.action.years.contains(y)).count()));
+    let (year_start, last) = count_table(ws, row, ("Actions prévues par année", "Année"), per_year, f)?;
+    row = last;
+    if !years.is_empty() {
+        let mut chart = Chart::new(ChartType::Column);
+        chart.add_series().set_name("Actions").set_categories(("Synthèse", year_start, 0, row, 0)).set_values((
+            "Synthèse",
+            year_start,
+            1,
+            row,
+            1,
+        ));
+        chart.title().set_name("Actions prévues par année");
+        chart.legend().set_hidden();
+        ws.insert_chart(chart_row, 7, &chart)?;
+    }
+    row += 2;
+    // Per pilot.
+    let mut pilots: BTreeMap<String, usize> = BTreeMap::new();
+    for r in actions {
+        *pilots.entry(r.action.pilot.clone().unwrap_or_else(|| "(non renseigné)".into())).or_default() += 1;
+    }
+    let (_, last) = count_table(ws, row, ("Actions par pilote", "Pilote"), pilots.into_iter(), f)?;
+    row = last;
+    print_setup(ws, plan, row, 15, false)
+}
+
+/// A titled two-column table (label, number of actions) from `row`: returns its first
+/// and last data rows (the header row when it has none).
+fn count_table(
+    ws: &mut Worksheet,
+    mut row: u32,
+    (title, label): (&str, &str),
+    counts: impl Iterator<Item = (String, usize)>,
+    f: &Formats,
+) -> Result<(u32, u32), XlsxError> {
+    ws.write_string_with_format(row, 0, title, &f.title)?;
+    row += 1;
+    ws.write_string_with_format(row, 0, label, &f.header)?;
+    ws.write_string_with_format(row, 1, "Nombre", &f.header)?;
+    let first = row + 1;
+    for (text, n) in counts {
+        row += 1;
+        ws.write_string_with_format(row, 0, text, &f.body)?;
+        ws.write_number_with_format(row, 1, n as f64, &f.centre)?;
+    }
+    Ok((first, row))
+}
