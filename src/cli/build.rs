@@ -5,8 +5,8 @@ use crate::documents::DocOptions;
 use crate::ingest::{read_plan, Limits, ReadOptions};
 
 use super::args::BuildArgs;
-use super::check::human;
 use super::exit;
+use super::report_text::human;
 
 fn fail(msg: &str) -> i32 {
     eprintln!("plandoc : erreur : {msg}");

@@ -9,8 +9,8 @@ use crate::ingest::{read_plan, ReadOptions};
 use crate::validate::Diagnostic;
 
 use super::args::EvaluationArgs;
-use super::check::human;
 use super::exit;
+use super::report_text::human;
 
 fn fail(msg: &str) -> i32 {
     eprintln!("plandoc : erreur : {msg}");

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant};
 
 use crate::validate::Diagnostic;
 
-use super::check::{human, CheckReport};
+use super::report_text::human;
+use crate::validate::CheckReport;
 
 const MAX_SECONDS: u64 = 4;
 const MAX_RSS_MB: u64 = 250;

@@ -8,6 +8,7 @@ mod evaluation;
 mod guard;
 mod isolated;
 mod options;
+mod report_text;
 mod serve;
 mod template;
 

@@ -5,13 +5,12 @@
 //! hold is cut while streaming, into a rewritten archive handed to the parser. The same
 //! pass finds the merged areas of xlsx sheets, so no part is decompressed twice by us.
 
-use std::collections::HashMap;
 use std::io::{Cursor, Read, Write};
 
 use super::error::ReadError;
 use super::grid::Merge;
 use super::limits::Limits;
-use super::xlsx_merges::scan_merges;
+use super::xlsx_merges::{scan_merges, SheetParts};
 
 /// What the first pass found.
 #[derive(Debug, Default)]
@@ -21,17 +20,6 @@ pub struct Bounded {
     pub rewritten: Option<Vec<u8>>,
     /// Parts of an xlsx workbook that locate its merged areas.
     pub sheets: SheetParts,
-}
-
-/// The xlsx parts that name the sheets, and the merged areas of each worksheet part.
-#[derive(Debug, Default)]
-pub struct SheetParts {
-    /// xl/workbook.xml.
-    pub workbook: Option<String>,
-    /// xl/_rels/workbook.xml.rels.
-    pub rels: Option<String>,
-    /// Worksheet part name (lower case) → its `<mergeCell>` areas.
-    pub merges: HashMap<String, Vec<Merge>>,
 }
 
 /// Checks a zip workbook within `limits`, in one streaming pass over every part.

@@ -7,10 +7,10 @@ use std::path::Path;
 
 use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
-use super::archive::SheetParts;
 use super::error::ReadError;
 use super::grid::{Merge, Sheet, Value};
 use super::limits::Limits;
+use super::xlsx_merges::SheetParts;
 use crate::validate::Diagnostic;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

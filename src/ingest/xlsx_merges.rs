@@ -9,8 +9,18 @@ use std::collections::HashMap;
 
 use quick_xml::events::Event;
 
-use super::archive::SheetParts;
 use super::grid::Merge;
+
+/// The xlsx parts that name the sheets, and the merged areas of each worksheet part.
+#[derive(Debug, Default)]
+pub struct SheetParts {
+    /// xl/workbook.xml.
+    pub workbook: Option<String>,
+    /// xl/_rels/workbook.xml.rels.
+    pub rels: Option<String>,
+    /// Worksheet part name (lower case) → its `<mergeCell>` areas.
+    pub merges: HashMap<String, Vec<Merge>>,
+}
 
 /// Sheet name → merged areas, from the parts `archive::bounded` kept and scanned.
 /// Anything unreadable yields no merges, never an error: merges only refine the reading.

@@ -34,8 +34,9 @@ pub struct Direct {
 
 impl Direct {
     /// The fast path for a face, or `None` when its GSUB does more than this module
-    /// knows for the chosen language system.
-    pub fn of(face: &rustybuzz::ttf_parser::Face<'static>) -> Option<Direct> {
+    /// knows for the chosen language system. `invisible` names the characters shaping
+    /// handles without a glyph of their own (the fonts module's rule).
+    pub fn of(face: &rustybuzz::ttf_parser::Face<'static>, invisible: fn(char) -> bool) -> Option<Direct> {
         let gsub = face.tables().gsub?;
         let indices = default_lookups(&gsub)?;
         let is_mark = |g: GlyphId| face.tables().gdef.and_then(|d| d.glyph_class(g)) == Some(GlyphClass::Mark);
@@ -103,7 +104,7 @@ impl Direct {
             let Some(g) = cmap.glyph_index(cp) else { return 0 };
             let ok = g.0 != 0
                 && !c.is_control()
-                && !super::fonts::is_invisible(c)
+                && !invisible(c)
                 && c != '\u{2044}' // fraction slash: rustybuzz turns on frac/numr/dnom around it
                 && !is_mark(g)
                 && !blocked.get(usize::from(g.0)).copied().unwrap_or(true);

@@ -129,7 +129,7 @@ fn load(face: Face) -> Option<LoadedFace> {
     let kerning = shaper.tables().gpos.and_then(|g| super::kerning::Kerning::of(&g, shaper.number_of_glyphs()));
     let no_kern = rustybuzz::Feature::new(rustybuzz::ttf_parser::Tag::from_bytes(b"kern"), 0, ..);
     let plan_unkerned = kerning.is_some().then(|| plan_with(&[no_kern]));
-    let direct = kerning.as_ref().and_then(|_| super::direct::Direct::of(&shaper));
+    let direct = kerning.as_ref().and_then(|_| super::direct::Direct::of(&shaper, is_invisible));
     Some(LoadedFace {
         ascent: f32::from(shaper.ascender()) / upem,
         descent: -f32::from(shaper.descender()) / upem,

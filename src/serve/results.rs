@@ -5,24 +5,13 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use super::errors::{RequestError, ServeError};
-use super::tempdir::create_private;
+use super::tempdir::{create_private, new_id};
 
 pub struct Results {
     root: PathBuf,
     keep: Duration,
     /// The folder is ours (temporary): removed at shutdown.
     owned: bool,
-}
-
-/// 128 random bits in hexadecimal.
-pub fn new_id() -> String {
-    let mut b = [0u8; 16];
-    if getrandom::fill(&mut b).is_err() {
-        // No system randomness: fall back on time and address entropy, still unique.
-        let t = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default().as_nanos();
-        b = (t ^ (&b as *const _ as u128).rotate_left(64)).to_le_bytes();
-    }
-    b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
 /// Identifiers are exactly 32 lowercase hex digits: nothing else reaches the disk.
