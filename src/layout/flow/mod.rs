@@ -9,10 +9,12 @@ use std::rc::Rc;
 
 use super::canvas::{Artifact, Canvas, Page, Role, Tag, Tree};
 use super::paragraph::Paragraph;
-use super::table::{draw_row, measure_row, CellLine, MeasuredRow, Row, Table};
+use super::table::{measure_row, Row, Table};
+
+mod tables;
 
 /// Group bands in effect while a table is placed: (level, the row to repeat).
-type Bands<'a> = Vec<(usize, &'a Row)>;
+pub(super) type Bands<'a> = Vec<(usize, &'a Row)>;
 
 /// Page size and margins, in points.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -229,29 +231,6 @@ impl Flow {
         }
     }
 
-    /// Header, bands and the first row of `t`: what must fit for the table to start.
-    fn table_start_height(&self, t: &Table) -> f32 {
-        let w = t.scaled(self.width());
-        let rows: Vec<MeasuredRow<'_>> = t.rows.iter().map(|r| measure_row(r, &w, t.padding)).collect();
-        let header: f32 = t.header.iter().map(|r| measure_row(r, &w, t.padding).height).sum();
-        header + self.chain_height(&rows, 0, true)
-    }
-
-    /// Height of row `i` with the rows it is kept with: a band and its successive bands
-    /// down to the first ordinary row (capped at a third of a page when `cap`, so that a
-    /// huge row may still start under its band).
-    fn chain_height(&self, rows: &[MeasuredRow<'_>], i: usize, cap: bool) -> f32 {
-        let mut h = 0.0;
-        for m in &rows[i..] {
-            if !m.row.keep_with_next {
-                let last = if cap { m.height.min(self.setup.content_height() / 3.0) } else { m.height };
-                return h + last;
-            }
-            h += m.height;
-        }
-        h
-    }
-
     /// Height of the smallest piece of `b` that may start a page.
     fn first_height(&self, b: &Block) -> f32 {
         match b {
@@ -361,182 +340,6 @@ impl Flow {
             self.fresh = false;
         }
         self.y += p.space_after;
-    }
-
-    /// Header rows: tagged TH the first time, pagination artifacts when repeated.
-    fn draw_header(&mut self, t: &Table, header: &[MeasuredRow<'_>], tags: Option<&[Vec<Tag>]>) {
-        for (i, m) in header.iter().enumerate() {
-            let parts: Vec<&[CellLine]> = m.cells.iter().map(|(_, _, l)| l.as_slice()).collect();
-            let repeated = vec![Tag::Artifact(Artifact::Pagination); m.cells.len()];
-            let row_tags = tags.and_then(|t| t.get(i)).unwrap_or(&repeated).clone();
-            let (x, y) = (self.setup.left, self.y);
-            if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Pagination)) {
-                draw_row(&mut cv, t, m, &parts, &row_tags, x, y, m.height);
-            }
-            self.y += m.height;
-        }
-    }
-
-    /// Continues a table on a new page: closes the current page's part with a rule,
-    /// repeats the header and the bands of the groups that go on, "(suite)".
-    fn continue_table(&mut self, t: &Table, header: &[MeasuredRow<'_>], bands: &Bands<'_>) {
-        let (l, r, y) = (self.setup.left, self.setup.width - self.setup.right, self.y);
-        if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Layout)) {
-            cv.line(l, y, r, y, t.border, t.border_width.max(0.1));
-        }
-        self.new_page(true);
-        self.draw_header(t, header, None);
-        let widths = t.scaled(self.width());
-        let repeated: Vec<MeasuredRow<'_>> =
-            bands.iter().map(|(_, row)| measure_row(row, &widths, t.padding)).collect();
-        self.draw_header(t, &repeated, None);
-        self.fresh = false;
-    }
-
-    /// Height of what `continue_table` repeats.
-    fn repeat_height(&self, t: &Table, header_h: f32, bands: &Bands<'_>) -> f32 {
-        let widths = t.scaled(self.width());
-        header_h + bands.iter().map(|(_, row)| measure_row(row, &widths, t.padding).height).sum::<f32>()
-    }
-
-    /// A TR under `group` and a TH or TD per cell, with its spans.
-    fn row_nodes(&mut self, group: usize, row: &Row, in_header: bool) -> Vec<Tag> {
-        if self.repeating {
-            return vec![Tag::Artifact(Artifact::Pagination); row.cells.len()];
-        }
-        let tr = self.tree.add(group, Role::TR);
-        self.tree.nodes[tr].bookmark = row.bookmark.clone();
-        row.cells
-            .iter()
-            .map(|c| {
-                if c.continued {
-                    // Part of the merged cell above, which spans this row.
-                    return Tag::Artifact(Artifact::Pagination);
-                }
-                let id = self.tree.add(tr, c.role(in_header));
-                self.tree.nodes[id].colspan = c.colspan.max(1) as u32;
-                self.tree.nodes[id].rowspan = c.rowspan.max(1) as u32;
-                match c.heading {
-                    Some(level) => Tag::Node(self.tree.add(id, Role::H(level))),
-                    None => Tag::Node(id),
-                }
-            })
-            .collect()
-    }
-
-    fn place_table(&mut self, t: &Table) {
-        self.open_list = None;
-        let widths = t.scaled(self.width());
-        let header: Vec<MeasuredRow<'_>> = t.header.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
-        let rows: Vec<MeasuredRow<'_>> = t.rows.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
-        let header_h: f32 = header.iter().map(|m| m.height).sum();
-        if !rows.is_empty() && header_h + self.chain_height(&rows, 0, true) > self.remaining() && !self.fresh {
-            self.new_page(true);
-        }
-        let table = self.node(Role::Table);
-        let (head, body) = match table {
-            Tag::Node(id) => {
-                let head = (!t.header.is_empty()).then(|| self.tree.add(id, Role::THead));
-                (head, Some(self.tree.add(id, Role::TBody)))
-            }
-            Tag::Artifact(_) => (None, None),
-        };
-        let head_tags: Vec<Vec<Tag>> = match head {
-            Some(h) => t.header.iter().map(|r| self.row_nodes(h, r, true)).collect(),
-            None => Vec::new(),
-        };
-        self.draw_header(t, &header, Some(&head_tags));
-        self.fresh = false;
-        let mut bands: Bands<'_> = Vec::new();
-        let mut opening = true;
-        for (i, m) in rows.iter().enumerate() {
-            if let Some(b) = &m.row.band {
-                bands.retain(|(level, _)| *level < b.level);
-            }
-            // The row and the rows it is kept with move to a new page if they fit there;
-            // at least the bands and the first lines of the row must fit here.
-            let need = self.chain_height(&rows, i, false);
-            let fits_fresh = need + self.repeat_height(t, header_h, &bands) <= self.setup.content_height();
-            let least = self.chain_height(&rows, i, true);
-            let room = self.remaining() + 0.01;
-            if !opening && ((need > room && fits_fresh) || least > room) {
-                self.continue_table(t, &header, &bands);
-                opening = true;
-            }
-            let tags = match body {
-                Some(b) => self.row_nodes(b, m.row, false),
-                None => vec![Tag::Artifact(Artifact::Pagination); m.cells.len()],
-            };
-            self.place_row(t, m, (&header, &bands), &tags, opening);
-            if let Some(b) = &m.row.band {
-                bands.push((b.level, &b.continued));
-            }
-            opening = false;
-        }
-    }
-
-    /// Places a row, splitting its cells' lines over pages when it is taller than the
-    /// space left; `opening` when it is the first row under the header on this page.
-    fn place_row(
-        &mut self,
-        t: &Table,
-        m: &MeasuredRow<'_>,
-        (header, bands): (&[MeasuredRow<'_>], &Bands<'_>),
-        tags: &[Tag],
-        opening: bool,
-    ) {
-        let mut starts = vec![0usize; m.cells.len()];
-        loop {
-            let rest: Vec<&[CellLine]> = (0..m.cells.len())
-                .map(|i| m.lines(i, opening))
-                .zip(&starts)
-                .map(|(l, s)| l.get(*s..).unwrap_or(&[]))
-                .collect();
-            let rest_h = rest.iter().map(|ls| ls.iter().map(CellLine::height).sum::<f32>()).fold(0.0, f32::max)
-                + 2.0 * t.padding;
-            let full_h = match (starts.iter().all(|s| *s == 0), opening) {
-                (true, true) => m.opening_height,
-                (true, false) => m.height,
-                _ => rest_h,
-            };
-            if full_h <= self.remaining() + 0.01 {
-                let (x, y) = (self.setup.left, self.y);
-                if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Layout)) {
-                    draw_row(&mut cv, t, m, &rest, tags, x, y, full_h);
-                }
-                self.y += full_h;
-                // A row placed: what follows gets its space before (a heading after a
-                // table split over pages).
-                self.fresh = false;
-                return;
-            }
-            // Take, per cell, the lines that fit in what is left of the page.
-            let avail = self.remaining() - 2.0 * t.padding;
-            let mut parts: Vec<&[CellLine]> = Vec::new();
-            let mut progressed = false;
-            for (ci, ls) in rest.iter().enumerate() {
-                let mut used = 0.0;
-                let mut n = 0;
-                while n < ls.len() && used + ls[n].height() <= avail {
-                    used += ls[n].height();
-                    n += 1;
-                }
-                parts.push(&ls[..n]);
-                starts[ci] += n;
-                progressed |= n > 0;
-            }
-            if progressed {
-                let (x, y, h) = (self.setup.left, self.y, self.remaining());
-                if let Some(mut cv) = self.canvas(Tag::Artifact(Artifact::Layout)) {
-                    draw_row(&mut cv, t, m, &parts, tags, x, y, h);
-                }
-                self.y += h;
-            }
-            self.continue_table(t, header, bands);
-            if !progressed && self.remaining() < 2.0 * t.padding + 1.0 {
-                return; // cannot place anything even on a fresh page: give up on this row
-            }
-        }
     }
 
     pub fn current_page(&self) -> usize {
