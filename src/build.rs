@@ -35,12 +35,17 @@ impl DocKind {
     }
 
     pub fn file_name(self) -> &'static str {
+        self.file_names()[0]
+    }
+
+    /// Every file the document makes: the evaluation report comes with its workbook.
+    pub fn file_names(self) -> &'static [&'static str] {
         match self {
-            DocKind::Fiches => "fiches-actions.pdf",
-            DocKind::Echeancier => "echeancier.pdf",
-            DocKind::Plan => "plan-d-actions.pdf",
-            DocKind::Annexe => "annexe.xlsx",
-            DocKind::Evaluation => "evaluation.pdf",
+            DocKind::Fiches => &["fiches-actions.pdf"],
+            DocKind::Echeancier => &["echeancier.pdf"],
+            DocKind::Plan => &["plan-d-actions.pdf"],
+            DocKind::Annexe => &["annexe.xlsx"],
+            DocKind::Evaluation => &["evaluation.pdf", "evaluation.xlsx"],
         }
     }
 
@@ -177,14 +182,14 @@ fn jobs(plan: &Plan, opts: &BuildOptions) -> Vec<DocKind> {
 /// The files one job makes: (file name, bytes), prefix applied.
 fn make(kind: DocKind, plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let files = match kind {
-        DocKind::Annexe => vec![(kind.file_name().to_string(), annexe(plan, opts)?)],
+        DocKind::Annexe => vec![annexe(plan, opts)?],
         DocKind::Evaluation => {
             let (pdf, xlsx) = evaluation_reports(plan, &opts.docs, &crate::documents::EvalOptions::default())?;
-            vec![("evaluation.pdf".to_string(), pdf), ("evaluation.xlsx".to_string(), xlsx)]
+            vec![pdf, xlsx]
         }
-        _ => vec![(kind.file_name().to_string(), render(kind, plan, &opts.docs)?)],
+        _ => vec![render(kind, plan, &opts.docs)?],
     };
-    Ok(files.into_iter().map(|(name, bytes)| (prefixed(&name, opts), bytes)).collect())
+    Ok(kind.file_names().iter().map(|name| prefixed(name, opts)).zip(files).collect())
 }
 
 fn prefixed(name: &str, opts: &BuildOptions) -> String {
@@ -215,18 +220,9 @@ pub fn documents(plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8
 /// left exactly as it was.
 pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
     let kinds = jobs(plan, opts);
-    let names: Vec<PathBuf> = kinds
-        .iter()
-        .flat_map(|k| match k {
-            DocKind::Evaluation => vec!["evaluation.pdf", "evaluation.xlsx"],
-            k => vec![k.file_name()],
-        })
-        .map(|n| out.join(prefixed(n, opts)))
-        .collect();
-    crate::fsx::refuse_overwriting_inputs(&names, &opts.inputs).map_err(BuildError::Refused)?;
-    let created = !out.exists();
+    let names: Vec<PathBuf> = kinds.iter().flat_map(|k| k.file_names()).map(|n| out.join(prefixed(n, opts))).collect();
+    let created = prepare_out(out, &names, opts)?;
     let write_err = |e: std::io::Error| BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e));
-    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
     let made = run_jobs(kinds.len(), |i| {
         let files = make(kinds[i], plan, opts)?;
         let files: Vec<(PathBuf, &[u8])> = files.iter().map(|(n, b)| (out.join(n), b.as_slice())).collect();
@@ -295,9 +291,7 @@ pub fn stage(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<StagedBuild
     let all = documents(plan, opts)?;
     let files: Vec<(PathBuf, &[u8])> = all.iter().map(|(name, bytes)| (out.join(name), bytes.as_slice())).collect();
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
-    crate::fsx::refuse_overwriting_inputs(&paths, &opts.inputs).map_err(BuildError::Refused)?;
-    let created = !out.exists();
-    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
+    let created = prepare_out(out, &paths, opts)?;
     match crate::fsx::stage(out, &files) {
         Ok(files) => Ok(StagedBuild { files, paths, created }),
         Err(e) => {
@@ -307,6 +301,15 @@ pub fn stage(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<StagedBuild
             Err(BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e)))
         }
     }
+}
+
+/// Refuses `names` that would replace an input, then makes `out`: whether it was made
+/// here (removed again if the build fails).
+fn prepare_out(out: &Path, names: &[PathBuf], opts: &BuildOptions) -> Result<bool, BuildError> {
+    crate::fsx::refuse_overwriting_inputs(names, &opts.inputs).map_err(BuildError::Refused)?;
+    let created = !out.exists();
+    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
+    Ok(created)
 }
 
 /// Where the plan's logo is read from, if it names one.

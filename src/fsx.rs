@@ -36,6 +36,17 @@ pub struct Staged {
 /// Writes every file (all in `dir`) under a temporary name; on failure the temporaries
 /// written so far are removed.
 pub fn stage(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<Staged> {
+    stage_with(dir, files, false)
+}
+
+/// `stage`, each file's data made durable as it is written: for a build whose documents
+/// are written one by one while others are still being made (a filesystem sync would
+/// also wait for everything else being written on the disk).
+pub fn stage_synced(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<Staged> {
+    stage_with(dir, files, true)
+}
+
+fn stage_with(dir: &Path, files: &[(PathBuf, &[u8])], durable: bool) -> std::io::Result<Staged> {
     // A rename cannot replace a folder: refuse before writing anything.
     if files.iter().any(|(p, _)| p.is_dir()) {
         return Err(std::io::Error::from(std::io::ErrorKind::IsADirectory));
@@ -45,18 +56,10 @@ pub fn stage(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<Staged> 
         let tmp = temp_path(path);
         staged.temps.push(tmp.clone());
         staged.finals.push(path.clone());
-        write_unsynced(&tmp, bytes)?;
-    }
-    Ok(staged)
-}
-
-/// `stage`, then each file's data made durable: for a build whose documents are written
-/// one by one while others are still being made (a filesystem sync would also wait for
-/// everything else being written on the disk).
-pub fn stage_synced(dir: &Path, files: &[(PathBuf, &[u8])]) -> std::io::Result<Staged> {
-    let staged = stage(dir, files)?;
-    for t in &staged.temps {
-        std::fs::OpenOptions::new().write(true).open(t)?.sync_data()?;
+        let f = write_unsynced(&tmp, bytes)?;
+        if durable {
+            f.sync_data()?;
+        }
     }
     Ok(staged)
 }
@@ -223,10 +226,12 @@ fn sync_data(dir: &Path, temps: &[PathBuf]) -> std::io::Result<()> {
     Ok(())
 }
 
-fn write_unsynced(tmp: &Path, bytes: &[u8]) -> std::io::Result<()> {
+/// Writes `tmp`; the file is handed back, for a sync on the same handle.
+fn write_unsynced(tmp: &Path, bytes: &[u8]) -> std::io::Result<std::fs::File> {
     test_hook::before_write()?;
     let mut f = std::fs::File::create(tmp)?;
-    f.write_all(bytes)
+    f.write_all(bytes)?;
+    Ok(f)
 }
 
 /// Temporary name then rename, without syncing: for files whose loss on power failure is

@@ -190,8 +190,8 @@ fn refuse_overwriting_inputs(
 ) -> Result<(), String> {
     let mut inputs: Vec<PathBuf> = all.iter().map(|r| dir.join(r)).collect();
     inputs.extend(opts.config.iter().cloned());
-    let mut names: Vec<String> = DocKind::ALL.iter().map(|k| k.file_name().to_string()).collect();
-    names.extend(["evaluation.xlsx".to_string(), STAMP.to_string()]);
+    let mut names: Vec<String> = DocKind::ALL.iter().flat_map(|k| k.file_names()).map(|n| n.to_string()).collect();
+    names.push(STAMP.to_string());
     let mut outputs: Vec<PathBuf> =
         dirs.values().flat_map(|d| names.iter().map(move |n| out.join(d).join(n))).collect();
     outputs.extend(["json", "xlsx"].map(|e| out.join(format!("rapport-lot{suffix}.{e}"))));
@@ -231,12 +231,8 @@ fn commit_loop(
         // Whatever is staged until the next sync is due joins it (syncs are spaced: each
         // is a device flush); none is awaited once every worker is done.
         let due = last_sync + SYNC_SPACING;
-        loop {
-            match rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
-                Ok(more) => group.push(more),
-                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => break,
-                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
-            }
+        while let Ok(more) = rx.recv_timeout(due.saturating_duration_since(Instant::now())) {
+            group.push(more);
         }
         last_sync = Instant::now();
         let (done, next) = commit(group, std::mem::take(&mut renamed));

@@ -84,8 +84,12 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         Ok(x) => x,
         Err(e) => return fail(&format!("{e}.")),
     };
-    let files =
-        [(a.output.join("evaluation.pdf"), pdf.as_slice()), (a.output.join("evaluation.xlsx"), xlsx.as_slice())];
+    let files: Vec<(PathBuf, &[u8])> = crate::build::DocKind::Evaluation
+        .file_names()
+        .iter()
+        .map(|n| a.output.join(n))
+        .zip([pdf.as_slice(), xlsx.as_slice()])
+        .collect();
     let outputs: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let mut inputs = super::options::inputs(&a.file, &now.plan, a.config.as_deref());
     inputs.extend(a.depuis.iter().cloned());

@@ -508,9 +508,8 @@ mod tests {
         for t in &texts {
             let f = fold_words(t);
             let h = words(&f);
-            let full: Vec<(Field, i32)> =
+            let mut full: Vec<(Field, i32)> =
                 all.roles.iter().map(|r| (r.field, role_score(r, &h, &[]))).filter(|(_, s)| *s >= MIN_SCORE).collect();
-            let mut full = full;
             full.sort_by_key(|(f, score)| (std::cmp::Reverse(*score), *f));
             if year_of(&h).is_none() && !h.is_empty() {
                 assert_eq!(candidates(t, None), full, "{t}");

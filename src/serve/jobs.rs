@@ -135,7 +135,7 @@ pub fn evaluation(
     let docs = DocOptions { template: template.clone(), ..Default::default() };
     let (pdf, xlsx) = evaluation_reports(&now.reading.plan, &docs, &EvalOptions { year, changes })
         .map_err(|e| RequestError::Internal(e.to_string()))?;
-    Ok(vec![("evaluation.pdf".into(), pdf), ("evaluation.xlsx".into(), xlsx)])
+    Ok(DocKind::Evaluation.file_names().iter().map(|n| n.to_string()).zip([pdf, xlsx]).collect())
 }
 
 /// The review year field, when given.
