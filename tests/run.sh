@@ -37,6 +37,12 @@ fi
 
 cargo fmt --check
 cargo clippy --release --all-targets -- -D warnings
+# The API documentation builds without a warning (broken links, bad markup).
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
+# The fuzz target still compiles against the library (its own workspace; libFuzzer's C++
+# part needs a C++ compiler).
+command -v c++ >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get update -qq; apt-get install -y -qq g++ >/dev/null; }
+cargo check --quiet --manifest-path fuzz/Cargo.toml --target-dir target/fuzz
 # The README's test command, then one closing line that counts every test run.
 log=$(mktemp)
 cargo test --release 2>&1 | tee "$log"

@@ -33,6 +33,8 @@ pub enum Commande {
     Build(BuildArgs),
     /// Lance le service web : pages pour déposer un plan et API HTTP.
     Serve(ServeArgs),
+    /// Liste les codes des diagnostics, leur conséquence et leur sens (tableau Markdown).
+    Codes,
     /// Lit un plan sous la surveillance du chien de garde et l'écrit en JSON (usage interne
     /// du lot : les plans sont lus hors du processus du lot).
     #[command(name = "lecture-isolee", hide = true)]
@@ -283,7 +285,7 @@ fn french_error(e: &clap::Error) -> String {
                 .map(|s| format!(" (vouliez-vous dire « {s} » ?)"))
                 .unwrap_or_default();
             let cmd = ctx(e, ContextKind::InvalidSubcommand).unwrap_or_default();
-            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build, batch, evaluation, serve")
+            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build, batch, evaluation, serve, codes")
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
         ErrorKind::MissingSubcommand => "commande manquante : check, template, build ou batch".to_string(),

@@ -55,6 +55,10 @@ pub fn run(argv: Vec<OsString>) -> i32 {
                 args::Commande::Batch(a) => batch::run(&a),
                 args::Commande::Evaluation(a) => evaluation::run(&a),
                 args::Commande::Serve(a) => serve::run(&a),
+                args::Commande::Codes => {
+                    print!("{}", crate::validate::codes::markdown_table());
+                    exit::OK
+                }
                 args::Commande::LectureIsolee(a) => isolated::run(&a),
             };
             let _ = std::io::stdout().flush();

@@ -1,5 +1,6 @@
 //! Checks on a plan model: every problem at once, with codes, severity and cells.
 
+pub mod codes;
 mod diagnostic;
 mod report;
 mod rules;
