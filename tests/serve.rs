@@ -764,7 +764,8 @@ fn a_lot_sent_to_the_server_reports_as_plandoc_batch_on_the_same_folder() {
     let out = root.join("sortie");
     let cli = common::plandoc(&["batch", plans.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]);
     assert_eq!(cli.code, 1, "{}", cli.stderr);
-    let batch: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("rapport-lot.json")).unwrap()).unwrap();
+    let batch: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("rapport-lot.json")).unwrap()).unwrap();
 
     let files = files_under(&plans);
     let entries: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
@@ -779,7 +780,13 @@ fn a_lot_sent_to_the_server_reports_as_plandoc_batch_on_the_same_folder() {
     let inputs: Vec<&str> = web["plans"].as_array().unwrap().iter().map(|p| p["input"].as_str().unwrap()).collect();
     assert_eq!(
         inputs,
-        ["canonique.xlsx", "cassés/erreurs.xlsx", "cassés/tronqué.xlsx", "Été 2026/Plan d'action été.xlsx", "Été 2026/ctg.ods"]
+        [
+            "canonique.xlsx",
+            "cassés/erreurs.xlsx",
+            "cassés/tronqué.xlsx",
+            "Été 2026/Plan d'action été.xlsx",
+            "Été 2026/ctg.ods"
+        ]
     );
     assert_eq!((web["ok"].as_u64(), web["errors"].as_u64()), (Some(3), Some(2)), "{web}");
     assert_eq!(plan_lines(&web), plan_lines(&batch));

@@ -40,7 +40,8 @@ impl Readers {
     /// The readers refuse files over `mb` MB (the server's upload cap), as
     /// `Limits::with_max_megabytes` does in this process.
     pub fn with_max_megabytes(mut self, mb: u64) -> Self {
-        self.max_megabytes = (crate::ingest::Limits::with_max_megabytes(mb) != crate::ingest::Limits::default()).then_some(mb);
+        self.max_megabytes =
+            (crate::ingest::Limits::with_max_megabytes(mb) != crate::ingest::Limits::default()).then_some(mb);
         self
     }
 

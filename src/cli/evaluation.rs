@@ -52,7 +52,8 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         Err(Refused::NoFollowUp(m) | Refused::Logo(m)) => return fail(&format!("{m}.")),
         Err(Refused::MissingId(_)) => return exit::UNREADABLE,
     };
-    let (pdf, xlsx) = match evaluation_reports(&prepared.reading.plan, &prepared.options.docs, &prepared.eval_options()) {
+    let (pdf, xlsx) = match evaluation_reports(&prepared.reading.plan, &prepared.options.docs, &prepared.eval_options())
+    {
         Ok(x) => x,
         Err(e) => return fail(&format!("{e}.")),
     };

@@ -22,7 +22,9 @@ pub enum Logo<'a> {
     /// The file the plan names, beside its workbook; when `within` is given it must lie
     /// inside that folder (plans sent to the server never make it read its own files).
     /// One that cannot be used is a `logo-illisible` warning.
-    FromPlan { within: Option<&'a Path> },
+    FromPlan {
+        within: Option<&'a Path>,
+    },
     /// An image sent with the plan (name, bytes): one that cannot be read refuses the job.
     Sent(&'a str, &'a [u8]),
     None,

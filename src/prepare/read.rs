@@ -110,7 +110,8 @@ mod tests {
     #[test]
     fn server_paths_become_the_names_the_user_knows() {
         let n = Names::new(Path::new("/tmp/plandoc-x/plans/Été/plan.xlsx"), "Été/plan.xlsx");
-        let mut t = "« /tmp/plandoc-x/plans/Été/plan.xlsx » : illisible ; logo « /tmp/plandoc-x/plans/Été/logo.png »".to_string();
+        let mut t = "« /tmp/plandoc-x/plans/Été/plan.xlsx » : illisible ; logo « /tmp/plandoc-x/plans/Été/logo.png »"
+            .to_string();
         n.rewrite(&mut t);
         assert_eq!(t, "« Été/plan.xlsx » : illisible ; logo « Été/logo.png »");
         let n = Names::new(Path::new("/tmp/envoi-1/plan.xlsx"), "plan.xlsx");

@@ -67,12 +67,7 @@ pub async fn build(State(s): State<Shared>, m: Multipart) -> Response {
         let logo = form.files.remove("logo");
         let limits = limits(&s);
         let st = s.clone();
-        let zip = s
-            .pool
-            .run(ticket, move || {
-                zipout::pack(&jobs::build(plan, &form, logo, &limits, &st.opts)?)
-            })
-            .await?;
+        let zip = s.pool.run(ticket, move || zipout::pack(&jobs::build(plan, &form, logo, &limits, &st.opts)?)).await?;
         Ok(zip_response("documents.zip", zip))
     })
     .await
@@ -89,9 +84,7 @@ pub async fn evaluation(State(s): State<Shared>, m: Multipart) -> Response {
         let st = s.clone();
         let zip = s
             .pool
-            .run(ticket, move || {
-                zipout::pack(&jobs::evaluation(plan, before, &form, &limits, &st.opts)?)
-            })
+            .run(ticket, move || zipout::pack(&jobs::evaluation(plan, before, &form, &limits, &st.opts)?))
             .await?;
         Ok(zip_response("evaluation.zip", zip))
     })

@@ -50,9 +50,7 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         let out = dir.join(DOCS);
         let shared = st.clone();
         st.pool
-            .run(ticket, move || {
-                store(&out, &jobs::evaluation(plan, before, &form, &limits, &shared.opts)?)
-            })
+            .run(ticket, move || store(&out, &jobs::evaluation(plan, before, &form, &limits, &shared.opts)?))
             .await?;
         Ok(Redirect::to(&format!("/resultats/{id}")).into_response())
     })
