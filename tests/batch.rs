@@ -315,3 +315,60 @@ fn an_interrupted_batch_leaves_no_reader_behind() {
     }
     assert_eq!(left, Vec::<String>::new(), "readers left after the interrupted batch");
 }
+
+/// A report with what may differ between a full and a resumed run left out: timings,
+/// and the status of plans a resumed run skips.
+fn said(r: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut plans = r["plans"].as_array().unwrap().clone();
+    for p in &mut plans {
+        let o = p.as_object_mut().unwrap();
+        o.remove("ms");
+        o.remove("status");
+    }
+    plans
+}
+
+/// The XLSX report's rows: workbook, output, actions, warnings, messages.
+fn report_rows(path: &Path) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let sheet = wb.worksheet_range("Rapport").unwrap();
+    sheet
+        .rows()
+        .take_while(|row| !row[0].to_string().is_empty())
+        .map(|row| [0, 1, 3, 4, 6].iter().map(|&c| row[c].to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn a_resumed_batch_reports_what_a_full_run_reports() {
+    let root = tmpdir("batch-resume-report");
+    let dir = root.join("plans");
+    std::fs::create_dir_all(dir.join("Été")).unwrap();
+    // The canonical sample names logo-lauragais.png, absent here: a `logo-illisible` warning.
+    std::fs::copy(sample("canonique-lauragais.xlsx"), dir.join("Été/Plan été.xlsx")).unwrap();
+    std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join("ctg.xlsx")).unwrap();
+    std::fs::write(dir.join("cassé.xlsx"), b"pas un classeur").unwrap();
+    let out = root.join("sortie");
+    let run = || plandoc(&["batch", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]);
+    assert_eq!(run().code, 1);
+    let full = report(&out, "rapport-lot.json");
+    let full_rows = report_rows(&out.join("rapport-lot.xlsx"));
+    assert_eq!((full["ok"].as_u64(), full["skipped"].as_u64()), (Some(2), Some(0)), "{full}");
+    let ete = full["plans"].as_array().unwrap().iter().find(|p| p["input"] == "Été/Plan été.xlsx").unwrap();
+    assert!(ete["warnings"].as_u64().unwrap() >= 1, "{ete}");
+    assert!(ete["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "logo-illisible"), "{ete}");
+
+    let resumed_run = run();
+    assert_eq!(resumed_run.code, 1);
+    let resumed = report(&out, "rapport-lot.json");
+    assert_eq!((resumed["ok"].as_u64(), resumed["skipped"].as_u64()), (Some(0), Some(2)), "{resumed}");
+    assert_eq!(said(&resumed), said(&full));
+    let ete = resumed["plans"].as_array().unwrap().iter().find(|p| p["input"] == "Été/Plan été.xlsx").unwrap();
+    assert_eq!(ete["status"], "skipped");
+    assert_eq!(ete["actions"], 25, "{ete}");
+    assert!(ete["diagnostics"].as_array().unwrap().iter().any(|d| d["code"] == "logo-illisible"), "{ete}");
+    // The workbook says the same: actions, warnings and messages of every plan.
+    assert_eq!(report_rows(&out.join("rapport-lot.xlsx")), full_rows);
+    assert!(full_rows.iter().any(|r| r[0] == "Été/Plan été.xlsx" && r[2] == "25" && r[3] != "0"), "{full_rows:?}");
+}

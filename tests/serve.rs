@@ -682,3 +682,161 @@ fn the_servers_documents_follow_the_documents_toml_of_modeles() {
         client().post(plain.at("/api/build")).multipart(plan_form(&path).text("documents", "fiches")).send().unwrap();
     assert_eq!(r.status(), 422, "« Stand-by » is unknown without the vocabulary");
 }
+
+/// `POST /api/evaluation` and the Évaluation page refuse another plan as the earlier
+/// version, as `plandoc evaluation` does (`versions-differentes`); `forcer` overrides it.
+#[test]
+fn web_evaluation_refuses_an_unrelated_earlier_version_unless_forced() {
+    let s = Server::start(&[]);
+    let dir = tmpdir("serve-eval-versions");
+    let form = || {
+        plan_form(&sample("suivi-lauragais.xlsx"))
+            .part("depuis", part(&sample("001-ctg-ambitions.xlsx")))
+            .text("annee", "2027")
+    };
+    let r = client().post(s.at("/api/evaluation")).multipart(form()).send().unwrap();
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "versions-differentes", "{v}");
+    let msg = v["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("« 001-ctg-ambitions.xlsx » et « suivi-lauragais.xlsx » ne semblent pas"), "{msg}");
+    assert!(msg.contains("forcer") && !msg.contains("/tmp"), "{msg}");
+    // The page says it too, and offers the box.
+    let r = client().post(s.at("/evaluation")).multipart(form()).send().unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().unwrap();
+    assert!(page.contains("ne semblent pas être deux versions du même plan"), "{page}");
+    let get = client().get(s.at("/evaluation")).send().unwrap().text().unwrap();
+    assert!(get.contains("name=\"forcer\""), "{get}");
+    // Forced: the reports, compared with the earlier file.
+    let r = client().post(s.at("/api/evaluation")).multipart(form().text("forcer", "oui")).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let files = unzip(&r.bytes().unwrap());
+    let text = pdf_text(&dir, "evaluation.pdf", &files[0].1);
+    assert!(text.contains("Ce qui a changé depuis « 001-ctg-ambitions.xlsx »"), "{text}");
+}
+
+/// Every file under `dir`, as (path relative to it, bytes).
+fn files_under(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+                out.push((rel, std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The plans of a batch report, timings left out.
+fn plan_lines(report: &serde_json::Value) -> Vec<serde_json::Value> {
+    let mut plans = report["plans"].as_array().unwrap().clone();
+    for p in &mut plans {
+        p.as_object_mut().unwrap().remove("ms");
+    }
+    plans
+}
+
+/// A ZIP of plans sent to the server is `plandoc batch` on the same folder: lock files
+/// skipped, accented names kept in the report, messages naming paths inside the archive.
+#[test]
+fn a_lot_sent_to_the_server_reports_as_plandoc_batch_on_the_same_folder() {
+    let root = tmpdir("serve-lot-batch");
+    let plans = root.join("plans");
+    std::fs::create_dir_all(plans.join("cassés")).unwrap();
+    std::fs::create_dir_all(plans.join("Été 2026")).unwrap();
+    std::fs::copy(sample(FORTY), plans.join("Été 2026/Plan d'action été.xlsx")).unwrap();
+    std::fs::copy(sample("001-ctg-ambitions.ods"), plans.join("Été 2026/ctg.ods")).unwrap();
+    // Names its logo, absent: a warning in both reports.
+    std::fs::copy(sample("canonique-lauragais.xlsx"), plans.join("canonique.xlsx")).unwrap();
+    std::fs::write(plans.join("cassés/tronqué.xlsx"), b"PK\x03\x04 pas un classeur").unwrap();
+    std::fs::copy(bad_plan(&root), plans.join("cassés/erreurs.xlsx")).unwrap();
+    // Lock files of Excel and LibreOffice: not plans.
+    std::fs::copy(sample(FORTY), plans.join("Été 2026/~$Plan d'action été.xlsx")).unwrap();
+    std::fs::write(plans.join("Été 2026/.~lock.ctg.ods#"), b"verrou").unwrap();
+    let out = root.join("sortie");
+    let cli = common::plandoc(&["batch", plans.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"]);
+    assert_eq!(cli.code, 1, "{}", cli.stderr);
+    let batch: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("rapport-lot.json")).unwrap()).unwrap();
+
+    let files = files_under(&plans);
+    let entries: Vec<(&str, &[u8])> = files.iter().map(|(n, b)| (n.as_str(), b.as_slice())).collect();
+    let s = Server::start(&[]);
+    let form = multipart::Form::new().part("lot", multipart::Part::bytes(zip_of(&entries)).file_name("plans.zip"));
+    let r = client().post(s.at("/api/lot")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let got = unzip(&r.bytes().unwrap());
+    let json = &got.iter().find(|(n, _)| n == "rapport-lot.json").unwrap().1;
+    let web: serde_json::Value = serde_json::from_slice(json).unwrap();
+
+    let inputs: Vec<&str> = web["plans"].as_array().unwrap().iter().map(|p| p["input"].as_str().unwrap()).collect();
+    assert_eq!(
+        inputs,
+        [
+            "canonique.xlsx",
+            "cassés/erreurs.xlsx",
+            "cassés/tronqué.xlsx",
+            "Été 2026/Plan d'action été.xlsx",
+            "Été 2026/ctg.ods"
+        ]
+    );
+    assert_eq!((web["ok"].as_u64(), web["errors"].as_u64()), (Some(3), Some(2)), "{web}");
+    assert_eq!(plan_lines(&web), plan_lines(&batch));
+    // No path of the server in anything the user reads.
+    let text = String::from_utf8_lossy(json);
+    let tmp = std::env::temp_dir().display().to_string();
+    assert!(!text.contains(&tmp) && !text.contains("travail") && !text.contains("plandoc-"), "{text}");
+    assert!(text.contains("« cassés/tronqué.xlsx »"), "{text}");
+
+    // The page: the same names, no server path.
+    let c = client();
+    let form = multipart::Form::new().part("lot", multipart::Part::bytes(zip_of(&entries)).file_name("plans.zip"));
+    let r = c.post(s.at("/lot")).multipart(form).send().unwrap();
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let start = Instant::now();
+    let page = loop {
+        let page = c.get(s.at(&to)).send().unwrap().text().unwrap();
+        if !page.contains("http-equiv=\"refresh\"") {
+            break page;
+        }
+        assert!(start.elapsed() < Duration::from_secs(60), "lot never ends");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(page.contains("5 plans : 3 construits, 2 en échec."), "{page}");
+    assert!(page.contains("cassés/tronqué.xlsx") && !page.contains(&tmp), "{page}");
+}
+
+/// Uploads are read by the isolated reader under its watchdog: a file that makes the
+/// reader hang costs its request only, answered in French, and the server goes on.
+#[test]
+fn uploads_are_read_in_the_isolated_reader() {
+    let s = Server::start_with_env(&[], &[("PLANDOC_TEST_LECTEUR_ENDOMMAGE", Path::new("temps:gel.xlsx"))]);
+    let forty = std::fs::read(sample(FORTY)).unwrap();
+    let frozen = multipart::Form::new().part("plan", multipart::Part::bytes(forty.clone()).file_name("gel.xlsx"));
+    let start = Instant::now();
+    let r = client().post(s.at("/api/check")).multipart(frozen).send().unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(start.elapsed() < Duration::from_secs(30));
+    let v: serde_json::Value = r.json().unwrap();
+    assert_eq!(v["diagnostics"][0]["code"], "lecture-abandonnee", "{v}");
+    let msg = v["diagnostics"][0]["message"].as_str().unwrap();
+    assert!(msg.starts_with("« gel.xlsx » : lecture abandonnée"), "{msg}");
+    // The same for the documents.
+    let frozen = multipart::Form::new().part("plan", multipart::Part::bytes(forty.clone()).file_name("gel.xlsx"));
+    let r = client().post(s.at("/api/build")).multipart(frozen).send().unwrap();
+    assert_eq!(r.status(), 422);
+    // The next upload is read as usual.
+    let r = client().post(s.at("/api/check")).multipart(plan_form(&sample(FORTY))).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().unwrap();
+    assert_eq!(v["file"], FORTY, "{v}");
+    assert_eq!(v["actions"], 40, "{v}");
+}

@@ -21,6 +21,8 @@ pub struct Readers {
     exe: PathBuf,
     config: Option<PathBuf>,
     models: Option<PathBuf>,
+    /// `--taille-max` of the readers, when not the default.
+    max_megabytes: Option<u64>,
     idle: Mutex<Vec<Reader>>,
 }
 
@@ -30,8 +32,17 @@ impl Readers {
             exe: exe.to_path_buf(),
             config: config.map(Path::to_path_buf),
             models: models.map(Path::to_path_buf),
+            max_megabytes: None,
             idle: Mutex::new(Vec::new()),
         }
+    }
+
+    /// The readers refuse files over `mb` MB (the server's upload cap), as
+    /// `Limits::with_max_megabytes` does in this process.
+    pub fn with_max_megabytes(mut self, mb: u64) -> Self {
+        self.max_megabytes =
+            (crate::ingest::Limits::with_max_megabytes(mb) != crate::ingest::Limits::default()).then_some(mb);
+        self
     }
 
     /// Reads `input` in a child; any failure of the child fails this plan only.
@@ -83,6 +94,9 @@ impl Readers {
         }
         if let Some(m) = &self.models {
             cmd.arg("--modeles").arg(m);
+        }
+        if let Some(mb) = self.max_megabytes {
+            cmd.arg("--taille-max").arg(mb.to_string());
         }
         let mut child = cmd.spawn()?;
         match (child.stdin.take(), child.stdout.take()) {

@@ -15,11 +15,11 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 pub use discover::{discover, in_shard, output_dirs, path_hash};
+pub use isolated::Readers;
 pub use report::{BatchReport, PlanResult, PlanStatus};
 
-use crate::build::{BuildOptions, DocKind};
-use crate::documents::DocOptions;
-use crate::ingest::{read_plan, ReadOptions};
+use crate::build::DocKind;
+use crate::ingest::ReadOptions;
 use crate::templates::DocTemplate;
 
 #[derive(Debug, Clone)]
@@ -75,6 +75,18 @@ struct Stamp {
     options: String,
     version: String,
     files: Vec<String>,
+    /// What the build said (actions, warnings, diagnostics), given again when the plan is
+    /// skipped: a resumed run reports as a full one. Older stamps lack it: rebuilt.
+    #[serde(default)]
+    said: Option<Said>,
+}
+
+/// The report line of a built plan, beyond its status and timing.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+struct Said {
+    actions: Option<usize>,
+    warnings: usize,
+    diagnostics: Vec<crate::validate::Diagnostic>,
 }
 
 const STAMP: &str = ".plandoc-lot.json";
@@ -148,10 +160,12 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
     // Workers render and stage plans; one committer makes the staged documents durable in
     // groups (one filesystem sync for every plan staged meanwhile), renames them, and only
     // then writes their marks: a mark never describes unsynced files.
+    // Readers take the default limits, or those of a file size cap.
+    let mb = opts.read.limits.max_file_bytes / (1024 * 1024);
     let readers = match &opts.isolated_reader {
-        Some(exe) if opts.read.limits == crate::ingest::Limits::default() => {
-            Some(isolated::Readers::new(exe, opts.read.config.as_deref(), opts.models.as_deref()))
-        }
+        Some(exe) if opts.read.limits == crate::ingest::Limits::with_max_megabytes(mb) => Some(
+            isolated::Readers::new(exe, opts.read.config.as_deref(), opts.models.as_deref()).with_max_megabytes(mb),
+        ),
         _ => None,
     };
     let run = Run { dir, out, fingerprint: &fingerprint, opts, readers: readers.as_ref() };
@@ -172,11 +186,16 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
     // Every reader ended and reaped before the report is written.
     drop(readers);
     let report = BatchReport::new(results);
-    let json = serde_json::to_vec_pretty(&report).map_err(std::io::Error::other)?;
-    crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.json")), &json)?;
-    let xlsx = report::report_xlsx(&report).map_err(|e| std::io::Error::other(e.to_string()))?;
-    crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.xlsx")), &xlsx)?;
+    write_reports(out, &suffix, &report)?;
     Ok(report)
+}
+
+/// Writes OUT/rapport-lot{suffix}.json and .xlsx.
+pub fn write_reports(out: &Path, suffix: &str, report: &BatchReport) -> std::io::Result<()> {
+    let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::other)?;
+    crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.json")), &json)?;
+    let xlsx = report::report_xlsx(report).map_err(|e| std::io::Error::other(e.to_string()))?;
+    crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.xlsx")), &xlsx)
 }
 
 /// Every file this batch may write, checked against every file it reads.
@@ -361,84 +380,25 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
     };
     let input_hash = fnv_hex(&[&bytes]);
     let stamp_path = plan_dir.join(STAMP);
-
-    if !opts.force {
-        let stamp = std::fs::read(&stamp_path).ok().and_then(|b| serde_json::from_slice::<Stamp>(&b).ok());
-        if let Some(s) = stamp {
-            let complete = !s.files.is_empty() && s.files.iter().all(|f| plan_dir.join(f).is_file());
-            if s.input == input_hash && s.options == fingerprint && s.version == env!("CARGO_PKG_VERSION") && complete {
-                r.status = PlanStatus::Skipped;
-                return None;
-            }
-        }
-    }
-    clean_temporaries(&plan_dir);
-    let read = match readers {
-        Some(readers) => readers.read(&input),
-        None => read_plan(&input, &opts.read),
-    };
-    let reading = match read {
-        Ok(x) => x,
-        Err(u) => {
-            r.error = Some(u.diagnostic.message.clone());
-            r.diagnostics = vec![*u.diagnostic];
-            return None;
-        }
-    };
-    r.actions = Some(reading.plan.action_count());
-    r.warnings = reading.diagnostics.iter().filter(|d| !d.is_error()).count();
-    let errors: Vec<_> = reading.diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
-    if !errors.is_empty() {
-        r.error = Some(format!(
-            "{} erreur{} dans le plan : {} {}",
-            errors.len(),
-            if errors.len() > 1 { "s" } else { "" },
-            errors[0].place(),
-            errors[0].message
-        ));
-        r.diagnostics = crate::validate::sorted(reading.diagnostics.clone());
+    if !opts.force && resumed(&plan_dir, &stamp_path, &input_hash, fingerprint, r) {
         return None;
     }
-    // A logo that cannot be read is a warning of this plan, not a failure.
-    let logo = match logo_allowed(&reading.plan, &input, opts.logos_within.as_deref())
-        .and_then(|()| crate::build::load_logo(&reading.plan, &input))
-    {
-        Ok(l) => l,
-        Err(e) => {
-            r.warnings += 1;
-            r.diagnostics.push(crate::validate::Diagnostic::warning("logo-illisible", e));
-            None
-        }
-    };
-    let bopts = BuildOptions {
-        only: opts.only.clone(),
-        docs: DocOptions {
-            template: opts.template.clone(),
-            date: opts.date.clone(),
-            logo,
-            one_fiche_per_page: opts.one_fiche_per_page,
-        },
-        prefix: None,
-        warnings: reading.diagnostics.clone(),
-        inputs: {
-            let mut i = vec![input.clone()];
-            i.extend(crate::ingest::config_for(&input, opts.config.as_deref()));
-            i.extend(crate::build::logo_path(&reading.plan, &input));
-            i
-        },
-    };
+    clean_temporaries(&plan_dir);
+    let prepared = prepare_plan(&input, &r.input.clone(), opts, readers, r)?;
+    r.diagnostics = prepared.reading.diagnostics.clone();
     // Staged only: the committer syncs, renames, and then writes the mark.
-    match crate::build::stage(&reading.plan, &plan_dir, &bopts) {
+    match crate::build::stage(&prepared.reading.plan, &plan_dir, &prepared.options) {
         Ok(build) => {
             let files =
                 build.paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+            let said = Said { actions: r.actions, warnings: r.warnings, diagnostics: r.diagnostics.clone() };
             let stamp = Stamp {
                 input: input_hash,
                 options: fingerprint.to_string(),
                 version: env!("CARGO_PKG_VERSION").into(),
                 files,
+                said: Some(said),
             };
-            r.diagnostics.extend(reading.diagnostics);
             match serde_json::to_vec(&stamp) {
                 Ok(stamp) => Some(Pending { build, stamp_path, stamp }),
                 Err(e) => {
@@ -455,6 +415,77 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
     }
 }
 
+/// Whether the plan's documents are there from an earlier run with the same input,
+/// options and version: then `r` says again what that run said.
+fn resumed(plan_dir: &Path, stamp_path: &Path, input_hash: &str, fingerprint: &str, r: &mut PlanResult) -> bool {
+    let stamp = std::fs::read(stamp_path).ok().and_then(|b| serde_json::from_slice::<Stamp>(&b).ok());
+    let Some(s) = stamp else { return false };
+    let complete = !s.files.is_empty() && s.files.iter().all(|f| plan_dir.join(f).is_file());
+    let same = s.input == input_hash && s.options == fingerprint && s.version == env!("CARGO_PKG_VERSION");
+    match (same, complete, s.said) {
+        (true, true, Some(said)) => {
+            r.status = PlanStatus::Skipped;
+            r.actions = said.actions;
+            r.warnings = said.warnings;
+            r.diagnostics = said.diagnostics;
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The plan through the one entry point, named by its path inside the batch folder; a
+/// refusal is this plan's error line.
+fn prepare_plan(
+    input: &Path,
+    name: &str,
+    opts: &BatchOptions,
+    readers: Option<&isolated::Readers>,
+    r: &mut PlanResult,
+) -> Option<crate::prepare::Prepared> {
+    use crate::prepare::{prepare, Date, Logo, Reader, Refused, Request};
+    let mut req = Request::new(input, name);
+    req.read = opts.read.clone();
+    req.reader = readers.map_or(Reader::InProcess, Reader::Isolated);
+    req.logo = Logo::FromPlan { within: opts.logos_within.as_deref() };
+    req.only = opts.only.clone();
+    req.date = Date::Given(opts.date.clone());
+    req.look = opts.template.clone();
+    req.one_fiche_per_page = opts.one_fiche_per_page;
+    let report = match prepare(&req) {
+        Ok(p) => {
+            r.actions = Some(p.reading.plan.action_count());
+            r.warnings = p.reading.diagnostics.iter().filter(|d| !d.is_error()).count();
+            return Some(p);
+        }
+        Err(Refused::Unreadable(report)) => {
+            r.error = report.diagnostics.first().map(|d| d.message.clone());
+            r.diagnostics = report.diagnostics;
+            return None;
+        }
+        Err(Refused::Invalid(report)) => report,
+        Err(Refused::NoFollowUp(m) | Refused::Logo(m)) => {
+            r.error = Some(m);
+            return None;
+        }
+        Err(Refused::MissingId(_)) => return None,
+    };
+    r.actions = report.actions;
+    r.warnings = report.diagnostics.iter().filter(|d| !d.is_error()).count();
+    let errors: Vec<_> = report.diagnostics.iter().filter(|d| d.is_error()).collect();
+    if let Some(first) = errors.first() {
+        r.error = Some(format!(
+            "{} erreur{} dans le plan : {} {}",
+            errors.len(),
+            if errors.len() > 1 { "s" } else { "" },
+            first.place(),
+            first.message
+        ));
+    }
+    r.diagnostics = report.diagnostics;
+    None
+}
+
 /// Temporary files a killed run may have left.
 fn clean_temporaries(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else { return };
@@ -463,22 +494,5 @@ fn clean_temporaries(dir: &Path) {
         if name.starts_with('.') && name.contains(".tmp-") {
             let _ = std::fs::remove_file(e.path());
         }
-    }
-}
-
-/// A logo outside `root` (when given) is refused: its path comes from the plan.
-fn logo_allowed(plan: &crate::model::Plan, input: &Path, root: Option<&Path>) -> Result<(), String> {
-    let (Some(root), Some(path)) = (root, crate::build::logo_path(plan, input)) else { return Ok(()) };
-    let inside = match (path.canonicalize(), root.canonicalize()) {
-        (Ok(p), Ok(r)) => p.starts_with(r),
-        _ => true, // a missing logo is reported by the reader
-    };
-    if inside {
-        Ok(())
-    } else {
-        Err(format!(
-            "logo « {} » ignoré : il doit se trouver dans l'archive envoyée, à côté du plan.",
-            plan.meta.logo.as_deref().unwrap_or_default()
-        ))
     }
 }

@@ -54,6 +54,9 @@ pub struct IsolatedArgs {
     /// Dossier de modèles du lot : statuts et priorités lus avec son vocabulaire.toml.
     #[arg(long, value_name = "DOSSIER")]
     pub modeles: Option<PathBuf>,
+    /// Taille maximale d'un fichier lu, en Mo (par défaut : 64).
+    #[arg(long = "taille-max", value_name = "MO")]
+    pub taille_max: Option<u64>,
 }
 
 #[derive(Debug, Args)]

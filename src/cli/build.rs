@@ -1,8 +1,8 @@
 //! `plandoc build`: validate, then write the documents; errors mean no document.
 
-use crate::build::{build, deliberation_id, BuildOptions};
-use crate::documents::DocOptions;
-use crate::ingest::{read_plan, Limits, ReadOptions};
+use crate::build::build;
+use crate::ingest::{Limits, ReadOptions};
+use crate::prepare::{prepare, Date, Logo, Prefix, Reader, Refused, Request};
 
 use super::args::BuildArgs;
 use super::exit;
@@ -31,47 +31,25 @@ pub fn run(a: &BuildArgs) -> i32 {
         Err(e) => return fail(&format!("{e}.")),
     };
     let file = a.file.display().to_string();
-    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone() };
-    let guard = super::guard::watch(&file, false);
-    let read = read_plan(&a.file, &opts);
-    drop(guard);
-    let reading = match read {
-        Ok(r) => r,
-        Err(u) => {
-            print!("{}", human(&u.report(&file)));
-            return exit::UNREADABLE;
-        }
+    let watch = |f: &str| -> Box<dyn std::any::Any> { Box::new(super::guard::watch(f, false)) };
+    let mut req = Request::new(&a.file, &file);
+    req.read = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone() };
+    req.reader = Reader::Watched(&watch);
+    req.logo = Logo::FromPlan { within: None };
+    req.only = only;
+    req.date = Date::Given(a.docs.date.clone());
+    req.look = template;
+    req.one_fiche_per_page = a.docs.une_fiche_par_page;
+    req.prefix = if a.prefixe_id { Prefix::DeliberationId } else { Prefix::None };
+    let prepared = match prepare(&req) {
+        Ok(p) => p,
+        Err(refused) => return refusal(refused),
     };
-    let mut reading = reading;
-    reading.diagnostics.extend(super::check::logo_problem(&reading.plan, &a.file));
-    let report = reading.report(&file);
-    if reading.has_errors() {
-        print!("{}", human(&report));
-        println!("Aucun document écrit : corrigez les erreurs ci-dessus.");
-        return exit::INVALID;
-    }
+    let report = prepared.reading.report(&file);
     if !report.diagnostics.is_empty() {
         eprint!("{}", human(&report));
     }
-    let prefix = if a.prefixe_id {
-        match deliberation_id(&reading.plan) {
-            Ok(id) => Some(id),
-            Err(missing) => {
-                return fail(&format!(
-                    "--prefixe-id demande l'identifiant de la délibération ; il manque : {} (feuille Convention ou plandoc.toml).",
-                    missing.join(", ")
-                ))
-            }
-        }
-    } else {
-        None
-    };
-    let logo = crate::build::load_logo(&reading.plan, &a.file).ok().flatten();
-    let warnings = report.diagnostics.clone();
-    let inputs = super::options::inputs(&a.file, &reading.plan, a.docs.config.as_deref());
-    let docs = DocOptions { template, date: a.docs.date.clone(), logo, one_fiche_per_page: a.docs.une_fiche_par_page };
-    let bopts = BuildOptions { only, docs, prefix, warnings, inputs };
-    match build(&reading.plan, &a.output, &bopts) {
+    match build(&prepared.reading.plan, &a.output, &prepared.options) {
         Ok(paths) => {
             for p in paths {
                 println!("Écrit : {}", p.display());
@@ -79,5 +57,25 @@ pub fn run(a: &BuildArgs) -> i32 {
             exit::OK
         }
         Err(e) => fail(&format!("{e}.")),
+    }
+}
+
+/// What the command line says when the job is refused, and its exit code.
+fn refusal(refused: Refused) -> i32 {
+    match refused {
+        Refused::Unreadable(report) => {
+            print!("{}", human(&report));
+            exit::UNREADABLE
+        }
+        Refused::Invalid(report) => {
+            print!("{}", human(&report));
+            println!("Aucun document écrit : corrigez les erreurs ci-dessus.");
+            exit::INVALID
+        }
+        Refused::MissingId(missing) => fail(&format!(
+            "--prefixe-id demande l'identifiant de la délibération ; il manque : {} (feuille Convention ou plandoc.toml).",
+            missing.join(", ")
+        )),
+        Refused::NoFollowUp(m) | Refused::Logo(m) => fail(&format!("{m}.")),
     }
 }

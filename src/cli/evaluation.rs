@@ -1,12 +1,11 @@
 //! `plandoc evaluation`: the follow-up reports only, for a review year, compared with an
 //! earlier version when asked.
 
-use crate::build::evaluation_reports;
-use crate::documents::{DocOptions, EvalOptions};
 use std::path::PathBuf;
 
-use crate::ingest::{read_plan, ReadOptions};
-use crate::validate::Diagnostic;
+use crate::build::{evaluation_reports, DocKind};
+use crate::ingest::ReadOptions;
+use crate::prepare::{prepare, Date, Earlier, Reader, Refused, Request};
 
 use super::args::EvaluationArgs;
 use super::exit;
@@ -21,77 +20,51 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     if let Err(e) = super::options::date(&a.date) {
         return fail(&e);
     }
-    let opts = ReadOptions { config: a.config.clone(), ..Default::default() };
-    let read = |p: &std::path::Path| {
-        let guard = super::guard::watch(&p.display().to_string(), false);
-        let read = read_plan(p, &opts);
-        drop(guard);
-        match read {
-            Ok(r) if !r.has_errors() => Ok(r),
-            Ok(r) => {
-                print!("{}", human(&r.report(&p.display().to_string())));
+    let file = a.file.display().to_string();
+    let earlier_name = a.depuis.as_ref().map(|p| p.display().to_string());
+    let watch = |f: &str| -> Box<dyn std::any::Any> { Box::new(super::guard::watch(f, false)) };
+    let mut req = Request::new(&a.file, &file);
+    req.read = ReadOptions { config: a.config.clone(), ..Default::default() };
+    req.reader = Reader::Watched(&watch);
+    req.only = [DocKind::Evaluation].into_iter().collect();
+    req.date = Date::Given(a.date.clone());
+    req.evaluation = true;
+    req.year = a.annee;
+    req.earlier = a.depuis.as_deref().zip(earlier_name.as_deref()).map(|(path, name)| Earlier {
+        path,
+        name,
+        force: a.forcer,
+        force_hint: "ajoutez --forcer",
+    });
+    let prepared = match prepare(&req) {
+        Ok(p) => p,
+        Err(Refused::Invalid(report)) => {
+            print!("{}", human(&report));
+            if !report.diagnostics.iter().any(|d| d.code == "versions-differentes") {
                 println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
-                Err(exit::INVALID)
             }
-            Err(u) => {
-                print!("{}", human(&u.report(&p.display().to_string())));
-                Err(exit::UNREADABLE)
-            }
+            return exit::INVALID;
         }
+        Err(Refused::Unreadable(report)) => {
+            print!("{}", human(&report));
+            return exit::UNREADABLE;
+        }
+        Err(Refused::NoFollowUp(m) | Refused::Logo(m)) => return fail(&format!("{m}.")),
+        Err(Refused::MissingId(_)) => return exit::UNREADABLE,
     };
-    let now = match read(&a.file) {
-        Ok(r) => r,
-        Err(code) => return code,
-    };
-    if !now.plan.has_follow_up() {
-        return fail(&format!(
-            "« {} » n'a pas de données de suivi : ajoutez des colonnes Statut, Avancement ou Commentaire, ou une feuille Indicateurs.",
-            a.file.display()
-        ));
-    }
-    let changes = match &a.depuis {
-        Some(p) => match read(p) {
-            Ok(before) => {
-                if let (Err(why), false) = (crate::evaluation::same_plan(&before.plan, &now.plan), a.forcer) {
-                    let d = Diagnostic::error(
-                        "versions-differentes",
-                        format!(
-                            "« {} » et « {} » ne semblent pas être deux versions du même plan : {}. Aucun rapport écrit ; \
-                             si ce sont bien deux versions du même plan, ajoutez --forcer.",
-                            p.display(),
-                            a.file.display(),
-                            why.join(" ; ")
-                        ),
-                    );
-                    let mut report = now.report(&a.file.display().to_string());
-                    report.diagnostics = vec![d];
-                    report.notes.clear();
-                    print!("{}", human(&report));
-                    return exit::INVALID;
-                }
-                Some((
-                    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                    crate::evaluation::compare(&before.plan, &now.plan, a.annee),
-                ))
-            }
-            Err(code) => return code,
-        },
-        None => None,
-    };
-    let docs = DocOptions { date: a.date.clone(), ..Default::default() };
-    let eval = EvalOptions { year: a.annee, changes };
-    let (pdf, xlsx) = match evaluation_reports(&now.plan, &docs, &eval) {
+    let (pdf, xlsx) = match evaluation_reports(&prepared.reading.plan, &prepared.options.docs, &prepared.eval_options())
+    {
         Ok(x) => x,
         Err(e) => return fail(&format!("{e}.")),
     };
-    let files: Vec<(PathBuf, &[u8])> = crate::build::DocKind::Evaluation
+    let files: Vec<(PathBuf, &[u8])> = DocKind::Evaluation
         .file_names()
         .iter()
         .map(|n| a.output.join(n))
         .zip([pdf.as_slice(), xlsx.as_slice()])
         .collect();
     let outputs: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
-    let mut inputs = super::options::inputs(&a.file, &now.plan, a.config.as_deref());
+    let mut inputs = super::options::inputs(&a.file, &prepared.reading.plan, a.config.as_deref());
     inputs.extend(a.depuis.iter().cloned());
     if let Err(msg) = crate::fsx::refuse_overwriting_inputs(&outputs, &inputs) {
         return fail(&msg);

@@ -52,7 +52,8 @@ pub async fn check(State(s): State<Shared>, m: Multipart) -> Response {
         let (ticket, mut form) = Form::admitted(&s.pool, m, s.opts.max_upload).await?;
         let plan = form.file("plan")?;
         let limits = limits(&s);
-        let report = s.pool.run(ticket, move || Ok(jobs::read(plan, &limits, None)?.report())).await?;
+        let models = s.opts.models.clone();
+        let report = s.pool.run(ticket, move || Ok(jobs::read(plan, &limits, models.as_deref())?.report())).await?;
         Ok(json_response(&report))
     })
     .await
@@ -66,13 +67,7 @@ pub async fn build(State(s): State<Shared>, m: Multipart) -> Response {
         let logo = form.files.remove("logo");
         let limits = limits(&s);
         let st = s.clone();
-        let zip = s
-            .pool
-            .run(ticket, move || {
-                let r = jobs::read_valid(plan, &limits, Some(&jobs::overrides(&form)))?;
-                zipout::pack(&jobs::build(&r, &form, logo, &st.opts.template)?)
-            })
-            .await?;
+        let zip = s.pool.run(ticket, move || zipout::pack(&jobs::build(plan, &form, logo, &limits, &st.opts)?)).await?;
         Ok(zip_response("documents.zip", zip))
     })
     .await
@@ -84,16 +79,12 @@ pub async fn evaluation(State(s): State<Shared>, m: Multipart) -> Response {
         let (ticket, mut form) = Form::admitted(&s.pool, m, s.opts.max_upload).await?;
         let plan = form.file("plan")?;
         let before = form.files.remove("depuis");
-        let year = jobs::year(&form)?;
+        jobs::year(&form)?;
         let limits = limits(&s);
         let st = s.clone();
         let zip = s
             .pool
-            .run(ticket, move || {
-                let now = jobs::read_valid(plan, &limits, None)?;
-                let before = before.map(|b| jobs::read_valid(b, &limits, None)).transpose()?;
-                zipout::pack(&jobs::evaluation(&now, before.as_ref(), year, &st.opts.template)?)
-            })
+            .run(ticket, move || zipout::pack(&jobs::evaluation(plan, before, &form, &limits, &st.opts)?))
             .await?;
         Ok(zip_response("evaluation.zip", zip))
     })

@@ -1,16 +1,20 @@
-//! The work behind each route, synchronous, on uploads in memory: read a plan, build its
-//! documents, its evaluation, a batch. Shared by the API and the pages.
+//! The work behind each route, synchronous, shared by the API and the pages: thin over
+//! the one entry point (`prepare`), uploads written to a private folder and read by the
+//! isolated reader; a ZIP of plans goes through the batch.
 
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
-use crate::build::{ascii_name, deliberation_id, documents, evaluation_reports, BuildOptions, DocKind};
-use crate::documents::{DocOptions, EvalOptions};
-use crate::ingest::{read_plan_bytes, Limits, PlanOverrides, Reading, Workbook};
-use crate::templates::DocTemplate;
+use crate::batch::Readers;
+use crate::build::{documents, evaluation_reports, DocKind};
+use crate::ingest::{read_plan_bytes, Limits, PlanOverrides, ReadOptions, Reading, Workbook};
+use crate::prepare::{prepare, Date, Earlier, Logo, Prefix, Reader, Refused, Request};
 use crate::validate::CheckReport;
 
 use super::errors::RequestError;
 use super::form::{Form, Upload};
+use super::tempdir::TempDir;
 
 /// A plan read from an upload, with its sheet for display.
 pub struct Read {
@@ -25,21 +29,89 @@ impl Read {
     }
 }
 
-/// Reads an uploaded plan; an unreadable file is a 422 with its report.
-pub fn read(u: Upload, limits: &Limits, overrides: Option<&PlanOverrides>) -> Result<Read, RequestError> {
-    match read_plan_bytes(&u.name, u.bytes, limits, overrides) {
-        Ok((reading, workbook)) => Ok(Read { name: u.name, reading, workbook }),
-        Err(e) => Err(RequestError::Plan(Box::new(e.report(&u.name)))),
+/// The isolated readers of uploads, kept between requests; `None` where this program
+/// cannot start itself (then uploads are read in the server's process).
+fn readers(limits: &Limits, models: Option<&Path>) -> Option<&'static Readers> {
+    static READERS: OnceLock<Option<Readers>> = OnceLock::new();
+    READERS
+        .get_or_init(|| {
+            let exe = std::env::current_exe().ok()?;
+            let mb = limits.max_file_bytes / (1024 * 1024);
+            Some(Readers::new(&exe, None, models).with_max_megabytes(mb))
+        })
+        .as_ref()
+}
+
+fn reader(limits: &Limits, models: Option<&Path>) -> Reader<'static> {
+    readers(limits, models).map_or(Reader::InProcess, Reader::Isolated)
+}
+
+/// Uploads written into a private folder for the isolated reader, removed when dropped.
+struct Sent {
+    dir: TempDir,
+}
+
+impl Sent {
+    fn new() -> Result<Sent, RequestError> {
+        let dir = TempDir::new("plandoc-envoi").map_err(|e| RequestError::Internal(crate::fsx::io_fr(&e)))?;
+        Ok(Sent { dir })
+    }
+
+    /// Writes `u` under `slot` (one folder per field): its path, under the name it was sent.
+    fn file(&self, slot: &str, u: &Upload) -> Result<PathBuf, RequestError> {
+        let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+        let dir = self.dir.path().join(slot);
+        std::fs::create_dir_all(&dir).map_err(io)?;
+        let path = dir.join(disk_name(&u.name));
+        std::fs::write(&path, &u.bytes).map_err(io)?;
+        Ok(path)
     }
 }
 
-/// Reads a plan that must have no error.
-pub fn read_valid(u: Upload, limits: &Limits, overrides: Option<&PlanOverrides>) -> Result<Read, RequestError> {
-    let r = read(u, limits, overrides)?;
-    if r.reading.has_errors() {
-        return Err(RequestError::Plan(Box::new(r.report())));
+/// A sent name usable as a file name: no leading dot, at most 200 bytes, its extension kept.
+fn disk_name(name: &str) -> String {
+    let name = if name.starts_with('.') { format!("plan{name}") } else { name.to_string() };
+    if name.len() <= 200 {
+        return name;
     }
-    Ok(r)
+    let ext = Path::new(&name).extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+    let mut stem: String = String::new();
+    for c in name.chars() {
+        if stem.len() + c.len_utf8() > 180 {
+            break;
+        }
+        stem.push(c);
+    }
+    format!("{stem}.{}", ext.chars().take(10).collect::<String>())
+}
+
+/// A refusal of the one entry point, as the server answers it.
+fn refused(r: Refused) -> RequestError {
+    match r {
+        Refused::Unreadable(report) | Refused::Invalid(report) => RequestError::Plan(report),
+        Refused::NoFollowUp(m) | Refused::Logo(m) => RequestError::Invalid(m),
+        Refused::MissingId(missing) => RequestError::Invalid(format!(
+            "l'identifiant @ctes demande : {} (champs du formulaire ou feuille Convention)",
+            missing.join(", ")
+        )),
+    }
+}
+
+/// Reads an uploaded plan in the isolated reader; an unreadable file is a 422 with its
+/// report. The sheet shown beside the report is read again here, once the isolated
+/// reader has read the file within its limits.
+pub fn read(u: Upload, limits: &Limits, models: Option<&Path>) -> Result<Read, RequestError> {
+    let sent = Sent::new()?;
+    let path = sent.file("plan", &u)?;
+    let opts = ReadOptions { limits: *limits, config: None };
+    match crate::prepare::read_as(&path, &u.name, &opts, reader(limits, models), None) {
+        Ok(reading) => {
+            let (_, workbook) = read_plan_bytes(&u.name, u.bytes, limits, None)
+                .map_err(|e| RequestError::Plan(Box::new(e.report(&u.name))))?;
+            Ok(Read { name: u.name, reading, workbook })
+        }
+        Err(e) => Err(RequestError::Plan(Box::new(e.report(&u.name)))),
+    }
 }
 
 /// The deliberation and collectivity settings of the Documents form.
@@ -69,71 +141,69 @@ pub fn kinds(form: &Form) -> Result<BTreeSet<DocKind>, RequestError> {
     Ok(if out.is_empty() { DocKind::ALL.into_iter().collect() } else { out })
 }
 
-/// The documents of a valid plan, in memory, named as they will be downloaded.
-pub fn build(
-    r: &Read,
-    form: &Form,
-    logo: Option<Upload>,
-    template: &DocTemplate,
-) -> Result<Vec<(String, Vec<u8>)>, RequestError> {
-    let only = kinds(form)?;
-    let prefix = match form.text("prefixe_id").as_deref() {
-        None | Some("non") => None,
-        Some("on" | "oui" | "1" | "true") => Some(deliberation_id(&r.reading.plan).map_err(|missing| {
-            RequestError::Invalid(format!(
-                "l'identifiant @ctes demande : {} (champs du formulaire ou feuille Convention)",
-                missing.join(", ")
-            ))
-        })?),
-        Some(p) => Some(ascii_name(p)),
-    };
-    let logo = match logo {
-        Some(l) => Some(
-            crate::layout::Image::from_bytes(&l.bytes)
-                .map_err(|e| RequestError::Invalid(format!("logo « {} » illisible : {e}", l.name)))?,
-        ),
-        None => None,
-    };
-    let date = r
-        .reading
-        .plan
-        .meta
-        .deliberation_date
-        .clone()
-        .filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok());
-    let warnings = r.reading.diagnostics.iter().filter(|d| !d.is_error()).cloned().collect();
-    let opts = BuildOptions {
-        only,
-        docs: DocOptions {
-            template: template.clone(),
-            date,
-            logo,
-            one_fiche_per_page: form.text("une_fiche_par_page").is_some(),
-        },
-        prefix,
-        warnings,
-        inputs: Vec::new(),
-    };
-    documents(&r.reading.plan, &opts).map_err(|e| RequestError::Internal(e.to_string()))
+/// What the server tells the one entry point about every job.
+fn request<'a>(path: &'a Path, name: &'a str, limits: &Limits, serve: &super::ServeOptions) -> Request<'a> {
+    let mut req = Request::new(path, name);
+    req.read = ReadOptions { limits: *limits, config: None };
+    req.reader = reader(limits, serve.models.as_deref());
+    req.look = serve.template.clone();
+    req
 }
 
-/// evaluation.pdf and evaluation.xlsx of a followed plan, compared with `before` if given.
-pub fn evaluation(
-    now: &Read,
-    before: Option<&Read>,
-    year: Option<i32>,
-    template: &DocTemplate,
+/// The documents of a valid plan, in memory, named as they will be downloaded.
+pub fn build(
+    plan: Upload,
+    form: &Form,
+    logo: Option<Upload>,
+    limits: &Limits,
+    serve: &super::ServeOptions,
 ) -> Result<Vec<(String, Vec<u8>)>, RequestError> {
-    if !now.reading.plan.has_follow_up() {
-        return Err(RequestError::Invalid(format!(
-            "« {} » n'a pas de données de suivi : ajoutez des colonnes Statut, Avancement ou Commentaire, ou une feuille Indicateurs",
-            now.name
-        )));
-    }
-    let changes =
-        before.map(|b| (b.name.clone(), crate::evaluation::compare(&b.reading.plan, &now.reading.plan, year)));
-    let docs = DocOptions { template: template.clone(), ..Default::default() };
-    let (pdf, xlsx) = evaluation_reports(&now.reading.plan, &docs, &EvalOptions { year, changes })
+    let sent = Sent::new()?;
+    let path = sent.file("plan", &plan)?;
+    let overrides = overrides(form);
+    let mut req = request(&path, &plan.name, limits, serve);
+    req.overrides = Some(&overrides);
+    req.only = kinds(form)?;
+    req.prefix = match form.text("prefixe_id").as_deref() {
+        None | Some("non") => Prefix::None,
+        Some("on" | "oui" | "1" | "true") => Prefix::DeliberationId,
+        Some(p) => Prefix::Given(p.to_string()),
+    };
+    req.logo = match &logo {
+        Some(l) => Logo::Sent(&l.name, &l.bytes),
+        None => Logo::None,
+    };
+    req.date = Date::Deliberation;
+    req.one_fiche_per_page = form.text("une_fiche_par_page").is_some();
+    let prepared = prepare(&req).map_err(refused)?;
+    documents(&prepared.reading.plan, &prepared.options).map_err(|e| RequestError::Internal(e.to_string()))
+}
+
+/// evaluation.pdf and evaluation.xlsx of a followed plan, compared with `before` if given:
+/// two files that are not versions of one plan are refused unless the form says `forcer`.
+pub fn evaluation(
+    plan: Upload,
+    before: Option<Upload>,
+    form: &Form,
+    limits: &Limits,
+    serve: &super::ServeOptions,
+) -> Result<Vec<(String, Vec<u8>)>, RequestError> {
+    let year = year(form)?;
+    let sent = Sent::new()?;
+    let path = sent.file("plan", &plan)?;
+    let earlier = before.as_ref().map(|b| sent.file("depuis", b).map(|p| (p, b.name.as_str()))).transpose()?;
+    let mut req = request(&path, &plan.name, limits, serve);
+    req.only = [DocKind::Evaluation].into_iter().collect();
+    req.evaluation = true;
+    req.year = year;
+    req.earlier = earlier.as_ref().map(|(p, name)| Earlier {
+        path: p,
+        name,
+        force: form.text("forcer").is_some_and(|v| v != "non"),
+        force_hint: "cochez « Comparer quand même » (champ forcer)",
+    });
+    let prepared = prepare(&req).map_err(refused)?;
+    let (pdf, xlsx) = evaluation_reports(&prepared.reading.plan, &prepared.options.docs, &prepared.eval_options())
         .map_err(|e| RequestError::Internal(e.to_string()))?;
     Ok(DocKind::Evaluation.file_names().iter().map(|n| n.to_string()).zip([pdf, xlsx]).collect())
 }
@@ -184,7 +254,32 @@ pub fn lot(
         logos_within: Some(input.clone()),
         isolated_reader: std::env::current_exe().ok(),
     };
-    let report = crate::batch::run(&input, &out, &opts).map_err(|e| RequestError::Internal(e.to_string()))?;
+    let internal = |e: std::io::Error| RequestError::Internal(hide_paths(&e.to_string(), work));
+    let mut report = crate::batch::run(&input, &out, &opts).map_err(|e| match e {
+        crate::batch::BatchError::Io(e) => internal(e),
+        e => RequestError::Internal(hide_paths(&e.to_string(), work)),
+    })?;
+    // Plans are named by their path in the archive already; a failure to write names the
+    // work folder: never shown.
+    for p in &mut report.plans {
+        if let Some(e) = &mut p.error {
+            *e = hide_paths(e, work);
+        }
+        for d in &mut p.diagnostics {
+            d.message = hide_paths(&d.message, work);
+        }
+    }
+    crate::batch::write_reports(&out, "", &report).map_err(internal)?;
     let zip = super::zipout::pack_dir(&out)?;
     Ok((report, zip))
+}
+
+/// `text` with the lot's work folder left out: paths inside the archive or the outputs.
+fn hide_paths(text: &str, work: &Path) -> String {
+    let mut t = text.to_string();
+    for (dir, shown) in [(work.join("plans"), ""), (work.join(LOT_OUTPUT), ""), (work.to_path_buf(), "lot")] {
+        let d = dir.display().to_string();
+        t = t.replace(&format!("{d}/"), shown).replace(&d, if shown.is_empty() { "." } else { shown });
+    }
+    t
 }

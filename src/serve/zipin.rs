@@ -1,6 +1,7 @@
 //! A ZIP of plans, checked before anything is written: no path leaving the folder, a
 //! bounded number of entries and expanded size, sizes enforced while extracting. Files
-//! land under names rebuilt from ASCII-safe components, never the sent names as given.
+//! keep their names (accents and all, as `plandoc batch` sees them in a folder), each
+//! component checked and cleaned; office lock files (`~$x.xlsx`) are left out.
 
 use std::collections::BTreeSet;
 use std::io::{Cursor, Read};
@@ -41,7 +42,8 @@ pub fn extract(bytes: &[u8], dir: &Path, max_expanded: u64) -> Result<usize, Req
             continue;
         }
         let ext = raw.rsplit('.').next().unwrap_or("").to_ascii_lowercase();
-        if KEPT.contains(&ext.as_str()) && !raw.split('/').any(|c| c.starts_with("__MACOSX") || c.starts_with('.')) {
+        let hidden = |c: &str| c.starts_with("__MACOSX") || c.starts_with('.') || c.starts_with("~$");
+        if KEPT.contains(&ext.as_str()) && !raw.split('/').any(hidden) {
             plans.push((i, raw));
         }
     }
@@ -84,10 +86,10 @@ fn unsafe_path(name: &str) -> bool {
         || name.split('/').any(|c| c == "..")
 }
 
-/// Each component made ASCII-safe; a clash gets a numbered suffix.
+/// Each component kept as sent, control characters dropped and cut to 200 bytes; a clash
+/// gets a numbered suffix.
 fn safe_path(name: &str, used: &mut BTreeSet<PathBuf>) -> PathBuf {
-    let parts: Vec<String> =
-        name.split('/').filter(|c| !c.is_empty() && *c != ".").map(crate::build::ascii_name).collect();
+    let parts: Vec<String> = name.split('/').filter(|c| !c.is_empty() && *c != ".").map(clean_component).collect();
     let mut p: PathBuf = parts.iter().collect();
     let stem = p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let ext = p.extension().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -97,6 +99,27 @@ fn safe_path(name: &str, used: &mut BTreeSet<PathBuf>) -> PathBuf {
         n += 1;
     }
     p
+}
+
+/// A component as a file name: no control character, at most 200 bytes (extension kept).
+fn clean_component(c: &str) -> String {
+    let c: String = c.chars().filter(|ch| !ch.is_control()).collect();
+    if c.len() <= 200 {
+        return if c.is_empty() { "plan".into() } else { c };
+    }
+    let ext = c.rsplit_once('.').map(|(_, e)| e).filter(|e| e.len() <= 10).unwrap_or("");
+    let mut stem = String::new();
+    for ch in c.chars() {
+        if stem.len() + ch.len_utf8() > 180 {
+            break;
+        }
+        stem.push(ch);
+    }
+    if ext.is_empty() {
+        stem
+    } else {
+        format!("{stem}.{ext}")
+    }
 }
 
 #[cfg(test)]
@@ -110,7 +133,10 @@ mod tests {
         }
         assert!(!unsafe_path("dossier/plan été.xlsx"));
         let mut used = BTreeSet::new();
-        assert_eq!(safe_path("dossier/plan été.xlsx", &mut used), PathBuf::from("dossier/plan-ete.xlsx"));
-        assert_eq!(safe_path("dossier/plan ete.xlsx", &mut used), PathBuf::from("dossier/plan-ete-2.xlsx"));
+        assert_eq!(safe_path("dossier/plan été.xlsx", &mut used), PathBuf::from("dossier/plan été.xlsx"));
+        assert_eq!(safe_path("dossier/plan été.xlsx", &mut used), PathBuf::from("dossier/plan été-2.xlsx"));
+        let long = format!("{}.xlsx", "é".repeat(300));
+        let p = safe_path(&long, &mut used);
+        assert!(p.to_string_lossy().len() <= 200 && p.to_string_lossy().ends_with(".xlsx"), "{p:?}");
     }
 }

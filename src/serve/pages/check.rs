@@ -39,9 +39,10 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
             keep_input(&dir, "logo", l)?;
         }
         let limits = limits(&st);
+        let models = st.opts.models.clone();
         let outcome = st
             .pool
-            .run(ticket, move || match jobs::read(plan, &limits, None) {
+            .run(ticket, move || match jobs::read(plan, &limits, models.as_deref()) {
                 Ok(r) => {
                     let report = r.report();
                     let extra = format!(

@@ -82,8 +82,7 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
         let shared = st.clone();
         st.pool
             .run(ticket, move || {
-                let r = jobs::read_valid(plan, &limits, Some(&jobs::overrides(&form)))?;
-                let files = jobs::build(&r, &form, logo, &shared.opts.template)?;
+                let files = jobs::build(plan, &form, logo, &limits, &shared.opts)?;
                 store(&out, &files)
             })
             .await?;

@@ -14,7 +14,7 @@ pub async fn get() -> Response {
     let body = format!(
         "<p>Pour le bilan d'un plan suivi : plandoc produit evaluation.pdf (synthèse des statuts, avancement par \
          axe, indicateurs) et evaluation.xlsx.</p>\n\
-         <form action=\"/evaluation\" method=\"post\" enctype=\"multipart/form-data\">{}{}{}\
+         <form action=\"/evaluation\" method=\"post\" enctype=\"multipart/form-data\">{}{}{}{}\
          <button type=\"submit\">Produire les rapports</button></form>",
         file_input(
             "plan",
@@ -31,6 +31,9 @@ pub async fn get() -> Response {
             false
         ),
         text_input("annee", "Année du bilan (facultatif)", "Format AAAA, par exemple 2027.", "number", ""),
+        "<div class=\"case\"><input type=\"checkbox\" id=\"forcer\" name=\"forcer\" value=\"oui\">\
+         <label for=\"forcer\" class=\"case\">Comparer quand même : les deux fichiers sont bien deux versions du \
+         même plan (plandoc refuse sinon de comparer deux plans qui ne se ressemblent pas)</label></div>",
     );
     html("Évaluation d'un plan suivi", Nav::Evaluation, body).into_response()
 }
@@ -41,17 +44,13 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         let (ticket, mut form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
         let plan = form.file("plan")?;
         let before = form.files.remove("depuis");
-        let year = jobs::year(&form)?;
+        jobs::year(&form)?;
         let limits = limits(&st);
         let (id, dir) = st.results.create()?;
         let out = dir.join(DOCS);
         let shared = st.clone();
         st.pool
-            .run(ticket, move || {
-                let now = jobs::read_valid(plan, &limits, None)?;
-                let before = before.map(|b| jobs::read_valid(b, &limits, None)).transpose()?;
-                store(&out, &jobs::evaluation(&now, before.as_ref(), year, &shared.opts.template)?)
-            })
+            .run(ticket, move || store(&out, &jobs::evaluation(plan, before, &form, &limits, &shared.opts)?))
             .await?;
         Ok(Redirect::to(&format!("/resultats/{id}")).into_response())
     })
