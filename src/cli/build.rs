@@ -30,8 +30,13 @@ pub fn run(a: &BuildArgs) -> i32 {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
+    let correction = match super::options::correction(&a.lecture) {
+        Ok(c) => c,
+        Err(e) => return fail(&format!("{e}.")),
+    };
     let file = a.file.display().to_string();
-    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone() };
+    let opts =
+        ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone(), correction };
     let guard = super::guard::watch(&file, false);
     let read = read_plan(&a.file, &opts);
     drop(guard);

@@ -21,7 +21,11 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     if let Err(e) = super::options::date(&a.date) {
         return fail(&e);
     }
-    let opts = ReadOptions { config: a.config.clone(), ..Default::default() };
+    let correction = match super::options::correction(&a.lecture) {
+        Ok(c) => c,
+        Err(e) => return fail(&format!("{e}.")),
+    };
+    let opts = ReadOptions { config: a.config.clone(), correction, ..Default::default() };
     let read = |p: &std::path::Path| {
         let guard = super::guard::watch(&p.display().to_string(), false);
         let read = read_plan(p, &opts);

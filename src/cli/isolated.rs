@@ -22,7 +22,7 @@ const MAX_CARRIED_MB: u64 = 32;
 
 pub fn run(a: &IsolatedArgs) -> i32 {
     let vocabulary = a.modeles.as_deref().map(install_vocabulary).transpose();
-    let opts = ReadOptions { limits: Limits::default(), config: a.config.clone() };
+    let opts = ReadOptions { limits: Limits::default(), config: a.config.clone(), ..Default::default() };
     match &a.file {
         Some(file) => one(file, &opts, vocabulary.err()),
         None => continuous(&opts, vocabulary.err()),
