@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::build::{ascii_name, deliberation_id, documents, evaluation_reports, BuildOptions, DocKind};
 use crate::documents::{DocOptions, EvalOptions};
-use crate::ingest::{read_plan_bytes, Limits, PlanOverrides, Reading, Workbook};
+use crate::ingest::{read_plan_bytes_corrected, Correction, Limits, PlanOverrides, Reading, Workbook};
 use crate::templates::DocTemplate;
 use crate::validate::CheckReport;
 
@@ -27,7 +27,17 @@ impl Read {
 
 /// Reads an uploaded plan; an unreadable file is a 422 with its report.
 pub fn read(u: Upload, limits: &Limits, overrides: Option<&PlanOverrides>) -> Result<Read, RequestError> {
-    match read_plan_bytes(&u.name, u.bytes, limits, overrides) {
+    read_corrected(u, limits, overrides, &Correction::default())
+}
+
+/// `read` with a correction of the reading made on the Contrôle page.
+pub fn read_corrected(
+    u: Upload,
+    limits: &Limits,
+    overrides: Option<&PlanOverrides>,
+    correction: &Correction,
+) -> Result<Read, RequestError> {
+    match read_plan_bytes_corrected(&u.name, u.bytes, limits, overrides, correction) {
         Ok((reading, workbook)) => Ok(Read { name: u.name, reading, workbook }),
         Err(e) => Err(RequestError::Plan(Box::new(e.report(&u.name)))),
     }
@@ -35,7 +45,17 @@ pub fn read(u: Upload, limits: &Limits, overrides: Option<&PlanOverrides>) -> Re
 
 /// Reads a plan that must have no error.
 pub fn read_valid(u: Upload, limits: &Limits, overrides: Option<&PlanOverrides>) -> Result<Read, RequestError> {
-    let r = read(u, limits, overrides)?;
+    read_valid_corrected(u, limits, overrides, &Correction::default())
+}
+
+/// `read_valid` with a correction of the reading.
+pub fn read_valid_corrected(
+    u: Upload,
+    limits: &Limits,
+    overrides: Option<&PlanOverrides>,
+    correction: &Correction,
+) -> Result<Read, RequestError> {
+    let r = read_corrected(u, limits, overrides, correction)?;
     if r.reading.has_errors() {
         return Err(RequestError::Plan(Box::new(r.report())));
     }
@@ -46,6 +66,7 @@ pub fn read_valid(u: Upload, limits: &Limits, overrides: Option<&PlanOverrides>)
 pub fn overrides(form: &Form) -> PlanOverrides {
     PlanOverrides {
         collectivite: form.text("collectivite"),
+        titre: form.text("titre"),
         deliberation: form.text("deliberation"),
         date_deliberation: form.text("date_deliberation"),
         annexe: form.text("annexe"),
@@ -178,7 +199,7 @@ pub fn lot(
         models: serve.models.clone(),
         date: None,
         one_fiche_per_page: false,
-        read: crate::ingest::ReadOptions { limits, config: None },
+        read: crate::ingest::ReadOptions { limits, config: None, ..Default::default() },
         progress: crate::batch::ProgressMode::Quiet,
         wait: false,
         logos_within: Some(input.clone()),
