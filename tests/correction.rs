@@ -64,13 +64,23 @@ fn colonne_fixes_a_misread_title_column_and_the_fiches_say_so() {
 
     // The documents use the correction: every title, in the sheet's order, on the fiches.
     let out = dir.join("docs");
-    let b = plandoc(&["build", file.to_str().unwrap(), "-o", out.to_str().unwrap(), "--only", "fiches", "--colonne", "intitule=C"]);
+    let b = plandoc(&[
+        "build",
+        file.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--only",
+        "fiches",
+        "--colonne",
+        "intitule=C",
+    ]);
     assert_eq!(b.code, 0, "{}{}", b.stdout, b.stderr);
     let text = pdf::squash(&pdf::text(&out.join("fiches-actions.pdf")));
     let mut at = 0;
     for row in &MISREAD[1..] {
         let title = pdf::squash(row[2]);
-        let found = text[at..].find(&title).unwrap_or_else(|| panic!("« {} » absent ou hors d'ordre :\n{text}", row[2]));
+        let found =
+            text[at..].find(&title).unwrap_or_else(|| panic!("« {} » absent ou hors d'ordre :\n{text}", row[2]));
         at += found + title.len();
     }
     // The kind, kept as an extra column, is on the fiche too.
@@ -116,7 +126,10 @@ fn feuille_and_ligne_entete_choose_where_the_plan_is() {
         &["Logement", "Repérer les logements indignes", "Service habitat"],
     ]);
     write_xlsx(&file, &[("Exemple", decoy), ("Programme", real)]);
-    let (code, r) = check(&file, &["--feuille", "Programme", "--ligne-entete", "3", "--colonne", "intitule=B", "--colonne", "niveau_1=A"]);
+    let (code, r) = check(
+        &file,
+        &["--feuille", "Programme", "--ligne-entete", "3", "--colonne", "intitule=B", "--colonne", "niveau_1=A"],
+    );
     assert_eq!(code, 0, "{r}");
     assert_eq!(r["actions"], 3, "{r}");
     assert_eq!(r["axes"], 2, "{r}");

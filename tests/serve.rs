@@ -722,9 +722,7 @@ fn correction_form(page: &str, change: &[(&str, &str)]) -> multipart::Form {
 fn hidden_and_selected(page: &str) -> Vec<(String, String)> {
     let form = &page[page.find("class=\"correction\"").expect("correction form")..];
     let form = &form[..form.find("</form>").unwrap()];
-    let attr = |tag: &str, a: &str| {
-        tag.split(&format!("{a}=\"")).nth(1).map(|v| v[..v.find('"').unwrap()].to_string())
-    };
+    let attr = |tag: &str, a: &str| tag.split(&format!("{a}=\"")).nth(1).map(|v| v[..v.find('"').unwrap()].to_string());
     let mut out = Vec::new();
     for tag in form.split('<').skip(1) {
         if tag.starts_with("input") {
@@ -773,7 +771,10 @@ fn the_reading_is_corrected_on_the_contrôle_page_and_follows_to_the_documents()
 
     // The correction as plandoc.toml: beside the untouched file, `check` reads the corrected plan.
     let toml = c.get(s.at(&format!("/controle/{id}/plandoc.toml"))).send().unwrap().text().unwrap();
-    assert!(toml.contains("[colonnes]") && toml.contains("action = \"C\"") && toml.contains("garder = \"B\""), "{toml}");
+    assert!(
+        toml.contains("[colonnes]") && toml.contains("action = \"C\"") && toml.contains("garder = \"B\""),
+        "{toml}"
+    );
     let beside = tmpdir("serve-correction-toml");
     std::fs::copy(&file, beside.join("plan.xlsx")).unwrap();
     std::fs::write(beside.join("plandoc.toml"), &toml).unwrap();

@@ -196,13 +196,22 @@ fn read_place_table(t: &toml::Table, text: &str, o: &mut ReadingPlace, problem: 
         match key.as_str() {
             "feuille" => match as_text(value) {
                 Some(s) if !s.is_empty() => o.feuille = Some(s),
-                _ => problem(line, format!("« feuille » attend le nom d'une feuille entre guillemets, pas {}", shown(value))),
+                _ => problem(
+                    line,
+                    format!("« feuille » attend le nom d'une feuille entre guillemets, pas {}", shown(value)),
+                ),
             },
             "ligne_entete" => match as_row_number(value) {
                 Some(n) => o.ligne_entete = Some(n),
-                None => problem(line, format!("« ligne_entete » attend un numéro de ligne, par exemple 3, pas {}", shown(value))),
+                None => problem(
+                    line,
+                    format!("« ligne_entete » attend un numéro de ligne, par exemple 3, pas {}", shown(value)),
+                ),
             },
-            k => problem(line, format!("clé inconnue « {k} » dans [lecture]{}", suggestion(k, &["feuille", "ligne_entete"]))),
+            k => problem(
+                line,
+                format!("clé inconnue « {k} » dans [lecture]{}", suggestion(k, &["feuille", "ligne_entete"])),
+            ),
         }
     }
 }

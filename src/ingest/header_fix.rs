@@ -43,8 +43,9 @@ pub fn apply(
         };
         for t in targets_of(key, value) {
             let Some(col) = find_column(sheet, top_row, columns, &t) else {
-                out.warnings
-                    .push(format!("[colonnes] : aucune colonne « {t} » pour le champ « {key} » ; détection conservée."));
+                out.warnings.push(format!(
+                    "[colonnes] : aucune colonne « {t} » pour le champ « {key} » ; détection conservée."
+                ));
                 continue;
             };
             match target {
@@ -88,7 +89,9 @@ fn find_column(sheet: &Sheet, top_row: u32, columns: &[Column], target: &str) ->
     }
     let by_header = columns.iter().find(|c| fold(&c.header) == fold(t)).map(|c| c.col);
     // "c" for C, when no header says "c".
-    by_header.or_else(|| (t.len() <= 2 && t.chars().all(|c| c.is_ascii_alphabetic())).then(|| letter(&t.to_ascii_uppercase())).flatten())
+    by_header.or_else(|| {
+        (t.len() <= 2 && t.chars().all(|c| c.is_ascii_alphabetic())).then(|| letter(&t.to_ascii_uppercase())).flatten()
+    })
 }
 
 /// Gives `field` to the column `col` (None: kept as it is), taking a single field from

@@ -178,7 +178,11 @@ fn sheet_correction(
 }
 
 /// The one sheet a correction names, if it names one; refused when there is no such sheet.
-fn named_sheet<'a>(visible: &[&'a Sheet], correction: &Correction, name: &str) -> Result<Option<&'a Sheet>, Unreadable> {
+fn named_sheet<'a>(
+    visible: &[&'a Sheet],
+    correction: &Correction,
+    name: &str,
+) -> Result<Option<&'a Sheet>, Unreadable> {
     let Some(wanted) = &correction.sheet else { return Ok(None) };
     let found = visible
         .iter()
@@ -264,16 +268,16 @@ pub fn plan_from_workbook_corrected(name: &str, wb: &Workbook, given: &Correctio
     };
     let siblings: Vec<(&Sheet, header::Header)> =
         if header.hierarchy_cols().is_empty() && forms.is_none() && chosen.is_none() {
-        visible
-            .iter()
-            .filter(|s| s.name != sheet.name && !s.is_empty())
-            .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
-            .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
-            .filter(|(_, h)| shape(h) == shape(&header))
-            .collect()
-    } else {
-        Vec::new()
-    };
+            visible
+                .iter()
+                .filter(|s| s.name != sheet.name && !s.is_empty())
+                .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
+                .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
+                .filter(|(_, h)| shape(h) == shape(&header))
+                .collect()
+        } else {
+            Vec::new()
+        };
     for s in &visible {
         if s.name == sheet.name
             || forms.as_ref().is_some_and(|f| f.sheets.contains(&s.name))

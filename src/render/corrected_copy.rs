@@ -68,8 +68,12 @@ fn copy_sheet(out: &mut Workbook, sheet: &Sheet, name: &str) -> Result<(), XlsxE
 
 /// A valid, unique sheet name: at most 31 characters, none of `[]:*?/\`.
 fn sheet_name(name: &str, used: &[String]) -> String {
-    let clean: String =
-        name.chars().map(|c| if "[]:*?/\\".contains(c) { '_' } else { c }).collect::<String>().trim_matches('\'').to_string();
+    let clean: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .collect::<String>()
+        .trim_matches('\'')
+        .to_string();
     let base: String = if clean.trim().is_empty() { "Feuille".to_string() } else { clean.chars().take(31).collect() };
     let mut candidate = base.clone();
     let mut n = 2;

@@ -30,7 +30,9 @@ fn io(e: std::io::Error) -> RequestError {
 
 /// The correction kept with a result (none yet: empty).
 pub fn load_correction(dir: &std::path::Path) -> Correction {
-    std::fs::read_to_string(dir.join(CORRECTION)).map(|t| parse_config(CORRECTION, &t).0.correction()).unwrap_or_default()
+    std::fs::read_to_string(dir.join(CORRECTION))
+        .map(|t| parse_config(CORRECTION, &t).0.correction())
+        .unwrap_or_default()
 }
 
 /// The plan's metadata as last read, for the Documents form.
@@ -50,9 +52,10 @@ fn current(field: &str, letter: &str, rank: usize, correction: &Correction) -> S
         return Target::Keep.key();
     }
     if Field::from_key(field) == Some(Field::Hierarchy) {
-        let named = correction.columns.iter().find(|(k, v)| {
-            matches!(Target::named(k), Some(Target::Level(_))) && v.trim().eq_ignore_ascii_case(letter)
-        });
+        let named = correction
+            .columns
+            .iter()
+            .find(|(k, v)| matches!(Target::named(k), Some(Target::Level(_))) && v.trim().eq_ignore_ascii_case(letter));
         return named.map_or_else(|| format!("niveau_{rank}"), |(k, _)| k.clone());
     }
     field.to_string()
@@ -97,11 +100,17 @@ fn rows(r: &Read, correction: &Correction) -> Vec<(String, String, String)> {
     // Ignored columns stay in the form, to be taken back.
     let sheet = r.workbook.sheets.iter().find(|s| s.name == src.sheet);
     let header_row = src.header_row.saturating_sub(1);
-    for t in correction.columns.get(&Target::Ignore.key()).map(|v| crate::ingest::targets_of(IGNORE_KEY, v)).unwrap_or_default()
+    for t in correction
+        .columns
+        .get(&Target::Ignore.key())
+        .map(|v| crate::ingest::targets_of(IGNORE_KEY, v))
+        .unwrap_or_default()
     {
         let found = sheet.and_then(|s| {
             s.rows.get(&header_row).and_then(|cells| {
-                cells.iter().find(|(c, v)| column_letters(*c) == t || crate::text::fold(&v.text()) == crate::text::fold(&t))
+                cells
+                    .iter()
+                    .find(|(c, v)| column_letters(*c) == t || crate::text::fold(&v.text()) == crate::text::fold(&t))
             })
         });
         let (col, head) = match found {
@@ -234,7 +243,9 @@ pub async fn download(State(s): State<Shared>, Path((id, file)): Path<(String, S
         let dir = st.results.get(&id)?;
         let correction = load_correction(&dir);
         match file.as_str() {
-            "plandoc.toml" => Ok(attachment("application/toml; charset=utf-8", "plandoc.toml", correction.to_toml().into_bytes())),
+            "plandoc.toml" => {
+                Ok(attachment("application/toml; charset=utf-8", "plandoc.toml", correction.to_toml().into_bytes()))
+            }
             COPY => {
                 let ticket = st.pool.admit()?;
                 let plan = kept_input(&dir, "plan").ok_or(RequestError::NotFound)?;
