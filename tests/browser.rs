@@ -13,7 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::server::Server;
-use common::{bad_plan, sample, tmpdir};
+use common::{bad_plan, sample, tmpdir, write_xlsx, C};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 const AXE: &str = ".ci/npm/node_modules/axe-core/axe.min.js";
@@ -159,7 +159,7 @@ fn a_person_gets_the_documents_in_a_real_browser() {
             c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
             assert_eq!(text_of(&c, "#nombre-actions").await, "2 actions");
             let errors = text_of(&c, "#diagnostics-erreur").await;
-            assert!(errors.contains("Plan!B3") && errors.contains("numero-en-double"), "{errors}");
+            assert!(errors.contains("feuille « Plan », cellule B3") && errors.contains("numero-en-double"), "{errors}");
             assert!(text_of(&c, "td.cite-erreur").await.contains("[erreur]"));
             check_page(&c, &axe_source, "Contrôle (erreurs)").await;
 
@@ -239,4 +239,132 @@ fn a_person_gets_the_documents_in_a_real_browser() {
     }
     names.sort();
     assert_eq!(names, ["annexe.xlsx", "echeancier.pdf", "fiches-actions.pdf", "plan-d-actions.pdf"]);
+}
+
+/// « Action » holds the kind of each action (empty on two rows), the titles are under
+/// « Détail »; 25 columns in all, the last ones wordy.
+fn misread_wide_plan(dir: &Path) -> PathBuf {
+    let file = dir.join("plan-mal-lu.xlsx");
+    let titles = [
+        ("Axe 1 Familles", "Atelier", "Ouvrir un lieu d'accueil parents-enfants"),
+        ("Axe 1 Familles", "", "Former les assistantes maternelles"),
+        ("Axe 2 Jeunesse", "Atelier", "Créer un conseil municipal des jeunes"),
+        ("Axe 2 Jeunesse", "", "Réunir les clubs sportifs chaque trimestre"),
+        ("Axe 2 Jeunesse", "Réunion", "Proposer un chantier d'été aux 16-18 ans"),
+    ];
+    let headers: Vec<String> = ["Axe", "Action", "Détail", "Pilote"]
+        .iter()
+        .map(|s| s.to_string())
+        .chain((5..=25).map(|i| format!("Observation {i}")))
+        .collect();
+    let long = "Une remarque assez longue pour devoir passer à la ligne dans la vue de la feuille";
+    let mut rows: Vec<Vec<C>> = vec![headers.iter().map(|h| C::T(h.as_str())).collect()];
+    for (axis, kind, title) in titles {
+        let mut r = vec![C::T(axis), if kind.is_empty() { C::E } else { C::T(kind) }, C::T(title), C::T("CCAS")];
+        r.extend((5..=25).map(|_| C::T(long)));
+        rows.push(r);
+    }
+    write_xlsx(&file, &[("Plan d'actions", rows)]);
+    file
+}
+
+#[test]
+fn a_person_corrects_the_reading_in_a_real_browser() {
+    let Some((chromium, driver, axe_source)) = tools() else { return };
+    let dir = tmpdir("browser-correction");
+    let downloads = dir.join("telechargements");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let server = Server::start(&[]);
+    let (_driver, webdriver) = start_driver(&driver);
+    let file = misread_wide_plan(&dir);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let c = browser(&webdriver, &chromium, &dir.join("profil"), &downloads).await;
+        c.goto(&server.at("/")).await.unwrap();
+        c.find(Locator::Id("plan")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
+        c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+        assert_eq!(text_of(&c, "#bilan").await, "2 erreurs, 0 avertissement.");
+        check_page(&c, &axe_source, "Contrôle (lecture à corriger)").await;
+
+        // A diagnostic leads to its cell: the cell is the page's target, visibly outlined.
+        let link = c.find(Locator::Css("#diagnostics-erreur a[href='#cellule-B3']")).await.unwrap();
+        assert_eq!(link.text().await.unwrap(), "feuille « Plan d'actions », cellule B3");
+        link.click().await.unwrap();
+        let target = c
+            .execute(
+                "const t = document.querySelector(':target'); const s = getComputedStyle(t); \
+                 const r = t.getBoundingClientRect(); const v = t.closest('.feuille').getBoundingClientRect(); \
+                 return [t.id, s.outlineStyle, r.top >= v.top && r.bottom <= v.bottom];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(target, serde_json::json!(["cellule-B3", "solid", true]));
+        // 25 columns stay readable: each at least 8rem, the text wrapped, the header row and
+        // the row numbers frozen, the sheet scrolled sideways rather than squeezed.
+        let look = c
+            .execute(
+                "const f = document.querySelector('.feuille'); const td = document.getElementById('cellule-Y2'); \
+                 const th = f.querySelector('thead th'); const row = f.querySelector('tbody th'); \
+                 return [td.getBoundingClientRect().width >= 128, td.getBoundingClientRect().height > 40, \
+                 getComputedStyle(th).position, getComputedStyle(row).position, f.scrollWidth > f.clientWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(look, serde_json::json!([true, true, "sticky", "sticky", true]));
+
+        // Column C holds the titles: change its select, « Relire ».
+        let select = c.find(Locator::Id("colonne-C")).await.unwrap();
+        select.select_by_value("action").await.unwrap();
+        c.find(Locator::Id("relire")).await.unwrap().click().await.unwrap();
+        assert_eq!(text_of(&c, "#bilan").await, "0 erreur, 0 avertissement.");
+        assert_eq!(text_of(&c, "#nombre-actions").await, "5 actions");
+        let chosen = c.find(Locator::Css("#colonne-C option[selected]")).await.unwrap().attr("value").await.unwrap();
+        assert_eq!(chosen.as_deref(), Some("action"));
+        check_page(&c, &axe_source, "Contrôle (lecture corrigée)").await;
+        c.find(Locator::LinkText("plandoc.toml")).await.unwrap().click().await.unwrap();
+
+        // On to the documents, which follow the correction.
+        c.find(Locator::LinkText("Continuer vers les documents")).await.unwrap().click().await.unwrap();
+        let field = c.wait().for_element(Locator::Id("collectivite")).await.unwrap();
+        check_page(&c, &axe_source, "Documents (à compléter)").await;
+        field.send_keys("Commune d'essai").await.unwrap();
+        c.find(Locator::Id("doc-echeancier")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("doc-plan")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("doc-annexe")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Id("doc-evaluation")).await.unwrap().click().await.unwrap();
+        c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+        let all = c.wait().at_most(Duration::from_secs(60)).for_element(Locator::Id("tout")).await.unwrap();
+        all.click().await.unwrap();
+        // The browser must live until its download is written.
+        let start = Instant::now();
+        while !downloads.join("documents.zip").is_file() && start.elapsed() < Duration::from_secs(30) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        c.close().await.unwrap();
+    });
+    let wait_for = |p: &Path| {
+        let start = Instant::now();
+        while !p.is_file() {
+            assert!(start.elapsed() < Duration::from_secs(30), "no download in {}", downloads.display());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let toml = downloads.join("plandoc.toml");
+    wait_for(&toml);
+    assert!(std::fs::read_to_string(&toml).unwrap().contains("action = \"C\""));
+    let zip_path = downloads.join("documents.zip");
+    wait_for(&zip_path);
+    let mut z = zip::ZipArchive::new(Cursor::new(std::fs::read(&zip_path).unwrap())).unwrap();
+    let mut b = Vec::new();
+    z.by_name("fiches-actions.pdf").unwrap().read_to_end(&mut b).unwrap();
+    let p = dir.join("fiches-actions.pdf");
+    std::fs::write(&p, &b).unwrap();
+    let text = common::pdf::squash(&common::pdf::text(&p));
+    for t in ["Former les assistantes maternelles", "Réunir les clubs sportifs chaque trimestre"] {
+        assert!(text.contains(&common::pdf::squash(t)), "{t} : {text}");
+    }
+    assert!(text.contains(&common::pdf::squash("Commune d'essai")), "{text}");
 }

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::server::Server;
-use common::{bad_plan, pdf, sample, tmpdir};
+use common::{bad_plan, pdf, plandoc, sample, tmpdir, write_xlsx, C};
 use reqwest::blocking::{multipart, Client};
 use reqwest::StatusCode;
 
@@ -402,8 +402,14 @@ fn pages_flow_and_results_expire() {
     assert_eq!(r.status(), 200);
     let page = r.text().unwrap();
     assert!(page.contains("<strong>2 actions</strong>"), "{page}");
-    assert!(page.contains("numero-en-double") && page.contains("Plan!B3"));
-    assert!(page.contains("<td class=\"cite-erreur\"><strong>[erreur]</strong> 1</td>"), "cited cell highlighted");
+    assert!(page.contains("<small><code>numero-en-double</code></small>"), "{page}");
+    // The place is named for people and leads to its cell in the sheet view.
+    assert!(page.contains("<a href=\"#cellule-B3\">feuille « Plan », cellule B3</a>"), "{page}");
+    assert!(!page.contains("Plan!B3"), "no spreadsheet syntax on the page");
+    assert!(
+        page.contains("<td id=\"cellule-B3\" class=\"cite-erreur\"><strong>[erreur]</strong> 1</td>"),
+        "cited cell highlighted, with its anchor"
+    );
     assert!(page.contains("Correspondance des colonnes"));
     assert!(!page.contains("Continuer vers les documents"), "no documents while errors remain");
 
@@ -839,4 +845,155 @@ fn uploads_are_read_in_the_isolated_reader() {
     let v: serde_json::Value = r.json().unwrap();
     assert_eq!(v["file"], FORTY, "{v}");
     assert_eq!(v["actions"], 40, "{v}");
+
+/// « Action » holds the kind of each action (empty on two rows), the titles are under « Détail ».
+fn misread_plan(dir: &Path) -> std::path::PathBuf {
+    let file = dir.join("plan-mal-lu.xlsx");
+    let t = |s: &'static str| if s.is_empty() { C::E } else { C::T(s) };
+    let rows: Vec<Vec<C>> = [
+        ["Axe", "Action", "Détail", "Pilote"],
+        ["Axe 1 Familles", "Atelier", "Ouvrir un lieu d'accueil parents-enfants", "CCAS"],
+        ["Axe 1 Familles", "", "Former les assistantes maternelles", "RPE"],
+        ["Axe 2 Jeunesse", "Atelier", "Créer un conseil municipal des jeunes", "Mairie"],
+        ["Axe 2 Jeunesse", "", "Réunir les clubs sportifs chaque trimestre", "Mairie"],
+        ["Axe 2 Jeunesse", "Réunion", "Proposer un chantier d'été aux 16-18 ans", "Mission locale"],
+    ]
+    .iter()
+    .map(|r| r.iter().map(|s| t(s)).collect())
+    .collect();
+    write_xlsx(&file, &[("Plan", rows)]);
+    file
+}
+
+/// The hidden "what was shown" fields and every select of the correction form, as sent.
+fn correction_form(page: &str, change: &[(&str, &str)]) -> multipart::Form {
+    let mut form = multipart::Form::new();
+    for (name, value) in hidden_and_selected(page) {
+        let sent = change.iter().find(|(n, _)| *n == name).map_or(value.clone(), |(_, v)| v.to_string());
+        form = form.text(name, sent);
+    }
+    form
+}
+
+/// (name, value) of the form's hidden inputs, its number input and each select's chosen option.
+fn hidden_and_selected(page: &str) -> Vec<(String, String)> {
+    let form = &page[page.find("class=\"correction\"").expect("correction form")..];
+    let form = &form[..form.find("</form>").unwrap()];
+    let attr = |tag: &str, a: &str| tag.split(&format!("{a}=\"")).nth(1).map(|v| v[..v.find('"').unwrap()].to_string());
+    let mut out = Vec::new();
+    for tag in form.split('<').skip(1) {
+        if tag.starts_with("input") {
+            if let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value")) {
+                out.push((n, v));
+            }
+        } else if tag.starts_with("select") {
+            let name = attr(tag, "name").unwrap();
+            let rest = &form[form.find(&format!("name=\"{name}\"")).unwrap()..];
+            let rest = &rest[..rest.find("</select>").unwrap()];
+            let chosen = rest.split("<option").find(|o| o.contains(" selected")).and_then(|o| attr(o, "value"));
+            out.push((name, chosen.unwrap_or_default()));
+        }
+    }
+    out
+}
+
+#[test]
+fn the_reading_is_corrected_on_the_contrôle_page_and_follows_to_the_documents() {
+    let s = Server::start(&[]);
+    let c = client();
+    let dir = tmpdir("serve-correction");
+    let file = misread_plan(&dir);
+    let original = std::fs::read(&file).unwrap();
+    let r = c.post(s.at("/controle")).multipart(plan_form(&file)).send().unwrap();
+    let page = r.text().unwrap();
+    assert!(page.contains("2 erreurs, 0 avertissement"), "{page}");
+    assert!(page.contains("titre-manquant"));
+    assert!(!page.contains("Continuer vers les documents"));
+    let id = page.split("action=\"/controle/").nth(1).expect("correction form")[..32].to_string();
+    let shown = hidden_and_selected(&page);
+    assert!(shown.contains(&("colonne-B".into(), "action".into())), "{shown:?}");
+    assert!(shown.contains(&("colonne-C".into(), "description".into())), "{shown:?}");
+    assert!(shown.contains(&("colonne-A".into(), "niveau_1".into())), "{shown:?}");
+
+    // « Relire » with column C as the title: no error left, on to the documents.
+    let form = correction_form(&page, &[("colonne-C", "action"), ("colonne-B", "garder")]);
+    let r = c.post(s.at(&format!("/controle/{id}"))).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let page = r.text().unwrap();
+    assert!(page.contains("<strong>5 actions</strong>") && page.contains("0 erreur, 0 avertissement"), "{page}");
+    assert!(page.contains("Continuer vers les documents"));
+    let shown = hidden_and_selected(&page);
+    assert!(shown.contains(&("colonne-C".into(), "action".into())), "{shown:?}");
+    assert!(shown.contains(&("colonne-B".into(), "garder".into())), "{shown:?}");
+
+    // The correction as plandoc.toml: beside the untouched file, `check` reads the corrected plan.
+    let toml = c.get(s.at(&format!("/controle/{id}/plandoc.toml"))).send().unwrap().text().unwrap();
+    assert!(
+        toml.contains("[colonnes]") && toml.contains("action = \"C\"") && toml.contains("garder = \"B\""),
+        "{toml}"
+    );
+    let beside = tmpdir("serve-correction-toml");
+    std::fs::copy(&file, beside.join("plan.xlsx")).unwrap();
+    std::fs::write(beside.join("plandoc.toml"), &toml).unwrap();
+    let out = plandoc(&["check", beside.join("plan.xlsx").to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!((out.code, v["actions"].as_u64()), (0, Some(5)), "{v}");
+
+    // The workbook copy with a « Colonnes » sheet reads the same, alone; the upload is unchanged.
+    let r = c.get(s.at(&format!("/controle/{id}/classeur-corrige.xlsx"))).send().unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-disposition"].to_str().unwrap().contains("classeur-corrige.xlsx"));
+    let copy = dir.join("copie").join("classeur-corrige.xlsx");
+    std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+    std::fs::write(&copy, r.bytes().unwrap()).unwrap();
+    {
+        use calamine::Reader;
+        let mut wb = calamine::open_workbook_auto(&copy).unwrap();
+        assert_eq!(wb.sheet_names(), ["Plan", "Colonnes"]);
+        let cols = wb.worksheet_range("Colonnes").unwrap();
+        let rows: Vec<String> = cols.rows().map(|r| format!("{}={}", r[0], r[1])).collect();
+        assert!(rows.contains(&"action=C".to_string()) && rows.contains(&"garder=B".to_string()), "{rows:?}");
+    }
+    let out = plandoc(&["check", copy.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!((out.code, v["actions"].as_u64()), (0, Some(5)), "{v}");
+    assert!(v["columns"].as_array().unwrap().iter().any(|c| c["column"] == "C" && c["field"] == "action"), "{v}");
+    assert_eq!(std::fs::read(&file).unwrap(), original);
+
+    // The Documents form marks what the plan does not say; the fiches carry the titles of C.
+    let docs = c.get(s.at(&format!("/documents/{id}"))).send().unwrap().text().unwrap();
+    assert!(docs.contains("Nom de la collectivité <span class=\"a-completer\">à compléter</span>"), "{docs}");
+    assert!(docs.contains("Titre du plan <span class=\"a-completer\">à compléter</span>"), "{docs}");
+    let form = multipart::Form::new().text("documents", "fiches").text("collectivite", "Commune de Sénan");
+    let r = c.post(s.at(&format!("/documents/{id}"))).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 303);
+    let z = c.get(s.at(&format!("/resultats/{id}/documents.zip"))).send().unwrap().bytes().unwrap();
+    let files = unzip(&z);
+    let text = pdf::squash(&pdf_text(&dir, "fiches.pdf", &files[0].1));
+    for title in ["Former les assistantes maternelles", "Réunir les clubs sportifs chaque trimestre"] {
+        assert!(text.contains(&pdf::squash(title)), "{title} : {text}");
+    }
+    assert!(text.contains(&pdf::squash("Commune de Sénan")), "{text}");
+}
+
+#[test]
+fn the_documents_form_is_prefilled_with_what_the_plan_says() {
+    let s = Server::start(&[]);
+    let c = client();
+    let dir = tmpdir("serve-prefill");
+    let file = dir.join("plan.xlsx");
+    let plan = common::rows(&[&["Axe", "Action", "Pilote"], &["Axe 1", "Ouvrir une crèche", "CCAS"]]);
+    let convention = common::rows(&[
+        &["Collectivité", "Commune de Sénan"],
+        &["Titre", "Projet social de territoire 2025-2029"],
+        &["Numéro de délibération", "2025_14"],
+    ]);
+    write_xlsx(&file, &[("Plan", plan), ("Convention", convention)]);
+    let page = c.post(s.at("/controle")).multipart(plan_form(&file)).send().unwrap().text().unwrap();
+    let id = page.split("/documents/").nth(1).expect("ready")[..32].to_string();
+    let docs = c.get(s.at(&format!("/documents/{id}"))).send().unwrap().text().unwrap();
+    assert!(docs.contains("name=\"collectivite\" value=\"Commune de Sénan\""), "{docs}");
+    assert!(docs.contains("name=\"titre\" value=\"Projet social de territoire 2025-2029\""), "{docs}");
+    assert!(docs.contains("name=\"deliberation\" value=\"2025_14\""), "{docs}");
+    assert!(!docs.contains("class=\"a-completer\""), "{docs}");
 }

@@ -116,6 +116,8 @@ pub struct EvaluationArgs {
     /// Compare même si --depuis ne semble pas être une version du même plan.
     #[arg(long)]
     pub forcer: bool,
+    #[command(flatten)]
+    pub lecture: ReadingArgs,
 }
 
 /// What to write and how: shared by `build` and `batch`.
@@ -136,6 +138,21 @@ pub struct DocArgs {
     /// Chaque fiche action sur sa propre page, même courte (par défaut : les fiches courtes se suivent sur une page).
     #[arg(long)]
     pub une_fiche_par_page: bool,
+}
+
+/// A correction of how the plan is read: over plandoc.toml and the « Colonnes » sheet.
+#[derive(Debug, Args, Default)]
+pub struct ReadingArgs {
+    /// Lit un champ dans une colonne, par lettre ou titre : intitule=C, "pilote=Personne pilote",
+    /// niveau_1=A, garder=F (colonne reprise telle quelle), ignorer=G. Répétable.
+    #[arg(long = "colonne", value_name = "CHAMP=COLONNE")]
+    pub colonne: Vec<String>,
+    /// Lit le plan dans cette feuille.
+    #[arg(long, value_name = "NOM")]
+    pub feuille: Option<String>,
+    /// Numéro de la ligne d'en-tête du tableau des actions (à partir de 1).
+    #[arg(long = "ligne-entete", value_name = "N")]
+    pub ligne_entete: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -181,6 +198,8 @@ pub struct BuildArgs {
     pub taille_max: u64,
     #[command(flatten)]
     pub docs: DocArgs,
+    #[command(flatten)]
+    pub lecture: ReadingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -200,6 +219,8 @@ pub struct CheckArgs {
     /// Dossier de modèles dont le vocabulaire.toml remplace celui par défaut (comme pour build).
     #[arg(long, value_name = "DOSSIER")]
     pub modeles: Option<PathBuf>,
+    #[command(flatten)]
+    pub lecture: ReadingArgs,
 }
 
 #[derive(Debug, Args)]

@@ -30,10 +30,14 @@ pub fn run(a: &BuildArgs) -> i32 {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
+    let correction = match super::options::correction(&a.lecture) {
+        Ok(c) => c,
+        Err(e) => return fail(&format!("{e}.")),
+    };
     let file = a.file.display().to_string();
     let watch = |f: &str| -> Box<dyn std::any::Any> { Box::new(super::guard::watch(f, false)) };
     let mut req = Request::new(&a.file, &file);
-    req.read = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone() };
+    req.read = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone(), correction };
     req.reader = Reader::Watched(&watch);
     req.logo = Logo::FromPlan { within: None };
     req.only = only;

@@ -19,8 +19,20 @@ pub fn run(a: &CheckArgs) -> i32 {
         }
         return exit::UNREADABLE;
     }
+    let correction = match super::options::correction(&a.lecture) {
+        Ok(c) => c,
+        Err(e) => {
+            let msg = format!("plandoc : erreur : {e}.");
+            if a.json {
+                print_command_line_error(&msg);
+            } else {
+                eprintln!("{msg}");
+            }
+            return exit::UNREADABLE;
+        }
+    };
     let file = a.file.display().to_string();
-    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone() };
+    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone(), correction };
     let guard = super::guard::watch(&file, a.json);
     let read = read_plan(&a.file, &opts);
     drop(guard);

@@ -20,11 +20,15 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     if let Err(e) = super::options::date(&a.date) {
         return fail(&e);
     }
+    let correction = match super::options::correction(&a.lecture) {
+        Ok(c) => c,
+        Err(e) => return fail(&format!("{e}.")),
+    };
     let file = a.file.display().to_string();
     let earlier_name = a.depuis.as_ref().map(|p| p.display().to_string());
     let watch = |f: &str| -> Box<dyn std::any::Any> { Box::new(super::guard::watch(f, false)) };
     let mut req = Request::new(&a.file, &file);
-    req.read = ReadOptions { config: a.config.clone(), ..Default::default() };
+    req.read = ReadOptions { config: a.config.clone(), correction, ..Default::default() };
     req.reader = Reader::Watched(&watch);
     req.only = [DocKind::Evaluation].into_iter().collect();
     req.date = Date::Given(a.date.clone());

@@ -23,7 +23,7 @@ const MAX_CARRIED_MB: u64 = 32;
 pub fn run(a: &IsolatedArgs) -> i32 {
     let vocabulary = a.modeles.as_deref().map(install_vocabulary).transpose();
     let limits = a.taille_max.map_or_else(Limits::default, Limits::with_max_megabytes);
-    let opts = ReadOptions { limits, config: a.config.clone() };
+    let opts = ReadOptions { limits, config: a.config.clone(), ..Default::default() };
     match &a.file {
         Some(file) => one(file, &opts, vocabulary.err()),
         None => continuous(&opts, vocabulary.err()),

@@ -46,3 +46,8 @@ pub fn inputs(
     out.extend(crate::build::logo_path(plan, file));
     out
 }
+
+/// `--colonne`, `--feuille`, `--ligne-entete` as a correction of the reading.
+pub fn correction(a: &super::args::ReadingArgs) -> Result<crate::ingest::Correction, String> {
+    crate::ingest::Correction::from_flags(&a.colonne, a.feuille.as_deref(), a.ligne_entete)
+}

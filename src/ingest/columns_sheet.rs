@@ -1,11 +1,12 @@
 //! A "Colonnes" sheet in the workbook: the `[colonnes]` table of plandoc.toml kept with the
 //! plan, one row per field (field key or label | column letter or header text).
 
+#[cfg(test)]
 use crate::model::Field;
-use crate::text::{fold, fold_words};
+use crate::text::fold_words;
 
+use super::correction::{insert, targets_of, Correction, Target};
 use super::grid::Sheet;
-use super::ColumnOverrides;
 
 /// "Colonnes", "Correspondance des colonnes".
 pub fn is_columns_sheet_name(name: &str) -> bool {
@@ -14,30 +15,48 @@ pub fn is_columns_sheet_name(name: &str) -> bool {
 }
 
 /// The field a cell names: its key (`intitule`, `personne_pilote`) or its French label.
+#[cfg(test)]
 fn field_named(text: &str) -> Option<Field> {
-    let f = fold(text.trim());
-    Field::from_key(&f.replace([' ', '-'], "_"))
-        .or_else(|| Field::ALL.iter().copied().find(|field| fold(&field.label()) == f))
+    match Target::named(text) {
+        Some(Target::Field(f)) => Some(f),
+        _ => None,
+    }
 }
 
-/// The sheet's rows as overrides; rows it cannot read as problems, in French.
-pub fn read_columns_sheet(sheet: &Sheet) -> (ColumnOverrides, Vec<String>) {
-    let mut out = ColumnOverrides::new();
+/// The sheet's rows as a correction; rows it cannot read as problems, in French.
+pub fn read_columns_sheet(sheet: &Sheet) -> (Correction, Vec<String>) {
+    let mut out = Correction::default();
     let mut problems = Vec::new();
     for (&r, cells) in &sheet.rows {
         let mut texts = cells.iter().map(|(_, v)| v.text()).filter(|t| !t.trim().is_empty());
         let (Some(name), Some(target)) = (texts.next(), texts.next()) else {
             continue;
         };
-        if matches!(fold(&name).as_str(), "champ" | "donnee" | "information") {
+        let folded = fold_words(&name);
+        if matches!(folded.as_str(), "champ" | "donnee" | "information") {
             continue; // the sheet's own header
         }
-        match field_named(&name) {
-            Some(f) => {
-                out.insert(f.key(), target.trim().to_string());
+        let target = target.trim().to_string();
+        if folded == "feuille" {
+            out.sheet = Some(target);
+            continue;
+        }
+        if matches!(folded.as_str(), "ligne entete" | "ligne d entete" | "ligne de l entete") {
+            match target.parse::<u32>().ok().filter(|n| *n >= 1) {
+                Some(n) => out.header_row = Some(n),
+                None => problems.push(format!(
+                    "Feuille « {} », ligne {} : ligne d'en-tête « {target} » illisible (attendu un numéro, par exemple 3).",
+                    sheet.name,
+                    r + 1
+                )),
             }
+            continue;
+        }
+        match Target::named(&name) {
+            Some(t) => targets_of(&t.key(), &target).iter().for_each(|c| insert(&mut out.columns, t, c)),
             None => problems.push(format!(
-                "Feuille « {} », ligne {} : champ « {name} » inconnu (par exemple intitule, pilote, personne_pilote, statut).",
+                "Feuille « {} », ligne {} : champ « {name} » inconnu (par exemple intitule, pilote, personne_pilote, \
+                 statut, niveau_1, garder, ignorer).",
                 sheet.name,
                 r + 1
             )),

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use crate::model::{PlanKind, PlanMeta};
 use crate::validate::Diagnostic;
 
+use super::correction::{insert, targets_of, ColumnOverrides, Correction, Target};
 use super::metadata::{kind_from, parse_colour};
 
 /// `plandoc.toml`: the `[plan]` table overrides what the workbook says.
@@ -22,6 +23,32 @@ pub struct ConfigFile {
     /// (`intitule = "D"`, `pilote = "Personne pilote"`); keys checked by `header`.
     #[serde(default)]
     pub colonnes: std::collections::BTreeMap<String, String>,
+    /// `[lecture]`: the sheet and header row holding the plan.
+    #[serde(default)]
+    pub lecture: ReadingPlace,
+}
+
+/// `[lecture]` of plandoc.toml.
+#[derive(Debug, Default, Deserialize)]
+pub struct ReadingPlace {
+    pub feuille: Option<String>,
+    pub ligne_entete: Option<u32>,
+}
+
+impl ConfigFile {
+    /// `[lecture]` and `[colonnes]` as a correction of the reading, keys normalised.
+    pub fn correction(&self) -> Correction {
+        let mut columns = ColumnOverrides::new();
+        for (k, v) in &self.colonnes {
+            match Target::named(k) {
+                Some(t) => targets_of(k, v).iter().for_each(|c| insert(&mut columns, t, c)),
+                None => {
+                    columns.insert(k.clone(), v.clone());
+                }
+            }
+        }
+        Correction { columns, sheet: self.lecture.feuille.clone(), header_row: self.lecture.ligne_entete }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -43,7 +70,7 @@ pub struct PlanOverrides {
 }
 
 /// The tables a configuration may hold; a new table is added here and in `ConfigFile`.
-const TABLES: [&str; 3] = ["plan", "documents", "colonnes"];
+const TABLES: [&str; 4] = ["plan", "documents", "colonnes", "lecture"];
 
 /// Keys of `[plan]`, with what each expects.
 const PLAN_KEYS: [(&str, Kind); 13] = [
@@ -133,7 +160,8 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
             ("documents", toml::Value::Table(t)) => config.documents = Some(t.clone()),
             ("colonnes", toml::Value::Table(t)) => {
                 for (k, v) in t {
-                    match as_text(v) {
+                    let list = Target::named(k).is_some_and(Target::is_list);
+                    match as_text(v).or_else(|| list.then(|| as_list(v).map(|l| l.join("; "))).flatten()) {
                         Some(text) => {
                             config.colonnes.insert(k.clone(), text);
                         }
@@ -147,6 +175,9 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
                     }
                 }
             }
+            ("lecture", toml::Value::Table(t)) => {
+                read_place_table(t, text, &mut config.lecture, &mut |l, m| problems.push(err(l, m)));
+            }
             (k, _) if TABLES.contains(&k) => {
                 problems.push(err(line, format!("« {k} » doit être une table, écrite [{k}] sur sa propre ligne")))
             }
@@ -157,6 +188,42 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
         }
     }
     (config, problems)
+}
+
+fn read_place_table(t: &toml::Table, text: &str, o: &mut ReadingPlace, problem: &mut dyn FnMut(Option<usize>, String)) {
+    for (key, value) in t {
+        let line = line_of(text, Some("lecture"), key);
+        match key.as_str() {
+            "feuille" => match as_text(value) {
+                Some(s) if !s.is_empty() => o.feuille = Some(s),
+                _ => problem(
+                    line,
+                    format!("« feuille » attend le nom d'une feuille entre guillemets, pas {}", shown(value)),
+                ),
+            },
+            "ligne_entete" => match as_row_number(value) {
+                Some(n) => o.ligne_entete = Some(n),
+                None => problem(
+                    line,
+                    format!("« ligne_entete » attend un numéro de ligne, par exemple 3, pas {}", shown(value)),
+                ),
+            },
+            k => problem(
+                line,
+                format!("clé inconnue « {k} » dans [lecture]{}", suggestion(k, &["feuille", "ligne_entete"])),
+            ),
+        }
+    }
+}
+
+/// A row number from 1, as a number or a text.
+fn as_row_number(v: &toml::Value) -> Option<u32> {
+    let n = match v {
+        toml::Value::Integer(i) => u32::try_from(*i).ok()?,
+        toml::Value::String(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
+    (n >= 1).then_some(n)
 }
 
 fn read_plan_table(t: &toml::Table, text: &str, o: &mut PlanOverrides, problem: &mut dyn FnMut(Option<usize>, String)) {

@@ -47,6 +47,8 @@ pub struct Header {
     pub doubt: Option<String>,
     /// Problems with the `[colonnes]` overrides, in French.
     pub warnings: Vec<String>,
+    /// Hierarchy columns in the level order a person gave (`niveau_1`…); empty: column order.
+    pub levels: Vec<u32>,
 }
 
 impl Header {
@@ -55,7 +57,14 @@ impl Header {
     }
 
     pub fn hierarchy_cols(&self) -> Vec<u32> {
-        self.columns.iter().filter(|c| c.field == Some(Field::Hierarchy)).map(|c| c.col).collect()
+        let mut cols: Vec<u32> =
+            self.columns.iter().filter(|c| c.field == Some(Field::Hierarchy)).map(|c| c.col).collect();
+        if !self.levels.is_empty() {
+            // The levels a person named come first, in their order.
+            let rank = |c: &u32| self.levels.iter().position(|l| l == c).unwrap_or(usize::MAX);
+            cols.sort_by_key(|c| (rank(c), *c));
+        }
+        cols
     }
 
     pub fn year_cols(&self) -> Vec<(i32, u32)> {
@@ -110,13 +119,28 @@ fn score(fields: &[HeaderCell]) -> usize {
 /// The best header row within the top of the sheet, if it names an action column
 /// and at least one other known field.
 pub fn find_header(sheet: &Sheet, overrides: &BTreeMap<String, String>) -> Option<Header> {
+    find_header_at(sheet, overrides, None)
+}
+
+/// `find_header`, at the 0-based row `at` when a person named it.
+pub fn find_header_at(sheet: &Sheet, overrides: &BTreeMap<String, String>, at: Option<u32>) -> Option<Header> {
     let first = *sheet.rows.keys().next()?;
     let mut best: Option<(usize, u32, Vec<HeaderCell>)> = None;
-    for (&row, _) in sheet.rows.range(first..first.saturating_add(HEADER_SEARCH_ROWS)) {
+    let rows = match at {
+        Some(r) => r..r.saturating_add(1),
+        None => first..first.saturating_add(HEADER_SEARCH_ROWS),
+    };
+    for (&row, _) in sheet.rows.range(rows) {
         let fields = classify_row(sheet, row);
         let has_title = fields.iter().any(|(_, f, _)| *f == Some(Field::Title));
         let s = score(&fields);
-        let enough = if overrides.is_empty() { has_title && s >= 2 } else { s >= 1 };
+        let enough = if at.is_some() {
+            true
+        } else if overrides.is_empty() {
+            has_title && s >= 2
+        } else {
+            s >= 1
+        };
         if enough && best.as_ref().is_none_or(|(bs, _, _)| s > *bs) {
             best = Some((s, row, fields));
         }
@@ -183,12 +207,16 @@ pub fn find_header(sheet: &Sheet, overrides: &BTreeMap<String, String>) -> Optio
         .zip(fields)
         .map(|((col, header), field)| Column { col, field, header, section: section_of(col).cloned() })
         .collect();
-    let warnings = apply_overrides(sheet, top_row, header_row, overrides, &mut columns);
+    let given = super::header_fix::apply(sheet, top_row, header_row, overrides, &mut columns);
+    let warnings = given.warnings;
     notes_years_are_notes(&mut columns);
     lone_amounts_are_budgets(&mut columns);
-    split_number_and_title(sheet, header_row, &mut columns);
+    if !given.fields.contains(&Field::Title) {
+        split_number_and_title(sheet, header_row, &mut columns);
+    }
     add_blank_header_columns(sheet, header_row, &mut columns);
     year_spans(&mut columns);
+    columns.retain(|c| !given.ignored.contains(&c.col));
     columns.sort_by_key(|c| c.col);
     if !columns.iter().any(|c| c.field == Some(Field::Title)) {
         return None;
@@ -204,63 +232,8 @@ pub fn find_header(sheet: &Sheet, overrides: &BTreeMap<String, String>) -> Optio
         })
     });
     let doubt = doubt.filter(|_| !overrides.keys().any(|k| Field::from_key(k) == Some(Field::Title)));
-    Some(Header { row: header_row, top_row, columns, score, skipped, doubt, warnings })
-}
-
-/// `[colonnes]` of plandoc.toml: a field given to a column by its letter or header text
-/// wins over detection. Returns what could not be applied, in French.
-fn apply_overrides(
-    sheet: &Sheet,
-    top_row: u32,
-    header_row: u32,
-    overrides: &BTreeMap<String, String>,
-    columns: &mut Vec<Column>,
-) -> Vec<String> {
-    let mut warnings = Vec::new();
-    for (key, target) in overrides {
-        let Some(field) = Field::from_key(key) else {
-            warnings.push(format!(
-                "[colonnes] : champ « {key} » inconnu (champs possibles : intitule, numero, pilote, personne_pilote,                  statut, priorite, date_debut, date_fin…)."
-            ));
-            continue;
-        };
-        let t = target.trim();
-        let col = if !t.is_empty() && t.len() <= 3 && t.chars().all(|c| c.is_ascii_uppercase()) {
-            // A letter names a column that holds something.
-            letters_to_col(t).filter(|c| {
-                columns.iter().any(|k| k.col == *c)
-                    || sheet.rows.range(top_row..).any(|(r, _)| sheet.get(*r, *c).is_some())
-            })
-        } else {
-            columns.iter().find(|c| fold(&c.header) == fold(t)).map(|c| c.col)
-        };
-        let Some(col) = col else {
-            warnings
-                .push(format!("[colonnes] : aucune colonne « {t} » pour le champ « {key} » ; détection conservée."));
-            continue;
-        };
-        if !field.repeats() {
-            for c in columns.iter_mut().filter(|c| c.field == Some(field)) {
-                c.field = None;
-            }
-        }
-        match columns.iter_mut().find(|c| c.col == col) {
-            Some(c) => c.field = Some(field),
-            None => {
-                let header = (top_row..=header_row)
-                    .filter_map(|r| sheet.get(r, col).and_then(header_text))
-                    .next_back()
-                    .unwrap_or_else(|| format!("Colonne {}", column_letters(col)));
-                columns.push(Column { col, field: Some(field), header, section: None });
-            }
-        }
-    }
-    warnings
-}
-
-/// "D" → 3, "AB" → 27.
-fn letters_to_col(s: &str) -> Option<u32> {
-    s.bytes().try_fold(0u32, |acc, b| acc.checked_mul(26)?.checked_add(u32::from(b - b'A' + 1)))?.checked_sub(1)
+    let levels = given.levels;
+    Some(Header { row: header_row, top_row, columns, score, skipped, doubt, warnings, levels })
 }
 
 /// Section labels on the row above the header ("Présentation de l'action", "Acteurs"…):

@@ -4,12 +4,14 @@ mod archive;
 mod blanks;
 mod columns_sheet;
 mod config;
+mod correction;
 mod csv_text;
 mod error;
 mod fields;
 mod form;
 mod grid;
 mod header;
+mod header_fix;
 mod indicators;
 mod layout;
 mod limits;
@@ -25,6 +27,7 @@ use std::path::{Path, PathBuf};
 pub use crate::model::Field;
 pub use config::apply_overrides;
 pub use config::{config_for, load_config, parse_config, read_config, ConfigFile, PlanOverrides};
+pub use correction::{column_index, insert as insert_target, targets_of, ColumnOverrides, Correction, Target};
 pub use error::ReadError;
 pub use grid::{Sheet, Value};
 pub use limits::Limits;
@@ -43,6 +46,8 @@ pub struct ReadOptions {
     pub limits: Limits,
     /// A `plandoc.toml` given on the command line; otherwise the one beside the file, if any.
     pub config: Option<PathBuf>,
+    /// A correction of the reading (command line): over plandoc.toml and the « Colonnes » sheet.
+    pub correction: Correction,
 }
 
 /// A plan read from a file, with every diagnostic and informative notes.
@@ -95,8 +100,8 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
     let name = path.display().to_string();
     let workbook = read_workbook(path, &opts.limits).map_err(|e| Unreadable::from_error(&name, &e))?;
     let config = config_for(path, opts.config.as_deref()).map(|cfg| load_config(&cfg));
-    let columns = config.as_ref().map(|(c, _)| c.colonnes.clone()).unwrap_or_default();
-    let mut reading = plan_from_workbook_with(&name, &workbook, &columns)?;
+    let from_file = config.as_ref().map(|(c, _)| c.correction()).unwrap_or_default();
+    let mut reading = plan_from_workbook_corrected(&name, &workbook, &opts.correction.over(&from_file))?;
     reading.diagnostics.extend(workbook.warnings.iter().cloned());
     if let Some((c, problems)) = config {
         reading.diagnostics.extend(problems);
@@ -115,6 +120,17 @@ pub fn read_plan_bytes(
     limits: &Limits,
     overrides: Option<&PlanOverrides>,
 ) -> Result<(Reading, Workbook), Unreadable> {
+    read_plan_bytes_corrected(name, bytes, limits, overrides, &Correction::default())
+}
+
+/// `read_plan_bytes` with a correction of the reading (over the « Colonnes » sheet).
+pub fn read_plan_bytes_corrected(
+    name: &str,
+    bytes: Vec<u8>,
+    limits: &Limits,
+    overrides: Option<&PlanOverrides>,
+    correction: &Correction,
+) -> Result<(Reading, Workbook), Unreadable> {
     let mut workbook = read_bytes(bytes, limits).map_err(|e| Unreadable::from_error(name, &e))?;
     if workbook.format == Format::Csv {
         // As for a file: the name is the sheet's, it may carry the axis or the period.
@@ -123,7 +139,7 @@ pub fn read_plan_bytes(
             sheet.name = stem;
         }
     }
-    let mut reading = plan_from_workbook(name, &workbook)?;
+    let mut reading = plan_from_workbook_corrected(name, &workbook, correction)?;
     if let Some(o) = overrides {
         reading.diagnostics.extend(config::apply_overrides(o, &mut reading.plan.meta));
     }
@@ -136,56 +152,105 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
     plan_from_workbook_with(name, wb, &ColumnOverrides::new())
 }
 
-/// `[colonnes]` of plandoc.toml: field key → column letter or header text.
-pub type ColumnOverrides = std::collections::BTreeMap<String, String>;
-
 /// `plan_from_workbook` with column overrides.
 pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOverrides) -> Result<Reading, Unreadable> {
-    let mut diagnostics = Vec::new();
-    let mut notes = Vec::new();
-    let mut plan = Plan::default();
-    let mut visible: Vec<&Sheet> = wb.sheets.iter().filter(|s| s.visible).collect();
-    // A "Colonnes" sheet maps columns like `[colonnes]`; plandoc.toml wins over it.
-    let mut merged_overrides = ColumnOverrides::new();
+    let given = Correction { columns: overrides.clone(), ..Default::default() };
+    plan_from_workbook_corrected(name, wb, &given)
+}
+
+/// The « Colonnes » sheets of a workbook, under `given` (which wins per field and column).
+fn sheet_correction(
+    visible: &[&Sheet],
+    given: &Correction,
+    diagnostics: &mut Vec<Diagnostic>,
+    notes: &mut Vec<String>,
+) -> Correction {
+    let mut from_sheet = Correction::default();
     for s in visible.iter().filter(|s| columns_sheet::is_columns_sheet_name(&s.name)) {
         let (found, problems) = columns_sheet::read_columns_sheet(s);
         for p in problems {
             diagnostics.push(Diagnostic::warning("colonnes-feuille", p).in_sheet(&s.name));
         }
         notes.push(format!("Correspondance des colonnes lue dans la feuille « {} ».", s.name));
-        merged_overrides.extend(found);
+        from_sheet = found.over(&from_sheet);
     }
+    given.over(&from_sheet)
+}
+
+/// The one sheet a correction names, if it names one; refused when there is no such sheet.
+fn named_sheet<'a>(
+    visible: &[&'a Sheet],
+    correction: &Correction,
+    name: &str,
+) -> Result<Option<&'a Sheet>, Unreadable> {
+    let Some(wanted) = &correction.sheet else { return Ok(None) };
+    let found = visible
+        .iter()
+        .find(|s| s.name == *wanted)
+        .or_else(|| visible.iter().find(|s| crate::text::fold(s.name.trim()) == crate::text::fold(wanted.trim())));
+    match found {
+        Some(s) => Ok(Some(*s)),
+        None => {
+            let names: Vec<String> = visible.iter().map(|s| format!("« {} »", s.name)).collect();
+            let message = format!(
+                "« {name} » : la feuille « {wanted} » demandée pour lire le plan n'existe pas (ou est masquée). \
+                 Feuilles visibles : {}.",
+                if names.is_empty() { "aucune".to_string() } else { names.join(", ") }
+            );
+            Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes: Vec::new() })
+        }
+    }
+}
+
+/// Reads the plan with a correction given by a person (command line, plandoc.toml, page).
+pub fn plan_from_workbook_corrected(name: &str, wb: &Workbook, given: &Correction) -> Result<Reading, Unreadable> {
+    let mut diagnostics = Vec::new();
+    let mut notes = Vec::new();
+    let mut plan = Plan::default();
+    let mut visible: Vec<&Sheet> = wb.sheets.iter().filter(|s| s.visible).collect();
+    // A "Colonnes" sheet maps columns like `[colonnes]`; plandoc.toml wins over it.
+    let correction = sheet_correction(&visible, given, &mut diagnostics, &mut notes);
     visible.retain(|s| !columns_sheet::is_columns_sheet_name(&s.name));
-    for (k, v) in overrides {
-        let field = Field::from_key(k);
-        // The file's choice replaces the sheet's for that field and for that column.
-        merged_overrides.retain(|mk, mv| {
-            (field.is_none() || Field::from_key(mk) != field) && !mv.trim().eq_ignore_ascii_case(v.trim())
-        });
-        merged_overrides.insert(k.clone(), v.clone());
-    }
-    let overrides = &merged_overrides;
+    let chosen = named_sheet(&visible, &correction, name)?;
+    let at = correction.header_row.map(|r| r.saturating_sub(1));
+    let overrides = &correction.columns;
     for s in wb.sheets.iter().filter(|s| !s.visible) {
         notes.push(format!("Feuille masquée « {} » ignorée.", s.name));
     }
     for s in visible.iter().filter(|s| metadata::is_metadata_sheet_name(&s.name)) {
         metadata::read_metadata_sheet(s, &mut plan.meta, &mut diagnostics, &mut notes);
     }
-    let plan_sheets: Vec<&Sheet> = visible
-        .iter()
-        .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
-        .copied()
-        .collect();
+    let plan_sheets: Vec<&Sheet> = match chosen {
+        Some(s) => vec![s],
+        None => visible
+            .iter()
+            .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
+            .copied()
+            .collect(),
+    };
     let best = plan_sheets
         .iter()
-        .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
+        .filter_map(|s| header::find_header_at(s, overrides, at).map(|h| (*s, h)))
         .max_by_key(|(s, h)| (h.score, s.rows.range(h.row + 1..).count(), std::cmp::Reverse(s.name.clone())));
-    let forms = form::forms_instead(&plan_sheets, best.as_ref().map(|(s, h)| (*s, h.row)));
+    // A sheet or header row named by a person is read as a table.
+    let forms = if chosen.is_some() || at.is_some() {
+        None
+    } else {
+        form::forms_instead(&plan_sheets, best.as_ref().map(|(s, h)| (*s, h.row)))
+    };
     let best = match &forms {
         Some(f) => header::find_header(&f.table, overrides).map(|h| (&f.table, h)),
         None => best,
     };
     let Some((sheet, header)) = best else {
+        if let Some(r) = correction.header_row {
+            let message = format!(
+                "« {name} » : à la ligne d'en-tête {r} demandée, aucune colonne d'intitulé d'actions n'est reconnue \
+                 ({}). Indiquez-la, par exemple avec --colonne intitule=C, ou choisissez une autre ligne.",
+                plan_sheets.iter().map(|s| format!("feuille « {} »", s.name)).collect::<Vec<_>>().join(", ")
+            );
+            return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes });
+        }
         let looked: Vec<String> = visible.iter().map(|s| format!("« {} »", s.name)).collect();
         let message = format!(
             "« {name} » : aucun plan d'actions trouvé. plandoc cherche, dans les 40 premières lignes d'une feuille visible, \
@@ -201,17 +266,18 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
     let shape = |h: &header::Header| -> Vec<(u32, Field)> {
         h.columns.iter().filter_map(|c| c.field.map(|f| (c.col, f))).collect()
     };
-    let siblings: Vec<(&Sheet, header::Header)> = if header.hierarchy_cols().is_empty() && forms.is_none() {
-        visible
-            .iter()
-            .filter(|s| s.name != sheet.name && !s.is_empty())
-            .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
-            .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
-            .filter(|(_, h)| shape(h) == shape(&header))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let siblings: Vec<(&Sheet, header::Header)> =
+        if header.hierarchy_cols().is_empty() && forms.is_none() && chosen.is_none() {
+            visible
+                .iter()
+                .filter(|s| s.name != sheet.name && !s.is_empty())
+                .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
+                .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
+                .filter(|(_, h)| shape(h) == shape(&header))
+                .collect()
+        } else {
+            Vec::new()
+        };
     for s in &visible {
         if s.name == sheet.name
             || forms.as_ref().is_some_and(|f| f.sheets.contains(&s.name))

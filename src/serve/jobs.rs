@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use crate::batch::Readers;
 use crate::build::{documents, evaluation_reports, DocKind};
-use crate::ingest::{read_plan_bytes, Limits, PlanOverrides, ReadOptions, Reading, Workbook};
+use crate::ingest::{read_plan_bytes_corrected, Correction, Limits, PlanOverrides, ReadOptions, Reading, Workbook};
 use crate::prepare::{prepare, Date, Earlier, Logo, Prefix, Reader, Refused, Request};
 use crate::validate::CheckReport;
 
@@ -66,6 +66,16 @@ impl Sent {
         std::fs::write(&path, &u.bytes).map_err(io)?;
         Ok(path)
     }
+
+    /// Writes the plan and, when there is one, its correction beside it as `plandoc.toml`.
+    fn plan_with(&self, u: &Upload, correction: &Correction) -> Result<PathBuf, RequestError> {
+        let path = self.file("plan", u)?;
+        if !correction.is_empty() {
+            let toml = path.with_file_name("plandoc.toml");
+            std::fs::write(toml, correction.to_toml()).map_err(|e| RequestError::Internal(crate::fsx::io_fr(&e)))?;
+        }
+        Ok(path)
+    }
 }
 
 /// A sent name usable as a file name: no leading dot, at most 200 bytes, its extension kept.
@@ -98,15 +108,27 @@ fn refused(r: Refused) -> RequestError {
 }
 
 /// Reads an uploaded plan in the isolated reader; an unreadable file is a 422 with its
-/// report. The sheet shown beside the report is read again here, once the isolated
-/// reader has read the file within its limits.
+/// report.
 pub fn read(u: Upload, limits: &Limits, models: Option<&Path>) -> Result<Read, RequestError> {
+    read_corrected(u, limits, models, &Correction::default())
+}
+
+/// `read` with a correction of the reading made on the Contrôle page: written beside the
+/// upload as its `plandoc.toml`, so the isolated reader applies it as the command line
+/// would. The sheet shown beside the report is read again here, once the isolated reader
+/// has read the file within its limits.
+pub fn read_corrected(
+    u: Upload,
+    limits: &Limits,
+    models: Option<&Path>,
+    correction: &Correction,
+) -> Result<Read, RequestError> {
     let sent = Sent::new()?;
-    let path = sent.file("plan", &u)?;
-    let opts = ReadOptions { limits: *limits, config: None };
+    let path = sent.plan_with(&u, correction)?;
+    let opts = ReadOptions { limits: *limits, config: None, correction: correction.clone() };
     match crate::prepare::read_as(&path, &u.name, &opts, reader(limits, models), None) {
         Ok(reading) => {
-            let (_, workbook) = read_plan_bytes(&u.name, u.bytes, limits, None)
+            let (_, workbook) = read_plan_bytes_corrected(&u.name, u.bytes, limits, None, correction)
                 .map_err(|e| RequestError::Plan(Box::new(e.report(&u.name))))?;
             Ok(Read { name: u.name, reading, workbook })
         }
@@ -118,6 +140,7 @@ pub fn read(u: Upload, limits: &Limits, models: Option<&Path>) -> Result<Read, R
 pub fn overrides(form: &Form) -> PlanOverrides {
     PlanOverrides {
         collectivite: form.text("collectivite"),
+        titre: form.text("titre"),
         deliberation: form.text("deliberation"),
         date_deliberation: form.text("date_deliberation"),
         annexe: form.text("annexe"),
@@ -144,7 +167,7 @@ pub fn kinds(form: &Form) -> Result<BTreeSet<DocKind>, RequestError> {
 /// What the server tells the one entry point about every job.
 fn request<'a>(path: &'a Path, name: &'a str, limits: &Limits, serve: &super::ServeOptions) -> Request<'a> {
     let mut req = Request::new(path, name);
-    req.read = ReadOptions { limits: *limits, config: None };
+    req.read = ReadOptions { limits: *limits, config: None, ..Default::default() };
     req.reader = reader(limits, serve.models.as_deref());
     req.look = serve.template.clone();
     req
@@ -157,11 +180,13 @@ pub fn build(
     logo: Option<Upload>,
     limits: &Limits,
     serve: &super::ServeOptions,
+    correction: &Correction,
 ) -> Result<Vec<(String, Vec<u8>)>, RequestError> {
     let sent = Sent::new()?;
-    let path = sent.file("plan", &plan)?;
+    let path = sent.plan_with(&plan, correction)?;
     let overrides = overrides(form);
     let mut req = request(&path, &plan.name, limits, serve);
+    req.read.correction = correction.clone();
     req.overrides = Some(&overrides);
     req.only = kinds(form)?;
     req.prefix = match form.text("prefixe_id").as_deref() {
@@ -248,7 +273,7 @@ pub fn lot(
         models: serve.models.clone(),
         date: None,
         one_fiche_per_page: false,
-        read: crate::ingest::ReadOptions { limits, config: None },
+        read: crate::ingest::ReadOptions { limits, config: None, ..Default::default() },
         progress: crate::batch::ProgressMode::Quiet,
         wait: false,
         logos_within: Some(input.clone()),

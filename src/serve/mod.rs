@@ -95,6 +95,7 @@ pub fn app(state: Shared) -> Router {
         .route("/evaluation", post(pages::evaluation::post))
         .route("/lot", post(pages::lot::post))
         .route("/documents/{id}", post(pages::documents::post))
+        .route("/controle/{id}", post(pages::correction::post))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::refuse_oversized))
         .layer(DefaultBodyLimit::max(limit));
     Router::new()
@@ -107,6 +108,7 @@ pub fn app(state: Shared) -> Router {
         .route("/evaluation", get(pages::evaluation::get))
         .route("/lot", get(pages::lot::get))
         .route("/documents/{id}", get(pages::documents::get))
+        .route("/controle/{id}/{file}", get(pages::correction::download))
         .route("/resultats/{id}", get(pages::results::get))
         .route("/resultats/{id}/{file}", get(pages::results::file))
         .route("/connexion", get(pages::login::get).post(pages::login::post))

@@ -1,12 +1,14 @@
-//! Contrôle: counts, diagnostics by severity with their cells, column mapping, the sheet
-//! with the cited cells highlighted; then on to the documents.
+//! Contrôle: counts, diagnostics by severity linked to their cells, the form correcting
+//! the reading, the sheet with the cited cells highlighted; then on to the documents.
 
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::sheet::{columns_html, sheet_html};
-use super::{html, page, report_html};
+use super::correction::{correction_form, save_reading};
+use super::sheet::{sheet_html, SheetView};
+use super::{html, page, report_html_linked};
+use crate::ingest::Correction;
 use crate::serve::api::limits;
 use crate::serve::errors::RequestError;
 use crate::serve::form::{Form, Upload};
@@ -40,46 +42,61 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         }
         let limits = limits(&st);
         let models = st.opts.models.clone();
-        let outcome = st
+        let (status, body) = st
             .pool
-            .run(ticket, move || match jobs::read(plan, &limits, models.as_deref()) {
-                Ok(r) => {
-                    let report = r.report();
-                    let extra = format!(
-                        "{}{}",
-                        columns_html(&r.reading.plan),
-                        sheet_html(&r.workbook, &r.reading.plan, &report.diagnostics)
-                    );
-                    Ok(Ok((report, extra)))
-                }
-                Err(RequestError::Plan(report)) => Ok(Err(report)),
-                Err(e) => Err(e),
-            })
+            .run(ticket, move || control_page(&id, &dir, plan, &limits, models.as_deref(), &Correction::default()))
             .await?;
-        let (report, extra, status) = match outcome {
-            Ok((r, x)) => (r, x, StatusCode::OK),
-            Err(r) => (*r, String::new(), StatusCode::UNPROCESSABLE_ENTITY),
-        };
-        let next = if !report.is_readable() {
-            "<p class=\"alerte\">Ce fichier ne peut pas être lu comme un plan d'actions. Corrigez-le ou \
-             <a href=\"/\">déposez un autre fichier</a>.</p>"
-                .to_string()
-        } else if report.errors() > 0 {
-            "<p class=\"alerte\">Corrigez les erreurs dans votre tableur, puis <a href=\"/\">déposez à nouveau le \
-             fichier</a> : aucun document n'est produit tant qu'il reste une erreur.</p>"
-                .to_string()
-        } else {
-            format!(
-                "<p class=\"info\">Le plan est prêt. <a class=\"bouton\" href=\"/documents/{id}\">Continuer vers les \
-                 documents</a></p>"
-            )
-        };
-        let body = format!(
-            "<p>Fichier contrôlé : <strong>{}</strong></p>\n{next}\n{}{extra}{next}",
-            esc(&report.file),
-            report_html(&report)
-        );
         Ok((status, html("Contrôle du plan", Nav::Accueil, body)).into_response())
     })
     .await
+}
+
+/// Reads the plan with `correction` and renders the page's body; the reading is kept in
+/// `dir` for the Documents form.
+pub fn control_page(
+    id: &str,
+    dir: &std::path::Path,
+    plan: Upload,
+    limits: &crate::ingest::Limits,
+    models: Option<&std::path::Path>,
+    correction: &Correction,
+) -> Result<(StatusCode, String), RequestError> {
+    let (report, extra, status) = match jobs::read_corrected(plan, limits, models, correction) {
+        Ok(r) => {
+            save_reading(dir, &r.reading.plan.meta)?;
+            let report = r.report();
+            let view = SheetView::new(&r.workbook, &r.reading.plan);
+            let form = correction_form(id, &r, correction);
+            let sheet = sheet_html(&view, &report.diagnostics);
+            let links = report_html_linked(&report, &|d| view.anchor(d));
+            (report, (form, sheet, links), StatusCode::OK)
+        }
+        Err(RequestError::Plan(report)) => {
+            let links = report_html_linked(&report, &|_| None);
+            let form = super::correction::place_form(id, correction);
+            (*report, (form, String::new(), links), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+        Err(e) => return Err(e),
+    };
+    let (form, sheet, report_html) = extra;
+    let next = if !report.is_readable() {
+        "<p class=\"alerte\">Ce fichier ne peut pas être lu comme un plan d'actions. Indiquez ci-dessous la feuille \
+         et la ligne d'en-tête du tableau des actions, ou <a href=\"/\">déposez un autre fichier</a>.</p>"
+            .to_string()
+    } else if report.errors() > 0 {
+        "<p class=\"alerte\">Corrigez les erreurs : dans votre tableur (puis <a href=\"/\">déposez à nouveau le \
+         fichier</a>), ou, si plandoc a mal lu une colonne, dans la correspondance des colonnes ci-dessous. Aucun \
+         document n'est produit tant qu'il reste une erreur.</p>"
+            .to_string()
+    } else {
+        format!(
+            "<p class=\"info\">Le plan est prêt. <a class=\"bouton\" href=\"/documents/{id}\">Continuer vers les \
+             documents</a></p>"
+        )
+    };
+    let body = format!(
+        "<p>Fichier contrôlé : <strong>{}</strong></p>\n{next}\n{report_html}{form}{sheet}{next}",
+        esc(&report.file),
+    );
+    Ok((status, body))
 }

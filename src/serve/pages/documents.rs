@@ -31,6 +31,7 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
         Err(e) => return super::error_page(&e),
     };
     let name = kept_input(&dir, "plan").map(|u| u.name).unwrap_or_default();
+    let meta = super::correction::saved_reading(&dir).unwrap_or_default();
     let mut boxes = String::new();
     for k in DocKind::ALL {
         boxes.push_str(&format!(
@@ -41,24 +42,25 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
         ));
     }
     let body = format!(
-        "<p>Plan : <strong>{}</strong>. Les champs laissés vides reprennent ce que dit le classeur \
-         (feuille Convention).</p>\n<form action=\"/documents/{id}\" method=\"post\" enctype=\"multipart/form-data\">\n\
+        "<p>Plan : <strong>{}</strong>. Les champs sont pré-remplis avec ce que dit le classeur (feuille \
+         Convention, plandoc.toml) ; ceux marqués « à compléter » n'y ont pas été trouvés.</p>\n<form action=\"/documents/{id}\" method=\"post\" enctype=\"multipart/form-data\">\n\
          <fieldset><legend>Délibération</legend>{}{}{}{}{}\
          <div class=\"case\"><input type=\"checkbox\" id=\"prefixe_id\" name=\"prefixe_id\" value=\"oui\">\
          <label for=\"prefixe_id\" class=\"case\">Préfixer les noms de fichiers par l'identifiant @ctes</label></div>\
-         </fieldset>\n<fieldset><legend>Collectivité</legend>{}{}{}</fieldset>\n\
+         </fieldset>\n<fieldset><legend>Collectivité et plan</legend>{}{}{}{}</fieldset>\n\
          <fieldset><legend>Documents à produire</legend>{boxes}\
          <div class=\"case\"><input type=\"checkbox\" id=\"une_fiche_par_page\" name=\"une_fiche_par_page\" value=\"oui\">\
          <label for=\"une_fiche_par_page\" class=\"case\">Une fiche action par page, même courte</label></div></fieldset>\n\
          <button type=\"submit\">Produire les documents</button>\n</form>",
         crate::serve::html::esc(&name),
-        text_input("deliberation", "Numéro de délibération", "Par exemple 2026_01.", "text", ""),
-        text_input("date_deliberation", "Date de la délibération", "Format AAAA-MM-JJ.", "date", ""),
-        text_input("annexe", "Numéro de l'annexe", "Par exemple 1.", "text", ""),
-        text_input("departement", "Département", "Numéro à trois chiffres pour @ctes, par exemple 089.", "text", ""),
-        text_input("siren", "SIREN de la collectivité", "Neuf chiffres, pour l'identifiant @ctes.", "text", ""),
-        text_input("collectivite", "Nom de la collectivité", "Tel qu'il doit paraître sur les documents.", "text", ""),
-        text_input("couleur", "Couleur principale", "Code hexadécimal, par exemple #1F4E79.", "text", ""),
+        text_input("deliberation", "Numéro de délibération", "Par exemple 2026_01.", "text", v(&meta.deliberation_number)),
+        text_input("date_deliberation", "Date de la délibération", "Format AAAA-MM-JJ.", "date", &iso(&meta.deliberation_date)),
+        text_input("annexe", "Numéro de l'annexe", "Par exemple 1.", "text", v(&meta.annex_number)),
+        text_input("departement", "Département", "Numéro à trois chiffres pour @ctes, par exemple 089.", "text", v(&meta.department)),
+        text_input("siren", "SIREN de la collectivité", "Neuf chiffres, pour l'identifiant @ctes.", "text", v(&meta.siren)),
+        needed("collectivite", "Nom de la collectivité", "Tel qu'il doit paraître sur les documents.", &meta.territory),
+        needed("titre", "Titre du plan", "Par exemple « Convention territoriale globale 2025-2029 ».", &meta.title),
+        text_input("couleur", "Couleur principale", "Code hexadécimal, par exemple #1F4E79.", "text", v(&meta.colour)),
         file_input(
             "logo",
             "Logo (facultatif)",
@@ -70,6 +72,29 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     html("Documents", Nav::Accueil, body).into_response()
 }
 
+fn v(o: &Option<String>) -> &str {
+    o.as_deref().unwrap_or("")
+}
+
+/// A date field takes only AAAA-MM-JJ.
+fn iso(o: &Option<String>) -> String {
+    o.clone().filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok()).unwrap_or_default()
+}
+
+/// A field the documents need: pre-filled, or marked « à compléter » when the plan does not say it.
+fn needed(name: &str, label: &str, help: &str, value: &Option<String>) -> String {
+    match value {
+        Some(x) => text_input(name, label, help, "text", x),
+        None => text_input(
+            name,
+            &format!("{label} <span class=\"a-completer\">à compléter</span>"),
+            &format!("{help} Non trouvé dans le classeur."),
+            "text",
+            "",
+        ),
+    }
+}
+
 pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart) -> Response {
     let st = s.clone();
     page(&s, async move {
@@ -79,10 +104,11 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
         let logo = form.files.remove("logo").or_else(|| kept_input(&dir, "logo"));
         let limits = limits(&st);
         let out = dir.join(DOCS);
+        let correction = super::correction::load_correction(&dir);
         let shared = st.clone();
         st.pool
             .run(ticket, move || {
-                let files = jobs::build(plan, &form, logo, &limits, &shared.opts)?;
+                let files = jobs::build(plan, &form, logo, &limits, &shared.opts, &correction)?;
                 store(&out, &files)
             })
             .await?;

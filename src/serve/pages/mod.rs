@@ -1,6 +1,7 @@
 //! The pages for people: French, accessible, usable without JavaScript.
 
 pub mod check;
+pub mod correction;
 pub mod documents;
 pub mod evaluation;
 pub mod home;
@@ -69,6 +70,21 @@ where
 
 /// Counts, then diagnostics grouped by severity with their cells.
 pub fn report_html(r: &CheckReport) -> String {
+    report_html_linked(r, &|_| None)
+}
+
+/// Where a diagnostic is, for people: « feuille « Plan d'actions », cellule W7 ».
+pub fn place_fr(d: &Diagnostic) -> String {
+    match (&d.sheet, &d.cell) {
+        (Some(s), Some(c)) => format!("feuille « {s} », cellule {c}"),
+        (Some(s), None) => format!("feuille « {s} »"),
+        (None, Some(c)) => format!("cellule {c}"),
+        (None, None) => String::new(),
+    }
+}
+
+/// `report_html`, each diagnostic's place a link to its cell when `anchor` gives one.
+pub fn report_html_linked(r: &CheckReport, anchor: &dyn Fn(&Diagnostic) -> Option<String>) -> String {
     let mut out = String::new();
     if let (Some(ac), Some(ax), Some(ob)) = (r.actions, r.axes, r.objectives) {
         out.push_str("<h2>Le plan</h2>\n<ul class=\"chiffres\" id=\"chiffres\">");
@@ -105,10 +121,14 @@ pub fn report_html(r: &CheckReport) -> String {
             group.len()
         ));
         for d in group {
-            let place = d.place();
+            let place = place_fr(d);
+            let place = match (place.is_empty(), anchor(d)) {
+                (true, _) => "—".to_string(),
+                (false, Some(id)) => format!("<a href=\"#{id}\">{}</a>", esc(&place)),
+                (false, None) => esc(&place),
+            };
             out.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td></tr>\n",
-                if place.is_empty() { "—".to_string() } else { esc(&place) },
+                "<tr><td>{place}</td><td>{}</td><td><small><code>{}</code></small></td></tr>\n",
                 esc(&d.message),
                 esc(&d.code)
             ));

@@ -1,48 +1,55 @@
-//! A view of the plan's sheet with the cells cited by diagnostics highlighted, and the
-//! column mapping (which column feeds which field).
+//! A view of the plan's sheet: readable columns, frozen header row and row numbers, each
+//! cell an anchor the diagnostics link to, the cited cells highlighted.
 
 use std::collections::BTreeMap;
 
-use crate::ingest::Workbook;
+use crate::ingest::{Sheet, Workbook};
 use crate::model::Plan;
 use crate::serve::html::esc;
-use crate::text::column_letters;
+use crate::text::{a1, column_letters};
 use crate::validate::{cell_key, Diagnostic, Severity};
 
 const MAX_ROWS: usize = 300;
 const MAX_COLS: u32 = 40;
 
-/// Which column feeds which field of the plan.
-pub fn columns_html(plan: &Plan) -> String {
-    let Some(src) = &plan.source else { return String::new() };
-    let mut out = format!(
-        "<h2>Colonnes lues</h2>\n<p>Plan lu dans la feuille « {} », en-tête en ligne {}.</p>\n\
-         <table id=\"colonnes\"><caption>Correspondance des colonnes</caption><thead><tr><th scope=\"col\">Colonne</th>\
-         <th scope=\"col\">En-tête dans le classeur</th><th scope=\"col\">Champ de plandoc</th></tr></thead><tbody>\n",
-        esc(&src.sheet),
-        src.header_row
-    );
-    for c in &src.columns {
-        let field = if c.field == "extra" {
-            "non reconnue : reprise telle quelle dans les documents".to_string()
-        } else {
-            crate::model::Field::from_key(&c.field).map_or_else(|| c.field.clone(), |f| f.label().to_string())
-        };
-        out.push_str(&format!(
-            "<tr><td>{}</td><td>{}</td><td>{}</td></tr>\n",
-            esc(&c.column),
-            esc(&c.header),
-            esc(&field)
-        ));
+/// The part of the plan's sheet the page shows.
+pub struct SheetView<'a> {
+    sheet: Option<&'a Sheet>,
+    /// Last 0-based row shown.
+    last_row: u32,
+    /// Columns shown.
+    width: u32,
+}
+
+impl<'a> SheetView<'a> {
+    pub fn new(wb: &'a Workbook, plan: &Plan) -> Self {
+        let sheet = plan.source.as_ref().and_then(|src| wb.sheets.iter().find(|s| s.name == src.sheet));
+        let Some(s) = sheet else { return SheetView { sheet: None, last_row: 0, width: 0 } };
+        let rows: Vec<_> = s.rows.iter().take(MAX_ROWS).collect();
+        let width =
+            rows.iter().flat_map(|(_, cells)| cells.iter().map(|(c, _)| *c + 1)).max().unwrap_or(0).min(MAX_COLS);
+        let last_row = rows.last().map_or(0, |(r, _)| **r);
+        SheetView { sheet, last_row, width }
     }
-    out.push_str("</tbody></table>\n");
-    out
+
+    /// The anchor of a diagnostic's cell, when the view shows it.
+    pub fn anchor(&self, d: &Diagnostic) -> Option<String> {
+        let s = self.sheet?;
+        if d.sheet.as_deref() != Some(s.name.as_str()) {
+            return None;
+        }
+        let (r, c) = cell_key(d.cell.as_deref());
+        (r > 0 && c > 0 && r - 1 <= self.last_row && c <= self.width).then(|| cell_id(r - 1, c - 1))
+    }
+}
+
+fn cell_id(r: u32, c: u32) -> String {
+    format!("cellule-{}", a1(r, c))
 }
 
 /// The sheet's first rows; a cited cell is outlined and says why in its text.
-pub fn sheet_html(wb: &Workbook, plan: &Plan, diagnostics: &[Diagnostic]) -> String {
-    let Some(src) = &plan.source else { return String::new() };
-    let Some(sheet) = wb.sheets.iter().find(|s| s.name == src.sheet) else { return String::new() };
+pub fn sheet_html(view: &SheetView, diagnostics: &[Diagnostic]) -> String {
+    let Some(sheet) = view.sheet else { return String::new() };
     let mut cited: BTreeMap<(u32, u32), Severity> = BTreeMap::new();
     for d in diagnostics.iter().filter(|d| d.sheet.as_deref() == Some(sheet.name.as_str())) {
         let (r, c) = cell_key(d.cell.as_deref());
@@ -51,12 +58,12 @@ pub fn sheet_html(wb: &Workbook, plan: &Plan, diagnostics: &[Diagnostic]) -> Str
             *e = (*e).min(d.severity);
         }
     }
-    let rows: Vec<_> = sheet.rows.iter().take(MAX_ROWS).collect();
-    let width = rows.iter().flat_map(|(_, cells)| cells.iter().map(|(c, _)| *c + 1)).max().unwrap_or(0).min(MAX_COLS);
+    let width = view.width;
     let mut out = format!(
-        "<h2>La feuille « {} »</h2>\n<p>Les cellules citées par un diagnostic sont encadrées : en rouge pour une \
-         erreur, en ocre pour un avertissement.</p>\n<div class=\"feuille\" tabindex=\"0\" role=\"region\" \
-         aria-label=\"Contenu de la feuille\"><table><caption>Feuille « {} »{}</caption><thead><tr><th scope=\"col\">Ligne</th>",
+        "<h2 id=\"feuille\">La feuille « {} »</h2>\n<p>Les cellules citées par un diagnostic sont encadrées : en rouge \
+         pour une erreur, en ocre pour un avertissement ; le lien d'un diagnostic mène à sa cellule.</p>\n\
+         <div class=\"feuille\" tabindex=\"0\" role=\"region\" aria-label=\"Contenu de la feuille\"><table>\
+         <caption>Feuille « {} »{}</caption><thead><tr><th scope=\"col\">Ligne</th>",
         esc(&sheet.name),
         esc(&sheet.name),
         if sheet.rows.len() > MAX_ROWS { format!(" ({MAX_ROWS} premières lignes remplies)") } else { String::new() }
@@ -65,7 +72,7 @@ pub fn sheet_html(wb: &Workbook, plan: &Plan, diagnostics: &[Diagnostic]) -> Str
         out.push_str(&format!("<th scope=\"col\">{}</th>", column_letters(c)));
     }
     out.push_str("</tr></thead><tbody>\n");
-    for (r, cells) in rows {
+    for (r, cells) in sheet.rows.iter().take(MAX_ROWS) {
         out.push_str(&format!("<tr><th scope=\"row\">{}</th>", r + 1));
         let mut next = 0;
         for (c, v) in cells.iter().filter(|(c, _)| *c < width) {
@@ -86,8 +93,11 @@ pub fn sheet_html(wb: &Workbook, plan: &Plan, diagnostics: &[Diagnostic]) -> Str
 }
 
 fn cell(r: u32, c: u32, text: &str, cited: &BTreeMap<(u32, u32), Severity>) -> String {
+    let id = cell_id(r, c);
     match cited.get(&(r, c)) {
-        Some(s) => format!("<td class=\"cite-{}\"><strong>[{}]</strong> {}</td>", s.label(), s.label(), esc(text)),
-        None => format!("<td>{}</td>", esc(text)),
+        Some(s) => {
+            format!("<td id=\"{id}\" class=\"cite-{}\"><strong>[{}]</strong> {}</td>", s.label(), s.label(), esc(text))
+        }
+        None => format!("<td id=\"{id}\">{}</td>", esc(text)),
     }
 }
