@@ -1,6 +1,7 @@
 //! Checks on a plan model: every problem at once, with codes, severity and cells.
 
 mod diagnostic;
+pub mod excel;
 mod report;
 mod rules;
 
