@@ -373,3 +373,145 @@ fn slow_readings_sharing_cores_are_not_taken_for_damaged_files() {
     let msg = r["plans"][3]["error"].as_str().unwrap();
     assert!(msg.contains("plus de 4 s de calcul : classeur trop long à lire") && !msg.contains("endommagé"), "{msg}");
 }
+
+/// What openpyxl (an independent reader) sees of an annex: each sheet's state, print
+/// header, data validations, and the lengths and ends of the cells named.
+fn annex_facts(annex: &Path) -> serde_json::Value {
+    let script = r#"
+import json, sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+out = {}
+for ws in wb.worksheets:
+    cells = {}
+    for row in ws.iter_rows():
+        for c in row:
+            if isinstance(c.value, str) and len(c.value) > 200:
+                cells[c.coordinate] = [len(c.value.encode('utf-16-le')) // 2, c.value[-12:]]
+    out[ws.title] = {
+        "state": ws.sheet_state,
+        "header": (ws.oddHeader.left.text or "") + "|" + (ws.oddHeader.right.text or ""),
+        "validations": [[str(v.sqref), v.formula1] for v in ws.data_validations.dataValidation],
+        "long": cells,
+        "b2": ws["B2"].value if ws.title == "Listes" else None,
+    }
+print(json.dumps(out))
+"#;
+    let out = std::process::Command::new("python3").args(["-c", script, annex.to_str().unwrap()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Old binary: `check` said 0 error, then `build` failed (exit 2, no documents, English
+/// "String exceeds Excel's limit of 32,767 characters") when two extra columns of one
+/// header or two quarter milestones of one year joined past 32,767 characters; a long
+/// title and collectivité lost the annex's print header, with "Header string exceeds
+/// Excel's limit of 255 characters." printed 4 times. Now `check` warns at the action's
+/// cell, `build` succeeds, the annex cuts the joined cell with "…" and shortens the
+/// header by its rule, and nothing in English is printed.
+#[test]
+fn joined_cells_and_long_headers_are_told_at_check_and_met_by_build() {
+    let dir = tmpdir("r2-excel-cells");
+    let plan = dir.join("plan.xlsx");
+    let (a, b) = ("a".repeat(20_000) + "FIN-A", "b".repeat(20_000) + "FIN-B");
+    let (t1, t2) = ("Étude ".repeat(3_400), "Travaux ".repeat(2_600));
+    let data = vec![
+        ["Axe", "N°", "Action", "Ressenti des familles", "Ressenti des familles", "T1 2026", "T2 2026"].map(common::C::T).into_iter().collect(),
+        ["Enfance", "1", "Ouvrir une crèche", &a, &b, &t1, &t2].map(common::C::T).into_iter().collect(),
+        ["Enfance", "2", "Former les assistantes", "", "", "X", ""].map(common::C::T).into_iter().collect(),
+    ];
+    common::write_xlsx(&plan, &[("Plan", data)]);
+    let title = format!("Plan d'actions {} & suivi", "de la convention territoriale globale ".repeat(5));
+    assert!(title.chars().count() >= 197);
+    let who = "Communauté de communes du Lauragais Revel & Sorézois (Haute-Garonne)";
+    std::fs::write(dir.join("plandoc.toml"), format!("[plan]\ntitre = \"{title}\"\ncollectivite = \"{who}\"\n")).unwrap();
+    let (code, report) = common::check_json(&plan);
+    assert_eq!(code, 0, "{report}");
+    let coded = common::codes_at(&report);
+    assert!(coded.contains(&("texte-tronque".into(), "Plan!C2".into())), "{coded:?}");
+    let messages = report["diagnostics"].to_string();
+    assert!(messages.contains("L'action 1 : les 2 colonnes « Ressenti des familles » réunis font 40011 caractères"), "{messages}");
+    assert!(messages.contains("L'action 1 : les jalons de 2026 réunis font"), "{messages}");
+    assert!(coded.iter().any(|(c, _)| c == "en-tete-raccourci"), "{coded:?}");
+    let out = dir.join("sortie");
+    let run = common::plandoc(&["build", plan.to_str().unwrap(), "-o", out.to_str().unwrap(), "--only", "annexe,fiches"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("Excel's limit") && !run.stderr.contains("String exceeds"), "{}", run.stderr);
+    let facts = annex_facts(&out.join("annexe.xlsx"));
+    let sheet = &facts["Plan d'actions"];
+    let cells = sheet["long"].as_object().unwrap();
+    let cut: Vec<_> = cells.values().filter(|v| v[0] == 32_767).collect();
+    // The joined extra column (written under each of its two headers) and the 2026 column.
+    assert_eq!(cut.len(), 3, "{cells:?}");
+    assert!(cut.iter().any(|v| v[1].as_str().unwrap().starts_with("ravaux")), "{cells:?}");
+    assert!(cut.iter().all(|v| v[1].as_str().unwrap().ends_with('…')), "{cut:?}");
+    // The print header: shortened to 255 characters, the collectivité whole, on every sheet.
+    for (name, s) in facts.as_object().unwrap() {
+        let h = s["header"].as_str().unwrap();
+        assert!(h.starts_with("Plan d'actions de la convention") && h.contains('…'), "{name}: {h}");
+        // "&" is written "&&" in a header; either spelling read back is the same text.
+        assert!(h.replace("&&", "&").ends_with(who), "{name}: {h}");
+    }
+    // The fiches keep the joined text whole.
+    let text = std::process::Command::new("pdftotext").args([out.join("fiches-actions.pdf").to_str().unwrap(), "-"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("FIN-A") && text.contains("FIN-B"), "texte entier dans les fiches");
+}
+
+/// Old binary: a collectivité of more than 32,767 characters, status labels over 255
+/// characters in all, and `--date 0001-01-01` each made `build` fail with an English
+/// message after `check` said 0 error; a status label holding a comma split into two
+/// dropdown entries. Now: the collectivité is cut in the annex with a warning at check;
+/// the labels are listed one per cell in a hidden "Listes" sheet the dropdowns point to
+/// (comma kept); the date is refused on the command line, in French, exit 2.
+#[test]
+fn long_collectivite_long_or_comma_labels_and_year_one_dates() {
+    let dir = tmpdir("r2-excel-meta");
+    let plan = dir.join("plan.xlsx");
+    let data = common::rows(&[
+        &["Axe", "N°", "Action", "Statut"],
+        &["Enfance", "1", "Ouvrir une crèche", "En cours, selon le calendrier"],
+        &["Enfance", "2", "Former les assistantes", "Réalisée"],
+    ]);
+    common::write_xlsx(&plan, &[("Plan", data)]);
+    let long = "Commune ".repeat(4_200) + "X";
+    std::fs::write(dir.join("plandoc.toml"), format!("[plan]\ncollectivite = \"{long}\"\n")).unwrap();
+    let models = dir.join("modeles");
+    std::fs::create_dir_all(&models).unwrap();
+    let realised = format!("Réalisée {}", "et évaluée ".repeat(25));
+    std::fs::write(
+        models.join("vocabulaire.toml"),
+        format!("[statut.en_cours]\nlibelle = \"En cours, selon le calendrier\"\n[statut.realisee]\nlibelle = \"{realised}\"\n"),
+    )
+    .unwrap();
+    let check = common::plandoc(&["check", plan.to_str().unwrap(), "--modeles", models.to_str().unwrap(), "--json"]);
+    assert_eq!(check.code, 0, "{}", check.stdout);
+    assert!(check.stdout.contains("Le champ « collectivité » du plan fait 33601 caractères"), "{}", check.stdout);
+    let out = dir.join("sortie");
+    let run = common::plandoc(&[
+        "build",
+        plan.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--only",
+        "annexe",
+        "--modeles",
+        models.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("Excel") || run.stderr.contains("cellule Excel"), "{}", run.stderr);
+    let facts = annex_facts(&out.join("annexe.xlsx"));
+    let info = facts["Informations"]["long"].as_object().unwrap();
+    assert!(info.values().any(|v| v[0] == 32_767 && v[1].as_str().unwrap().ends_with('…')), "{info:?}");
+    assert_eq!(facts["Listes"]["state"], "hidden", "{facts}");
+    assert_eq!(facts["Listes"]["b2"], "En cours, selon le calendrier", "{facts}");
+    let validations = facts["Plan d'actions"]["validations"].to_string();
+    assert!(validations.contains("Listes!$B$1:$B$9") && validations.contains("Listes!$A$1:$A$"), "{validations}");
+    // The annex reads back as the same plan: the hidden sheet is not taken for a plan.
+    let again = common::plandoc(&["check", out.join("annexe.xlsx").to_str().unwrap(), "--modeles", models.to_str().unwrap()]);
+    assert!(again.code == 0 && again.stdout.contains("2 actions"), "{}", again.stdout);
+    // --date 0001-01-01: refused before anything is read.
+    let run = common::plandoc(&["build", plan.to_str().unwrap(), "-o", dir.join("s2").to_str().unwrap(), "--date", "0001-01-01"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("date « 0001-01-01 » hors de ce qu'un classeur Excel peut tenir"), "{}", run.stderr);
+    assert!(!dir.join("s2").exists());
+}

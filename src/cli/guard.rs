@@ -103,12 +103,15 @@ pub fn watch_reading(file: &str, style: Answer, carried_mb: u64) -> Guard {
     }
     install_abort_handler();
     let flag = done.clone();
+    // The CPU clock of the thread that reads (this one): other threads' work (fonts
+    // loaded meanwhile) is not the reading's.
+    let clock = reading_clock();
     std::thread::spawn(move || {
         let start = Instant::now();
-        let cpu_start = process_cpu();
+        let cpu_start = cpu_time(clock);
         let statm = std::fs::File::open("/proc/self/statm").ok();
         while !flag.load(Ordering::SeqCst) {
-            let over = if process_cpu().saturating_sub(cpu_start) > Duration::from_secs(MAX_CPU_SECONDS) {
+            let over = if cpu_time(clock).saturating_sub(cpu_start) > Duration::from_secs(MAX_CPU_SECONDS) {
                 Some(&slow)
             } else if start.elapsed() > Duration::from_secs(MAX_WALL_SECONDS) {
                 Some(&stuck)
@@ -135,17 +138,37 @@ pub fn watch_reading(file: &str, style: Answer, carried_mb: u64) -> Guard {
     Guard { done }
 }
 
-/// CPU time this process has used so far (all its threads; the watchdog's own polling
-/// is negligible), zero where unknown.
-fn process_cpu() -> Duration {
-    #[cfg(unix)]
-    {
-        let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-        // SAFETY: writes one timespec we own.
-        if unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut t) } == 0 {
-            return Duration::new(t.tv_sec.max(0) as u64, t.tv_nsec.clamp(0, 999_999_999) as u32);
-        }
+/// The CPU-time clock of the calling thread, readable from another thread; the
+/// process's clock where there is none.
+#[cfg(unix)]
+fn reading_clock() -> libc::clockid_t {
+    let mut clock: libc::clockid_t = 0;
+    // SAFETY: asks for the clock of the calling thread, written into a local.
+    if unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &mut clock) } == 0 {
+        clock
+    } else {
+        libc::CLOCK_PROCESS_CPUTIME_ID
     }
+}
+
+#[cfg(not(unix))]
+fn reading_clock() -> i32 {
+    0
+}
+
+/// CPU time counted so far by `clock`, zero where unknown.
+#[cfg(unix)]
+fn cpu_time(clock: libc::clockid_t) -> Duration {
+    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: writes one timespec we own.
+    if unsafe { libc::clock_gettime(clock, &mut t) } == 0 {
+        return Duration::new(t.tv_sec.max(0) as u64, t.tv_nsec.clamp(0, 999_999_999) as u32);
+    }
+    Duration::ZERO
+}
+
+#[cfg(not(unix))]
+fn cpu_time(_: i32) -> Duration {
     Duration::ZERO
 }
 

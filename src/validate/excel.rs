@@ -109,7 +109,7 @@ pub(super) fn check(plan: &Plan, loc: &Locator<'_>, out: &mut Vec<Diagnostic>) {
             out.push(Diagnostic::warning(
                 "texte-tronque",
                 format!(
-                    "Le {name} du plan fait {} caractères, plus que les 32 767 qu'une cellule Excel peut tenir : l'annexe XLSX le coupe (les PDF le gardent entier).",
+                    "Le champ « {name} » du plan fait {} caractères, plus que les 32 767 qu'une cellule Excel peut tenir : l'annexe XLSX le coupe (les PDF le gardent entier).",
                     units(v)
                 ),
             ));

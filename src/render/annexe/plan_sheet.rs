@@ -319,11 +319,15 @@ fn dropdown(labels: &[&str], list_col: &str) -> Result<DataValidation, XlsxError
 /// The hidden "Listes" sheet: one label a cell, so a label may hold a comma or be long.
 pub(super) fn lists_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
     ws.set_name(LISTS)?;
-    for (i, l) in priority_labels().iter().enumerate() {
-        ws.write_string(i as u32, 0, excel::cell_text(l))?;
-    }
-    for (i, l) in status_labels().iter().enumerate() {
-        ws.write_string(i as u32, 1, excel::cell_text(l))?;
+    // Row by row: a sheet written in low-memory mode takes its rows in order.
+    let (priorities, statuses) = (priority_labels(), status_labels());
+    for i in 0..priorities.len().max(statuses.len()) {
+        if let Some(l) = priorities.get(i) {
+            ws.write_string(i as u32, 0, excel::cell_text(l))?;
+        }
+        if let Some(l) = statuses.get(i) {
+            ws.write_string(i as u32, 1, excel::cell_text(l))?;
+        }
     }
     ws.set_hidden(true);
     Ok(())
