@@ -49,7 +49,11 @@ fn a_logo_that_is_a_device_a_fifo_a_huge_file_or_image_is_refused_with_its_reaso
     std::fs::write(&jpeg, huge_jpeg()).unwrap();
     let cases: [(&str, String, &str); 4] = [
         ("r2-logo-zero", "/dev/zero".into(), "ce n'est pas un fichier ordinaire (périphérique)"),
-        ("r2-logo-fifo", fifo_dir.join("logo.png").display().to_string(), "ce n'est pas un fichier ordinaire (tube nommé)"),
+        (
+            "r2-logo-fifo",
+            fifo_dir.join("logo.png").display().to_string(),
+            "ce n'est pas un fichier ordinaire (tube nommé)",
+        ),
         ("r2-logo-big", big.display().to_string(), "fichier de 1024 Mo, plus que les 20 Mo admis"),
         ("r2-logo-jpeg", jpeg.display().to_string(), "image de 65500 × 65500 pixels, trop grande pour un logo"),
     ];
@@ -110,10 +114,8 @@ fn template_force_never_replaces_a_fifo_a_device_or_a_link() {
         (link.clone(), "est un lien symbolique (vers « "),
     ];
     for (path, why) in cases {
-        let out = common::plandoc_with_limit(
-            &["template", "-o", path.to_str().unwrap(), "--force"],
-            Duration::from_secs(10),
-        );
+        let out =
+            common::plandoc_with_limit(&["template", "-o", path.to_str().unwrap(), "--force"], Duration::from_secs(10));
         assert_eq!(out.code, 2, "{}: {}", path.display(), out.stderr);
         assert!(out.stderr.contains(why) && out.stderr.contains(path.to_str().unwrap()), "{}", out.stderr);
         assert!(out.stderr.contains("même avec --force"), "{}", out.stderr);
@@ -328,7 +330,11 @@ fn output_folders_never_collide_with_documents_nor_by_case() {
         .unwrap()
         .iter()
         .map(|p| {
-            (p["input"].as_str().unwrap().into(), p["status"].as_str().unwrap().into(), p["output"].as_str().unwrap().into())
+            (
+                p["input"].as_str().unwrap().into(),
+                p["status"].as_str().unwrap().into(),
+                p["output"].as_str().unwrap().into(),
+            )
         })
         .collect();
     assert_eq!(outputs[0], ("Plan.xlsx".into(), "ok".into(), "Plan".into()), "{r}");
@@ -355,7 +361,11 @@ fn slow_readings_sharing_cores_are_not_taken_for_damaged_files() {
     let args = ["batch", dir.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet", "--only", "echeancier"];
     let mut with_jobs = args.to_vec();
     with_jobs.extend(["--jobs", "8"]);
-    let run = common::plandoc_measured(&with_jobs, &[("PLANDOC_TEST_LECTEUR_ENDOMMAGE", "lent:.xlsx")], Duration::from_secs(300));
+    let run = common::plandoc_measured(
+        &with_jobs,
+        &[("PLANDOC_TEST_LECTEUR_ENDOMMAGE", "lent:.xlsx")],
+        Duration::from_secs(300),
+    );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let r = report(&out);
     assert_eq!(r["ok"], 8, "{r}");
@@ -364,7 +374,11 @@ fn slow_readings_sharing_cores_are_not_taken_for_damaged_files() {
     // A reading that never ends: "trop long", not "endommagé".
     let mut forced = args.to_vec();
     forced.extend(["--force", "--jobs", "10000"]);
-    let run = common::plandoc_measured(&forced, &[("PLANDOC_TEST_LECTEUR_ENDOMMAGE", "temps:plan-3.xlsx")], Duration::from_secs(120));
+    let run = common::plandoc_measured(
+        &forced,
+        &[("PLANDOC_TEST_LECTEUR_ENDOMMAGE", "temps:plan-3.xlsx")],
+        Duration::from_secs(120),
+    );
     assert_eq!(run.code, 1, "{}", run.stderr);
     let cores = std::thread::available_parallelism().unwrap().get();
     assert!(run.stderr.contains(&format!("--jobs 10000 ramené à {}", 4 * cores)), "{}", run.stderr);
@@ -415,7 +429,10 @@ fn joined_cells_and_long_headers_are_told_at_check_and_met_by_build() {
     let (a, b) = ("a".repeat(20_000) + "FIN-A", "b".repeat(20_000) + "FIN-B");
     let (t1, t2) = ("Étude ".repeat(3_400), "Travaux ".repeat(2_600));
     let data = vec![
-        ["Axe", "N°", "Action", "Ressenti des familles", "Ressenti des familles", "T1 2026", "T2 2026"].map(common::C::T).into_iter().collect(),
+        ["Axe", "N°", "Action", "Ressenti des familles", "Ressenti des familles", "T1 2026", "T2 2026"]
+            .map(common::C::T)
+            .into_iter()
+            .collect(),
         ["Enfance", "1", "Ouvrir une crèche", &a, &b, &t1, &t2].map(common::C::T).into_iter().collect(),
         ["Enfance", "2", "Former les assistantes", "", "", "X", ""].map(common::C::T).into_iter().collect(),
     ];
@@ -423,17 +440,22 @@ fn joined_cells_and_long_headers_are_told_at_check_and_met_by_build() {
     let title = format!("Plan d'actions {} & suivi", "de la convention territoriale globale ".repeat(5));
     assert!(title.chars().count() >= 197);
     let who = "Communauté de communes du Lauragais Revel & Sorézois (Haute-Garonne)";
-    std::fs::write(dir.join("plandoc.toml"), format!("[plan]\ntitre = \"{title}\"\ncollectivite = \"{who}\"\n")).unwrap();
+    std::fs::write(dir.join("plandoc.toml"), format!("[plan]\ntitre = \"{title}\"\ncollectivite = \"{who}\"\n"))
+        .unwrap();
     let (code, report) = common::check_json(&plan);
     assert_eq!(code, 0, "{report}");
     let coded = common::codes_at(&report);
     assert!(coded.contains(&("texte-tronque".into(), "Plan!C2".into())), "{coded:?}");
     let messages = report["diagnostics"].to_string();
-    assert!(messages.contains("L'action 1 : les 2 colonnes « Ressenti des familles » réunis font 40011 caractères"), "{messages}");
+    assert!(
+        messages.contains("L'action 1 : les 2 colonnes « Ressenti des familles » réunis font 40011 caractères"),
+        "{messages}"
+    );
     assert!(messages.contains("L'action 1 : les jalons de 2026 réunis font"), "{messages}");
     assert!(coded.iter().any(|(c, _)| c == "en-tete-raccourci"), "{coded:?}");
     let out = dir.join("sortie");
-    let run = common::plandoc(&["build", plan.to_str().unwrap(), "-o", out.to_str().unwrap(), "--only", "annexe,fiches"]);
+    let run =
+        common::plandoc(&["build", plan.to_str().unwrap(), "-o", out.to_str().unwrap(), "--only", "annexe,fiches"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(!run.stderr.contains("Excel's limit") && !run.stderr.contains("String exceeds"), "{}", run.stderr);
     let facts = annex_facts(&out.join("annexe.xlsx"));
@@ -452,7 +474,10 @@ fn joined_cells_and_long_headers_are_told_at_check_and_met_by_build() {
         assert!(h.replace("&&", "&").ends_with(who), "{name}: {h}");
     }
     // The fiches keep the joined text whole.
-    let text = std::process::Command::new("pdftotext").args([out.join("fiches-actions.pdf").to_str().unwrap(), "-"]).output().unwrap();
+    let text = std::process::Command::new("pdftotext")
+        .args([out.join("fiches-actions.pdf").to_str().unwrap(), "-"])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("FIN-A") && text.contains("FIN-B"), "texte entier dans les fiches");
 }
@@ -507,10 +532,18 @@ fn long_collectivite_long_or_comma_labels_and_year_one_dates() {
     let validations = facts["Plan d'actions"]["validations"].to_string();
     assert!(validations.contains("Listes!$B$1:$B$9") && validations.contains("Listes!$A$1:$A$"), "{validations}");
     // The annex reads back as the same plan: the hidden sheet is not taken for a plan.
-    let again = common::plandoc(&["check", out.join("annexe.xlsx").to_str().unwrap(), "--modeles", models.to_str().unwrap()]);
+    let again =
+        common::plandoc(&["check", out.join("annexe.xlsx").to_str().unwrap(), "--modeles", models.to_str().unwrap()]);
     assert!(again.code == 0 && again.stdout.contains("2 actions"), "{}", again.stdout);
     // --date 0001-01-01: refused before anything is read.
-    let run = common::plandoc(&["build", plan.to_str().unwrap(), "-o", dir.join("s2").to_str().unwrap(), "--date", "0001-01-01"]);
+    let run = common::plandoc(&[
+        "build",
+        plan.to_str().unwrap(),
+        "-o",
+        dir.join("s2").to_str().unwrap(),
+        "--date",
+        "0001-01-01",
+    ]);
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("date « 0001-01-01 » hors de ce qu'un classeur Excel peut tenir"), "{}", run.stderr);
     assert!(!dir.join("s2").exists());

@@ -65,7 +65,9 @@ impl Walk<'_> {
         }
         if let Some(id) = crate::fsx::file_id(path) {
             if self.seen.contains(&id) {
-                let reason = "dossier déjà parcouru sous un autre nom (lien, ou boucle de liens) : non parcouru deux fois".to_string();
+                let reason =
+                    "dossier déjà parcouru sous un autre nom (lien, ou boucle de liens) : non parcouru deux fois"
+                        .to_string();
                 return self.leave_out(path, reason, false);
             }
             self.seen.push(id);
@@ -115,11 +117,14 @@ impl Walk<'_> {
 
     /// The type of what the link at `path` leads to, when inside the batch folder.
     fn link_target(&self, path: &Path) -> Result<std::fs::FileType, String> {
-        let target = std::fs::canonicalize(path).map_err(|e| format!("lien brisé ({}) : non suivi", crate::fsx::io_fr(&e)))?;
+        let target =
+            std::fs::canonicalize(path).map_err(|e| format!("lien brisé ({}) : non suivi", crate::fsx::io_fr(&e)))?;
         if !target.starts_with(&self.canonical_root) {
             return Err(format!("lien vers « {} », hors du dossier du lot : non suivi", target.display()));
         }
-        std::fs::metadata(&target).map(|m| m.file_type()).map_err(|e| format!("lien illisible ({}) : non suivi", crate::fsx::io_fr(&e)))
+        std::fs::metadata(&target)
+            .map(|m| m.file_type())
+            .map_err(|e| format!("lien illisible ({}) : non suivi", crate::fsx::io_fr(&e)))
     }
 }
 

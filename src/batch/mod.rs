@@ -506,7 +506,11 @@ fn up_to_date(stamp_path: &Path, input_hash: &str, fingerprint: &str, config: &O
     let dir = stamp_path.parent().unwrap_or(Path::new("."));
     let complete = !s.files.is_empty() && s.files.iter().all(|f| dir.join(f).is_file());
     let same_files = s.config == *config && s.depends_on.iter().all(|d| Dependency::of(Path::new(&d.path)) == *d);
-    s.input == input_hash && s.options == fingerprint && s.version == env!("CARGO_PKG_VERSION") && complete && same_files
+    s.input == input_hash
+        && s.options == fingerprint
+        && s.version == env!("CARGO_PKG_VERSION")
+        && complete
+        && same_files
 }
 
 /// Temporary files a killed run may have left.

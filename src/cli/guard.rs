@@ -95,7 +95,8 @@ pub fn watch_reading(file: &str, style: Answer, carried_mb: u64) -> Guard {
         &format!("sa lecture demande plus de {MAX_CPU_SECONDS} s de calcul : classeur trop long à lire (allégez-le ou découpez-le)"),
         style,
     );
-    let stuck = answer(file, &format!("sa lecture dure plus de {MAX_WALL_SECONDS} s : classeur trop long à lire"), style);
+    let stuck =
+        answer(file, &format!("sa lecture dure plus de {MAX_WALL_SECONDS} s : classeur trop long à lire"), style);
     let old = ON_ABORT.swap(Box::into_raw(Box::new(memory.clone())), Ordering::SeqCst);
     if !old.is_null() {
         // SAFETY: as in Drop.
