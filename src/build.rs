@@ -117,7 +117,7 @@ pub fn evaluation_reports(
         changes,
         Some(docs.template.couleurs.principale.clone()),
     )
-    .map_err(|e| BuildError::Xlsx(e.to_string()))?;
+    .map_err(|e| BuildError::Xlsx(crate::render::xlsx_error_fr(&e)))?;
     Ok((pdf, xlsx))
 }
 
@@ -129,7 +129,7 @@ pub fn annexe(plan: &Plan, opts: &BuildOptions) -> Result<Vec<u8>, BuildError> {
         constant_memory: false,
         colour: Some(opts.docs.template.couleurs.principale.clone()),
     };
-    crate::render::annexe::annexe_xlsx(plan, &a).map_err(|e| BuildError::Xlsx(e.to_string()))
+    crate::render::annexe::annexe_xlsx(plan, &a).map_err(|e| BuildError::Xlsx(crate::render::xlsx_error_fr(&e)))
 }
 
 /// Builds the PDF bytes of one document.
@@ -320,8 +320,7 @@ pub fn logo_path(plan: &Plan, input: &Path) -> Option<PathBuf> {
 /// The logo the plan names (path relative to its workbook), or why it is left out.
 pub fn load_logo(plan: &Plan, input: &Path) -> Result<Option<crate::layout::Image>, String> {
     let Some(path) = logo_path(plan, input) else { return Ok(None) };
-    std::fs::read(&path)
-        .map_err(|e| crate::fsx::io_fr(&e))
+    crate::named_file::read_regular(&path, crate::named_file::MAX_LOGO_BYTES)
         .and_then(|b| crate::layout::Image::from_bytes(&b))
         .map(Some)
         .map_err(|e| format!("logo « {} » ignoré : {e}.", path.display()))

@@ -12,6 +12,7 @@ pub mod fsx;
 pub mod ingest;
 pub mod layout;
 pub mod model;
+pub mod named_file;
 pub mod prepare;
 pub mod render;
 pub mod serve;

@@ -206,7 +206,8 @@ fn a_reader_that_hangs_or_floods_memory_fails_its_plan_only() {
         assert_eq!(bad["status"], "error", "{r}");
         let msg = bad["error"].as_str().unwrap();
         assert!(msg.contains("lecture abandonnée") && msg.contains(victim), "{msg}");
-        let why = if hook.starts_with("temps") { "plus de 4 s" } else { "plus de 250 Mo" };
+        let why =
+            if hook.starts_with("temps") { "plus de 4 s de calcul : classeur trop long" } else { "plus de 250 Mo" };
         assert!(msg.contains(why), "{msg}");
         assert!(out.join("bon").join("fiches-actions.pdf").is_file(), "{r}");
     }

@@ -5,44 +5,133 @@ use std::path::{Path, PathBuf};
 
 use crate::build::ascii_name;
 
-/// Spreadsheet files under `dir`, as paths relative to it, sorted. Lock and temporary
-/// files (`~$x.xlsx`, `.~lock.x#`, hidden files) and links are skipped; `skip` (the
-/// output folder, when inside) is not entered.
-pub fn discover(dir: &Path, skip: Option<&Path>) -> std::io::Result<Vec<PathBuf>> {
-    let mut out = Vec::new();
-    walk(dir, dir, skip, &mut out, 0)?;
-    out.sort();
-    Ok(out)
+/// What a batch finds under its folder: the plans, and the entries it could not take.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Spreadsheet files, relative to the folder, sorted.
+    pub plans: Vec<PathBuf>,
+    /// Entries left out, relative to the folder: why, and whether it is a failure (an
+    /// unreadable folder, whose plans are not built) or only a skip (a link leading
+    /// outside the folder, or back into a folder already walked).
+    pub left_out: Vec<LeftOut>,
 }
 
-fn walk(root: &Path, dir: &Path, skip: Option<&Path>, out: &mut Vec<PathBuf>, depth: usize) -> std::io::Result<()> {
-    if depth > 64 {
-        return Ok(());
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    pub path: PathBuf,
+    pub reason: String,
+    pub failed: bool,
+}
+
+/// Spreadsheet files under `dir`. Lock and temporary files (`~$x.xlsx`, `.~lock.x#`,
+/// hidden files) are skipped; `skip` (the output folder, when inside) is not entered,
+/// nor are the documents of an earlier batch writing into `dir` itself. Links are
+/// followed when they lead to a file or folder inside `dir`, each folder walked once
+/// (no loop); other links, and subfolders that cannot be read, are left out with the
+/// reason. Only `dir` itself unreadable is an error.
+pub fn discover(dir: &Path, skip: Option<&Path>) -> std::io::Result<Found> {
+    let root = dir.canonicalize()?;
+    let entries = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
+    let mut walk = Walk { root: dir, canonical_root: root.clone(), skip, found: Found::default(), seen: Vec::new() };
+    walk.seen.extend(crate::fsx::file_id(&root));
+    walk.entries(dir, entries, 0);
+    walk.found.plans.sort();
+    walk.found.left_out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(walk.found)
+}
+
+struct Walk<'a> {
+    root: &'a Path,
+    canonical_root: PathBuf,
+    skip: Option<&'a Path>,
+    found: Found,
+    /// Folders walked (device and inode): a link back to one is a loop.
+    seen: Vec<crate::fsx::FileId>,
+}
+
+impl Walk<'_> {
+    fn rel(&self, path: &Path) -> PathBuf {
+        path.strip_prefix(self.root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
     }
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
-    entries.sort_by_key(|e| e.file_name());
-    for e in entries {
-        let path = e.path();
-        let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name.starts_with("~$") {
-            continue;
+
+    fn leave_out(&mut self, path: &Path, reason: String, failed: bool) {
+        let path = self.rel(path);
+        self.found.left_out.push(LeftOut { path, reason, failed });
+    }
+
+    fn folder(&mut self, path: &Path, depth: usize) {
+        if depth > 64 || self.skip.is_some_and(|s| same_dir(s, path)) {
+            return;
         }
-        let Ok(ft) = e.file_type() else { continue };
-        if ft.is_symlink() {
-            continue;
+        if let Some(id) = crate::fsx::file_id(path) {
+            if self.seen.contains(&id) {
+                let reason =
+                    "dossier déjà parcouru sous un autre nom (lien, ou boucle de liens) : non parcouru deux fois"
+                        .to_string();
+                return self.leave_out(path, reason, false);
+            }
+            self.seen.push(id);
         }
-        if ft.is_dir() {
-            if skip.is_some_and(|s| same_dir(s, &path)) {
+        match std::fs::read_dir(path) {
+            Ok(rd) => self.entries(path, rd.filter_map(Result::ok).collect(), depth),
+            Err(e) => {
+                let reason = format!(
+                    "dossier illisible ({}) : les plans qu'il contient n'ont pas été traités",
+                    crate::fsx::io_fr(&e)
+                );
+                self.leave_out(path, reason, true);
+            }
+        }
+    }
+
+    fn entries(&mut self, dir: &Path, mut entries: Vec<std::fs::DirEntry>, depth: usize) {
+        entries.sort_by_key(|e| e.file_name());
+        let earlier_batch = dir.join(crate::batch::STAMP).is_file();
+        for e in entries {
+            let path = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.starts_with("~$") || (earlier_batch && is_output_name(&name)) {
                 continue;
             }
-            walk(root, &path, skip, out, depth + 1)?;
-        } else if ft.is_file() && is_spreadsheet(&name) {
-            if let Ok(rel) = path.strip_prefix(root) {
-                out.push(rel.to_path_buf());
+            if depth == 0 && self.skip.is_some_and(|s| same_dir(s, self.root)) && name.starts_with("rapport-lot") {
+                continue;
+            }
+            let Ok(mut ft) = e.file_type() else { continue };
+            if ft.is_symlink() {
+                match self.link_target(&path) {
+                    Ok(t) => ft = t,
+                    Err(reason) => {
+                        self.leave_out(&path, reason, false);
+                        continue;
+                    }
+                }
+            }
+            if ft.is_dir() {
+                self.folder(&path, depth + 1);
+            } else if ft.is_file() && is_spreadsheet(&name) {
+                let rel = self.rel(&path);
+                self.found.plans.push(rel);
             }
         }
     }
-    Ok(())
+
+    /// The type of what the link at `path` leads to, when inside the batch folder.
+    fn link_target(&self, path: &Path) -> Result<std::fs::FileType, String> {
+        let target =
+            std::fs::canonicalize(path).map_err(|e| format!("lien brisé ({}) : non suivi", crate::fsx::io_fr(&e)))?;
+        if !target.starts_with(&self.canonical_root) {
+            return Err(format!("lien vers « {} », hors du dossier du lot : non suivi", target.display()));
+        }
+        std::fs::metadata(&target)
+            .map(|m| m.file_type())
+            .map_err(|e| format!("lien illisible ({}) : non suivi", crate::fsx::io_fr(&e)))
+    }
+}
+
+/// A document or report a batch writes: in a folder holding a batch's resume mark, such
+/// a file is an output of that batch, not a plan (`batch DIR -o DIR` run again).
+fn is_output_name(name: &str) -> bool {
+    crate::build::DocKind::ALL.iter().flat_map(|k| k.file_names()).any(|n| n.eq_ignore_ascii_case(name))
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {
@@ -78,23 +167,43 @@ pub fn in_shard(rel: &Path, k: u32, n: u32) -> bool {
 /// discovered file, so all shards agree.
 pub fn output_dirs(files: &[PathBuf]) -> BTreeMap<PathBuf, PathBuf> {
     let mut out = BTreeMap::new();
-    let mut used: BTreeSet<PathBuf> = BTreeSet::new();
+    let mut used: BTreeSet<String> = BTreeSet::new();
     for rel in files {
         let mut dir = PathBuf::new();
         if let Some(parent) = rel.parent() {
             for c in parent.components() {
-                dir.push(ascii_name(&c.as_os_str().to_string_lossy()));
+                dir.push(folder_name(&c.as_os_str().to_string_lossy()));
             }
         }
         let stem = rel.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let mut name = dir.join(ascii_name(&stem));
-        if used.contains(&name) {
-            name = dir.join(format!("{}-{:06x}", ascii_name(&stem), path_hash(rel) & 0xFF_FFFF));
+        let mut name = dir.join(folder_name(&stem));
+        // Case-folded: "Plan" and "plan" are one folder on SMB shares and macOS disks.
+        if used.contains(&fold_case(&name)) {
+            name = dir.join(format!("{}-{:06x}", folder_name(&stem), path_hash(rel) & 0xFF_FFFF));
         }
-        used.insert(name.clone());
+        used.insert(fold_case(&name));
         out.insert(rel.clone(), name);
     }
     out
+}
+
+/// A folder name from an input's folder or file stem: ASCII, and never the name of a
+/// file a batch writes ("x/annexe.xlsx.xlsx" beside "x.xlsx" would make a folder where
+/// plan x's annex goes): such a name gets "-plan" added.
+fn folder_name(s: &str) -> String {
+    let name = ascii_name(s);
+    let reserved = is_output_name(&name)
+        || name.eq_ignore_ascii_case(crate::batch::STAMP)
+        || name.to_ascii_lowercase().starts_with("rapport-lot");
+    if reserved {
+        format!("{name}-plan")
+    } else {
+        name
+    }
+}
+
+fn fold_case(p: &Path) -> String {
+    p.to_string_lossy().to_lowercase()
 }
 
 #[cfg(test)]
@@ -108,6 +217,12 @@ mod tests {
         let d = output_dirs(&files);
         let names: BTreeSet<_> = d.values().collect();
         assert_eq!(names.len(), 3);
+        // Case-folded collisions, and a folder named like a document, are told apart.
+        let files = vec![PathBuf::from("Plan.xlsx"), PathBuf::from("plan.ods"), PathBuf::from("x/annexe.xlsx.xlsx")];
+        let d = output_dirs(&files);
+        assert_eq!(d[&files[0]], PathBuf::from("Plan"));
+        assert!(d[&files[1]].to_string_lossy().starts_with("plan-"), "{d:?}");
+        assert_eq!(d[&files[2]], PathBuf::from("x/annexe.xlsx-plan"));
         for n in d.values() {
             let s = n.to_string_lossy();
             assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || "._-/".contains(c)), "{s}");

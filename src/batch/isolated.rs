@@ -1,5 +1,5 @@
 //! Reading the plans of a batch in child processes (`plandoc lecture-isolee --en-continu`):
-//! each plan's reading runs under the single build's watchdog (4 s, 250 MB), so a damaged
+//! each plan's reading runs under the single build's watchdog (4 s of CPU, 250 MB), so a damaged
 //! workbook that makes a reader loop or allocate without bound ends that child, and only
 //! its plan fails. The children are kept between plans (one per worker, in a pool) to
 //! spare a process start per plan; one that dies, hangs, answers garbage or is ended by

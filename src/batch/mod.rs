@@ -14,7 +14,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-pub use discover::{discover, in_shard, output_dirs, path_hash};
+pub use discover::{discover, in_shard, output_dirs, path_hash, Found, LeftOut};
 pub use isolated::Readers;
 pub use report::{BatchReport, PlanResult, PlanStatus};
 
@@ -79,6 +79,11 @@ struct Stamp {
     /// skipped: a resumed run reports as a full one. Older stamps lack it: rebuilt.
     #[serde(default)]
     said: Option<Said>,
+    /// The configuration read with the plan (beside it, or --config), when there was one.
+    config: Option<Dependency>,
+    /// The other files the documents depend on (the logo).
+    #[serde(default)]
+    depends_on: Vec<Dependency>,
 }
 
 /// The report line of a built plan, beyond its status and timing.
@@ -89,7 +94,31 @@ struct Said {
     diagnostics: Vec<crate::validate::Diagnostic>,
 }
 
-const STAMP: &str = ".plandoc-lot.json";
+/// A file a plan's documents depend on, and its content's hash when the plan was built
+/// (or why it could not be read): any change makes the plan built again.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+struct Dependency {
+    path: String,
+    hash: String,
+}
+
+impl Dependency {
+    fn of(path: &Path) -> Dependency {
+        let hash = match crate::named_file::read_regular(path, crate::named_file::MAX_LOGO_BYTES) {
+            Ok(bytes) => fnv_hex(&[&bytes]),
+            Err(why) => format!("illisible : {why}"),
+        };
+        Dependency { path: path.display().to_string(), hash }
+    }
+}
+
+pub(crate) const STAMP: &str = ".plandoc-lot.json";
+
+/// Most plans built at once: `--jobs` above is brought down to it (threads and reader
+/// processes beyond it only wait for the cores).
+pub fn max_jobs() -> usize {
+    4 * std::thread::available_parallelism().map_or(1, usize::from)
+}
 
 fn fnv_hex(parts: &[&[u8]]) -> String {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
@@ -141,7 +170,7 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
             }
         }
     }
-    let all = discover(dir, Some(out))?;
+    let Found { plans: all, left_out } = discover(dir, Some(out))?;
     let dirs = output_dirs(&all);
     refuse_overwriting_inputs(dir, out, &all, &dirs, &suffix, opts).map_err(BatchError::Refused)?;
     let mine: Vec<PathBuf> = match opts.shard {
@@ -153,7 +182,7 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
     // A worker waiting on a plan's own parallel documents may run other plans on top of
     // its stack: room for that nesting.
     let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.unwrap_or(0))
+        .num_threads(opts.jobs.unwrap_or(0).min(max_jobs()))
         .stack_size(16 << 20)
         .build()
         .map_err(std::io::Error::other)?;
@@ -185,6 +214,8 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
     bar.finish();
     // Every reader ended and reaped before the report is written.
     drop(readers);
+    let mut results = results;
+    results.extend(left_out.iter().map(left_out_result));
     let report = BatchReport::new(results);
     write_reports(out, &suffix, &report)?;
     Ok(report)
@@ -196,6 +227,21 @@ pub fn write_reports(out: &Path, suffix: &str, report: &BatchReport) -> std::io:
     crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.json")), &json)?;
     let xlsx = report::report_xlsx(report).map_err(|e| std::io::Error::other(e.to_string()))?;
     crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.xlsx")), &xlsx)
+}
+
+/// The report line of an entry the batch could not take: a folder it could not read
+/// (failed), or a link it does not follow (skipped, with the reason).
+fn left_out_result(l: &LeftOut) -> PlanResult {
+    PlanResult {
+        input: l.path.to_string_lossy().replace('\\', "/"),
+        output: String::new(),
+        status: if l.failed { PlanStatus::Error } else { PlanStatus::Skipped },
+        actions: None,
+        warnings: 0,
+        error: Some(format!("« {} » : {}", l.path.display(), l.reason)),
+        diagnostics: Vec::new(),
+        ms: 0,
+    }
 }
 
 /// Every file this batch may write, checked against every file it reads.
@@ -380,7 +426,8 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
     };
     let input_hash = fnv_hex(&[&bytes]);
     let stamp_path = plan_dir.join(STAMP);
-    if !opts.force && resumed(&plan_dir, &stamp_path, &input_hash, fingerprint, r) {
+    let config = crate::ingest::config_for(&input, opts.config.as_deref()).map(|c| Dependency::of(&c));
+    if !opts.force && resumed(&plan_dir, &stamp_path, &input_hash, fingerprint, &config, r) {
         return None;
     }
     clean_temporaries(&plan_dir);
@@ -398,6 +445,11 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
                 version: env!("CARGO_PKG_VERSION").into(),
                 files,
                 said: Some(said),
+                config,
+                depends_on: crate::build::logo_path(&prepared.reading.plan, &input)
+                    .iter()
+                    .map(|l| Dependency::of(l))
+                    .collect(),
             };
             match serde_json::to_vec(&stamp) {
                 Ok(stamp) => Some(Pending { build, stamp_path, stamp }),
@@ -416,12 +468,23 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
 }
 
 /// Whether the plan's documents are there from an earlier run with the same input,
-/// options and version: then `r` says again what that run said.
-fn resumed(plan_dir: &Path, stamp_path: &Path, input_hash: &str, fingerprint: &str, r: &mut PlanResult) -> bool {
+/// options, version, configuration and logo: then `r` says again what that run said.
+fn resumed(
+    plan_dir: &Path,
+    stamp_path: &Path,
+    input_hash: &str,
+    fingerprint: &str,
+    config: &Option<Dependency>,
+    r: &mut PlanResult,
+) -> bool {
     let stamp = std::fs::read(stamp_path).ok().and_then(|b| serde_json::from_slice::<Stamp>(&b).ok());
     let Some(s) = stamp else { return false };
     let complete = !s.files.is_empty() && s.files.iter().all(|f| plan_dir.join(f).is_file());
-    let same = s.input == input_hash && s.options == fingerprint && s.version == env!("CARGO_PKG_VERSION");
+    let same_files = s.config == *config && s.depends_on.iter().all(|d| Dependency::of(Path::new(&d.path)) == *d);
+    let same = s.input == input_hash
+        && s.options == fingerprint
+        && s.version == env!("CARGO_PKG_VERSION")
+        && same_files;
     match (same, complete, s.said) {
         (true, true, Some(said)) => {
             r.status = PlanStatus::Skipped;

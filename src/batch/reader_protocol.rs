@@ -16,9 +16,10 @@ pub const LAST: u8 = 1;
 pub const HEADER: usize = 5;
 /// A longer announced reply is garbage.
 pub const MAX_REPLY: usize = 512 << 20;
-/// The reader's own watchdog answers after 4 s of reading; a reader still silent after
-/// this long is stuck where no watchdog looks (writing its reply, say) and is ended.
-pub const DEADLINE: Duration = Duration::from_secs(20);
+/// The reader's own watchdog answers after 4 s of CPU time or 60 s of wall-clock time;
+/// a reader still silent after this long is stuck where no watchdog looks (writing its
+/// reply, say) and is ended.
+pub const DEADLINE: Duration = Duration::from_secs(75);
 /// A longer request is garbage.
 const MAX_PATH: usize = 64 << 10;
 

@@ -43,13 +43,21 @@ pub fn run(a: &BatchArgs) -> i32 {
     if a.jobs == Some(0) {
         return fail("--jobs attend un nombre de 1 ou plus.");
     }
+    let cap = crate::batch::max_jobs();
+    let jobs = match a.jobs {
+        Some(j) if j > cap => {
+            eprintln!("plandoc : --jobs {j} ramené à {cap} (4 par cœur de cette machine) : au-delà, les plans attendraient les cœurs.");
+            Some(cap)
+        }
+        j => j,
+    };
     let template = match super::options::templates(a.docs.modeles.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
     let template_fingerprint = crate::templates::models_fingerprint(a.docs.modeles.as_deref());
     let opts = BatchOptions {
-        jobs: a.jobs,
+        jobs,
         shard,
         force: a.force,
         only,

@@ -1,7 +1,9 @@
 //! A last line of defence while a workbook is read: third-party readers can still loop or
 //! allocate without bound on some damaged files (calamine's xls and ods readers). A
 //! watchdog ends the process with a French answer (exit 2) when reading one file takes
-//! more than 4 s or 250 MB, and an allocation failure (abort) gets the same answer.
+//! more than 4 s of CPU time (not wall-clock time: parallel readers sharing few cores
+//! are slow, not stuck), 60 s of wall-clock time (a reading blocked on I/O) or 250 MB,
+//! and an allocation failure (abort) gets the same answer.
 //! Files are only written after reading: nothing is ever left half-written.
 
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
@@ -13,7 +15,10 @@ use crate::validate::Diagnostic;
 use super::report_text::human;
 use crate::validate::CheckReport;
 
-const MAX_SECONDS: u64 = 4;
+/// CPU time one reading may take.
+const MAX_CPU_SECONDS: u64 = 4;
+/// Wall-clock time one reading may take, whatever the load.
+const MAX_WALL_SECONDS: u64 = 60;
 const MAX_RSS_MB: u64 = 250;
 
 /// Pre-rendered answer for an allocation failure, read by the signal handler.
@@ -46,11 +51,9 @@ pub enum Answer {
     Framed,
 }
 
-fn answer(file: &str, reason: &str, style: Answer) -> Vec<u8> {
-    let d = Diagnostic::error(
-        "lecture-abandonnee",
-        format!("« {file} » : lecture abandonnée, {reason} ; le fichier est sans doute endommagé."),
-    );
+/// The watchdog's report: `what` says why and what it means for the file.
+fn answer(file: &str, what: &str, style: Answer) -> Vec<u8> {
+    let d = Diagnostic::error("lecture-abandonnee", format!("« {file} » : lecture abandonnée, {what}."));
     let report = CheckReport::unreadable(file, d, Vec::new());
     match style {
         Answer::Human => human(&report).into_bytes(),
@@ -82,8 +85,18 @@ impl Resident {
 /// in a fresh process.
 pub fn watch_reading(file: &str, style: Answer, carried_mb: u64) -> Guard {
     let done = Arc::new(AtomicBool::new(false));
-    let memory = answer(file, &format!("le classeur demande plus de {MAX_RSS_MB} Mo de mémoire"), style);
-    let slow = answer(file, &format!("sa lecture dure plus de {MAX_SECONDS} s"), style);
+    let memory = answer(
+        file,
+        &format!("le classeur demande plus de {MAX_RSS_MB} Mo de mémoire ; le fichier est sans doute endommagé"),
+        style,
+    );
+    let slow = answer(
+        file,
+        &format!("sa lecture demande plus de {MAX_CPU_SECONDS} s de calcul : classeur trop long à lire (allégez-le ou découpez-le)"),
+        style,
+    );
+    let stuck =
+        answer(file, &format!("sa lecture dure plus de {MAX_WALL_SECONDS} s : classeur trop long à lire"), style);
     let old = ON_ABORT.swap(Box::into_raw(Box::new(memory.clone())), Ordering::SeqCst);
     if !old.is_null() {
         // SAFETY: as in Drop.
@@ -91,12 +104,18 @@ pub fn watch_reading(file: &str, style: Answer, carried_mb: u64) -> Guard {
     }
     install_abort_handler();
     let flag = done.clone();
+    // The CPU clock of the thread that reads (this one): other threads' work (fonts
+    // loaded meanwhile) is not the reading's.
+    let clock = reading_clock();
     std::thread::spawn(move || {
         let start = Instant::now();
+        let cpu_start = cpu_time(clock);
         let statm = std::fs::File::open("/proc/self/statm").ok();
         while !flag.load(Ordering::SeqCst) {
-            let over = if start.elapsed() > Duration::from_secs(MAX_SECONDS) {
+            let over = if cpu_time(clock).saturating_sub(cpu_start) > Duration::from_secs(MAX_CPU_SECONDS) {
                 Some(&slow)
+            } else if start.elapsed() > Duration::from_secs(MAX_WALL_SECONDS) {
+                Some(&stuck)
             } else if statm.as_ref().map_or(0, rss_mb) > MAX_RSS_MB + carried_mb {
                 Some(&memory)
             } else {
@@ -118,6 +137,40 @@ pub fn watch_reading(file: &str, style: Answer, carried_mb: u64) -> Guard {
         }
     });
     Guard { done }
+}
+
+/// The CPU-time clock of the calling thread, readable from another thread; the
+/// process's clock where there is none.
+#[cfg(unix)]
+fn reading_clock() -> libc::clockid_t {
+    let mut clock: libc::clockid_t = 0;
+    // SAFETY: asks for the clock of the calling thread, written into a local.
+    if unsafe { libc::pthread_getcpuclockid(libc::pthread_self(), &mut clock) } == 0 {
+        clock
+    } else {
+        libc::CLOCK_PROCESS_CPUTIME_ID
+    }
+}
+
+#[cfg(not(unix))]
+fn reading_clock() -> i32 {
+    0
+}
+
+/// CPU time counted so far by `clock`, zero where unknown.
+#[cfg(unix)]
+fn cpu_time(clock: libc::clockid_t) -> Duration {
+    let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: writes one timespec we own.
+    if unsafe { libc::clock_gettime(clock, &mut t) } == 0 {
+        return Duration::new(t.tv_sec.max(0) as u64, t.tv_nsec.clamp(0, 999_999_999) as u32);
+    }
+    Duration::ZERO
+}
+
+#[cfg(not(unix))]
+fn cpu_time(_: i32) -> Duration {
+    Duration::ZERO
 }
 
 /// Resident memory of this process, in MB, from `/proc/self/statm` kept open (read

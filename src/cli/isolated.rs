@@ -102,7 +102,8 @@ fn continuous(opts: &ReadOptions, models: Option<String>) -> i32 {
 
 /// Test-only: `PLANDOC_TEST_LECTEUR_ENDOMMAGE=temps:NOM` (or `memoire:NOM`) makes reading a
 /// file whose name ends with NOM loop (or allocate) without end, as calamine may on some
-/// damaged xls or ods files; `mort:NOM` makes the reader die without a word, `charabia:NOM`
+/// damaged xls or ods files; `lent:NOM` makes it compute 1.5 s first (a plan slow to
+/// read); `mort:NOM` makes the reader die without a word, `charabia:NOM`
 /// makes it write something else than its answer first. Unset in normal use.
 mod test_hook {
     fn victim(file: &str) -> Option<String> {
@@ -115,6 +116,7 @@ mod test_hook {
         let Some(kind) = victim(file) else { return };
         match kind.as_str() {
             "mort" => std::process::exit(9),
+            "lent" => return burn_cpu(std::time::Duration::from_millis(1500)),
             "temps" | "memoire" => {}
             _ => return,
         }
@@ -125,6 +127,23 @@ mod test_hook {
                 hoard.push(vec![1u8; 8 << 20]);
             }
             n = std::hint::black_box(n.wrapping_mul(31).wrapping_add(1));
+        }
+    }
+
+    /// Computes for `d` of this thread's CPU time: a plan slow to read, not a damaged one.
+    fn burn_cpu(d: std::time::Duration) {
+        let cpu = || {
+            let mut t = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+            // SAFETY: writes one timespec we own.
+            unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut t) };
+            std::time::Duration::new(t.tv_sec.max(0) as u64, t.tv_nsec.clamp(0, 999_999_999) as u32)
+        };
+        let start = cpu();
+        let mut n: u64 = 0;
+        while cpu().saturating_sub(start) < d {
+            for _ in 0..10_000 {
+                n = std::hint::black_box(n.wrapping_mul(31).wrapping_add(1));
+            }
         }
     }
 

@@ -19,9 +19,14 @@ pub fn only(list: &[String]) -> Result<BTreeSet<DocKind>, String> {
 /// `--date` must be an ISO day.
 pub fn date(d: &Option<String>) -> Result<(), String> {
     match d {
-        Some(d) if chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_err() => {
-            Err(format!("date « {d} » invalide pour --date (attendu : AAAA-MM-JJ, par exemple 2026-01-29)."))
-        }
+        Some(d) => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Err(_) => Err(format!("date « {d} » invalide pour --date (attendu : AAAA-MM-JJ, par exemple 2026-01-29).")),
+            // The annex and the documents' properties carry it: Excel's range.
+            Ok(day) if !(1900..=9999).contains(&chrono::Datelike::year(&day)) => Err(format!(
+                "date « {d} » hors de ce qu'un classeur Excel peut tenir pour --date (du 1900-01-01 au 9999-12-31)."
+            )),
+            Ok(_) => Ok(()),
+        },
         _ => Ok(()),
     }
 }

@@ -55,6 +55,9 @@ fn jpeg(bytes: &[u8]) -> Result<Image, String> {
             if width == 0 || height == 0 || !matches!(components, 1 | 3 | 4) {
                 return Err("JPEG aux dimensions invalides".into());
             }
+            if u64::from(width) * u64::from(height) > MAX_PIXELS {
+                return Err(too_large(width, height));
+            }
             if components == 4 {
                 // PDF/A with an sRGB output intent cannot show device CMYK.
                 return Err("JPEG en CMJN, non admis dans un PDF/A : enregistrez le logo en RVB (PNG ou JPEG)".into());
@@ -66,13 +69,18 @@ fn jpeg(bytes: &[u8]) -> Result<Image, String> {
     Err("JPEG sans en-tête d'image lisible".into())
 }
 
+/// The refusal of an image over `MAX_PIXELS`, the same for PNG and JPEG.
+fn too_large(w: u32, h: u32) -> String {
+    format!("image de {w} × {h} pixels, trop grande pour un logo (16 millions de pixels au plus)")
+}
+
 fn png_image(bytes: &[u8]) -> Result<Image, String> {
     let mut dec = png::Decoder::new(std::io::Cursor::new(bytes));
     dec.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = dec.read_info().map_err(|e| format!("PNG illisible ({e})"))?;
     let (w, h) = (reader.info().width, reader.info().height);
     if u64::from(w) * u64::from(h) > MAX_PIXELS || w == 0 || h == 0 {
-        return Err(format!("image de {w} × {h} pixels, trop grande pour un logo"));
+        return Err(too_large(w, h));
     }
     let size = reader.output_buffer_size().ok_or("PNG trop grand")?;
     let mut buf = vec![0; size];
@@ -113,5 +121,8 @@ mod tests {
         // A CMYK JPEG frame header (SOF0, 4 components).
         let cmyk = [0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0, 10, 0, 10, 4, 0, 0, 0, 0, 0, 0];
         assert!(Image::from_bytes(&cmyk).unwrap_err().contains("CMJN"));
+        // A 65,500 × 65,500 JPEG frame header: refused as a PNG of that size would be.
+        let huge = [0xFF, 0xD8, 0xFF, 0xC0, 0, 17, 8, 0xFF, 0xDC, 0xFF, 0xDC, 3, 0, 0, 0, 0, 0, 0];
+        assert!(Image::from_bytes(&huge).unwrap_err().contains("65500 × 65500"));
     }
 }

@@ -28,3 +28,18 @@ pub(crate) fn add_sheet(wb: &mut rust_xlsxwriter::Workbook) -> &mut rust_xlsxwri
     let last = sheets.len() - 1;
     &mut sheets[last]
 }
+
+/// A workbook writer's error in French: never its English text before a user.
+pub fn xlsx_error_fr(e: &rust_xlsxwriter::XlsxError) -> String {
+    use rust_xlsxwriter::XlsxError as E;
+    match e {
+        E::MaxStringLengthExceeded => "un texte dépasse les 32 767 caractères qu'une cellule Excel peut tenir".into(),
+        E::DataValidationError(_) => "une liste déroulante dépasse ce qu'Excel admet".into(),
+        E::DateTimeRangeError(_) | E::DateTimeParseError(_) => {
+            "une date est hors de ce qu'Excel admet (du 1er janvier 1900 au 31 décembre 9999)".into()
+        }
+        E::RowColumnLimitError => "le tableau dépasse le nombre de lignes ou de colonnes d'Excel".into(),
+        E::IoError(io) | E::TempFileError(_, io) => crate::fsx::io_fr(io),
+        _ => "erreur interne de l'écriture du classeur".into(),
+    }
+}

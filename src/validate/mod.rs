@@ -2,6 +2,7 @@
 
 pub mod codes;
 mod diagnostic;
+pub mod excel;
 mod report;
 mod rules;
 

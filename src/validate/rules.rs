@@ -8,12 +8,12 @@ use super::Diagnostic;
 pub const MAX_FICHE_CHARS: usize = 3500;
 
 /// Where a field of an action sits: sheet and A1 cell, when the plan was read from a file.
-struct Locator<'a> {
+pub(super) struct Locator<'a> {
     plan: &'a Plan,
 }
 
 impl Locator<'_> {
-    fn cell(&self, a: &Action, field: &str) -> (Option<String>, Option<String>) {
+    pub(super) fn cell(&self, a: &Action, field: &str) -> (Option<String>, Option<String>) {
         let Some(o) = &a.origin else {
             return (None, None);
         };
@@ -29,7 +29,7 @@ impl Locator<'_> {
         (Some(o.sheet.clone()), Some(format!("{}{}", col.unwrap_or_else(|| "A".into()), o.row)))
     }
 
-    fn place(&self, d: Diagnostic, a: &Action, field: &str) -> Diagnostic {
+    pub(super) fn place(&self, d: Diagnostic, a: &Action, field: &str) -> Diagnostic {
         let (sheet, cell) = self.cell(a, field);
         match sheet {
             Some(s) => d.at(&s, cell),
@@ -171,6 +171,7 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
             empty_objectives(o, &mut out);
         }
     }
+    super::excel::check(plan, &loc, &mut out);
     out
 }
 

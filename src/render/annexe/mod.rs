@@ -5,7 +5,7 @@
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
 use crate::model::{ActionRef, Plan};
-use crate::validate::Diagnostic;
+use crate::validate::{excel, Diagnostic};
 
 mod plan_sheet;
 mod reference_sheets;
@@ -66,11 +66,6 @@ pub(crate) fn formats(main: u32) -> Formats {
     }
 }
 
-/// "&" is a code in Excel headers and footers.
-fn hf(s: &str) -> String {
-    s.replace('&', "&&")
-}
-
 pub(crate) fn print_setup(
     ws: &mut Worksheet,
     plan: &Plan,
@@ -88,7 +83,7 @@ pub(crate) fn print_setup(
     }
     let title = m.title.clone().unwrap_or_else(|| "Plan d'actions".into());
     let who = m.territory.clone().unwrap_or_default();
-    ws.set_header(format!("&L&\"-,Bold\"{}&R{}", hf(&title), hf(&who)));
+    ws.set_header(excel::header(excel::HEADER_LEFT, &title, excel::HEADER_RIGHT, &who));
     let mut delib = String::new();
     if let Some(n) = &m.deliberation_number {
         delib = format!("Délibération n° {n}");
@@ -96,7 +91,7 @@ pub(crate) fn print_setup(
             delib.push_str(&format!(" du {}", crate::documents::french_date(d)));
         }
     }
-    ws.set_footer(format!("&L{}&RPage &P / &N", hf(&delib)));
+    ws.set_footer(excel::header("&L", &delib, "&RPage &P / &N", ""));
     ws.set_print_area(0, 0, last_row.max(1), last_col)?;
     Ok(())
 }
@@ -169,13 +164,16 @@ pub fn annexe_xlsx(plan: &Plan, opts: &AnnexOptions) -> Result<Vec<u8>, XlsxErro
     if !opts.warnings.is_empty() {
         controles_sheet(super::add_sheet(&mut wb), plan, &opts.warnings, &f)?;
     }
+    if !plan_sheet::lists_inline() {
+        plan_sheet::lists_sheet(super::add_sheet(&mut wb))?;
+    }
     wb.save_to_buffer()
 }
 
 pub(crate) fn text_or_blank(ws: &mut Worksheet, r: u32, c: u16, v: Option<&str>, f: &Format) -> Result<(), XlsxError> {
     match v {
         // Always a string: a text starting with = + - @ never becomes a formula.
-        Some(t) if !t.is_empty() => ws.write_string_with_format(r, c, t, f).map(|_| ()),
+        Some(t) if !t.is_empty() => ws.write_string_with_format(r, c, excel::cell_text(t), f).map(|_| ()),
         _ => ws.write_blank(r, c, f).map(|_| ()),
     }
 }

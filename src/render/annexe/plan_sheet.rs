@@ -1,11 +1,12 @@
 //! The "Plan d'actions" sheet: the canonical input layout, one row per action or
 //! sub-action, then every column some action fills.
 
-use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Worksheet, XlsxError};
+use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Formula, Worksheet, XlsxError};
 
 use super::{print_setup, text_or_blank, SheetInput};
 use crate::model::{Action, ActionRef, Plan, Priority, Status};
 use crate::templates::{input_columns, ColumnSpec};
+use crate::validate::excel;
 
 /// Columns beyond the canonical ones, present when some action fills them: people,
 /// dates, budgets by kind, then one funder and one amount column per funding line.
@@ -262,7 +263,7 @@ pub(super) fn plan_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(
             let col = first_year + j as u16;
             if a.years.contains(y) {
                 let mark = a.milestones.get(y).map_or("X", String::as_str);
-                ws.write_string_with_format(row, col, mark, &f.year_on)?;
+                ws.write_string_with_format(row, col, excel::cell_text(mark), &f.year_on)?;
             } else {
                 ws.write_blank(row, col, &f.centre)?;
             }
@@ -272,12 +273,10 @@ pub(super) fn plan_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(
     // Dropdowns keep the annex a good input; years accept a milestone word too.
     let rows_end = last_row.max(1) + 200;
     if let Some(col) = pos("priorite") {
-        let labels: Vec<&str> = Priority::ALL.iter().map(|p| p.label()).collect();
-        ws.add_data_validation(1, col, rows_end, col, &DataValidation::new().allow_list_strings(&labels)?)?;
+        ws.add_data_validation(1, col, rows_end, col, &dropdown(&priority_labels(), "A")?)?;
     }
     if let Some(col) = pos("statut") {
-        let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label()).collect();
-        ws.add_data_validation(1, col, rows_end, col, &DataValidation::new().allow_list_strings(&labels)?)?;
+        ws.add_data_validation(1, col, rows_end, col, &dropdown(&status_labels(), "B")?)?;
     }
     if !years.is_empty() {
         let v =
@@ -287,4 +286,49 @@ pub(super) fn plan_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last_row.max(1), last_col)?;
     print_setup(ws, plan, last_row, last_col, true)
+}
+
+/// The hidden sheet listing the priority (column A) and status (column B) labels, when
+/// they cannot be written inside the dropdown rules.
+const LISTS: &str = "Listes";
+
+fn priority_labels() -> Vec<&'static str> {
+    Priority::ALL.iter().map(|p| p.label()).collect()
+}
+
+fn status_labels() -> Vec<&'static str> {
+    Status::ALL.iter().map(|s| s.label()).collect()
+}
+
+/// Whether both dropdowns hold their labels inside the rule (no comma in a label, 255
+/// characters at most); else both list the cells of the hidden "Listes" sheet.
+pub(super) fn lists_inline() -> bool {
+    excel::inline_list(&priority_labels()) && excel::inline_list(&status_labels())
+}
+
+/// A dropdown of `labels`, inside the rule, or from column `list_col` of "Listes".
+fn dropdown(labels: &[&str], list_col: &str) -> Result<DataValidation, XlsxError> {
+    if lists_inline() {
+        DataValidation::new().allow_list_strings(labels)
+    } else {
+        let range = format!("={LISTS}!${list_col}$1:${list_col}${}", labels.len().max(1));
+        Ok(DataValidation::new().allow_list_formula(Formula::new(range)))
+    }
+}
+
+/// The hidden "Listes" sheet: one label a cell, so a label may hold a comma or be long.
+pub(super) fn lists_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
+    ws.set_name(LISTS)?;
+    // Row by row: a sheet written in low-memory mode takes its rows in order.
+    let (priorities, statuses) = (priority_labels(), status_labels());
+    for i in 0..priorities.len().max(statuses.len()) {
+        if let Some(l) = priorities.get(i) {
+            ws.write_string(i as u32, 0, excel::cell_text(l))?;
+        }
+        if let Some(l) = statuses.get(i) {
+            ws.write_string(i as u32, 1, excel::cell_text(l))?;
+        }
+    }
+    ws.set_hidden(true);
+    Ok(())
 }

@@ -72,7 +72,7 @@ pub(super) fn informations_sheet(
     for (k, v) in rows {
         let Some(v) = v else { continue };
         ws.write_string_with_format(r, 0, k, &f.key)?;
-        ws.write_string(r, 1, v)?;
+        ws.write_string(r, 1, crate::validate::excel::cell_text(&v))?;
         r += 1;
     }
     print_setup(ws, plan, r, 1, false)
@@ -95,7 +95,7 @@ pub(super) fn controles_sheet(
         let r = i as u32 + 1;
         ws.write_string_with_format(r, 0, d.severity.label(), &f.body)?;
         ws.write_string_with_format(r, 1, &d.code, &f.body)?;
-        ws.write_string_with_format(r, 2, &d.message, &f.body)?;
+        ws.write_string_with_format(r, 2, crate::validate::excel::cell_text(&d.message), &f.body)?;
         text_or_blank(ws, r, 3, d.sheet.as_deref(), &f.body)?;
         text_or_blank(ws, r, 4, d.cell.as_deref(), &f.body)?;
     }

@@ -33,7 +33,7 @@ pub(super) fn echeancier_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Re
                 ws.write_string_with_format(
                     row,
                     col,
-                    r.action.milestones.get(y).map_or("X", String::as_str),
+                    crate::validate::excel::cell_text(r.action.milestones.get(y).map_or("X", String::as_str)),
                     &f.year_on,
                 )?;
             } else {
