@@ -22,7 +22,7 @@ const MAX_CARRIED_MB: u64 = 32;
 
 pub fn run(a: &IsolatedArgs) -> i32 {
     let vocabulary = a.modeles.as_deref().map(install_vocabulary).transpose();
-    let opts = ReadOptions { limits: Limits::default(), config: a.config.clone() };
+    let opts = ReadOptions { limits: Limits::default(), config: a.config.clone(), ..Default::default() };
     match &a.file {
         Some(file) => one(file, &opts, vocabulary.err()),
         None => continuous(&opts, vocabulary.err()),
@@ -35,7 +35,7 @@ fn install_vocabulary(m: &Path) -> Result<(), String> {
 }
 
 fn unusable_models(why: &str) -> Unreadable {
-    Unreadable { diagnostic: Box::new(Diagnostic::error("modeles-invalides", why.to_string())), notes: Vec::new() }
+    Unreadable { diagnostic: Box::new(Diagnostic::error("modeles-invalides", why.to_string())), notes: Vec::new(), likeness: None }
 }
 
 /// Reads `path` under a watchdog answering in `style`, carrying `carried_mb` from before.

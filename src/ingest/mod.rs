@@ -12,6 +12,7 @@ mod grid;
 mod header;
 mod indicators;
 mod layout;
+mod likeness;
 mod limits;
 mod metadata;
 mod outline;
@@ -27,6 +28,7 @@ pub use config::apply_overrides;
 pub use config::{config_for, load_config, parse_config, read_config, ConfigFile, PlanOverrides};
 pub use error::ReadError;
 pub use grid::{Sheet, Value};
+pub use likeness::{Likeness, THRESHOLD as PLAN_THRESHOLD};
 pub use limits::Limits;
 pub use metadata::{kind_from, parse_colour, period_in};
 pub use parse::{parse_action_text, split_list};
@@ -43,6 +45,8 @@ pub struct ReadOptions {
     pub limits: Limits,
     /// A `plandoc.toml` given on the command line; otherwise the one beside the file, if any.
     pub config: Option<PathBuf>,
+    /// Read the table even when it does not look like a plan (`--forcer`), with a warning.
+    pub force: bool,
 }
 
 /// A plan read from a file, with every diagnostic and informative notes.
@@ -51,6 +55,9 @@ pub struct Reading {
     pub plan: Plan,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
+    /// How much the table read looks like a plan.
+    #[serde(default)]
+    pub likeness: Option<Likeness>,
 }
 
 impl Reading {
@@ -60,7 +67,7 @@ impl Reading {
 
     /// The check report of this reading, under the file name given.
     pub fn report(&self, file: &str) -> CheckReport {
-        CheckReport::new(file, &self.plan, &self.diagnostics, &self.notes)
+        CheckReport::new(file, &self.plan, &self.diagnostics, &self.notes).with_likeness(self.likeness.as_ref())
     }
 }
 
@@ -69,6 +76,9 @@ impl Reading {
 pub struct Unreadable {
     pub diagnostic: Box<Diagnostic>,
     pub notes: Vec<String>,
+    /// How much the table refused looks like a plan, when a table was found.
+    #[serde(default)]
+    pub likeness: Option<Likeness>,
 }
 
 impl Unreadable {
@@ -81,12 +91,13 @@ impl Unreadable {
         if let Some(s) = e.sheet() {
             d = d.in_sheet(s);
         }
-        Unreadable { diagnostic: Box::new(d), notes: Vec::new() }
+        Unreadable { diagnostic: Box::new(d), notes: Vec::new(), likeness: None }
     }
 
     /// The check report of a file that is no plan: no counts, the reason as diagnostic.
     pub fn report(&self, file: &str) -> CheckReport {
         CheckReport::unreadable(file, (*self.diagnostic).clone(), self.notes.clone())
+            .with_likeness(self.likeness.as_ref())
     }
 }
 
@@ -96,7 +107,7 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
     let workbook = read_workbook(path, &opts.limits).map_err(|e| Unreadable::from_error(&name, &e))?;
     let config = config_for(path, opts.config.as_deref()).map(|cfg| load_config(&cfg));
     let columns = config.as_ref().map(|(c, _)| c.colonnes.clone()).unwrap_or_default();
-    let mut reading = plan_from_workbook_with(&name, &workbook, &columns)?;
+    let mut reading = plan_from_workbook_opts(&name, &workbook, &columns, opts.force)?;
     reading.diagnostics.extend(workbook.warnings.iter().cloned());
     if let Some((c, problems)) = config {
         reading.diagnostics.extend(problems);
@@ -141,6 +152,17 @@ pub type ColumnOverrides = std::collections::BTreeMap<String, String>;
 
 /// `plan_from_workbook` with column overrides.
 pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOverrides) -> Result<Reading, Unreadable> {
+    plan_from_workbook_opts(name, wb, overrides, false)
+}
+
+/// `plan_from_workbook_with`, reading even a table that does not look like a plan when
+/// `force` is set.
+pub fn plan_from_workbook_opts(
+    name: &str,
+    wb: &Workbook,
+    overrides: &ColumnOverrides,
+    force: bool,
+) -> Result<Reading, Unreadable> {
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
     let mut plan = Plan::default();
@@ -176,10 +198,7 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
         .filter(|s| !metadata::is_metadata_sheet_name(&s.name) && !metadata::is_indicator_sheet_name(&s.name))
         .copied()
         .collect();
-    let best = plan_sheets
-        .iter()
-        .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
-        .max_by_key(|(s, h)| (h.score, s.rows.range(h.row + 1..).count(), std::cmp::Reverse(s.name.clone())));
+    let best = best_table(&plan_sheets, overrides);
     let forms = form::forms_instead(&plan_sheets, best.as_ref().map(|(s, h)| (*s, h.row)));
     let best = match &forms {
         Some(f) => header::find_header(&f.table, overrides).map(|h| (&f.table, h)),
@@ -194,8 +213,15 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
              formulaire (un libellé par ligne, « Intitulé », « Pilote »…, et sa valeur à droite). Feuilles examinées : {}.",
             if looked.is_empty() { "aucune".to_string() } else { looked.join(", ") }
         );
-        return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes });
+        return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes, likeness: None });
     };
+    let likeness = likeness::assess(sheet, &header);
+    if let Some(d) = not_a_plan(name, sheet, &header, &likeness, force) {
+        if d.is_error() {
+            return Err(Unreadable { diagnostic: Box::new(d), notes, likeness: Some(likeness) });
+        }
+        diagnostics.push(d);
+    }
     // A plan split one sheet per axis: other sheets of the same header shape, when the
     // header names no axis column.
     let shape = |h: &header::Header| -> Vec<(u32, Field)> {
@@ -329,5 +355,54 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
     if let (Some(f), Some(src)) = (&forms, plan.source.as_mut()) {
         f.describe(src);
     }
-    Ok(Reading { plan, diagnostics, notes })
+    Ok(Reading { plan, diagnostics, notes, likeness: Some(likeness) })
+}
+
+/// The table to read: a table with rows that looks like a plan beats any other candidate
+/// (a notice, a field dictionary, a form), then the most fields named, then the most rows.
+fn best_table<'a>(sheets: &[&'a Sheet], overrides: &ColumnOverrides) -> Option<(&'a Sheet, header::Header)> {
+    sheets
+        .iter()
+        .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
+        .map(|(s, h)| {
+            let rows = s.rows.range(h.row + 1..).count();
+            let table = rows > 0 && !form::is_pair_row(s, h.row) && likeness::assess(s, &h).is_plan();
+            ((table, h.score, rows, std::cmp::Reverse(s.name.clone())), (s, h))
+        })
+        .max_by(|(a, _), (b, _)| a.cmp(b))
+        .map(|(_, best)| best)
+}
+
+/// The table does not look like a plan: the refusal (exit 2), or with `force` a warning.
+fn not_a_plan(
+    name: &str,
+    sheet: &Sheet,
+    header: &header::Header,
+    likeness: &Likeness,
+    force: bool,
+) -> Option<Diagnostic> {
+    if likeness.is_plan() {
+        return None;
+    }
+    let (score, reason, threshold) = (likeness.score, &likeness.reason, likeness::THRESHOLD);
+    let cell = Some(crate::text::a1(header.row, header.columns.first().map_or(0, |c| c.col)));
+    let d = if force {
+        Diagnostic::warning(
+            "plan-douteux",
+            format!(
+                "Lu comme un plan à la demande (--forcer), mais ce tableau n'en a pas l'air : {reason} (indice de \
+                 plan {score} sur 100, seuil {threshold}). Vérifiez les actions lues."
+            ),
+        )
+    } else {
+        Diagnostic::error(
+            "aucun-plan",
+            format!(
+                "« {name} » : ce tableau ne ressemble pas à un plan d'actions : {reason} (indice de plan {score} sur \
+                 100, seuil {threshold}). plandoc ne le lit pas. Si c'est bien un plan, relancez avec --forcer ; \
+                 sinon, déposez le classeur du plan d'actions."
+            ),
+        )
+    };
+    Some(d.at(&sheet.name, cell))
 }

@@ -178,7 +178,7 @@ pub fn lot(
         models: serve.models.clone(),
         date: None,
         one_fiche_per_page: false,
-        read: crate::ingest::ReadOptions { limits, config: None },
+        read: crate::ingest::ReadOptions { limits, config: None, force: false },
         progress: crate::batch::ProgressMode::Quiet,
         wait: false,
         logos_within: Some(input.clone()),
