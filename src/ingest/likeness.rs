@@ -494,6 +494,45 @@ fn not_plan_reason(t: &Tally, a: &Against, p: &Points, title: &str) -> String {
     )
 }
 
+/// Fewest data rows under a header naming no title column for its values to name one.
+const MIN_UNTITLED_ROWS: usize = 10;
+
+/// A table whose header names no title column ("Nom du projet", "Opération"…): its header
+/// row and the column whose values read as action titles — distinct phrases, most opening
+/// with an action verb —, with the evidence in French. `None` when no column reads so.
+pub fn title_by_values(sheet: &Sheet) -> Option<(u32, u32, String)> {
+    let first = *sheet.rows.keys().next()?;
+    let (row, cells) = sheet.rows.range(first..first.saturating_add(40)).find(|(r, cells)| {
+        let texts = cells.iter().filter(|(_, v)| matches!(v, Value::Text(t) if t.chars().count() <= 120)).count();
+        texts >= 3 && texts == cells.len() && sheet.rows.range(**r + 1..).take(MIN_UNTITLED_ROWS).count() == MIN_UNTITLED_ROWS
+    })?;
+    let rows: Vec<u32> = sheet.rows.range(row + 1..).map(|(r, _)| *r).take(ROWS_READ).collect();
+    let mut best: Option<(usize, u32, Tally)> = None;
+    for (col, _) in cells {
+        let mut t = Tally { rows: rows.len(), ..Default::default() };
+        let mut seen = BTreeSet::new();
+        for r in &rows {
+            if let Some(v) = sheet.get(*r, *col) {
+                title_evidence(&mut t, v, &mut seen);
+            }
+        }
+        t.distinct_titles = seen.len();
+        let good = t.titles * 2 >= rows.len()
+            && share(t.sentences, t.titles) >= 0.6
+            && share(t.distinct_titles, t.titles) >= 0.8
+            && share(t.action_words, t.titles) >= 0.3;
+        if good && best.as_ref().is_none_or(|(n, _, _)| t.action_words > *n) {
+            best = Some((t.action_words, *col, t));
+        }
+    }
+    let (_, col, t) = best?;
+    let why = format!(
+        "{} valeurs sur {} distinctes, {} commençant par un verbe ou un nom d'action",
+        t.distinct_titles, t.titles, percent(t.action_words, t.titles)
+    );
+    Some((*row, col, why))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

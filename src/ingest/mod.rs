@@ -261,6 +261,20 @@ pub fn plan_from_workbook_opts(
     diagnostics.extend(table.diagnostics);
     notes.extend(table.notes);
     plan.axes = table.axes;
+    if table.deep_outline {
+        notes.push(format!(
+            "Référentiel numéroté (1, 1.1, 1.1.1…) : ses {} éléments sans sous-niveau sont les actions, ses lignes \
+             numérotées parentes sont les niveaux.",
+            plan.action_count()
+        ));
+    }
+    if let Some(d) = valued_levels(sheet, &header, &table.valued_levels, plan.action_count(), force) {
+        if d.is_error() {
+            let likeness = Likeness { score: likeness.score, reason: d.message.clone() };
+            return Err(Unreadable { diagnostic: Box::new(d), notes, likeness: Some(likeness) });
+        }
+        diagnostics.push(d);
+    }
     if !siblings.is_empty() {
         let mut parts: Vec<(&Sheet, Vec<Axis>)> = vec![(sheet, std::mem::take(&mut plan.axes))];
         for (s, h) in &siblings {
@@ -363,7 +377,7 @@ pub fn plan_from_workbook_opts(
 fn best_table<'a>(sheets: &[&'a Sheet], overrides: &ColumnOverrides) -> Option<(&'a Sheet, header::Header)> {
     sheets
         .iter()
-        .filter_map(|s| header::find_header(s, overrides).map(|h| (*s, h)))
+        .filter_map(|s| header::find_header(s, overrides).or_else(|| untitled_header(s, overrides)).map(|h| (*s, h)))
         .map(|(s, h)| {
             let rows = s.rows.range(h.row + 1..).count();
             let table = rows > 0 && !form::is_pair_row(s, h.row) && likeness::assess(s, &h).is_plan();
@@ -371,6 +385,75 @@ fn best_table<'a>(sheets: &[&'a Sheet], overrides: &ColumnOverrides) -> Option<(
         })
         .max_by(|(a, _), (b, _)| a.cmp(b))
         .map(|(_, best)| best)
+}
+
+/// The header of a table whose labels name no title column, the title column found by its
+/// values (distinct phrases opening with an action verb), with a warning saying so.
+fn untitled_header(sheet: &Sheet, overrides: &ColumnOverrides) -> Option<header::Header> {
+    if overrides.keys().any(|k| Field::from_key(k) == Some(Field::Title)) {
+        return None;
+    }
+    let (row, col, why) = likeness::title_by_values(sheet)?;
+    let mut with_title = overrides.clone();
+    let letters = column_letters(col);
+    with_title.insert(Field::Title.key(), letters.clone());
+    let mut h = header::find_header(sheet, &with_title).filter(|h| h.row == row)?;
+    let label = h.columns.iter().find(|c| c.col == col).map_or(String::new(), |c| c.header.clone());
+    h.doubt = Some(format!(
+        "Aucune colonne n'est nommée comme l'intitulé des actions (Action, Intitulé…) : la colonne {letters} « {label} » \
+         est lue comme intitulé d'après ses valeurs ({why}). Si ce n'est pas la bonne, indiquez-la dans la table \
+         [colonnes] de plandoc.toml (par exemple intitule = \"{letters}\")."
+    ));
+    Some(h)
+}
+
+/// Levels of a numbered outline holding values a level cannot keep: the refusal (exit 2),
+/// or with `force` a warning naming their cells.
+fn valued_levels(
+    sheet: &Sheet,
+    header: &header::Header,
+    levels: &[(u32, Vec<u32>)],
+    actions: usize,
+    force: bool,
+) -> Option<Diagnostic> {
+    let (first_row, _) = levels.first()?;
+    let mut cols: Vec<u32> = levels.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    let named: Vec<String> = cols
+        .iter()
+        .map(|c| {
+            let h = header.columns.iter().find(|k| k.col == *c).map_or(String::new(), |k| k.header.clone());
+            format!("{} « {h} »", column_letters(*c))
+        })
+        .collect();
+    let cells: Vec<String> =
+        levels.iter().flat_map(|(r, cs)| cs.iter().map(move |c| crate::text::a1(*r, *c))).take(12).collect();
+    let more = if levels.iter().map(|(_, c)| c.len()).sum::<usize>() > cells.len() { " …" } else { "" };
+    let what = format!(
+        "référentiel numéroté : ses {actions} éléments sans sous-niveau sont les actions et ses {} lignes \
+         numérotées parentes des niveaux, mais ces lignes parentes portent aussi des valeurs (colonne(s) {} ; \
+         cellules {}{more}) qu'un niveau ne garde pas",
+        levels.len(),
+        named.join(", "),
+        cells.join(", ")
+    );
+    let cell = Some(crate::text::a1(*first_row, cols[0]));
+    let d = if force {
+        Diagnostic::warning(
+            "niveau-valeurs-ignorees",
+            format!("Lu à la demande (--forcer) : {what} ; ces valeurs ne sont pas reprises dans les documents."),
+        )
+    } else {
+        Diagnostic::error(
+            "aucun-plan",
+            format!(
+                "Plan non lu, {what}. Déplacez ces valeurs sur les actions ou videz ces cellules, ou relancez avec \
+                 --forcer pour le lire sans elles."
+            ),
+        )
+    };
+    Some(d.at(&sheet.name, cell))
 }
 
 /// The table does not look like a plan: the refusal (exit 2), or with `force` a warning.
