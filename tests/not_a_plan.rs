@@ -30,10 +30,11 @@ fn workbook(tag: &str, sheets: Vec<(&str, Vec<Vec<C<'static>>>)>) -> PathBuf {
 fn ledger() -> PathBuf {
     let objects = ["Fournitures de bureau", "Maintenance chaudière école", "Repas cantine", "Transport scolaire"];
     let suppliers = ["SARL Dupont", "Bureau Vallée", "Sodexo", "Keolis"];
-    let mut rows = vec![["N° mandat", "Date", "Tiers", "Libellé", "Imputation", "Montant HT", "Montant TTC", "Service"]
-        .into_iter()
-        .map(t)
-        .collect::<Vec<_>>()];
+    let mut rows =
+        vec![["N° mandat", "Date", "Tiers", "Libellé", "Imputation", "Montant HT", "Montant TTC", "Service"]
+            .into_iter()
+            .map(t)
+            .collect::<Vec<_>>()];
     for i in 0..300u32 {
         let ht = f64::from(20 + (i * 7919) % 9000) + 0.5;
         rows.push(vec![
@@ -113,7 +114,8 @@ fn refused_then_forced(file: &Path, reason_start: &str, actions: u64) -> serde_j
 #[test]
 fn a_spending_ledger_is_refused_as_a_list_of_payment_orders() {
     let file = ledger();
-    let r = refused_then_forced(&file, "liste de mandats : un montant par ligne (« Montant HT », « Montant TTC »)", 300);
+    let r =
+        refused_then_forced(&file, "liste de mandats : un montant par ligne (« Montant HT », « Montant TTC »)", 300);
     let reason = r["plan_reason"].as_str().unwrap();
     assert!(reason.contains("« N° mandat »") && reason.ends_with("pas d'intitulé d'action"), "{reason}");
     assert_eq!(diagnostic(&r, "aucun-plan")["sheet"], "Mandats 2024");
@@ -194,15 +196,30 @@ fn a_notice_sheet_never_wins_over_the_table_of_the_next_sheet() {
     assert_eq!(r["sheet"], "Données");
     assert_eq!(r["actions"].as_u64(), Some(2000));
     assert!(r["plan_score"].as_u64().unwrap() >= 90, "{r}");
-    let columns: Vec<(&str, &str)> =
-        r["columns"].as_array().unwrap().iter().map(|c| (c["field"].as_str().unwrap(), c["column"].as_str().unwrap())).collect();
+    let columns: Vec<(&str, &str)> = r["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c["field"].as_str().unwrap(), c["column"].as_str().unwrap()))
+        .collect();
     assert!(columns.contains(&("action", "B")) && columns.contains(&("pilote", "C")), "{columns:?}");
     let doubt = diagnostic(&r, "colonne-titre-douteuse");
     assert!(doubt["message"].as_str().unwrap().contains("la colonne B « Nom du projet » est lue comme intitulé"));
-    assert!(r["notes"].as_array().unwrap().iter().any(|n| n == "Feuille « Notice » ignorée : le plan est lu dans « Données »."));
+    assert!(r["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|n| n == "Feuille « Notice » ignorée : le plan est lu dans « Données »."));
     let reading = read_plan(&notice_then_data("notice-et-donnees-2", "Intitulé"), &ReadOptions::default()).unwrap();
     let titles: Vec<&str> = reading.plan.actions().iter().take(3).map(|a| a.action.title.as_str()).collect();
-    assert_eq!(titles, ["Créer un lieu d'accueil (1)", "Développer les mobilités douces (2)", "Renforcer la rénovation des logements (3)"]);
+    assert_eq!(
+        titles,
+        [
+            "Créer un lieu d'accueil (1)",
+            "Développer les mobilités douces (2)",
+            "Renforcer la rénovation des logements (3)"
+        ]
+    );
     assert_eq!(reading.plan.action_count(), 2000);
     assert_eq!(reading.plan.actions()[1999].action.pilot.as_deref(), Some("Mairie"));
 }
@@ -211,9 +228,21 @@ fn a_notice_sheet_never_wins_over_the_table_of_the_next_sheet() {
 /// leaves; `valued` puts a value in the "Points" column of every row, parents included.
 /// Returns the file, its leaves and its parents.
 fn referential(tag: &str, valued: bool) -> (PathBuf, usize, usize) {
-    fn add(rows: &mut Vec<Vec<C<'static>>>, number: String, depth: usize, seed: &mut usize, valued: bool) -> (usize, usize) {
+    fn add(
+        rows: &mut Vec<Vec<C<'static>>>,
+        number: String,
+        depth: usize,
+        seed: &mut usize,
+        valued: bool,
+    ) -> (usize, usize) {
         *seed = (*seed * 31 + 7) % 97;
-        let kids = if depth >= 4 { 0 } else if depth == 1 { 3 } else { [0, 2, 3, 0, 2][*seed % 5] };
+        let kids = if depth >= 4 {
+            0
+        } else if depth == 1 {
+            3
+        } else {
+            [0, 2, 3, 0, 2][*seed % 5]
+        };
         let verbs = ["Définir", "Mettre en œuvre", "Suivre", "Évaluer", "Développer", "Renforcer"];
         let title = format!("{} la politique {number}", verbs[*seed % 6]);
         let points = if valued || kids == 0 { C::N((*seed % 9 + 1) as f64) } else { C::E };
@@ -265,7 +294,9 @@ fn a_referential_whose_parents_hold_values_is_refused_or_forced() {
     assert_eq!(code, 2, "{r}");
     let d = diagnostic(&r, "aucun-plan");
     let message = d["message"].as_str().unwrap();
-    assert!(message.contains(&format!("ses {leaves} éléments sans sous-niveau sont les actions et ses {parents} lignes")));
+    assert!(
+        message.contains(&format!("ses {leaves} éléments sans sous-niveau sont les actions et ses {parents} lignes"))
+    );
     assert!(message.contains("colonne(s) C « Points »") && message.contains("cellules C2, C3"), "{message}");
     assert!(r["plan_reason"].as_str().unwrap().contains("référentiel numéroté : ses"), "{r}");
     assert_eq!((d["sheet"].as_str(), d["cell"].as_str()), (Some("Référentiel"), Some("C2")));

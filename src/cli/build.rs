@@ -31,7 +31,11 @@ pub fn run(a: &BuildArgs) -> i32 {
         Err(e) => return fail(&format!("{e}.")),
     };
     let file = a.file.display().to_string();
-    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone(), force: a.forcer };
+    let opts = ReadOptions {
+        limits: Limits::with_max_megabytes(a.taille_max),
+        config: a.docs.config.clone(),
+        force: a.forcer,
+    };
     let guard = super::guard::watch(&file, false);
     let read = read_plan(&a.file, &opts);
     drop(guard);

@@ -20,7 +20,8 @@ pub fn run(a: &CheckArgs) -> i32 {
         return exit::UNREADABLE;
     }
     let file = a.file.display().to_string();
-    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone(), force: a.forcer };
+    let opts =
+        ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone(), force: a.forcer };
     let guard = super::guard::watch(&file, a.json);
     let read = read_plan(&a.file, &opts);
     drop(guard);

@@ -122,10 +122,7 @@ fn against(header: &Header) -> Against {
     let w = words();
     let mut a = Against::default();
     let neutral = |c: &Column| {
-        matches!(
-            c.field,
-            None | Some(Field::Number | Field::Title | Field::Territory | Field::Amount | Field::Budget)
-        )
+        matches!(c.field, None | Some(Field::Number | Field::Title | Field::Territory | Field::Amount | Field::Budget))
     };
     for c in header.columns.iter().filter(|c| neutral(c)) {
         let quoted = format!("« {} »", c.header);
@@ -152,15 +149,13 @@ fn title_words(text: &str) -> Vec<String> {
     let mut i = 0;
     while i < all.len() {
         let has_digit = |w: &str| w.bytes().any(|b| b.is_ascii_digit());
-        if has_digit(all[i]) {
-            i += 1;
-        } else if matches!(all[i], "action" | "fiche" | "mesure" | "n" | "no")
-            && all.get(i + 1).is_some_and(|n| has_digit(n) || matches!(*n, "n" | "no"))
-        {
-            i += 1;
-        } else {
+        // A number, or "Action", "Fiche n°"… before one.
+        let label = matches!(all[i], "action" | "fiche" | "mesure" | "n" | "no")
+            && all.get(i + 1).is_some_and(|n| has_digit(n) || matches!(*n, "n" | "no"));
+        if !(has_digit(all[i]) || label) {
             break;
         }
+        i += 1;
     }
     all[i..].iter().map(|w| w.to_string()).collect()
 }
@@ -370,7 +365,8 @@ fn points(t: &Tally, a: &Against, header: &Header) -> Points {
         + if time { 6.0 } else { 0.0 }
         + if distinct >= 0.9 { 5.0 } else { 0.0 };
     p.plan = p.plan.min(50.0);
-    for (yes, what) in [(levels, "niveaux ou numérotation"), (people, "pilotes ou partenaires"), (time, "calendrier ou suivi")]
+    for (yes, what) in
+        [(levels, "niveaux ou numérotation"), (people, "pilotes ou partenaires"), (time, "calendrier ou suivi")]
     {
         if yes {
             p.found.push(what);
@@ -504,7 +500,9 @@ pub fn title_by_values(sheet: &Sheet) -> Option<(u32, u32, String)> {
     let first = *sheet.rows.keys().next()?;
     let (row, cells) = sheet.rows.range(first..first.saturating_add(40)).find(|(r, cells)| {
         let texts = cells.iter().filter(|(_, v)| matches!(v, Value::Text(t) if t.chars().count() <= 120)).count();
-        texts >= 3 && texts == cells.len() && sheet.rows.range(**r + 1..).take(MIN_UNTITLED_ROWS).count() == MIN_UNTITLED_ROWS
+        texts >= 3
+            && texts == cells.len()
+            && sheet.rows.range(**r + 1..).take(MIN_UNTITLED_ROWS).count() == MIN_UNTITLED_ROWS
     })?;
     let rows: Vec<u32> = sheet.rows.range(row + 1..).map(|(r, _)| *r).take(ROWS_READ).collect();
     let mut best: Option<(usize, u32, Tally)> = None;
@@ -528,7 +526,9 @@ pub fn title_by_values(sheet: &Sheet) -> Option<(u32, u32, String)> {
     let (_, col, t) = best?;
     let why = format!(
         "{} valeurs sur {} distinctes, {} commençant par un verbe ou un nom d'action",
-        t.distinct_titles, t.titles, percent(t.action_words, t.titles)
+        t.distinct_titles,
+        t.titles,
+        percent(t.action_words, t.titles)
     );
     Some((*row, col, why))
 }

@@ -213,7 +213,11 @@ pub fn plan_from_workbook_opts(
              formulaire (un libellé par ligne, « Intitulé », « Pilote »…, et sa valeur à droite). Feuilles examinées : {}.",
             if looked.is_empty() { "aucune".to_string() } else { looked.join(", ") }
         );
-        return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes, likeness: None });
+        return Err(Unreadable {
+            diagnostic: Box::new(Diagnostic::error("aucun-plan", message)),
+            notes,
+            likeness: None,
+        });
     };
     let likeness = likeness::assess(sheet, &header);
     if let Some(d) = not_a_plan(name, sheet, &header, &likeness, force) {
