@@ -75,6 +75,7 @@ fn embed_table(name: &str) {
 fn main() {
     embed_table("documents");
     embed_table("vocabulaire");
+    embed_table("ressemblance");
     println!("cargo::rerun-if-changed=templates/colonnes.toml");
     let src = std::fs::read_to_string("templates/colonnes.toml").expect("templates/colonnes.toml lisible");
     let doc: toml::Table = src.parse().unwrap_or_else(|e| panic!("templates/colonnes.toml invalide : {e}"));

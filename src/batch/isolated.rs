@@ -199,7 +199,7 @@ fn decode(json: &[u8]) -> Option<Result<Reading, Unreadable>> {
         .ok()
         .and_then(|v| v["diagnostics"].get(0).cloned())
         .and_then(|d| serde_json::from_value(d).ok())?;
-    Some(Err(Unreadable { diagnostic: Box::new(report), notes: Vec::new() }))
+    Some(Err(Unreadable { diagnostic: Box::new(report), notes: Vec::new(), likeness: None }))
 }
 
 fn abandoned(name: &str, reason: &str) -> Unreadable {
@@ -209,5 +209,6 @@ fn abandoned(name: &str, reason: &str) -> Unreadable {
             format!("« {name} » : lecture abandonnée, {reason} ; le fichier est sans doute endommagé."),
         )),
         notes: Vec::new(),
+        likeness: None,
     }
 }

@@ -196,6 +196,9 @@ pub struct BuildArgs {
     /// Taille maximale du classeur, en mégaoctets (par défaut : 64).
     #[arg(long, value_name = "Mo", default_value_t = 64, hide_default_value = true)]
     pub taille_max: u64,
+    /// Lit le tableau comme un plan même s'il n'en a pas l'air (liste de mandats, de comptes, de communes…).
+    #[arg(long, alias = "force")]
+    pub forcer: bool,
     #[command(flatten)]
     pub docs: DocArgs,
     #[command(flatten)]
@@ -219,6 +222,9 @@ pub struct CheckArgs {
     /// Dossier de modèles dont le vocabulaire.toml remplace celui par défaut (comme pour build).
     #[arg(long, value_name = "DOSSIER")]
     pub modeles: Option<PathBuf>,
+    /// Lit le tableau comme un plan même s'il n'en a pas l'air (liste de mandats, de comptes, de communes…).
+    #[arg(long, alias = "force")]
+    pub forcer: bool,
     #[command(flatten)]
     pub lecture: ReadingArgs,
 }

@@ -37,7 +37,12 @@ pub fn run(a: &BuildArgs) -> i32 {
     let file = a.file.display().to_string();
     let watch = |f: &str| -> Box<dyn std::any::Any> { Box::new(super::guard::watch(f, false)) };
     let mut req = Request::new(&a.file, &file);
-    req.read = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.docs.config.clone(), correction };
+    req.read = ReadOptions {
+        limits: Limits::with_max_megabytes(a.taille_max),
+        config: a.docs.config.clone(),
+        correction,
+        force: a.forcer,
+    };
     req.reader = Reader::Watched(&watch);
     req.logo = Logo::FromPlan { within: None };
     req.only = only;

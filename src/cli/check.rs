@@ -32,7 +32,12 @@ pub fn run(a: &CheckArgs) -> i32 {
         }
     };
     let file = a.file.display().to_string();
-    let opts = ReadOptions { limits: Limits::with_max_megabytes(a.taille_max), config: a.config.clone(), correction };
+    let opts = ReadOptions {
+        limits: Limits::with_max_megabytes(a.taille_max),
+        config: a.config.clone(),
+        correction,
+        force: a.forcer,
+    };
     let guard = super::guard::watch(&file, a.json);
     let read = read_plan(&a.file, &opts);
     drop(guard);

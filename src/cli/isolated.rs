@@ -36,7 +36,11 @@ fn install_vocabulary(m: &Path) -> Result<(), String> {
 }
 
 fn unusable_models(why: &str) -> Unreadable {
-    Unreadable { diagnostic: Box::new(Diagnostic::error("modeles-invalides", why.to_string())), notes: Vec::new() }
+    Unreadable {
+        diagnostic: Box::new(Diagnostic::error("modeles-invalides", why.to_string())),
+        notes: Vec::new(),
+        likeness: None,
+    }
 }
 
 /// Reads `path` under a watchdog answering in `style`, carrying `carried_mb` from before.

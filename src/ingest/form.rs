@@ -294,7 +294,7 @@ pub fn forms_instead(sheets: &[&Sheet], table: Option<(&Sheet, u32)>) -> Option<
 }
 
 /// "Intitulé | Créer un LAEP | Pilote | CCAS": labels each followed by a value that is no label.
-fn is_pair_row(sheet: &Sheet, row: u32) -> bool {
+pub fn is_pair_row(sheet: &Sheet, row: u32) -> bool {
     let Some(cells) = sheet.rows.get(&row) else { return false };
     let labelled: Vec<bool> = cells.iter().map(|(_, v)| known_label(v).is_some()).collect();
     let pairs = labelled.windows(2).filter(|w| w[0] && !w[1]).count();

@@ -14,6 +14,7 @@ mod header;
 mod header_fix;
 mod indicators;
 mod layout;
+mod likeness;
 mod limits;
 mod metadata;
 mod outline;
@@ -30,6 +31,7 @@ pub use config::{config_for, load_config, parse_config, read_config, ConfigFile,
 pub use correction::{column_index, insert as insert_target, targets_of, ColumnOverrides, Correction, Target};
 pub use error::ReadError;
 pub use grid::{Sheet, Value};
+pub use likeness::{Likeness, THRESHOLD as PLAN_THRESHOLD};
 pub use limits::Limits;
 pub use metadata::{kind_from, parse_colour, period_in};
 pub use parse::{parse_action_text, split_list};
@@ -48,6 +50,8 @@ pub struct ReadOptions {
     pub config: Option<PathBuf>,
     /// A correction of the reading (command line): over plandoc.toml and the « Colonnes » sheet.
     pub correction: Correction,
+    /// Read the table even when it does not look like a plan (`--forcer`), with a warning.
+    pub force: bool,
 }
 
 /// A plan read from a file, with every diagnostic and informative notes.
@@ -56,6 +60,9 @@ pub struct Reading {
     pub plan: Plan,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
+    /// How much the table read looks like a plan.
+    #[serde(default)]
+    pub likeness: Option<Likeness>,
 }
 
 impl Reading {
@@ -65,7 +72,7 @@ impl Reading {
 
     /// The check report of this reading, under the file name given.
     pub fn report(&self, file: &str) -> CheckReport {
-        CheckReport::new(file, &self.plan, &self.diagnostics, &self.notes)
+        CheckReport::new(file, &self.plan, &self.diagnostics, &self.notes).with_likeness(self.likeness.as_ref())
     }
 }
 
@@ -74,6 +81,9 @@ impl Reading {
 pub struct Unreadable {
     pub diagnostic: Box<Diagnostic>,
     pub notes: Vec<String>,
+    /// How much the table refused looks like a plan, when a table was found.
+    #[serde(default)]
+    pub likeness: Option<Likeness>,
 }
 
 impl Unreadable {
@@ -86,12 +96,13 @@ impl Unreadable {
         if let Some(s) = e.sheet() {
             d = d.in_sheet(s);
         }
-        Unreadable { diagnostic: Box::new(d), notes: Vec::new() }
+        Unreadable { diagnostic: Box::new(d), notes: Vec::new(), likeness: None }
     }
 
     /// The check report of a file that is no plan: no counts, the reason as diagnostic.
     pub fn report(&self, file: &str) -> CheckReport {
         CheckReport::unreadable(file, (*self.diagnostic).clone(), self.notes.clone())
+            .with_likeness(self.likeness.as_ref())
     }
 }
 
@@ -101,7 +112,7 @@ pub fn read_plan(path: &Path, opts: &ReadOptions) -> Result<Reading, Unreadable>
     let workbook = read_workbook(path, &opts.limits).map_err(|e| Unreadable::from_error(&name, &e))?;
     let config = config_for(path, opts.config.as_deref()).map(|cfg| load_config(&cfg));
     let from_file = config.as_ref().map(|(c, _)| c.correction()).unwrap_or_default();
-    let mut reading = plan_from_workbook_corrected(&name, &workbook, &opts.correction.over(&from_file))?;
+    let mut reading = plan_from_workbook_corrected(&name, &workbook, &opts.correction.over(&from_file), opts.force)?;
     reading.diagnostics.extend(workbook.warnings.iter().cloned());
     if let Some((c, problems)) = config {
         reading.diagnostics.extend(problems);
@@ -139,7 +150,7 @@ pub fn read_plan_bytes_corrected(
             sheet.name = stem;
         }
     }
-    let mut reading = plan_from_workbook_corrected(name, &workbook, correction)?;
+    let mut reading = plan_from_workbook_corrected(name, &workbook, correction, false)?;
     if let Some(o) = overrides {
         reading.diagnostics.extend(config::apply_overrides(o, &mut reading.plan.meta));
     }
@@ -154,8 +165,19 @@ pub fn plan_from_workbook(name: &str, wb: &Workbook) -> Result<Reading, Unreadab
 
 /// `plan_from_workbook` with column overrides.
 pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOverrides) -> Result<Reading, Unreadable> {
+    plan_from_workbook_opts(name, wb, overrides, false)
+}
+
+/// `plan_from_workbook_with`, reading even a table that does not look like a plan when
+/// `force` is set.
+pub fn plan_from_workbook_opts(
+    name: &str,
+    wb: &Workbook,
+    overrides: &ColumnOverrides,
+    force: bool,
+) -> Result<Reading, Unreadable> {
     let given = Correction { columns: overrides.clone(), ..Default::default() };
-    plan_from_workbook_corrected(name, wb, &given)
+    plan_from_workbook_corrected(name, wb, &given, force)
 }
 
 /// The « Colonnes » sheets of a workbook, under `given` (which wins per field and column).
@@ -197,13 +219,18 @@ fn named_sheet<'a>(
                  Feuilles visibles : {}.",
                 if names.is_empty() { "aucune".to_string() } else { names.join(", ") }
             );
-            Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes: Vec::new() })
+            Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes: Vec::new(), likeness: None })
         }
     }
 }
 
 /// Reads the plan with a correction given by a person (command line, plandoc.toml, page).
-pub fn plan_from_workbook_corrected(name: &str, wb: &Workbook, given: &Correction) -> Result<Reading, Unreadable> {
+pub fn plan_from_workbook_corrected(
+    name: &str,
+    wb: &Workbook,
+    given: &Correction,
+    force: bool,
+) -> Result<Reading, Unreadable> {
     let mut diagnostics = Vec::new();
     let mut notes = Vec::new();
     let mut plan = Plan::default();
@@ -228,10 +255,7 @@ pub fn plan_from_workbook_corrected(name: &str, wb: &Workbook, given: &Correctio
             .copied()
             .collect(),
     };
-    let best = plan_sheets
-        .iter()
-        .filter_map(|s| header::find_header_at(s, overrides, at).map(|h| (*s, h)))
-        .max_by_key(|(s, h)| (h.score, s.rows.range(h.row + 1..).count(), std::cmp::Reverse(s.name.clone())));
+    let best = best_table(&plan_sheets, overrides, at);
     // A sheet or header row named by a person is read as a table.
     let forms = if chosen.is_some() || at.is_some() {
         None
@@ -249,7 +273,7 @@ pub fn plan_from_workbook_corrected(name: &str, wb: &Workbook, given: &Correctio
                  ({}). Indiquez-la, par exemple avec --colonne intitule=C, ou choisissez une autre ligne.",
                 plan_sheets.iter().map(|s| format!("feuille « {} »", s.name)).collect::<Vec<_>>().join(", ")
             );
-            return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes });
+            return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes, likeness: None });
         }
         let looked: Vec<String> = visible.iter().map(|s| format!("« {} »", s.name)).collect();
         let message = format!(
@@ -259,8 +283,15 @@ pub fn plan_from_workbook_corrected(name: &str, wb: &Workbook, given: &Correctio
              formulaire (un libellé par ligne, « Intitulé », « Pilote »…, et sa valeur à droite). Feuilles examinées : {}.",
             if looked.is_empty() { "aucune".to_string() } else { looked.join(", ") }
         );
-        return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes });
+        return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes, likeness: None });
     };
+    let likeness = likeness::assess(sheet, &header);
+    if let Some(d) = not_a_plan(name, sheet, &header, &likeness, force) {
+        if d.is_error() {
+            return Err(Unreadable { diagnostic: Box::new(d), notes, likeness: Some(likeness) });
+        }
+        diagnostics.push(d);
+    }
     // A plan split one sheet per axis: other sheets of the same header shape, when the
     // header names no axis column.
     let shape = |h: &header::Header| -> Vec<(u32, Field)> {
@@ -301,6 +332,20 @@ pub fn plan_from_workbook_corrected(name: &str, wb: &Workbook, given: &Correctio
     diagnostics.extend(table.diagnostics);
     notes.extend(table.notes);
     plan.axes = table.axes;
+    if table.deep_outline {
+        notes.push(format!(
+            "Référentiel numéroté (1, 1.1, 1.1.1…) : ses {} éléments sans sous-niveau sont les actions, ses lignes \
+             numérotées parentes sont les niveaux.",
+            plan.action_count()
+        ));
+    }
+    if let Some(d) = valued_levels(sheet, &header, &table.valued_levels, plan.action_count(), force) {
+        if d.is_error() {
+            let likeness = Likeness { score: likeness.score, reason: d.message.clone() };
+            return Err(Unreadable { diagnostic: Box::new(d), notes, likeness: Some(likeness) });
+        }
+        diagnostics.push(d);
+    }
     if !siblings.is_empty() {
         let mut parts: Vec<(&Sheet, Vec<Axis>)> = vec![(sheet, std::mem::take(&mut plan.axes))];
         for (s, h) in &siblings {
@@ -395,5 +440,130 @@ pub fn plan_from_workbook_corrected(name: &str, wb: &Workbook, given: &Correctio
     if let (Some(f), Some(src)) = (&forms, plan.source.as_mut()) {
         f.describe(src);
     }
-    Ok(Reading { plan, diagnostics, notes })
+    Ok(Reading { plan, diagnostics, notes, likeness: Some(likeness) })
+}
+
+/// The table to read: a table with rows that looks like a plan beats any other candidate
+/// (a notice, a field dictionary, a form), then the most fields named, then the most rows.
+fn best_table<'a>(
+    sheets: &[&'a Sheet],
+    overrides: &ColumnOverrides,
+    at: Option<u32>,
+) -> Option<(&'a Sheet, header::Header)> {
+    sheets
+        .iter()
+        .filter_map(|s| {
+            let found = header::find_header_at(s, overrides, at);
+            found.or_else(|| at.is_none().then(|| untitled_header(s, overrides)).flatten()).map(|h| (*s, h))
+        })
+        .map(|(s, h)| {
+            let rows = s.rows.range(h.row + 1..).count();
+            let table = rows > 0 && !form::is_pair_row(s, h.row) && likeness::assess(s, &h).is_plan();
+            ((table, h.score, rows, std::cmp::Reverse(s.name.clone())), (s, h))
+        })
+        .max_by(|(a, _), (b, _)| a.cmp(b))
+        .map(|(_, best)| best)
+}
+
+/// The header of a table whose labels name no title column, the title column found by its
+/// values (distinct phrases opening with an action verb), with a warning saying so.
+fn untitled_header(sheet: &Sheet, overrides: &ColumnOverrides) -> Option<header::Header> {
+    if overrides.keys().any(|k| Field::from_key(k) == Some(Field::Title)) {
+        return None;
+    }
+    let (row, col, why) = likeness::title_by_values(sheet)?;
+    let mut with_title = overrides.clone();
+    let letters = column_letters(col);
+    with_title.insert(Field::Title.key(), letters.clone());
+    let mut h = header::find_header(sheet, &with_title).filter(|h| h.row == row)?;
+    let label = h.columns.iter().find(|c| c.col == col).map_or(String::new(), |c| c.header.clone());
+    h.doubt = Some(format!(
+        "Aucune colonne n'est nommée comme l'intitulé des actions (Action, Intitulé…) : la colonne {letters} « {label} » \
+         est lue comme intitulé d'après ses valeurs ({why}). Si ce n'est pas la bonne, indiquez-la dans la table \
+         [colonnes] de plandoc.toml (par exemple intitule = \"{letters}\")."
+    ));
+    Some(h)
+}
+
+/// Levels of a numbered outline holding values a level cannot keep: the refusal (exit 2),
+/// or with `force` a warning naming their cells.
+fn valued_levels(
+    sheet: &Sheet,
+    header: &header::Header,
+    levels: &[(u32, Vec<u32>)],
+    actions: usize,
+    force: bool,
+) -> Option<Diagnostic> {
+    let (first_row, _) = levels.first()?;
+    let mut cols: Vec<u32> = levels.iter().flat_map(|(_, c)| c.iter().copied()).collect();
+    cols.sort_unstable();
+    cols.dedup();
+    let named: Vec<String> = cols
+        .iter()
+        .map(|c| {
+            let h = header.columns.iter().find(|k| k.col == *c).map_or(String::new(), |k| k.header.clone());
+            format!("{} « {h} »", column_letters(*c))
+        })
+        .collect();
+    let cells: Vec<String> =
+        levels.iter().flat_map(|(r, cs)| cs.iter().map(move |c| crate::text::a1(*r, *c))).take(12).collect();
+    let more = if levels.iter().map(|(_, c)| c.len()).sum::<usize>() > cells.len() { " …" } else { "" };
+    let what = format!(
+        "référentiel numéroté : ses {actions} éléments sans sous-niveau sont les actions et ses {} lignes \
+         numérotées parentes des niveaux, mais ces lignes parentes portent aussi des valeurs (colonne(s) {} ; \
+         cellules {}{more}) qu'un niveau ne garde pas",
+        levels.len(),
+        named.join(", "),
+        cells.join(", ")
+    );
+    let cell = Some(crate::text::a1(*first_row, cols[0]));
+    let d = if force {
+        Diagnostic::warning(
+            "niveau-valeurs-ignorees",
+            format!("Lu à la demande (--forcer) : {what} ; ces valeurs ne sont pas reprises dans les documents."),
+        )
+    } else {
+        Diagnostic::error(
+            "aucun-plan",
+            format!(
+                "Plan non lu, {what}. Déplacez ces valeurs sur les actions ou videz ces cellules, ou relancez avec \
+                 --forcer pour le lire sans elles."
+            ),
+        )
+    };
+    Some(d.at(&sheet.name, cell))
+}
+
+/// The table does not look like a plan: the refusal (exit 2), or with `force` a warning.
+fn not_a_plan(
+    name: &str,
+    sheet: &Sheet,
+    header: &header::Header,
+    likeness: &Likeness,
+    force: bool,
+) -> Option<Diagnostic> {
+    if likeness.is_plan() {
+        return None;
+    }
+    let (score, reason, threshold) = (likeness.score, &likeness.reason, likeness::THRESHOLD);
+    let cell = Some(crate::text::a1(header.row, header.columns.first().map_or(0, |c| c.col)));
+    let d = if force {
+        Diagnostic::warning(
+            "plan-douteux",
+            format!(
+                "Lu comme un plan à la demande (--forcer), mais ce tableau n'en a pas l'air : {reason} (indice de \
+                 plan {score} sur 100, seuil {threshold}). Vérifiez les actions lues."
+            ),
+        )
+    } else {
+        Diagnostic::error(
+            "aucun-plan",
+            format!(
+                "« {name} » : ce tableau ne ressemble pas à un plan d'actions : {reason} (indice de plan {score} sur \
+                 100, seuil {threshold}). plandoc ne le lit pas. Si c'est bien un plan, relancez avec --forcer ; \
+                 sinon, déposez le classeur du plan d'actions."
+            ),
+        )
+    };
+    Some(d.at(&sheet.name, cell))
 }

@@ -1,6 +1,8 @@
 //! Numbered outlines in the number column: "1", "1.1", "1.1.1"… The numbering gives the
 //! level. A row with rows numbered under it and nothing but a number and a title is a
-//! level of the hierarchy; a row numbered under an action is one of its sub-actions.
+//! level of the hierarchy; a row numbered under an action is one of its sub-actions. In a
+//! deep outline (a référentiel: rows with values have numbered rows two levels under
+//! them), every numbered parent is a level and every leaf an action.
 
 use std::collections::BTreeMap;
 
@@ -57,10 +59,28 @@ fn is_under(child: &str, parent: &str) -> bool {
     child.len() > parent.len() && child.starts_with(parent) && child.as_bytes()[parent.len()] == b'.'
 }
 
+/// What the numbering of a table says.
+#[derive(Debug, Default)]
+pub struct Outline {
+    /// Rows the numbering makes levels, actions or sub-actions.
+    pub rows: BTreeMap<u32, OutlineRow>,
+    /// In a deep outline, the parent rows (levels) that also hold values in other columns:
+    /// row and those columns. A level keeps only its number and title.
+    pub valued_levels: Vec<(u32, Vec<u32>)>,
+    /// Deep outline: leaves are the actions, every numbered parent a level.
+    pub deep: bool,
+}
+
+impl Outline {
+    pub fn get(&self, row: &u32) -> Option<&OutlineRow> {
+        self.rows.get(row)
+    }
+}
+
 /// The rows of `rows` (data rows, top to bottom) that the numbering makes levels or
 /// sub-actions; empty when the number column holds no outline.
-pub fn read_outline(sheet: &Sheet, header: &Header, rows: &[u32]) -> BTreeMap<u32, OutlineRow> {
-    let mut out = BTreeMap::new();
+pub fn read_outline(sheet: &Sheet, header: &Header, rows: &[u32]) -> Outline {
+    let mut out = Outline::default();
     let Some(title_col) = header.col_of(Field::Title) else {
         return out;
     };
@@ -75,33 +95,49 @@ pub fn read_outline(sheet: &Sheet, header: &Header, rows: &[u32]) -> BTreeMap<u3
     };
     let numbered: Vec<(u32, String, Option<String>)> =
         rows.iter().filter_map(|&r| number_of(r).map(|(n, rest)| (r, n, rest))).collect();
-    let has_fields = |r: u32| {
-        sheet.rows.get(&r).is_some_and(|cells| {
-            cells.iter().any(|(c, v)| {
+    let valued = |r: u32| -> Vec<u32> {
+        let cells = sheet.rows.get(&r).map(Vec::as_slice).unwrap_or_default();
+        cells
+            .iter()
+            .filter(|(c, v)| {
                 Some(*c) != num_col
                     && *c != title_col
                     && !v.text().trim().is_empty()
                     && !matches!(v, Value::Text(t) if is_help(t))
             })
-        })
+            .map(|(c, _)| *c)
+            .collect()
     };
+    let has_fields = |r: u32| !valued(r).is_empty();
+    let parent = |i: usize| numbered.get(i + 1).is_some_and(|(_, next, _)| is_under(next, &numbered[i].1));
+    // A row with values whose numbered descendants have their own: no action has
+    // sub-sub-actions, so the numbering is an outline of levels.
+    out.deep = (0..numbered.len()).any(|i| {
+        parent(i)
+            && has_fields(numbered[i].0)
+            && (i + 1..numbered.len()).take_while(|&j| is_under(&numbered[j].1, &numbered[i].1)).any(parent)
+    });
     // The last action row and the levels above the current row.
     let mut action: Option<String> = None;
     for (i, (r, n, rest)) in numbered.iter().enumerate() {
+        let out_rows = &mut out.rows;
         if action.as_deref().is_some_and(|a| is_under(n, a)) {
-            out.insert(*r, OutlineRow::Sub { parent: action.clone().unwrap_or_default() });
+            out_rows.insert(*r, OutlineRow::Sub { parent: action.clone().unwrap_or_default() });
             continue;
         }
-        let parent_of_next = numbered.get(i + 1).is_some_and(|(_, next, _)| is_under(next, n));
-        if parent_of_next && !has_fields(*r) {
+        let parent_of_next = parent(i);
+        if parent_of_next && out.deep && has_fields(*r) {
+            out.valued_levels.push((*r, valued(*r)));
+        }
+        if parent_of_next && (out.deep || !has_fields(*r)) {
             let title = match rest {
                 Some(t) => crate::text::one_line(t),
                 None => sheet.get(*r, title_col).map(|v| crate::text::one_line(&v.text())).unwrap_or_default(),
             };
-            out.insert(*r, OutlineRow::Level { number: n.clone(), title });
+            out_rows.insert(*r, OutlineRow::Level { number: n.clone(), title });
             action = None;
         } else {
-            out.insert(*r, OutlineRow::Action { number: n.clone() });
+            out_rows.insert(*r, OutlineRow::Action { number: n.clone() });
             action = Some(n.clone());
         }
     }

@@ -31,6 +31,10 @@ pub struct CheckReport {
     pub skipped_rows: Vec<SkippedRow>,
     pub diagnostics: Vec<Diagnostic>,
     pub notes: Vec<String>,
+    /// How much the table read looks like a plan, out of 100 (refused below the threshold).
+    pub plan_score: Option<u32>,
+    /// Why, in French: the evidence, or what the table looks like instead.
+    pub plan_reason: Option<String>,
 }
 
 impl CheckReport {
@@ -52,6 +56,8 @@ impl CheckReport {
             skipped_rows: plan.source.as_ref().map(|s| s.skipped_rows.clone()).unwrap_or_default(),
             diagnostics: sorted(diagnostics.to_vec()),
             notes: notes.to_vec(),
+            plan_score: None,
+            plan_reason: None,
         }
     }
 
@@ -72,7 +78,16 @@ impl CheckReport {
             skipped_rows: Vec::new(),
             diagnostics: vec![d],
             notes,
+            plan_score: None,
+            plan_reason: None,
         }
+    }
+
+    /// The report with the plan-likeness of the table read, when one was.
+    pub fn with_likeness(mut self, likeness: Option<&crate::ingest::Likeness>) -> Self {
+        self.plan_score = likeness.map(|l| l.score);
+        self.plan_reason = likeness.map(|l| l.reason.clone());
+        self
     }
 
     pub fn errors(&self) -> usize {

@@ -21,6 +21,10 @@ pub struct TableReading {
     pub title_lines: Vec<String>,
     /// Rows skipped and template help ignored, in French.
     pub notes: Vec<String>,
+    /// The rows are a deep numbered outline (a référentiel): leaves are the actions.
+    pub deep_outline: bool,
+    /// Levels of that outline that also hold values in other columns: row and columns.
+    pub valued_levels: Vec<(u32, Vec<u32>)>,
 }
 
 mod action_row;
@@ -244,6 +248,8 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         }
     }
     out.axes = tree.finish();
+    out.deep_outline = outline.deep;
+    out.valued_levels = outline.valued_levels;
     if !attached.is_empty() {
         let shown: Vec<String> = attached.iter().take(12).map(|r| (r + 1).to_string()).collect();
         let more = if attached.len() > shown.len() { " …" } else { "" };
