@@ -845,6 +845,7 @@ fn uploads_are_read_in_the_isolated_reader() {
     let v: serde_json::Value = r.json().unwrap();
     assert_eq!(v["file"], FORTY, "{v}");
     assert_eq!(v["actions"], 40, "{v}");
+}
 
 /// « Action » holds the kind of each action (empty on two rows), the titles are under « Détail ».
 fn misread_plan(dir: &Path) -> std::path::PathBuf {

@@ -125,7 +125,7 @@ pub fn read_corrected(
 ) -> Result<Read, RequestError> {
     let sent = Sent::new()?;
     let path = sent.plan_with(&u, correction)?;
-    let opts = ReadOptions { limits: *limits, config: None, correction: correction.clone() };
+    let opts = ReadOptions { limits: *limits, config: None, correction: correction.clone(), force: false };
     match crate::prepare::read_as(&path, &u.name, &opts, reader(limits, models), None) {
         Ok(reading) => {
             let (_, workbook) = read_plan_bytes_corrected(&u.name, u.bytes, limits, None, correction)
