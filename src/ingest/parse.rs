@@ -388,7 +388,8 @@ pub fn is_all_caps(s: &str) -> bool {
     letters.len() >= 3 && letters.iter().all(|c| !c.is_lowercase())
 }
 
-/// Removes a leading "Objectif", "Objectif stratégique n°2 :" from an objective cell.
+/// Removes a leading "Objectif", "Objectif stratégique" from an objective cell, keeping
+/// its number: "Objectif stratégique n°2 : Agir" → "n°2 : Agir".
 pub fn strip_objective_label(s: &str) -> String {
     let f = fold(s);
     if !f.starts_with("objectif") {
@@ -406,17 +407,21 @@ pub fn strip_objective_label(s: &str) -> String {
             drop = 2;
         }
     }
-    if let Some(w) = words.get(drop) {
+    // Its number ("1.2", "n°4") is kept: it tells the objective from its namesakes.
+    let numbered = words.get(drop).is_some_and(|w| {
         let fw = fold(w);
-        if fw.starts_with("no") && fw.len() > 2 && fw[2..].chars().all(|c| c.is_ascii_digit())
-            || fw.chars().all(|c| c.is_ascii_digit() || c == '.')
-        {
-            drop += 1;
-        }
+        let fw = fw.trim_end_matches([':', '.']);
+        fw.starts_with("no") && fw.len() > 2 && fw[2..].chars().all(|c| c.is_ascii_digit())
+            || !fw.is_empty() && fw.chars().all(|c| c.is_ascii_digit() || c == '.')
+    });
+    if numbered && words.len() <= drop + 1 {
+        return s.to_string(); // "Objectif 1.1": the number alone is no title
     }
-    if let Some(w) = words.get(drop) {
-        if matches!(*w, ":" | "-" | "–") {
-            drop += 1;
+    if !numbered {
+        if let Some(w) = words.get(drop) {
+            if matches!(*w, ":" | "-" | "–") {
+                drop += 1;
+            }
         }
     }
     words.drain(..drop.min(words.len()));
@@ -489,7 +494,8 @@ mod tests {
         assert!(is_top_section("ENJEUX TRANSVERSAUX : PILOTAGE"));
         assert!(!is_top_section("PETITE ENFANCE"));
         assert_eq!(strip_objective_label("Objectif Soutenir une offre"), "Soutenir une offre");
-        assert_eq!(strip_objective_label("Objectif stratégique n°2 : Agir"), "Agir");
+        assert_eq!(strip_objective_label("Objectif stratégique n°2 : Agir"), "n°2 : Agir");
+        assert_eq!(strip_objective_label("Objectif 1.2 : Agir"), "1.2 : Agir");
         assert_eq!(strip_objective_label("Soutenir"), "Soutenir");
     }
 }
