@@ -4,6 +4,7 @@ mod archive;
 mod blanks;
 mod columns_sheet;
 mod config;
+mod constants;
 mod csv_text;
 mod error;
 mod fields;
@@ -226,6 +227,10 @@ pub fn plan_from_workbook_with(name: &str, wb: &Workbook, overrides: &ColumnOver
         } else {
             notes.push(format!("Feuille « {} » ignorée : le plan est lu dans « {} ».", s.name, sheet.name));
         }
+    }
+    let mut header = header;
+    if forms.is_none() {
+        notes.extend(constants::read_constants(sheet, &mut header, &mut plan.meta));
     }
     let mut table = layout::read_table(name, sheet, &header);
     if let Some(f) = &forms {

@@ -42,15 +42,24 @@ pub fn split_leading_number(s: &str) -> (Option<String>, &str) {
         }
         pos = skip_spaces(s, pos);
     }
-    let digits_end = number_end(s, pos);
+    let mut digits_end = number_end(s, pos);
     if digits_end == pos {
         return (None, s);
+    }
+    // "111-1 Assurer…": a hyphen between digits belongs to the number.
+    // Not "2022-2026 …": the part after the hyphen is short.
+    while s[digits_end..].starts_with('-') {
+        let end = number_end(s, digits_end + 1);
+        if end == digits_end + 1 || end - digits_end > 4 {
+            break;
+        }
+        digits_end = end;
     }
     let number = s[pos..digits_end].trim_end_matches('.').to_string();
     let after = &s[digits_end..];
     let trimmed = after.trim_start();
     let sep = trimmed.chars().next();
-    let dotted = number.contains('.');
+    let dotted = number.contains(['.', '-']);
     let ok = match sep {
         None => prefixed,
         Some(':' | '-' | '–' | '—' | ')' | '/' | '.') => true,

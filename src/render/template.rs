@@ -136,7 +136,16 @@ pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxErr
                 conv.write_number(row, 1, last_year as f64)?;
             }
             "Type de plan" => {
-                let v = DataValidation::new().allow_list_strings(&["CTG", "PST", "PEDT", "autre"])?;
+                let v = DataValidation::new().allow_list_strings(&[
+                    "CTG",
+                    "PST",
+                    "PEDT",
+                    "CLS",
+                    "PCAET",
+                    "CRTE",
+                    "plan vélo",
+                    "autre",
+                ])?;
                 conv.add_data_validation(row, 1, row, 1, &v)?;
             }
             _ => {}
