@@ -47,6 +47,8 @@ pub struct Header {
     pub doubt: Option<String>,
     /// Problems with the `[colonnes]` overrides, in French.
     pub warnings: Vec<String>,
+    /// The progress column holds a bare number above 1: all its numbers are percents.
+    pub progress_in_percent: bool,
 }
 
 impl Header {
@@ -204,7 +206,13 @@ pub fn find_header(sheet: &Sheet, overrides: &BTreeMap<String, String>) -> Optio
         })
     });
     let doubt = doubt.filter(|_| !overrides.keys().any(|k| Field::from_key(k) == Some(Field::Title)));
-    Some(Header { row: header_row, top_row, columns, score, skipped, doubt, warnings })
+    let progress_in_percent = columns.iter().find(|c| c.field == Some(Field::Progress)).is_some_and(|c| {
+        sheet
+            .rows
+            .range(header_row + 1..)
+            .any(|(r, _)| sheet.get(*r, c.col).and_then(super::parse::bare_progress).is_some_and(|n| n > 1.0))
+    });
+    Some(Header { row: header_row, top_row, columns, score, skipped, doubt, warnings, progress_in_percent })
 }
 
 /// `[colonnes]` of plandoc.toml: a field given to a column by its letter or header text

@@ -32,7 +32,7 @@ pub use limits::Limits;
 pub use metadata::{kind_from, parse_colour, period_in};
 pub use parse::{parse_action_text, split_list};
 pub use roles::{candidates, classify, is_help};
-pub use workbook::{read_bytes, read_workbook, Format, Workbook};
+pub use workbook::{accepted_formats, read_bytes, read_workbook, Format, Workbook, ACCEPTED_EXTENSIONS};
 
 use crate::model::{Axis, ColumnInfo, Plan, SourceLayout};
 use crate::text::column_letters;
@@ -120,8 +120,8 @@ pub fn read_plan_bytes(
     if workbook.format == Format::Csv {
         // As for a file: the name is the sheet's, it may carry the axis or the period.
         let stem = Path::new(name).file_stem().map(|s| s.to_string_lossy().into_owned());
-        if let (Some(sheet), Some(stem)) = (workbook.sheets.first_mut(), stem) {
-            sheet.name = stem;
+        if let Some(stem) = stem {
+            workbook.name_csv_sheet(&stem);
         }
     }
     let mut reading = plan_from_workbook(name, &workbook)?;

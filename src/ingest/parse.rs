@@ -198,8 +198,22 @@ pub fn year_mark(v: &Value) -> YearMark {
     }
 }
 
-/// A progress rate in percent: 0.5, 50, "50 %", "0,5" → 50.
-pub fn progress(v: &Value) -> Option<f64> {
+/// A progress cell's number as written, when it is a bare number (no "%").
+pub fn bare_progress(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Text(t) if !t.trim().ends_with('%') => {
+            t.trim().replace(',', ".").replace(['\u{a0}', '\u{202f}', ' '], "").parse().ok()
+        }
+        _ => None,
+    }
+    .filter(|n: &f64| n.is_finite())
+}
+
+/// A progress rate in percent: 0.5, 50, "50 %", "0,5" → 50; its column read one way:
+/// when `percents` (some bare value of the column is above 1), every bare number is a
+/// percent, 1 is 1 %.
+pub fn progress_in(v: &Value, percents: bool) -> Option<f64> {
     let n = match v {
         Value::Number(n) => *n,
         Value::Text(t) => {
@@ -217,7 +231,7 @@ pub fn progress(v: &Value) -> Option<f64> {
     if !n.is_finite() {
         return None;
     }
-    let pct = if n <= 1.0 { n * 100.0 } else { n };
+    let pct = if n <= 1.0 && !percents { n * 100.0 } else { n };
     (0.0..=100.0).contains(&pct).then_some((pct * 100.0).round() / 100.0)
 }
 
@@ -474,10 +488,12 @@ mod tests {
 
     #[test]
     fn rates_and_schedules() {
-        assert_eq!(progress(&Value::Number(0.5)), Some(50.0));
-        assert_eq!(progress(&Value::Number(50.0)), Some(50.0));
-        assert_eq!(progress(&Value::Text("50 %".into())), Some(50.0));
-        assert_eq!(progress(&Value::Text("beaucoup".into())), None);
+        assert_eq!(progress_in(&Value::Number(0.5), false), Some(50.0));
+        assert_eq!(progress_in(&Value::Number(50.0), false), Some(50.0));
+        assert_eq!(progress_in(&Value::Text("50 %".into()), false), Some(50.0));
+        assert_eq!(progress_in(&Value::Text("beaucoup".into()), false), None);
+        assert_eq!(progress_in(&Value::Number(1.0), true), Some(1.0));
+        assert_eq!(progress_in(&Value::Number(1.0), false), Some(100.0));
         assert_eq!(schedule_years("2023-2025"), Some(vec![2023, 2024, 2025]));
         assert_eq!(schedule_years("de 2023 à 2024"), Some(vec![2023, 2024]));
         assert_eq!(schedule_years("2024, 2026"), Some(vec![2024, 2026]));
