@@ -166,8 +166,14 @@ pub fn format_number(v: f64) -> String {
     if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)
     } else {
+        // Integers of any size are written whole ("1000000000000000"): only a
+        // fraction's trailing zeros go.
         let s = format!("{v}");
-        s.trim_end_matches('0').trim_end_matches('.').to_string()
+        if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        }
     }
 }
 

@@ -63,7 +63,9 @@ fn every_problem_at_its_cell() {
     let out = plandoc(&["check", path.to_str().unwrap()]);
     assert_eq!(out.code, 1);
     assert!(out.stdout.contains("Erreurs (7)"), "{}", out.stdout);
-    assert!(out.stdout.contains("Avertissements (4)"), "{}", out.stdout);
+    // The four above, and no collectivité nor title for the documents.
+    assert!(out.stdout.contains("Avertissements (5)"), "{}", out.stdout);
+    assert!(out.stdout.contains("[metadonnee-manquante]"), "{}", out.stdout);
     assert!(out.stdout.contains("Plan!C3"), "{}", out.stdout);
 }
 

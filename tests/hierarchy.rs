@@ -388,14 +388,14 @@ fn warnings_at(r: &Reading, code: &str) -> Vec<String> {
     r.diagnostics.iter().filter(|d| d.code == code).map(|d| d.cell.clone().unwrap_or_default()).collect()
 }
 
-/// An action on a row that names its axis but no objective, after actions of an
-/// objective, hangs on the axis — when the sheet's habits say its blank is deliberate
-/// (it writes its objectives again on every row, or merges them); the sheet's own way
-/// of saying "same as above" is kept; with no clear habit the reading is said.
+/// An empty objective cell means "same as above", whether or not other levels repeat
+/// (the template says so); only a sheet that merges its objectives down their rows says
+/// "same as above" by merging, and there an unmerged blank hangs the action on the axis
+/// its row names — always said, at the cell.
 #[test]
 fn an_action_under_the_level_its_row_names() {
     const HEAD: &[&str] = &["Axe", "Objectif", "Action"];
-    // Every row written in full: the blank objective is deliberate.
+    // Every row written in full but one: its blank is still "as above".
     let r = read_rows(
         "blank-level-repeated",
         &[
@@ -408,13 +408,8 @@ fn an_action_under_the_level_its_row_names() {
         &[],
     );
     assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
-    assert_eq!(path_of(&r, "Action c"), "Axe 1");
+    assert_eq!(path_of(&r, "Action c"), "Axe 1 › Objectif 1.1");
     assert_eq!(path_of(&r, "Action d"), "Axe 2 › Objectif 2.1");
-    assert!(
-        r.notes.iter().any(|n| n.contains("rattachée(s) directement") && n.contains("ligne(s) 4")),
-        "{:?}",
-        r.notes
-    );
     assert!(warnings_at(&r, "niveau-vide-incertain").is_empty(), "{:?}", r.diagnostics);
 
     // Objectives merged down their rows: an unmerged blank is no objective.
@@ -431,7 +426,9 @@ fn an_action_under_the_level_its_row_names() {
     );
     assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
     assert_eq!(path_of(&r, "Action c"), "Axe 1");
-    assert!(warnings_at(&r, "niveau-vide-incertain").is_empty(), "{:?}", r.diagnostics);
+    assert_eq!(warnings_at(&r, "niveau-vide-incertain"), vec!["B4".to_string()], "{:?}", r.diagnostics);
+    let d = r.diagnostics.iter().find(|d| d.code == "niveau-vide-incertain").unwrap();
+    assert!(d.message.contains("« Axe 1 »") && d.message.contains("« Objectif 1.1 »"), "{}", d.message);
 
     // The axis on every row, an objective on the first row of its block only: the
     // sheet's "same as above", kept without a word.
@@ -452,15 +449,13 @@ fn an_action_under_the_level_its_row_names() {
     assert!(!r.notes.iter().any(|n| n.contains("rattachée(s) directement")), "{:?}", r.notes);
 
     // Blank means "same as above" for both columns, then the axis named again with no
-    // objective: read under the axis, and said, with the cell to fill if that is wrong.
+    // objective: still "as above", without a word.
     let r = read_rows(
         "blank-level-unsure",
         &[HEAD, &["Axe 1", "Objectif 1.1", "Action a"], &["", "", "Action b"], &["Axe 1", "", "Action c"]],
         &[],
     );
     assert_eq!(path_of(&r, "Action b"), "Axe 1 › Objectif 1.1");
-    assert_eq!(path_of(&r, "Action c"), "Axe 1");
-    assert_eq!(warnings_at(&r, "niveau-vide-incertain"), vec!["B4".to_string()], "{:?}", r.diagnostics);
-    let d = r.diagnostics.iter().find(|d| d.code == "niveau-vide-incertain").unwrap();
-    assert!(d.message.contains("« Axe 1 »") && d.message.contains("« Objectif 1.1 »"), "{}", d.message);
+    assert_eq!(path_of(&r, "Action c"), "Axe 1 › Objectif 1.1");
+    assert!(warnings_at(&r, "niveau-vide-incertain").is_empty(), "{:?}", r.diagnostics);
 }

@@ -27,7 +27,10 @@ fn headers_notes_dropdowns_and_convention_sheet() {
     let dir = tmpdir("template-structure");
     let path = write_template(&dir);
     let mut wb = open_workbook_auto(&path).unwrap();
-    assert_eq!(wb.sheet_names(), vec!["Plan d'actions".to_string(), "Convention".to_string()]);
+    assert_eq!(
+        wb.sheet_names(),
+        vec!["Plan d'actions".to_string(), "Convention".to_string(), "Indicateurs".to_string()]
+    );
     let plan = wb.worksheet_range("Plan d'actions").unwrap();
     let header: Vec<String> = plan.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
     assert_eq!(&header[..5], &["Axe", "Objectif stratégique", "Objectif opérationnel", "N°", "Action"]);

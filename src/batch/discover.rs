@@ -143,7 +143,8 @@ fn same_dir(a: &Path, b: &Path) -> bool {
 
 pub fn is_spreadsheet(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods", ".csv"].iter().any(|e| lower.ends_with(e)) && !lower.contains(".~lock")
+    crate::ingest::ACCEPTED_EXTENSIONS.iter().any(|e| lower.rsplit_once('.').is_some_and(|(_, x)| x == *e))
+        && !lower.contains(".~lock")
 }
 
 /// A stable hash of a relative path ('/' separators), the same on every machine.

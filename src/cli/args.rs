@@ -157,7 +157,7 @@ pub struct ReadingArgs {
 
 #[derive(Debug, Args)]
 pub struct BatchArgs {
-    /// Dossier des plans (parcouru récursivement : xlsx, xlsm, xlsb, xls, ods).
+    /// Dossier des plans (parcouru récursivement : xlsx, xlsm, xlsb, xls, ods, csv).
     #[arg(value_name = "DOSSIER")]
     pub dir: PathBuf,
     /// Dossier de sortie : un sous-dossier par plan, à l'image de DOSSIER.

@@ -45,6 +45,7 @@ pub fn run(a: &CheckArgs) -> i32 {
         Ok(mut r) => {
             // The same logo problem `build` would meet.
             r.diagnostics.extend(logo_problem(&r.plan, &a.file));
+            r.diagnostics.extend(missing_metadata(&r.plan));
             let code = if r.has_errors() { exit::INVALID } else { exit::OK };
             (r.report(&file), code)
         }
@@ -62,6 +63,33 @@ pub fn run(a: &CheckArgs) -> i32 {
 /// made without it). Shared by `check`, `build` and the batch.
 pub fn logo_problem(plan: &crate::model::Plan, input: &std::path::Path) -> Option<Diagnostic> {
     crate::build::load_logo(plan, input).err().map(|e| Diagnostic::warning("logo-illisible", e))
+}
+
+/// Documents that would carry no collectivité or no plan title: a warning saying what
+/// is missing and where to give it.
+pub fn missing_metadata(plan: &crate::model::Plan) -> Option<Diagnostic> {
+    let m = &plan.meta;
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(|s| s.trim().is_empty());
+    let missing: Vec<&str> = [(blank(&m.territory), "la collectivité"), (blank(&m.title), "le titre du plan")]
+        .into_iter()
+        .filter_map(|(gap, what)| gap.then_some(what))
+        .collect();
+    if missing.is_empty() {
+        return None;
+    }
+    Some(Diagnostic::warning(
+        "metadonnee-manquante",
+        format!(
+            "Les documents ne porteront pas {} : indiquez-{} dans une feuille « Convention » (clés collectivite, titre) \
+             ou dans la table [plan] de plandoc.toml.",
+            missing.join(" ni "),
+            match missing.as_slice() {
+                [_, _] => "les",
+                ["la collectivité"] => "la",
+                _ => "le",
+            }
+        ),
+    ))
 }
 
 fn print_json(report: &CheckReport) {

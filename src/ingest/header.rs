@@ -49,6 +49,8 @@ pub struct Header {
     pub warnings: Vec<String>,
     /// Hierarchy columns in the level order a person gave (`niveau_1`…); empty: column order.
     pub levels: Vec<u32>,
+    /// The progress column holds a bare number above 1: all its numbers are percents.
+    pub progress_in_percent: bool,
 }
 
 impl Header {
@@ -232,8 +234,14 @@ pub fn find_header_at(sheet: &Sheet, overrides: &BTreeMap<String, String>, at: O
         })
     });
     let doubt = doubt.filter(|_| !overrides.keys().any(|k| Field::from_key(k) == Some(Field::Title)));
+    let progress_in_percent = columns.iter().find(|c| c.field == Some(Field::Progress)).is_some_and(|c| {
+        sheet
+            .rows
+            .range(header_row + 1..)
+            .any(|(r, _)| sheet.get(*r, c.col).and_then(super::parse::bare_progress).is_some_and(|n| n > 1.0))
+    });
     let levels = given.levels;
-    Some(Header { row: header_row, top_row, columns, score, skipped, doubt, warnings, levels })
+    Some(Header { row: header_row, top_row, columns, score, skipped, doubt, warnings, levels, progress_in_percent })
 }
 
 /// Section labels on the row above the header ("Présentation de l'action", "Acteurs"…):

@@ -179,7 +179,7 @@ pub fn parse_colour(s: &str) -> Option<String> {
     (h.len() == 6 && h.bytes().all(|b| b.is_ascii_hexdigit())).then(|| format!("#{}", h.to_ascii_uppercase()))
 }
 
-/// CTG, PST or PEDT named in a text.
+/// The plan's kind named in a text: CTG, PST, PEDT, CLS, PCAET, CRTE, plan vélo.
 pub fn kind_from(text: &str) -> Option<PlanKind> {
     let f = fold_words(text);
     let words: Vec<&str> = f.split(' ').collect();
@@ -192,6 +192,14 @@ pub fn kind_from(text: &str) -> Option<PlanKind> {
         || f.contains("projet social du territoire")
     {
         Some(PlanKind::Pst)
+    } else if words.contains(&"cls") || f.contains("contrat local de sante") {
+        Some(PlanKind::Cls)
+    } else if words.contains(&"pcaet") || f.contains("plan climat") {
+        Some(PlanKind::Pcaet)
+    } else if words.contains(&"crte") || f.contains("contrat de relance et de transition") {
+        Some(PlanKind::Crte)
+    } else if f.contains("plan velo") || f.contains("schema cyclable") || f.contains("schema directeur cyclable") {
+        Some(PlanKind::PlanVelo)
     } else if f == "autre" {
         Some(PlanKind::Other)
     } else {
@@ -262,5 +270,8 @@ mod tests {
         assert_eq!(period_in("ID : 089-248900896-20260129"), None);
         assert_eq!(kind_from("PLAN D'ACTION DU PROJET SOCIAL DE TERRITOIRE"), Some(PlanKind::Pst));
         assert_eq!(kind_from("CTG"), Some(PlanKind::Ctg));
+        assert_eq!(kind_from("PCAET 2020-2026 de Montauban"), Some(PlanKind::Pcaet));
+        assert_eq!(kind_from("Plan vélo intercommunal"), Some(PlanKind::PlanVelo));
+        assert_eq!(kind_from("CLS de la vallée"), Some(PlanKind::Cls));
     }
 }

@@ -4,6 +4,7 @@ mod archive;
 mod blanks;
 mod columns_sheet;
 mod config;
+mod constants;
 mod correction;
 mod csv_text;
 mod error;
@@ -36,7 +37,7 @@ pub use limits::Limits;
 pub use metadata::{kind_from, parse_colour, period_in};
 pub use parse::{parse_action_text, split_list};
 pub use roles::{candidates, classify, is_help};
-pub use workbook::{read_bytes, read_workbook, Format, Workbook};
+pub use workbook::{accepted_formats, read_bytes, read_workbook, Format, Workbook, ACCEPTED_EXTENSIONS};
 
 use crate::model::{Axis, ColumnInfo, Plan, SourceLayout};
 use crate::text::column_letters;
@@ -146,8 +147,8 @@ pub fn read_plan_bytes_corrected(
     if workbook.format == Format::Csv {
         // As for a file: the name is the sheet's, it may carry the axis or the period.
         let stem = Path::new(name).file_stem().map(|s| s.to_string_lossy().into_owned());
-        if let (Some(sheet), Some(stem)) = (workbook.sheets.first_mut(), stem) {
-            sheet.name = stem;
+        if let Some(stem) = stem {
+            workbook.name_csv_sheet(&stem);
         }
     }
     let mut reading = plan_from_workbook_corrected(name, &workbook, correction, false)?;
@@ -323,6 +324,10 @@ pub fn plan_from_workbook_corrected(
         } else {
             notes.push(format!("Feuille « {} » ignorée : le plan est lu dans « {} ».", s.name, sheet.name));
         }
+    }
+    let mut header = header;
+    if forms.is_none() {
+        notes.extend(constants::read_constants(sheet, &mut header, &mut plan.meta));
     }
     let mut table = layout::read_table(name, sheet, &header);
     if let Some(f) = &forms {

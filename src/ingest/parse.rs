@@ -42,15 +42,24 @@ pub fn split_leading_number(s: &str) -> (Option<String>, &str) {
         }
         pos = skip_spaces(s, pos);
     }
-    let digits_end = number_end(s, pos);
+    let mut digits_end = number_end(s, pos);
     if digits_end == pos {
         return (None, s);
+    }
+    // "111-1 Assurer…": a hyphen between digits belongs to the number.
+    // Not "2022-2026 …": the part after the hyphen is short.
+    while s[digits_end..].starts_with('-') {
+        let end = number_end(s, digits_end + 1);
+        if end == digits_end + 1 || end - digits_end > 4 {
+            break;
+        }
+        digits_end = end;
     }
     let number = s[pos..digits_end].trim_end_matches('.').to_string();
     let after = &s[digits_end..];
     let trimmed = after.trim_start();
     let sep = trimmed.chars().next();
-    let dotted = number.contains('.');
+    let dotted = number.contains(['.', '-']);
     let ok = match sep {
         None => prefixed,
         Some(':' | '-' | '–' | '—' | ')' | '/' | '.') => true,
@@ -189,8 +198,22 @@ pub fn year_mark(v: &Value) -> YearMark {
     }
 }
 
-/// A progress rate in percent: 0.5, 50, "50 %", "0,5" → 50.
-pub fn progress(v: &Value) -> Option<f64> {
+/// A progress cell's number as written, when it is a bare number (no "%").
+pub fn bare_progress(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        Value::Text(t) if !t.trim().ends_with('%') => {
+            t.trim().replace(',', ".").replace(['\u{a0}', '\u{202f}', ' '], "").parse().ok()
+        }
+        _ => None,
+    }
+    .filter(|n: &f64| n.is_finite())
+}
+
+/// A progress rate in percent: 0.5, 50, "50 %", "0,5" → 50; its column read one way:
+/// when `percents` (some bare value of the column is above 1), every bare number is a
+/// percent, 1 is 1 %.
+pub fn progress_in(v: &Value, percents: bool) -> Option<f64> {
     let n = match v {
         Value::Number(n) => *n,
         Value::Text(t) => {
@@ -208,7 +231,7 @@ pub fn progress(v: &Value) -> Option<f64> {
     if !n.is_finite() {
         return None;
     }
-    let pct = if n <= 1.0 { n * 100.0 } else { n };
+    let pct = if n <= 1.0 && !percents { n * 100.0 } else { n };
     (0.0..=100.0).contains(&pct).then_some((pct * 100.0).round() / 100.0)
 }
 
@@ -388,7 +411,8 @@ pub fn is_all_caps(s: &str) -> bool {
     letters.len() >= 3 && letters.iter().all(|c| !c.is_lowercase())
 }
 
-/// Removes a leading "Objectif", "Objectif stratégique n°2 :" from an objective cell.
+/// Removes a leading "Objectif", "Objectif stratégique" from an objective cell, keeping
+/// its number: "Objectif stratégique n°2 : Agir" → "n°2 : Agir".
 pub fn strip_objective_label(s: &str) -> String {
     let f = fold(s);
     if !f.starts_with("objectif") {
@@ -406,17 +430,21 @@ pub fn strip_objective_label(s: &str) -> String {
             drop = 2;
         }
     }
-    if let Some(w) = words.get(drop) {
+    // Its number ("1.2", "n°4") is kept: it tells the objective from its namesakes.
+    let numbered = words.get(drop).is_some_and(|w| {
         let fw = fold(w);
-        if fw.starts_with("no") && fw.len() > 2 && fw[2..].chars().all(|c| c.is_ascii_digit())
-            || fw.chars().all(|c| c.is_ascii_digit() || c == '.')
-        {
-            drop += 1;
-        }
+        let fw = fw.trim_end_matches([':', '.']);
+        fw.starts_with("no") && fw.len() > 2 && fw[2..].chars().all(|c| c.is_ascii_digit())
+            || !fw.is_empty() && fw.chars().all(|c| c.is_ascii_digit() || c == '.')
+    });
+    if numbered && words.len() <= drop + 1 {
+        return s.to_string(); // "Objectif 1.1": the number alone is no title
     }
-    if let Some(w) = words.get(drop) {
-        if matches!(*w, ":" | "-" | "–") {
-            drop += 1;
+    if !numbered {
+        if let Some(w) = words.get(drop) {
+            if matches!(*w, ":" | "-" | "–") {
+                drop += 1;
+            }
         }
     }
     words.drain(..drop.min(words.len()));
@@ -460,10 +488,12 @@ mod tests {
 
     #[test]
     fn rates_and_schedules() {
-        assert_eq!(progress(&Value::Number(0.5)), Some(50.0));
-        assert_eq!(progress(&Value::Number(50.0)), Some(50.0));
-        assert_eq!(progress(&Value::Text("50 %".into())), Some(50.0));
-        assert_eq!(progress(&Value::Text("beaucoup".into())), None);
+        assert_eq!(progress_in(&Value::Number(0.5), false), Some(50.0));
+        assert_eq!(progress_in(&Value::Number(50.0), false), Some(50.0));
+        assert_eq!(progress_in(&Value::Text("50 %".into()), false), Some(50.0));
+        assert_eq!(progress_in(&Value::Text("beaucoup".into()), false), None);
+        assert_eq!(progress_in(&Value::Number(1.0), true), Some(1.0));
+        assert_eq!(progress_in(&Value::Number(1.0), false), Some(100.0));
         assert_eq!(schedule_years("2023-2025"), Some(vec![2023, 2024, 2025]));
         assert_eq!(schedule_years("de 2023 à 2024"), Some(vec![2023, 2024]));
         assert_eq!(schedule_years("2024, 2026"), Some(vec![2024, 2026]));
@@ -489,7 +519,8 @@ mod tests {
         assert!(is_top_section("ENJEUX TRANSVERSAUX : PILOTAGE"));
         assert!(!is_top_section("PETITE ENFANCE"));
         assert_eq!(strip_objective_label("Objectif Soutenir une offre"), "Soutenir une offre");
-        assert_eq!(strip_objective_label("Objectif stratégique n°2 : Agir"), "Agir");
+        assert_eq!(strip_objective_label("Objectif stratégique n°2 : Agir"), "n°2 : Agir");
+        assert_eq!(strip_objective_label("Objectif 1.2 : Agir"), "1.2 : Agir");
         assert_eq!(strip_objective_label("Soutenir"), "Soutenir");
     }
 }

@@ -48,11 +48,31 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
     let mut wb = read_bytes(bytes, limits)?;
     if wb.format == Format::Csv {
         // The file name is the sheet's name: it may carry the axis or the period.
-        if let (Some(sheet), Some(stem)) = (wb.sheets.first_mut(), path.file_stem()) {
-            sheet.name = stem.to_string_lossy().into_owned();
+        if let Some(stem) = path.file_stem() {
+            wb.name_csv_sheet(&stem.to_string_lossy());
         }
     }
     Ok(wb)
+}
+
+/// Every file extension read as a plan, in the order said to people.
+pub const ACCEPTED_EXTENSIONS: [&str; 6] = ["xlsx", "xlsm", "xlsb", "xls", "ods", "csv"];
+
+/// "xlsx, xlsm, xlsb, xls, ods, csv": the accepted formats, for messages and help.
+pub fn accepted_formats() -> String {
+    ACCEPTED_EXTENSIONS.join(", ")
+}
+
+impl Workbook {
+    /// A CSV's one sheet takes the file's name, in its warnings too.
+    pub fn name_csv_sheet(&mut self, name: &str) {
+        if let Some(sheet) = self.sheets.first_mut() {
+            for d in self.warnings.iter_mut().filter(|d| d.sheet.as_deref() == Some(sheet.name.as_str())) {
+                d.sheet = Some(name.to_string());
+            }
+            sheet.name = name.to_string();
+        }
+    }
 }
 
 /// Same as `read_workbook` on bytes already in memory.
@@ -139,9 +159,11 @@ fn parse(format: Format, bytes: Vec<u8>, limits: &Limits, sheets: &SheetParts) -
     };
     let mut cells = CellReader::new(limits);
     if format == Format::Csv {
-        let mut sheet = super::csv_text::read_csv(&bytes, "CSV", limits)?;
+        let (mut sheet, mixed) = super::csv_text::read_csv(&bytes, "CSV", limits)?;
         cells.clean_sheet(&mut sheet);
-        return Ok(Workbook { format, sheets: vec![sheet], warnings: cells.warnings() });
+        let mut warnings: Vec<Diagnostic> = mixed.into_iter().collect();
+        warnings.extend(cells.warnings());
+        return Ok(Workbook { format, sheets: vec![sheet], warnings });
     }
     let cursor = Cursor::new(bytes);
     let sheets = match format {

@@ -14,6 +14,18 @@ pub enum PlanKind {
     /// Projet Éducatif De Territoire.
     #[serde(rename = "PEDT")]
     Pedt,
+    /// Contrat Local de Santé.
+    #[serde(rename = "CLS")]
+    Cls,
+    /// Plan Climat-Air-Énergie Territorial.
+    #[serde(rename = "PCAET")]
+    Pcaet,
+    /// Contrat de Relance et de Transition Écologique.
+    #[serde(rename = "CRTE")]
+    Crte,
+    /// Plan vélo (schéma cyclable).
+    #[serde(rename = "plan vélo")]
+    PlanVelo,
     #[default]
     #[serde(rename = "autre")]
     Other,
@@ -25,6 +37,10 @@ impl PlanKind {
             PlanKind::Ctg => "CTG",
             PlanKind::Pst => "PST",
             PlanKind::Pedt => "PEDT",
+            PlanKind::Cls => "CLS",
+            PlanKind::Pcaet => "PCAET",
+            PlanKind::Crte => "CRTE",
+            PlanKind::PlanVelo => "plan vélo",
             PlanKind::Other => "autre",
         }
     }

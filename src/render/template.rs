@@ -136,7 +136,16 @@ pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxErr
                 conv.write_number(row, 1, last_year as f64)?;
             }
             "Type de plan" => {
-                let v = DataValidation::new().allow_list_strings(&["CTG", "PST", "PEDT", "autre"])?;
+                let v = DataValidation::new().allow_list_strings(&[
+                    "CTG",
+                    "PST",
+                    "PEDT",
+                    "CLS",
+                    "PCAET",
+                    "CRTE",
+                    "plan vélo",
+                    "autre",
+                ])?;
                 conv.add_data_validation(row, 1, row, 1, &v)?;
             }
             _ => {}
@@ -145,5 +154,40 @@ pub fn template_xlsx(first_year: i32, last_year: i32) -> Result<Vec<u8>, XlsxErr
     conv.set_freeze_panes(1, 0)?;
     conv.set_paper_size(9);
     conv.set_print_fit_to_pages(1, 0);
+    indicators_sheet(&mut wb, &years, &header)?;
     wb.save_to_buffer()
+}
+
+/// The « Indicateurs » sheet the evaluation reads: one indicator a row, tied to its
+/// action by number, with its reference, target and the value reached each year; every
+/// header commented.
+fn indicators_sheet(wb: &mut rust_xlsxwriter::Workbook, years: &[i32], header: &Format) -> Result<(), XlsxError> {
+    let ws = wb.add_worksheet();
+    ws.set_name("Indicateurs")?;
+    let mut heads: Vec<(String, String, f64)> = vec![
+        (
+            "N° d'action".into(),
+            "Numéro de l'action mesurée, tel qu'écrit dans la feuille « Plan d'actions » (1, 2.3…).".into(),
+            11.0,
+        ),
+        ("Indicateur".into(), "Ce que l'on mesure, en une phrase (Nombre de familles accueillies).".into(), 40.0),
+        ("Unité".into(), "Unité de la mesure : familles, %, €, km…".into(), 12.0),
+        ("Valeur de référence".into(), "Valeur au départ du plan, en nombre.".into(), 14.0),
+        ("Cible".into(), "Valeur visée à la fin du plan, en nombre.".into(), 12.0),
+    ];
+    for y in years {
+        heads.push((format!("Réalisé {y}"), format!("Valeur atteinte en {y}, en nombre ; vide si non mesurée."), 11.0));
+    }
+    for (i, (title, note, width)) in heads.iter().enumerate() {
+        let col = i as u16;
+        ws.write_string_with_format(0, col, title, header)?;
+        ws.set_column_width(col, *width)?;
+        ws.insert_note(0, col, &Note::new(note).set_author("plandoc").set_width(260).set_height(70))?;
+    }
+    ws.set_row_height(0, 32)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.set_paper_size(9);
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    Ok(())
 }

@@ -72,7 +72,7 @@ pub fn extract(bytes: &[u8], dir: &Path, max_expanded: u64) -> Result<usize, Req
         }
     }
     if count == 0 {
-        return Err(refuse("aucun plan (xlsx, xls, ods, csv) dedans".into()));
+        return Err(refuse(format!("aucun plan ({}) dedans", crate::ingest::accepted_formats())));
     }
     Ok(count)
 }

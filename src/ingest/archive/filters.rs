@@ -7,6 +7,23 @@ use crate::ingest::limits::Limits;
 /// Longest XML tag accepted (attributes included).
 const MAX_TAG: usize = 1 << 20;
 
+/// Characters of an XML text run once decoded: an entity counts one, a UTF-8 sequence
+/// one; `in_entity` carries an entity begun in an earlier run.
+fn decoded_chars(run: &[u8], in_entity: &mut bool) -> usize {
+    let mut n = 0;
+    for &b in run {
+        if b == b'&' {
+            n += 1;
+            *in_entity = true;
+        } else if *in_entity {
+            *in_entity = b != b';';
+        } else if b & 0xC0 != 0x80 {
+            n += 1;
+        }
+    }
+    n
+}
+
 /// Byte-level XML scanner: counts the characters of each text run and the length of each
 /// tag, cutting runs longer than a cell may hold (one character more is kept, so the
 /// cell reader sees the cut and reports it).
@@ -118,22 +135,16 @@ impl TextFilter {
             }
             if self.run_chars + run.len() <= self.keep_chars {
                 kept.extend_from_slice(run);
-                self.run_chars += run.iter().filter(|b| *b & 0xC0 != 0x80).count();
-                let amp = memchr::memrchr(b'&', run);
-                let semi = memchr::memrchr(b';', run);
-                match (amp, semi) {
-                    (Some(a), Some(s)) => self.in_entity = a > s,
-                    (Some(_), None) => self.in_entity = true,
-                    (None, Some(_)) => self.in_entity = false,
-                    (None, None) => {}
-                }
+                self.run_chars += decoded_chars(run, &mut self.in_entity);
                 continue;
             }
             for &b in run {
-                if b & 0xC0 != 0x80 {
+                // An entity ("&#233;", "&amp;") is one character of the cell.
+                let counts = b == b'&' || (!self.in_entity && b & 0xC0 != 0x80);
+                if counts {
                     self.run_chars += 1;
                 }
-                // Never cut an entity ("&amp;") in two.
+                // Never cut an entity in two.
                 if self.run_chars <= self.keep_chars || self.in_entity {
                     kept.push(b);
                 } else {

@@ -230,6 +230,17 @@ mod tests {
         (String::from_utf8(kept).unwrap(), f.cut)
     }
 
+    #[test]
+    fn entities_count_one_character() {
+        let run = "&#233;".repeat(20);
+        let (kept, cut) = filter(&format!("<t>{run}</t>"), 10);
+        assert_eq!(kept, format!("<t>{}</t>", "&#233;".repeat(11)));
+        assert!(cut);
+        let (kept, cut) = filter(&format!("<t>{}</t>", "&#233;".repeat(10)), 10);
+        assert_eq!(kept, format!("<t>{}</t>", "&#233;".repeat(10)));
+        assert!(!cut);
+    }
+
     /// A BIFF12 record: type and length as varints, then the payload.
     fn record(typ: u32, payload: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();

@@ -7,7 +7,7 @@ use crate::ingest::fields;
 use crate::ingest::grid::{Sheet, Value};
 use crate::ingest::header::Header;
 use crate::ingest::parse::{
-    action_number, parse_action_text, parse_date, progress, schedule_years, split_list, year_mark, years_in_text,
+    action_number, parse_action_text, parse_date, progress_in, schedule_years, split_list, year_mark, years_in_text,
     YearMark,
 };
 use crate::ingest::roles::is_help;
@@ -168,7 +168,7 @@ pub(super) fn read_action(
                     .at(&sheet.name, at(col.col)),
                 ),
             },
-            Field::Progress => match progress(v) {
+            Field::Progress => match progress_in(v, header.progress_in_percent) {
                 Some(p) => a.progress = Some(p),
                 None => diags.push(
                     Diagnostic::error(

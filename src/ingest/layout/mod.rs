@@ -114,7 +114,6 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
     };
     // Read only when some row leaves a level blank under one it names.
     let mut habits: Option<Habits> = None;
-    let mut attached: Vec<u32> = Vec::new();
     for &r in &data_rows {
         let Some(cells) = sheet.rows.get(&r) else { continue };
         if let Some(OutlineRow::Level { number, title }) = outline.get(&r) {
@@ -196,31 +195,10 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                     let rows: Vec<u32> = data_rows.iter().copied().filter(|&r| own_title(r)).collect();
                     Habits::of(sheet, &hier, &rows)
                 });
-                if let Blank::NoLevel { sure } = habits.blank(d + 1) {
+                if habits.blank(d + 1) == Blank::NoLevel {
                     let above = st.carried[d + 1].take().map(|l| l.text).unwrap_or_default();
                     st.reset_columns(d + 1);
-                    if sure {
-                        attached.push(r);
-                    } else {
-                        let level = st.carried[d].as_ref().map(|l| l.text.clone()).unwrap_or_default();
-                        let column = header.columns.iter().find(|c| c.col == hier[d + 1]).map_or("", |c| &c.header);
-                        out.diagnostics.push(
-                            Diagnostic::warning(
-                                "niveau-vide-incertain",
-                                format!(
-                                    "La ligne nomme « {} » mais laisse vide la colonne « {column} » : son action est \
-                                     rattachée directement à « {} », et non à « {} » du dessus (rien dans la feuille ne \
-                                     montre qu'une case vide y veut dire « comme au-dessus »). Si elle en relève, \
-                                     recopiez « {} » dans cette cellule ou fusionnez-la avec celle du dessus.",
-                                    truncate_chars(&level, 60),
-                                    truncate_chars(&level, 60),
-                                    truncate_chars(&above, 60),
-                                    truncate_chars(&above, 60),
-                                ),
-                            )
-                            .at(&sheet.name, Some(a1(r, hier[d + 1]))),
-                        );
-                    }
+                    out.diagnostics.push(attached_warning(header, &st, &sheet.name, r, d, &hier, &above));
                 }
             }
         }
@@ -250,17 +228,6 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
     out.axes = tree.finish();
     out.deep_outline = outline.deep;
     out.valued_levels = outline.valued_levels;
-    if !attached.is_empty() {
-        let shown: Vec<String> = attached.iter().take(12).map(|r| (r + 1).to_string()).collect();
-        let more = if attached.len() > shown.len() { " …" } else { "" };
-        out.notes.push(format!(
-            "{} action(s) de « {} » rattachée(s) directement au niveau que leur ligne nomme, la colonne du niveau \
-             suivant étant vide alors que la feuille répète ou fusionne ses niveaux : ligne(s) {}{more}.",
-            attached.len(),
-            sheet.name,
-            shown.join(", ")
-        ));
-    }
     if !help_cells.is_empty() {
         let shown: Vec<&str> = help_cells.iter().take(12).map(String::as_str).collect();
         let more = if help_cells.len() > shown.len() { " …" } else { "" };
@@ -272,6 +239,34 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
         ));
     }
     out
+}
+
+/// An action attached straight to the level its row names, its next level's cell left
+/// blank outside the merges that column uses for "same as above": said at the cell.
+fn attached_warning(
+    header: &Header,
+    st: &State,
+    sheet: &str,
+    r: u32,
+    d: usize,
+    hier: &[u32],
+    above: &str,
+) -> Diagnostic {
+    let level = st.carried[d].as_ref().map(|l| l.text.clone()).unwrap_or_default();
+    let column = header.columns.iter().find(|c| c.col == hier[d + 1]).map_or("", |c| &c.header);
+    Diagnostic::warning(
+        "niveau-vide-incertain",
+        format!(
+            "La ligne nomme « {} » mais laisse vide la colonne « {column} », hors des cellules fusionnées qui y \
+             veulent dire « comme au-dessus » : son action est rattachée directement à « {} », et non à « {} » du \
+             dessus. Si elle en relève, recopiez « {} » dans cette cellule ou fusionnez-la avec celle du dessus.",
+            truncate_chars(&level, 60),
+            truncate_chars(&level, 60),
+            truncate_chars(above, 60),
+            truncate_chars(above, 60),
+        ),
+    )
+    .at(sheet, Some(a1(r, hier[d + 1])))
 }
 
 /// The platform's mark of an action filed under no axis.

@@ -19,7 +19,7 @@ pub async fn get() -> Response {
         file_input(
             "plan",
             "Classeur du plan",
-            "Formats acceptés : xlsx, xls, ods, csv. Vous pouvez aussi le glisser-déposer ici.",
+            "Formats acceptés : xlsx, xlsm, xlsb, xls, ods, csv. Vous pouvez aussi le glisser-déposer ici.",
             ".xlsx,.xlsm,.xlsb,.xls,.ods,.csv",
             true
         ),

@@ -40,7 +40,7 @@ pub fn read_status(dir: &Path) -> Option<LotStatus> {
 
 pub async fn get() -> Response {
     let body = format!(
-        "<p>Une archive ZIP de plans (xlsx, xls, ods, csv, rangés en dossiers si vous voulez) : plandoc produit les \
+        "<p>Une archive ZIP de plans (xlsx, xlsm, xlsb, xls, ods, csv, rangés en dossiers si vous voulez) : plandoc produit les \
          documents de chacun et un rapport qui montre d'abord les plans en échec, avec leurs diagnostics.</p>\n\
          <form action=\"/lot\" method=\"post\" enctype=\"multipart/form-data\">{}\
          <button type=\"submit\">Lancer le lot</button></form>",
