@@ -39,6 +39,7 @@ pub fn read_valid(u: Upload, limits: &Limits, overrides: Option<&PlanOverrides>)
     if r.reading.has_errors() {
         return Err(RequestError::Plan(Box::new(r.report())));
     }
+    super::budget::check(&r.name, &r.reading.plan)?;
     Ok(r)
 }
 
@@ -85,7 +86,7 @@ pub fn build(
                 missing.join(", ")
             ))
         })?),
-        Some(p) => Some(ascii_name(p)),
+        Some(p) => Some(checked_prefix(p)?),
     };
     let logo = match logo {
         Some(l) => Some(
@@ -115,6 +116,21 @@ pub fn build(
         inputs: Vec::new(),
     };
     documents(&r.reading.plan, &opts).map_err(|e| RequestError::Internal(e.to_string()))
+}
+
+/// Longest @ctes prefix of file names, once made ASCII-safe: the longest document name
+/// after it stays well under the file systems' 255 bytes.
+pub const MAX_PREFIX: usize = 150;
+
+fn checked_prefix(p: &str) -> Result<String, RequestError> {
+    let name = ascii_name(p);
+    if name.len() > MAX_PREFIX {
+        return Err(RequestError::Invalid(format!(
+            "préfixe des noms de fichiers trop long : {} caractères, pour {MAX_PREFIX} au plus",
+            name.len()
+        )));
+    }
+    Ok(name)
 }
 
 /// evaluation.pdf and evaluation.xlsx of a followed plan, compared with `before` if given.
@@ -153,8 +169,8 @@ pub fn year(form: &Form) -> Result<Option<i32>, RequestError> {
 /// Where a lot's outputs are written inside its work folder.
 pub const LOT_OUTPUT: &str = "sortie";
 
-/// A ZIP of plans through the batch, in `work` (a private temporary folder): the report
-/// and a ZIP of every output with rapport-lot.json and rapport-lot.xlsx.
+/// A ZIP of plans through the batch, in `work` (a private temporary folder): the report,
+/// and at `zip` a ZIP of every output with rapport-lot.json and rapport-lot.xlsx.
 /// `on_total` learns how many plans the archive holds before the batch starts.
 pub fn lot(
     bytes: &[u8],
@@ -162,10 +178,11 @@ pub fn lot(
     limits: Limits,
     serve: &super::ServeOptions,
     on_total: impl FnOnce(usize),
-) -> Result<(crate::batch::BatchReport, Vec<u8>), RequestError> {
+    zip: &std::path::Path,
+) -> Result<crate::batch::BatchReport, RequestError> {
     let input = work.join("plans");
     let out = work.join(LOT_OUTPUT);
-    on_total(super::zipin::extract(bytes, &input, limits.max_file_bytes.saturating_mul(16))?);
+    on_total(super::zipin::extract(bytes, &input, limits.max_file_bytes)?);
     let opts = crate::batch::BatchOptions {
         // The pool bounds the machine: a lot is one job.
         jobs: Some(1),
@@ -185,6 +202,9 @@ pub fn lot(
         isolated_reader: std::env::current_exe().ok(),
     };
     let report = crate::batch::run(&input, &out, &opts).map_err(|e| RequestError::Internal(e.to_string()))?;
-    let zip = super::zipout::pack_dir(&out)?;
-    Ok((report, zip))
+    if crate::cancel::requested() {
+        return Err(RequestError::Cancelled);
+    }
+    super::zipout::pack_dir_to(&out, zip)?;
+    Ok(report)
 }
