@@ -2,7 +2,7 @@
 //! through POST /api/build; meanwhile a ZIP bomb, a 100 MB upload and a slow client are
 //! sent, and must not disturb the others. Prints errors, p50/p95/max latency and the
 //! server's peak RSS. Then issue 21's bounds: peak memory for a lot expanding to 900 MB
-//! and for CSV plans of 20,000, 3,000 and 1,000 actions; /sante's latency with 1,100
+//! and for CSV plans of 20,000, 3,000 and 2,000 actions; /sante's latency with 1,100
 //! idle connections under `ulimit -n 1024`. Run: `cargo bench --bench serve`.
 
 use std::io::{BufRead, BufReader, Cursor, Read, Write};
@@ -246,7 +246,7 @@ fn bounds() {
     );
     let _ = s.kill();
     let _ = s.wait();
-    for n in [20_000, 3_000, 1_000] {
+    for n in [20_000, 3_000, 2_000] {
         let (mut s, url) = start(&[], None);
         let csv = big_csv(n);
         let mb = csv.len() / (1024 * 1024);

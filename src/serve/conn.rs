@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
+use http_body::Body as HttpBody;
 use axum::extract::Request;
 use axum::Router;
-use futures_util::StreamExt;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
@@ -137,12 +137,7 @@ fn spawn_connection(stream: tokio::net::TcpStream, app: Router, registry: Arc<Re
             async move {
                 let res = app.oneshot(req.map(Body::new)).await.unwrap_or_else(|e: Infallible| match e {});
                 // The connection stays busy until the answer's body is sent or dropped.
-                Ok::<_, Infallible>(res.map(|b| {
-                    Body::from_stream(b.into_data_stream().map(move |chunk| {
-                        let _held = &busy;
-                        chunk
-                    }))
-                }))
+                Ok::<_, Infallible>(res.map(|inner| Body::new(Guarded { inner, _busy: busy })))
             }
         });
         let mut builder = hyper::server::conn::http1::Builder::new();
@@ -179,5 +174,32 @@ impl Busy {
 impl Drop for Busy {
     fn drop(&mut self) {
         self.0.busy.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// An answer's body that keeps its connection marked busy until sent or dropped; its
+/// size is still known to hyper (Content-Length).
+struct Guarded {
+    inner: Body,
+    _busy: Busy,
+}
+
+impl HttpBody for Guarded {
+    type Data = axum::body::Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Self::Data>, Self::Error>>> {
+        std::pin::Pin::new(&mut self.get_mut().inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        self.inner.size_hint()
     }
 }

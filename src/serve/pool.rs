@@ -29,6 +29,17 @@ impl Drop for Ticket {
     }
 }
 
+/// Cancels its job when dropped, unless the job's answer was taken first.
+struct CancelOnDrop(Option<Flag>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(f) = &self.0 {
+            f.cancel();
+        }
+    }
+}
+
 impl Pool {
     pub fn new(workers: usize, queue: usize, time_limit: Duration) -> Self {
         let workers = workers.max(1);
@@ -55,6 +66,9 @@ impl Pool {
     {
         let flag = Flag::new();
         let job_flag = flag.clone();
+        // Past the time limit, or when the request is dropped (client gone, or the
+        // handler's own limit), the job is cancelled and frees its worker.
+        let mut guard = CancelOnDrop(Some(flag));
         let work = async {
             let permit = self.permits.clone().acquire_owned().await.map_err(|_| RequestError::Busy)?;
             let handle = tokio::task::spawn_blocking(move || {
@@ -67,12 +81,11 @@ impl Pool {
             handle.await.map_err(|e| RequestError::Internal(e.to_string()))?
         };
         match tokio::time::timeout(self.time_limit, work).await {
-            Ok(r) => r,
-            Err(_) => {
-                // The job stops at its next check and frees its worker.
-                flag.cancel();
-                Err(RequestError::Timeout(self.time_limit.as_secs()))
+            Ok(r) => {
+                guard.0 = None;
+                r
             }
+            Err(_) => Err(RequestError::Timeout(self.time_limit.as_secs())),
         }
     }
 
