@@ -153,14 +153,16 @@ fn run_jobs<T: Send>(n: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
     let slots: Vec<std::sync::Mutex<Option<T>>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
     // Helper threads work under the calling job's cancellation flag.
     let flag = crate::cancel::current();
-    let work = || crate::cancel::with(flag.clone(), || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(slot) = slots.get(i) else { break };
-        let done = job(i);
-        if let Ok(mut s) = slot.lock() {
-            *s = Some(done);
-        }
-    });
+    let work = || {
+        crate::cancel::with(flag.clone(), || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(slot) = slots.get(i) else { break };
+            let done = job(i);
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(done);
+            }
+        })
+    };
     // This thread works too: a pool thread (batch) or the main thread (`plandoc build`,
     // whose pool has one thread fewer than the machine has cores).
     let others = rayon::current_num_threads() - usize::from(rayon::current_thread_index().is_some());

@@ -104,6 +104,9 @@ fn a_lot_expanding_to_900_mb_is_refused_without_filling_memory_or_disk() {
     assert!(disk_use(&tmp) < 1024 * 1024);
 }
 
+/// A ZIP's entries: name and content.
+type Entries<'a> = Vec<(&'a str, &'a [u8])>;
+
 #[test]
 fn lot_archive_names_are_checked_before_anything_is_written() {
     let s = Server::start(&[]);
@@ -111,7 +114,7 @@ fn lot_archive_names_are_checked_before_anything_is_written() {
     let forty = std::fs::read(sample(FORTY)).unwrap();
     let long = format!("{}.xlsx", "n".repeat(300));
     let deep = format!("{}plan.xlsx", "d/".repeat(65));
-    let cases: [(Vec<(&str, &[u8])>, &str); 3] = [
+    let cases: [(Entries, &str); 3] = [
         (vec![("a.xlsx", &forty), ("a.xlsx/b.xlsx", &forty)], "à la fois un fichier et le dossier"),
         (vec![(long.as_str(), &forty)], "caractères, pour 200 au plus"),
         (vec![(deep.as_str(), &forty)], "niveaux de dossiers, pour 64 au plus"),
@@ -366,8 +369,8 @@ fn a_plan_over_the_job_budget_is_refused_with_413() {
     // Within the budget: every document built, every action in the plan table, the server
     // under 300 MB.
     let s = Server::start(&[]);
-    let form = multipart::Form::new()
-        .part("plan", multipart::Part::bytes(big_csv(1_500).into_bytes()).file_name("p1500.csv"));
+    let form =
+        multipart::Form::new().part("plan", multipart::Part::bytes(big_csv(1_500).into_bytes()).file_name("p1500.csv"));
     let r = client().post(s.at("/api/build")).multipart(form).send().unwrap();
     assert_eq!(r.status(), 200);
     let z = r.bytes().unwrap();

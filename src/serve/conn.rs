@@ -10,9 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::body::Body;
-use http_body::Body as HttpBody;
 use axum::extract::Request;
 use axum::Router;
+use http_body::Body as HttpBody;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::TcpListener;
 use tokio::sync::{watch, Notify};
@@ -77,6 +77,8 @@ pub fn max_connections() -> usize {
 }
 
 /// Raises the soft open-file limit to the hard one; returns the limit in force.
+// rlim_t is u64 on Linux, not on every system.
+#[allow(clippy::unnecessary_cast)]
 fn raise_file_limit() -> u64 {
     #[cfg(unix)]
     // SAFETY: getrlimit/setrlimit only read and write the struct given.
@@ -127,7 +129,12 @@ pub async fn serve(listener: TcpListener, app: Router, max: usize, stop: impl Fu
     }
 }
 
-fn spawn_connection(stream: tokio::net::TcpStream, app: Router, registry: Arc<Registry>, mut stop: watch::Receiver<bool>) {
+fn spawn_connection(
+    stream: tokio::net::TcpStream,
+    app: Router,
+    registry: Arc<Registry>,
+    mut stop: watch::Receiver<bool>,
+) {
     let (id, conn) = registry.add();
     tokio::spawn(async move {
         let c = conn.clone();

@@ -28,7 +28,8 @@ pub async fn refuse_oversized(State(s): State<Shared>, req: Request, next: Next)
     }
     if !is_multipart(&req) {
         let e = RequestError::BadForm(
-            "type de contenu attendu : multipart/form-data avec sa limite (boundary), comme l'envoie un formulaire".into(),
+            "type de contenu attendu : multipart/form-data avec sa limite (boundary), comme l'envoie un formulaire"
+                .into(),
         );
         return if req.uri().path().starts_with("/api/") { e.json() } else { super::pages::error_page(&e) };
     }
@@ -41,7 +42,8 @@ fn is_multipart(req: &Request) -> bool {
     let mut parts = ct.split(';').map(str::trim);
     parts.next().is_some_and(|m| m.eq_ignore_ascii_case("multipart/form-data"))
         && parts.any(|p| {
-            p.split_once('=').is_some_and(|(k, v)| k.trim().eq_ignore_ascii_case("boundary") && !v.trim_matches('"').is_empty())
+            p.split_once('=')
+                .is_some_and(|(k, v)| k.trim().eq_ignore_ascii_case("boundary") && !v.trim_matches('"').is_empty())
         })
 }
 

@@ -73,7 +73,8 @@ impl Pool {
             let permit = self.permits.clone().acquire_owned().await.map_err(|_| RequestError::Busy)?;
             let handle = tokio::task::spawn_blocking(move || {
                 let _held = (permit, ticket);
-                let caught = cancel::with(Some(job_flag), || std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
+                let caught =
+                    cancel::with(Some(job_flag), || std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
                 caught.unwrap_or_else(|_| {
                     Err(RequestError::Internal("le traitement a échoué de façon inattendue".into()))
                 })
@@ -103,7 +104,8 @@ impl Pool {
                 let job_flag = flag.clone();
                 let task = tokio::task::spawn_blocking(move || {
                     let _held = (permit, ticket);
-                    let _ = cancel::with(Some(job_flag), || std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
+                    let _ =
+                        cancel::with(Some(job_flag), || std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
                 });
                 tokio::pin!(task);
                 if tokio::time::timeout(limit, &mut task).await.is_err() {

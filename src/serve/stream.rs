@@ -25,8 +25,10 @@ pub async fn file_response(file: std::fs::File, mime: &str, disposition: &str) -
             Err(e) => Some((Err(e), None)),
         }
     });
-    let mut res = ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition.to_string())],
-        Body::from_stream(chunks))
+    let mut res = (
+        [(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition.to_string())],
+        Body::from_stream(chunks),
+    )
         .into_response();
     if let Some(n) = len {
         res.headers_mut().insert(header::CONTENT_LENGTH, header::HeaderValue::from(n));

@@ -155,10 +155,7 @@ fn check_clashes(kept: &[Entry]) -> Result<(), RequestError> {
     for e in kept {
         if let Some(file) = e.target.ancestors().skip(1).find(|a| files.contains(a)) {
             let owner = kept.iter().find(|k| k.target == file).map_or("", |k| k.raw.as_str());
-            return Err(refuse(format!(
-                "« {owner} » est à la fois un fichier et le dossier de « {} »",
-                short(&e.raw)
-            )));
+            return Err(refuse(format!("« {owner} » est à la fois un fichier et le dossier de « {} »", short(&e.raw))));
         }
     }
     Ok(())

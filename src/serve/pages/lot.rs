@@ -69,10 +69,9 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
             let _busy = busy;
             let work = dir.join(WORK);
             let d = dir.clone();
-            let on_total =
-                |total| write_status(&d, &LotStatus { etat: "en-cours".into(), total, message: None });
-            let outcome = jobs::lot(&archive.bytes, &work, limits, &shared.opts, on_total, &dir.join(ZIP))
-                .and_then(|report| {
+            let on_total = |total| write_status(&d, &LotStatus { etat: "en-cours".into(), total, message: None });
+            let outcome =
+                jobs::lot(&archive.bytes, &work, limits, &shared.opts, on_total, &dir.join(ZIP)).and_then(|report| {
                     let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
                     let json = serde_json::to_vec(&report).map_err(|e| RequestError::Internal(e.to_string()))?;
                     crate::fsx::write_atomic(&dir.join(REPORT), &json).map_err(io)?;
