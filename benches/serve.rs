@@ -1,7 +1,9 @@
 //! Load on `plandoc serve`: 16 concurrent clients build the 40-action sample 128 times
 //! through POST /api/build; meanwhile a ZIP bomb, a 100 MB upload and a slow client are
 //! sent, and must not disturb the others. Prints errors, p50/p95/max latency and the
-//! server's peak RSS. Run: `cargo bench --bench serve`.
+//! server's peak RSS. Then issue 21's bounds: peak memory for a lot expanding to 900 MB
+//! and for CSV plans of 20,000, 3,000 and 2,000 actions; /sante's latency with 1,100
+//! idle connections under `ulimit -n 1024`. Run: `cargo bench --bench serve`.
 
 use std::io::{BufRead, BufReader, Cursor, Read, Write};
 use std::net::TcpStream;
@@ -166,4 +168,123 @@ fn main() {
     println!("  bombe ZIP (200 Mo décompressés) : statut {bomb}");
     println!("  envoi de 100 Mo : {huge}");
     println!("  client lent (2 Ko/s) : {slow}");
+    bounds();
+}
+
+/// `plandoc serve --port 0 ARGS`, its open-file limit set to `nofile` when given.
+fn start(args: &[&str], nofile: Option<u64>) -> (std::process::Child, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_plandoc"));
+    cmd.args(["serve", "--port", "0"]).args(args).stdout(Stdio::piped()).stderr(Stdio::null());
+    if let Some(n) = nofile {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: setrlimit is async-signal-safe.
+        unsafe {
+            cmd.pre_exec(move || {
+                let r = libc::rlimit { rlim_cur: n as libc::rlim_t, rlim_max: n as libc::rlim_t };
+                libc::setrlimit(libc::RLIMIT_NOFILE, &r);
+                Ok(())
+            });
+        }
+    }
+    let mut child = cmd.spawn().expect("plandoc serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let url = line.trim().rsplit(' ').next().unwrap().to_string();
+    (child, url)
+}
+
+/// A CSV plan of `n` actions, about a kilobyte of text each.
+fn big_csv(n: usize) -> Vec<u8> {
+    let mut s = String::from("Axe;N°;Action;Description;Pilote;Partenaires;Calendrier;Statut\n");
+    let words = "accompagner les familles et les jeunes du territoire avec les partenaires du réseau local ";
+    for i in 0..n {
+        s.push_str(&format!(
+            "Axe {};{};Action {i} {};\"{}\";Service {};CAF;2025-2026;En cours\n",
+            i / 1000 + 1,
+            i + 1,
+            &words[..40],
+            words.repeat(10),
+            i % 7
+        ));
+    }
+    s.into_bytes()
+}
+
+fn post(url: &str, field: &str, name: &str, bytes: Vec<u8>) -> (u16, Duration) {
+    let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(300)).build().unwrap();
+    let form = reqwest::blocking::multipart::Form::new()
+        .part(field.to_string(), reqwest::blocking::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    let t = Instant::now();
+    let st = client.post(url).multipart(form).send().map(|r| r.status().as_u16()).unwrap_or(0);
+    (st, t.elapsed())
+}
+
+/// Issue 21's figures: peak memory for a lot expanding to 900 MB and for big CSV plans,
+/// /sante's latency with 1,100 idle connections under a 1,024 open-file limit.
+fn bounds() {
+    let (mut s, url) = start(&[], None);
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    z.start_file("plan.csv", zip::write::SimpleFileOptions::default().large_file(true)).unwrap();
+    let block = vec![b'a'; 1024 * 1024];
+    for _ in 0..900 {
+        z.write_all(&block).unwrap();
+    }
+    let lot = z.finish().unwrap().into_inner();
+    let size = lot.len();
+    let handles: Vec<_> = (0..3)
+        .map(|_| {
+            let (u, l) = (format!("{url}/api/lot"), lot.clone());
+            std::thread::spawn(move || post(&u, "lot", "lot.zip", l))
+        })
+        .collect();
+    let answers: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    println!(
+        "serve, lot de {} Ko qui se décompresse en 900 Mo, 3 envois à la fois : statuts {:?}, mémoire crête {} Mo",
+        size / 1024,
+        answers.iter().map(|a| a.0).collect::<Vec<_>>(),
+        peak_rss_kb(s.id()) / 1024
+    );
+    let _ = s.kill();
+    let _ = s.wait();
+    for n in [20_000, 3_000, 2_000] {
+        let (mut s, url) = start(&[], None);
+        let csv = big_csv(n);
+        let mb = csv.len() / (1024 * 1024);
+        let (st, took) = post(&format!("{url}/api/build"), "plan", "plan.csv", csv);
+        println!(
+            "serve, CSV de {n} actions ({mb} Mo) sur /api/build : statut {st} en {:.1} s, mémoire crête {} Mo",
+            took.as_secs_f64(),
+            peak_rss_kb(s.id()) / 1024
+        );
+        let _ = s.kill();
+        let _ = s.wait();
+    }
+    let (mut s, url) = start(&[], Some(1024));
+    let addr = url.trim_start_matches("http://").to_string();
+    let mut idle = Vec::new();
+    for _ in 0..1100 {
+        if let Ok(mut t) = TcpStream::connect(&addr) {
+            let _ = t.write_all(b"GET / HTTP/1.1\r\nHost: ");
+            idle.push(t);
+        }
+    }
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let mut c = TcpStream::connect(&addr).unwrap();
+        c.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+        let _ = write!(c, "GET /sante HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut a = String::new();
+        let _ = c.read_to_string(&mut a);
+        times.push(t.elapsed());
+    }
+    times.sort();
+    println!(
+        "serve, /sante avec {} connexions inactives (ulimit -n 1024) : p50 {} ms, max {} ms",
+        idle.len(),
+        percentile(&times, 0.5).as_millis(),
+        times.last().unwrap().as_millis()
+    );
+    let _ = s.kill();
+    let _ = s.wait();
 }

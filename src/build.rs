@@ -151,13 +151,17 @@ fn run_jobs<T: Send>(n: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let slots: Vec<std::sync::Mutex<Option<T>>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(slot) = slots.get(i) else { break };
-        let done = job(i);
-        if let Ok(mut s) = slot.lock() {
-            *s = Some(done);
-        }
+    // Helper threads work under the calling job's cancellation flag.
+    let flag = crate::cancel::current();
+    let work = || {
+        crate::cancel::with(flag.clone(), || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(slot) = slots.get(i) else { break };
+            let done = job(i);
+            if let Ok(mut s) = slot.lock() {
+                *s = Some(done);
+            }
+        })
     };
     // This thread works too: a pool thread (batch) or the main thread (`plandoc build`,
     // whose pool has one thread fewer than the machine has cores).
@@ -181,6 +185,10 @@ fn jobs(plan: &Plan, opts: &BuildOptions) -> Vec<DocKind> {
 
 /// The files one job makes: (file name, bytes), prefix applied.
 fn make(kind: DocKind, plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let cancelled = || BuildError::Refused(crate::cancel::MESSAGE.into());
+    if crate::cancel::requested() {
+        return Err(cancelled());
+    }
     let files = match kind {
         DocKind::Annexe => vec![annexe(plan, opts)?],
         DocKind::Evaluation => {
@@ -189,6 +197,10 @@ fn make(kind: DocKind, plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, 
         }
         _ => vec![render(kind, plan, &opts.docs)?],
     };
+    // A document laid out after its job was cancelled may be cut short: never delivered.
+    if crate::cancel::requested() {
+        return Err(cancelled());
+    }
     Ok(kind.file_names().iter().map(|name| prefixed(name, opts)).zip(files).collect())
 }
 

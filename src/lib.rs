@@ -5,6 +5,7 @@
 
 pub mod batch;
 pub mod build;
+pub mod cancel;
 pub mod cli;
 pub mod documents;
 pub mod evaluation;

@@ -280,11 +280,12 @@ fn api_lot_builds_every_plan_and_refuses_hostile_archives() {
     let (st, msg) = refused(zip_of(&refs));
     assert_eq!(st, 422);
     assert!(msg.contains("entrées"), "{msg}");
-    // A bomb: 80 MB of zeros in a small archive, over 16 × --taille-max once expanded.
+    // A bomb: 80 MB of zeros in a small archive, over the per-file disk budget
+    // (--taille-max) once expanded: 413, refused from its declared size.
     let zeros = vec![0u8; 80 * 1024 * 1024];
     let (st, msg) = refused(zip_of(&[("bombe.xlsx", &zeros)]));
-    assert_eq!(st, 422);
-    assert!(msg.contains("décompressée"), "{msg}");
+    assert_eq!(st, 413);
+    assert!(msg.contains("« bombe.xlsx » ferait 80 Mo une fois décompressé"), "{msg}");
     // Not a ZIP at all.
     let (st, _) = refused(forty.clone());
     assert_eq!(st, 422);

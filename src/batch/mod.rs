@@ -201,11 +201,13 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
     let (tx, rx) = std::sync::mpsc::channel::<(usize, PlanResult, Option<Pending>)>();
     let results: Vec<PlanResult> = std::thread::scope(|scope| {
         let committer = scope.spawn(|| commit_loop(rx, mine.len(), &bar));
+        // The pool's threads work under the calling job's cancellation flag (server).
+        let flag = crate::cancel::current();
         pool.install(|| {
             use rayon::prelude::*;
             mine.par_iter().enumerate().for_each_with(tx, |tx, (i, rel)| {
                 let target = dirs.get(rel).cloned().unwrap_or_else(|| PathBuf::from("plan"));
-                let (r, pending) = one(run, rel, &target);
+                let (r, pending) = crate::cancel::with(flag.clone(), || one(run, rel, &target));
                 let _ = tx.send((i, r, pending));
             });
         });
@@ -400,6 +402,10 @@ fn one(run: Run<'_>, rel: &Path, target: &Path) -> (PlanResult, Option<Pending>)
         diagnostics: Vec::new(),
         ms: 0,
     };
+    if crate::cancel::requested() {
+        r.error = Some(crate::cancel::MESSAGE.into());
+        return (r, None);
+    }
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build_one(run, rel, target, &mut r)));
     let pending = match outcome {
         Ok(p) => p,

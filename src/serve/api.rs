@@ -101,11 +101,15 @@ pub async fn lot(State(s): State<Shared>, m: Multipart) -> Response {
         let zip = s
             .pool
             .run(ticket, move || {
-                let work = TempDir::new("plandoc-lot").map_err(|e| RequestError::Internal(crate::fsx::io_fr(&e)))?;
-                Ok(jobs::lot(&archive.bytes, work.path(), limits, &st.opts, |_| ())?.1)
+                let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+                let work = TempDir::new("plandoc-lot").map_err(io)?;
+                let path = work.path().join("lot.zip");
+                jobs::lot(&archive.bytes, work.path(), limits, &st.opts, |_| (), &path)?;
+                // Open before the folder goes: the answer streams from the unlinked file.
+                std::fs::File::open(&path).map_err(io)
             })
             .await?;
-        Ok(zip_response("lot.zip", zip))
+        Ok(super::stream::file_response(zip, "application/zip", "attachment; filename=\"lot.zip\"").await)
     })
     .await
 }

@@ -24,6 +24,11 @@ pub enum ServeError {
 pub enum RequestError {
     #[error("envoi trop volumineux : {max} Mo au plus (option --taille-max)")]
     TooLarge { max: u64 },
+    /// Over a disk or memory budget other than the upload's own size.
+    #[error("{0}")]
+    Expanded(String),
+    #[error("envoi trop lent : moins de {0} octets par seconde, connexion fermée")]
+    Slow(u64),
     #[error("formulaire illisible : {0}")]
     BadForm(String),
     #[error("champ « {0} » manquant : joignez le fichier demandé")]
@@ -37,6 +42,8 @@ pub enum RequestError {
     Busy,
     #[error("délai dépassé : le traitement a pris plus de {0} s")]
     Timeout(u64),
+    #[error("délai dépassé : le traitement a été annulé (option --delai)")]
+    Cancelled,
     #[error("résultats introuvables ou expirés")]
     NotFound,
     #[error("accès refusé : jeton manquant ou incorrect")]
@@ -48,10 +55,11 @@ pub enum RequestError {
 impl RequestError {
     pub fn status(&self) -> StatusCode {
         match self {
-            RequestError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            RequestError::TooLarge { .. } | RequestError::Expanded(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            RequestError::Slow(_) => StatusCode::REQUEST_TIMEOUT,
             RequestError::BadForm(_) | RequestError::Missing(_) => StatusCode::BAD_REQUEST,
             RequestError::Invalid(_) | RequestError::Plan(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            RequestError::Busy | RequestError::Timeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+            RequestError::Busy | RequestError::Timeout(_) | RequestError::Cancelled => StatusCode::SERVICE_UNAVAILABLE,
             RequestError::NotFound => StatusCode::NOT_FOUND,
             RequestError::Unauthorized => StatusCode::UNAUTHORIZED,
             RequestError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -74,7 +82,7 @@ impl RequestError {
     pub fn decorate(&self, res: &mut Response) {
         let h = res.headers_mut();
         match self {
-            RequestError::Busy | RequestError::Timeout(_) => {
+            RequestError::Busy | RequestError::Timeout(_) | RequestError::Cancelled => {
                 h.insert(header::RETRY_AFTER, header::HeaderValue::from_static("5"));
             }
             RequestError::Unauthorized => {
@@ -90,7 +98,20 @@ impl From<axum::extract::multipart::MultipartError> for RequestError {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             RequestError::TooLarge { max: 0 }
         } else {
-            RequestError::BadForm(e.body_text())
+            bad_multipart(&e)
         }
     }
+}
+
+/// A form reader's error, said in French (its own text is English).
+pub fn bad_multipart(e: &axum::extract::multipart::MultipartError) -> RequestError {
+    let detail = e.body_text();
+    let why = if detail.contains("boundary") {
+        "limite (boundary) absente ou incorrecte"
+    } else if detail.contains("incomplete") || detail.contains("Incomplete") {
+        "envoi interrompu avant la fin"
+    } else {
+        "corps du formulaire mal formé"
+    };
+    RequestError::BadForm(format!("{why} (multipart/form-data attendu)"))
 }

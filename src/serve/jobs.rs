@@ -164,6 +164,21 @@ pub fn kinds(form: &Form) -> Result<BTreeSet<DocKind>, RequestError> {
     Ok(if out.is_empty() { DocKind::ALL.into_iter().collect() } else { out })
 }
 
+/// Longest @ctes prefix of file names, once made ASCII-safe: the longest document name
+/// after it stays well under the file systems' 255 bytes.
+pub const MAX_PREFIX: usize = 150;
+
+fn checked_prefix(p: &str) -> Result<String, RequestError> {
+    let name = ascii_name(p);
+    if name.len() > MAX_PREFIX {
+        return Err(RequestError::Invalid(format!(
+            "préfixe des noms de fichiers trop long : {} caractères, pour {MAX_PREFIX} au plus",
+            name.len()
+        )));
+    }
+    Ok(name)
+}
+
 /// What the server tells the one entry point about every job.
 fn request<'a>(path: &'a Path, name: &'a str, limits: &Limits, serve: &super::ServeOptions) -> Request<'a> {
     let mut req = Request::new(path, name);
@@ -192,7 +207,7 @@ pub fn build(
     req.prefix = match form.text("prefixe_id").as_deref() {
         None | Some("non") => Prefix::None,
         Some("on" | "oui" | "1" | "true") => Prefix::DeliberationId,
-        Some(p) => Prefix::Given(p.to_string()),
+        Some(p) => Prefix::Given(checked_prefix(p)?),
     };
     req.logo = match &logo {
         Some(l) => Logo::Sent(&l.name, &l.bytes),
@@ -201,6 +216,7 @@ pub fn build(
     req.date = Date::Deliberation;
     req.one_fiche_per_page = form.text("une_fiche_par_page").is_some();
     let prepared = prepare(&req).map_err(refused)?;
+    super::budget::check(&plan.name, &prepared.reading.plan)?;
     documents(&prepared.reading.plan, &prepared.options).map_err(|e| RequestError::Internal(e.to_string()))
 }
 
@@ -248,8 +264,8 @@ pub fn year(form: &Form) -> Result<Option<i32>, RequestError> {
 /// Where a lot's outputs are written inside its work folder.
 pub const LOT_OUTPUT: &str = "sortie";
 
-/// A ZIP of plans through the batch, in `work` (a private temporary folder): the report
-/// and a ZIP of every output with rapport-lot.json and rapport-lot.xlsx.
+/// A ZIP of plans through the batch, in `work` (a private temporary folder): the report,
+/// and at `zip` a ZIP of every output with rapport-lot.json and rapport-lot.xlsx.
 /// `on_total` learns how many plans the archive holds before the batch starts.
 pub fn lot(
     bytes: &[u8],
@@ -257,10 +273,11 @@ pub fn lot(
     limits: Limits,
     serve: &super::ServeOptions,
     on_total: impl FnOnce(usize),
-) -> Result<(crate::batch::BatchReport, Vec<u8>), RequestError> {
+    zip: &std::path::Path,
+) -> Result<crate::batch::BatchReport, RequestError> {
     let input = work.join("plans");
     let out = work.join(LOT_OUTPUT);
-    on_total(super::zipin::extract(bytes, &input, limits.max_file_bytes.saturating_mul(16))?);
+    on_total(super::zipin::extract(bytes, &input, limits.max_file_bytes)?);
     let opts = crate::batch::BatchOptions {
         // The pool bounds the machine: a lot is one job.
         jobs: Some(1),
@@ -284,6 +301,9 @@ pub fn lot(
         crate::batch::BatchError::Io(e) => internal(e),
         e => RequestError::Internal(hide_paths(&e.to_string(), work)),
     })?;
+    if crate::cancel::requested() {
+        return Err(RequestError::Cancelled);
+    }
     // Plans are named by their path in the archive already; a failure to write names the
     // work folder: never shown.
     for p in &mut report.plans {
@@ -295,8 +315,8 @@ pub fn lot(
         }
     }
     crate::batch::write_reports(&out, "", &report).map_err(internal)?;
-    let zip = super::zipout::pack_dir(&out)?;
-    Ok((report, zip))
+    super::zipout::pack_dir_to(&out, zip)?;
+    Ok(report)
 }
 
 /// `text` with the lot's work folder left out: paths inside the archive or the outputs.

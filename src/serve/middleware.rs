@@ -1,5 +1,5 @@
 //! Security headers and one log line on every answer; 413 before reading an upload whose
-//! announced size is over the limit.
+//! announced size is over the limit, 400 in French for an upload that is no form.
 
 use std::time::Instant;
 
@@ -11,7 +11,9 @@ use axum::response::{IntoResponse, Response};
 use super::errors::RequestError;
 use super::Shared;
 
-/// Refuses at once, from Content-Length, an upload over `--taille-max`.
+/// Refuses at once, from Content-Length, an upload over `--taille-max`; then anything
+/// but a multipart form, in French (JSON on the API), before the form reader would
+/// answer in English.
 pub async fn refuse_oversized(State(s): State<Shared>, req: Request, next: Next) -> Response {
     let announced =
         req.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
@@ -24,7 +26,25 @@ pub async fn refuse_oversized(State(s): State<Shared>, req: Request, next: Next)
         r.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
         return r;
     }
+    if !is_multipart(&req) {
+        let e = RequestError::BadForm(
+            "type de contenu attendu : multipart/form-data avec sa limite (boundary), comme l'envoie un formulaire"
+                .into(),
+        );
+        return if req.uri().path().starts_with("/api/") { e.json() } else { super::pages::error_page(&e) };
+    }
     next.run(req).await
+}
+
+/// `multipart/form-data` with a non-empty boundary, as the upload routes read.
+fn is_multipart(req: &Request) -> bool {
+    let Some(ct) = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else { return false };
+    let mut parts = ct.split(';').map(str::trim);
+    parts.next().is_some_and(|m| m.eq_ignore_ascii_case("multipart/form-data"))
+        && parts.any(|p| {
+            p.split_once('=')
+                .is_some_and(|(k, v)| k.trim().eq_ignore_ascii_case("boundary") && !v.trim_matches('"').is_empty())
+        })
 }
 
 const CSP: &str =

@@ -7,6 +7,8 @@
 mod api;
 mod assets;
 mod auth;
+mod budget;
+mod conn;
 mod errors;
 mod form;
 mod html;
@@ -15,6 +17,7 @@ mod middleware;
 mod pages;
 mod pool;
 mod results;
+mod stream;
 mod tempdir;
 mod zipin;
 mod zipout;
@@ -146,10 +149,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         use std::io::Write;
         let _ = std::io::stdout().flush();
         let sweep = state.clone();
-        axum::serve(listener, app(state))
-            .with_graceful_shutdown(shutdown())
-            .await
-            .map_err(|e| ServeError::Start(e.to_string()))?;
+        conn::serve(listener, app(state), conn::max_connections(), shutdown()).await;
         sweep.results.close();
         eprintln!("plandoc serve : arrêt.");
         Ok(())

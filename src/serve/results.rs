@@ -1,5 +1,6 @@
-//! Results kept under an unguessable identifier for a short time, then deleted. A plain
-//! folder: several instances may share it (its age is the folder's modification time).
+//! Results kept under an unguessable identifier for a short time, then deleted; never
+//! while a job still writes into them. A plain folder: several instances may share it
+//! (its age is that of its creation mark).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
@@ -75,16 +76,46 @@ impl Results {
     }
 }
 
-/// Age from the folder's creation marker (its own modification time when absent).
+/// A result being built is never expired, unless its mark is older than this (a server
+/// stopped in the middle of a lot).
+const BUSY_MAX: Duration = Duration::from_secs(24 * 3600);
+const BUSY: &str = ".en-cours";
+
+/// Age from the folder's creation marker (its own modification time when absent); zero
+/// while a job still writes into it.
 fn age(dir: &Path) -> Option<Duration> {
-    let meta = std::fs::metadata(dir.join(".cree")).or_else(|_| std::fs::metadata(dir)).ok()?;
-    let t = meta.modified().ok()?;
+    if modified_age(&dir.join(BUSY)).is_some_and(|a| a <= BUSY_MAX) {
+        return Some(Duration::ZERO);
+    }
+    modified_age(&dir.join(".cree")).or_else(|| modified_age(dir))
+}
+
+fn modified_age(p: &Path) -> Option<Duration> {
+    let t = std::fs::metadata(p).ok()?.modified().ok()?;
     Some(SystemTime::now().duration_since(t).unwrap_or_default())
 }
 
 /// Marks a result's birth: files added later do not make it younger.
 fn mark_created(dir: &Path) {
     let _ = std::fs::write(dir.join(".cree"), b"");
+}
+
+/// A job writes into `dir` until the guard is dropped: the result cannot expire
+/// meanwhile, and its time to live starts again when the job ends.
+pub struct Busy(PathBuf);
+
+impl Busy {
+    pub fn mark(dir: &Path) -> Busy {
+        let _ = std::fs::write(dir.join(BUSY), b"");
+        Busy(dir.to_path_buf())
+    }
+}
+
+impl Drop for Busy {
+    fn drop(&mut self) {
+        mark_created(&self.0);
+        let _ = std::fs::remove_file(self.0.join(BUSY));
+    }
 }
 
 pub fn spawn_sweeper(state: super::Shared) {

@@ -13,7 +13,25 @@ pub struct Server {
 impl Server {
     /// Starts `plandoc serve --port 0 ARGS` with `envs` and waits for its address.
     pub fn start_with_env(args: &[&str], envs: &[(&str, &std::path::Path)]) -> Server {
+        Server::start_limited(args, envs, None)
+    }
+
+    /// The same, with its open-file limit (soft and hard) set to `nofile`, as `ulimit -n`.
+    pub fn start_limited(args: &[&str], envs: &[(&str, &std::path::Path)], nofile: Option<u64>) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_plandoc"));
+        if let Some(n) = nofile {
+            use std::os::unix::process::CommandExt;
+            // SAFETY: setrlimit is async-signal-safe; nothing else runs in the child.
+            unsafe {
+                cmd.pre_exec(move || {
+                    let r = libc::rlimit { rlim_cur: n as libc::rlim_t, rlim_max: n as libc::rlim_t };
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &r) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        }
         cmd.args(["serve", "--port", "0"])
             .args(args)
             .stdin(Stdio::null())
@@ -62,6 +80,17 @@ impl Server {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// The server's peak resident memory so far (VmHWM), in megabytes.
+    pub fn peak_mb(&self) -> u64 {
+        let s = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap_or_default();
+        s.lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap_or(0)
+            / 1024
     }
 }
 

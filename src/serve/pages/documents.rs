@@ -117,12 +117,15 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
     .await
 }
 
-/// Writes result files (already ASCII-named by the library) into a result folder.
+/// Writes result files (already ASCII-named by the library) into a result folder, then
+/// their ZIP beside it.
 pub fn store(out: &std::path::Path, files: &[(String, Vec<u8>)]) -> Result<(), RequestError> {
     let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
     std::fs::create_dir_all(out).map_err(io)?;
     for (name, bytes) in files {
         crate::fsx::write_atomic(&out.join(name), bytes).map_err(io)?;
     }
-    Ok(())
+    // "Tout télécharger": the ZIP of every document, made once here, sent from disk.
+    let zip = out.parent().unwrap_or(out).join("documents.zip");
+    crate::serve::zipout::pack_dir_to(out, &zip)
 }

@@ -63,20 +63,20 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         let limits = limits(&st);
         let (id, dir) = st.results.create()?;
         write_status(&dir, &LotStatus { etat: "attente".into(), ..Default::default() });
+        let busy = crate::serve::results::Busy::mark(&dir);
         let shared = st.clone();
         st.pool.spawn(ticket, move || {
+            let _busy = busy;
             let work = dir.join(WORK);
             let d = dir.clone();
-            let outcome = jobs::lot(&archive.bytes, &work, limits, &shared.opts, |total| {
-                write_status(&d, &LotStatus { etat: "en-cours".into(), total, message: None })
-            })
-            .and_then(|(report, zip)| {
-                let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
-                let json = serde_json::to_vec(&report).map_err(|e| RequestError::Internal(e.to_string()))?;
-                crate::fsx::write_atomic(&dir.join(REPORT), &json).map_err(io)?;
-                crate::fsx::write_atomic(&dir.join(ZIP), &zip).map_err(io)?;
-                Ok(report.plans.len())
-            });
+            let on_total = |total| write_status(&d, &LotStatus { etat: "en-cours".into(), total, message: None });
+            let outcome =
+                jobs::lot(&archive.bytes, &work, limits, &shared.opts, on_total, &dir.join(ZIP)).and_then(|report| {
+                    let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+                    let json = serde_json::to_vec(&report).map_err(|e| RequestError::Internal(e.to_string()))?;
+                    crate::fsx::write_atomic(&dir.join(REPORT), &json).map_err(io)?;
+                    Ok(report.plans.len())
+                });
             let _ = std::fs::remove_dir_all(&work);
             let status = match outcome {
                 Ok(total) => LotStatus { etat: "termine".into(), total, message: None },

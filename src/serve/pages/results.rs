@@ -13,7 +13,7 @@ use super::{error_page, html};
 use crate::batch::{BatchReport, PlanStatus};
 use crate::serve::errors::RequestError;
 use crate::serve::html::{esc, plural, Nav, Page};
-use crate::serve::{zipout, Shared};
+use crate::serve::Shared;
 
 /// Only names the library writes: ASCII, no folder, no leading dot.
 fn valid_name(n: &str) -> bool {
@@ -170,23 +170,14 @@ pub async fn file(State(s): State<Shared>, Path((id, name)): Path<(String, Strin
     if !valid_name(&name) {
         return error_page(&RequestError::NotFound);
     }
-    let bytes = match name.as_str() {
-        "documents.zip" => {
-            let d = dir.join(DOCS);
-            match tokio::task::spawn_blocking(move || zipout::pack_dir(&d)).await {
-                Ok(Ok(b)) => b,
-                Ok(Err(e)) => return error_page(&e),
-                Err(e) => return error_page(&RequestError::Internal(e.to_string())),
-            }
-        }
-        ZIP => match tokio::fs::read(dir.join(ZIP)).await {
-            Ok(b) => b,
-            Err(_) => return error_page(&RequestError::NotFound),
-        },
-        _ => match tokio::fs::read(dir.join(DOCS).join(&name)).await {
-            Ok(b) => b,
-            Err(_) => return error_page(&RequestError::NotFound),
-        },
+    let path = match name.as_str() {
+        // Written once with the documents (pages::documents::store).
+        "documents.zip" | ZIP => dir.join(&name),
+        _ => dir.join(DOCS).join(&name),
+    };
+    let file = match crate::serve::stream::open(path).await {
+        Ok(f) => f,
+        Err(e) => return error_page(&e),
     };
     let mime = match name.rsplit('.').next() {
         Some("pdf") => "application/pdf",
@@ -196,8 +187,7 @@ pub async fn file(State(s): State<Shared>, Path((id, name)): Path<(String, Strin
     };
     let preview = q.apercu.is_some() && mime == "application/pdf";
     let disposition = format!("{}; filename=\"{name}\"", if preview { "inline" } else { "attachment" });
-    let mut res =
-        ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, disposition)], bytes).into_response();
+    let mut res = crate::serve::stream::file_response(file, mime, &disposition).await;
     if preview {
         res.headers_mut().insert("x-plandoc-apercu", header::HeaderValue::from_static("1"));
     }
