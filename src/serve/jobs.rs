@@ -169,7 +169,7 @@ pub fn kinds(form: &Form) -> Result<BTreeSet<DocKind>, RequestError> {
 pub const MAX_PREFIX: usize = 150;
 
 fn checked_prefix(p: &str) -> Result<String, RequestError> {
-    let name = ascii_name(p);
+    let name = crate::build::ascii_name(p);
     if name.len() > MAX_PREFIX {
         return Err(RequestError::Invalid(format!(
             "préfixe des noms de fichiers trop long : {} caractères, pour {MAX_PREFIX} au plus",
