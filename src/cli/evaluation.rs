@@ -43,6 +43,9 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         Ok(r) => r,
         Err(code) => return code,
     };
+    if let Some(Err(why)) = a.annee.map(|y| crate::evaluation::check_year(&now.plan, y)) {
+        return fail(&format!("« {} » : {why} (option --annee).", a.file.display()));
+    }
     if !now.plan.has_follow_up() {
         return fail(&format!(
             "« {} » n'a pas de données de suivi : ajoutez des colonnes Statut, Avancement ou Commentaire, ou une feuille Indicateurs.",
@@ -69,10 +72,8 @@ pub fn run(a: &EvaluationArgs) -> i32 {
                     print!("{}", human(&report));
                     return exit::INVALID;
                 }
-                Some((
-                    p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-                    crate::evaluation::compare(&before.plan, &now.plan, a.annee),
-                ))
+                let label = a.libelle_depuis.as_deref().map(str::trim).filter(|l| !l.is_empty());
+                Some((label.map(str::to_string), crate::evaluation::compare(&before.plan, &now.plan, a.annee)))
             }
             Err(code) => return code,
         },

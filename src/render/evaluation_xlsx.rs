@@ -5,7 +5,7 @@
 use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, DocProperties, ExcelDateTime, XlsxError};
 
 use super::annexe::{colour_of, formats, print_setup, text_or_blank, AnnexOptions};
-use crate::evaluation::{status_counts, Change};
+use crate::evaluation::{mean_progress, status_counts, Change};
 use crate::model::{Plan, Status};
 
 pub fn evaluation_xlsx(
@@ -139,6 +139,14 @@ pub fn evaluation_xlsx(
         ws.write_number_with_format(row, 1 + i as u16, *n as f64, &f.key)?;
     }
     ws.write_number_with_format(row, 1 + labels.len() as u16, actions.len() as f64, &f.key)?;
+    // The mean says its base: the actions with a progress, out of all.
+    if let Some(m) = mean_progress(actions.iter().map(|r| r.action)) {
+        row += 2;
+        ws.write_string_with_format(row, 0, "Avancement moyen", &f.key)?;
+        ws.write_number_with_format(row, 1, m.mean / 100.0, &f.percent.clone().set_num_format("0.0%"))?;
+        let s = if m.filled > 1 { "s" } else { "" };
+        ws.write_string(row, 2, format!("sur {} action{s} renseignée{s} sur {}", m.filled, m.total))?;
+    }
     if axes_end >= 3 {
         let mut chart = Chart::new(ChartType::BarStacked);
         for i in 0..labels.len() as u16 {
@@ -158,20 +166,16 @@ pub fn evaluation_xlsx(
         ws.set_name("Évolution")?;
         ws.set_column_width(0, 16)?;
         ws.set_column_width(1, 110)?;
+        ws.set_column_width(2, 16)?;
         ws.write_string_with_format(0, 0, "Changement", &f.header)?;
         ws.write_string_with_format(0, 1, "Détail", &f.header)?;
+        ws.write_string_with_format(0, 2, "Cellule", &f.header)?;
         for (i, c) in changes.iter().enumerate() {
-            let kind = match c {
-                Change::Added { .. } => "ajout",
-                Change::Dropped { .. } => "retrait",
-                Change::Status { .. } => "statut",
-                Change::Progress { .. } => "avancement",
-                Change::Indicator { .. } => "indicateur",
-            };
-            ws.write_string_with_format(i as u32 + 1, 0, kind, &f.body)?;
+            ws.write_string_with_format(i as u32 + 1, 0, c.kind(), &f.body)?;
             ws.write_string_with_format(i as u32 + 1, 1, c.sentence(), &f.body)?;
+            text_or_blank(ws, i as u32 + 1, 2, c.cell(), &f.body)?;
         }
-        print_setup(ws, plan, changes.len() as u32, 1, true)?;
+        print_setup(ws, plan, changes.len() as u32, 2, true)?;
     }
     wb.save_to_buffer()
 }

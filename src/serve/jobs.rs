@@ -130,8 +130,10 @@ pub fn evaluation(
             now.name
         )));
     }
-    let changes =
-        before.map(|b| (b.name.clone(), crate::evaluation::compare(&b.reading.plan, &now.reading.plan, year)));
+    if let Some(Err(why)) = year.map(|y| crate::evaluation::check_year(&now.reading.plan, y)) {
+        return Err(RequestError::Invalid(format!("« {} » : {why}", now.name)));
+    }
+    let changes = before.map(|b| (None, crate::evaluation::compare(&b.reading.plan, &now.reading.plan, year)));
     let docs = DocOptions { template: template.clone(), ..Default::default() };
     let (pdf, xlsx) = evaluation_reports(&now.reading.plan, &docs, &EvalOptions { year, changes })
         .map_err(|e| RequestError::Internal(e.to_string()))?;
