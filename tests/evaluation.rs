@@ -106,8 +106,14 @@ fn depuis_finds_exactly_the_changes() {
     );
     let out_dir = dir.join("out");
     let run = |extra: &[&str]| {
-        let mut args =
-            vec!["evaluation", after.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "--depuis", before.to_str().unwrap()];
+        let mut args = vec![
+            "evaluation",
+            after.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--depuis",
+            before.to_str().unwrap(),
+        ];
         args.extend_from_slice(extra);
         let out = plandoc(&args);
         assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
@@ -144,7 +150,8 @@ fn depuis_finds_exactly_the_changes() {
     assert!(!text.contains("v1.xlsx"), "{text}");
     let squashed = pdf::squash(&text);
     assert!(text.contains("statut En cours → Réalisée"), "{text}");
-    assert!(squashed.contains(&pdf::squash("intitulé « Accueillir les familles » → « Accueillir et orienter les familles »")));
+    assert!(squashed
+        .contains(&pdf::squash("intitulé « Accueillir les familles » → « Accueillir et orienter les familles »")));
     assert!(squashed.contains(&pdf::squash("commentaire ajouté « Session de mars » (cellule Plan!F3)")), "{text}");
     run(&["--libelle-depuis", "le bilan de juin 2026"]);
     let text = pdf::text(&out_dir.join("evaluation.pdf")).replace(['\u{a0}', '\u{202f}'], " ");
@@ -191,14 +198,19 @@ fn a_review_year_outside_the_period_is_refused_with_the_period() {
     let path = dir.join("suivi.xlsx");
     common::write_xlsx(
         &path,
-        &version(&[&["Axe", "N°", "Action", "Statut", "2026", "2027", "2028"], &["A", "1", "Un", "En cours", "X", "X", ""]], &[]),
+        &version(
+            &[&["Axe", "N°", "Action", "Statut", "2026", "2027", "2028"], &["A", "1", "Un", "En cours", "X", "X", ""]],
+            &[],
+        ),
     );
     std::fs::write(dir.join("plandoc.toml"), "[plan]\npremiere_annee = 2026\nderniere_annee = 2028\n").unwrap();
     let out_dir = dir.join("out");
     let out = plandoc(&["evaluation", path.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "--annee", "2031"]);
     assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
     assert!(
-        out.stderr.contains("l'année de bilan 2031 est hors de la période du plan (2026-2028) : choisissez une année de 2026 à 2028"),
+        out.stderr.contains(
+            "l'année de bilan 2031 est hors de la période du plan (2026-2028) : choisissez une année de 2026 à 2028"
+        ),
         "{}",
         out.stderr
     );

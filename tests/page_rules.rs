@@ -86,9 +86,14 @@ fn suite_bands_are_cut_only_when_their_text_does_not_fit_the_line() {
                     let said = sq(text.trim_end_matches("(suite)"));
                     if let Some(head) = said.strip_suffix('…') {
                         // Cut: the whole line would have been longer than the band
-                        // (about 120 characters on a landscape page).
+                        // (about 120 characters), or prose (8 words or more, 4 in lower
+                        // case: a repeated artifact stays a reminder).
                         let g = groups.iter().find(|g| g.starts_with(head)).expect("bande connue");
-                        assert!(g.chars().count() > 100, "{name}/{file} p{page}: « {text} » coupé alors que « {g} » tient");
+                        let words = text.split_whitespace().count();
+                        assert!(
+                            g.chars().count() > 100 || words >= 7,
+                            "{name}/{file} p{page}: « {text} » coupé alors que « {g} » tient"
+                        );
                         cut += 1;
                     } else {
                         assert!(groups.contains(&said), "{name}/{file} p{page}: « {text} » n'est pas un groupe entier");
@@ -98,7 +103,7 @@ fn suite_bands_are_cut_only_when_their_text_does_not_fit_the_line() {
             }
         }
     }
-    assert!(whole >= 10, "{whole} bandes « (suite) » entières, {cut} coupées");
+    assert!(whole >= 5, "{whole} bandes « (suite) » entières, {cut} coupées");
 }
 
 #[test]
@@ -114,7 +119,9 @@ fn page_one_header_of_the_fiches_is_never_cut() {
     );
     std::fs::write(
         dir.join("plandoc.toml"),
-        format!("[plan]\ncollectivite = \"{territory}\"\ntype = \"PST\"\npremiere_annee = 2022\nderniere_annee = 2026\n"),
+        format!(
+            "[plan]\ncollectivite = \"{territory}\"\ntype = \"PST\"\npremiere_annee = 2022\nderniere_annee = 2026\n"
+        ),
     )
     .unwrap();
     let out = build(&input, "header-out", &["--only", "fiches"]);
@@ -198,7 +205,8 @@ fn ten_short_fiches_over_three_axes_pack_by_one_rule() {
             // The band (with its priority badge, when there is one), then the title.
             let (band, title) = (format!("Actionn°{num}"), sq(&r.action.title).chars().take(40).collect::<String>());
             let whole = pages.iter().any(|t| {
-                t.match_indices(&band).any(|(i, _)| t[i + band.len()..].chars().take(120).collect::<String>().contains(&title))
+                t.match_indices(&band)
+                    .any(|(i, _)| t[i + band.len()..].chars().take(120).collect::<String>().contains(&title))
             });
             assert!(whole, "{name}: fiche {num} coupée ou absente");
         }
@@ -227,7 +235,9 @@ fn a_table_never_leaves_fewer_than_three_rows_on_its_last_page() {
             }
             let rows = words
                 .iter()
-                .filter(|w| w.1 > BODY_TOP && w.1 < body_bottom(true) && (w.0 - col).abs() < 25.0 && numbers.contains(&w.2))
+                .filter(|w| {
+                    w.1 > BODY_TOP && w.1 < body_bottom(true) && (w.0 - col).abs() < 25.0 && numbers.contains(&w.2)
+                })
                 .count();
             assert!(rows >= 3, "{name}/{file}: {rows} ligne(s) seule(s) en dernière page");
             checked += 1;
@@ -291,7 +301,8 @@ fn words(path: &Path, page: usize) -> Vec<(f32, f32, String)> {
         .skip(1)
         .filter_map(|c| {
             let (tag, rest) = c.split_once('>')?;
-            let num = |k: &str| -> Option<f32> { tag.split(&format!("{k}=\"")).nth(1)?.split('"').next()?.parse().ok() };
+            let num =
+                |k: &str| -> Option<f32> { tag.split(&format!("{k}=\"")).nth(1)?.split('"').next()?.parse().ok() };
             let text = rest.split("</word>").next()?.replace("&amp;", "&").replace("&apos;", "'");
             Some((num("xMin")?, num("yMin")?, text))
         })
@@ -315,7 +326,8 @@ fn image_rgb(path: &Path) -> (usize, usize, Vec<u8>) {
 
 #[test]
 fn creation_date_comes_from_the_date_or_the_deliberation_or_is_left_out() {
-    let (dir, input) = common::plan_sheet("page-rules-date", &[&["Axe", "N°", "Action", "2025"], &["A", "1", "Agir", "X"]]);
+    let (dir, input) =
+        common::plan_sheet("page-rules-date", &[&["Axe", "N°", "Action", "2025"], &["A", "1", "Agir", "X"]]);
     std::fs::write(dir.join("plandoc.toml"), "[plan]\npremiere_annee = 2022\nderniere_annee = 2026\n").unwrap();
     let info = |extra: &[&str], tag: &str| {
         let out = build(&input, tag, &[&["--only", "plan"], extra].concat());

@@ -60,8 +60,7 @@ impl<'a> Ctx<'a> {
             .darkened_for_white(4.5);
         // Determinism forbids the clock: --date, else the deliberation's, else no date
         // at all (never one made up from the plan's period).
-        let date =
-            opts.date.clone().or_else(|| plan.meta.deliberation_date.clone().filter(|d| is_iso_date(d)));
+        let date = opts.date.clone().or_else(|| plan.meta.deliberation_date.clone().filter(|d| is_iso_date(d)));
         Ctx {
             plan,
             t,
@@ -216,18 +215,39 @@ pub fn year_ranges(years: &[i32]) -> String {
 
 /// What a band or a merged cell repeated after a page break says: the first line of its
 /// text, then "(suite)", on one line of `width` at `style`. The text is shortened (cut
-/// with "…", "(suite)" kept whole) only when it does not fit that line.
+/// with "…", "(suite)" kept whole) only when it does not fit that line, or when it
+/// would read as prose: a repeated line is an artifact that screen readers skip, so it
+/// stays a reminder (fewer than 8 words, or fewer than 4 in lower case — a title in
+/// capitals stays whole).
 pub fn continued(ctx: &Ctx<'_>, text: &str, style: Style, width: f32) -> String {
     let first = french(text.lines().next().unwrap_or("").trim());
     let suite = ctx.t.label("suite");
-    let whole = format!("{first} {suite}");
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let mut keep = words.len();
+    while keep > 1 && reads_as_prose(&words[..keep], suite) {
+        keep -= 1;
+    }
+    let head = if keep < words.len() {
+        words[..keep].join(" ").trim_end_matches([',', ';', ':', '.', ' ', '\u{a0}']).to_string() + "…"
+    } else {
+        first.clone()
+    };
+    let whole = format!("{head} {suite}");
     // A point to spare: the paragraph that draws it measures the same glyphs.
     let width = width - 1.0;
     if measure(&whole, style.face, style.size) <= width {
         return whole;
     }
     let room = width - measure(&format!(" {suite}"), style.face, style.size);
-    format!("{} {suite}", fit(&first, style.face, style.size, room.max(0.0)))
+    format!("{} {suite}", fit(&head, style.face, style.size, room.max(0.0)))
+}
+
+/// Eight words or more, four of them or more in lower case ("(suite)" counted).
+fn reads_as_prose(words: &[&str], suite: &str) -> bool {
+    let all: Vec<&str> = words.iter().copied().chain(suite.split_whitespace()).collect();
+    let real = all.iter().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let lower = all.iter().filter(|w| w.chars().find(|c| c.is_alphanumeric()).is_some_and(char::is_lowercase)).count();
+    real >= 8 && lower >= 4
 }
 
 /// Cuts `text` with "…" to fit `width` at this style.

@@ -66,13 +66,48 @@ pub fn in_difficulty(s: Option<Status>) -> bool {
 /// later file ("Plan!D3"), when it was read from one.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum Change {
-    Added { number: Option<String>, title: String, cell: Option<String> },
-    Dropped { number: Option<String>, title: String },
-    Title { number: Option<String>, before: String, after: String, cell: Option<String> },
-    Status { number: Option<String>, title: String, before: Option<Status>, after: Option<Status>, cell: Option<String> },
-    Progress { number: Option<String>, title: String, before: Option<f64>, after: Option<f64>, cell: Option<String> },
-    Comment { number: Option<String>, title: String, before: Option<String>, after: Option<String>, cell: Option<String> },
-    Indicator { action: Option<String>, name: String, before: Option<f64>, after: Option<f64> },
+    Added {
+        number: Option<String>,
+        title: String,
+        cell: Option<String>,
+    },
+    Dropped {
+        number: Option<String>,
+        title: String,
+    },
+    Title {
+        number: Option<String>,
+        before: String,
+        after: String,
+        cell: Option<String>,
+    },
+    Status {
+        number: Option<String>,
+        title: String,
+        before: Option<Status>,
+        after: Option<Status>,
+        cell: Option<String>,
+    },
+    Progress {
+        number: Option<String>,
+        title: String,
+        before: Option<f64>,
+        after: Option<f64>,
+        cell: Option<String>,
+    },
+    Comment {
+        number: Option<String>,
+        title: String,
+        before: Option<String>,
+        after: Option<String>,
+        cell: Option<String>,
+    },
+    Indicator {
+        action: Option<String>,
+        name: String,
+        before: Option<f64>,
+        after: Option<f64>,
+    },
 }
 
 impl Change {
@@ -166,7 +201,12 @@ fn action_changes(after: &Plan, b: &Action, a: &Action, out: &mut Vec<Change>) {
     let (number, title) = (a.number.clone(), a.title.clone());
     let cell = |f: &str| field_cell(after, a, f);
     if crate::text::fold(&b.title) != crate::text::fold(&a.title) {
-        out.push(Change::Title { number: number.clone(), before: b.title.clone(), after: title.clone(), cell: cell("action") });
+        out.push(Change::Title {
+            number: number.clone(),
+            before: b.title.clone(),
+            after: title.clone(),
+            cell: cell("action"),
+        });
     }
     if b.status != a.status {
         let (before, after) = (b.status, a.status);
@@ -174,7 +214,13 @@ fn action_changes(after: &Plan, b: &Action, a: &Action, out: &mut Vec<Change>) {
     }
     if b.progress != a.progress {
         let (before, after) = (b.progress, a.progress);
-        out.push(Change::Progress { number: number.clone(), title: title.clone(), before, after, cell: cell("avancement") });
+        out.push(Change::Progress {
+            number: number.clone(),
+            title: title.clone(),
+            before,
+            after,
+            cell: cell("avancement"),
+        });
     }
     let trimmed = |c: &Option<String>| c.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
     let (before, now) = (trimmed(&b.comment), trimmed(&a.comment));

@@ -38,6 +38,8 @@ struct ColumnText {
 #[derive(Debug, Default)]
 pub struct Grid {
     measuring: bool,
+    /// Widths the sheet asks for, per column (the upper bound of the chosen ones).
+    preferred: Vec<f64>,
     cols: Vec<ColumnText>,
     /// Widths of the columns, once chosen.
     pub widths: Vec<f64>,
@@ -99,9 +101,35 @@ impl Grid {
         Grid { measuring: false, widths, ..Default::default() }
     }
 
-    /// A writing pass with the widths given (no measuring pass).
-    pub fn with_widths(widths: &[f64]) -> Grid {
-        Grid { measuring: false, widths: widths.to_vec(), ..Default::default() }
+    /// The width a sheet asks for column `col`: recorded when measuring; when writing,
+    /// the chosen widths are already set.
+    pub fn width(&mut self, _ws: &mut Worksheet, col: u16, w: impl Into<f64>) -> Result<(), XlsxError> {
+        if self.measuring {
+            let c = col as usize;
+            if self.preferred.len() <= c {
+                self.preferred.resize(c + 1, 8.43);
+            }
+            self.preferred[c] = w.into();
+        }
+        Ok(())
+    }
+
+    /// A text cell that is always written (empty text: a blank cell).
+    pub fn string(
+        &mut self,
+        ws: &mut Worksheet,
+        at: (u32, u16),
+        v: impl AsRef<str>,
+        f: &Format,
+        bold: bool,
+    ) -> Result<(), XlsxError> {
+        self.text(ws, at, Some(v.as_ref()), f, bold)
+    }
+
+    /// A number cell, its shown text estimated from its digits.
+    pub fn num(&mut self, ws: &mut Worksheet, at: (u32, u16), v: f64, f: &Format) -> Result<(), XlsxError> {
+        let shown = format!("{}0000", crate::text::format_number(v));
+        self.number(ws, at, v, &shown, f)
     }
 
     /// Sets the chosen widths on the sheet.
@@ -205,6 +233,20 @@ impl Grid {
     pub fn scale(&self) -> u16 {
         print_scale(&self.widths)
     }
+}
+
+/// Writes a sheet twice through `write`: a measuring pass on a scratch sheet, then the
+/// real one with its columns sized and its rows as tall as their wrapped text.
+pub fn two_pass(
+    ws: &mut Worksheet,
+    mut write: impl FnMut(&mut Worksheet, &mut Grid) -> Result<(), XlsxError>,
+) -> Result<(), XlsxError> {
+    let mut measured = Grid::measuring();
+    write(&mut Worksheet::new(), &mut measured)?;
+    let mut g = Grid::sized(&measured, &measured.preferred);
+    g.set_widths(ws)?;
+    write(ws, &mut g)?;
+    g.finish(ws)
 }
 
 /// Points a column `w` units wide takes on paper at 100 % (Excel: 7 px a unit plus 5 px

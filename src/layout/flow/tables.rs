@@ -129,7 +129,8 @@ impl Flow {
             let fits_fresh = need + self.repeat_height(t, header_h, &bands) <= self.setup.content_height();
             let least = self.chain_height(&rows, i, true);
             let room = self.remaining() + 0.01;
-            if !opening && (self.leaves_widow(t, &rows[i..], header_h, &bands) || (need > room && fits_fresh) || least > room)
+            if !opening
+                && (self.leaves_widow(t, &rows[i..], header_h, &bands) || (need > room && fits_fresh) || least > room)
             {
                 self.continue_table(t, &header, &bands);
                 opening = true;

@@ -61,8 +61,7 @@ pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
     let mut di = pdf.document_info(info);
     di.title(TextStr(&i.title)).producer(TextStr(&producer));
     if let Some((y, m, d)) = day {
-        let pdf_date =
-            Date::new(y).month(m).day(d).hour(0).minute(0).second(0).utc_offset_hour(0).utc_offset_minute(0);
+        let pdf_date = Date::new(y).month(m).day(d).hour(0).minute(0).second(0).utc_offset_hour(0).utc_offset_minute(0);
         di.creation_date(pdf_date).modified_date(pdf_date);
     }
     if !i.author.is_empty() {
