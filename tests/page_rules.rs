@@ -185,7 +185,7 @@ fn ten_short_fiches_over_three_axes_pack_by_one_rule() {
             let lines = body(&path, i + 1, false);
             let second_axis = rows[1..]
                 .iter()
-                .filter(|r| !page.find(&sq(r[0])).is_some_and(|p| p == *firsts.iter().min().unwrap()))
+                .filter(|r| page.find(&sq(r[0])).is_none_or(|p| p != *firsts.iter().min().unwrap()))
                 .find_map(|r| lines.iter().find(|l| l.2.contains(&format!("Action n° {}", r[1]))).map(|l| l.0));
             if let Some(top) = second_axis {
                 let before = (top - 84.0) / (body_bottom(false) - 84.0);
