@@ -169,12 +169,13 @@ fn print_ready_identical_and_controls_sheet() {
     let b = build_annexe(&sample("canonique-lauragais.xlsx"), &dir.join("b"));
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap(), "même entrée, mêmes octets");
     let sheet = part(&a, "xl/worksheets/sheet1.xml");
-    // Fit to one page wide: fitToPage with fitToHeight 0 (fitToWidth 1 is the default).
+    // A3 landscape at a scale fitting the width, never under 64 % (text at 7 pt).
+    let scale: u32 = sheet.split("scale=\"").nth(1).and_then(|s| s.split('"').next()).unwrap().parse().unwrap();
+    assert!((64..=100).contains(&scale), "{scale}");
+    assert!(!sheet.contains("fitToPage"), "ajusté à une page de large");
     for needle in [
         "orientation=\"landscape\"",
-        "paperSize=\"9\"",
-        "fitToPage=\"1\"",
-        "fitToHeight=\"0\"",
+        "paperSize=\"8\"",
         "<autoFilter",
         "<pane ",
         "<dataValidation",

@@ -74,7 +74,7 @@ fn version(rows: &[&[&'static str]], indicators: &[&[&'static str]]) -> Vec<(&'s
 #[test]
 fn depuis_finds_exactly_the_changes() {
     let dir = tmpdir("eval-depuis");
-    let head: &[&str] = &["Axe", "N°", "Action", "Statut", "Avancement"];
+    let head: &[&str] = &["Axe", "N°", "Action", "Statut", "Avancement", "Commentaire"];
     let ihead: &[&str] = &["N° action", "Indicateur", "Valeur cible", "2024", "2025"];
     let before = dir.join("v1.xlsx");
     let after = dir.join("v2.xlsx");
@@ -83,9 +83,10 @@ fn depuis_finds_exactly_the_changes() {
         &version(
             &[
                 head,
-                &["A", "1", "Ouvrir une crèche", "En cours", "40"],
-                &["A", "2", "Former", "En cours", "50"],
-                &["A", "4", "Abandonner", "À venir", "0"],
+                &["A", "1", "Ouvrir une crèche", "En cours", "40", "Travaux lancés"],
+                &["A", "2", "Former", "En cours", "50", ""],
+                &["A", "4", "Abandonner", "À venir", "0", ""],
+                &["A", "5", "Accueillir les familles", "En cours", "20", ""],
             ],
             &[ihead, &["1", "Places créées", "20", "5", ""]],
         ),
@@ -95,36 +96,129 @@ fn depuis_finds_exactly_the_changes() {
         &version(
             &[
                 head,
-                &["A", "1", "Ouvrir une crèche", "En cours", "40"],
-                &["A", "2", "Former", "Réalisée", "100"],
-                &["A", "3", "Nouvelle action", "À venir", "0"],
+                &["A", "1", "Ouvrir une crèche", "En cours", "40", "Travaux terminés en mai"],
+                &["A", "2", "Former", "Réalisée", "100", "Session de mars"],
+                &["A", "3", "Nouvelle action", "À venir", "0", ""],
+                &["A", "5", "Accueillir et orienter les familles", "En cours", "20", ""],
             ],
             &[ihead, &["1", "Places créées", "20", "5", "12"]],
         ),
     );
     let out_dir = dir.join("out");
-    let out = plandoc(&[
-        "evaluation",
-        after.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-        "--depuis",
-        before.to_str().unwrap(),
-    ]);
-    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "evaluation",
+            after.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--depuis",
+            before.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let out = plandoc(&args);
+        assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    };
+    run(&[]);
     let mut wb = open_workbook_auto(out_dir.join("evaluation.xlsx")).unwrap();
     let evo = wb.worksheet_range("Évolution").unwrap();
     let mut kinds: Vec<String> = evo.rows().skip(1).map(|r| r[0].to_string()).collect();
     kinds.sort();
-    assert_eq!(kinds, vec!["ajout", "avancement", "indicateur", "retrait", "statut"]);
-    let details: Vec<String> = evo.rows().skip(1).map(|r| r[1].to_string()).collect();
-    assert!(details.contains(&"Action 2 « Former » : statut En cours → Réalisée.".to_string()), "{details:?}");
-    assert!(details.contains(&"Action 3 « Nouvelle action » : ajoutée.".to_string()), "{details:?}");
-    assert!(details.contains(&"Action 4 « Abandonner » : retirée.".to_string()), "{details:?}");
-    assert!(details.iter().any(|d| d.starts_with("Indicateur « Places créées » (action 1) : 5 → 12")), "{details:?}");
+    assert_eq!(
+        kinds,
+        vec!["ajout", "avancement", "commentaire", "commentaire", "indicateur", "intitulé", "retrait", "statut"]
+    );
+    let rows: Vec<(String, String)> = evo.rows().skip(1).map(|r| (r[1].to_string(), r[2].to_string())).collect();
+    let has = |detail: &str, cell: &str| {
+        assert!(rows.contains(&(detail.to_string(), cell.to_string())), "{detail} {cell}\n{rows:?}");
+    };
+    has("Action 2 « Former » : statut En cours → Réalisée (cellule Plan!D3).", "Plan!D3");
+    has("Action 3 « Nouvelle action » : ajoutée (cellule Plan!C4).", "Plan!C4");
+    has("Action 4 « Abandonner » : retirée.", "");
+    has(
+        "Action 5 : intitulé « Accueillir les familles » → « Accueillir et orienter les familles » (cellule Plan!C5).",
+        "Plan!C5",
+    );
+    has("Action 2 « Former » : commentaire ajouté « Session de mars » (cellule Plan!F3).", "Plan!F3");
+    has(
+        "Action 1 « Ouvrir une crèche » : commentaire « Travaux lancés » → « Travaux terminés en mai » (cellule Plan!F2).",
+        "Plan!F2",
+    );
+    assert!(rows.iter().any(|(d, _)| d.starts_with("Indicateur « Places créées » (action 1) : 5 → 12")), "{rows:?}");
     let text = pdf::text(&out_dir.join("evaluation.pdf")).replace(['\u{a0}', '\u{202f}'], " ");
-    assert!(text.contains("Ce qui a changé depuis « v1.xlsx »"), "{text}");
+    // The heading names a version, never the earlier file.
+    assert!(text.contains("Ce qui a changé depuis la version précédente"), "{text}");
+    assert!(!text.contains("v1.xlsx"), "{text}");
+    let squashed = pdf::squash(&text);
     assert!(text.contains("statut En cours → Réalisée"), "{text}");
+    assert!(squashed
+        .contains(&pdf::squash("intitulé « Accueillir les familles » → « Accueillir et orienter les familles »")));
+    assert!(squashed.contains(&pdf::squash("commentaire ajouté « Session de mars » (cellule Plan!F3)")), "{text}");
+    run(&["--libelle-depuis", "le bilan de juin 2026"]);
+    let text = pdf::text(&out_dir.join("evaluation.pdf")).replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(text.contains("Ce qui a changé depuis le bilan de juin 2026"), "{text}");
+}
+
+#[test]
+fn mean_progress_states_its_base() {
+    // 10 actions, 7 with a progress (40 50 60 70 80 90 45 → 62,1 %), 3 without.
+    let dir = tmpdir("eval-mean");
+    let path = dir.join("suivi.xlsx");
+    let mut rows: Vec<&[&str]> = vec![&["Axe", "N°", "Action", "Statut", "Avancement"]];
+    let data: [&[&str]; 10] = [
+        &["A", "1", "Un", "En cours", "40"],
+        &["A", "2", "Deux", "En cours", "50"],
+        &["A", "3", "Trois", "En cours", "60"],
+        &["A", "4", "Quatre", "En cours", "70"],
+        &["B", "5", "Cinq", "En cours", "80"],
+        &["B", "6", "Six", "En cours", "90"],
+        &["B", "7", "Sept", "En cours", "45"],
+        &["B", "8", "Huit", "À venir", ""],
+        &["B", "9", "Neuf", "À venir", ""],
+        &["B", "10", "Dix", "À venir", ""],
+    ];
+    rows.extend(data);
+    common::write_xlsx(&path, &version(&rows, &[]));
+    let out = plandoc(&["evaluation", path.to_str().unwrap(), "-o", dir.join("out").to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    let text = pdf::text(&dir.join("out/evaluation.pdf")).replace(['\u{a0}', '\u{202f}'], " ");
+    assert!(text.contains("Avancement moyen : 62,1 % sur 7 actions renseignées sur 10"), "{text}");
+    let mut wb = open_workbook_auto(dir.join("out/evaluation.xlsx")).unwrap();
+    let synth = wb.worksheet_range("Synthèse").unwrap();
+    let row = synth.rows().find(|r| r[0] == Data::String("Avancement moyen".into())).expect("ligne Avancement moyen");
+    match &row[1] {
+        Data::Float(v) => assert!((v - 0.621428).abs() < 1e-4, "{v}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(row[2], Data::String("sur 7 actions renseignées sur 10".into()));
+}
+
+#[test]
+fn a_review_year_outside_the_period_is_refused_with_the_period() {
+    let dir = tmpdir("eval-year");
+    let path = dir.join("suivi.xlsx");
+    common::write_xlsx(
+        &path,
+        &version(
+            &[&["Axe", "N°", "Action", "Statut", "2026", "2027", "2028"], &["A", "1", "Un", "En cours", "X", "X", ""]],
+            &[],
+        ),
+    );
+    std::fs::write(dir.join("plandoc.toml"), "[plan]\npremiere_annee = 2026\nderniere_annee = 2028\n").unwrap();
+    let out_dir = dir.join("out");
+    let out = plandoc(&["evaluation", path.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "--annee", "2031"]);
+    assert_eq!(out.code, 2, "{}{}", out.stdout, out.stderr);
+    assert!(
+        out.stderr.contains(
+            "l'année de bilan 2031 est hors de la période du plan (2026-2028) : choisissez une année de 2026 à 2028"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("suivi.xlsx"), "{}", out.stderr);
+    assert!(!out_dir.join("evaluation.pdf").exists(), "rapport écrit malgré le refus");
+    let ok = plandoc(&["evaluation", path.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "--annee", "2027"]);
+    assert_eq!(ok.code, 0, "{}{}", ok.stdout, ok.stderr);
+    assert!(pdf::text(&out_dir.join("evaluation.pdf")).contains("bilan 2027"));
 }
 
 #[test]

@@ -533,7 +533,7 @@ fn prepare_plan(
             return None;
         }
         Err(Refused::Invalid(report)) => report,
-        Err(Refused::NoFollowUp(m) | Refused::Logo(m)) => {
+        Err(Refused::NoFollowUp(m) | Refused::Logo(m) | Refused::Year(m)) => {
             r.error = Some(m);
             return None;
         }

@@ -101,12 +101,15 @@ pub struct EvaluationArgs {
     /// Dossier où écrire evaluation.pdf et evaluation.xlsx.
     #[arg(short = 'o', long = "sortie", alias = "output", value_name = "DOSSIER")]
     pub output: PathBuf,
-    /// Année du bilan : les valeurs des indicateurs sont lues jusqu'à cette année.
+    /// Année du bilan, dans la période du plan : les valeurs des indicateurs sont lues jusqu'à cette année.
     #[arg(long, value_name = "AAAA")]
     pub annee: Option<i32>,
     /// Version antérieure du même plan, pour la section « Ce qui a changé ».
     #[arg(long, value_name = "FICHIER")]
     pub depuis: Option<PathBuf>,
+    /// Libellé de cette version antérieure dans le titre « Ce qui a changé depuis … » (par exemple « juin 2026 » ; par défaut : « la version précédente »).
+    #[arg(long = "libelle-depuis", value_name = "LIBELLÉ", requires = "depuis")]
+    pub libelle_depuis: Option<String>,
     /// Configuration plandoc.toml (par défaut : celle placée à côté du classeur).
     #[arg(long, value_name = "FICHIER")]
     pub config: Option<PathBuf>,

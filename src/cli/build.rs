@@ -85,6 +85,6 @@ fn refusal(refused: Refused) -> i32 {
             "--prefixe-id demande l'identifiant de la délibération ; il manque : {} (feuille Convention ou plandoc.toml).",
             missing.join(", ")
         )),
-        Refused::NoFollowUp(m) | Refused::Logo(m) => fail(&format!("{m}.")),
+        Refused::NoFollowUp(m) | Refused::Logo(m) | Refused::Year(m) => fail(&format!("{m}.")),
     }
 }

@@ -39,6 +39,7 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         name,
         force: a.forcer,
         force_hint: "ajoutez --forcer",
+        label: a.libelle_depuis.as_deref(),
     });
     let prepared = match prepare(&req) {
         Ok(p) => p,
@@ -53,7 +54,7 @@ pub fn run(a: &EvaluationArgs) -> i32 {
             print!("{}", human(&report));
             return exit::UNREADABLE;
         }
-        Err(Refused::NoFollowUp(m) | Refused::Logo(m)) => return fail(&format!("{m}.")),
+        Err(Refused::NoFollowUp(m) | Refused::Logo(m) | Refused::Year(m)) => return fail(&format!("{m}.")),
         Err(Refused::MissingId(_)) => return exit::UNREADABLE,
     };
     let (pdf, xlsx) = match evaluation_reports(&prepared.reading.plan, &prepared.options.docs, &prepared.eval_options())

@@ -118,7 +118,7 @@ pub fn axis_chart(ctx: &Ctx<'_>) -> Block {
                 for (k, (look, n)) in counts.iter().enumerate() {
                     let seg = bar_w * *n as f32 / total.max(1) as f32;
                     let drawn = if k + 1 < counts.len() { seg - GAP } else { seg };
-                    segment(cv, cx, mid - 8.0, drawn, look, *n, size);
+                    segment(cv, (cx, mid - 8.0, drawn), look, *n, (size, text));
                     cx += seg;
                 }
                 let total = total.to_string();
@@ -137,8 +137,10 @@ pub fn axis_chart(ctx: &Ctx<'_>) -> Block {
     )
 }
 
-/// A segment of a bar, its count written on it when there is room.
-fn segment(cv: &mut Canvas<'_>, x: f32, y: f32, w: f32, look: &StatusLook, n: usize, size: f32) {
+/// A segment of a bar, its count written on it when there is room. On a hatched
+/// segment the figure stands in a white halo box, in the text colour: no stripe and
+/// no mid-tone colour behind the digits.
+fn segment(cv: &mut Canvas<'_>, (x, y, w): (f32, f32, f32), look: &StatusLook, n: usize, (size, text): (f32, Rgb)) {
     let h = 16.0;
     if w <= 0.0 {
         return;
@@ -148,11 +150,13 @@ fn segment(cv: &mut Canvas<'_>, x: f32, y: f32, w: f32, look: &StatusLook, n: us
     let cw = measure(&count, Face::Bold, size);
     if cw + 8.0 <= w {
         let cx = x + (w - cw) / 2.0;
-        if look.hatched {
-            // The figure on a plain patch of the colour, so the pattern never crosses it.
-            cv.fill(cx - 2.5, y + 3.0, cw + 5.0, h - 6.0, look.colour);
-        }
-        cv.text(cx, y + 11.0, &count, Style::new(Face::Bold, size, look.ink));
+        let ink = if look.hatched {
+            cv.fill(cx - 2.5, y + 2.5, cw + 5.0, h - 5.0, Rgb::WHITE);
+            text
+        } else {
+            look.ink
+        };
+        cv.text(cx, y + 11.0, &count, Style::new(Face::Bold, size, ink));
     }
 }
 

@@ -19,7 +19,8 @@ pub const STAMP_HEIGHT: f32 = 65.0;
 #[derive(Debug, Clone)]
 pub struct DocOptions {
     pub template: DocTemplate,
-    /// Date written in the PDF information (YYYY-MM-DD), from --date or the deliberation.
+    /// Date written in the PDF information (YYYY-MM-DD), from --date or the deliberation;
+    /// none otherwise.
     pub date: Option<String>,
     /// The collectivity's logo, drawn at the left of every page header.
     pub logo: Option<Image>,
@@ -57,13 +58,9 @@ impl<'a> Ctx<'a> {
             .or_else(|| Rgb::parse(&c.principale))
             .unwrap_or(Rgb(31, 78, 121))
             .darkened_for_white(4.5);
-        // PDF/A needs a date and determinism forbids the clock: --date, else the
-        // deliberation's, else 1 January of the plan's first year.
-        let date = opts
-            .date
-            .clone()
-            .or_else(|| plan.meta.deliberation_date.clone().filter(|d| is_iso_date(d)))
-            .or_else(|| plan.meta.first_year.map(|y| format!("{y:04}-01-01")));
+        // Determinism forbids the clock: --date, else the deliberation's, else no date
+        // at all (never one made up from the plan's period).
+        let date = opts.date.clone().or_else(|| plan.meta.deliberation_date.clone().filter(|d| is_iso_date(d)));
         Ctx {
             plan,
             t,
@@ -216,18 +213,41 @@ pub fn year_ranges(years: &[i32]) -> String {
     out.join(", ")
 }
 
-/// What a band or a merged cell repeated after a page break says: the start of its text,
-/// a reminder (the whole text stands on the page before), then "(suite)". Kept short: a
-/// repeated line is an artifact, and a sentence-long artifact would be prose no reader reads.
-pub fn continued(ctx: &Ctx<'_>, text: &str) -> String {
-    const WORDS: usize = 5;
-    let first = text.lines().next().unwrap_or("");
+/// What a band or a merged cell repeated after a page break says: the first line of its
+/// text, then "(suite)", on one line of `width` at `style`. The text is shortened (cut
+/// with "…", "(suite)" kept whole) only when it does not fit that line, or when it
+/// would read as prose: a repeated line is an artifact that screen readers skip, so it
+/// stays a reminder (fewer than 8 words, or fewer than 4 in lower case — a title in
+/// capitals stays whole).
+pub fn continued(ctx: &Ctx<'_>, text: &str, style: Style, width: f32) -> String {
+    let first = french(text.lines().next().unwrap_or("").trim());
+    let suite = ctx.t.label("suite");
     let words: Vec<&str> = first.split_whitespace().collect();
-    let mut head = words.iter().take(WORDS).copied().collect::<Vec<_>>().join(" ");
-    if words.len() > WORDS || text.lines().nth(1).is_some() {
-        head = head.trim_end_matches([',', ';', ':', '.', ' ']).to_string() + "…";
+    let mut keep = words.len();
+    while keep > 1 && reads_as_prose(&words[..keep], suite) {
+        keep -= 1;
     }
-    format!("{head} {}", ctx.t.label("suite"))
+    let head = if keep < words.len() {
+        words[..keep].join(" ").trim_end_matches([',', ';', ':', '.', ' ', '\u{a0}']).to_string() + "…"
+    } else {
+        first.clone()
+    };
+    let whole = format!("{head} {suite}");
+    // A point to spare: the paragraph that draws it measures the same glyphs.
+    let width = width - 1.0;
+    if measure(&whole, style.face, style.size) <= width {
+        return whole;
+    }
+    let room = width - measure(&format!(" {suite}"), style.face, style.size);
+    format!("{} {suite}", fit(&head, style.face, style.size, room.max(0.0)))
+}
+
+/// Eight words or more, four of them or more in lower case ("(suite)" counted).
+fn reads_as_prose(words: &[&str], suite: &str) -> bool {
+    let all: Vec<&str> = words.iter().copied().chain(suite.split_whitespace()).collect();
+    let real = all.iter().filter(|w| w.chars().any(char::is_alphanumeric)).count();
+    let lower = all.iter().filter(|w| w.chars().find(|c| c.is_alphanumeric()).is_some_and(char::is_lowercase)).count();
+    real >= 8 && lower >= 4
 }
 
 /// Cuts `text` with "…" to fit `width` at this style.
@@ -342,16 +362,29 @@ pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &
             Some(hd) if i == 0 => Tag::Node(hd),
             _ => header,
         };
-        let title = fit(&french(doc_title), Face::Bold, big, avail);
-        cv.text(x, 34.0, &title, Style::new(Face::Bold, big, ctx.main));
-        cv.tag = match subtitle {
-            Some(p) if i == 0 => Tag::Node(p),
-            _ => header,
-        };
-        // Page 1 of a document with a title block: the block says it in full just below.
+        // Page 1 of a document with a title block: the block says title and subtitle in
+        // full just below, so the header does not say them a second time.
         if i > 0 || title_heading {
-            let sub = shorten(&place, &kind_period, Face::Regular, small, avail);
-            cv.text(x, 48.0, &sub, Style::new(Face::Regular, small, ctx.muted));
+            let title = fit(&french(doc_title), Face::Bold, big, avail);
+            cv.text(x, 34.0, &title, Style::new(Face::Bold, big, ctx.main));
+            cv.tag = match subtitle {
+                Some(p) if i == 0 => Tag::Node(p),
+                _ => header,
+            };
+            let style = Style::new(Face::Regular, small, ctx.muted);
+            if i == 0 {
+                // The only place page 1 names the collectivité: never cut, wrapped.
+                let whole = [place.as_str(), kind_period.as_str()]
+                    .into_iter()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(SEPARATOR);
+                for (k, line) in wrap(&whole, Face::Regular, small, avail, 2).iter().enumerate() {
+                    cv.text(x, 47.0 + k as f32 * small * 1.2, line, style);
+                }
+            } else {
+                cv.text(x, 48.0, &shorten(&place, &kind_period, Face::Regular, small, avail), style);
+            }
         }
         cv.tag = header;
         cv.line(left, STAMP_HEIGHT + 5.0, w - right, STAMP_HEIGHT + 5.0, ctx.main, 0.8);

@@ -39,6 +39,7 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     header.extend(years.iter().map(|y| Cell::text(Paragraph::new(y.to_string(), head).align(Align::Center))));
     table.header = vec![Row::new(header).fill(ctx.main)];
     let ncols = 2 + years.len();
+    let padding = table.padding;
     // A band: one cell across the table; repeated "(suite)" on the pages its group runs onto.
     // The band's text is a heading of `heading` level; its "(suite)" copies are artifacts.
     let band = |text: &str, style: Style, indent: f32, fill: Rgb, level: usize, heading: u8| {
@@ -52,7 +53,9 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
             }])
             .fill(fill)
         };
-        row(text, Some(heading)).band(level, row(&continued(&ctx, text), None))
+        // The band's line: the table's width less the cell's padding and the indent.
+        let line = total - 2.0 * padding - indent;
+        row(text, Some(heading)).band(level, row(&continued(&ctx, text, style, line), None))
     };
     let mut under_axis = false;
     for g in group_rows(plan) {
@@ -87,7 +90,7 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     }
     // The legend comes before the grid it explains (and never strays onto a page alone).
     if !years.is_empty() {
-        blocks.push(legend(&ctx));
+        blocks.push(legend(&ctx, plan));
         blocks.push(Block::Space(6.0));
     }
     blocks.push(Block::Table(table));
@@ -97,6 +100,17 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     Document { pages, tree, info: ctx.info(&title, "Calendrier annuel des actions du plan"), images: ctx.images() }
 }
 
+/// The mark of a running year, for the cells and the legend alike: a box of the year
+/// fill inset by 2 pt in its cell.
+fn year_mark(cv: &mut Canvas<'_>, x: f32, y: f32, w: f32, h: f32, fill: Rgb) {
+    cv.fill(x + 2.0, y + 2.0, w - 4.0, h - 4.0, fill);
+}
+
+/// The style of the word in a year mark ("X" or the milestone), readable on its fill.
+fn mark_style(ctx: &Ctx<'_>) -> Style {
+    Style::new(Face::Bold, ctx.t.tailles.petit, ctx.year_fill().ink(ctx.text))
+}
+
 /// A year cell: filled when the action runs, and never by colour alone: its milestone
 /// word inside (wrapped, never shrunk below the scale), else "X" as plans are written.
 fn year_cell(ctx: &Ctx<'_>, on: bool, milestone: Option<&str>) -> Cell {
@@ -104,36 +118,40 @@ fn year_cell(ctx: &Ctx<'_>, on: bool, milestone: Option<&str>) -> Cell {
         return Cell::empty();
     }
     let fill = ctx.year_fill();
-    let ink = fill.ink(ctx.text);
-    let mut cell = Cell::empty().draw(Rc::new(move |cv: &mut Canvas<'_>, x, y, w, h| {
-        cv.fill(x + 2.0, y + 2.0, w - 4.0, h - 4.0, fill);
-    }));
+    let mut cell = Cell::empty().draw(Rc::new(move |cv: &mut Canvas<'_>, x, y, w, h| year_mark(cv, x, y, w, h, fill)));
     let m = french(milestone.unwrap_or("X"));
-    cell.paras.push(Paragraph::new(m, Style::new(Face::Bold, ctx.t.tailles.petit, ink)).align(Align::Center));
+    cell.paras.push(Paragraph::new(m, mark_style(ctx)).align(Align::Center));
     cell
 }
 
-fn legend(ctx: &Ctx<'_>) -> Block {
+/// "Légende : [X] année de mise en œuvre  [Étude] mot dans la case : jalon de l'année",
+/// each mark drawn as the cells draw theirs; the milestone sample is the plan's first
+/// milestone word when it has one.
+fn legend(ctx: &Ctx<'_>, plan: &Plan) -> Block {
     let (fill, muted) = (ctx.year_fill(), ctx.muted);
-    let label = format!("{} :", ctx.t.label("legende"));
+    let label = french(&format!("{} :", ctx.t.label("legende")));
     let a = french(ctx.t.label("legende_annee"));
     let b = french(ctx.t.label("legende_jalon"));
+    let sample = plan.actions().iter().find_map(|r| r.action.milestones.values().next().cloned());
+    let sample = crate::text::truncate_chars(&french(sample.as_deref().unwrap_or("Jalon")), 20);
     let size = ctx.t.tailles.petit;
-    let ink = fill.ink(ctx.text);
+    let mark = mark_style(ctx);
     Block::fixed(
-        16.0,
+        18.0,
         Some(Role::P),
         Rc::new(move |cv: &mut Canvas<'_>, x, y, _w| {
             let st = Style::new(Face::Regular, size, muted);
-            cv.text(x, y + 10.0, &french(&label), Style::new(Face::Bold, size, muted));
-            let x1 = x + measure(&label, Face::Bold, size) + 10.0;
-            cv.fill(x1, y + 1.0, 18.0, 12.0, fill);
-            let xw = measure("X", Face::Bold, size);
-            cv.text(x1 + (18.0 - xw) / 2.0, y + 10.0, "X", Style::new(Face::Bold, size, ink));
-            cv.text(x1 + 24.0, y + 10.0, &format!(": {a}"), st);
-            let x2 = x1 + 24.0 + measure(&format!(": {a}"), Face::Regular, size) + 24.0;
-            cv.stroke(x2, y + 1.0, 18.0, 12.0, fill, 0.8);
-            cv.text(x2 + 24.0, y + 10.0, &b, st);
+            cv.text(x, y + 11.0, &label, Style::new(Face::Bold, size, muted));
+            let mut at = x + measure(&label, Face::Bold, size) + 8.0;
+            for (word, says) in [("X", &a), (sample.as_str(), &b)] {
+                let ww = measure(word, mark.face, mark.size);
+                let w = ww.max(10.0) + 12.0;
+                year_mark(cv, at, y, w, 16.0, fill);
+                cv.text(at + (w - ww) / 2.0, y + 11.0, word, mark);
+                at += w + 4.0;
+                cv.text(at, y + 11.0, says, st);
+                at += measure(says, Face::Regular, size) + 18.0;
+            }
         }),
     )
 }

@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::evaluation::{in_difficulty, mean_progress, status_counts, Change};
+use crate::evaluation::{in_difficulty, mean_progress, percent as pct, status_counts, Change};
 use crate::layout::canvas::Document;
 use crate::layout::{Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Row, Style, Table};
 use crate::model::{Action, Axis, Indicator, Plan};
@@ -12,21 +12,17 @@ use super::chart::{axis_chart, swatch, StatusLook};
 use super::common::{continued, decorate, Ctx, DocOptions};
 use super::groups::title_block;
 
-/// Options of the report: review year and the changes since an earlier version.
+/// Options of the report: review year and the changes since an earlier version, with
+/// that version's label ("juin 2026"; None: « la version précédente »).
 #[derive(Debug, Clone, Default)]
 pub struct EvalOptions {
     pub year: Option<i32>,
-    pub changes: Option<(String, Vec<Change>)>,
+    pub changes: Option<(Option<String>, Vec<Change>)>,
 }
 
 /// Height of a progress bar, and its gap under its figure.
 const BAR_H: f32 = 6.0;
 const BAR_GAP: f32 = 2.0;
-
-/// 39.14 → "39,1 %".
-fn pct(v: f64) -> String {
-    format!("{}\u{a0}%", crate::text::format_number((v * 10.0).round() / 10.0).replace('.', ","))
-}
 
 fn plural(n: usize) -> &'static str {
     if n > 1 {
@@ -53,7 +49,7 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
     }
     blocks.extend(indicators(&ctx, eval.year));
     if let Some((since, changes)) = &eval.changes {
-        blocks.extend(changes_since(&ctx, since, changes));
+        blocks.extend(changes_since(&ctx, since.as_deref(), changes));
     }
     let mut flow = Flow::new(ctx.page_setup(false));
     flow.add(blocks);
@@ -93,7 +89,7 @@ fn synthesis(ctx: &Ctx<'_>) -> Vec<Block> {
         blocks.push(Block::Para(p));
     }
     if let Some(m) = mean_progress(actions.iter().map(|r| r.action)) {
-        let line = format!("{} : {}", ctx.t.label("avancement_moyen"), pct(m));
+        let line = format!("{} : {}", ctx.t.label("avancement_moyen"), m.sentence());
         blocks.push(Block::Para(
             ctx.para(&line, Style::new(Face::Bold, ctx.t.tailles.texte, ctx.text)).spacing(6.0, 4.0),
         ));
@@ -144,7 +140,9 @@ fn axis_table(ctx: &Ctx<'_>, axis: &Axis) -> Vec<Block> {
         table.rows.push(action_row(ctx, a, table.padding));
     }
     // Pages the axis's table runs onto open with the axis, "(suite)".
-    let suite = ctx.para(&continued(ctx, title), Style::new(Face::Bold, t.tailles.grand, ctx.main)).spacing(0.0, 6.0);
+    let style = Style::new(Face::Bold, t.tailles.grand, ctx.main);
+    let line = ctx.page_setup(false).content_width();
+    let suite = ctx.para(&continued(ctx, title, style, line), style).spacing(0.0, 6.0);
     vec![
         heading(ctx, title),
         Block::Continuation(vec![Block::Para(suite)]),
@@ -238,9 +236,13 @@ fn indicator_row(ctx: &Ctx<'_>, ind: &Indicator, years: &[i32], year: Option<i32
     Row::new(cells)
 }
 
-/// "Ce qui a changé depuis « … »": one bullet per change.
-fn changes_since(ctx: &Ctx<'_>, since: &str, changes: &[Change]) -> Vec<Block> {
-    let mut blocks = vec![Block::PageBreak, heading(ctx, &format!("{} « {since} »", ctx.t.label("changements")))];
+/// "Ce qui a changé depuis juin 2026" (or "… la version précédente"): one bullet per change.
+fn changes_since(ctx: &Ctx<'_>, since: Option<&str>, changes: &[Change]) -> Vec<Block> {
+    let title = match since {
+        Some(label) => format!("{} {label}", ctx.t.label("changements")),
+        None => ctx.t.label("changements_precedente").to_string(),
+    };
+    let mut blocks = vec![Block::PageBreak, heading(ctx, &title)];
     if changes.is_empty() {
         blocks.push(Block::Para(ctx.para(ctx.t.label("aucun_changement"), ctx.body())));
     }

@@ -1,4 +1,5 @@
-//! fiches-actions.pdf: one fiche per action, A4 portrait; short fiches share pages.
+//! fiches-actions.pdf: one fiche per action, A4 portrait; short fiches share pages
+//! (one packing rule: `shares_page`).
 
 use std::rc::Rc;
 
@@ -18,17 +19,15 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     // Fiches of an axis, of an objective, of a sub-objective… make nested sections, each
     // bookmarked by its title: the bookmarks are the plan's tree.
     let mut open: Vec<&str> = Vec::new();
-    // A short fiche (under a third of a page) lets the next one follow on its page, if
-    // that one fits whole: sparse plans do not print pages three-quarters blank.
-    let short = setup.content_height() / 3.0;
-    let mut after_short = false;
+    let full = setup.content_height();
+    let mut previous_axis: Option<&crate::model::Axis> = None;
     for r in &actions {
         let fiche = fiche_blocks(&ctx, r);
-        let height = flow.measure(&fiche);
         let gap = separator(&ctx);
-        let shares = !opts.one_fiche_per_page && after_short && flow.measure(&gap) + height <= flow.room() - 1.0;
+        let new_axis = previous_axis.is_none_or(|p| !std::ptr::eq(p, r.axis));
+        previous_axis = Some(r.axis);
         let mut blocks = Vec::new();
-        if shares {
+        if shares_page(&flow, full, new_axis, flow.measure(&gap) + flow.measure(&fiche), opts.one_fiche_per_page) {
             blocks.extend(gap);
         } else {
             flow.page_break();
@@ -45,7 +44,6 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
         blocks.extend(fiche);
         flow.add(blocks);
         flow.set_continuation(Vec::new());
-        after_short = height < short;
     }
     if actions.is_empty() {
         flow.add(vec![Block::Para(ctx.para("Ce plan ne compte aucune action.", ctx.body()))]);
@@ -54,6 +52,23 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     let title = t.label("fiches").to_string();
     decorate(&mut pages, &mut tree, &ctx, &title, true);
     Document { pages, tree, info: ctx.info(&title, "Une fiche par action du plan"), images: ctx.images() }
+}
+
+/// The packing rule of the fiches, one for every plan: fiches follow each other on a
+/// page as long as the next one fits whole in what is left (a fiche is split over pages
+/// only when it is longer than a page, and then starts a page); a fiche opening another
+/// axis starts a new page when the current one is more than half full, else it follows
+/// (no half-empty page for an axis change). `need`: the separator and the whole fiche.
+fn shares_page(flow: &Flow, full: f32, new_axis: bool, need: f32, one_per_page: bool) -> bool {
+    let room = flow.room();
+    let used = full - room;
+    if one_per_page || used < 1.0 {
+        return false;
+    }
+    if new_axis && used > full / 2.0 {
+        return false;
+    }
+    need <= room - 1.0
 }
 
 fn action_label(a: &Action) -> String {

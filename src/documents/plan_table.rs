@@ -46,7 +46,8 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
                 paras.push(ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text)).spacing(2.0, 0.0));
             }
             let fill = ctx.tint(t.couleurs.fond_axe);
-            let suite = ctx.para(&continued(&ctx, &axis.title), Style::new(Face::Bold, t.tailles.texte, ctx.text));
+            let bold = Style::new(Face::Bold, t.tailles.texte, ctx.text);
+            let suite = ctx.para(&continued(&ctx, &axis.title, bold, total - 2.0 * table.padding), bold);
             let continued = Row::new(vec![Cell::text(suite).span(cols.len())]).fill(fill);
             table.rows.push(
                 Row::new(vec![Cell::new(paras).span(cols.len()).heading(2)])
@@ -73,7 +74,9 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
                 table.rows.push(Row::new(cols.iter().map(|c| cell(&ctx, &c.champ, objective, a)).collect()));
             }
             if let (Some(col), false) = (objective_col, objective.is_empty()) {
-                table.merge_down(first, col, n, &[objective_para(&ctx, &continued(&ctx, objective))]);
+                let line = table.scaled(total)[col] - 2.0 * table.padding;
+                let suite = continued(&ctx, objective, ctx.body(), line);
+                table.merge_down(first, col, n, &[objective_para(&ctx, &suite)]);
             }
             i += n;
         }

@@ -57,6 +57,8 @@ pub struct Earlier<'a> {
     pub force: bool,
     /// How the refusal tells to force: "ajoutez --forcer" on the command line.
     pub force_hint: &'a str,
+    /// What the report calls the earlier version (« juin 2026 »); none: « la version précédente ».
+    pub label: Option<&'a str>,
 }
 
 /// Everything a door knows about one job.
@@ -112,12 +114,15 @@ pub struct Prepared {
     pub options: BuildOptions,
     /// The changes since the earlier version, under its name.
     pub changes: Option<(String, Vec<Change>)>,
+    /// The earlier version's label in the report's heading.
+    pub label: Option<String>,
     pub year: Option<i32>,
 }
 
 impl Prepared {
     pub fn eval_options(&self) -> crate::documents::EvalOptions {
-        crate::documents::EvalOptions { year: self.year, changes: self.changes.clone() }
+        let changes = self.changes.as_ref().map(|(_, c)| (self.label.clone(), c.clone()));
+        crate::documents::EvalOptions { year: self.year, changes }
     }
 }
 
@@ -134,6 +139,8 @@ pub enum Refused {
     MissingId(Vec<&'static str>),
     /// The sent logo cannot be read: the message.
     Logo(String),
+    /// The review year is outside the plan's period: the message.
+    Year(String),
 }
 
 /// Reads, checks and settles one job; see [`Request`].
@@ -144,6 +151,9 @@ pub fn prepare(req: &Request<'_>) -> Result<Prepared, Refused> {
             "« {} » n'a pas de données de suivi : ajoutez des colonnes Statut, Avancement ou Commentaire, ou une feuille Indicateurs",
             req.name
         )));
+    }
+    if let Some(Err(why)) = req.year.filter(|_| req.evaluation).map(|y| crate::evaluation::check_year(&reading.plan, y)) {
+        return Err(Refused::Year(format!("« {} » : {why}", req.name)));
     }
     let changes = match &req.earlier {
         Some(e) => Some(compare(e, req, &reading)?),
@@ -159,7 +169,8 @@ pub fn prepare(req: &Request<'_>) -> Result<Prepared, Refused> {
     };
     let warnings = reading.report(req.name).diagnostics;
     let options = BuildOptions { only: req.only.clone(), docs, prefix, warnings, inputs };
-    Ok(Prepared { reading, options, changes, year: req.year })
+    let label = req.earlier.as_ref().and_then(|e| e.label).map(str::trim).filter(|l| !l.is_empty()).map(str::to_string);
+    Ok(Prepared { reading, options, changes, label, year: req.year })
 }
 
 /// Reads a plan that must have no error. The plan's own logo problem is one of its
@@ -314,7 +325,7 @@ mod tests {
         let other = sample("001-ctg-ambitions.xlsx");
         let mut req = Request::new(&now, "suivi.xlsx");
         req.evaluation = true;
-        req.earlier = Some(Earlier { path: &other, name: "ctg.xlsx", force: false, force_hint: "cochez forcer" });
+        req.earlier = Some(Earlier { path: &other, name: "ctg.xlsx", force: false, force_hint: "cochez forcer", label: None });
         match prepare(&req) {
             Err(Refused::Invalid(r)) => {
                 assert_eq!(r.diagnostics[0].code, "versions-differentes");
@@ -322,7 +333,7 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
-        req.earlier = Some(Earlier { path: &other, name: "ctg.xlsx", force: true, force_hint: "" });
+        req.earlier = Some(Earlier { path: &other, name: "ctg.xlsx", force: true, force_hint: "", label: None });
         let p = prepare(&req).unwrap();
         assert_eq!(p.changes.as_ref().map(|(n, _)| n.as_str()), Some("ctg.xlsx"));
         // A plan without follow-up data cannot be evaluated.

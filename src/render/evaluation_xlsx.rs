@@ -2,10 +2,11 @@
 //! target reached, a synthesis with a native chart, and the changes since an earlier
 //! version. Print-ready like the annex.
 
-use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, DocProperties, ExcelDateTime, XlsxError};
+use rust_xlsxwriter::{Chart, ChartType, ConditionalFormatDataBar, DocProperties, ExcelDateTime, Worksheet, XlsxError};
 
-use super::annexe::{colour_of, formats, print_setup, text_or_blank, AnnexOptions};
-use crate::evaluation::{status_counts, Change};
+use super::annexe::{colour_of, formats, print_setup, AnnexOptions, Formats};
+use super::print_fit::{two_pass, Grid};
+use crate::evaluation::{mean_progress, status_counts, Change};
 use crate::model::{Plan, Status};
 
 pub fn evaluation_xlsx(
@@ -21,9 +22,23 @@ pub fn evaluation_xlsx(
             .set_creation_datetime(&ExcelDateTime::from_ymd(2000, 1, 1)?),
     );
     let f = formats(colour_of(&AnnexOptions { colour, ..Default::default() }, plan));
-    let actions = plan.actions();
 
-    let ws = super::add_sheet(&mut wb);
+    let sheet = |ws: &mut Worksheet, write: &dyn Fn(&mut Worksheet, &mut Grid) -> Result<(), XlsxError>| {
+        two_pass(ws, |ws, g| write(ws, g))
+    };
+    sheet(super::add_sheet(&mut wb), &|ws, g| actions_sheet(ws, g, plan, &f))?;
+    sheet(super::add_sheet(&mut wb), &|ws, g| indicators_sheet(ws, g, plan, year, &f))?;
+    // Kept whole in memory: its chart's cached values are read from its cells at save.
+    sheet(wb.add_worksheet(), &|ws, g| synthesis_sheet(ws, g, plan, &f))?;
+    if let Some(changes) = changes {
+        sheet(super::add_sheet(&mut wb), &|ws, g| changes_sheet(ws, g, plan, changes, &f))?;
+    }
+    wb.save_to_buffer()
+}
+
+/// "Actions": status, progress and comment of each action.
+fn actions_sheet(ws: &mut Worksheet, g: &mut Grid, plan: &Plan, f: &Formats) -> Result<(), XlsxError> {
+    let actions = plan.actions();
     ws.set_name("Actions")?;
     let heads = [
         ("N°", 6.0),
@@ -35,32 +50,42 @@ pub fn evaluation_xlsx(
         ("Commentaire", 50.0),
     ];
     for (i, (h, w)) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &f.header)?;
-        ws.set_column_width(i as u16, *w)?;
+        g.string(ws, (0, i as u16), *h, &f.header, true)?;
+        g.width(ws, i as u16, *w)?;
     }
     for (i, r) in actions.iter().enumerate() {
         let row = i as u32 + 1;
         let a = r.action;
-        text_or_blank(ws, row, 0, a.number.as_deref(), &f.centre)?;
-        text_or_blank(ws, row, 1, Some(&a.title), &f.body)?;
-        text_or_blank(ws, row, 2, (!r.axis.implicit).then_some(r.axis.title.as_str()), &f.body)?;
-        text_or_blank(ws, row, 3, r.objective().map(|o| o.title.as_str()), &f.body)?;
-        text_or_blank(ws, row, 4, a.status.map(Status::label), &f.centre)?;
+        g.text(ws, (row, 0), a.number.as_deref(), &f.centre, false)?;
+        g.text(ws, (row, 1), Some(&a.title), &f.body, false)?;
+        g.text(ws, (row, 2), (!r.axis.implicit).then_some(r.axis.title.as_str()), &f.body, false)?;
+        g.text(ws, (row, 3), r.objective().map(|o| o.title.as_str()), &f.body, false)?;
+        g.text(ws, (row, 4), a.status.map(Status::label), &f.centre, false)?;
         match a.progress {
             Some(p) => {
-                ws.write_number_with_format(row, 5, p / 100.0, &f.percent)?;
+                g.num(ws, (row, 5), p / 100.0, &f.percent)?;
             }
-            None => text_or_blank(ws, row, 5, None, &f.body)?,
+            None => g.text(ws, (row, 5), None, &f.body, false)?,
         }
-        text_or_blank(ws, row, 6, a.comment.as_deref(), &f.body)?;
+        g.text(ws, (row, 6), a.comment.as_deref(), &f.body, false)?;
     }
     let last = actions.len().max(1) as u32;
     ws.add_conditional_format(1, 5, last, 5, &ConditionalFormatDataBar::new())?;
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last, 6)?;
-    print_setup(ws, plan, last, 6, true)?;
+    print_setup(ws, plan, last, 6, true, g.scale())?;
 
-    let ws = super::add_sheet(&mut wb);
+    Ok(())
+}
+
+/// "Indicateurs": values per year up to the review year, share of the target.
+fn indicators_sheet(
+    ws: &mut Worksheet,
+    g: &mut Grid,
+    plan: &Plan,
+    year: Option<i32>,
+    f: &Formats,
+) -> Result<(), XlsxError> {
     ws.set_name("Indicateurs")?;
     let mut years: Vec<i32> = plan
         .indicators
@@ -80,65 +105,83 @@ pub fn evaluation_xlsx(
     heads.extend(years.iter().map(|y| (format!("Réalisé {y}"), 11.0)));
     heads.push(("Atteinte de la cible".into(), 13.0));
     for (i, (h, w)) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, h, &f.header)?;
-        ws.set_column_width(i as u16, *w)?;
+        g.string(ws, (0, i as u16), h, &f.header, true)?;
+        g.width(ws, i as u16, *w)?;
     }
     let share_col = heads.len() as u16 - 1;
     for (i, ind) in plan.indicators.iter().enumerate() {
         let row = i as u32 + 1;
-        text_or_blank(ws, row, 0, ind.action.as_deref(), &f.centre)?;
-        text_or_blank(ws, row, 1, Some(&ind.name), &f.body)?;
-        text_or_blank(ws, row, 2, ind.unit.as_deref(), &f.body)?;
+        g.text(ws, (row, 0), ind.action.as_deref(), &f.centre, false)?;
+        g.text(ws, (row, 1), Some(&ind.name), &f.body, false)?;
+        g.text(ws, (row, 2), ind.unit.as_deref(), &f.body, false)?;
         for (c, v) in [(3u16, ind.baseline), (4, ind.target)] {
             match v {
-                Some(v) => ws.write_number_with_format(row, c, v, &f.centre).map(|_| ())?,
-                None => text_or_blank(ws, row, c, None, &f.body)?,
+                Some(v) => g.num(ws, (row, c), v, &f.centre)?,
+                None => g.text(ws, (row, c), None, &f.body, false)?,
             }
         }
         for (j, y) in years.iter().enumerate() {
             match ind.values.get(y) {
-                Some(v) => ws.write_number_with_format(row, 5 + j as u16, *v, &f.centre).map(|_| ())?,
-                None => text_or_blank(ws, row, 5 + j as u16, None, &f.body)?,
+                Some(v) => g.num(ws, (row, 5 + j as u16), *v, &f.centre)?,
+                None => g.text(ws, (row, 5 + j as u16), None, &f.body, false)?,
             }
         }
         match ind.share_of_target(year) {
-            Some(s) => ws.write_number_with_format(row, share_col, s, &f.percent).map(|_| ())?,
-            None => text_or_blank(ws, row, share_col, None, &f.body)?,
+            Some(s) => g.num(ws, (row, share_col), s, &f.percent)?,
+            None => g.text(ws, (row, share_col), None, &f.body, false)?,
         }
     }
     let ilast = plan.indicators.len().max(1) as u32;
     ws.add_conditional_format(1, share_col, ilast, share_col, &ConditionalFormatDataBar::new())?;
     ws.set_freeze_panes(1, 2)?;
-    print_setup(ws, plan, ilast, share_col, true)?;
+    print_setup(ws, plan, ilast, share_col, true, g.scale())?;
 
-    // Kept whole in memory: its chart's cached values are read from its cells at save.
-    let ws = wb.add_worksheet();
+    Ok(())
+}
+
+/// "Synthèse": counts per status and axis, the mean progress with its base, a chart.
+fn synthesis_sheet(ws: &mut Worksheet, g: &mut Grid, plan: &Plan, f: &Formats) -> Result<(), XlsxError> {
+    let actions = plan.actions();
     ws.set_name("Synthèse")?;
-    ws.set_column_width(0, 45)?;
-    ws.write_string_with_format(0, 0, "Actions par statut et par axe", &f.title)?;
+    g.width(ws, 0, 45)?;
+    g.string(ws, (0, 0), "Actions par statut et par axe", &f.title, true)?;
     let labels: Vec<&str> = Status::ALL.iter().map(|s| s.label()).chain(std::iter::once("Non renseigné")).collect();
-    ws.write_string_with_format(2, 0, "Axe", &f.header)?;
+    g.string(ws, (2, 0), "Axe", &f.header, true)?;
     for (i, l) in labels.iter().enumerate() {
-        ws.write_string_with_format(2, 1 + i as u16, *l, &f.header)?;
-        ws.set_column_width(1 + i as u16, 12)?;
+        g.string(ws, (2, 1 + i as u16), *l, &f.header, true)?;
+        g.width(ws, 1 + i as u16, 12)?;
     }
-    ws.write_string_with_format(2, 1 + labels.len() as u16, "Total", &f.header)?;
+    g.string(ws, (2, 1 + labels.len() as u16), "Total", &f.header, true)?;
     let mut row = 3u32;
     for axis in plan.axes.iter().filter(|a| !a.all_actions().is_empty()) {
         let acts = axis.all_actions();
-        text_or_blank(ws, row, 0, Some(if axis.implicit { "Actions" } else { &axis.title }), &f.body)?;
+        g.text(ws, (row, 0), Some(if axis.implicit { "Actions" } else { &axis.title }), &f.body, false)?;
         for (i, (_, n)) in status_counts(acts.iter().copied()).iter().enumerate() {
-            ws.write_number_with_format(row, 1 + i as u16, *n as f64, &f.centre)?;
+            g.num(ws, (row, 1 + i as u16), *n as f64, &f.centre)?;
         }
-        ws.write_number_with_format(row, 1 + labels.len() as u16, acts.len() as f64, &f.centre)?;
+        g.num(ws, (row, 1 + labels.len() as u16), acts.len() as f64, &f.centre)?;
         row += 1;
     }
     let axes_end = row - 1;
-    ws.write_string_with_format(row, 0, "Ensemble du plan", &f.key)?;
+    g.string(ws, (row, 0), "Ensemble du plan", &f.key, true)?;
     for (i, (_, n)) in status_counts(actions.iter().map(|r| r.action)).iter().enumerate() {
-        ws.write_number_with_format(row, 1 + i as u16, *n as f64, &f.key)?;
+        g.num(ws, (row, 1 + i as u16), *n as f64, &f.key)?;
     }
-    ws.write_number_with_format(row, 1 + labels.len() as u16, actions.len() as f64, &f.key)?;
+    g.num(ws, (row, 1 + labels.len() as u16), actions.len() as f64, &f.key)?;
+    // The mean says its base: the actions with a progress, out of all.
+    if let Some(m) = mean_progress(actions.iter().map(|r| r.action)) {
+        row += 2;
+        g.string(ws, (row, 0), "Avancement moyen", &f.key, true)?;
+        g.num(ws, (row, 1), m.mean / 100.0, &f.percent.clone().set_num_format("0.0%"))?;
+        let s = if m.filled > 1 { "s" } else { "" };
+        g.string(
+            ws,
+            (row, 2),
+            format!("sur {} action{s} renseignée{s} sur {}", m.filled, m.total),
+            &rust_xlsxwriter::Format::new(),
+            false,
+        )?;
+    }
     if axes_end >= 3 {
         let mut chart = Chart::new(ChartType::BarStacked);
         for i in 0..labels.len() as u16 {
@@ -151,27 +194,31 @@ pub fn evaluation_xlsx(
         chart.title().set_name("Statut des actions par axe");
         ws.insert_chart(row + 2, 0, &chart)?;
     }
-    print_setup(ws, plan, row + 20, 1 + labels.len() as u16, false)?;
+    print_setup(ws, plan, row + 20, 1 + labels.len() as u16, false, g.scale())?;
 
-    if let Some(changes) = changes {
-        let ws = super::add_sheet(&mut wb);
-        ws.set_name("Évolution")?;
-        ws.set_column_width(0, 16)?;
-        ws.set_column_width(1, 110)?;
-        ws.write_string_with_format(0, 0, "Changement", &f.header)?;
-        ws.write_string_with_format(0, 1, "Détail", &f.header)?;
-        for (i, c) in changes.iter().enumerate() {
-            let kind = match c {
-                Change::Added { .. } => "ajout",
-                Change::Dropped { .. } => "retrait",
-                Change::Status { .. } => "statut",
-                Change::Progress { .. } => "avancement",
-                Change::Indicator { .. } => "indicateur",
-            };
-            ws.write_string_with_format(i as u32 + 1, 0, kind, &f.body)?;
-            ws.write_string_with_format(i as u32 + 1, 1, c.sentence(), &f.body)?;
-        }
-        print_setup(ws, plan, changes.len() as u32, 1, true)?;
+    Ok(())
+}
+
+/// "Évolution": the changes since the earlier version, with their cells.
+fn changes_sheet(
+    ws: &mut Worksheet,
+    g: &mut Grid,
+    plan: &Plan,
+    changes: &[Change],
+    f: &Formats,
+) -> Result<(), XlsxError> {
+    ws.set_name("Évolution")?;
+    g.width(ws, 0, 16)?;
+    g.width(ws, 1, 110)?;
+    g.width(ws, 2, 16)?;
+    g.string(ws, (0, 0), "Changement", &f.header, true)?;
+    g.string(ws, (0, 1), "Détail", &f.header, true)?;
+    g.string(ws, (0, 2), "Cellule", &f.header, true)?;
+    for (i, c) in changes.iter().enumerate() {
+        g.string(ws, (i as u32 + 1, 0), c.kind(), &f.body, false)?;
+        g.string(ws, (i as u32 + 1, 1), c.sentence(), &f.body, false)?;
+        g.text(ws, (i as u32 + 1, 2), c.cell(), &f.body, false)?;
     }
-    wb.save_to_buffer()
+    print_setup(ws, plan, changes.len() as u32, 2, true, g.scale())?;
+    Ok(())
 }

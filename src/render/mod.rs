@@ -4,6 +4,7 @@ pub mod annexe;
 pub mod corrected_copy;
 pub mod evaluation_xlsx;
 pub mod pdf;
+pub mod print_fit;
 pub mod template;
 
 /// A workbook as plandoc writes them: zip compression at level 1, the quickest (level 6,

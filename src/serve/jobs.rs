@@ -99,7 +99,7 @@ fn disk_name(name: &str) -> String {
 fn refused(r: Refused) -> RequestError {
     match r {
         Refused::Unreadable(report) | Refused::Invalid(report) => RequestError::Plan(report),
-        Refused::NoFollowUp(m) | Refused::Logo(m) => RequestError::Invalid(m),
+        Refused::NoFollowUp(m) | Refused::Logo(m) | Refused::Year(m) => RequestError::Invalid(m),
         Refused::MissingId(missing) => RequestError::Invalid(format!(
             "l'identifiant @ctes demande : {} (champs du formulaire ou feuille Convention)",
             missing.join(", ")
@@ -242,6 +242,7 @@ pub fn evaluation(
         name,
         force: form.text("forcer").is_some_and(|v| v != "non"),
         force_hint: "cochez « Comparer quand même » (champ forcer)",
+        label: None,
     });
     let prepared = prepare(&req).map_err(refused)?;
     let (pdf, xlsx) = evaluation_reports(&prepared.reading.plan, &prepared.options.docs, &prepared.eval_options())

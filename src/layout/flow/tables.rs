@@ -6,6 +6,9 @@ use super::{Bands, Flow};
 use crate::layout::canvas::{Artifact, Role, Tag};
 use crate::layout::table::{draw_row, measure_row, CellLine, MeasuredRow, Row, Table};
 
+/// Rows a table's last page holds at least, when the table runs over pages.
+pub const MIN_LAST_ROWS: usize = 3;
+
 impl Flow {
     /// Header, bands and the first row of `t`: what must fit for the table to start.
     pub(super) fn table_start_height(&self, t: &Table) -> f32 {
@@ -126,7 +129,9 @@ impl Flow {
             let fits_fresh = need + self.repeat_height(t, header_h, &bands) <= self.setup.content_height();
             let least = self.chain_height(&rows, i, true);
             let room = self.remaining() + 0.01;
-            if !opening && ((need > room && fits_fresh) || least > room) {
+            if !opening
+                && (self.leaves_widow(t, &rows[i..], header_h, &bands) || (need > room && fits_fresh) || least > room)
+            {
                 self.continue_table(t, &header, &bands);
                 opening = true;
             }
@@ -140,6 +145,17 @@ impl Flow {
             }
             opening = false;
         }
+    }
+
+    /// Orphan control: the last `MIN_LAST_ROWS` rows of a table, `tail`, go to the next
+    /// page together when they would not all fit on this one (a continued page never
+    /// carries one or two rows alone), if they fit on a fresh page.
+    fn leaves_widow(&self, t: &Table, tail: &[MeasuredRow<'_>], header_h: f32, bands: &Bands<'_>) -> bool {
+        if tail.len() != MIN_LAST_ROWS {
+            return false;
+        }
+        let h: f32 = tail.iter().map(|m| m.height).sum();
+        h > self.remaining() + 0.01 && h + self.repeat_height(t, header_h, bands) <= self.setup.content_height()
     }
 
     /// Places a row, splitting its cells' lines over pages when it is taller than the

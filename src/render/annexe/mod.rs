@@ -5,6 +5,7 @@
 use rust_xlsxwriter::{Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Worksheet, XlsxError};
 
 use crate::model::{ActionRef, Plan};
+use crate::render::print_fit::two_pass;
 use crate::validate::{excel, Diagnostic};
 
 mod plan_sheet;
@@ -72,11 +73,14 @@ pub(crate) fn print_setup(
     last_row: u32,
     last_col: u16,
     repeat_header: bool,
+    scale: u16,
 ) -> Result<(), XlsxError> {
     let m = &plan.meta;
+    // A3 landscape at the scale that fits the width, never under the one that keeps
+    // the text at 7 pt (`print_fit`): a wider sheet prints over several pages across.
     ws.set_landscape();
-    ws.set_paper_size(9);
-    ws.set_print_fit_to_pages(1, 0);
+    ws.set_paper_size(crate::render::print_fit::PAPER_A3);
+    ws.set_print_scale(scale);
     ws.set_margins(0.4, 0.4, 0.7, 0.6, 0.3, 0.3);
     if repeat_header {
         ws.set_repeat_rows(0, 0)?;
@@ -152,17 +156,17 @@ pub fn annexe_xlsx(plan: &Plan, opts: &AnnexOptions) -> Result<Vec<u8>, XlsxErro
     let input = SheetInput { plan, actions: &actions, years: &years, f: &f };
     {
         let ws = if constant { wb.add_worksheet_with_constant_memory()? } else { super::add_sheet(&mut wb) };
-        plan_sheet(ws, &input)?;
+        two_pass(ws, |ws, g| plan_sheet(ws, g, &input))?;
     }
-    echeancier_sheet(super::add_sheet(&mut wb), &input)?;
+    two_pass(super::add_sheet(&mut wb), |ws, g| echeancier_sheet(ws, g, &input))?;
     // Kept whole in memory: its charts' cached values are read from its cells at save.
-    synthese_sheet(wb.add_worksheet(), &input)?;
+    two_pass(wb.add_worksheet(), |ws, g| synthese_sheet(ws, g, &input))?;
     if !plan.indicators.is_empty() {
-        indicators_sheet(super::add_sheet(&mut wb), plan, &f)?;
+        two_pass(super::add_sheet(&mut wb), |ws, g| indicators_sheet(ws, g, plan, &f))?;
     }
-    informations_sheet(super::add_sheet(&mut wb), plan, opts, &f)?;
+    two_pass(super::add_sheet(&mut wb), |ws, g| informations_sheet(ws, g, plan, opts, &f))?;
     if !opts.warnings.is_empty() {
-        controles_sheet(super::add_sheet(&mut wb), plan, &opts.warnings, &f)?;
+        two_pass(super::add_sheet(&mut wb), |ws, g| controles_sheet(ws, g, plan, &opts.warnings, &f))?;
     }
     if !plan_sheet::lists_inline() {
         plan_sheet::lists_sheet(super::add_sheet(&mut wb))?;

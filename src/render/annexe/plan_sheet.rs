@@ -3,8 +3,9 @@
 
 use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Formula, Worksheet, XlsxError};
 
-use super::{print_setup, text_or_blank, SheetInput};
+use super::{print_setup, SheetInput};
 use crate::model::{Action, ActionRef, Plan, Priority, Status};
+use crate::render::print_fit::Grid;
 use crate::templates::{input_columns, ColumnSpec};
 use crate::validate::excel;
 
@@ -142,7 +143,7 @@ fn more_columns(actions: &[SheetRow<'_>]) -> Vec<More> {
     out
 }
 
-pub(super) fn plan_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(), XlsxError> {
+pub(super) fn plan_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetInput<'_>) -> Result<(), XlsxError> {
     let SheetInput { plan, actions, years, f } = *input;
     ws.set_name("Plan d'actions")?;
     let cols = sheet_columns(plan);
@@ -155,29 +156,28 @@ pub(super) fn plan_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(
     let first_year = n_fixed + n_extra;
     let last_col = first_year + years.len().max(1) as u16 - 1;
     for (i, c) in cols.iter().enumerate() {
-        ws.set_column_width(i as u16, c.largeur)?;
+        g.width(ws, i as u16, c.largeur)?;
     }
     for j in 0..more.len() {
-        ws.set_column_width(n_base + j as u16, 20)?;
+        g.width(ws, n_base + j as u16, 20)?;
     }
     for (j, _) in extra.iter().enumerate() {
-        ws.set_column_width(n_fixed + j as u16, 24)?;
+        g.width(ws, n_fixed + j as u16, 24)?;
     }
     for (j, _) in years.iter().enumerate() {
-        ws.set_column_width(first_year + j as u16, 9)?;
+        g.width(ws, first_year + j as u16, 9)?;
     }
-    ws.set_row_height(0, 32)?;
     for (i, c) in cols.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, &c.titre, &f.header)?;
+        g.string(ws, (0, i as u16), &c.titre, &f.header, true)?;
     }
     for (j, m) in more.iter().enumerate() {
-        ws.write_string_with_format(0, n_base + j as u16, m.header(), &f.header)?;
+        g.string(ws, (0, n_base + j as u16), m.header(), &f.header, true)?;
     }
     for (j, e) in extra.iter().enumerate() {
-        ws.write_string_with_format(0, n_fixed + j as u16, e, &f.header)?;
+        g.string(ws, (0, n_fixed + j as u16), e, &f.header, true)?;
     }
     for (j, y) in years.iter().enumerate() {
-        ws.write_string_with_format(0, first_year + j as u16, y.to_string(), &f.header)?;
+        g.string(ws, (0, first_year + j as u16), y.to_string(), &f.header, true)?;
     }
     let pos = |champ: &str| cols.iter().position(|c| c.champ == champ).map(|p| p as u16);
     for (i, sr) in rows.iter().enumerate() {
@@ -188,84 +188,84 @@ pub(super) fn plan_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(
             match c.champ.as_str() {
                 // A blank axis cell reads as "same as above": name the actions of no axis.
                 "axe" if r.axis.implicit && plan.axis_count() > 0 => {
-                    text_or_blank(ws, row, col, Some("(Action non classée)"), &f.body)?
+                    g.text(ws, (row, col), Some("(Action non classée)"), &f.body, false)?
                 }
                 "axe" if !r.axis.implicit => {
                     let t = match &r.axis.description {
                         Some(d) => format!("{}\n{d}", r.axis.title),
                         None => r.axis.title.clone(),
                     };
-                    text_or_blank(ws, row, col, Some(&t), &f.body)?;
+                    g.text(ws, (row, col), Some(&t), &f.body, false)?;
                 }
                 "objectif_strategique" => {
-                    text_or_blank(ws, row, col, r.objectives.first().map(|o| o.title.as_str()), &f.body)?
+                    g.text(ws, (row, col), r.objectives.first().map(|o| o.title.as_str()), &f.body, false)?
                 }
                 "objectif_operationnel" => {
-                    text_or_blank(ws, row, col, r.objectives.get(1).map(|o| o.title.as_str()), &f.body)?
+                    g.text(ws, (row, col), r.objectives.get(1).map(|o| o.title.as_str()), &f.body, false)?
                 }
                 level if level.starts_with("niveau_") => {
                     let depth = level["niveau_".len()..].parse::<usize>().unwrap_or(0);
                     let o = depth.checked_sub(2).and_then(|d| r.objectives.get(d));
-                    text_or_blank(ws, row, col, o.map(|o| o.title.as_str()), &f.body)?
+                    g.text(ws, (row, col), o.map(|o| o.title.as_str()), &f.body, false)?
                 }
                 // A sub-action row names its action in the title column, itself here.
-                "sous_action" => text_or_blank(ws, row, col, sr.parent.map(|_| a.title.as_str()), &f.body)?,
+                "sous_action" => g.text(ws, (row, col), sr.parent.map(|_| a.title.as_str()), &f.body, false)?,
                 "numero" => match &a.number {
                     Some(n) if n.bytes().all(|b| b.is_ascii_digit()) && n.len() < 10 => {
-                        ws.write_number_with_format(row, col, n.parse::<f64>().unwrap_or(0.0), &f.centre)?;
+                        g.num(ws, (row, col), n.parse::<f64>().unwrap_or(0.0), &f.centre)?;
                     }
-                    other => text_or_blank(ws, row, col, other.as_deref(), &f.centre)?,
+                    other => g.text(ws, (row, col), other.as_deref(), &f.centre, false)?,
                 },
-                "action" => text_or_blank(ws, row, col, Some(&sr.parent.unwrap_or(a).title), &f.body)?,
-                "objectif_action" => text_or_blank(ws, row, col, a.aim.as_deref(), &f.body)?,
-                "description" => text_or_blank(ws, row, col, a.description.as_deref(), &f.body)?,
-                "priorite" => text_or_blank(ws, row, col, a.priority.map(Priority::label), &f.centre)?,
-                "pilote" => text_or_blank(ws, row, col, a.pilot.as_deref(), &f.body)?,
-                "partenaires" => text_or_blank(ws, row, col, a.partners.as_deref(), &f.body)?,
-                "public" => text_or_blank(ws, row, col, a.public.as_deref(), &f.body)?,
-                "territoire" => text_or_blank(ws, row, col, a.territory.as_deref(), &f.body)?,
+                "action" => g.text(ws, (row, col), Some(&sr.parent.unwrap_or(a).title), &f.body, false)?,
+                "objectif_action" => g.text(ws, (row, col), a.aim.as_deref(), &f.body, false)?,
+                "description" => g.text(ws, (row, col), a.description.as_deref(), &f.body, false)?,
+                "priorite" => g.text(ws, (row, col), a.priority.map(Priority::label), &f.centre, false)?,
+                "pilote" => g.text(ws, (row, col), a.pilot.as_deref(), &f.body, false)?,
+                "partenaires" => g.text(ws, (row, col), a.partners.as_deref(), &f.body, false)?,
+                "public" => g.text(ws, (row, col), a.public.as_deref(), &f.body, false)?,
+                "territoire" => g.text(ws, (row, col), a.territory.as_deref(), &f.body, false)?,
                 "budget" => match &a.budget {
                     Some(b) => match b.euros {
                         Some(v) => {
-                            ws.write_number_with_format(row, col, v, &f.euros)?;
+                            g.num(ws, (row, col), v, &f.euros)?;
                         }
-                        None => text_or_blank(ws, row, col, Some(&b.text), &f.body)?,
+                        None => g.text(ws, (row, col), Some(&b.text), &f.body, false)?,
                     },
-                    None => text_or_blank(ws, row, col, None, &f.body)?,
+                    None => g.text(ws, (row, col), None, &f.body, false)?,
                 },
-                "financeurs" => text_or_blank(ws, row, col, a.funders.as_deref(), &f.body)?,
-                "indicateurs" => text_or_blank(ws, row, col, Some(&a.indicators.join("\n")), &f.body)?,
-                "statut" => text_or_blank(ws, row, col, a.status.map(Status::label), &f.centre)?,
+                "financeurs" => g.text(ws, (row, col), a.funders.as_deref(), &f.body, false)?,
+                "indicateurs" => g.text(ws, (row, col), Some(&a.indicators.join("\n")), &f.body, false)?,
+                "statut" => g.text(ws, (row, col), a.status.map(Status::label), &f.centre, false)?,
                 "avancement" => match a.progress {
                     Some(p) => {
-                        ws.write_number_with_format(row, col, p / 100.0, &f.percent)?;
+                        g.num(ws, (row, col), p / 100.0, &f.percent)?;
                     }
-                    None => text_or_blank(ws, row, col, None, &f.body)?,
+                    None => g.text(ws, (row, col), None, &f.body, false)?,
                 },
-                "commentaire" => text_or_blank(ws, row, col, a.comment.as_deref(), &f.body)?,
-                _ => text_or_blank(ws, row, col, None, &f.body)?,
+                "commentaire" => g.text(ws, (row, col), a.comment.as_deref(), &f.body, false)?,
+                _ => g.text(ws, (row, col), None, &f.body, false)?,
             }
         }
         for (j, m) in more.iter().enumerate() {
             let col = n_base + j as u16;
             match m.value(a) {
                 MoreValue::Euros(v) => {
-                    ws.write_number_with_format(row, col, v, &f.euros)?;
+                    g.num(ws, (row, col), v, &f.euros)?;
                 }
-                MoreValue::Text(t) => text_or_blank(ws, row, col, t, &f.body)?,
+                MoreValue::Text(t) => g.text(ws, (row, col), t, &f.body, false)?,
             }
         }
         for (j, name) in extra.iter().enumerate() {
             let v = a.extra.iter().filter(|e| &e.name == name).map(|e| e.value.as_str()).collect::<Vec<_>>().join("\n");
-            text_or_blank(ws, row, n_fixed + j as u16, Some(&v), &f.body)?;
+            g.text(ws, (row, n_fixed + j as u16), Some(&v), &f.body, false)?;
         }
         for (j, y) in years.iter().enumerate() {
             let col = first_year + j as u16;
             if a.years.contains(y) {
                 let mark = a.milestones.get(y).map_or("X", String::as_str);
-                ws.write_string_with_format(row, col, excel::cell_text(mark), &f.year_on)?;
+                g.string(ws, (row, col), &excel::cell_text(mark), &f.year_on, false)?;
             } else {
-                ws.write_blank(row, col, &f.centre)?;
+                g.blank(ws, (row, col), &f.centre)?;
             }
         }
     }
@@ -285,7 +285,7 @@ pub(super) fn plan_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(
     }
     ws.set_freeze_panes(1, 0)?;
     ws.autofilter(0, 0, last_row.max(1), last_col)?;
-    print_setup(ws, plan, last_row, last_col, true)
+    print_setup(ws, plan, last_row, last_col, true, g.scale())
 }
 
 /// The hidden sheet listing the priority (column A) and status (column B) labels, when

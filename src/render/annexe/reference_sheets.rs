@@ -2,12 +2,13 @@
 
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
-use super::{print_setup, text_or_blank, AnnexOptions, Formats};
+use super::{print_setup, AnnexOptions, Formats};
 use crate::model::Plan;
+use crate::render::print_fit::Grid;
 use crate::validate::Diagnostic;
 
 /// The follow-up indicators, in the layout the reader expects back.
-pub(super) fn indicators_sheet(ws: &mut Worksheet, plan: &Plan, f: &Formats) -> Result<(), XlsxError> {
+pub(super) fn indicators_sheet(ws: &mut Worksheet, g: &mut Grid, plan: &Plan, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Indicateurs")?;
     let mut years: Vec<i32> = plan.indicators.iter().flat_map(|i| i.values.keys().copied()).collect();
     years.sort_unstable();
@@ -18,37 +19,38 @@ pub(super) fn indicators_sheet(ws: &mut Worksheet, plan: &Plan, f: &Formats) -> 
         .collect();
     heads.extend(years.iter().map(|y| format!("Réalisé {y}")));
     for (i, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, h, &f.header)?;
-        ws.set_column_width(i as u16, if i == 1 { 45.0 } else { 12.0 })?;
+        g.string(ws, (0, i as u16), h, &f.header, true)?;
+        g.width(ws, i as u16, if i == 1 { 45.0 } else { 12.0 })?;
     }
     for (i, ind) in plan.indicators.iter().enumerate() {
         let r = i as u32 + 1;
-        text_or_blank(ws, r, 0, ind.action.as_deref(), &f.centre)?;
-        text_or_blank(ws, r, 1, Some(&ind.name), &f.body)?;
-        text_or_blank(ws, r, 2, ind.unit.as_deref(), &f.body)?;
+        g.text(ws, (r, 0), ind.action.as_deref(), &f.centre, false)?;
+        g.text(ws, (r, 1), Some(&ind.name), &f.body, false)?;
+        g.text(ws, (r, 2), ind.unit.as_deref(), &f.body, false)?;
         let cells = [ind.baseline, ind.target].into_iter().chain(years.iter().map(|y| ind.values.get(y).copied()));
         for (j, v) in cells.enumerate() {
             match v {
-                Some(v) => ws.write_number_with_format(r, 3 + j as u16, v, &f.centre).map(|_| ())?,
-                None => text_or_blank(ws, r, 3 + j as u16, None, &f.body)?,
+                Some(v) => g.num(ws, (r, 3 + j as u16), v, &f.centre)?,
+                None => g.text(ws, (r, 3 + j as u16), None, &f.body, false)?,
             }
         }
     }
     ws.set_freeze_panes(1, 2)?;
-    print_setup(ws, plan, plan.indicators.len() as u32, heads.len() as u16 - 1, true)
+    print_setup(ws, plan, plan.indicators.len() as u32, heads.len() as u16 - 1, true, g.scale())
 }
 
 pub(super) fn informations_sheet(
     ws: &mut Worksheet,
+    g: &mut Grid,
     plan: &Plan,
     opts: &AnnexOptions,
     f: &Formats,
 ) -> Result<(), XlsxError> {
     ws.set_name("Informations")?;
-    ws.set_column_width(0, 26)?;
-    ws.set_column_width(1, 60)?;
-    ws.write_string_with_format(0, 0, "Clé", &f.header)?;
-    ws.write_string_with_format(0, 1, "Valeur", &f.header)?;
+    g.width(ws, 0, 26)?;
+    g.width(ws, 1, 60)?;
+    g.string(ws, (0, 0), "Clé", &f.header, true)?;
+    g.string(ws, (0, 1), "Valeur", &f.header, true)?;
     let m = &plan.meta;
     let kind = m.kind.label().to_string();
     let rows: Vec<(&str, Option<String>)> = vec![
@@ -71,15 +73,16 @@ pub(super) fn informations_sheet(
     let mut r = 1;
     for (k, v) in rows {
         let Some(v) = v else { continue };
-        ws.write_string_with_format(r, 0, k, &f.key)?;
-        ws.write_string(r, 1, crate::validate::excel::cell_text(&v))?;
+        g.string(ws, (r, 0), k, &f.key, true)?;
+        g.string(ws, (r, 1), &crate::validate::excel::cell_text(&v), &rust_xlsxwriter::Format::new(), false)?;
         r += 1;
     }
-    print_setup(ws, plan, r, 1, false)
+    print_setup(ws, plan, r, 1, false, g.scale())
 }
 
 pub(super) fn controles_sheet(
     ws: &mut Worksheet,
+    g: &mut Grid,
     plan: &Plan,
     warnings: &[Diagnostic],
     f: &Formats,
@@ -88,17 +91,17 @@ pub(super) fn controles_sheet(
     for (i, (h, w)) in
         [("Gravité", 14.0), ("Code", 22.0), ("Message", 80.0), ("Feuille", 18.0), ("Cellule", 10.0)].iter().enumerate()
     {
-        ws.write_string_with_format(0, i as u16, *h, &f.header)?;
-        ws.set_column_width(i as u16, *w)?;
+        g.string(ws, (0, i as u16), *h, &f.header, true)?;
+        g.width(ws, i as u16, *w)?;
     }
     for (i, d) in warnings.iter().enumerate() {
         let r = i as u32 + 1;
-        ws.write_string_with_format(r, 0, d.severity.label(), &f.body)?;
-        ws.write_string_with_format(r, 1, &d.code, &f.body)?;
-        ws.write_string_with_format(r, 2, crate::validate::excel::cell_text(&d.message), &f.body)?;
-        text_or_blank(ws, r, 3, d.sheet.as_deref(), &f.body)?;
-        text_or_blank(ws, r, 4, d.cell.as_deref(), &f.body)?;
+        g.string(ws, (r, 0), d.severity.label(), &f.body, false)?;
+        g.string(ws, (r, 1), &d.code, &f.body, false)?;
+        g.string(ws, (r, 2), &crate::validate::excel::cell_text(&d.message), &f.body, false)?;
+        g.text(ws, (r, 3), d.sheet.as_deref(), &f.body, false)?;
+        g.text(ws, (r, 4), d.cell.as_deref(), &f.body, false)?;
     }
     ws.set_freeze_panes(1, 0)?;
-    print_setup(ws, plan, warnings.len() as u32, 4, true)
+    print_setup(ws, plan, warnings.len() as u32, 4, true, g.scale())
 }

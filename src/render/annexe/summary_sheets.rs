@@ -4,59 +4,56 @@ use std::collections::BTreeMap;
 
 use rust_xlsxwriter::{Chart, ChartType, Worksheet, XlsxError};
 
-use super::{print_setup, text_or_blank, Formats, SheetInput};
+use super::{print_setup, Formats, SheetInput};
 use crate::model::Priority;
+use crate::render::print_fit::Grid;
 
-pub(super) fn echeancier_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(), XlsxError> {
+pub(super) fn echeancier_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetInput<'_>) -> Result<(), XlsxError> {
     let SheetInput { plan, actions, years, f } = *input;
     ws.set_name("Échéancier")?;
     let heads = ["Axe", "N°", "Action"];
     for (i, h) in heads.iter().enumerate() {
-        ws.write_string_with_format(0, i as u16, *h, &f.header)?;
+        g.string(ws, (0, i as u16), *h, &f.header, true)?;
     }
-    ws.set_column_width(0, 30)?;
-    ws.set_column_width(1, 6)?;
-    ws.set_column_width(2, 60)?;
+    g.width(ws, 0, 30)?;
+    g.width(ws, 1, 6)?;
+    g.width(ws, 2, 60)?;
     for (j, y) in years.iter().enumerate() {
-        ws.write_string_with_format(0, 3 + j as u16, y.to_string(), &f.header)?;
-        ws.set_column_width(3 + j as u16, 9)?;
+        g.string(ws, (0, 3 + j as u16), y.to_string(), &f.header, true)?;
+        g.width(ws, 3 + j as u16, 9)?;
     }
     for (i, r) in actions.iter().enumerate() {
         let row = i as u32 + 1;
         let axis = if r.axis.implicit { "" } else { r.axis.title.as_str() };
-        text_or_blank(ws, row, 0, Some(axis), &f.body)?;
-        text_or_blank(ws, row, 1, r.action.number.as_deref(), &f.centre)?;
-        text_or_blank(ws, row, 2, Some(&r.action.title), &f.body)?;
+        g.text(ws, (row, 0), Some(axis), &f.body, false)?;
+        g.text(ws, (row, 1), r.action.number.as_deref(), &f.centre, false)?;
+        g.text(ws, (row, 2), Some(&r.action.title), &f.body, false)?;
         for (j, y) in years.iter().enumerate() {
             let col = 3 + j as u16;
             if r.action.years.contains(y) {
-                ws.write_string_with_format(
-                    row,
-                    col,
-                    crate::validate::excel::cell_text(r.action.milestones.get(y).map_or("X", String::as_str)),
-                    &f.year_on,
-                )?;
+                let mark = r.action.milestones.get(y).map_or("X", String::as_str);
+                g.string(ws, (row, col), &crate::validate::excel::cell_text(mark), &f.year_on, false)?;
             } else {
-                ws.write_blank(row, col, &f.centre)?;
+                g.blank(ws, (row, col), &f.centre)?;
             }
         }
     }
     let last_col = 2 + years.len() as u16;
     ws.set_freeze_panes(1, 3)?;
     ws.autofilter(0, 0, actions.len().max(1) as u32, last_col)?;
-    print_setup(ws, plan, actions.len() as u32, last_col, true)
+    print_setup(ws, plan, actions.len() as u32, last_col, true, g.scale())
 }
 
-pub(super) fn synthese_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Result<(), XlsxError> {
+pub(super) fn synthese_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetInput<'_>) -> Result<(), XlsxError> {
     let SheetInput { plan, actions, years, f } = *input;
     ws.set_name("Synthèse")?;
-    ws.set_column_width(0, 50)?;
-    ws.write_string_with_format(0, 0, "Répartition des actions par axe et par priorité", &f.title)?;
+    g.width(ws, 0, 50)?;
+    g.string(ws, (0, 0), "Répartition des actions par axe et par priorité", &f.title, true)?;
     let prio_cols = ["Haute", "Moyenne", "Basse", "Non renseignée", "Total"];
-    ws.write_string_with_format(2, 0, "Axe", &f.header)?;
+    g.string(ws, (2, 0), "Axe", &f.header, true)?;
     for (i, p) in prio_cols.iter().enumerate() {
-        ws.write_string_with_format(2, 1 + i as u16, *p, &f.header)?;
-        ws.set_column_width(1 + i as u16, 13)?;
+        g.string(ws, (2, 1 + i as u16), *p, &f.header, true)?;
+        g.width(ws, 1 + i as u16, 13)?;
     }
     let mut row = 3u32;
     let axes: Vec<&crate::model::Axis> = plan.axes.iter().collect();
@@ -73,20 +70,21 @@ pub(super) fn synthese_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Resu
             acts.len(),
         ];
         let title = if axis.implicit { "Actions" } else { axis.title.as_str() };
-        ws.write_string_with_format(row, 0, title, &f.body)?;
+        g.string(ws, (row, 0), title, &f.body, false)?;
         for (i, v) in counts.iter().enumerate() {
-            ws.write_number_with_format(row, 1 + i as u16, *v as f64, &f.centre)?;
+            g.num(ws, (row, 1 + i as u16), *v as f64, &f.centre)?;
             totals[i] += v;
         }
         row += 1;
     }
     let axis_rows = (3, row - 1);
-    ws.write_string_with_format(row, 0, "Total", &f.key)?;
+    g.string(ws, (row, 0), "Total", &f.key, true)?;
     for (i, t) in totals.iter().enumerate() {
-        ws.write_number_with_format(row, 1 + i as u16, *t as f64, &f.key)?;
+        g.num(ws, (row, 1 + i as u16), *t as f64, &f.key)?;
     }
     row += 2;
-    let mut chart_row = 2;
+    // The charts go under the tables, in column A, inside the print area's width.
+    let mut charts = Vec::new();
     if !axes.is_empty() {
         let mut chart = Chart::new(ChartType::BarStacked);
         for i in 0..4u16 {
@@ -97,12 +95,11 @@ pub(super) fn synthese_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Resu
                 .set_values(("Synthèse", axis_rows.0, 1 + i, axis_rows.1, 1 + i));
         }
         chart.title().set_name("Actions par axe et par priorité");
-        ws.insert_chart(chart_row, 7, &chart)?;
-        chart_row += 18;
+        charts.push(chart);
     }
     // Per year.
     let per_year = years.iter().map(|y| (y.to_string(), actions.iter().filter(|r| r.action.years.contains(y)).count()));
-    let (year_start, last) = count_table(ws, row, ("Actions prévues par année", "Année"), per_year, f)?;
+    let (year_start, last) = count_table((ws, g), row, ("Actions prévues par année", "Année"), per_year, f)?;
     row = last;
     if !years.is_empty() {
         let mut chart = Chart::new(ChartType::Column);
@@ -115,7 +112,7 @@ pub(super) fn synthese_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Resu
         ));
         chart.title().set_name("Actions prévues par année");
         chart.legend().set_hidden();
-        ws.insert_chart(chart_row, 7, &chart)?;
+        charts.push(chart);
     }
     row += 2;
     // Per pilot.
@@ -123,29 +120,35 @@ pub(super) fn synthese_sheet(ws: &mut Worksheet, input: &SheetInput<'_>) -> Resu
     for r in actions {
         *pilots.entry(r.action.pilot.clone().unwrap_or_else(|| "(non renseigné)".into())).or_default() += 1;
     }
-    let (_, last) = count_table(ws, row, ("Actions par pilote", "Pilote"), pilots.into_iter(), f)?;
-    row = last;
-    print_setup(ws, plan, row, 15, false)
+    let (_, last) = count_table((ws, g), row, ("Actions par pilote", "Pilote"), pilots.into_iter(), f)?;
+    row = last + 2;
+    // Each chart is 288 px high: 15 rows of 20 px, 18 with the gap; the print area
+    // takes them in.
+    for chart in &charts {
+        ws.insert_chart(row, 0, chart)?;
+        row += 18;
+    }
+    print_setup(ws, plan, row, 5, false, g.scale())
 }
 
 /// A titled two-column table (label, number of actions) from `row`: returns its first
 /// and last data rows (the header row when it has none).
 fn count_table(
-    ws: &mut Worksheet,
+    (ws, g): (&mut Worksheet, &mut Grid),
     mut row: u32,
     (title, label): (&str, &str),
     counts: impl Iterator<Item = (String, usize)>,
     f: &Formats,
 ) -> Result<(u32, u32), XlsxError> {
-    ws.write_string_with_format(row, 0, title, &f.title)?;
+    g.string(ws, (row, 0), title, &f.title, true)?;
     row += 1;
-    ws.write_string_with_format(row, 0, label, &f.header)?;
-    ws.write_string_with_format(row, 1, "Nombre", &f.header)?;
+    g.string(ws, (row, 0), label, &f.header, true)?;
+    g.string(ws, (row, 1), "Nombre", &f.header, true)?;
     let first = row + 1;
     for (text, n) in counts {
         row += 1;
-        ws.write_string_with_format(row, 0, text, &f.body)?;
-        ws.write_number_with_format(row, 1, n as f64, &f.centre)?;
+        g.string(ws, (row, 0), text, &f.body, false)?;
+        g.num(ws, (row, 1), n as f64, &f.centre)?;
     }
     Ok((first, row))
 }

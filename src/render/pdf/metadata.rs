@@ -22,12 +22,12 @@ pub(crate) struct Written {
     pub id: Vec<u8>,
 }
 
-/// The document's date, or a fixed one: PDF/A requires a date, and the clock is never read.
-fn date(doc: &Document) -> (u16, u8, u8) {
+/// The document's date (--date, else the deliberation's), or none: the clock is never
+/// read and no date is invented. PDF/A only asks that Info and XMP agree, absent or not.
+fn date(doc: &Document) -> Option<(u16, u8, u8)> {
     use chrono::Datelike;
     let d = doc.info.date.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     d.and_then(|d| Some((u16::try_from(d.year()).ok().filter(|y| *y <= 9999)?, d.month() as u8, d.day() as u8)))
-        .unwrap_or((2000, 1, 1))
 }
 
 fn producer() -> String {
@@ -38,7 +38,7 @@ fn producer() -> String {
 /// content follows from them).
 pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
     let i = &doc.info;
-    let (y, m, d) = date(doc);
+    let day = date(doc);
     let keywords = i.keywords.join(", ");
     let producer = producer();
 
@@ -57,10 +57,13 @@ pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
     oi.finish();
     a.finish();
 
-    let pdf_date = Date::new(y).month(m).day(d).hour(0).minute(0).second(0).utc_offset_hour(0).utc_offset_minute(0);
     let info = refs.next();
     let mut di = pdf.document_info(info);
-    di.title(TextStr(&i.title)).producer(TextStr(&producer)).creation_date(pdf_date).modified_date(pdf_date);
+    di.title(TextStr(&i.title)).producer(TextStr(&producer));
+    if let Some((y, m, d)) = day {
+        let pdf_date = Date::new(y).month(m).day(d).hour(0).minute(0).second(0).utc_offset_hour(0).utc_offset_minute(0);
+        di.creation_date(pdf_date).modified_date(pdf_date);
+    }
     if !i.author.is_empty() {
         di.author(TextStr(&i.author));
     }
@@ -83,15 +86,6 @@ pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
     "plandoc".hash(&mut h);
     let id = format!("{h1:016x}{:016x}", Hasher::finish(&h));
 
-    let when = xmp_writer::DateTime {
-        year: y,
-        month: Some(m),
-        day: Some(d),
-        hour: Some(0),
-        minute: Some(0),
-        second: Some(0),
-        timezone: Some(Timezone::Local { hour: 0, minute: 0 }),
-    };
     let mut x = XmpWriter::new();
     let lang = i.lang.split('-').next().unwrap_or("fr");
     x.title([(None, i.title.as_str()), (Some(LangId(lang)), i.title.as_str())]);
@@ -109,7 +103,18 @@ pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
     }
     x.producer(&producer);
     x.language([LangId(&i.lang)]);
-    x.create_date(when).modify_date(when).metadata_date(when);
+    if let Some((year, m, d)) = day {
+        let when = xmp_writer::DateTime {
+            year,
+            month: Some(m),
+            day: Some(d),
+            hour: Some(0),
+            minute: Some(0),
+            second: Some(0),
+            timezone: Some(Timezone::Local { hour: 0, minute: 0 }),
+        };
+        x.create_date(when).modify_date(when).metadata_date(when);
+    }
     x.format("application/pdf");
     x.instance_id(&format!("uuid:{id}")).document_id(&format!("uuid:{id}"));
     x.pdfa_part(2).pdfa_conformance("A");
