@@ -201,7 +201,7 @@ fn a_person_gets_the_documents_in_a_real_browser() {
             c.goto(&server.at("/evaluation")).await.unwrap();
             let followed = sample("suivi-lauragais.xlsx");
             c.find(Locator::Id("plan")).await.unwrap().send_keys(followed.to_str().unwrap()).await.unwrap();
-            c.find(Locator::Id("annee")).await.unwrap().send_keys("2027").await.unwrap();
+            c.find(Locator::Id("annee")).await.unwrap().send_keys("2026").await.unwrap();
             c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
             let listed = text_of(&c, ".documents").await;
             assert!(listed.contains("evaluation.pdf") && listed.contains("evaluation.xlsx"), "{listed}");

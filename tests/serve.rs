@@ -206,14 +206,14 @@ fn api_evaluation_and_template() {
     let dir = tmpdir("serve-eval");
     let form = plan_form(&sample("suivi-lauragais.xlsx"))
         .part("depuis", part(&sample("canonique-lauragais.xlsx")))
-        .text("annee", "2027");
+        .text("annee", "2026");
     let r = client().post(s.at("/api/evaluation")).multipart(form).send().unwrap();
     assert_eq!(r.status(), 200);
     let files = unzip(&r.bytes().unwrap());
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["evaluation.pdf", "evaluation.xlsx"]);
     let text = pdf_text(&dir, "evaluation.pdf", &files[0].1);
-    assert!(text.contains("2027"), "review year in the report");
+    assert!(text.contains("bilan 2026"), "review year in the report: {text}");
 
     // A plan without follow-up data: 422 in French.
     let r = client().post(s.at("/api/evaluation")).multipart(plan_form(&sample(FORTY))).send().unwrap();
@@ -699,7 +699,7 @@ fn web_evaluation_refuses_an_unrelated_earlier_version_unless_forced() {
     let form = || {
         plan_form(&sample("suivi-lauragais.xlsx"))
             .part("depuis", part(&sample("001-ctg-ambitions.xlsx")))
-            .text("annee", "2027")
+            .text("annee", "2026")
     };
     let r = client().post(s.at("/api/evaluation")).multipart(form()).send().unwrap();
     assert_eq!(r.status(), 422);
@@ -720,7 +720,7 @@ fn web_evaluation_refuses_an_unrelated_earlier_version_unless_forced() {
     assert_eq!(r.status(), 200);
     let files = unzip(&r.bytes().unwrap());
     let text = pdf_text(&dir, "evaluation.pdf", &files[0].1);
-    assert!(text.contains("Ce qui a changé depuis « 001-ctg-ambitions.xlsx »"), "{text}");
+    assert!(text.contains("Ce qui a changé depuis la version précédente"), "{text}");
 }
 
 /// Every file under `dir`, as (path relative to it, bytes).

@@ -487,10 +487,8 @@ fn resumed(
     let Some(s) = stamp else { return false };
     let complete = !s.files.is_empty() && s.files.iter().all(|f| plan_dir.join(f).is_file());
     let same_files = s.config == *config && s.depends_on.iter().all(|d| Dependency::of(Path::new(&d.path)) == *d);
-    let same = s.input == input_hash
-        && s.options == fingerprint
-        && s.version == env!("CARGO_PKG_VERSION")
-        && same_files;
+    let same =
+        s.input == input_hash && s.options == fingerprint && s.version == env!("CARGO_PKG_VERSION") && same_files;
     match (same, complete, s.said) {
         (true, true, Some(said)) => {
             r.status = PlanStatus::Skipped;

@@ -220,7 +220,11 @@ fn named_sheet<'a>(
                  Feuilles visibles : {}.",
                 if names.is_empty() { "aucune".to_string() } else { names.join(", ") }
             );
-            Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes: Vec::new(), likeness: None })
+            Err(Unreadable {
+                diagnostic: Box::new(Diagnostic::error("aucun-plan", message)),
+                notes: Vec::new(),
+                likeness: None,
+            })
         }
     }
 }
@@ -274,7 +278,11 @@ pub fn plan_from_workbook_corrected(
                  ({}). Indiquez-la, par exemple avec --colonne intitule=C, ou choisissez une autre ligne.",
                 plan_sheets.iter().map(|s| format!("feuille « {} »", s.name)).collect::<Vec<_>>().join(", ")
             );
-            return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes, likeness: None });
+            return Err(Unreadable {
+                diagnostic: Box::new(Diagnostic::error("aucun-plan", message)),
+                notes,
+                likeness: None,
+            });
         }
         let looked: Vec<String> = visible.iter().map(|s| format!("« {} »", s.name)).collect();
         let message = format!(
@@ -284,7 +292,11 @@ pub fn plan_from_workbook_corrected(
              formulaire (un libellé par ligne, « Intitulé », « Pilote »…, et sa valeur à droite). Feuilles examinées : {}.",
             if looked.is_empty() { "aucune".to_string() } else { looked.join(", ") }
         );
-        return Err(Unreadable { diagnostic: Box::new(Diagnostic::error("aucun-plan", message)), notes, likeness: None });
+        return Err(Unreadable {
+            diagnostic: Box::new(Diagnostic::error("aucun-plan", message)),
+            notes,
+            likeness: None,
+        });
     };
     let likeness = likeness::assess(sheet, &header);
     if let Some(d) = not_a_plan(name, sheet, &header, &likeness, force) {

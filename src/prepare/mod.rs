@@ -152,7 +152,8 @@ pub fn prepare(req: &Request<'_>) -> Result<Prepared, Refused> {
             req.name
         )));
     }
-    if let Some(Err(why)) = req.year.filter(|_| req.evaluation).map(|y| crate::evaluation::check_year(&reading.plan, y)) {
+    if let Some(Err(why)) = req.year.filter(|_| req.evaluation).map(|y| crate::evaluation::check_year(&reading.plan, y))
+    {
         return Err(Refused::Year(format!("« {} » : {why}", req.name)));
     }
     let changes = match &req.earlier {
@@ -325,7 +326,8 @@ mod tests {
         let other = sample("001-ctg-ambitions.xlsx");
         let mut req = Request::new(&now, "suivi.xlsx");
         req.evaluation = true;
-        req.earlier = Some(Earlier { path: &other, name: "ctg.xlsx", force: false, force_hint: "cochez forcer", label: None });
+        req.earlier =
+            Some(Earlier { path: &other, name: "ctg.xlsx", force: false, force_hint: "cochez forcer", label: None });
         match prepare(&req) {
             Err(Refused::Invalid(r)) => {
                 assert_eq!(r.diagnostics[0].code, "versions-differentes");

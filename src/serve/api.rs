@@ -67,7 +67,12 @@ pub async fn build(State(s): State<Shared>, m: Multipart) -> Response {
         let logo = form.files.remove("logo");
         let limits = limits(&s);
         let st = s.clone();
-        let zip = s.pool.run(ticket, move || zipout::pack(&jobs::build(plan, &form, logo, &limits, &st.opts, &crate::ingest::Correction::default())?)).await?;
+        let zip = s
+            .pool
+            .run(ticket, move || {
+                zipout::pack(&jobs::build(plan, &form, logo, &limits, &st.opts, &crate::ingest::Correction::default())?)
+            })
+            .await?;
         Ok(zip_response("documents.zip", zip))
     })
     .await

@@ -263,7 +263,7 @@ pub(super) fn plan_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetInput<'_
             let col = first_year + j as u16;
             if a.years.contains(y) {
                 let mark = a.milestones.get(y).map_or("X", String::as_str);
-                g.string(ws, (row, col), &excel::cell_text(mark), &f.year_on, false)?;
+                g.string(ws, (row, col), excel::cell_text(mark), &f.year_on, false)?;
             } else {
                 g.blank(ws, (row, col), &f.centre)?;
             }

@@ -74,7 +74,7 @@ pub(super) fn informations_sheet(
     for (k, v) in rows {
         let Some(v) = v else { continue };
         g.string(ws, (r, 0), k, &f.key, true)?;
-        g.string(ws, (r, 1), &crate::validate::excel::cell_text(&v), &rust_xlsxwriter::Format::new(), false)?;
+        g.string(ws, (r, 1), crate::validate::excel::cell_text(&v), &rust_xlsxwriter::Format::new(), false)?;
         r += 1;
     }
     print_setup(ws, plan, r, 1, false, g.scale())
@@ -98,7 +98,7 @@ pub(super) fn controles_sheet(
         let r = i as u32 + 1;
         g.string(ws, (r, 0), d.severity.label(), &f.body, false)?;
         g.string(ws, (r, 1), &d.code, &f.body, false)?;
-        g.string(ws, (r, 2), &crate::validate::excel::cell_text(&d.message), &f.body, false)?;
+        g.string(ws, (r, 2), crate::validate::excel::cell_text(&d.message), &f.body, false)?;
         g.text(ws, (r, 3), d.sheet.as_deref(), &f.body, false)?;
         g.text(ws, (r, 4), d.cell.as_deref(), &f.body, false)?;
     }

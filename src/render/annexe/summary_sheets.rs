@@ -32,7 +32,7 @@ pub(super) fn echeancier_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetIn
             let col = 3 + j as u16;
             if r.action.years.contains(y) {
                 let mark = r.action.milestones.get(y).map_or("X", String::as_str);
-                g.string(ws, (row, col), &crate::validate::excel::cell_text(mark), &f.year_on, false)?;
+                g.string(ws, (row, col), crate::validate::excel::cell_text(mark), &f.year_on, false)?;
             } else {
                 g.blank(ws, (row, col), &f.centre)?;
             }
