@@ -25,14 +25,15 @@ fi
   npm install --prefix .ci/npm --no-audit --no-fund --silent axe-core@4
 
 # Accessibility checkers and MuPDF: the tests read every PDF back with them.
-if ! command -v outloud >/dev/null 2>&1 || ! command -v pdfua >/dev/null 2>&1 || ! python3 -c "import pymupdf" >/dev/null 2>&1; then
+# openpyxl writes the workbooks some reading tests start from and reads the annex back.
+if ! command -v outloud >/dev/null 2>&1 || ! command -v pdfua >/dev/null 2>&1 || ! python3 -c "import pymupdf, openpyxl" >/dev/null 2>&1; then
   if ! command -v python3 >/dev/null 2>&1 || ! python3 -m pip --version >/dev/null 2>&1; then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq python3 python3-pip >/dev/null
   fi
-  python3 -m pip install -q outloud pdfua pymupdf 2>/dev/null ||
-    python3 -m pip install -q --break-system-packages outloud pdfua pymupdf
+  python3 -m pip install -q outloud pdfua pymupdf openpyxl 2>/dev/null ||
+    python3 -m pip install -q --break-system-packages outloud pdfua pymupdf openpyxl
 fi
 
 cargo fmt --check
