@@ -205,18 +205,10 @@ fn print_ready_identical_and_controls_sheet() {
 
 #[test]
 fn opens_in_libreoffice_when_installed() {
-    if std::process::Command::new("soffice").arg("--version").output().is_err() {
-        eprintln!("LibreOffice absent : contrôle d'ouverture sauté");
-        return;
-    }
     let dir = tmpdir("annexe-lo");
     let annex = build_annexe(&sample("002-pst-sections-annees.xlsx"), &dir);
-    let out = std::process::Command::new("soffice")
-        .args(["--headless", "--convert-to", "pdf", "--outdir", dir.to_str().unwrap(), annex.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = common::pdf::squash(&common::pdf::text(&dir.join("annexe.pdf")));
+    let Some(pdf) = common::soffice_convert(&annex, "pdf", &dir) else { return };
+    let text = common::pdf::squash(&common::pdf::text(&pdf));
     assert!(text.contains("FranceServices"), "{text}");
     assert!(text.contains(&common::pdf::squash("Actions par axe et par priorité")), "graphique");
 }

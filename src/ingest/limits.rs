@@ -8,7 +8,7 @@ pub struct Limits {
     pub max_unzipped_bytes: u64,
     /// Most non-empty cells read from one sheet.
     pub max_cells_per_sheet: usize,
-    /// Largest rows × columns area a dense reader (xls, ods) may hand over.
+    /// Largest rows × columns area a dense reader (xls) may hand over.
     pub max_dense_area: u64,
     /// Most merged areas kept per sheet.
     pub max_merges: usize,

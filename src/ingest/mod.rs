@@ -18,6 +18,7 @@ mod layout;
 mod likeness;
 mod limits;
 mod metadata;
+mod ods_cells;
 mod outline;
 mod parse;
 mod roles;

@@ -5,7 +5,7 @@ use std::io::{Cursor, Read, Seek};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
 
-use calamine::{Data, DataRef, Dimensions, Ods, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
+use calamine::{Data, DataRef, Dimensions, Reader, SheetType, SheetVisible, Xls, Xlsb, Xlsx};
 
 use super::error::ReadError;
 use super::grid::{Merge, Sheet, Value};
@@ -165,15 +165,16 @@ fn parse(format: Format, bytes: Vec<u8>, limits: &Limits, sheets: &SheetParts) -
         warnings.extend(cells.warnings());
         return Ok(Workbook { format, sheets: vec![sheet], warnings });
     }
+    if format == Format::Ods {
+        let sheets = super::ods_cells::read_ods(&bytes, &mut cells)?;
+        return Ok(Workbook { format, sheets, warnings: cells.warnings() });
+    }
     let cursor = Cursor::new(bytes);
     let sheets = match format {
         Format::Xlsx => read_xlsx(Xlsx::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells, merges)?,
         Format::Xlsb => read_xlsb(Xlsb::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells)?,
         Format::Xls => read_xls(Xls::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells)?,
-        Format::Ods => {
-            read_dense(Ods::new(cursor).map_err(|e| calamine_error(e.into()))?, &mut cells, |_, _| Vec::new())?
-        }
-        Format::Csv => Vec::new(),
+        Format::Ods | Format::Csv => Vec::new(),
     };
     Ok(Workbook { format, sheets, warnings: cells.warnings() })
 }
@@ -257,7 +258,7 @@ fn read_xls<RS: Read + Seek>(wb: Xls<RS>, cells: &mut CellReader) -> Result<Vec<
     read_dense(wb, cells, |wb: &Xls<RS>, name: &str| wb.merge_cells_by_sheet_name(name).unwrap_or_default())
 }
 
-/// Formats whose reader hands over a dense range (xls, ods): refuse oversized ones.
+/// Formats whose reader hands over a dense range (xls): refuse oversized ones.
 fn read_dense<RS, R, F>(mut wb: R, cells: &mut CellReader, merges_of: F) -> Result<Vec<Sheet>, ReadError>
 where
     RS: Read + Seek,
@@ -321,6 +322,18 @@ const SURELY_DRAWABLE: [(char, char); 6] = [
 /// Characters below this have their drawability remembered (Latin, Greek, Cyrillic…,
 /// general punctuation, currency signs).
 const DRAWABLE_SEEN: usize = 0x2100;
+
+impl super::ods_cells::CellSink for CellReader {
+    fn cell(&mut self, sheet: &mut Sheet, row: u32, col: u32, value: Value) -> Result<(), ReadError> {
+        self.push(sheet, row, col, Some(value))
+    }
+    fn max_cells(&self) -> usize {
+        self.limits.max_cells_per_sheet
+    }
+    fn max_merges(&self) -> usize {
+        self.limits.max_merges
+    }
+}
 
 impl CellReader {
     fn new(limits: &Limits) -> Self {
@@ -491,7 +504,7 @@ fn to_merges(dims: Vec<Dimensions>, limits: &Limits) -> Vec<Merge> {
 }
 
 /// A cached formula result shown as an error literal is an error, whatever its cell type.
-fn text_value(s: &str) -> Value {
+pub(super) fn text_value(s: &str) -> Value {
     const ERRORS: [&str; 8] = ["#REF!", "#N/A", "#DIV/0!", "#VALUE!", "#NAME?", "#NUM!", "#NULL!", "#DATA!"];
     let t = s.trim();
     if ERRORS.contains(&t) {

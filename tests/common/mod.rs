@@ -263,6 +263,25 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// LibreOffice converts `input` to `format` ("pdf", "ods"…) in `dir`, with a profile of its
+/// own (tests run in parallel); None, said loudly, when LibreOffice is absent outside CI
+/// (in CI its absence fails the test).
+pub fn soffice_convert(input: &Path, format: &str, dir: &Path) -> Option<PathBuf> {
+    let profile = format!("-env:UserInstallation=file://{}", dir.join("lo-profile").display());
+    let run = Command::new("soffice")
+        .args([&profile, "--headless", "--convert-to", format, "--outdir", dir.to_str()?, input.to_str()?])
+        .output();
+    let Ok(out) = run else {
+        assert!(!in_ci(), "LibreOffice (soffice) absent en CI");
+        eprintln!("SAUTÉ : LibreOffice (soffice) absent, conversion de {} en {format} non faite", input.display());
+        return None;
+    };
+    let ext = format.split(':').next().unwrap_or(format);
+    let converted = dir.join(input.file_stem()?).with_extension(ext);
+    assert!(converted.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+    Some(converted)
+}
+
 /// True when running in CI (env CI=true): a test that cannot run must then fail.
 pub fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
