@@ -4,7 +4,7 @@ mod common;
 
 use common::{check_json, sample};
 use plandoc::ingest::{read_plan, ReadOptions};
-use plandoc::model::{ActionRef, Plan, Priority};
+use plandoc::model::{ActionRef, Field, Plan, Priority};
 
 fn plan(name: &str) -> Plan {
     let r = read_plan(&sample(name), &ReadOptions::default()).unwrap_or_else(|u| panic!("{}", u.diagnostic.message));
@@ -107,9 +107,9 @@ fn seed_002_section_rows_merged_header_and_years() {
         assert_eq!(action(&p, "25").axis.number.as_deref(), Some("4"));
         let src = p.source.as_ref().unwrap();
         assert_eq!(src.header_row, 3);
-        let col = |f: &str| src.columns.iter().find(|c| c.field == f).map(|c| c.column.clone());
-        assert_eq!(col("numero").as_deref(), Some("B"));
-        assert_eq!(col("action").as_deref(), Some("C"));
+        let col = |f: Field| src.columns.iter().find(|c| c.field == Some(f)).map(|c| c.column.clone());
+        assert_eq!(col(Field::Number).as_deref(), Some("B"));
+        assert_eq!(col(Field::Title).as_deref(), Some("C"));
     }
 }
 

@@ -17,9 +17,9 @@ fn columns_text(r: &CheckReport) -> String {
     let (Some(sheet), Some(row)) = (&r.sheet, r.header_row) else { return out };
     out.push_str(&format!("\nColonnes lues (feuille « {sheet} », en-tête ligne {row})\n"));
     let width = r.columns.iter().map(|c| c.column.len()).max().unwrap_or(1);
-    let (known, extra): (Vec<&ColumnInfo>, Vec<&ColumnInfo>) = r.columns.iter().partition(|c| c.field != "extra");
+    let (known, extra): (Vec<&ColumnInfo>, Vec<&ColumnInfo>) = r.columns.iter().partition(|c| c.field.is_some());
     for c in known {
-        let label = Field::from_key(&c.field).map_or_else(|| c.field.clone(), |f| f.label());
+        let label = c.field.map(Field::label).unwrap_or_default();
         out.push_str(&format!("  {:width$}  « {} » → {label}\n", c.column, c.header));
     }
     if !extra.is_empty() {

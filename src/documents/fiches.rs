@@ -6,7 +6,7 @@ use std::rc::Rc;
 use crate::layout::canvas::Document;
 use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Face, Flow, Paragraph, Rgb, Role, Style, Tag};
-use crate::model::{Action, ActionRef, Plan};
+use crate::model::{Action, ActionRef, Field, Plan};
 
 use super::common::{decorate, euros, fit, french_date, wrap, year_ranges, Ctx, DocOptions};
 
@@ -261,10 +261,6 @@ fn years_sentence(running: &[i32], milestones: &std::collections::BTreeMap<i32, 
     s
 }
 
-fn text_field(ctx: &Ctx<'_>, v: &Option<String>) -> Option<Vec<Block>> {
-    v.as_ref().filter(|s| !s.trim().is_empty()).map(|s| vec![Block::Para(ctx.para(s, ctx.body()))])
-}
-
 /// "Du 16/11/2022 au 30/03/2025", "Fin : 31/12/2025".
 fn dates_text(a: &Action) -> Option<String> {
     match (&a.start_date, &a.end_date) {
@@ -331,23 +327,13 @@ fn sub_action_blocks(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
         .collect()
 }
 
-/// The blocks of a field, or `None` when the action leaves it empty.
+/// The blocks of a field, or `None` when the action leaves it empty. `key` is a field's
+/// key (`Field::key`) or one of the fiche's own blocks (dates, funding lines, sub-actions).
 fn field(ctx: &Ctx<'_>, a: &Action, key: &str) -> Option<Vec<Block>> {
+    if let Some(text) = Field::from_key(key).and_then(|f| a.text_of(f)) {
+        return (!text.trim().is_empty()).then(|| vec![Block::Para(ctx.para(text, ctx.body()))]);
+    }
     match key {
-        "objectif_action" => text_field(ctx, &a.aim),
-        "description" => text_field(ctx, &a.description),
-        "pilote" => text_field(ctx, &a.pilot),
-        "partenaires" => text_field(ctx, &a.partners),
-        "public" => text_field(ctx, &a.public),
-        "territoire" => text_field(ctx, &a.territory),
-        "financeurs" => text_field(ctx, &a.funders),
-        "commentaire" => text_field(ctx, &a.comment),
-        "personne_pilote" => text_field(ctx, &a.pilot_person),
-        "service_pilote" => text_field(ctx, &a.pilot_service),
-        "structure_pilote" => text_field(ctx, &a.pilot_structure),
-        "elu_referent" => text_field(ctx, &a.elected),
-        "budget_fonctionnement" => text_field(ctx, &a.budget_operating),
-        "budget_investissement" => text_field(ctx, &a.budget_investment),
         "dates" => dates_text(a).map(|d| vec![Block::Para(ctx.para(&d, ctx.body()))]),
         "financements" => (!a.funding.is_empty()).then(|| funding_blocks(ctx, a)),
         "sous_actions" => (!a.sub_actions.is_empty()).then(|| sub_action_blocks(ctx, a)),

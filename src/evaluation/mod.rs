@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::model::{Action, Plan, Status};
+use crate::model::{Action, Field, Plan, Status};
 
 pub use period::check_year;
 pub use versions::{same_plan, similar};
@@ -184,33 +184,32 @@ impl Change {
 }
 
 /// Sheet and A1 cell of one field of an action, when the plan was read from a file.
-fn field_cell(plan: &Plan, a: &Action, field: &str) -> Option<String> {
-    let o = a.origin.as_ref()?;
-    let cell = match o.cells.get(field) {
-        Some(c) => c.clone(),
-        None => {
-            let cols = &plan.source.as_ref()?.columns;
-            format!("{}{}", cols.iter().find(|c| c.field == field)?.column, o.row)
-        }
-    };
-    Some(format!("{}!{cell}", o.sheet))
+fn field_cell(plan: &Plan, a: &Action, field: Field) -> Option<String> {
+    let (sheet, cell) = plan.cell_of(a, field)?;
+    Some(format!("{sheet}!{}", cell?))
 }
 
 /// What changed in one action matched across versions: title, status, progress, comment.
 fn action_changes(after: &Plan, b: &Action, a: &Action, out: &mut Vec<Change>) {
     let (number, title) = (a.number.clone(), a.title.clone());
-    let cell = |f: &str| field_cell(after, a, f);
+    let cell = |f: Field| field_cell(after, a, f);
     if crate::text::fold(&b.title) != crate::text::fold(&a.title) {
         out.push(Change::Title {
             number: number.clone(),
             before: b.title.clone(),
             after: title.clone(),
-            cell: cell("action"),
+            cell: cell(Field::Title),
         });
     }
     if b.status != a.status {
         let (before, after) = (b.status, a.status);
-        out.push(Change::Status { number: number.clone(), title: title.clone(), before, after, cell: cell("statut") });
+        out.push(Change::Status {
+            number: number.clone(),
+            title: title.clone(),
+            before,
+            after,
+            cell: cell(Field::Status),
+        });
     }
     if b.progress != a.progress {
         let (before, after) = (b.progress, a.progress);
@@ -219,13 +218,13 @@ fn action_changes(after: &Plan, b: &Action, a: &Action, out: &mut Vec<Change>) {
             title: title.clone(),
             before,
             after,
-            cell: cell("avancement"),
+            cell: cell(Field::Progress),
         });
     }
     let trimmed = |c: &Option<String>| c.as_deref().map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
     let (before, now) = (trimmed(&b.comment), trimmed(&a.comment));
     if before != now {
-        out.push(Change::Comment { number, title, before, after: now, cell: cell("commentaire") });
+        out.push(Change::Comment { number, title, before, after: now, cell: cell(Field::Comment) });
     }
 }
 
@@ -250,7 +249,7 @@ pub fn compare(before: &Plan, after: &Plan, year: Option<i32>) -> Vec<Change> {
             _ => out.push(Change::Added {
                 number: a.number.clone(),
                 title: a.title.clone(),
-                cell: field_cell(after, a, "action"),
+                cell: field_cell(after, a, Field::Title),
             }),
         }
     }

@@ -373,7 +373,7 @@ impl Forms {
             for (c, f) in fields {
                 match self.cells.get(&(table_row, *c)) {
                     Some((s, r, col)) if s == sheet => {
-                        o.cells.insert(f.key(), a1(*r, *col));
+                        o.cells.insert(*f, a1(*r, *col));
                     }
                     _ => {}
                 }

@@ -448,11 +448,7 @@ pub fn plan_from_workbook_corrected(
         columns: header
             .columns
             .iter()
-            .map(|c| ColumnInfo {
-                field: c.field.map_or_else(|| "extra".to_string(), Field::key),
-                header: c.header.clone(),
-                column: column_letters(c.col),
-            })
+            .map(|c| ColumnInfo { field: c.field, header: c.header.clone(), column: column_letters(c.col) })
             .collect(),
     });
     if let (Some(f), Some(src)) = (&forms, plan.source.as_mut()) {

@@ -2,7 +2,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Priority, Status};
+use super::{Field, Priority, Status};
 
 /// Where a value came from: file, sheet and 1-based row.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -13,9 +13,9 @@ pub struct Origin {
     /// Column letters of the cell, for hierarchy labels (actions span the row).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub column: Option<String>,
-    /// Field key → A1 cell, when the fields of one action sit apart (a form).
+    /// Field → A1 cell, when the fields of one action sit apart (a form).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub cells: BTreeMap<String, String>,
+    pub cells: BTreeMap<Field, String>,
 }
 
 /// A budget as written, with the amount in euros when it could be read.
@@ -127,27 +127,61 @@ impl Action {
         (!amounts.is_empty()).then(|| amounts.iter().sum())
     }
 
-    /// Total characters of the free-text fields, to judge whether a fiche will hold it.
+    /// Total characters of the free-text fields, to judge whether a fiche will hold it
+    /// (dates, on one short line, are not counted).
     pub fn text_len(&self) -> usize {
-        let opt = |o: &Option<String>| o.as_ref().map_or(0, |s| s.chars().count());
+        let texts = Action::TEXT_FIELDS.iter().filter(|f| !matches!(f, Field::StartDate | Field::EndDate));
         self.title.chars().count()
-            + opt(&self.aim)
-            + opt(&self.description)
-            + opt(&self.pilot)
-            + opt(&self.pilot_person)
-            + opt(&self.pilot_service)
-            + opt(&self.pilot_structure)
-            + opt(&self.elected)
-            + opt(&self.budget_operating)
-            + opt(&self.budget_investment)
+            + texts.filter_map(|f| self.text_of(*f)).map(|s| s.chars().count()).sum::<usize>()
             + self.funding.iter().map(|l| l.funder.chars().count() + 12).sum::<usize>()
             + self.sub_actions.iter().map(Action::text_len).sum::<usize>()
-            + opt(&self.partners)
-            + opt(&self.public)
-            + opt(&self.territory)
-            + opt(&self.funders)
-            + opt(&self.comment)
             + self.indicators.iter().map(|s| s.chars().count()).sum::<usize>()
             + self.extra.iter().map(|e| e.value.chars().count()).sum::<usize>()
     }
+}
+
+/// The fields an action holds as plain text, and the slot of each: the one place that
+/// says which member of `Action` a field fills (read, laid out, written to the annex).
+macro_rules! text_fields {
+    ($($field:ident => $slot:ident),* $(,)?) => {
+        impl Action {
+            /// Every field held as plain text, in display order.
+            pub const TEXT_FIELDS: &'static [Field] = &[$(Field::$field),*];
+
+            /// The text the action holds for `field`; None when empty or not a text field.
+            pub fn text_of(&self, field: Field) -> Option<&str> {
+                match field {
+                    $(Field::$field => self.$slot.as_deref(),)*
+                    _ => None,
+                }
+            }
+
+            /// Where the action keeps the text of `field`; None when it is not a text field.
+            pub fn text_slot(&mut self, field: Field) -> Option<&mut Option<String>> {
+                match field {
+                    $(Field::$field => Some(&mut self.$slot),)*
+                    _ => None,
+                }
+            }
+        }
+    };
+}
+
+text_fields! {
+    Aim => aim,
+    Description => description,
+    Pilot => pilot,
+    PilotPerson => pilot_person,
+    PilotService => pilot_service,
+    PilotStructure => pilot_structure,
+    Elected => elected,
+    Partners => partners,
+    Public => public,
+    Territory => territory,
+    Funders => funders,
+    BudgetOperating => budget_operating,
+    BudgetInvestment => budget_investment,
+    StartDate => start_date,
+    EndDate => end_date,
+    Comment => comment,
 }

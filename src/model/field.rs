@@ -1,75 +1,46 @@
 //! What an input column means: the typed vocabulary of plan fields.
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A known input column. Serde names are the French keys used in data files,
-/// `plandoc check --json` and `[colonnes]` overrides.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+/// A known input column. Serialized as its French key (`key`), the one used in data
+/// files, `plandoc check --json` and `[colonnes]` overrides ("annee_2024" for a year).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
     /// A level of the hierarchy above actions: axe, sous-axe, ambition, enjeu, objectif…
-    #[serde(rename = "hierarchie")]
     Hierarchy,
-    #[serde(rename = "numero")]
     Number,
-    #[serde(rename = "action")]
     Title,
     /// Title of a sub-action: the row belongs to the action named in the title column.
-    #[serde(rename = "sous_action")]
     SubAction,
-    #[serde(rename = "objectif_action")]
     Aim,
-    #[serde(rename = "description")]
     Description,
-    #[serde(rename = "priorite")]
     Priority,
-    #[serde(rename = "pilote")]
     Pilot,
-    #[serde(rename = "personne_pilote")]
     PilotPerson,
-    #[serde(rename = "service_pilote")]
     PilotService,
-    #[serde(rename = "structure_pilote")]
     PilotStructure,
-    #[serde(rename = "elu_referent")]
     Elected,
-    #[serde(rename = "partenaires")]
     Partners,
-    #[serde(rename = "public")]
     Public,
-    #[serde(rename = "territoire")]
     Territory,
     /// The total budget of the action.
-    #[serde(rename = "budget")]
     Budget,
-    #[serde(rename = "budget_fonctionnement")]
     BudgetOperating,
-    #[serde(rename = "budget_investissement")]
     BudgetInvestment,
     /// Funders as free text.
-    #[serde(rename = "financeurs")]
     Funders,
     /// One funder of a funding line ("Financeur 1"); its amount is the next amount column.
-    #[serde(rename = "financeur")]
     Funder,
     /// The amount of a funding line ("Montant € HT").
-    #[serde(rename = "montant")]
     Amount,
-    #[serde(rename = "indicateurs")]
     Indicators,
-    #[serde(rename = "statut")]
     Status,
-    #[serde(rename = "avancement")]
     Progress,
-    #[serde(rename = "commentaire")]
     Comment,
     /// A free-text schedule ("2023-2025", "2024 : étude").
-    #[serde(rename = "calendrier")]
     Schedule,
-    #[serde(rename = "date_debut")]
     StartDate,
-    #[serde(rename = "date_fin")]
     EndDate,
-    #[serde(rename = "annee")]
     Year(i32),
 }
 
@@ -198,6 +169,34 @@ impl Field {
     }
 }
 
+impl Serialize for Field {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.key())
+    }
+}
+
+impl<'de> Deserialize<'de> for Field {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Field, D::Error> {
+        let key = String::deserialize(d)?;
+        Field::from_key(&key).ok_or_else(|| serde::de::Error::custom(format!("champ inconnu : « {key} »")))
+    }
+}
+
+/// A column's field, or "extra" for a column kept as it is: serde for `ColumnInfo.field`.
+pub mod field_or_extra {
+    use super::Field;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(f: &Option<Field>, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&f.map_or_else(|| "extra".to_string(), Field::key))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Field>, D::Error> {
+        let key = String::deserialize(d)?;
+        Ok(Field::from_key(&key))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +209,11 @@ mod tests {
         assert_eq!(Field::from_key("annee_2024"), Some(Field::Year(2024)));
         assert_eq!(Field::from_key("intitule"), Some(Field::Title));
         assert_eq!(Field::from_key("couleur"), None);
+    }
+
+    #[test]
+    fn serialized_as_its_key() {
+        assert_eq!(serde_json::to_string(&Field::Year(2024)).unwrap(), "\"annee_2024\"");
+        assert_eq!(serde_json::from_str::<Field>("\"personne_pilote\"").unwrap(), Field::PilotPerson);
     }
 }

@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::Action;
+use super::{Action, Field};
 
 /// The kind of contract a plan belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -130,8 +130,9 @@ pub struct SkippedRow {
 /// One recognised input column.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ColumnInfo {
-    /// Field key (see `ingest::Field::key`), or "extra".
-    pub field: String,
+    /// The column's field; None for a column kept as it is ("extra" in JSON).
+    #[serde(with = "super::field::field_or_extra")]
+    pub field: Option<Field>,
     /// Header as written.
     pub header: String,
     /// Column letter(s), e.g. "C".
@@ -246,6 +247,22 @@ fn collect_actions<'a>(axis: &'a Axis, path: &mut Vec<&'a Objective>, o: &'a Obj
 }
 
 impl Plan {
+    /// Where a field of an action sits: its sheet, and its A1 cell when the form's cell or
+    /// the field's column is known. None when the action was not read from a file.
+    pub fn cell_of(&self, a: &Action, field: Field) -> Option<(String, Option<String>)> {
+        let o = a.origin.as_ref()?;
+        if let Some(cell) = o.cells.get(&field) {
+            return Some((o.sheet.clone(), Some(cell.clone())));
+        }
+        let column = self.column_of(field).map(|c| format!("{}{}", c.column, o.row));
+        Some((o.sheet.clone(), column))
+    }
+
+    /// The input column read as `field`, when the plan was read from a table.
+    pub fn column_of(&self, field: Field) -> Option<&ColumnInfo> {
+        self.source.as_ref()?.columns.iter().find(|c| c.field == Some(field))
+    }
+
     /// Does the plan carry follow-up data (status, progress, comments or indicators)?
     pub fn has_follow_up(&self) -> bool {
         !self.indicators.is_empty()

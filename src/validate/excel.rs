@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use crate::model::{Action, Plan};
+use crate::model::{Action, Field, Plan};
 
 use super::rules::Locator;
 use super::Diagnostic;
@@ -142,13 +142,13 @@ fn joined_cells(a: &Action, loc: &Locator<'_>, out: &mut Vec<Diagnostic>) {
         let n = values.iter().map(|v| units(v)).sum::<usize>() + values.len().saturating_sub(1);
         if values.len() > 1 && n > MAX_CELL {
             let what = format!("les {} colonnes « {name} »", values.len());
-            out.push(loc.place(cut_warning(a, &what, n), a, "action"));
+            out.push(loc.place(cut_warning(a, &what, n), a, Field::Title));
         }
     }
     for (year, m) in &a.milestones {
         if units(m) > MAX_CELL {
             let what = format!("les jalons de {year}");
-            out.push(loc.place(cut_warning(a, &what, units(m)), a, "action"));
+            out.push(loc.place(cut_warning(a, &what, units(m)), a, Field::Title));
         }
     }
 }

@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 
-use crate::model::{Action, Objective, Plan};
+use crate::model::{Action, Field, Objective, Plan};
 
 use super::Diagnostic;
 
@@ -13,23 +13,17 @@ pub(super) struct Locator<'a> {
 }
 
 impl Locator<'_> {
-    pub(super) fn cell(&self, a: &Action, field: &str) -> (Option<String>, Option<String>) {
-        let Some(o) = &a.origin else {
+    /// The sheet and cell of an action's field; column A of its row when the field has no
+    /// column of its own (the row is still right).
+    pub(super) fn cell(&self, a: &Action, field: Field) -> (Option<String>, Option<String>) {
+        let Some((sheet, cell)) = self.plan.cell_of(a, field) else {
             return (None, None);
         };
-        if let Some(cell) = o.cells.get(field) {
-            return (Some(o.sheet.clone()), Some(cell.clone()));
-        }
-        let col = self
-            .plan
-            .source
-            .as_ref()
-            .and_then(|s| s.columns.iter().find(|c| c.field == field))
-            .map(|c| c.column.clone());
-        (Some(o.sheet.clone()), Some(format!("{}{}", col.unwrap_or_else(|| "A".into()), o.row)))
+        let row = a.origin.as_ref().map_or(0, |o| o.row);
+        (Some(sheet), Some(cell.unwrap_or_else(|| format!("A{row}"))))
     }
 
-    pub(super) fn place(&self, d: Diagnostic, a: &Action, field: &str) -> Diagnostic {
+    pub(super) fn place(&self, d: Diagnostic, a: &Action, field: Field) -> Diagnostic {
         let (sheet, cell) = self.cell(a, field);
         match sheet {
             Some(s) => d.at(&s, cell),
@@ -38,12 +32,11 @@ impl Locator<'_> {
     }
 
     /// The number's column when there is one, else the title's (numbers inside the text).
-    fn number_field(&self) -> &'static str {
-        let has_number = self.plan.source.as_ref().is_some_and(|s| s.columns.iter().any(|c| c.field == "numero"));
-        if has_number {
-            "numero"
+    fn number_field(&self) -> Field {
+        if self.plan.column_of(Field::Number).is_some() {
+            Field::Number
         } else {
-            "action"
+            Field::Title
         }
     }
 }
@@ -51,99 +44,31 @@ impl Locator<'_> {
 pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
     let loc = Locator { plan };
     let mut out = Vec::new();
-    let actions = plan.actions();
-    if actions.is_empty() {
-        let (sheet, row) = plan.source.as_ref().map_or((None, 0), |s| (Some(s.sheet.clone()), s.header_row));
-        let d = Diagnostic::error(
-            "aucune-action",
-            format!(
-                "Aucune action pour l'instant : saisissez au moins une action sous l'en-tête{}.",
-                if row > 0 { format!(" (à partir de la ligne {})", row + 1) } else { String::new() }
-            ),
-        );
-        out.push(match sheet {
-            Some(s) => d.in_sheet(&s),
-            None => d,
-        });
-    }
-    let (first, last) = (plan.meta.first_year, plan.meta.last_year);
-    if let (Some(a), Some(b)) = (first, last) {
-        if a > b {
-            out.push(Diagnostic::error(
-                "periode-invalide",
-                format!("La période commence en {a} et finit en {b} : la première année doit précéder la dernière."),
-            ));
-        }
-    }
+    plan_rules(plan, &mut out);
     let has_year_columns = plan
         .source
         .as_ref()
-        .is_some_and(|s| s.columns.iter().any(|c| c.field.starts_with("annee_") || c.field == "calendrier"));
-    let number_field = loc.number_field();
+        .is_some_and(|s| s.columns.iter().any(|c| matches!(c.field, Some(Field::Year(_) | Field::Schedule))));
     let mut seen: HashMap<String, &Action> = HashMap::new();
-    for r in &actions {
+    for r in &plan.actions() {
         let a = r.action;
         if a.title.trim().is_empty() {
             out.push(loc.place(
                 Diagnostic::error("titre-manquant", format!("L'{} n'a pas d'intitulé.", a.label())),
                 a,
-                "action",
+                Field::Title,
             ));
         }
         if let Some(n) = &a.number {
             let key = crate::text::fold(n);
-            if let Some(prev) = seen.get(&key) {
-                let (ps, pc) = loc.cell(prev, number_field);
-                let first = match (ps, pc) {
-                    (Some(s), Some(c)) => {
-                        format!(" (première occurrence en {}!{c})", super::quote_sheet(&s))
-                    }
-                    _ => String::new(),
-                };
-                out.push(loc.place(
-                    Diagnostic::error(
-                        "numero-en-double",
-                        format!(
-                            "Le numéro d'action {n} est déjà utilisé par « {} »{first}.",
-                            crate::text::truncate_chars(&prev.title, 60)
-                        ),
-                    ),
-                    a,
-                    number_field,
-                ));
-            } else {
-                seen.insert(key, a);
-            }
-        }
-        if let (Some(f), Some(l)) = (first, last) {
-            for &y in &a.years {
-                if y < f || y > l {
-                    let field = if has_column(plan, &format!("annee_{y}")) {
-                        format!("annee_{y}")
-                    } else {
-                        "calendrier".into()
-                    };
-                    out.push(loc.place(
-                        Diagnostic::error(
-                            "annee-hors-periode",
-                            format!("L'{} est prévue en {y}, hors de la période du plan ({f}-{l}).", a.label()),
-                        ),
-                        a,
-                        &field,
-                    ));
+            match seen.get(&key) {
+                Some(prev) => out.push(duplicate_number(&loc, n, prev, a)),
+                None => {
+                    seen.insert(key, a);
                 }
             }
         }
-        if a.years.is_empty() && has_year_columns {
-            out.push(loc.place(
-                Diagnostic::warning(
-                    "action-sans-annee",
-                    format!("L'{} n'est prévue sur aucune année : cochez au moins une année.", a.label()),
-                ),
-                a,
-                "action",
-            ));
-        }
+        years_rules(&loc, a, has_year_columns, &mut out);
         let len = a.text_len();
         if len > MAX_FICHE_CHARS {
             out.push(loc.place(
@@ -155,7 +80,7 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
                     ),
                 ),
                 a,
-                "action",
+                Field::Title,
             ));
         }
     }
@@ -175,8 +100,78 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
     out
 }
 
-fn has_column(plan: &Plan, field: &str) -> bool {
-    plan.source.as_ref().is_some_and(|s| s.columns.iter().any(|c| c.field == field))
+/// Rules on the plan as a whole: at least one action, a period in order.
+fn plan_rules(plan: &Plan, out: &mut Vec<Diagnostic>) {
+    if plan.actions().is_empty() {
+        let (sheet, row) = plan.source.as_ref().map_or((None, 0), |s| (Some(s.sheet.clone()), s.header_row));
+        let d = Diagnostic::error(
+            "aucune-action",
+            format!(
+                "Aucune action pour l'instant : saisissez au moins une action sous l'en-tête{}.",
+                if row > 0 { format!(" (à partir de la ligne {})", row + 1) } else { String::new() }
+            ),
+        );
+        out.push(match sheet {
+            Some(s) => d.in_sheet(&s),
+            None => d,
+        });
+    }
+    if let (Some(a), Some(b)) = (plan.meta.first_year, plan.meta.last_year) {
+        if a > b {
+            out.push(Diagnostic::error(
+                "periode-invalide",
+                format!("La période commence en {a} et finit en {b} : la première année doit précéder la dernière."),
+            ));
+        }
+    }
+}
+
+/// `numero-en-double`, at the second action, naming the first one's cell.
+fn duplicate_number(loc: &Locator<'_>, n: &str, prev: &Action, a: &Action) -> Diagnostic {
+    let number_field = loc.number_field();
+    let first = match loc.cell(prev, number_field) {
+        (Some(s), Some(c)) => format!(" (première occurrence en {}!{c})", super::quote_sheet(&s)),
+        _ => String::new(),
+    };
+    loc.place(
+        Diagnostic::error(
+            "numero-en-double",
+            format!(
+                "Le numéro d'action {n} est déjà utilisé par « {} »{first}.",
+                crate::text::truncate_chars(&prev.title, 60)
+            ),
+        ),
+        a,
+        number_field,
+    )
+}
+
+/// Years outside the plan's period, and actions planned on no year.
+fn years_rules(loc: &Locator<'_>, a: &Action, has_year_columns: bool, out: &mut Vec<Diagnostic>) {
+    let plan = loc.plan;
+    if let (Some(f), Some(l)) = (plan.meta.first_year, plan.meta.last_year) {
+        for &y in a.years.iter().filter(|&&y| y < f || y > l) {
+            let field = if plan.column_of(Field::Year(y)).is_some() { Field::Year(y) } else { Field::Schedule };
+            out.push(loc.place(
+                Diagnostic::error(
+                    "annee-hors-periode",
+                    format!("L'{} est prévue en {y}, hors de la période du plan ({f}-{l}).", a.label()),
+                ),
+                a,
+                field,
+            ));
+        }
+    }
+    if a.years.is_empty() && has_year_columns {
+        out.push(loc.place(
+            Diagnostic::warning(
+                "action-sans-annee",
+                format!("L'{} n'est prévue sur aucune année : cochez au moins une année.", a.label()),
+            ),
+            a,
+            Field::Title,
+        ));
+    }
 }
 
 fn empty_objectives(o: &Objective, out: &mut Vec<Diagnostic>) {

@@ -88,8 +88,13 @@ pub(super) fn read_action(
         if field != Field::Hierarchy {
             has_content = true;
         }
+        if !matches!(field, Field::StartDate | Field::EndDate) {
+            if let Some(slot) = a.text_slot(field) {
+                *slot = Some(text);
+                continue;
+            }
+        }
         match field {
-            Field::Hierarchy => {}
             Field::Number => match action_number(v) {
                 Ok(n) => a.number = n,
                 Err(raw) => {
@@ -112,33 +117,17 @@ pub(super) fn read_action(
                 title_text = Some(text);
             }
             Field::SubAction => sub_title = Some(text),
-            Field::PilotPerson => a.pilot_person = Some(text),
-            Field::PilotService => a.pilot_service = Some(text),
-            Field::PilotStructure => a.pilot_structure = Some(text),
-            Field::Elected => a.elected = Some(text),
-            Field::BudgetOperating => a.budget_operating = Some(text),
-            Field::BudgetInvestment => a.budget_investment = Some(text),
-            // Read below, line by line.
-            Field::Funder | Field::Amount => {}
+            // Levels are read by the tree; funding lines below, line by line.
+            Field::Hierarchy | Field::Funder | Field::Amount => {}
             Field::StartDate | Field::EndDate => {
                 let d = parse_date(v);
                 if let Some(y) = d.get(..4).and_then(fields::as_year) {
                     dated.insert(y);
                 }
-                if field == Field::StartDate {
-                    a.start_date = Some(d);
-                } else {
-                    a.end_date = Some(d);
+                if let Some(slot) = a.text_slot(field) {
+                    *slot = Some(d);
                 }
             }
-            Field::Aim => a.aim = Some(text),
-            Field::Description => a.description = Some(text),
-            Field::Pilot => a.pilot = Some(text),
-            Field::Partners => a.partners = Some(text),
-            Field::Public => a.public = Some(text),
-            Field::Territory => a.territory = Some(text),
-            Field::Funders => a.funders = Some(text),
-            Field::Comment => a.comment = Some(text),
             Field::Indicators => a.indicators = split_list(&text),
             Field::Budget => {
                 let euros = match v {
@@ -207,6 +196,8 @@ pub(super) fn read_action(
                     milestones.entry(y).and_modify(|e: &mut String| *e = format!("{e} ; {m}")).or_insert(m);
                 }
             },
+            // Plain texts: filled above, through `Action::text_slot`.
+            _ => {}
         }
     }
     match (&a.number, inline_number) {

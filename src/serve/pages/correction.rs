@@ -47,18 +47,18 @@ pub fn saved_reading(dir: &std::path::Path) -> Option<PlanMeta> {
 }
 
 /// What a column's select says now: a field key, `niveau_N`, `garder`.
-fn current(field: &str, letter: &str, rank: usize, correction: &Correction) -> String {
-    if field == "extra" {
+fn current(field: Option<Field>, letter: &str, rank: usize, correction: &Correction) -> String {
+    let Some(field) = field else {
         return Target::Keep.key();
-    }
-    if Field::from_key(field) == Some(Field::Hierarchy) {
+    };
+    if field == Field::Hierarchy {
         let named = correction
             .columns
             .iter()
             .find(|(k, v)| matches!(Target::named(k), Some(Target::Level(_))) && v.trim().eq_ignore_ascii_case(letter));
         return named.map_or_else(|| format!("niveau_{rank}"), |(k, _)| k.clone());
     }
-    field.to_string()
+    field.key()
 }
 
 /// The options of a column's select, `selected` chosen.
@@ -91,11 +91,11 @@ fn rows(r: &Read, correction: &Correction) -> Vec<(String, String, String)> {
         if out.iter().any(|(_, l, _, _)| *l == c.column) {
             continue; // a span of years is one column
         }
-        if Field::from_key(&c.field) == Some(Field::Hierarchy) {
+        if c.field == Some(Field::Hierarchy) {
             rank += 1;
         }
         let col = crate::ingest::column_index(&c.column).unwrap_or(u32::MAX);
-        out.push((col, c.column.clone(), c.header.clone(), current(&c.field, &c.column, rank, correction)));
+        out.push((col, c.column.clone(), c.header.clone(), current(c.field, &c.column, rank, correction)));
     }
     // Ignored columns stay in the form, to be taken back.
     let sheet = r.workbook.sheets.iter().find(|s| s.name == src.sheet);
