@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ingest::fields;
 use crate::ingest::grid::{Sheet, Value};
-use crate::ingest::header::Header;
+use crate::ingest::header::{Column, Header};
 use crate::ingest::parse::{
     action_number, parse_action_text, parse_date, progress_in, schedule_years, split_list, year_mark, years_in_text,
     YearMark,
@@ -41,28 +41,41 @@ pub(super) enum RowAction {
     Nothing,
 }
 
+/// Where a row is read: the file and sheet, its header, its funding columns, its index.
+pub(super) struct RowPlace<'a> {
+    pub file: &'a str,
+    pub sheet: &'a Sheet,
+    pub header: &'a Header,
+    pub funding: &'a FundingCols,
+    pub row: u32,
+}
+
+/// What one row's cells have said so far.
+#[derive(Default)]
+struct RowRead {
+    a: Action,
+    years: BTreeSet<i32>,
+    milestones: BTreeMap<i32, String>,
+    /// "Action 3 : …" in the title: its number, and an aim after "Objectif :".
+    inline_number: Option<String>,
+    inline_aim: Option<String>,
+    has_content: bool,
+    sub_title: Option<String>,
+    title_text: Option<String>,
+    budget_col: Option<u32>,
+    /// Years of the start and end dates.
+    dated: BTreeSet<i32>,
+}
+
 pub(super) fn read_action(
-    file: &str,
-    sheet: &Sheet,
-    header: &Header,
-    funding: &FundingCols,
-    r: u32,
+    place: &RowPlace<'_>,
     diags: &mut Vec<Diagnostic>,
     help_cells: &mut Vec<String>,
 ) -> RowAction {
+    let RowPlace { file, sheet, header, row: r, .. } = *place;
     let origin =
         Origin { file: file.into(), sheet: sheet.name.clone(), row: r + 1, column: None, ..Default::default() };
-    let mut a = Action { origin: Some(origin), ..Default::default() };
-    let mut years: BTreeSet<i32> = BTreeSet::new();
-    let mut milestones: BTreeMap<i32, String> = BTreeMap::new();
-    let mut inline_number: Option<String> = None;
-    let mut inline_aim: Option<String> = None;
-    let mut has_content = false;
-    let mut sub_title: Option<String> = None;
-    let mut title_text: Option<String> = None;
-    let mut budget_col: Option<u32> = None;
-    let mut dated: BTreeSet<i32> = BTreeSet::new();
-    let at = |c: u32| Some(a1(r, c));
+    let mut row = RowRead { a: Action { origin: Some(origin), ..Default::default() }, ..Default::default() };
     let cells: &[(u32, Value)] = sheet.rows.get(&r).map_or(&[], Vec::as_slice);
     for col in &header.columns {
         let Ok(i) = cells.binary_search_by_key(&col.col, |(c, _)| *c) else {
@@ -80,49 +93,57 @@ pub(super) fn read_action(
             help_cells.push(a1(r, col.col));
             continue;
         }
+        row.has_content = true;
         let Some(field) = col.field else {
-            a.extra.push(ExtraField { name: col.header.clone(), value: text });
-            has_content = true;
+            row.a.extra.push(ExtraField { name: col.header.clone(), value: text });
             continue;
         };
-        if field != Field::Hierarchy {
-            has_content = true;
+        if let Some(d) = row.take(field, col, v, text, header.progress_in_percent) {
+            diags.push(d.at(&sheet.name, Some(a1(r, col.col))));
         }
+    }
+    row.settle_number_and_aim();
+    read_funding(sheet, r, place.funding, &mut row.a);
+    row.has_content |= !row.a.funding.is_empty();
+    check_funding_total(sheet, r, row.budget_col, place.funding, &row.a, diags);
+    row.finish(place)
+}
+
+impl RowRead {
+    /// Takes one cell of a known field; a diagnostic (to be placed at the cell) when its
+    /// value cannot be read.
+    fn take(&mut self, field: Field, col: &Column, v: &Value, text: String, in_percent: bool) -> Option<Diagnostic> {
+        let a = &mut self.a;
         if !matches!(field, Field::StartDate | Field::EndDate) {
             if let Some(slot) = a.text_slot(field) {
                 *slot = Some(text);
-                continue;
+                return None;
             }
         }
         match field {
             Field::Number => match action_number(v) {
                 Ok(n) => a.number = n,
                 Err(raw) => {
-                    diags.push(
-                        Diagnostic::error(
-                            "numero-illisible",
-                            format!("Numéro d'action illisible : « {raw} » (attendu : 12, 2.3, A1…)."),
-                        )
-                        .at(&sheet.name, at(col.col)),
-                    );
-                    a.number = Some(raw);
+                    a.number = Some(raw.clone());
+                    return Some(Diagnostic::error(
+                        "numero-illisible",
+                        format!("Numéro d'action illisible : « {raw} » (attendu : 12, 2.3, A1…)."),
+                    ));
                 }
             },
             Field::Title => {
                 let parsed = parse_action_text(&text);
-                inline_number = parsed.number;
+                self.inline_number = parsed.number;
                 // "Action 1" is a title, not only a number.
                 a.title = if parsed.title.is_empty() { clean(&text).into_owned() } else { parsed.title };
-                inline_aim = parsed.aim;
-                title_text = Some(text);
+                self.inline_aim = parsed.aim;
+                self.title_text = Some(text);
             }
-            Field::SubAction => sub_title = Some(text),
-            // Levels are read by the tree; funding lines below, line by line.
-            Field::Hierarchy | Field::Funder | Field::Amount => {}
+            Field::SubAction => self.sub_title = Some(text),
             Field::StartDate | Field::EndDate => {
                 let d = parse_date(v);
                 if let Some(y) = d.get(..4).and_then(fields::as_year) {
-                    dated.insert(y);
+                    self.dated.insert(y);
                 }
                 if let Some(slot) = a.text_slot(field) {
                     *slot = Some(d);
@@ -135,122 +156,137 @@ pub(super) fn read_action(
                     _ => parse_amount(&text),
                 };
                 a.budget = Some(Budget { text, euros });
-                budget_col = Some(col.col);
+                self.budget_col = Some(col.col);
             }
             Field::Priority => match Priority::parse(&text) {
                 Some(p) => a.priority = Some(p),
-                None => diags.push(
-                    Diagnostic::error(
+                None => {
+                    return Some(Diagnostic::error(
                         "priorite-inconnue",
                         format!("Priorité « {text} » non reconnue. Valeurs acceptées : {}.", Priority::accepted()),
-                    )
-                    .at(&sheet.name, at(col.col)),
-                ),
+                    ))
+                }
             },
             Field::Status => match Status::parse(&text) {
                 Some(s) => a.status = Some(s),
-                None => diags.push(
-                    Diagnostic::error(
+                None => {
+                    return Some(Diagnostic::error(
                         "statut-inconnu",
                         format!("Statut « {text} » non reconnu. Valeurs acceptées : {}.", Status::accepted()),
-                    )
-                    .at(&sheet.name, at(col.col)),
-                ),
+                    ))
+                }
             },
-            Field::Progress => match progress_in(v, header.progress_in_percent) {
+            Field::Progress => match progress_in(v, in_percent) {
                 Some(p) => a.progress = Some(p),
-                None => diags.push(
-                    Diagnostic::error(
-                        "avancement-illisible",
-                        format!("Avancement « {text} » illisible : indiquez un taux entre 0 et 100 %, par exemple 50 %, 50 ou 0,5."),
-                    )
-                    .at(&sheet.name, at(col.col)),
-                ),
+                None => return Some(Diagnostic::error(
+                    "avancement-illisible",
+                    format!("Avancement « {text} » illisible : indiquez un taux entre 0 et 100 %, par exemple 50 %, 50 ou 0,5."),
+                )),
             },
-            Field::Schedule => match schedule_years(&text).or_else(|| years_in_text(&text)) {
-                Some(ys) => {
-                    years.extend(ys);
-                    if schedule_years(&text).is_none() {
-                        a.extra.push(ExtraField { name: col.header.clone(), value: text });
-                    }
-                }
-                None => {
-                    diags.push(
-                        Diagnostic::warning(
-                            "calendrier-illisible",
-                            format!("Calendrier « {text} » sans année lisible : il est conservé comme texte."),
-                        )
-                        .at(&sheet.name, at(col.col)),
-                    );
-                    a.extra.push(ExtraField { name: col.header.clone(), value: text });
-                }
-            },
-            Field::Year(y) => match year_mark(v) {
-                YearMark::No => {}
-                YearMark::Yes => {
-                    years.insert(y);
-                }
-                YearMark::Milestone(m) => {
-                    years.insert(y);
-                    // Several columns of one year (quarters, months): every milestone kept.
-                    milestones.entry(y).and_modify(|e: &mut String| *e = format!("{e} ; {m}")).or_insert(m);
-                }
-            },
-            // Plain texts: filled above, through `Action::text_slot`.
+            Field::Schedule => return self.take_schedule(col, text),
+            Field::Year(y) => self.take_year(y, v),
+            // Levels are read by the tree; funding lines by `read_funding`; plain texts
+            // above, through `Action::text_slot`.
             _ => {}
         }
+        None
     }
-    match (&a.number, inline_number) {
-        (None, Some(n)) => a.number = Some(n),
-        (Some(n), Some(i)) if *n != i => {
-            // Different numbers in the column and the text: keep the text whole.
-            a.title = clean(&format!("Action {i} {}", a.title)).into_owned();
-        }
-        _ => {}
-    }
-    a.aim = match (a.aim.take(), inline_aim) {
-        (Some(col), Some(inl)) if col != inl => Some(format!("{inl}\n{col}")),
-        (col, inl) => col.or(inl),
-    };
-    read_funding(sheet, r, funding, &mut a);
-    has_content |= !a.funding.is_empty();
-    check_funding_total(sheet, r, budget_col, funding, &a, diags);
-    if header.year_cols().is_empty() {
-        // No year columns: the action runs from its start to its end.
-        if let (Some(first), Some(last)) = (dated.first(), dated.last()) {
-            if last - first <= 30 {
-                years.extend(*first..=*last);
+
+    /// A free-text schedule: its years, the text kept whole when it says more.
+    fn take_schedule(&mut self, col: &Column, text: String) -> Option<Diagnostic> {
+        let exact = schedule_years(&text);
+        match exact.clone().or_else(|| years_in_text(&text)) {
+            Some(ys) => {
+                self.years.extend(ys);
+                if exact.is_none() {
+                    self.a.extra.push(ExtraField { name: col.header.clone(), value: text });
+                }
+                None
+            }
+            None => {
+                let d = Diagnostic::warning(
+                    "calendrier-illisible",
+                    format!("Calendrier « {text} » sans année lisible : il est conservé comme texte."),
+                );
+                self.a.extra.push(ExtraField { name: col.header.clone(), value: text });
+                Some(d)
             }
         }
     }
-    a.years = years.into_iter().collect();
-    a.milestones = milestones;
-    if !has_content {
-        return RowAction::Nothing;
+
+    /// A year column: ticked, or a milestone word.
+    fn take_year(&mut self, y: i32, v: &Value) {
+        match year_mark(v) {
+            YearMark::No => {}
+            YearMark::Yes => {
+                self.years.insert(y);
+            }
+            YearMark::Milestone(m) => {
+                self.years.insert(y);
+                // Several columns of one year (quarters, months): every milestone kept.
+                self.milestones.entry(y).and_modify(|e: &mut String| *e = format!("{e} ; {m}")).or_insert(m);
+            }
+        }
     }
-    if let Some(sub) = sub_title {
-        let parent_text = title_text.unwrap_or_default();
-        let parsed = parse_action_text(&parent_text);
-        let parent = Action {
-            number: parsed.number,
-            title: if parsed.title.is_empty() { clean(&parent_text).into_owned() } else { parsed.title },
-            origin: a.origin.clone(),
-            ..Default::default()
+
+    /// The number and aim found in the title, against their own columns.
+    fn settle_number_and_aim(&mut self) {
+        let a = &mut self.a;
+        match (&a.number, self.inline_number.take()) {
+            (None, Some(n)) => a.number = Some(n),
+            (Some(n), Some(i)) if *n != i => {
+                // Different numbers in the column and the text: keep the text whole.
+                a.title = clean(&format!("Action {i} {}", a.title)).into_owned();
+            }
+            _ => {}
+        }
+        a.aim = match (a.aim.take(), self.inline_aim.take()) {
+            (Some(col), Some(inl)) if col != inl => Some(format!("{inl}\n{col}")),
+            (col, inl) => col.or(inl),
         };
-        let sp = parse_action_text(&sub);
-        // The sub-action's own number: in its text, else in the number column.
-        a.number = sp.number.or(a.number.take());
-        a.title = if sp.title.is_empty() { clean(&sub).into_owned() } else { sp.title };
-        return RowAction::Sub(Box::new(parent), Box::new(a));
     }
-    let title_col = header.col_of(Field::Title);
-    let continues = a.title.is_empty()
-        && a.number.is_none()
-        && title_col.and_then(|c| sheet.merge_covering(r, c)).is_some_and(|m| m.first_row < r);
-    if continues {
-        RowAction::Continuation(Box::new(a))
-    } else {
-        RowAction::Action(Box::new(a))
+
+    /// The row as an action, a sub-action, more of the action above, or nothing.
+    fn finish(mut self, place: &RowPlace<'_>) -> RowAction {
+        let (sheet, header, r) = (place.sheet, place.header, place.row);
+        if header.year_cols().is_empty() {
+            // No year columns: the action runs from its start to its end.
+            if let (Some(first), Some(last)) = (self.dated.first(), self.dated.last()) {
+                if last - first <= 30 {
+                    self.years.extend(*first..=*last);
+                }
+            }
+        }
+        let mut a = self.a;
+        a.years = self.years.into_iter().collect();
+        a.milestones = self.milestones;
+        if !self.has_content {
+            return RowAction::Nothing;
+        }
+        if let Some(sub) = self.sub_title {
+            let parent_text = self.title_text.unwrap_or_default();
+            let parsed = parse_action_text(&parent_text);
+            let parent = Action {
+                number: parsed.number,
+                title: if parsed.title.is_empty() { clean(&parent_text).into_owned() } else { parsed.title },
+                origin: a.origin.clone(),
+                ..Default::default()
+            };
+            let sp = parse_action_text(&sub);
+            // The sub-action's own number: in its text, else in the number column.
+            a.number = sp.number.or(a.number.take());
+            a.title = if sp.title.is_empty() { clean(&sub).into_owned() } else { sp.title };
+            return RowAction::Sub(Box::new(parent), Box::new(a));
+        }
+        let title_col = header.col_of(Field::Title);
+        let continues = a.title.is_empty()
+            && a.number.is_none()
+            && title_col.and_then(|c| sheet.merge_covering(r, c)).is_some_and(|m| m.first_row < r);
+        if continues {
+            RowAction::Continuation(Box::new(a))
+        } else {
+            RowAction::Action(Box::new(a))
+        }
     }
 }
 

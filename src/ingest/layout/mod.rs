@@ -30,7 +30,7 @@ pub struct TableReading {
 mod action_row;
 mod tree;
 
-use action_row::{funding_columns, read_action, RowAction};
+use action_row::{funding_columns, read_action, RowAction, RowPlace};
 use tree::Tree;
 
 /// A hierarchy label with the row it was read on.
@@ -209,7 +209,8 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
             }
         }
         let path = st.path();
-        match read_action(file, sheet, header, &funding, r, &mut out.diagnostics, &mut help_cells) {
+        let place = RowPlace { file, sheet, header, funding: &funding, row: r };
+        match read_action(&place, &mut out.diagnostics, &mut help_cells) {
             RowAction::Action(a) => match outline.get(&r) {
                 Some(OutlineRow::Sub { parent }) => tree.push_numbered_sub(&path, parent, *a),
                 _ => tree.push(&path, *a),
