@@ -75,27 +75,49 @@ impl State {
     }
 }
 
+/// Reads the rows under `header` into the hierarchy, row by row, in the sheet's order.
 pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
-    let mut out = TableReading::default();
-    for (_, cells) in sheet.rows.range(..header.top_row) {
-        for (_, v) in cells {
-            if let Value::Text(t) = v {
-                let t = one_line(t);
-                if !t.is_empty() {
-                    out.title_lines.push(t);
-                }
-            }
-        }
-    }
+    let data_rows = data_rows(sheet, header);
+    let outline = read_outline(sheet, header, &data_rows);
     let hier = header.hierarchy_cols();
-    let funding = funding_columns(header);
-    let mut st = State { carried: vec![None; hier.len()], ..Default::default() };
-    let mut tree = Tree::new(file, &sheet.name);
+    let mut rd = TableRead {
+        file,
+        sheet,
+        header,
+        funding: funding_columns(header),
+        st: State { carried: vec![None; hier.len()], ..Default::default() },
+        hier,
+        outline,
+        habits: None,
+        tree: Tree::new(file, &sheet.name),
+        out: TableReading { title_lines: title_lines(sheet, header), ..Default::default() },
+        help_cells: Vec::new(),
+    };
     for (row, why) in &header.skipped {
-        out.notes.push(format!("Ligne {} de « {} » ignorée : {why}.", row + 1, sheet.name));
+        rd.out.notes.push(format!("Ligne {} de « {} » ignorée : {why}.", row + 1, sheet.name));
     }
-    let mut help_cells: Vec<String> = Vec::new();
-    let data_rows: Vec<u32> = sheet
+    for &r in &data_rows {
+        rd.read_row(r, &data_rows);
+    }
+    rd.finish()
+}
+
+/// Text rows above the header (the title block), one line each.
+fn title_lines(sheet: &Sheet, header: &Header) -> Vec<String> {
+    let texts = sheet.rows.range(..header.top_row).flat_map(|(_, cells)| cells.iter());
+    texts
+        .filter_map(|(_, v)| match v {
+            Value::Text(t) => Some(one_line(t)),
+            _ => None,
+        })
+        .filter(|t| !t.is_empty())
+        .collect()
+}
+
+/// The rows read as data: not empty, not skipped, not the header repeated, not the
+/// template's example.
+fn data_rows(sheet: &Sheet, header: &Header) -> Vec<u32> {
+    sheet
         .rows
         .range(header.row + 1..)
         .filter(|(&r, cells)| {
@@ -105,141 +127,190 @@ pub fn read_table(file: &str, sheet: &Sheet, header: &Header) -> TableReading {
                 || is_example_row(sheet, header, r))
         })
         .map(|(&r, _)| r)
-        .collect();
-    let outline = read_outline(sheet, header, &data_rows);
-    let title_col = header.col_of(Field::Title).unwrap_or(0);
-    let own_title = |r: u32| {
-        header.col_of(Field::Title).and_then(|c| sheet.get(r, c)).is_some_and(|v| !is_help(&v.as_text()))
-            && !matches!(outline.get(&r), Some(OutlineRow::Level { .. }))
-    };
-    // Read only when some row leaves a level blank under one it names.
-    let mut habits: Option<Habits> = None;
-    for &r in &data_rows {
-        let Some(cells) = sheet.rows.get(&r) else { continue };
-        if let Some(OutlineRow::Level { number, title }) = outline.get(&r) {
-            st.outline.retain(|(n, _)| number.starts_with(&format!("{n}.")));
+        .collect()
+}
+
+/// The reading of one table, row after row.
+struct TableRead<'a> {
+    file: &'a str,
+    sheet: &'a Sheet,
+    header: &'a Header,
+    hier: Vec<u32>,
+    funding: action_row::FundingCols,
+    outline: super::outline::Outline,
+    /// How the sheet leaves level cells blank; read only when some row leaves a level
+    /// blank under one it names.
+    habits: Option<Habits>,
+    st: State,
+    tree: Tree,
+    out: TableReading,
+    help_cells: Vec<String>,
+}
+
+impl TableRead<'_> {
+    fn read_row(&mut self, r: u32, data_rows: &[u32]) {
+        let (sheet, header) = (self.sheet, self.header);
+        let Some(cells) = sheet.rows.get(&r) else { return };
+        if let Some(OutlineRow::Level { number, title }) = self.outline.get(&r) {
+            self.st.outline.retain(|(n, _)| number.starts_with(&format!("{n}.")));
             let text = if number.contains('.') { format!("{number} {title}") } else { format!("{number}. {title}") };
-            st.outline.push((number.clone(), Label { text, row: r, col: title_col }));
-            tree.ensure(&st.path());
-            continue;
+            let col = header.col_of(Field::Title).unwrap_or(0);
+            self.st.outline.push((number.clone(), Label { text, row: r, col }));
+            self.tree.ensure(&self.st.path());
+            return;
         }
-        for (c, v) in cells {
-            if let Value::Error(e) = v {
-                out.diagnostics.push(
-                    Diagnostic::error(
-                        "erreur-formule",
-                        format!(
-                            "La cellule contient l'erreur de formule {e} : corrigez la formule ou saisissez la valeur."
-                        ),
-                    )
-                    .at(&sheet.name, Some(a1(r, *c))),
-                );
-            }
+        formula_errors(&sheet.name, r, cells, &mut self.out.diagnostics);
+        if self.label_row(r, cells) {
+            return;
         }
-        if let Some((col, text)) = lone_text(cells).filter(|(_, t)| !is_help(t)) {
-            if out.title_lines.iter().any(|t| *t == one_line(&text)) {
-                continue; // the title block repeated at a page break
-            }
-            let field = header.columns.iter().find(|c| c.col == col).and_then(|c| c.field);
-            let wide = sheet.merge_at(r, col).is_some_and(|m| m.last_col > m.first_col);
-            let in_action_col = matches!(field, Some(Field::Title | Field::Number));
-            if !in_action_col || wide {
-                let label = Label { text: clean(&text).into_owned(), row: r, col };
-                let hier_idx = hier.iter().position(|&h| h == col);
-                let plain_value = hier_idx.is_some()
-                    && !wide
-                    && !is_top_section(&text)
-                    && !is_all_caps(&text)
-                    && !fold(&text).starts_with("objectif");
-                if let (true, Some(i)) = (plain_value, hier_idx) {
-                    st.carried[i] = Some(label);
-                    st.reset_columns(i + 1);
-                } else {
-                    section_row(&mut st, label);
-                }
-                tree.ensure(&st.path());
-                continue;
-            }
+        self.carry_levels(r);
+        if self.hier.len() > 1 && self.own_title(r) {
+            self.attach_to_named_level(r, data_rows);
         }
-        // Hierarchy columns: a blank or merged cell means "same as above".
-        for (i, &h) in hier.iter().enumerate() {
-            if let Some(v) = sheet.get_merged(r, h) {
-                let text = v.as_text();
-                if text.is_empty() || matches!(v, Value::Error(_)) {
-                    continue;
-                }
-                // Most rows repeat the level above: nothing to change, nothing to copy.
-                if st.carried[i].as_ref().is_some_and(|l| l.text == text) {
-                    continue;
-                }
-                if is_help(&text) {
-                    if sheet.get(r, h).is_some() {
-                        help_cells.push(a1(r, h));
-                    }
-                    continue;
-                }
-                if is_unclassified(&text) {
-                    // "(Action non classée)": straight under the plan, no level at all.
-                    st.carried.iter_mut().for_each(|c| *c = None);
-                    break;
-                }
-                st.carried[i] = Some(Label { text: text.into_owned(), row: r, col: h });
-                st.reset_columns(i + 1);
-            }
-        }
-        if hier.len() > 1 && own_title(r) {
-            if let Some(d) =
-                deepest_named(sheet, r, &hier).filter(|d| st.carried.get(d + 1).is_some_and(Option::is_some))
-            {
-                let habits = habits.get_or_insert_with(|| {
-                    let rows: Vec<u32> = data_rows.iter().copied().filter(|&r| own_title(r)).collect();
-                    Habits::of(sheet, &hier, &rows)
-                });
-                if habits.blank(d + 1) == Blank::NoLevel {
-                    let above = st.carried[d + 1].take().map(|l| l.text).unwrap_or_default();
-                    st.reset_columns(d + 1);
-                    out.diagnostics.push(attached_warning(header, &st, &sheet.name, r, d, &hier, &above));
-                }
-            }
-        }
-        if let Some(OutlineRow::Action { number }) = outline.get(&r) {
+        if let Some(OutlineRow::Action { number }) = self.outline.get(&r) {
             // "1.2" after "1.1.1…": the levels it is not numbered under end here.
-            if st.outline.iter().any(|(n, _)| OutlineRow::is_under(number, n)) {
-                st.outline.retain(|(n, _)| OutlineRow::is_under(number, n));
+            if self.st.outline.iter().any(|(n, _)| OutlineRow::is_under(number, n)) {
+                self.st.outline.retain(|(n, _)| OutlineRow::is_under(number, n));
             }
         }
-        let path = st.path();
-        let place = RowPlace { file, sheet, header, funding: &funding, row: r };
-        match read_action(&place, &mut out.diagnostics, &mut help_cells) {
-            RowAction::Action(a) => match outline.get(&r) {
-                Some(OutlineRow::Sub { parent }) => tree.push_numbered_sub(&path, parent, *a),
-                _ => tree.push(&path, *a),
+        let path = self.st.path();
+        let place = RowPlace { file: self.file, sheet, header, funding: &self.funding, row: r };
+        match read_action(&place, &mut self.out.diagnostics, &mut self.help_cells) {
+            RowAction::Action(a) => match self.outline.get(&r) {
+                Some(OutlineRow::Sub { parent }) => self.tree.push_numbered_sub(&path, parent, *a),
+                _ => self.tree.push(&path, *a),
             },
-            RowAction::Sub(parent, sub) => tree.push_sub(&path, *parent, *sub),
+            RowAction::Sub(parent, sub) => self.tree.push_sub(&path, *parent, *sub),
             RowAction::Continuation(a) => {
-                if !tree.extend_last(*a) {
-                    tree.ensure(&path);
+                if !self.tree.extend_last(*a) {
+                    self.tree.ensure(&path);
                 }
             }
             RowAction::Nothing => {
-                tree.ensure(&path);
+                self.tree.ensure(&path);
             }
         }
     }
-    out.axes = tree.finish();
-    out.deep_outline = outline.deep;
-    out.valued_levels = outline.valued_levels;
-    if !help_cells.is_empty() {
-        let shown: Vec<&str> = help_cells.iter().take(12).map(String::as_str).collect();
-        let more = if help_cells.len() > shown.len() { " …" } else { "" };
-        out.notes.push(format!(
-            "{} cellule(s) d'aide du modèle ignorée(s) dans « {} » : {}{more}.",
-            help_cells.len(),
-            sheet.name,
-            shown.join(", ")
-        ));
+
+    /// Does the row carry its own action title (not a level of a numbered outline)?
+    fn own_title(&self, r: u32) -> bool {
+        self.header.col_of(Field::Title).and_then(|c| self.sheet.get(r, c)).is_some_and(|v| !is_help(&v.as_text()))
+            && !matches!(self.outline.get(&r), Some(OutlineRow::Level { .. }))
     }
-    out
+
+    /// A row holding one text outside the action columns (or across them, merged): a level
+    /// or a section. True when the row was taken so.
+    fn label_row(&mut self, r: u32, cells: &[(u32, Value)]) -> bool {
+        let Some((col, text)) = lone_text(cells).filter(|(_, t)| !is_help(t)) else { return false };
+        if self.out.title_lines.iter().any(|t| *t == one_line(&text)) {
+            return true; // the title block repeated at a page break
+        }
+        let field = self.header.columns.iter().find(|c| c.col == col).and_then(|c| c.field);
+        let wide = self.sheet.merge_at(r, col).is_some_and(|m| m.last_col > m.first_col);
+        let in_action_col = matches!(field, Some(Field::Title | Field::Number));
+        if in_action_col && !wide {
+            return false;
+        }
+        let label = Label { text: clean(&text).into_owned(), row: r, col };
+        let hier_idx = self.hier.iter().position(|&h| h == col);
+        let plain_value = hier_idx.is_some()
+            && !wide
+            && !is_top_section(&text)
+            && !is_all_caps(&text)
+            && !fold(&text).starts_with("objectif");
+        if let (true, Some(i)) = (plain_value, hier_idx) {
+            self.st.carried[i] = Some(label);
+            self.st.reset_columns(i + 1);
+        } else {
+            section_row(&mut self.st, label);
+        }
+        self.tree.ensure(&self.st.path());
+        true
+    }
+
+    /// Hierarchy columns: a blank or merged cell means "same as above".
+    fn carry_levels(&mut self, r: u32) {
+        let sheet = self.sheet;
+        for (i, &h) in self.hier.iter().enumerate() {
+            let Some(v) = sheet.get_merged(r, h) else { continue };
+            let text = v.as_text();
+            if text.is_empty() || matches!(v, Value::Error(_)) {
+                continue;
+            }
+            // Most rows repeat the level above: nothing to change, nothing to copy.
+            if self.st.carried[i].as_ref().is_some_and(|l| l.text == text) {
+                continue;
+            }
+            if is_help(&text) {
+                if sheet.get(r, h).is_some() {
+                    self.help_cells.push(a1(r, h));
+                }
+                continue;
+            }
+            if is_unclassified(&text) {
+                // "(Action non classée)": straight under the plan, no level at all.
+                self.st.carried.iter_mut().for_each(|c| *c = None);
+                break;
+            }
+            self.st.carried[i] = Some(Label { text: text.into_owned(), row: r, col: h });
+            self.st.reset_columns(i + 1);
+        }
+    }
+
+    /// A row naming a level but leaving the next one blank, in a sheet whose blanks do not
+    /// mean "same as above" there: the action goes under the level it names, said at the cell.
+    fn attach_to_named_level(&mut self, r: u32, data_rows: &[u32]) {
+        let Some(d) = deepest_named(self.sheet, r, &self.hier)
+            .filter(|d| self.st.carried.get(d + 1).is_some_and(Option::is_some))
+        else {
+            return;
+        };
+        if self.habits.is_none() {
+            let rows: Vec<u32> = data_rows.iter().copied().filter(|&r| self.own_title(r)).collect();
+            self.habits = Some(Habits::of(self.sheet, &self.hier, &rows));
+        }
+        if self.habits.as_ref().is_some_and(|h| h.blank(d + 1) == Blank::NoLevel) {
+            let above = self.st.carried[d + 1].take().map(|l| l.text).unwrap_or_default();
+            self.st.reset_columns(d + 1);
+            let w = attached_warning(self.header, &self.st, &self.sheet.name, r, d, &self.hier, &above);
+            self.out.diagnostics.push(w);
+        }
+    }
+
+    fn finish(mut self) -> TableReading {
+        let mut out = self.out;
+        out.axes = self.tree.finish();
+        out.deep_outline = self.outline.deep;
+        out.valued_levels = std::mem::take(&mut self.outline.valued_levels);
+        if !self.help_cells.is_empty() {
+            let shown: Vec<&str> = self.help_cells.iter().take(12).map(String::as_str).collect();
+            let more = if self.help_cells.len() > shown.len() { " …" } else { "" };
+            out.notes.push(format!(
+                "{} cellule(s) d'aide du modèle ignorée(s) dans « {} » : {}{more}.",
+                self.help_cells.len(),
+                self.sheet.name,
+                shown.join(", ")
+            ));
+        }
+        out
+    }
+}
+
+/// A formula error in a row: an error at its cell.
+fn formula_errors(sheet: &str, r: u32, cells: &[(u32, Value)], out: &mut Vec<Diagnostic>) {
+    for (c, v) in cells {
+        if let Value::Error(e) = v {
+            out.push(
+                Diagnostic::error(
+                    "erreur-formule",
+                    format!(
+                        "La cellule contient l'erreur de formule {e} : corrigez la formule ou saisissez la valeur."
+                    ),
+                )
+                .at(sheet, Some(a1(r, *c))),
+            );
+        }
+    }
 }
 
 /// An action attached straight to the level its row names, its next level's cell left
