@@ -114,68 +114,109 @@ fn joined(values: &[&Value]) -> Option<Value> {
 /// The forms of one sheet, or none when it is no form.
 fn read_sheet(sheet: &Sheet) -> (Vec<Record>, Vec<(String, u32, String)>) {
     let Some(lc) = label_column(sheet) else { return (Vec::new(), Vec::new()) };
-    let mut records: Vec<Record> = Vec::new();
-    let mut unread = Vec::new();
-    let mut current = Record { sheet: sheet.name.clone(), row: 0, pairs: Vec::new() };
-    let mut pending: Option<usize> = None;
-    let flush = |current: &mut Record, records: &mut Vec<Record>, row: u32| {
-        let done = std::mem::replace(current, Record { sheet: sheet.name.clone(), row, pairs: Vec::new() });
-        if !done.pairs.is_empty() {
-            records.push(done);
-        }
+    let mut rd = FormRead {
+        sheet,
+        records: Vec::new(),
+        unread: Vec::new(),
+        current: Record { sheet: sheet.name.clone(), row: 0, pairs: Vec::new() },
+        pending: None,
     };
     for (&r, cells) in &sheet.rows {
         let Some((c0, v0)) = cells.first() else { continue };
-        if let Some((number, title)) = label_text(v0).and_then(heading) {
-            if cells.len() == 1 || title.is_some() {
-                flush(&mut current, &mut records, r);
-                if let Some(n) = number {
-                    current.pairs.push(Pair {
-                        label: "N°".into(),
-                        field: Some(Field::Number),
-                        value: Some(Value::Text(n)),
-                        at: (r, *c0),
-                    });
-                }
-                if let Some(t) = title {
-                    current.pairs.push(Pair {
-                        label: "Intitulé".into(),
-                        field: Some(Field::Title),
-                        value: Some(Value::Text(t)),
-                        at: (r, *c0),
-                    });
-                }
-                pending = None;
-                continue;
-            }
-        }
-        let starts_label = *c0 == lc && label_text(v0).is_some() && (known_label(v0).is_some() || cells.len() >= 2);
-        if !starts_label {
-            // The value of a label left without one on its own row, below it.
-            if let Some(p) = pending.take() {
-                let values: Vec<&Value> = cells.iter().map(|(_, v)| v).collect();
-                current.pairs[p].value = joined(&values);
-                current.pairs[p].at = (r, *c0);
-            } else {
-                let text: Vec<String> = cells.iter().map(|(_, v)| v.text()).collect();
-                unread.push((sheet.name.clone(), r, text.join(" | ")));
-            }
+        if rd.heading_row(r, cells) {
             continue;
         }
-        pending = None;
-        // Pairs of this row: a known label after a value starts another pair.
+        let starts_label = *c0 == lc && label_text(v0).is_some() && (known_label(v0).is_some() || cells.len() >= 2);
+        if starts_label {
+            rd.pending = None;
+            rd.label_row(r, cells);
+        } else {
+            rd.value_row(r, cells);
+        }
+    }
+    rd.flush(u32::MAX);
+    let FormRead { records, unread, .. } = rd;
+    let good = |rec: &Record| {
+        let mut fields: Vec<Field> = rec.pairs.iter().filter_map(|p| p.field).collect();
+        fields.sort();
+        fields.dedup();
+        fields.len() >= MIN_FIELDS && fields.contains(&Field::Title)
+    };
+    if !records.iter().any(good) {
+        return (Vec::new(), Vec::new());
+    }
+    (records.into_iter().filter(|r| r.pairs.iter().any(|p| p.value.is_some())).collect(), unread)
+}
+
+/// The reading of one sheet of forms, row after row.
+struct FormRead<'a> {
+    sheet: &'a Sheet,
+    records: Vec<Record>,
+    /// Rows that are neither a label nor a value: sheet, row, text.
+    unread: Vec<(String, u32, String)>,
+    current: Record,
+    /// A label left without a value on its row: its value may be on the row below.
+    pending: Option<usize>,
+}
+
+impl FormRead<'_> {
+    /// Ends the current record; the next one starts at `row`.
+    fn flush(&mut self, row: u32) {
+        let next = Record { sheet: self.sheet.name.clone(), row, pairs: Vec::new() };
+        let done = std::mem::replace(&mut self.current, next);
+        if !done.pairs.is_empty() {
+            self.records.push(done);
+        }
+    }
+
+    /// A fiche's heading ("Action 3 : …", "Fiche n°2"): a new record with its number and
+    /// title. True when the row was one.
+    fn heading_row(&mut self, r: u32, cells: &[(u32, Value)]) -> bool {
+        let Some((c0, v0)) = cells.first() else { return false };
+        let Some((number, title)) = label_text(v0).and_then(heading) else { return false };
+        if cells.len() != 1 && title.is_none() {
+            return false;
+        }
+        self.flush(r);
+        let at = (r, *c0);
+        if let Some(n) = number {
+            let pair = Pair { label: "N°".into(), field: Some(Field::Number), value: Some(Value::Text(n)), at };
+            self.current.pairs.push(pair);
+        }
+        if let Some(t) = title {
+            let pair = Pair { label: "Intitulé".into(), field: Some(Field::Title), value: Some(Value::Text(t)), at };
+            self.current.pairs.push(pair);
+        }
+        self.pending = None;
+        true
+    }
+
+    /// A row without a label: the value of the label above, or a row left unread.
+    fn value_row(&mut self, r: u32, cells: &[(u32, Value)]) {
+        if let Some(p) = self.pending.take() {
+            let values: Vec<&Value> = cells.iter().map(|(_, v)| v).collect();
+            self.current.pairs[p].value = joined(&values);
+            self.current.pairs[p].at = (r, cells.first().map_or(0, |(c, _)| *c));
+        } else {
+            let text: Vec<String> = cells.iter().map(|(_, v)| v.text()).collect();
+            self.unread.push((self.sheet.name.clone(), r, text.join(" | ")));
+        }
+    }
+
+    /// Pairs of a label row: a known label after a value starts another pair.
+    fn label_row(&mut self, r: u32, cells: &[(u32, Value)]) {
         let mut i = 0;
         while i < cells.len() {
             let (lcol, lv) = &cells[i];
             let label = lv.text().trim().to_string();
             let field = known_label(lv);
             if field == Some(Field::Title)
-                && current.pairs.iter().any(|p| p.field == Some(Field::Title) && p.value.is_some())
+                && self.current.pairs.iter().any(|p| p.field == Some(Field::Title) && p.value.is_some())
             {
-                flush(&mut current, &mut records, r);
+                self.flush(r);
             }
-            if current.pairs.is_empty() {
-                current.row = r;
+            if self.current.pairs.is_empty() {
+                self.current.row = r;
             }
             let mut j = i + 1;
             let mut values = Vec::new();
@@ -188,24 +229,13 @@ fn read_sheet(sheet: &Sheet) -> (Vec<Record>, Vec<(String, u32, String)>) {
                 j += 1;
             }
             let blank = values.is_empty();
-            current.pairs.push(Pair { label, field, value: joined(&values), at });
+            self.current.pairs.push(Pair { label, field, value: joined(&values), at });
             if blank && j >= cells.len() {
-                pending = Some(current.pairs.len() - 1);
+                self.pending = Some(self.current.pairs.len() - 1);
             }
             i = j;
         }
     }
-    flush(&mut current, &mut records, u32::MAX);
-    let good = |rec: &Record| {
-        let mut fields: Vec<Field> = rec.pairs.iter().filter_map(|p| p.field).collect();
-        fields.sort();
-        fields.dedup();
-        fields.len() >= MIN_FIELDS && fields.contains(&Field::Title)
-    };
-    if !records.iter().any(good) {
-        return (Vec::new(), Vec::new());
-    }
-    (records.into_iter().filter(|r| r.pairs.iter().any(|p| p.value.is_some())).collect(), unread)
 }
 
 /// Table column key of a pair: its field and rank among the record's pairs of that field,

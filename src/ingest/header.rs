@@ -126,6 +126,76 @@ pub fn find_header(sheet: &Sheet, overrides: &BTreeMap<String, String>) -> Optio
 
 /// `find_header`, at the 0-based row `at` when a person named it.
 pub fn find_header_at(sheet: &Sheet, overrides: &BTreeMap<String, String>, at: Option<u32>) -> Option<Header> {
+    let (score, row, cells) = best_row(sheet, overrides, at)?;
+    let sections = section_labels(sheet, row, &cells);
+    let top_row = if sections.is_empty() { row } else { row - 1 };
+    let mut texts: Vec<(u32, String)> = cells.into_iter().map(|(c, _, t)| (c, t)).collect();
+    let header_row = years_below(sheet, row, &mut texts);
+    texts.sort_by_key(|(c, _)| *c);
+    let section_of = |c: u32| sections.range(..=c).next_back().filter(|(_, (_, end))| c <= *end).map(|(_, (t, _))| t);
+    let mut cands: Vec<Candidate> = texts
+        .iter()
+        .map(|(c, t)| Candidate { col: *c, ranked: roles::candidates(t, section_of(*c).map(String::as_str)) })
+        .collect();
+    // Template rows under the header are found with the title column the labels suggest.
+    let provisional = cands
+        .iter()
+        .filter_map(|c| c.ranked.iter().find(|(f, _)| *f == Field::Title).map(|(_, s)| (*s, c.col)))
+        .max_by_key(|(s, c)| (*s, std::cmp::Reverse(*c)))
+        .map(|(_, c)| c);
+    let skipped = template_rows(sheet, header_row, provisional);
+    let evidence = |col: u32| column_evidence(sheet, header_row, &skipped, col);
+    // Numbers under a title header with texts in the unlabelled column beside: "N°" and
+    // title share one merged header; the texts are the evidence.
+    let labelled: BTreeSet<u32> = texts.iter().map(|(c, _)| *c).collect();
+    let title_evidence = |col: u32| {
+        let e = evidence(col);
+        if e.numbers * 2 >= e.values && e.values > 0 && !labelled.contains(&(col + 1)) {
+            evidence(col + 1)
+        } else {
+            e
+        }
+    };
+    let fields = roles::assign(&mut cands, &title_evidence);
+    let mut columns: Vec<Column> = texts
+        .into_iter()
+        .zip(fields)
+        .map(|((col, header), field)| Column { col, field, header, section: section_of(col).cloned() })
+        .collect();
+    let given = super::header_fix::apply(sheet, top_row, header_row, overrides, &mut columns);
+    notes_years_are_notes(&mut columns);
+    lone_amounts_are_budgets(&mut columns);
+    if !given.fields.contains(&Field::Title) {
+        split_number_and_title(sheet, header_row, &mut columns);
+    }
+    add_blank_header_columns(sheet, header_row, &mut columns);
+    year_spans(&mut columns);
+    columns.retain(|c| !given.ignored.contains(&c.col));
+    columns.sort_by_key(|c| c.col);
+    let title = columns.iter().find(|c| c.field == Some(Field::Title))?;
+    let doubt = evidence(title.col).doubt().map(|why| title_doubt(title, &why));
+    let doubt = doubt.filter(|_| !overrides.keys().any(|k| Field::from_key(k) == Some(Field::Title)));
+    let progress_in_percent = progress_in_percent(sheet, header_row, &columns);
+    Some(Header {
+        row: header_row,
+        top_row,
+        columns,
+        score,
+        skipped,
+        doubt,
+        warnings: given.warnings,
+        levels: given.levels,
+        progress_in_percent,
+    })
+}
+
+/// The row that names the most fields within the top of the sheet (or the row a person
+/// named): its score, index and cells.
+fn best_row(
+    sheet: &Sheet,
+    overrides: &BTreeMap<String, String>,
+    at: Option<u32>,
+) -> Option<(usize, u32, Vec<HeaderCell>)> {
     let first = *sheet.rows.keys().next()?;
     let mut best: Option<(usize, u32, Vec<HeaderCell>)> = None;
     let rows = match at {
@@ -147,101 +217,62 @@ pub fn find_header_at(sheet: &Sheet, overrides: &BTreeMap<String, String>, at: O
             best = Some((s, row, fields));
         }
     }
-    let (score, row, cells) = best?;
-    let sections = section_labels(sheet, row, &cells);
-    let top_row = if sections.is_empty() { row } else { row - 1 };
-    let mut header_row = row;
-    let mut texts: Vec<(u32, String)> = cells.into_iter().map(|(c, _, t)| (c, t)).collect();
-    // Two-row header: "Calendrier" above, the years on the next row.
-    if !texts.iter().any(|(_, t)| matches!(roles::classify(t), Some(Field::Year(_)))) {
-        let below = classify_row(sheet, row + 1);
-        let years: Vec<_> = below.iter().filter(|(_, f, _)| matches!(f, Some(Field::Year(_)))).cloned().collect();
-        if years.len() >= 2 && years.len() + 1 >= below.len() {
-            texts.retain(|(c, _)| !years.iter().any(|(yc, _, _)| yc == c));
-            // The "Calendrier" cell spanning the years is not a column of its own.
-            texts.retain(|(c, t)| roles::classify(t) != Some(Field::Schedule) || sheet.merge_at(row, *c).is_none());
-            texts.extend(years.into_iter().map(|(c, _, t)| (c, t)));
-            header_row = row + 1;
-        }
+    best
+}
+
+/// Two-row header: "Calendrier" above, the years on the next row. The years join the
+/// header's texts; the row the data starts under is returned.
+fn years_below(sheet: &Sheet, row: u32, texts: &mut Vec<(u32, String)>) -> u32 {
+    if texts.iter().any(|(_, t)| matches!(roles::classify(t), Some(Field::Year(_)))) {
+        return row;
     }
-    texts.sort_by_key(|(c, _)| *c);
-    let section_of = |c: u32| sections.range(..=c).next_back().filter(|(_, (_, end))| c <= *end).map(|(_, (t, _))| t);
-    let mut cands: Vec<Candidate> = texts
-        .iter()
-        .map(|(c, t)| Candidate { col: *c, ranked: roles::candidates(t, section_of(*c).map(String::as_str)) })
-        .collect();
-    // Template rows under the header are found with the title column the labels suggest.
-    let provisional = cands
-        .iter()
-        .filter_map(|c| c.ranked.iter().find(|(f, _)| *f == Field::Title).map(|(_, s)| (*s, c.col)))
-        .max_by_key(|(s, c)| (*s, std::cmp::Reverse(*c)))
-        .map(|(_, c)| c);
-    let skipped = template_rows(sheet, header_row, provisional);
-    let evidence = |col: u32| {
-        let mut e = Evidence::default();
-        let mut seen = BTreeSet::new();
-        for (r, _) in sheet.rows.range(header_row + 1..).filter(|(r, _)| !skipped.iter().any(|(s, _)| s == *r)) {
-            if e.values >= EVIDENCE_ROWS {
-                break;
-            }
-            if let Some(v) = sheet.get(*r, col) {
-                if !matches!(v, Value::Text(t) if roles::is_help(t)) {
-                    e.add(v, &mut seen);
-                }
+    let below = classify_row(sheet, row + 1);
+    let years: Vec<_> = below.iter().filter(|(_, f, _)| matches!(f, Some(Field::Year(_)))).cloned().collect();
+    if years.len() < 2 || years.len() + 1 < below.len() {
+        return row;
+    }
+    texts.retain(|(c, _)| !years.iter().any(|(yc, _, _)| yc == c));
+    // The "Calendrier" cell spanning the years is not a column of its own.
+    texts.retain(|(c, t)| roles::classify(t) != Some(Field::Schedule) || sheet.merge_at(row, *c).is_none());
+    texts.extend(years.into_iter().map(|(c, _, t)| (c, t)));
+    row + 1
+}
+
+/// What the first values under the header say of a column (template rows left out).
+fn column_evidence(sheet: &Sheet, header_row: u32, skipped: &[(u32, String)], col: u32) -> Evidence {
+    let mut e = Evidence::default();
+    let mut seen = BTreeSet::new();
+    for (r, _) in sheet.rows.range(header_row + 1..).filter(|(r, _)| !skipped.iter().any(|(s, _)| s == *r)) {
+        if e.values >= EVIDENCE_ROWS {
+            break;
+        }
+        if let Some(v) = sheet.get(*r, col) {
+            if !matches!(v, Value::Text(t) if roles::is_help(t)) {
+                e.add(v, &mut seen);
             }
         }
-        e
-    };
-    // Numbers under a title header with texts in the unlabelled column beside: "N°" and
-    // title share one merged header; the texts are the evidence.
-    let labelled: BTreeSet<u32> = texts.iter().map(|(c, _)| *c).collect();
-    let title_evidence = |col: u32| {
-        let e = evidence(col);
-        if e.numbers * 2 >= e.values && e.values > 0 && !labelled.contains(&(col + 1)) {
-            evidence(col + 1)
-        } else {
-            e
-        }
-    };
-    let fields = roles::assign(&mut cands, &title_evidence);
-    let mut columns: Vec<Column> = texts
-        .into_iter()
-        .zip(fields)
-        .map(|((col, header), field)| Column { col, field, header, section: section_of(col).cloned() })
-        .collect();
-    let given = super::header_fix::apply(sheet, top_row, header_row, overrides, &mut columns);
-    let warnings = given.warnings;
-    notes_years_are_notes(&mut columns);
-    lone_amounts_are_budgets(&mut columns);
-    if !given.fields.contains(&Field::Title) {
-        split_number_and_title(sheet, header_row, &mut columns);
     }
-    add_blank_header_columns(sheet, header_row, &mut columns);
-    year_spans(&mut columns);
-    columns.retain(|c| !given.ignored.contains(&c.col));
-    columns.sort_by_key(|c| c.col);
-    if !columns.iter().any(|c| c.field == Some(Field::Title)) {
-        return None;
-    }
-    let doubt = columns.iter().find(|c| c.field == Some(Field::Title)).and_then(|c| {
-        evidence(c.col).doubt().map(|why| {
-            format!(
-                "La colonne {} « {} » est lue comme intitulé des actions, mais {why} : vérifiez-la, ou indiquez \
-                 la bonne colonne dans la table [colonnes] de plandoc.toml (par exemple intitule = \"D\").",
-                column_letters(c.col),
-                c.header
-            )
-        })
-    });
-    let doubt = doubt.filter(|_| !overrides.keys().any(|k| Field::from_key(k) == Some(Field::Title)));
-    let progress_in_percent = columns.iter().find(|c| c.field == Some(Field::Progress)).is_some_and(|c| {
+    e
+}
+
+/// The warning when the title column's values do not read like action titles.
+fn title_doubt(title: &Column, why: &str) -> String {
+    format!(
+        "La colonne {} « {} » est lue comme intitulé des actions, mais {why} : vérifiez-la, ou indiquez \
+         la bonne colonne dans la table [colonnes] de plandoc.toml (par exemple intitule = \"D\").",
+        column_letters(title.col),
+        title.header
+    )
+}
+
+/// A progress column is read one way: in percent as soon as one value is above 1.
+fn progress_in_percent(sheet: &Sheet, header_row: u32, columns: &[Column]) -> bool {
+    columns.iter().find(|c| c.field == Some(Field::Progress)).is_some_and(|c| {
         sheet
             .rows
             .range(header_row + 1..)
             .any(|(r, _)| sheet.get(*r, c.col).and_then(super::parse::bare_progress).is_some_and(|n| n > 1.0))
-    });
-    let levels = given.levels;
-    Some(Header { row: header_row, top_row, columns, score, skipped, doubt, warnings, levels, progress_in_percent })
+    })
 }
 
 /// Section labels on the row above the header ("Présentation de l'action", "Acteurs"…):

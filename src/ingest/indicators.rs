@@ -62,25 +62,7 @@ fn number(v: &Value) -> Option<f64> {
 /// Reads the sheet; `known` are the plan's action numbers, for the cross-check.
 pub fn read_indicators(file: &str, sheet: &Sheet, known: &[String], diags: &mut Vec<Diagnostic>) -> Vec<Indicator> {
     let mut out = Vec::new();
-    let Some((&header_row, cols)) = sheet
-        .rows
-        .iter()
-        .take(20)
-        .map(|(r, cells)| {
-            let cols: Vec<(u32, Col)> = cells
-                .iter()
-                .filter_map(|(c, v)| {
-                    let text = match v {
-                        Value::Number(n) => crate::text::format_number(*n),
-                        other => other.text(),
-                    };
-                    classify(&text).map(|k| (*c, k))
-                })
-                .collect();
-            (r, cols)
-        })
-        .find(|(_, cols)| cols.iter().any(|(_, k)| *k == Col::Name) && cols.len() >= 2)
-    else {
+    let Some((header_row, cols)) = indicator_header(sheet) else {
         diags.push(
             Diagnostic::warning("indicateurs-sans-entete", "Feuille d'indicateurs sans ligne d'en-tête reconnue (Indicateur, N° d'action, Cible, années…) : ignorée.")
                 .in_sheet(&sheet.name),
@@ -92,41 +74,10 @@ pub fn read_indicators(file: &str, sheet: &Sheet, known: &[String], diags: &mut 
     for (&r, _) in sheet.rows.range(header_row + 1..) {
         let get = |k: Col| col_of(k).and_then(|c| sheet.get_merged(r, c));
         let Some(name) = get(Col::Name).map(|v| v.text()).filter(|t| !t.is_empty()) else { continue };
-        let mut ind = Indicator {
-            name,
-            origin: Some(Origin {
-                file: file.into(),
-                sheet: sheet.name.clone(),
-                row: r + 1,
-                column: None,
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
+        let origin = Origin { file: file.into(), sheet: sheet.name.clone(), row: r + 1, ..Default::default() };
+        let mut ind = Indicator { name, origin: Some(origin), ..Default::default() };
         if let (Some(c), Some(v)) = (col_of(Col::Action), get(Col::Action)) {
-            match action_number(v) {
-                Ok(Some(n)) => {
-                    // "Action 12 …" written in full is accepted too.
-                    ind.action = Some(n);
-                }
-                _ => {
-                    let parsed = super::parse::parse_action_text(&v.text());
-                    ind.action = parsed.number;
-                    if ind.action.is_none() {
-                        diags.push(
-                            Diagnostic::error(
-                                "indicateur-action-illisible",
-                                format!(
-                                    "Numéro d'action « {} » illisible pour l'indicateur « {} ».",
-                                    v.text(),
-                                    ind.name
-                                ),
-                            )
-                            .at(&sheet.name, Some(a1(r, c))),
-                        );
-                    }
-                }
-            }
+            ind.action = indicator_action(v, &ind.name).map_err(|d| diags.push(d.at(&sheet.name, Some(a1(r, c))))).ok();
         }
         if ind.action.is_none() {
             ind.action = last_action.clone();
@@ -146,30 +97,77 @@ pub fn read_indicators(file: &str, sheet: &Sheet, known: &[String], diags: &mut 
         ind.unit = get(Col::Unit).map(|v| v.text()).filter(|t| !t.is_empty());
         ind.baseline = get(Col::Baseline).and_then(number);
         ind.target = get(Col::Target).and_then(number);
-        let mut values = BTreeMap::new();
-        for (c, k) in &cols {
-            if let Col::Year(y) = k {
-                if let Some(v) = sheet.get(r, *c) {
-                    match number(v) {
-                        Some(n) => {
-                            values.insert(*y, n);
-                        }
-                        None if !v.text().is_empty() => diags.push(
-                            Diagnostic::error(
-                                "indicateur-valeur-illisible",
-                                format!("Valeur « {} » illisible pour l'indicateur « {} » en {y}.", v.text(), ind.name),
-                            )
-                            .at(&sheet.name, Some(a1(r, *c))),
-                        ),
-                        None => {}
-                    }
-                }
-            }
-        }
-        ind.values = values;
+        ind.values = yearly_values(sheet, r, &cols, &ind.name, diags);
         out.push(ind);
     }
     out
+}
+
+/// The first row (of the top 20) naming an indicator column and one more: its index and
+/// its columns.
+fn indicator_header(sheet: &Sheet) -> Option<(u32, Vec<(u32, Col)>)> {
+    sheet
+        .rows
+        .iter()
+        .take(20)
+        .map(|(r, cells)| {
+            let cols: Vec<(u32, Col)> = cells
+                .iter()
+                .filter_map(|(c, v)| {
+                    let text = match v {
+                        Value::Number(n) => crate::text::format_number(*n),
+                        other => other.text(),
+                    };
+                    classify(&text).map(|k| (*c, k))
+                })
+                .collect();
+            (*r, cols)
+        })
+        .find(|(_, cols)| cols.iter().any(|(_, k)| *k == Col::Name) && cols.len() >= 2)
+}
+
+/// The action an indicator measures: a number, or "Action 12 …" written in full; the
+/// error (to be placed at the cell) when neither reads.
+fn indicator_action(v: &Value, name: &str) -> Result<String, Diagnostic> {
+    if let Ok(Some(n)) = action_number(v) {
+        return Ok(n);
+    }
+    match super::parse::parse_action_text(&v.text()).number {
+        Some(n) => Ok(n),
+        None => Err(Diagnostic::error(
+            "indicateur-action-illisible",
+            format!("Numéro d'action « {} » illisible pour l'indicateur « {name} ».", v.text()),
+        )),
+    }
+}
+
+/// The values of the year columns of one row; an error at each cell that does not read
+/// as a number.
+fn yearly_values(
+    sheet: &Sheet,
+    r: u32,
+    cols: &[(u32, Col)],
+    name: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<i32, f64> {
+    let mut values = BTreeMap::new();
+    for (c, y) in cols.iter().filter_map(|(c, k)| if let Col::Year(y) = k { Some((*c, *y)) } else { None }) {
+        let Some(v) = sheet.get(r, c) else { continue };
+        match number(v) {
+            Some(n) => {
+                values.insert(y, n);
+            }
+            None if !v.text().is_empty() => diags.push(
+                Diagnostic::error(
+                    "indicateur-valeur-illisible",
+                    format!("Valeur « {} » illisible pour l'indicateur « {name} » en {y}.", v.text()),
+                )
+                .at(&sheet.name, Some(a1(r, c))),
+            ),
+            None => {}
+        }
+    }
+    values
 }
 
 #[cfg(test)]

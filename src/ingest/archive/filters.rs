@@ -83,31 +83,7 @@ impl TextFilter {
         let mut i = 0;
         while i < bytes.len() {
             if self.in_tag {
-                // Up to the next byte that changes the state: a quote's end inside a
-                // value, else a quote or the tag's end.
-                let rest = &bytes[i..];
-                // Tags are short: a plain loop beats a vectorised search's set-up.
-                let stop = match self.quote {
-                    Some(q) => rest.iter().position(|&b| b == q),
-                    None => rest.iter().position(|&b| matches!(b, b'"' | b'\'' | b'>')),
-                };
-                let n = stop.map_or(rest.len(), |p| p + 1);
-                kept.extend_from_slice(&rest[..n]);
-                i += n;
-                self.tag_len += n;
-                if self.tag_len > MAX_TAG {
-                    return Err(ReadError::Damaged(format!(
-                        "le fichier est incomplet ou endommagé (balise XML de plus de {} Mo)",
-                        MAX_TAG >> 20
-                    )));
-                }
-                if let Some(p) = stop {
-                    match (self.quote, rest[p]) {
-                        (Some(_), _) => self.quote = None,
-                        (None, b @ (b'"' | b'\'')) => self.quote = Some(b),
-                        _ => self.in_tag = false,
-                    }
-                }
+                i += self.tag_bytes(&bytes[i..], kept)?;
                 continue;
             }
             if bytes[i] == b'<' {
@@ -121,40 +97,72 @@ impl TextFilter {
             }
             // A text run up to the next tag, in bulk where possible.
             let end = memchr::memchr(b'<', &bytes[i..]).map_or(bytes.len(), |p| i + p);
-            let run = &bytes[i..end];
+            self.text_run(&bytes[i..end], kept)?;
             i = end;
-            if self.shared_strings {
-                self.shared_total += run.len() as u64;
-                if self.shared_total > self.max_shared {
-                    return Err(ReadError::TooMuchText { max: self.max_shared });
-                }
+        }
+        Ok(())
+    }
+
+    /// Inside a tag: up to the next byte that changes the state (a quote's end inside a
+    /// value, else a quote or the tag's end). Returns how many bytes were taken.
+    fn tag_bytes(&mut self, rest: &[u8], kept: &mut Vec<u8>) -> Result<usize, ReadError> {
+        // Tags are short: a plain loop beats a vectorised search's set-up.
+        let stop = match self.quote {
+            Some(q) => rest.iter().position(|&b| b == q),
+            None => rest.iter().position(|&b| matches!(b, b'"' | b'\'' | b'>')),
+        };
+        let n = stop.map_or(rest.len(), |p| p + 1);
+        kept.extend_from_slice(&rest[..n]);
+        self.tag_len += n;
+        if self.tag_len > MAX_TAG {
+            return Err(ReadError::Damaged(format!(
+                "le fichier est incomplet ou endommagé (balise XML de plus de {} Mo)",
+                MAX_TAG >> 20
+            )));
+        }
+        if let Some(p) = stop {
+            match (self.quote, rest[p]) {
+                (Some(_), _) => self.quote = None,
+                (None, b @ (b'"' | b'\'')) => self.quote = Some(b),
+                _ => self.in_tag = false,
             }
-            if self.run_chars > self.keep_chars && !self.in_entity {
+        }
+        Ok(n)
+    }
+
+    /// A text run between tags: counted, kept up to what a cell may hold.
+    fn text_run(&mut self, run: &[u8], kept: &mut Vec<u8>) -> Result<(), ReadError> {
+        if self.shared_strings {
+            self.shared_total += run.len() as u64;
+            if self.shared_total > self.max_shared {
+                return Err(ReadError::TooMuchText { max: self.max_shared });
+            }
+        }
+        if self.run_chars > self.keep_chars && !self.in_entity {
+            self.cut = true;
+            return Ok(());
+        }
+        if self.run_chars + run.len() <= self.keep_chars {
+            kept.extend_from_slice(run);
+            self.run_chars += decoded_chars(run, &mut self.in_entity);
+            return Ok(());
+        }
+        for &b in run {
+            // An entity ("&#233;", "&amp;") is one character of the cell.
+            let counts = b == b'&' || (!self.in_entity && b & 0xC0 != 0x80);
+            if counts {
+                self.run_chars += 1;
+            }
+            // Never cut an entity in two.
+            if self.run_chars <= self.keep_chars || self.in_entity {
+                kept.push(b);
+            } else {
                 self.cut = true;
-                continue;
             }
-            if self.run_chars + run.len() <= self.keep_chars {
-                kept.extend_from_slice(run);
-                self.run_chars += decoded_chars(run, &mut self.in_entity);
-                continue;
-            }
-            for &b in run {
-                // An entity ("&#233;", "&amp;") is one character of the cell.
-                let counts = b == b'&' || (!self.in_entity && b & 0xC0 != 0x80);
-                if counts {
-                    self.run_chars += 1;
-                }
-                // Never cut an entity in two.
-                if self.run_chars <= self.keep_chars || self.in_entity {
-                    kept.push(b);
-                } else {
-                    self.cut = true;
-                }
-                if b == b'&' && self.run_chars <= self.keep_chars {
-                    self.in_entity = true;
-                } else if b == b';' {
-                    self.in_entity = false;
-                }
+            if b == b'&' && self.run_chars <= self.keep_chars {
+                self.in_entity = true;
+            } else if b == b';' {
+                self.in_entity = false;
             }
         }
         Ok(())
