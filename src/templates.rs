@@ -238,6 +238,15 @@ mod tests {
     use super::*;
     use crate::ingest::{classify, Field};
 
+    /// The blank workbook's Convention sheet lists every metadata key, in the registry's
+    /// order, each label read back as its key.
+    #[test]
+    fn convention_keys_are_the_metadata_keys() {
+        let read: Vec<_> = convention_keys().iter().map(|k| crate::model::MetaKey::from_label(&k.cle)).collect();
+        let all: Vec<_> = crate::model::MetaKey::all().map(Some).collect();
+        assert_eq!(read, all);
+    }
+
     #[test]
     fn built_tables_are_the_toml() {
         assert_eq!(embedded_documents(), toml::from_str::<toml::Table>(DOCUMENTS).unwrap());

@@ -87,8 +87,9 @@ fn health_pages_assets_and_security_headers() {
     }
     assert_eq!(c.get(s.at("/nulle-part")).send().unwrap().status(), 404);
     // One line per request: method, path, status, duration.
-    let log = s.log();
-    assert!(log.lines().any(|l| l.starts_with("GET /sante 200 ") && l.ends_with(" ms")), "{log}");
+    let line = |l: &str| l.starts_with("GET /sante 200 ") && l.ends_with(" ms");
+    let log = s.log_with(line);
+    assert!(log.lines().any(line), "{log}");
 }
 
 #[test]

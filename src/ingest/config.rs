@@ -3,33 +3,28 @@
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
-
-use crate::model::{PlanKind, PlanMeta};
+use crate::model::{MetaForm, MetaKey, PlanMeta};
 use crate::validate::Diagnostic;
 
 use super::correction::{insert, targets_of, ColumnOverrides, Correction, Target};
-use super::metadata::{kind_from, parse_colour};
+use super::grid::Value;
+use super::metadata::set_meta;
 
 /// `plandoc.toml`: the `[plan]` table overrides what the workbook says.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct ConfigFile {
-    #[serde(default)]
     pub plan: PlanOverrides,
     /// Options of the documents (read by later stages).
-    #[serde(default)]
     pub documents: Option<toml::Table>,
     /// Column overrides: field key → column letter or header text
     /// (`intitule = "D"`, `pilote = "Personne pilote"`); keys checked by `header`.
-    #[serde(default)]
     pub colonnes: std::collections::BTreeMap<String, String>,
     /// `[lecture]`: the sheet and header row holding the plan.
-    #[serde(default)]
     pub lecture: ReadingPlace,
 }
 
 /// `[lecture]` of plandoc.toml.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default)]
 pub struct ReadingPlace {
     pub feuille: Option<String>,
     pub ligne_entete: Option<u32>,
@@ -51,50 +46,43 @@ impl ConfigFile {
     }
 }
 
-#[derive(Debug, Default, Deserialize)]
+/// `[plan]` of plandoc.toml (or the web form's fields): metadata over what the workbook
+/// says, key by key.
+#[derive(Debug, Default, Clone, PartialEq)]
 pub struct PlanOverrides {
-    pub collectivite: Option<String>,
-    #[serde(rename = "type")]
-    pub kind: Option<String>,
-    pub titre: Option<String>,
-    pub premiere_annee: Option<i32>,
-    pub derniere_annee: Option<i32>,
-    pub signataires: Option<Vec<String>>,
-    pub deliberation: Option<String>,
-    pub date_deliberation: Option<String>,
-    pub annexe: Option<String>,
-    pub siren: Option<String>,
-    pub departement: Option<String>,
-    pub logo: Option<String>,
-    pub couleur: Option<String>,
+    values: Vec<(MetaKey, Given)>,
+}
+
+/// A value given for a metadata key.
+#[derive(Debug, Clone, PartialEq)]
+enum Given {
+    Text(String),
+    Year(i32),
+    List(Vec<String>),
+}
+
+impl PlanOverrides {
+    /// Sets a key from a text (the web form), read like a cell of the Convention sheet.
+    pub fn set_text(&mut self, key: MetaKey, text: String) {
+        self.put(key, Given::Text(text));
+    }
+
+    fn put(&mut self, key: MetaKey, value: Given) {
+        self.values.retain(|(k, _)| *k != key);
+        self.values.push((key, value));
+    }
+
+    /// The text given for a key, if any.
+    pub fn text(&self, key: MetaKey) -> Option<&str> {
+        self.values.iter().find_map(|(k, v)| match v {
+            Given::Text(t) if *k == key => Some(t.as_str()),
+            _ => None,
+        })
+    }
 }
 
 /// The tables a configuration may hold; a new table is added here and in `ConfigFile`.
 const TABLES: [&str; 4] = ["plan", "documents", "colonnes", "lecture"];
-
-/// Keys of `[plan]`, with what each expects.
-const PLAN_KEYS: [(&str, Kind); 13] = [
-    ("collectivite", Kind::Text),
-    ("type", Kind::Text),
-    ("titre", Kind::Text),
-    ("premiere_annee", Kind::Year),
-    ("derniere_annee", Kind::Year),
-    ("signataires", Kind::List),
-    ("deliberation", Kind::Text),
-    ("date_deliberation", Kind::Text),
-    ("annexe", Kind::Text),
-    ("siren", Kind::Text),
-    ("departement", Kind::Text),
-    ("logo", Kind::Text),
-    ("couleur", Kind::Text),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Text,
-    Year,
-    List,
-}
 
 /// The configuration used for a workbook: the one given, else `plandoc.toml` beside it.
 pub fn config_for(workbook: &Path, given: Option<&Path>) -> Option<PathBuf> {
@@ -181,7 +169,7 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
             (k, _) if TABLES.contains(&k) => {
                 problems.push(err(line, format!("« {k} » doit être une table, écrite [{k}] sur sa propre ligne")))
             }
-            (k, _) if PLAN_KEYS.iter().any(|(p, _)| *p == k) => {
+            (k, _) if MetaKey::from_toml_key(k).is_some() => {
                 problems.push(err(line, format!("la clé « {k} » doit être placée sous la ligne [plan]")))
             }
             (k, _) => problems.push(err(line, format!("table inconnue « {k} »{}", suggestion(k, &TABLES)))),
@@ -227,55 +215,30 @@ fn as_row_number(v: &toml::Value) -> Option<u32> {
 }
 
 fn read_plan_table(t: &toml::Table, text: &str, o: &mut PlanOverrides, problem: &mut dyn FnMut(Option<usize>, String)) {
-    let known: Vec<&str> = PLAN_KEYS.iter().map(|(k, _)| *k).collect();
+    let known: Vec<&str> = MetaKey::all().map(MetaKey::toml_key).collect();
     for (key, value) in t {
         let line = line_of(text, Some("plan"), key);
-        let Some((_, kind)) = PLAN_KEYS.iter().find(|(k, _)| k == key) else {
+        let Some(meta_key) = MetaKey::from_toml_key(key) else {
             problem(line, format!("clé inconnue « {key} » dans [plan]{}", suggestion(key, &known)));
             continue;
         };
-        let got = match kind {
-            Kind::Text => as_text(value).map(Slot::Text),
-            Kind::Year => as_year(value).map(Slot::Year),
-            Kind::List => as_list(value).map(Slot::List),
+        let form = meta_key.form();
+        let got = match form {
+            MetaForm::Text => as_text(value).map(Given::Text),
+            MetaForm::Year => as_year(value).map(Given::Year),
+            MetaForm::List => as_list(value).map(Given::List),
         };
         let Some(got) = got else {
-            let want = match kind {
-                Kind::Text => "un texte entre guillemets",
-                Kind::Year => "une année, par exemple 2026",
-                Kind::List => "une liste, par exemple [\"Commune\", \"CAF\"]",
+            let want = match form {
+                MetaForm::Text => "un texte entre guillemets",
+                MetaForm::Year => "une année, par exemple 2026",
+                MetaForm::List => "une liste, par exemple [\"Commune\", \"CAF\"]",
             };
             problem(line, format!("« {key} » attend {want}, pas {}", shown(value)));
             continue;
         };
-        match (key.as_str(), got) {
-            ("premiere_annee", Slot::Year(y)) => o.premiere_annee = Some(y),
-            ("derniere_annee", Slot::Year(y)) => o.derniere_annee = Some(y),
-            ("signataires", Slot::List(l)) => o.signataires = Some(l),
-            (k, Slot::Text(s)) => {
-                let dst = match k {
-                    "collectivite" => &mut o.collectivite,
-                    "type" => &mut o.kind,
-                    "titre" => &mut o.titre,
-                    "deliberation" => &mut o.deliberation,
-                    "date_deliberation" => &mut o.date_deliberation,
-                    "annexe" => &mut o.annexe,
-                    "siren" => &mut o.siren,
-                    "departement" => &mut o.departement,
-                    "logo" => &mut o.logo,
-                    _ => &mut o.couleur,
-                };
-                *dst = Some(s);
-            }
-            _ => {}
-        }
+        o.put(meta_key, got);
     }
-}
-
-enum Slot {
-    Text(String),
-    Year(i32),
-    List(Vec<String>),
 }
 
 /// Text, or a number or date written without quotes (a SIREN, a department, a day).
@@ -296,7 +259,7 @@ fn as_year(v: &toml::Value) -> Option<i32> {
         toml::Value::Float(f) if f.fract() == 0.0 => *f as i32,
         _ => return None,
     };
-    (1900..=2200).contains(&y).then_some(y)
+    crate::model::PLAUSIBLE_YEARS.contains(&y).then_some(y)
 }
 
 /// A list of texts, or one text separated by ";" or ",".
@@ -376,41 +339,24 @@ fn syntax_fr(msg: &str) -> String {
     format!("{what} (attendu : [plan] puis des lignes clé = \"valeur\")")
 }
 
-/// Applies `[plan]` to the plan's metadata; problems as diagnostics.
+/// Applies `[plan]` (or the web form) to the plan's metadata, each value read as a cell of
+/// the Convention sheet would be; problems as diagnostics.
 pub fn apply_overrides(o: &PlanOverrides, meta: &mut PlanMeta) -> Vec<Diagnostic> {
     let mut diags = Vec::new();
-    let set = |dst: &mut Option<String>, src: &Option<String>| {
-        if let Some(s) = src {
-            *dst = Some(s.clone());
-        }
-    };
-    set(&mut meta.territory, &o.collectivite);
-    set(&mut meta.title, &o.titre);
-    set(&mut meta.deliberation_number, &o.deliberation);
-    set(&mut meta.deliberation_date, &o.date_deliberation);
-    set(&mut meta.annex_number, &o.annexe);
-    set(&mut meta.siren, &o.siren);
-    set(&mut meta.department, &o.departement);
-    set(&mut meta.logo, &o.logo);
-    if let Some(k) = &o.kind {
-        meta.kind = kind_from(k).unwrap_or(PlanKind::Other);
-    }
-    if o.premiere_annee.is_some() {
-        meta.first_year = o.premiere_annee;
-    }
-    if o.derniere_annee.is_some() {
-        meta.last_year = o.derniere_annee;
-    }
-    if let Some(s) = &o.signataires {
-        meta.signatories = s.clone();
-    }
-    if let Some(c) = &o.couleur {
-        match parse_colour(c) {
-            Some(c) => meta.colour = Some(c),
-            None => diags.push(Diagnostic::error(
+    for (key, value) in &o.values {
+        let done = match value {
+            Given::Text(t) => set_meta(meta, *key, &Value::Text(t.clone())),
+            Given::Year(y) => set_meta(meta, *key, &Value::Number(f64::from(*y))),
+            Given::List(l) => {
+                meta.signatories = l.clone();
+                Ok(())
+            }
+        };
+        if let Err(why) = done {
+            diags.push(Diagnostic::error(
                 "config-invalide",
-                format!("Couleur « {c} » illisible dans la configuration (attendu : #1F4E79)."),
-            )),
+                format!("« {} » de la configuration : {why}", key.toml_key()),
+            ));
         }
     }
     diags
@@ -443,9 +389,12 @@ mod tests {
             "[plan]\npremiere_annee = \"2022\"\nderniere_annee = 2026\nsiren = 248900896\ndepartement = 89\nsignataires = \"Commune; CAF\"\n",
         );
         assert!(p.is_empty(), "{p:?}");
-        assert_eq!((c.plan.premiere_annee, c.plan.derniere_annee), (Some(2022), Some(2026)));
-        assert_eq!(c.plan.siren.as_deref(), Some("248900896"));
-        assert_eq!(c.plan.departement.as_deref(), Some("89"));
-        assert_eq!(c.plan.signataires.unwrap(), ["Commune", "CAF"]);
+        let mut meta = PlanMeta::default();
+        assert!(apply_overrides(&c.plan, &mut meta).is_empty());
+        assert_eq!((meta.first_year, meta.last_year), (Some(2022), Some(2026)));
+        assert_eq!(meta.siren.as_deref(), Some("248900896"));
+        // Read like the Convention sheet: the department as @ctes writes it.
+        assert_eq!(meta.department.as_deref(), Some("089"));
+        assert_eq!(meta.signatories, ["Commune", "CAF"]);
     }
 }

@@ -5,7 +5,7 @@ pub fn as_year(s: &str) -> Option<i32> {
     let s = s.trim();
     if s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) {
         let y: i32 = s.parse().ok()?;
-        (1990..=2100).contains(&y).then_some(y)
+        crate::model::PLAUSIBLE_YEARS.contains(&y).then_some(y)
     } else {
         None
     }

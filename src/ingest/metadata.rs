@@ -1,7 +1,7 @@
 //! Plan metadata: a key | value sheet (Convention, Paramètres, Informations), the title
 //! block above the table (`plandoc.toml`, which overrides both, is read in `config`).
 
-use crate::model::{PlanKind, PlanMeta};
+use crate::model::{MetaKey, PlanKind, PlanMeta};
 use crate::text::{a1, clean, fold, fold_words};
 use crate::validate::Diagnostic;
 
@@ -20,54 +20,20 @@ pub fn is_indicator_sheet_name(name: &str) -> bool {
     fold_words(name).contains("indicateur")
 }
 
+/// What a metadata sheet's label names: a metadata key, or the period in one cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Key {
-    Territory,
-    Kind,
-    Title,
-    FirstYear,
-    LastYear,
+enum SheetKey {
+    Meta(MetaKey),
+    /// "Période : 2022-2026", both years at once.
     Period,
-    Signatories,
-    DeliberationNumber,
-    DeliberationDate,
-    Annex,
-    Siren,
-    Department,
-    Logo,
-    Colour,
 }
 
-fn key_of(label: &str) -> Option<Key> {
+fn key_of(label: &str) -> Option<SheetKey> {
     let f = fold_words(label);
-    let k = match f.as_str() {
-        "collectivite"
-        | "territoire"
-        | "commune"
-        | "intercommunalite"
-        | "structure"
-        | "nom de la collectivite"
-        | "collectivite signataire" => Key::Territory,
-        "type" | "type de plan" | "dispositif" | "nature" | "type de document" => Key::Kind,
-        "titre" | "intitule" | "titre du plan" | "nom du plan" => Key::Title,
-        "premiere annee" | "annee de debut" | "debut" | "annee debut" => Key::FirstYear,
-        "derniere annee" | "annee de fin" | "fin" | "annee fin" => Key::LastYear,
-        "periode" | "duree" | "periode de la convention" | "annees" => Key::Period,
-        "signataires" | "signataire" | "partenaires signataires" => Key::Signatories,
-        "deliberation"
-        | "no de deliberation"
-        | "numero de deliberation"
-        | "no deliberation"
-        | "reference de la deliberation" => Key::DeliberationNumber,
-        "date de deliberation" | "date de la deliberation" | "date deliberation" | "date" => Key::DeliberationDate,
-        "annexe" | "no d annexe" | "numero d annexe" | "no annexe" | "no de l annexe" => Key::Annex,
-        "siren" | "no siren" | "numero siren" => Key::Siren,
-        "departement" | "code departement" | "no de departement" => Key::Department,
-        "logo" => Key::Logo,
-        "couleur" | "couleur principale" => Key::Colour,
-        _ => return None,
-    };
-    Some(k)
+    if ["periode", "duree", "periode de la convention", "annees"].contains(&f.as_str()) {
+        return Some(SheetKey::Period);
+    }
+    MetaKey::from_label(label).map(SheetKey::Meta)
 }
 
 /// The key | value pairs of a metadata sheet, with problems at their cells.
@@ -99,7 +65,26 @@ pub fn read_metadata_sheet(sheet: &Sheet, meta: &mut PlanMeta, diags: &mut Vec<D
     }
 }
 
-fn apply(meta: &mut PlanMeta, key: Key, v: &Value) -> Result<(), String> {
+fn apply(meta: &mut PlanMeta, key: SheetKey, v: &Value) -> Result<(), String> {
+    match key {
+        SheetKey::Meta(k) => set_meta(meta, k, v),
+        SheetKey::Period => {
+            let text = v.text();
+            if text.is_empty() {
+                return Ok(());
+            }
+            let (a, b) =
+                period_in(&text).ok_or_else(|| format!("Période « {text} » illisible (attendu : 2022-2026)."))?;
+            meta.first_year = Some(a);
+            meta.last_year = Some(b);
+            Ok(())
+        }
+    }
+}
+
+/// Sets one piece of metadata from a value, whatever gave it (a metadata sheet,
+/// plandoc.toml, the web form); why it cannot be read, in French, otherwise.
+pub fn set_meta(meta: &mut PlanMeta, key: MetaKey, v: &Value) -> Result<(), String> {
     let text = v.text();
     if text.is_empty() {
         return Ok(());
@@ -109,33 +94,27 @@ fn apply(meta: &mut PlanMeta, key: Key, v: &Value) -> Result<(), String> {
             .ok_or_else(|| format!("Année « {} » illisible (attendu : 4 chiffres, par exemple 2026).", v.text()))
     };
     match key {
-        Key::Territory => meta.territory = Some(text),
-        Key::Kind => meta.kind = kind_from(&text).unwrap_or(PlanKind::Other),
-        Key::Title => meta.title = Some(text),
-        Key::FirstYear => meta.first_year = Some(year(v)?),
-        Key::LastYear => meta.last_year = Some(year(v)?),
-        Key::Period => {
-            let (a, b) =
-                period_in(&text).ok_or_else(|| format!("Période « {text} » illisible (attendu : 2022-2026)."))?;
-            meta.first_year = Some(a);
-            meta.last_year = Some(b);
-        }
-        Key::Signatories => {
+        MetaKey::Territory => meta.territory = Some(text),
+        MetaKey::Kind => meta.kind = kind_from(&text).unwrap_or(PlanKind::Other),
+        MetaKey::Title => meta.title = Some(text),
+        MetaKey::FirstYear => meta.first_year = Some(year(v)?),
+        MetaKey::LastYear => meta.last_year = Some(year(v)?),
+        MetaKey::Signatories => {
             meta.signatories = super::parse::split_list(&text.replace(',', ";"));
         }
-        Key::DeliberationNumber => meta.deliberation_number = Some(text),
-        Key::DeliberationDate => meta.deliberation_date = Some(date_text(v)),
-        Key::Annex => meta.annex_number = Some(text),
-        Key::Siren => {
+        MetaKey::Deliberation => meta.deliberation_number = Some(text),
+        MetaKey::DeliberationDate => meta.deliberation_date = Some(date_text(v)),
+        MetaKey::Annex => meta.annex_number = Some(text),
+        MetaKey::Siren => {
             let digits: String = text.chars().filter(|c| !c.is_whitespace()).collect();
             if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(format!("SIREN « {text} » invalide : 9 chiffres attendus."));
             }
             meta.siren = Some(digits);
         }
-        Key::Department => meta.department = Some(department_code(&text)),
-        Key::Logo => meta.logo = Some(text),
-        Key::Colour => {
+        MetaKey::Department => meta.department = Some(department_code(&text)),
+        MetaKey::Logo => meta.logo = Some(text),
+        MetaKey::Colour => {
             meta.colour =
                 Some(parse_colour(&text).ok_or_else(|| format!("Couleur « {text} » illisible (attendu : #1F4E79)."))?)
         }

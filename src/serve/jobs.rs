@@ -9,6 +9,7 @@ use std::sync::OnceLock;
 use crate::batch::Readers;
 use crate::build::{documents, evaluation_reports, DocKind};
 use crate::ingest::{read_plan_bytes_corrected, Correction, Limits, PlanOverrides, ReadOptions, Reading, Workbook};
+use crate::model::MetaKey;
 use crate::prepare::{prepare, Date, Earlier, Logo, Prefix, Reader, Refused, Request};
 use crate::validate::CheckReport;
 
@@ -136,19 +137,17 @@ pub fn read_corrected(
     }
 }
 
-/// The deliberation and collectivity settings of the Documents form.
+/// The deliberation and collectivity settings of the Documents form: its fields are named
+/// after the `[plan]` keys of plandoc.toml. A logo comes as an upload, never as a path on
+/// the server: the `logo` key is not taken from the form.
 pub fn overrides(form: &Form) -> PlanOverrides {
-    PlanOverrides {
-        collectivite: form.text("collectivite"),
-        titre: form.text("titre"),
-        deliberation: form.text("deliberation"),
-        date_deliberation: form.text("date_deliberation"),
-        annexe: form.text("annexe"),
-        siren: form.text("siren"),
-        departement: form.text("departement"),
-        couleur: form.text("couleur"),
-        ..Default::default()
+    let mut o = PlanOverrides::default();
+    for key in MetaKey::all().filter(|k| *k != MetaKey::Logo) {
+        if let Some(text) = form.text(key.toml_key()) {
+            o.set_text(key, text);
+        }
     }
+    o
 }
 
 /// Which documents: "fiches,plan" or checkboxes; none means all.

@@ -78,6 +78,20 @@ impl Server {
         self.log.lock().unwrap().clone()
     }
 
+    /// The log once a line matches `wanted` (the server writes its request lines after
+    /// answering, so a loaded machine may show them a little later); the log as it is
+    /// after 10 s otherwise.
+    pub fn log_with(&self, wanted: impl Fn(&str) -> bool) -> String {
+        let start = std::time::Instant::now();
+        loop {
+            let log = self.log();
+            if log.lines().any(&wanted) || start.elapsed() > std::time::Duration::from_secs(10) {
+                return log;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }

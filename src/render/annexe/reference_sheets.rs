@@ -3,7 +3,7 @@
 use rust_xlsxwriter::{Worksheet, XlsxError};
 
 use super::{print_setup, AnnexOptions, Formats};
-use crate::model::Plan;
+use crate::model::{MetaKey, Plan, PlanMeta};
 use crate::render::print_fit::Grid;
 use crate::validate::Diagnostic;
 
@@ -39,6 +39,25 @@ pub(super) fn indicators_sheet(ws: &mut Worksheet, g: &mut Grid, plan: &Plan, f:
     print_setup(ws, plan, plan.indicators.len() as u32, heads.len() as u16 - 1, true, g.scale())
 }
 
+/// The text of one piece of metadata as the Informations sheet shows it.
+fn meta_text(m: &PlanMeta, key: MetaKey) -> Option<String> {
+    match key {
+        MetaKey::Territory => m.territory.clone(),
+        MetaKey::Kind => Some(m.kind.label().to_string()),
+        MetaKey::Title => m.title.clone(),
+        MetaKey::FirstYear => m.first_year.map(|y| y.to_string()),
+        MetaKey::LastYear => m.last_year.map(|y| y.to_string()),
+        MetaKey::Signatories => (!m.signatories.is_empty()).then(|| m.signatories.join("; ")),
+        MetaKey::Deliberation => m.deliberation_number.clone(),
+        MetaKey::DeliberationDate => m.deliberation_date.as_deref().map(crate::documents::french_date),
+        MetaKey::Annex => m.annex_number.clone(),
+        MetaKey::Siren => m.siren.clone(),
+        MetaKey::Department => m.department.clone(),
+        MetaKey::Logo => m.logo.clone(),
+        MetaKey::Colour => m.colour.clone(),
+    }
+}
+
 pub(super) fn informations_sheet(
     ws: &mut Worksheet,
     g: &mut Grid,
@@ -51,25 +70,9 @@ pub(super) fn informations_sheet(
     g.width(ws, 1, 60)?;
     g.string(ws, (0, 0), "Clé", &f.header, true)?;
     g.string(ws, (0, 1), "Valeur", &f.header, true)?;
-    let m = &plan.meta;
-    let kind = m.kind.label().to_string();
-    let rows: Vec<(&str, Option<String>)> = vec![
-        ("Collectivité", m.territory.clone()),
-        ("Type de plan", Some(kind)),
-        ("Titre", m.title.clone()),
-        ("Première année", m.first_year.map(|y| y.to_string())),
-        ("Dernière année", m.last_year.map(|y| y.to_string())),
-        ("Signataires", (!m.signatories.is_empty()).then(|| m.signatories.join("; "))),
-        ("N° de délibération", m.deliberation_number.clone()),
-        ("Date de délibération", m.deliberation_date.as_deref().map(crate::documents::french_date)),
-        ("N° d'annexe", m.annex_number.clone()),
-        ("SIREN", m.siren.clone()),
-        ("Département", m.department.clone()),
-        ("Logo", m.logo.clone()),
-        ("Couleur principale", m.colour.clone()),
-        ("Généré le", opts.date.as_deref().map(crate::documents::french_date)),
-        ("Généré par", Some(format!("plandoc {}", env!("CARGO_PKG_VERSION")))),
-    ];
+    let mut rows: Vec<(&str, Option<String>)> = MetaKey::all().map(|k| (k.label(), meta_text(&plan.meta, k))).collect();
+    rows.push(("Généré le", opts.date.as_deref().map(crate::documents::french_date)));
+    rows.push(("Généré par", Some(format!("plandoc {}", env!("CARGO_PKG_VERSION")))));
     let mut r = 1;
     for (k, v) in rows {
         let Some(v) = v else { continue };

@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use super::check::kept_input;
 use super::{file_input, html, page, text_input};
 use crate::build::DocKind;
+use crate::model::MetaKey;
 use crate::serve::api::limits;
 use crate::serve::errors::RequestError;
 use crate::serve::form::Form;
@@ -53,14 +54,14 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
          <label for=\"une_fiche_par_page\" class=\"case\">Une fiche action par page, même courte</label></div></fieldset>\n\
          <button type=\"submit\">Produire les documents</button>\n</form>",
         crate::serve::html::esc(&name),
-        text_input("deliberation", "Numéro de délibération", "Par exemple 2026_01.", "text", v(&meta.deliberation_number)),
-        text_input("date_deliberation", "Date de la délibération", "Format AAAA-MM-JJ.", "date", &iso(&meta.deliberation_date)),
-        text_input("annexe", "Numéro de l'annexe", "Par exemple 1.", "text", v(&meta.annex_number)),
-        text_input("departement", "Département", "Numéro à trois chiffres pour @ctes, par exemple 089.", "text", v(&meta.department)),
-        text_input("siren", "SIREN de la collectivité", "Neuf chiffres, pour l'identifiant @ctes.", "text", v(&meta.siren)),
-        needed("collectivite", "Nom de la collectivité", "Tel qu'il doit paraître sur les documents.", &meta.territory),
-        needed("titre", "Titre du plan", "Par exemple « Convention territoriale globale 2025-2029 ».", &meta.title),
-        text_input("couleur", "Couleur principale", "Code hexadécimal, par exemple #1F4E79.", "text", v(&meta.colour)),
+        text_input(MetaKey::Deliberation.toml_key(), "Numéro de délibération", "Par exemple 2026_01.", "text", v(&meta.deliberation_number)),
+        text_input(MetaKey::DeliberationDate.toml_key(), "Date de la délibération", "Format AAAA-MM-JJ.", "date", &iso(&meta.deliberation_date)),
+        text_input(MetaKey::Annex.toml_key(), "Numéro de l'annexe", "Par exemple 1.", "text", v(&meta.annex_number)),
+        text_input(MetaKey::Department.toml_key(), "Département", "Numéro à trois chiffres pour @ctes, par exemple 089.", "text", v(&meta.department)),
+        text_input(MetaKey::Siren.toml_key(), "SIREN de la collectivité", "Neuf chiffres, pour l'identifiant @ctes.", "text", v(&meta.siren)),
+        needed(MetaKey::Territory.toml_key(), "Nom de la collectivité", "Tel qu'il doit paraître sur les documents.", &meta.territory),
+        needed(MetaKey::Title.toml_key(), "Titre du plan", "Par exemple « Convention territoriale globale 2025-2029 ».", &meta.title),
+        text_input(MetaKey::Colour.toml_key(), "Couleur principale", "Code hexadécimal, par exemple #1F4E79.", "text", v(&meta.colour)),
         file_input(
             "logo",
             "Logo (facultatif)",
