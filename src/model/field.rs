@@ -2,153 +2,81 @@
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-/// A known input column. Serialized as its French key (`key`), the one used in data
-/// files, `plandoc check --json` and `[colonnes]` overrides ("annee_2024" for a year).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Field {
+/// The plan fields, declared once: variant, French key (data files, `check --json`,
+/// `[colonnes]`), and what the field is for people. Years (`Year(i32)`) are the one
+/// field that is not in the list.
+macro_rules! fields {
+    ($($(#[$doc:meta])* $variant:ident => $key:literal, $label:literal;)*) => {
+        /// A known input column. Serialized as its French key (`key`), the one used in data
+        /// files, `plandoc check --json` and `[colonnes]` overrides ("annee_2024" for a year).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Field {
+            $($(#[$doc])* $variant,)*
+            Year(i32),
+        }
+
+        impl Field {
+            /// Every field but years, in display order.
+            pub const ALL: &'static [Field] = &[$(Field::$variant),*];
+
+            /// Stable French key ("action", "personne_pilote", "annee_2024").
+            pub fn key(self) -> String {
+                match self {
+                    $(Field::$variant => $key.to_string(),)*
+                    Field::Year(y) => format!("annee_{y}"),
+                }
+            }
+
+            /// What the field is, in French, for people.
+            pub fn label(self) -> String {
+                match self {
+                    $(Field::$variant => $label.to_string(),)*
+                    Field::Year(y) => format!("année {y}"),
+                }
+            }
+        }
+    };
+}
+
+fields! {
     /// A level of the hierarchy above actions: axe, sous-axe, ambition, enjeu, objectif…
-    Hierarchy,
-    Number,
-    Title,
+    Hierarchy => "hierarchie", "niveau de la hiérarchie (axe, objectif…)";
+    Number => "numero", "numéro de l'action";
+    Title => "action", "intitulé de l'action";
     /// Title of a sub-action: the row belongs to the action named in the title column.
-    SubAction,
-    Aim,
-    Description,
-    Priority,
-    Pilot,
-    PilotPerson,
-    PilotService,
-    PilotStructure,
-    Elected,
-    Partners,
-    Public,
-    Territory,
+    SubAction => "sous_action", "intitulé de la sous-action";
+    Aim => "objectif_action", "objectif de l'action";
+    Description => "description", "description";
+    Priority => "priorite", "priorité";
+    Pilot => "pilote", "pilote";
+    PilotPerson => "personne_pilote", "personne pilote";
+    PilotService => "service_pilote", "direction ou service pilote";
+    PilotStructure => "structure_pilote", "structure pilote";
+    Elected => "elu_referent", "élu·e référent·e";
+    Partners => "partenaires", "partenaires";
+    Public => "public", "public cible";
+    Territory => "territoire", "territoire";
     /// The total budget of the action.
-    Budget,
-    BudgetOperating,
-    BudgetInvestment,
+    Budget => "budget", "budget total";
+    BudgetOperating => "budget_fonctionnement", "budget de fonctionnement";
+    BudgetInvestment => "budget_investissement", "budget d'investissement";
     /// Funders as free text.
-    Funders,
+    Funders => "financeurs", "financeurs (texte)";
     /// One funder of a funding line ("Financeur 1"); its amount is the next amount column.
-    Funder,
+    Funder => "financeur", "financeur d'une ligne de financement";
     /// The amount of a funding line ("Montant € HT").
-    Amount,
-    Indicators,
-    Status,
-    Progress,
-    Comment,
+    Amount => "montant", "montant d'une ligne de financement";
+    Indicators => "indicateurs", "indicateurs";
+    Status => "statut", "statut";
+    Progress => "avancement", "avancement";
+    Comment => "commentaire", "commentaire";
     /// A free-text schedule ("2023-2025", "2024 : étude").
-    Schedule,
-    StartDate,
-    EndDate,
-    Year(i32),
+    Schedule => "calendrier", "calendrier";
+    StartDate => "date_debut", "date de début";
+    EndDate => "date_fin", "date de fin";
 }
 
 impl Field {
-    /// Every field but years, in display order.
-    pub const ALL: [Field; 28] = [
-        Field::Hierarchy,
-        Field::Number,
-        Field::Title,
-        Field::SubAction,
-        Field::Aim,
-        Field::Description,
-        Field::Priority,
-        Field::Pilot,
-        Field::PilotPerson,
-        Field::PilotService,
-        Field::PilotStructure,
-        Field::Elected,
-        Field::Partners,
-        Field::Public,
-        Field::Territory,
-        Field::Budget,
-        Field::BudgetOperating,
-        Field::BudgetInvestment,
-        Field::Funders,
-        Field::Funder,
-        Field::Amount,
-        Field::Indicators,
-        Field::Status,
-        Field::Progress,
-        Field::Comment,
-        Field::Schedule,
-        Field::StartDate,
-        Field::EndDate,
-    ];
-
-    /// Stable French key ("action", "personne_pilote", "annee_2024").
-    pub fn key(self) -> String {
-        let base = match self {
-            Field::Hierarchy => "hierarchie",
-            Field::Number => "numero",
-            Field::Title => "action",
-            Field::SubAction => "sous_action",
-            Field::Aim => "objectif_action",
-            Field::Description => "description",
-            Field::Priority => "priorite",
-            Field::Pilot => "pilote",
-            Field::PilotPerson => "personne_pilote",
-            Field::PilotService => "service_pilote",
-            Field::PilotStructure => "structure_pilote",
-            Field::Elected => "elu_referent",
-            Field::Partners => "partenaires",
-            Field::Public => "public",
-            Field::Territory => "territoire",
-            Field::Budget => "budget",
-            Field::BudgetOperating => "budget_fonctionnement",
-            Field::BudgetInvestment => "budget_investissement",
-            Field::Funders => "financeurs",
-            Field::Funder => "financeur",
-            Field::Amount => "montant",
-            Field::Indicators => "indicateurs",
-            Field::Status => "statut",
-            Field::Progress => "avancement",
-            Field::Comment => "commentaire",
-            Field::Schedule => "calendrier",
-            Field::StartDate => "date_debut",
-            Field::EndDate => "date_fin",
-            Field::Year(y) => return format!("annee_{y}"),
-        };
-        base.to_string()
-    }
-
-    /// What the field is, in French, for people.
-    pub fn label(self) -> String {
-        let l = match self {
-            Field::Hierarchy => "niveau de la hiérarchie (axe, objectif…)",
-            Field::Number => "numéro de l'action",
-            Field::Title => "intitulé de l'action",
-            Field::SubAction => "intitulé de la sous-action",
-            Field::Aim => "objectif de l'action",
-            Field::Description => "description",
-            Field::Priority => "priorité",
-            Field::Pilot => "pilote",
-            Field::PilotPerson => "personne pilote",
-            Field::PilotService => "direction ou service pilote",
-            Field::PilotStructure => "structure pilote",
-            Field::Elected => "élu·e référent·e",
-            Field::Partners => "partenaires",
-            Field::Public => "public cible",
-            Field::Territory => "territoire",
-            Field::Budget => "budget total",
-            Field::BudgetOperating => "budget de fonctionnement",
-            Field::BudgetInvestment => "budget d'investissement",
-            Field::Funders => "financeurs (texte)",
-            Field::Funder => "financeur d'une ligne de financement",
-            Field::Amount => "montant d'une ligne de financement",
-            Field::Indicators => "indicateurs",
-            Field::Status => "statut",
-            Field::Progress => "avancement",
-            Field::Comment => "commentaire",
-            Field::Schedule => "calendrier",
-            Field::StartDate => "date de début",
-            Field::EndDate => "date de fin",
-            Field::Year(y) => return format!("année {y}"),
-        };
-        l.to_string()
-    }
-
     /// The field of a key, as written in data files and overrides ("annee_2024" too).
     pub fn from_key(key: &str) -> Option<Field> {
         let k = key.trim().to_lowercase();
@@ -203,7 +131,7 @@ mod tests {
 
     #[test]
     fn keys_round_trip() {
-        for f in Field::ALL {
+        for &f in Field::ALL {
             assert_eq!(Field::from_key(&f.key()), Some(f));
         }
         assert_eq!(Field::from_key("annee_2024"), Some(Field::Year(2024)));

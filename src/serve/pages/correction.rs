@@ -71,7 +71,7 @@ fn options(selected: &str, levels: usize) -> String {
     for n in 1..=levels.max(3) as u32 {
         push(&Target::Level(n).key(), &format!("niveau {n} de la hiérarchie"));
     }
-    for f in Field::ALL.into_iter().filter(|f| *f != Field::Hierarchy) {
+    for f in Field::ALL.iter().copied().filter(|f| *f != Field::Hierarchy) {
         push(&f.key(), &f.label());
     }
     if let Some(Field::Year(y)) = Field::from_key(selected) {
