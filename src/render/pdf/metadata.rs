@@ -37,11 +37,23 @@ fn producer() -> String {
 /// Writes Info, OutputIntent and XMP (after every other object but the catalog, whose
 /// content follows from them).
 pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
-    let i = &doc.info;
-    let day = date(doc);
-    let keywords = i.keywords.join(", ");
-    let producer = producer();
+    let output_intents = write_output_intent(pdf, refs);
+    write_info(doc, pdf, refs);
+    // The content so far names the file: same content, same identifiers. FxHash: a file
+    // name, not a seal, at several times SipHash's speed over the whole file.
+    let mut h = rustc_hash::FxHasher::default();
+    pdf.as_bytes().hash(&mut h);
+    let h1 = Hasher::finish(&h);
+    "plandoc".hash(&mut h);
+    let id = format!("{h1:016x}{:016x}", Hasher::finish(&h));
+    let packet = xmp_packet(doc, &id);
+    let xmp = refs.next();
+    pdf.metadata(xmp, packet.as_bytes());
+    Written { xmp, output_intents, id: id.into_bytes() }
+}
 
+/// The sRGB profile and the PDF/A output intent naming it; returns the intents' array.
+fn write_output_intent(pdf: &mut Pdf, refs: &mut Refs) -> Ref {
     let icc = refs.next();
     let packed = deflate::with(|z| z.deflate(SRGB));
     pdf.icc_profile(icc, &packed).n(3).range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0]).filter(Filter::FlateDecode);
@@ -56,11 +68,18 @@ pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
         .dest_output_profile(icc);
     oi.finish();
     a.finish();
+    output_intents
+}
 
+/// The document information dictionary (the same facts as the XMP).
+fn write_info(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) {
+    let i = &doc.info;
+    let keywords = i.keywords.join(", ");
+    let producer = producer();
     let info = refs.next();
     let mut di = pdf.document_info(info);
     di.title(TextStr(&i.title)).producer(TextStr(&producer));
-    if let Some((y, m, d)) = day {
+    if let Some((y, m, d)) = date(doc) {
         let pdf_date = Date::new(y).month(m).day(d).hour(0).minute(0).second(0).utc_offset_hour(0).utc_offset_minute(0);
         di.creation_date(pdf_date).modified_date(pdf_date);
     }
@@ -77,15 +96,13 @@ pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
         di.creator(TextStr(&i.creator));
     }
     di.finish();
+}
 
-    // The content so far names the file: same content, same identifiers. FxHash: a file
-    // name, not a seal, at several times SipHash's speed over the whole file.
-    let mut h = rustc_hash::FxHasher::default();
-    pdf.as_bytes().hash(&mut h);
-    let h1 = Hasher::finish(&h);
-    "plandoc".hash(&mut h);
-    let id = format!("{h1:016x}{:016x}", Hasher::finish(&h));
-
+/// The XMP packet: Dublin Core, dates, identifiers, PDF/A-2a and PDF/UA-1 claims.
+fn xmp_packet(doc: &Document, id: &str) -> String {
+    let i = &doc.info;
+    let keywords = i.keywords.join(", ");
+    let producer = producer();
     let mut x = XmpWriter::new();
     let lang = i.lang.split('-').next().unwrap_or("fr");
     x.title([(None, i.title.as_str()), (Some(LangId(lang)), i.title.as_str())]);
@@ -103,7 +120,7 @@ pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
     }
     x.producer(&producer);
     x.language([LangId(&i.lang)]);
-    if let Some((year, m, d)) = day {
+    if let Some((year, m, d)) = date(doc) {
         let when = xmp_writer::DateTime {
             year,
             month: Some(m),
@@ -120,8 +137,5 @@ pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
     x.pdfa_part(2).pdfa_conformance("A");
     x.pdfua_part(1);
     x.extension_schemas().pdfua_id().properties().describe_part();
-    let packet = x.finish(None);
-    let xmp = refs.next();
-    pdf.metadata(xmp, packet.as_bytes());
-    Written { xmp, output_intents, id: id.into_bytes() }
+    x.finish(None)
 }

@@ -107,100 +107,128 @@ pub(crate) fn write_tree(doc: &Document, marks: &Marks, page_refs: &[Ref], pdf: 
         let mut e = pdf.struct_element(me);
         let parent = if n == Tree::ROOT { root } else { elems[node.parent].unwrap_or(root) };
         e.parent(parent);
-        e.kind(match node.role {
-            Role::Document if n == Tree::ROOT => StructRole::Document,
-            Role::Document | Role::Sect => StructRole::Sect,
-            Role::H(l) => match l {
-                0 | 1 => StructRole::H1,
-                2 => StructRole::H2,
-                3 => StructRole::H3,
-                4 => StructRole::H4,
-                5 => StructRole::H5,
-                _ => StructRole::H6,
-            },
-            Role::P => StructRole::P,
-            Role::L => StructRole::L,
-            Role::LI => StructRole::LI,
-            Role::Lbl => StructRole::Lbl,
-            Role::LBody => StructRole::LBody,
-            Role::Table => StructRole::Table,
-            Role::THead => StructRole::THead,
-            Role::TBody => StructRole::TBody,
-            Role::TR => StructRole::TR,
-            Role::TH(_) => StructRole::TH,
-            Role::TD => StructRole::TD,
-            Role::Figure => StructRole::Figure,
-        });
+        e.kind(struct_role(node.role, n == Tree::ROOT));
         let first_page = marks.content[n].first().map(|(p, _)| *p);
         if let Some(p) = first_page {
             e.page(page_refs[p]);
         }
-        match node.role {
-            Role::H(_) => {
-                e.title(TextStr(&marks.titles[n].replace(['\u{a0}', '\u{202f}'], " ")));
-            }
-            Role::Figure => {
-                if let Some(alt) = &node.alt {
-                    e.alt(TextStr(alt));
-                }
-                if let Some((p, b)) = marks.boxes[n] {
-                    let h = doc.pages[p].height;
-                    let mut a = e.attributes();
-                    a.push().layout().bbox(Rect::new(b[0], h - b[3], b[2], h - b[1]));
-                }
-            }
-            Role::L => {
-                e.attributes().push().list().list_numbering(ListNumbering::Disc);
-            }
-            Role::TH(_) | Role::TD => {
-                let scope = match node.role {
-                    Role::TH(Scope::Column) => Some(TableHeaderScope::Column),
-                    Role::TH(Scope::Row) => Some(TableHeaderScope::Row),
-                    _ => None,
-                };
-                if scope.is_some() || node.rowspan > 1 || node.colspan > 1 {
-                    let mut attrs = e.attributes();
-                    let mut t = attrs.push().table();
-                    if let Some(s) = scope {
-                        t.scope(s);
-                    }
-                    if node.rowspan > 1 {
-                        t.row_span(node.rowspan as i32);
-                    }
-                    if node.colspan > 1 {
-                        t.col_span(node.colspan as i32);
-                    }
-                }
-            }
-            _ => {}
-        }
-        // Its own content first, then its children: the order the layout drew them. A
-        // single kid is written bare, as most writers do (and some checkers expect).
-        let own = &marks.content[n];
+        element_attributes(&mut e, doc, marks, n);
+        // Its own content first, then its children: the order the layout drew them.
         let kids: Vec<Ref> = node.kids.iter().filter_map(|k| elems[*k]).collect();
-        match (own.as_slice(), kids.as_slice()) {
-            ([(p, mcid)], []) if Some(*p) == first_page => {
-                e.pair(Name(b"K"), *mcid);
+        element_kids(&mut e, &marks.content[n], &kids, first_page, page_refs);
+    }
+    write_parent_tree(marks, &elems, root, pdf, refs);
+    root
+}
+
+/// The PDF role of a layout role (the root is the Document, other documents sections).
+fn struct_role(role: Role, is_root: bool) -> StructRole {
+    match role {
+        Role::Document if is_root => StructRole::Document,
+        Role::Document | Role::Sect => StructRole::Sect,
+        Role::H(l) => match l {
+            0 | 1 => StructRole::H1,
+            2 => StructRole::H2,
+            3 => StructRole::H3,
+            4 => StructRole::H4,
+            5 => StructRole::H5,
+            _ => StructRole::H6,
+        },
+        Role::P => StructRole::P,
+        Role::L => StructRole::L,
+        Role::LI => StructRole::LI,
+        Role::Lbl => StructRole::Lbl,
+        Role::LBody => StructRole::LBody,
+        Role::Table => StructRole::Table,
+        Role::THead => StructRole::THead,
+        Role::TBody => StructRole::TBody,
+        Role::TR => StructRole::TR,
+        Role::TH(_) => StructRole::TH,
+        Role::TD => StructRole::TD,
+        Role::Figure => StructRole::Figure,
+    }
+}
+
+/// What an element says beyond its role: a heading's title, a figure's text and box, a
+/// list's numbering, a table cell's scope and spans.
+fn element_attributes(e: &mut pdf_writer::writers::StructElement<'_>, doc: &Document, marks: &Marks, n: usize) {
+    let node = &doc.tree.nodes[n];
+    match node.role {
+        Role::H(_) => {
+            e.title(TextStr(&marks.titles[n].replace(['\u{a0}', '\u{202f}'], " ")));
+        }
+        Role::Figure => {
+            if let Some(alt) = &node.alt {
+                e.alt(TextStr(alt));
             }
-            ([], [r]) => {
-                e.child(*r);
+            if let Some((p, b)) = marks.boxes[n] {
+                let h = doc.pages[p].height;
+                let mut a = e.attributes();
+                a.push().layout().bbox(Rect::new(b[0], h - b[3], b[2], h - b[1]));
             }
-            _ => {
-                let mut k = e.children();
-                for (p, mcid) in own {
-                    if Some(*p) == first_page {
-                        k.marked_content_id(*mcid);
-                    } else {
-                        k.marked_content_ref().marked_content_id(*mcid).page(page_refs[*p]);
-                    }
+        }
+        Role::L => {
+            e.attributes().push().list().list_numbering(ListNumbering::Disc);
+        }
+        Role::TH(_) | Role::TD => {
+            let scope = match node.role {
+                Role::TH(Scope::Column) => Some(TableHeaderScope::Column),
+                Role::TH(Scope::Row) => Some(TableHeaderScope::Row),
+                _ => None,
+            };
+            if scope.is_some() || node.rowspan > 1 || node.colspan > 1 {
+                let mut attrs = e.attributes();
+                let mut t = attrs.push().table();
+                if let Some(s) = scope {
+                    t.scope(s);
                 }
-                for r in kids {
-                    k.struct_element(r);
+                if node.rowspan > 1 {
+                    t.row_span(node.rowspan as i32);
                 }
+                if node.colspan > 1 {
+                    t.col_span(node.colspan as i32);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An element's marked content, then its child elements. A single kid is written bare,
+/// as most writers do (and some checkers expect).
+fn element_kids(
+    e: &mut pdf_writer::writers::StructElement<'_>,
+    own: &[(usize, i32)],
+    kids: &[Ref],
+    first_page: Option<usize>,
+    page_refs: &[Ref],
+) {
+    match (own, kids) {
+        ([(p, mcid)], []) if Some(*p) == first_page => {
+            e.pair(Name(b"K"), *mcid);
+        }
+        ([], [r]) => {
+            e.child(*r);
+        }
+        _ => {
+            let mut k = e.children();
+            for (p, mcid) in own {
+                if Some(*p) == first_page {
+                    k.marked_content_id(*mcid);
+                } else {
+                    k.marked_content_ref().marked_content_id(*mcid).page(page_refs[*p]);
+                }
+            }
+            for r in kids {
+                k.struct_element(*r);
             }
         }
     }
-    // Parent tree: page i (StructParents i) → the element of each of its MCIDs.
+}
+
+/// The parent tree (page i, StructParents i → the element of each of its MCIDs) and the
+/// StructTreeRoot itself.
+fn write_parent_tree(marks: &Marks, elems: &[Option<Ref>], root: Ref, pdf: &mut Pdf, refs: &mut Refs) {
     let arrays: Vec<Ref> = marks.pages.iter().map(|_| refs.next()).collect();
     for (ids, r) in marks.pages.iter().zip(&arrays) {
         pdf.indirect(*r).array().items(ids.iter().map(|n| elems[*n].unwrap_or(root)));
@@ -216,7 +244,6 @@ pub(crate) fn write_tree(doc: &Document, marks: &Marks, page_refs: &[Ref], pdf: 
     }
     t.parent_tree_next_key(marks.pages.len() as i32);
     t.finish();
-    root
 }
 
 /// Writes the bookmarks; returns the outline dictionary, if there are any.
