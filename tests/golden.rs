@@ -1,4 +1,4 @@
-//! Golden test: every output of every sample, hashed (SHA-256) and compared with
+//! Golden test: every output of every sample (and the blank workbook), hashed (SHA-256) and compared with
 //! `tests/golden/empreintes.txt`. A change of any byte of any document fails here and names
 //! the files; when the change is intended, `PLANDOC_EMPREINTES=ecrire cargo test --release
 //! --test golden` rewrites the list (review its diff like code).
@@ -53,6 +53,12 @@ fn current_list() -> String {
             writeln!(text, "{hash}  {sample}/{file}").unwrap();
         }
     }
+    // The blank workbook of `plandoc template` is an output too.
+    let blank = common::tmpdir("golden-template").join("modele.xlsx");
+    let run = common::plandoc(&["template", "--periode", "2026-2030", "-o", blank.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let hash = format!("{:x}", Sha256::digest(std::fs::read(&blank).expect("modele.xlsx")));
+    writeln!(text, "{hash}  template-2026-2030/modele.xlsx").unwrap();
     text
 }
 
