@@ -26,6 +26,23 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
             ctx.para(t.label("sans_annee"), Style::new(Face::Italic, t.tailles.texte, ctx.muted)).spacing(0.0, 8.0),
         ));
     }
+    let mut table = timeline_table(&ctx, plan, &years, total);
+    timeline_rows(&ctx, plan, &years, total, &mut table);
+    // The legend comes before the grid it explains (and never strays onto a page alone).
+    if !years.is_empty() {
+        blocks.push(legend(&ctx, plan));
+        blocks.push(Block::Space(6.0));
+    }
+    blocks.push(Block::Table(table));
+    flow.add(blocks);
+    let (mut pages, mut tree) = flow.finish();
+    decorate(&mut pages, &mut tree, &ctx, &title, false);
+    Document { pages, tree, info: ctx.info(&title, "Calendrier annuel des actions du plan"), images: ctx.images() }
+}
+
+/// The empty timeline: its columns (number, title, one per year) and header row.
+fn timeline_table(ctx: &Ctx<'_>, plan: &Plan, years: &[i32], total: f32) -> Table {
+    let t = ctx.t;
     let mut widths = vec![34.0, 330.0];
     widths.extend(years.iter().map(|_| 46.0));
     fit_numbers(&mut widths, 0, 1, total, plan, ctx.body());
@@ -38,66 +55,73 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     ];
     header.extend(years.iter().map(|y| Cell::text(Paragraph::new(y.to_string(), head).align(Align::Center))));
     table.header = vec![Row::new(header).fill(ctx.main)];
-    let ncols = 2 + years.len();
-    let padding = table.padding;
-    // A band: one cell across the table; repeated "(suite)" on the pages its group runs onto.
-    // The band's text is a heading of `heading` level; its "(suite)" copies are artifacts.
-    let band = |text: &str, style: Style, indent: f32, fill: Rgb, level: usize, heading: u8| {
-        let row = |s: &str, h: Option<u8>| {
-            let mut p = ctx.para(s, style);
-            p.indent = indent;
-            let cell = Cell::text(p).span(ncols);
-            Row::new(vec![match h {
-                Some(h) => cell.heading(h),
-                None => cell,
-            }])
-            .fill(fill)
-        };
-        // The band's line: the table's width less the cell's padding and the indent.
-        let line = total - 2.0 * padding - indent;
-        row(text, Some(heading)).band(level, row(&continued(&ctx, text, style, line), None))
+    table
+}
+
+/// A band: one cell across the table; repeated "(suite)" on the pages its group runs
+/// onto. The band's text is a heading of `heading` level; its "(suite)" copies are
+/// artifacts.
+struct Band<'a> {
+    text: &'a str,
+    style: Style,
+    indent: f32,
+    fill: Rgb,
+    level: usize,
+    heading: u8,
+}
+
+fn band_row(ctx: &Ctx<'_>, table: &Table, total: f32, b: Band<'_>) -> Row {
+    let ncols = table.widths.len();
+    let row = |s: &str, h: Option<u8>| {
+        let mut p = ctx.para(s, b.style);
+        p.indent = b.indent;
+        let cell = Cell::text(p).span(ncols);
+        Row::new(vec![match h {
+            Some(h) => cell.heading(h),
+            None => cell,
+        }])
+        .fill(b.fill)
     };
+    // The band's line: the table's width less the cell's padding and the indent.
+    let line = total - 2.0 * table.padding - b.indent;
+    row(b.text, Some(b.heading)).band(b.level, row(&continued(ctx, b.text, b.style, line), None))
+}
+
+/// The rows of the timeline: a band per axis and objective, a row per action.
+fn timeline_rows(ctx: &Ctx<'_>, plan: &Plan, years: &[i32], total: f32, table: &mut Table) {
+    let t = ctx.t;
     let mut under_axis = false;
     for g in group_rows(plan) {
-        match g {
+        let row = match g {
             Group::Axis(title) => {
                 under_axis = true;
                 let style = Style::new(Face::Bold, t.tailles.texte, ctx.text);
-                table.rows.push(
-                    band(&title, style, 0.0, ctx.tint(t.couleurs.fond_axe), 0, 2)
-                        .bookmark(crate::text::truncate_chars(&title, 120)),
-                );
+                let fill = ctx.tint(t.couleurs.fond_axe);
+                let b = Band { text: &title, style, indent: 0.0, fill, level: 0, heading: 2 };
+                band_row(ctx, table, total, b).bookmark(crate::text::truncate_chars(&title, 120))
             }
             Group::Objective(title, depth) => {
                 // Headings never skip a level: H2 axis, then H3 objective, H4 sub-objective.
-                let level = (if under_axis { 3 } else { 2 } + depth).min(6) as u8;
+                let heading = (if under_axis { 3 } else { 2 } + depth).min(6) as u8;
                 let face = if depth == 0 { Face::Bold } else { Face::Regular };
                 let style = Style::new(face, t.tailles.texte, ctx.text);
                 let fill = ctx.tint(t.couleurs.fond_objectif);
-                table.rows.push(band(&title, style, 8.0 * depth as f32, fill, 1 + depth, level));
+                let b = Band { text: &title, style, indent: 8.0 * depth as f32, fill, level: 1 + depth, heading };
+                band_row(ctx, table, total, b)
             }
             Group::Action(a) => {
                 let mut cells = vec![
                     Cell::text(ctx.para(a.number.as_deref().unwrap_or(""), ctx.body()).align(Align::Center)),
                     Cell::text(ctx.para(&a.title, ctx.body())).row_header(),
                 ];
-                for y in &years {
-                    cells.push(year_cell(&ctx, a.years.contains(y), a.milestones.get(y).map(String::as_str)));
+                for y in years {
+                    cells.push(year_cell(ctx, a.years.contains(y), a.milestones.get(y).map(String::as_str)));
                 }
-                table.rows.push(Row::new(cells));
+                Row::new(cells)
             }
-        }
+        };
+        table.rows.push(row);
     }
-    // The legend comes before the grid it explains (and never strays onto a page alone).
-    if !years.is_empty() {
-        blocks.push(legend(&ctx, plan));
-        blocks.push(Block::Space(6.0));
-    }
-    blocks.push(Block::Table(table));
-    flow.add(blocks);
-    let (mut pages, mut tree) = flow.finish();
-    decorate(&mut pages, &mut tree, &ctx, &title, false);
-    Document { pages, tree, info: ctx.info(&title, "Calendrier annuel des actions du plan"), images: ctx.images() }
 }
 
 /// The mark of a running year, for the cells and the legend alike: a box of the year
