@@ -3,7 +3,8 @@
 
 use crate::layout::canvas::Document;
 use crate::layout::{Align, Block, Cell, Face, Flow, Paragraph, Row, Style, Table};
-use crate::model::{Action, Plan};
+use crate::model::{Action, Axis, Plan};
+use crate::templates::PlanColumn;
 
 use super::common::{continued, decorate, fit_numbers, year_ranges, Ctx, DocOptions};
 use super::fiches::priority_label;
@@ -15,20 +16,7 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     let setup = ctx.page_setup(true);
     let total = setup.content_width();
     let title = t.label("plan").to_string();
-    // Columns the plan leaves empty everywhere are dropped, as a person would.
-    let actions = plan.actions();
-    let has = |f: &str| match f {
-        "objectif" => plan.objective_count() > 0,
-        "numero" => actions.iter().any(|r| r.action.number.is_some()),
-        "priorite" => actions.iter().any(|r| r.action.priority.is_some()),
-        "pilote" => actions.iter().any(|r| r.action.pilot_text().is_some()),
-        "annees" => actions.iter().any(|r| !r.action.years.is_empty()),
-        "statut" => actions.iter().any(|r| r.action.status.is_some()),
-        "partenaires" => actions.iter().any(|r| r.action.partners.is_some()),
-        "public" => actions.iter().any(|r| r.action.public.is_some()),
-        _ => true,
-    };
-    let cols: Vec<_> = t.plan.colonnes.iter().filter(|c| has(&c.champ)).collect();
+    let cols: Vec<&PlanColumn> = t.plan.colonnes.iter().filter(|c| has_column(plan, &c.champ)).collect();
     let mut widths: Vec<f32> = cols.iter().map(|c| c.largeur).collect();
     if let (Some(num), Some(from)) =
         (cols.iter().position(|c| c.champ == "numero"), cols.iter().position(|c| c.champ == "action"))
@@ -39,22 +27,10 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     table.border = ctx.rule;
     let head = Style::new(Face::Bold, t.tailles.petit, ctx.main.ink(ctx.text));
     table.header = vec![Row::new(cols.iter().map(|c| Cell::text(ctx.para(&c.titre, head))).collect()).fill(ctx.main)];
+    let actions = plan.actions();
     for axis in &plan.axes {
         if !axis.implicit {
-            let mut paras = vec![ctx.para(&axis.title, Style::new(Face::Bold, t.tailles.texte, ctx.text))];
-            if let Some(d) = &axis.description {
-                paras.push(ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text)).spacing(2.0, 0.0));
-            }
-            let fill = ctx.tint(t.couleurs.fond_axe);
-            let bold = Style::new(Face::Bold, t.tailles.texte, ctx.text);
-            let suite = ctx.para(&continued(&ctx, &axis.title, bold, total - 2.0 * table.padding), bold);
-            let continued = Row::new(vec![Cell::text(suite).span(cols.len())]).fill(fill);
-            table.rows.push(
-                Row::new(vec![Cell::new(paras).span(cols.len()).heading(2)])
-                    .fill(fill)
-                    .band(0, continued)
-                    .bookmark(crate::text::truncate_chars(&axis.title, 120)),
-            );
+            table.rows.push(axis_band(&ctx, axis, cols.len(), total - 2.0 * table.padding));
         }
         // The objective path at any depth, a level per line: "Objectif\n› Sous-objectif".
         let rows: Vec<(String, &Action)> = actions
@@ -62,24 +38,7 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
             .filter(|r| std::ptr::eq(r.axis, axis))
             .map(|r| (r.objectives.iter().map(|o| o.title.as_str()).collect::<Vec<_>>().join("\n› "), r.action))
             .collect();
-        // The objective cell is merged over its actions, as in the spreadsheet; it says
-        // its text again, "(suite)", at the top of a page it runs onto.
-        let objective_col = cols.iter().position(|c| c.champ == "objectif");
-        let mut i = 0;
-        while i < rows.len() {
-            let objective = &rows[i].0;
-            let n = rows[i..].iter().take_while(|(o, _)| o == objective).count();
-            let first = table.rows.len();
-            for (_, a) in &rows[i..i + n] {
-                table.rows.push(Row::new(cols.iter().map(|c| cell(&ctx, &c.champ, objective, a)).collect()));
-            }
-            if let (Some(col), false) = (objective_col, objective.is_empty()) {
-                let line = table.scaled(total)[col] - 2.0 * table.padding;
-                let suite = continued(&ctx, objective, ctx.body(), line);
-                table.merge_down(first, col, n, &[objective_para(&ctx, &suite)]);
-            }
-            i += n;
-        }
+        action_rows(&ctx, &cols, &rows, total, &mut table);
     }
     let mut flow = Flow::new(setup);
     let mut blocks = title_block(&ctx, &title);
@@ -89,6 +48,62 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
     decorate(&mut pages, &mut tree, &ctx, &title, false);
     Document {
         pages, tree, info: ctx.info(&title, "Plan d'actions annexé à la délibération"), images: ctx.images()
+    }
+}
+
+/// Columns the plan leaves empty everywhere are dropped, as a person would.
+fn has_column(plan: &Plan, champ: &str) -> bool {
+    let actions = plan.actions();
+    let any = |f: &dyn Fn(&Action) -> bool| actions.iter().any(|r| f(r.action));
+    match champ {
+        "objectif" => plan.objective_count() > 0,
+        "numero" => any(&|a| a.number.is_some()),
+        "priorite" => any(&|a| a.priority.is_some()),
+        "pilote" => any(&|a| a.pilot_text().is_some()),
+        "annees" => any(&|a| !a.years.is_empty()),
+        "statut" => any(&|a| a.status.is_some()),
+        "partenaires" => any(&|a| a.partners.is_some()),
+        "public" => any(&|a| a.public.is_some()),
+        _ => true,
+    }
+}
+
+/// An axis's band across the table, its description under it; "(suite)" on the pages
+/// it runs onto.
+fn axis_band(ctx: &Ctx<'_>, axis: &Axis, ncols: usize, line: f32) -> Row {
+    let t = ctx.t;
+    let mut paras = vec![ctx.para(&axis.title, Style::new(Face::Bold, t.tailles.texte, ctx.text))];
+    if let Some(d) = &axis.description {
+        paras.push(ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text)).spacing(2.0, 0.0));
+    }
+    let fill = ctx.tint(t.couleurs.fond_axe);
+    let bold = Style::new(Face::Bold, t.tailles.texte, ctx.text);
+    let suite = ctx.para(&continued(ctx, &axis.title, bold, line), bold);
+    let continued = Row::new(vec![Cell::text(suite).span(ncols)]).fill(fill);
+    Row::new(vec![Cell::new(paras).span(ncols).heading(2)])
+        .fill(fill)
+        .band(0, continued)
+        .bookmark(crate::text::truncate_chars(&axis.title, 120))
+}
+
+/// The action rows of one axis. The objective cell is merged over its actions, as in the
+/// spreadsheet; it says its text again, "(suite)", at the top of a page it runs onto.
+fn action_rows(ctx: &Ctx<'_>, cols: &[&PlanColumn], rows: &[(String, &Action)], total: f32, table: &mut Table) {
+    let objective_col = cols.iter().position(|c| c.champ == "objectif");
+    let mut i = 0;
+    while i < rows.len() {
+        let objective = &rows[i].0;
+        let n = rows[i..].iter().take_while(|(o, _)| o == objective).count();
+        let first = table.rows.len();
+        for (_, a) in &rows[i..i + n] {
+            table.rows.push(Row::new(cols.iter().map(|c| cell(ctx, &c.champ, objective, a)).collect()));
+        }
+        if let (Some(col), false) = (objective_col, objective.is_empty()) {
+            let line = table.scaled(total)[col] - 2.0 * table.padding;
+            let suite = continued(ctx, objective, ctx.body(), line);
+            table.merge_down(first, col, n, &[objective_para(ctx, &suite)]);
+        }
+        i += n;
     }
 }
 
