@@ -318,10 +318,6 @@ pub fn shorten(head: &str, tail: &str, face: Face, size: f32, width: f32) -> Str
 /// The header takes the full width, except beside page 1's stamp zone.
 pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &str, title_heading: bool) {
     let n = pages.len();
-    let t = ctx.t;
-    let left = t.marges.gauche;
-    let right = t.marges.droite;
-    let (big, small) = (t.tailles.grand, t.tailles.petit);
     let heading = title_heading.then(|| tree.add_first(Tree::ROOT, Role::H(1)));
     // Without a title block, page 1's header says what the document is: its title is
     // the H1 and its subtitle (shortened there beside the stamp zone) a paragraph.
@@ -339,68 +335,97 @@ pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &
         id
     });
     let (place, kind_period) = ctx.subtitle_parts();
-    let (place, kind_period) = (french(&place), french(&kind_period));
+    let head = Head {
+        doc_title,
+        title_heading,
+        heading,
+        subtitle,
+        figure,
+        place: french(&place),
+        kind_period: french(&kind_period),
+    };
     for (i, page) in pages.iter_mut().enumerate() {
-        let w = page.width;
-        let h = page.height;
-        let header = Tag::Artifact(Artifact::Header);
         // Painted before the page's content, as the tree reads them (logo, title first).
-        let mut deco = Page::new(w, h);
-        let mut cv = Canvas::new(&mut deco, i, tree, header);
-        let mut x = left;
-        if let Some(logo) = ctx.logo {
-            let (lh, lw) = logo_size(logo);
-            cv.tag = match figure {
-                Some(f) if i == 0 => Tag::Node(f),
-                _ => header,
-            };
-            cv.image(x, 16.0 + (40.0 - lh) / 2.0, lw, lh, 0);
-            x += lw + 10.0;
-        }
-        let avail = if i == 0 { w - x - STAMP_WIDTH - 16.0 } else { w - right - x };
-        cv.tag = match heading {
-            Some(hd) if i == 0 => Tag::Node(hd),
-            _ => header,
-        };
-        // Page 1 of a document with a title block: the block says title and subtitle in
-        // full just below, so the header does not say them a second time.
-        if i > 0 || title_heading {
-            let title = fit(&french(doc_title), Face::Bold, big, avail);
-            cv.text(x, 34.0, &title, Style::new(Face::Bold, big, ctx.main));
-            cv.tag = match subtitle {
-                Some(p) if i == 0 => Tag::Node(p),
-                _ => header,
-            };
-            let style = Style::new(Face::Regular, small, ctx.muted);
-            if i == 0 {
-                // The only place page 1 names the collectivité: never cut, wrapped.
-                let whole = [place.as_str(), kind_period.as_str()]
-                    .into_iter()
-                    .filter(|s| !s.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(SEPARATOR);
-                for (k, line) in wrap(&whole, Face::Regular, small, avail, 2).iter().enumerate() {
-                    cv.text(x, 47.0 + k as f32 * small * 1.2, line, style);
-                }
-            } else {
-                cv.text(x, 48.0, &shorten(&place, &kind_period, Face::Regular, small, avail), style);
-            }
-        }
-        cv.tag = header;
-        cv.line(left, STAMP_HEIGHT + 5.0, w - right, STAMP_HEIGHT + 5.0, ctx.main, 0.8);
-        // Footer.
-        let fy = h - t.marges.bas + 22.0;
-        cv.line(left, fy - 12.0, w - right, fy - 12.0, ctx.rule, 0.5);
-        let page_label = format!("{} {} / {n}", t.label("page"), i + 1);
-        let pw = measure(&page_label, Face::Regular, small);
-        cv.tag = Tag::Artifact(Artifact::PageNumber);
-        cv.text(w - right - pw, fy, &page_label, Style::new(Face::Regular, small, ctx.muted));
-        cv.tag = Tag::Artifact(Artifact::Footer);
-        let footer = ctx.deliberation_line().unwrap_or_else(|| ctx.plan.meta.title.clone().unwrap_or_default());
-        let footer = fit(&french(&footer), Face::Regular, small, w - left - right - pw - 24.0);
-        cv.text(left, fy, &footer, Style::new(Face::Regular, small, ctx.muted));
+        let mut deco = Page::new(page.width, page.height);
+        let mut cv = Canvas::new(&mut deco, i, tree, Tag::Artifact(Artifact::Header));
+        page_header(&mut cv, ctx, &head, i);
+        page_footer(&mut cv, ctx, i, n);
         page.items.splice(0..0, deco.items);
     }
+}
+
+/// What the page headers say, and the structure nodes page 1's header fills.
+struct Head<'a> {
+    doc_title: &'a str,
+    title_heading: bool,
+    heading: Option<usize>,
+    subtitle: Option<usize>,
+    figure: Option<usize>,
+    place: String,
+    kind_period: String,
+}
+
+/// The logo, the document's title and the collectivité above a rule; beside page 1's
+/// stamp zone, never in it.
+fn page_header(cv: &mut Canvas<'_>, ctx: &Ctx<'_>, head: &Head<'_>, i: usize) {
+    let t = ctx.t;
+    let (left, right) = (t.marges.gauche, t.marges.droite);
+    let (big, small) = (t.tailles.grand, t.tailles.petit);
+    let w = cv.page.width;
+    let header = Tag::Artifact(Artifact::Header);
+    let node = |n: Option<usize>| match n {
+        Some(id) if i == 0 => Tag::Node(id),
+        _ => header,
+    };
+    let mut x = left;
+    if let Some(logo) = ctx.logo {
+        let (lh, lw) = logo_size(logo);
+        cv.tag = node(head.figure);
+        cv.image(x, 16.0 + (40.0 - lh) / 2.0, lw, lh, 0);
+        x += lw + 10.0;
+    }
+    let avail = if i == 0 { w - x - STAMP_WIDTH - 16.0 } else { w - right - x };
+    cv.tag = node(head.heading);
+    // Page 1 of a document with a title block: the block says title and subtitle in
+    // full just below, so the header does not say them a second time.
+    if i > 0 || head.title_heading {
+        let title = fit(&french(head.doc_title), Face::Bold, big, avail);
+        cv.text(x, 34.0, &title, Style::new(Face::Bold, big, ctx.main));
+        cv.tag = node(head.subtitle);
+        let style = Style::new(Face::Regular, small, ctx.muted);
+        if i == 0 {
+            // The only place page 1 names the collectivité: never cut, wrapped.
+            let whole = [head.place.as_str(), head.kind_period.as_str()]
+                .into_iter()
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(SEPARATOR);
+            for (k, line) in wrap(&whole, Face::Regular, small, avail, 2).iter().enumerate() {
+                cv.text(x, 47.0 + k as f32 * small * 1.2, line, style);
+            }
+        } else {
+            cv.text(x, 48.0, &shorten(&head.place, &head.kind_period, Face::Regular, small, avail), style);
+        }
+    }
+    cv.tag = header;
+    cv.line(left, STAMP_HEIGHT + 5.0, w - right, STAMP_HEIGHT + 5.0, ctx.main, 0.8);
+}
+
+/// The footer: the deliberation's reference (else the plan's title) and "Page N / M".
+fn page_footer(cv: &mut Canvas<'_>, ctx: &Ctx<'_>, i: usize, n: usize) {
+    let t = ctx.t;
+    let (left, right, small) = (t.marges.gauche, t.marges.droite, t.tailles.petit);
+    let (w, h) = (cv.page.width, cv.page.height);
+    let fy = h - t.marges.bas + 22.0;
+    cv.line(left, fy - 12.0, w - right, fy - 12.0, ctx.rule, 0.5);
+    let page_label = format!("{} {} / {n}", t.label("page"), i + 1);
+    let pw = measure(&page_label, Face::Regular, small);
+    cv.tag = Tag::Artifact(Artifact::PageNumber);
+    cv.text(w - right - pw, fy, &page_label, Style::new(Face::Regular, small, ctx.muted));
+    cv.tag = Tag::Artifact(Artifact::Footer);
+    let footer = ctx.deliberation_line().unwrap_or_else(|| ctx.plan.meta.title.clone().unwrap_or_default());
+    let footer = fit(&french(&footer), Face::Regular, small, w - left - right - pw - 24.0);
+    cv.text(left, fy, &footer, Style::new(Face::Regular, small, ctx.muted));
 }
 
 /// Logo box: 40 pt high at most, 90 pt wide at most, proportions kept.
