@@ -4,17 +4,16 @@
 use rust_xlsxwriter::{DataValidation, DataValidationErrorStyle, Formula, Worksheet, XlsxError};
 
 use super::{print_setup, SheetInput};
-use crate::model::{Action, ActionRef, Plan, Priority, Status};
+use crate::model::{Action, ActionRef, Field, Plan, Priority, Status};
 use crate::render::print_fit::Grid;
 use crate::templates::{input_columns, ColumnSpec};
 use crate::validate::excel;
 
 /// Columns beyond the canonical ones, present when some action fills them: people,
 /// dates, budgets by kind, then one funder and one amount column per funding line.
-type Getter = fn(&Action) -> Option<&str>;
-
 enum More {
-    Text(&'static str, Getter),
+    /// A plain-text field, headed by its label.
+    Text(Field),
     Funder(usize),
     Amount(usize),
 }
@@ -27,7 +26,7 @@ enum MoreValue<'a> {
 impl More {
     fn header(&self) -> String {
         match self {
-            More::Text(h, _) => (*h).to_string(),
+            More::Text(field) => capitalized(&field.label()),
             More::Funder(k) => format!("Financeur {}", k + 1),
             More::Amount(k) => format!("Montant {}", k + 1),
         }
@@ -35,7 +34,7 @@ impl More {
 
     fn value<'a>(&self, a: &'a Action) -> MoreValue<'a> {
         match self {
-            More::Text(_, get) => MoreValue::Text(get(a)),
+            More::Text(field) => MoreValue::Text(a.text_of(*field)),
             More::Funder(k) => MoreValue::Text(a.funding.get(*k).map(|l| l.funder.as_str())),
             More::Amount(k) => match a.funding.get(*k) {
                 Some(l) => match (l.euros, &l.text) {
@@ -120,20 +119,20 @@ fn extra_columns(plan: &Plan, rows: &[SheetRow<'_>]) -> Vec<String> {
 }
 
 fn more_columns(actions: &[SheetRow<'_>]) -> Vec<More> {
-    let texts: [(&'static str, Getter); 8] = [
-        ("Personne pilote", |a| a.pilot_person.as_deref()),
-        ("Direction ou service pilote", |a| a.pilot_service.as_deref()),
-        ("Structure pilote", |a| a.pilot_structure.as_deref()),
-        ("Élu·e référent·e", |a| a.elected.as_deref()),
-        ("Date de début", |a| a.start_date.as_deref()),
-        ("Date de fin", |a| a.end_date.as_deref()),
-        ("Budget de fonctionnement", |a| a.budget_operating.as_deref()),
-        ("Budget d'investissement", |a| a.budget_investment.as_deref()),
+    let texts = [
+        Field::PilotPerson,
+        Field::PilotService,
+        Field::PilotStructure,
+        Field::Elected,
+        Field::StartDate,
+        Field::EndDate,
+        Field::BudgetOperating,
+        Field::BudgetInvestment,
     ];
     let mut out: Vec<More> = texts
         .into_iter()
-        .filter(|(_, get)| actions.iter().any(|r| get(r.action).is_some()))
-        .map(|(h, get)| More::Text(h, get))
+        .filter(|field| actions.iter().any(|r| r.action.text_of(*field).is_some()))
+        .map(More::Text)
         .collect();
     let lines = actions.iter().map(|r| r.action.funding.len()).max().unwrap_or(0);
     for k in 0..lines {
@@ -143,149 +142,196 @@ fn more_columns(actions: &[SheetRow<'_>]) -> Vec<More> {
     out
 }
 
+/// Where each group of columns starts: canonical, more, extra, years.
+struct Columns<'a> {
+    cols: Vec<ColumnSpec>,
+    more: Vec<More>,
+    extra: Vec<String>,
+    years: &'a [i32],
+    n_base: u16,
+    n_fixed: u16,
+    first_year: u16,
+    last_col: u16,
+}
+
 pub(super) fn plan_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetInput<'_>) -> Result<(), XlsxError> {
-    let SheetInput { plan, actions, years, f } = *input;
+    let SheetInput { plan, actions, years, .. } = *input;
     ws.set_name("Plan d'actions")?;
-    let cols = sheet_columns(plan);
     let rows = sheet_rows(actions);
+    let cols = sheet_columns(plan);
     let more = more_columns(&rows);
-    let extra = &extra_columns(plan, &rows);
+    let extra = extra_columns(plan, &rows);
     let n_base = cols.len() as u16;
     let n_fixed = n_base + more.len() as u16;
-    let n_extra = extra.len() as u16;
-    let first_year = n_fixed + n_extra;
+    let first_year = n_fixed + extra.len() as u16;
     let last_col = first_year + years.len().max(1) as u16 - 1;
-    for (i, c) in cols.iter().enumerate() {
-        g.width(ws, i as u16, c.largeur)?;
-    }
-    for j in 0..more.len() {
-        g.width(ws, n_base + j as u16, 20)?;
-    }
-    for (j, _) in extra.iter().enumerate() {
-        g.width(ws, n_fixed + j as u16, 24)?;
-    }
-    for (j, _) in years.iter().enumerate() {
-        g.width(ws, first_year + j as u16, 9)?;
-    }
-    for (i, c) in cols.iter().enumerate() {
-        g.string(ws, (0, i as u16), &c.titre, &f.header, true)?;
-    }
-    for (j, m) in more.iter().enumerate() {
-        g.string(ws, (0, n_base + j as u16), m.header(), &f.header, true)?;
-    }
-    for (j, e) in extra.iter().enumerate() {
-        g.string(ws, (0, n_fixed + j as u16), e, &f.header, true)?;
-    }
-    for (j, y) in years.iter().enumerate() {
-        g.string(ws, (0, first_year + j as u16), y.to_string(), &f.header, true)?;
-    }
-    let pos = |champ: &str| cols.iter().position(|c| c.champ == champ).map(|p| p as u16);
+    let c = Columns { cols, more, extra, years, n_base, n_fixed, first_year, last_col };
+    header_row(ws, g, &c, input)?;
     for (i, sr) in rows.iter().enumerate() {
         let row = i as u32 + 1;
-        let (r, a) = (sr.at, sr.action);
-        for (ci, c) in cols.iter().enumerate() {
-            let col = ci as u16;
-            match c.champ.as_str() {
-                // A blank axis cell reads as "same as above": name the actions of no axis.
-                "axe" if r.axis.implicit && plan.axis_count() > 0 => {
-                    g.text(ws, (row, col), Some("(Action non classée)"), &f.body, false)?
-                }
-                "axe" if !r.axis.implicit => {
-                    let t = match &r.axis.description {
-                        Some(d) => format!("{}\n{d}", r.axis.title),
-                        None => r.axis.title.clone(),
-                    };
-                    g.text(ws, (row, col), Some(&t), &f.body, false)?;
-                }
-                "objectif_strategique" => {
-                    g.text(ws, (row, col), r.objectives.first().map(|o| o.title.as_str()), &f.body, false)?
-                }
-                "objectif_operationnel" => {
-                    g.text(ws, (row, col), r.objectives.get(1).map(|o| o.title.as_str()), &f.body, false)?
-                }
-                level if level.starts_with("niveau_") => {
-                    let depth = level["niveau_".len()..].parse::<usize>().unwrap_or(0);
-                    let o = depth.checked_sub(2).and_then(|d| r.objectives.get(d));
-                    g.text(ws, (row, col), o.map(|o| o.title.as_str()), &f.body, false)?
-                }
-                // A sub-action row names its action in the title column, itself here.
-                "sous_action" => g.text(ws, (row, col), sr.parent.map(|_| a.title.as_str()), &f.body, false)?,
-                "numero" => match &a.number {
-                    Some(n) if n.bytes().all(|b| b.is_ascii_digit()) && n.len() < 10 => {
-                        g.num(ws, (row, col), n.parse::<f64>().unwrap_or(0.0), &f.centre)?;
-                    }
-                    other => g.text(ws, (row, col), other.as_deref(), &f.centre, false)?,
-                },
-                "action" => g.text(ws, (row, col), Some(&sr.parent.unwrap_or(a).title), &f.body, false)?,
-                "objectif_action" => g.text(ws, (row, col), a.aim.as_deref(), &f.body, false)?,
-                "description" => g.text(ws, (row, col), a.description.as_deref(), &f.body, false)?,
-                "priorite" => g.text(ws, (row, col), a.priority.map(Priority::label), &f.centre, false)?,
-                "pilote" => g.text(ws, (row, col), a.pilot.as_deref(), &f.body, false)?,
-                "partenaires" => g.text(ws, (row, col), a.partners.as_deref(), &f.body, false)?,
-                "public" => g.text(ws, (row, col), a.public.as_deref(), &f.body, false)?,
-                "territoire" => g.text(ws, (row, col), a.territory.as_deref(), &f.body, false)?,
-                "budget" => match &a.budget {
-                    Some(b) => match b.euros {
-                        Some(v) => {
-                            g.num(ws, (row, col), v, &f.euros)?;
-                        }
-                        None => g.text(ws, (row, col), Some(&b.text), &f.body, false)?,
-                    },
-                    None => g.text(ws, (row, col), None, &f.body, false)?,
-                },
-                "financeurs" => g.text(ws, (row, col), a.funders.as_deref(), &f.body, false)?,
-                "indicateurs" => g.text(ws, (row, col), Some(&a.indicators.join("\n")), &f.body, false)?,
-                "statut" => g.text(ws, (row, col), a.status.map(Status::label), &f.centre, false)?,
-                "avancement" => match a.progress {
-                    Some(p) => {
-                        g.num(ws, (row, col), p / 100.0, &f.percent)?;
-                    }
-                    None => g.text(ws, (row, col), None, &f.body, false)?,
-                },
-                "commentaire" => g.text(ws, (row, col), a.comment.as_deref(), &f.body, false)?,
-                _ => g.text(ws, (row, col), None, &f.body, false)?,
-            }
+        for (ci, col) in c.cols.iter().enumerate() {
+            base_cell(ws, g, (row, ci as u16), &col.champ, sr, input)?;
         }
-        for (j, m) in more.iter().enumerate() {
-            let col = n_base + j as u16;
-            match m.value(a) {
-                MoreValue::Euros(v) => {
-                    g.num(ws, (row, col), v, &f.euros)?;
-                }
-                MoreValue::Text(t) => g.text(ws, (row, col), t, &f.body, false)?,
-            }
-        }
-        for (j, name) in extra.iter().enumerate() {
-            let v = a.extra.iter().filter(|e| &e.name == name).map(|e| e.value.as_str()).collect::<Vec<_>>().join("\n");
-            g.text(ws, (row, n_fixed + j as u16), Some(&v), &f.body, false)?;
-        }
-        for (j, y) in years.iter().enumerate() {
-            let col = first_year + j as u16;
-            if a.years.contains(y) {
-                let mark = a.milestones.get(y).map_or("X", String::as_str);
-                g.string(ws, (row, col), excel::cell_text(mark), &f.year_on, false)?;
-            } else {
-                g.blank(ws, (row, col), &f.centre)?;
-            }
-        }
+        more_cells(ws, g, row, &c, sr.action, input)?;
     }
     let last_row = rows.len() as u32;
-    // Dropdowns keep the annex a good input; years accept a milestone word too.
+    validations(ws, &c, last_row)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, last_row.max(1), last_col)?;
+    print_setup(ws, plan, last_row, last_col, true, g.scale())
+}
+
+/// Widths and titles of every column.
+fn header_row(ws: &mut Worksheet, g: &mut Grid, c: &Columns<'_>, input: &SheetInput<'_>) -> Result<(), XlsxError> {
+    let f = input.f;
+    for (i, col) in c.cols.iter().enumerate() {
+        g.width(ws, i as u16, col.largeur)?;
+    }
+    for j in 0..c.more.len() {
+        g.width(ws, c.n_base + j as u16, 20)?;
+    }
+    for (j, _) in c.extra.iter().enumerate() {
+        g.width(ws, c.n_fixed + j as u16, 24)?;
+    }
+    for (j, _) in c.years.iter().enumerate() {
+        g.width(ws, c.first_year + j as u16, 9)?;
+    }
+    for (i, col) in c.cols.iter().enumerate() {
+        g.string(ws, (0, i as u16), &col.titre, &f.header, true)?;
+    }
+    for (j, m) in c.more.iter().enumerate() {
+        g.string(ws, (0, c.n_base + j as u16), m.header(), &f.header, true)?;
+    }
+    for (j, e) in c.extra.iter().enumerate() {
+        g.string(ws, (0, c.n_fixed + j as u16), e, &f.header, true)?;
+    }
+    for (j, y) in c.years.iter().enumerate() {
+        g.string(ws, (0, c.first_year + j as u16), y.to_string(), &f.header, true)?;
+    }
+    Ok(())
+}
+
+/// One cell of a canonical column: levels, number, title, plain texts, vocabulary,
+/// amounts.
+fn base_cell(
+    ws: &mut Worksheet,
+    g: &mut Grid,
+    at: (u32, u16),
+    champ: &str,
+    sr: &SheetRow<'_>,
+    input: &SheetInput<'_>,
+) -> Result<(), XlsxError> {
+    let (plan, f) = (input.plan, input.f);
+    let (r, a) = (sr.at, sr.action);
+    if let Some(field) = Field::from_key(champ).filter(|fd| Action::TEXT_FIELDS.contains(fd)) {
+        return g.text(ws, at, a.text_of(field), &f.body, false);
+    }
+    match champ {
+        // A blank axis cell reads as "same as above": name the actions of no axis.
+        "axe" if r.axis.implicit && plan.axis_count() > 0 => {
+            g.text(ws, at, Some("(Action non classée)"), &f.body, false)
+        }
+        "axe" if !r.axis.implicit => {
+            let t = match &r.axis.description {
+                Some(d) => format!("{}\n{d}", r.axis.title),
+                None => r.axis.title.clone(),
+            };
+            g.text(ws, at, Some(&t), &f.body, false)
+        }
+        "objectif_strategique" => g.text(ws, at, r.objectives.first().map(|o| o.title.as_str()), &f.body, false),
+        "objectif_operationnel" => g.text(ws, at, r.objectives.get(1).map(|o| o.title.as_str()), &f.body, false),
+        level if level.starts_with("niveau_") => {
+            let depth = level["niveau_".len()..].parse::<usize>().unwrap_or(0);
+            let o = depth.checked_sub(2).and_then(|d| r.objectives.get(d));
+            g.text(ws, at, o.map(|o| o.title.as_str()), &f.body, false)
+        }
+        // A sub-action row names its action in the title column, itself here.
+        "sous_action" => g.text(ws, at, sr.parent.map(|_| a.title.as_str()), &f.body, false),
+        "numero" => match &a.number {
+            Some(n) if n.bytes().all(|b| b.is_ascii_digit()) && n.len() < 10 => {
+                g.num(ws, at, n.parse::<f64>().unwrap_or(0.0), &f.centre)
+            }
+            other => g.text(ws, at, other.as_deref(), &f.centre, false),
+        },
+        "action" => g.text(ws, at, Some(&sr.parent.unwrap_or(a).title), &f.body, false),
+        "priorite" => g.text(ws, at, a.priority.map(Priority::label), &f.centre, false),
+        "budget" => match &a.budget {
+            Some(b) => match b.euros {
+                Some(v) => g.num(ws, at, v, &f.euros),
+                None => g.text(ws, at, Some(&b.text), &f.body, false),
+            },
+            None => g.text(ws, at, None, &f.body, false),
+        },
+        "indicateurs" => g.text(ws, at, Some(&a.indicators.join("\n")), &f.body, false),
+        "statut" => g.text(ws, at, a.status.map(Status::label), &f.centre, false),
+        "avancement" => match a.progress {
+            Some(p) => g.num(ws, at, p / 100.0, &f.percent),
+            None => g.text(ws, at, None, &f.body, false),
+        },
+        _ => g.text(ws, at, None, &f.body, false),
+    }
+}
+
+/// The cells after the canonical ones: more fields, extra columns, years.
+fn more_cells(
+    ws: &mut Worksheet,
+    g: &mut Grid,
+    row: u32,
+    c: &Columns<'_>,
+    a: &Action,
+    input: &SheetInput<'_>,
+) -> Result<(), XlsxError> {
+    let f = input.f;
+    for (j, m) in c.more.iter().enumerate() {
+        let col = c.n_base + j as u16;
+        match m.value(a) {
+            MoreValue::Euros(v) => {
+                g.num(ws, (row, col), v, &f.euros)?;
+            }
+            MoreValue::Text(t) => g.text(ws, (row, col), t, &f.body, false)?,
+        }
+    }
+    for (j, name) in c.extra.iter().enumerate() {
+        let v = a.extra.iter().filter(|e| &e.name == name).map(|e| e.value.as_str()).collect::<Vec<_>>().join("\n");
+        g.text(ws, (row, c.n_fixed + j as u16), Some(&v), &f.body, false)?;
+    }
+    for (j, y) in c.years.iter().enumerate() {
+        let col = c.first_year + j as u16;
+        if a.years.contains(y) {
+            let mark = a.milestones.get(y).map_or("X", String::as_str);
+            g.string(ws, (row, col), excel::cell_text(mark), &f.year_on, false)?;
+        } else {
+            g.blank(ws, (row, col), &f.centre)?;
+        }
+    }
+    Ok(())
+}
+
+/// Dropdowns keep the annex a good input; years accept a milestone word too.
+fn validations(ws: &mut Worksheet, c: &Columns<'_>, last_row: u32) -> Result<(), XlsxError> {
     let rows_end = last_row.max(1) + 200;
+    let pos = |champ: &str| c.cols.iter().position(|col| col.champ == champ).map(|p| p as u16);
     if let Some(col) = pos("priorite") {
         ws.add_data_validation(1, col, rows_end, col, &dropdown(&priority_labels(), "A")?)?;
     }
     if let Some(col) = pos("statut") {
         ws.add_data_validation(1, col, rows_end, col, &dropdown(&status_labels(), "B")?)?;
     }
-    if !years.is_empty() {
+    if !c.years.is_empty() {
         let v =
             DataValidation::new().allow_list_strings(&["X"])?.set_error_style(DataValidationErrorStyle::Information);
-        ws.add_data_validation(1, first_year, rows_end, last_col, &v)?;
+        ws.add_data_validation(1, c.first_year, rows_end, c.last_col, &v)?;
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, last_row.max(1), last_col)?;
-    print_setup(ws, plan, last_row, last_col, true, g.scale())
+    Ok(())
+}
+
+/// "personne pilote" → "Personne pilote".
+fn capitalized(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// The hidden sheet listing the priority (column A) and status (column B) labels, when
