@@ -26,6 +26,9 @@ pub struct ConfigFile {
     /// `[lecture]`: the sheet and header row holding the plan.
     #[serde(default)]
     pub lecture: ReadingPlace,
+    /// `[sortie] tableur = "xlsx,ods"`: the workbooks' formats.
+    #[serde(skip)]
+    pub tableur: Option<crate::sheet_formats::SheetFormats>,
 }
 
 /// `[lecture]` of plandoc.toml.
@@ -70,7 +73,7 @@ pub struct PlanOverrides {
 }
 
 /// The tables a configuration may hold; a new table is added here and in `ConfigFile`.
-const TABLES: [&str; 4] = ["plan", "documents", "colonnes", "lecture"];
+const TABLES: [&str; 5] = ["plan", "documents", "colonnes", "lecture", "sortie"];
 
 /// Keys of `[plan]`, with what each expects.
 const PLAN_KEYS: [(&str, Kind); 13] = [
@@ -178,6 +181,9 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
             ("lecture", toml::Value::Table(t)) => {
                 read_place_table(t, text, &mut config.lecture, &mut |l, m| problems.push(err(l, m)));
             }
+            ("sortie", toml::Value::Table(t)) => {
+                read_output_table(t, text, &mut config, &mut |l, m| problems.push(err(l, m)));
+            }
             (k, _) if TABLES.contains(&k) => {
                 problems.push(err(line, format!("« {k} » doit être une table, écrite [{k}] sur sa propre ligne")))
             }
@@ -212,6 +218,27 @@ fn read_place_table(t: &toml::Table, text: &str, o: &mut ReadingPlace, problem: 
                 line,
                 format!("clé inconnue « {k} » dans [lecture]{}", suggestion(k, &["feuille", "ligne_entete"])),
             ),
+        }
+    }
+}
+
+/// `[sortie]`: `tableur = "xlsx"`, `"ods"` or `"xlsx,ods"` (or a list).
+fn read_output_table(t: &toml::Table, text: &str, c: &mut ConfigFile, problem: &mut dyn FnMut(Option<usize>, String)) {
+    for (key, value) in t {
+        let line = line_of(text, Some("sortie"), key);
+        match key.as_str() {
+            "tableur" => {
+                let given = as_text(value).or_else(|| as_list(value).map(|l| l.join(",")));
+                match given.as_deref().map(crate::sheet_formats::SheetFormats::parse) {
+                    Some(Ok(f)) => c.tableur = Some(f),
+                    Some(Err(why)) => problem(line, format!("« tableur » : {why}")),
+                    None => problem(
+                        line,
+                        format!("« tableur » attend \"xlsx\", \"ods\" ou \"xlsx,ods\", pas {}", shown(value)),
+                    ),
+                }
+            }
+            k => problem(line, format!("clé inconnue « {k} » dans [sortie]{}", suggestion(k, &["tableur"]))),
         }
     }
 }

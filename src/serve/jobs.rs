@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::batch::Readers;
-use crate::build::{documents, evaluation_reports, DocKind};
+use crate::build::{documents, evaluation_files, DocKind};
 use crate::ingest::{read_plan_bytes_corrected, Correction, Limits, PlanOverrides, ReadOptions, Reading, Workbook};
 use crate::prepare::{prepare, Date, Earlier, Logo, Prefix, Reader, Refused, Request};
 use crate::validate::CheckReport;
@@ -245,9 +245,9 @@ pub fn evaluation(
         label: None,
     });
     let prepared = prepare(&req).map_err(refused)?;
-    let (pdf, xlsx) = evaluation_reports(&prepared.reading.plan, &prepared.options.docs, &prepared.eval_options())
-        .map_err(|e| RequestError::Internal(e.to_string()))?;
-    Ok(DocKind::Evaluation.file_names().iter().map(|n| n.to_string()).zip([pdf, xlsx]).collect())
+    let (plan, docs) = (&prepared.reading.plan, &prepared.options.docs);
+    evaluation_files(plan, docs, &prepared.eval_options(), prepared.options.sheets)
+        .map_err(|e| RequestError::Internal(e.to_string()))
 }
 
 /// The review year field, when given.
@@ -291,6 +291,7 @@ pub fn lot(
         models: serve.models.clone(),
         date: None,
         one_fiche_per_page: false,
+        sheets: None,
         read: crate::ingest::ReadOptions { limits, config: None, ..Default::default() },
         progress: crate::batch::ProgressMode::Quiet,
         wait: false,

@@ -1,0 +1,69 @@
+//! OpenDocument spreadsheets (annexe.ods, evaluation.ods) made from the XLSX plandoc has
+//! just written: one description of each sheet (the XLSX writers), read back and written
+//! as ODS with the same sheets, cells, formats, widths, heights, frozen panes, autofilter
+//! and print setup. Charts, dropdown lists and data bars stay XLSX-only.
+//! Deterministic: fixed entry order, no dates, fixed zip timestamps.
+
+mod ods_cell_style;
+mod ods_content;
+mod ods_page;
+mod xlsx_parts;
+mod xlsx_sheet;
+mod xlsx_styles;
+
+use std::io::Write;
+
+use zip::write::SimpleFileOptions;
+
+const MIME: &str = "application/vnd.oasis.opendocument.spreadsheet";
+
+fn manifest() -> String {
+    let mut m = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">"#,
+    );
+    m.push_str(&format!(
+        r#"<manifest:file-entry manifest:full-path="/" manifest:version="1.3" manifest:media-type="{MIME}"/>"#
+    ));
+    for part in ["content.xml", "styles.xml", "meta.xml", "settings.xml"] {
+        m.push_str(&format!(r#"<manifest:file-entry manifest:full-path="{part}" manifest:media-type="text/xml"/>"#));
+    }
+    m.push_str("</manifest:manifest>");
+    m
+}
+
+fn meta(title: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><office:document-meta {}><office:meta><meta:generator>plandoc</meta:generator><dc:title>{}</dc:title></office:meta></office:document-meta>"#,
+        ods_content::NAMESPACES,
+        ods_content::esc(title)
+    )
+}
+
+/// The ODS twin of the workbook `xlsx` (one plandoc wrote), titled `title`.
+pub fn ods_from_xlsx(xlsx: &[u8], title: &str) -> Result<Vec<u8>, String> {
+    let book = xlsx_parts::read_book(xlsx)?;
+    let parts: [(&str, String); 5] = [
+        ("content.xml", ods_content::content_xml(&book)),
+        ("styles.xml", ods_page::styles_xml(&book)),
+        ("meta.xml", meta(title)),
+        ("settings.xml", ods_page::settings_xml(&book)),
+        ("META-INF/manifest.xml", manifest()),
+    ];
+    let err = |e: &dyn std::fmt::Display| format!("classeur ODS impossible : {e}");
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    // The media type comes first and uncompressed, as ODF requires.
+    let stored = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .last_modified_time(zip::DateTime::default());
+    z.start_file("mimetype", stored).map_err(|e| err(&e))?;
+    z.write_all(MIME.as_bytes()).map_err(|e| err(&e))?;
+    let deflated = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(1))
+        .last_modified_time(zip::DateTime::default());
+    for (name, text) in parts {
+        z.start_file(name, deflated).map_err(|e| err(&e))?;
+        z.write_all(text.as_bytes()).map_err(|e| err(&e))?;
+    }
+    Ok(z.finish().map_err(|e| err(&e))?.into_inner())
+}
