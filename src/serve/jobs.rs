@@ -152,6 +152,14 @@ pub fn overrides(form: &Form) -> PlanOverrides {
 }
 
 /// Which documents: "fiches,plan" or checkboxes; none means all.
+/// The workbooks' format chosen on the form (field `tableur`); none: XLSX.
+pub fn sheets(form: &Form) -> Result<Option<crate::sheet_formats::SheetFormats>, RequestError> {
+    form.text("tableur")
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| crate::sheet_formats::SheetFormats::parse(&t).map_err(RequestError::Invalid))
+        .transpose()
+}
+
 pub fn kinds(form: &Form) -> Result<BTreeSet<DocKind>, RequestError> {
     let mut out = BTreeSet::new();
     for k in form.text("documents").unwrap_or_default().split(',').map(str::trim).filter(|k| !k.is_empty()) {
@@ -204,6 +212,7 @@ pub fn build(
     req.read.correction = correction.clone();
     req.overrides = Some(&overrides);
     req.only = kinds(form)?;
+    req.sheets = Some(sheets(form)?.unwrap_or_default());
     req.prefix = match form.text("prefixe_id").as_deref() {
         None | Some("non") => Prefix::None,
         Some("on" | "oui" | "1" | "true") => Prefix::DeliberationId,
@@ -235,6 +244,7 @@ pub fn evaluation(
     let earlier = before.as_ref().map(|b| sent.file("depuis", b).map(|p| (p, b.name.as_str()))).transpose()?;
     let mut req = request(&path, &plan.name, limits, serve);
     req.only = [DocKind::Evaluation].into_iter().collect();
+    req.sheets = Some(sheets(form)?.unwrap_or_default());
     req.evaluation = true;
     req.year = year;
     req.earlier = earlier.as_ref().map(|(p, name)| Earlier {
