@@ -33,3 +33,42 @@ fn annexe_and_evaluation_print_readable_on_a3() {
     let titles: Vec<String> = plan.actions().iter().map(|r| r.action.title.clone()).collect();
     words_whole("evaluation.xlsx", &eval, &titles);
 }
+
+#[test]
+fn the_batch_report_prints_readable_on_a3() {
+    let dir = tmpdir("print-lot");
+    let plans = dir.join("plans");
+    std::fs::create_dir_all(plans.join("sous-dossier")).unwrap();
+    std::fs::copy(sample("canonique-lauragais.xlsx"), plans.join("canonique-lauragais.xlsx")).unwrap();
+    std::fs::copy(sample("001-ctg-ambitions.xlsx"), plans.join("sous-dossier/ctg-ambitions.xlsx")).unwrap();
+    let bad = common::bad_plan(&dir);
+    std::fs::copy(&bad, plans.join("plan-en-erreur.xlsx")).unwrap();
+    let out = dir.join("sortie");
+    let r = plandoc(&["batch", plans.to_str().unwrap(), "-o", out.to_str().unwrap(), "--only", "plan", "--quiet"]);
+    assert_eq!(r.code, 1, "one plan fails: {}{}", r.stdout, r.stderr);
+    let printed = to_pdf(&out.join("rapport-lot.xlsx"), &dir);
+    check("rapport-lot.xlsx", &printed, &[]);
+    let text = printed["text"].as_str().unwrap();
+    assert!(text.contains("Rapport du lot plandoc") && text.contains("Page 1 / "), "{text}");
+    // Every word of the failure's diagnostics prints whole.
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("rapport-lot.json")).unwrap()).unwrap();
+    let failed = report["plans"].as_array().unwrap().iter().find(|p| p["statut"] == "erreur" || p["status"] == "error");
+    let messages: Vec<String> = failed
+        .map(|p| {
+            p["diagnostics"].as_array().unwrap().iter().map(|d| d["message"].as_str().unwrap().to_string()).collect()
+        })
+        .unwrap_or_default();
+    assert!(!messages.is_empty(), "{report}");
+    let words: std::collections::HashSet<&str> =
+        printed["words"].as_array().unwrap().iter().map(|w| w.as_str().unwrap()).collect();
+    let long: Vec<&str> = messages
+        .iter()
+        .flat_map(|m| m.split_whitespace())
+        .filter(|w| w.chars().count() >= 7 && w.chars().all(char::is_alphabetic))
+        .collect();
+    assert!(long.len() >= 3, "{messages:?}");
+    for w in long {
+        assert!(words.contains(w), "« {w} » coupé à l'impression du rapport");
+    }
+}
