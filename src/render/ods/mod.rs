@@ -67,3 +67,62 @@ pub fn ods_from_xlsx(xlsx: &[u8], title: &str) -> Result<Vec<u8>, String> {
     }
     Ok(z.finish().map_err(|e| err(&e))?.into_inner())
 }
+
+#[cfg(test)]
+mod tests {
+    use calamine::{Data, Reader};
+
+    /// Every sheet's cells as calamine reads them.
+    fn read(bytes: Vec<u8>, ods: bool) -> Vec<(String, Vec<Vec<Data>>)> {
+        let cursor = std::io::Cursor::new(bytes);
+        let mut sheets = Vec::new();
+        if ods {
+            let mut wb = calamine::Ods::new(cursor).unwrap();
+            for name in wb.sheet_names() {
+                let r = wb.worksheet_range(&name).unwrap();
+                sheets.push((name, r.rows().map(|row| row.to_vec()).collect()));
+            }
+        } else {
+            let mut wb = calamine::Xlsx::new(cursor).unwrap();
+            for name in wb.sheet_names() {
+                let r = wb.worksheet_range(&name).unwrap();
+                sheets.push((name, r.rows().map(|row| row.to_vec()).collect()));
+            }
+        }
+        sheets
+    }
+
+    #[test]
+    fn awkward_texts_and_streamed_sheets_read_back_the_same() {
+        let texts = [
+            "  deux espaces devant, trois   dedans, un derrière ",
+            "ligne 1\nligne 2\n\nligne 4",
+            "<&> \"guillemets\" 'apostrophes'",
+            "=SOMME(A1:A2)",
+            "_x000D_ écrit tel quel",
+            "tab\tulation",
+            "émoji 🙂 et 社区",
+        ];
+        let mut wb = rust_xlsxwriter::Workbook::new();
+        let ws = wb.add_worksheet().set_name("Textes d'été").unwrap();
+        for (i, t) in texts.iter().enumerate() {
+            ws.write_string(i as u32, 0, *t).unwrap();
+            ws.write_number(i as u32, 2, i as f64 * 1.5).unwrap();
+        }
+        // A streamed sheet writes its strings inline.
+        let ws = wb.add_worksheet_with_constant_memory().unwrap().set_name("Flux").unwrap();
+        for (i, t) in texts.iter().enumerate() {
+            ws.write_string(i as u32, 1, *t).unwrap();
+        }
+        let hidden = wb.add_worksheet().set_name("Listes").unwrap();
+        hidden.write_string(0, 0, "Haute").unwrap();
+        hidden.set_hidden(true);
+        let xlsx = wb.save_to_buffer().unwrap();
+        let ods = super::ods_from_xlsx(&xlsx, "Essai").unwrap();
+        assert_eq!(read(ods.clone(), true), read(xlsx.clone(), false));
+        // Same bytes twice.
+        assert!(ods == super::ods_from_xlsx(&xlsx, "Essai").unwrap());
+        // Not a workbook: an error, no panic.
+        assert!(super::ods_from_xlsx(b"PK\x03\x04 pas un classeur", "x").is_err());
+    }
+}
