@@ -98,7 +98,10 @@ fn the_ods_prints_like_the_xlsx() {
     build(&input, &dir, &["--only", "annexe", "--tableur", "ods"]);
     assert!(!dir.join("annexe.xlsx").exists(), "--tableur ods n'écrit pas de XLSX");
     let printed = to_pdf(&dir.join("annexe.ods"), &dir);
-    check("annexe.ods", &printed, &[]);
+    check("annexe.ods", &printed, &["Actions par axe et par priorité"]);
+    // The per-year chart: its title in the table and on the chart.
+    let text = printed["text"].as_str().unwrap();
+    assert!(text.matches("Actions prévues par année").count() >= 2, "graphique par année absent de l'ODS imprimé");
     let plan = read_plan(&input, &ReadOptions::default()).unwrap().plan;
     let titles: Vec<String> = plan.actions().iter().map(|r| r.action.title.clone()).collect();
     words_whole("annexe.ods", &printed, &titles);
@@ -115,7 +118,7 @@ fn the_ods_prints_like_the_xlsx() {
     ]);
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     assert!(eval_dir.join("evaluation.pdf").exists() && !eval_dir.join("evaluation.xlsx").exists());
-    check("evaluation.ods", &to_pdf(&eval_dir.join("evaluation.ods"), &eval_dir), &[]);
+    check("evaluation.ods", &to_pdf(&eval_dir.join("evaluation.ods"), &eval_dir), &["Statut des actions par axe"]);
 }
 
 /// Print setup and view as LibreOffice reads them (saved again as XLSX, read by
@@ -136,6 +139,7 @@ for path in sys.argv[1:]:
             "orientation": ps.orientation,
             "paper": str(ps.paperSize),
             "scale": ps.scale,
+            "charts": len(ws._charts),
             "widths": [round(ws.column_dimensions[c].width or 0, 1) for c in "ABCDEFGH"],
             "heights": [round(float(ws.row_dimensions[r].height or 15), 1) for r in range(1, 8)],
         }
@@ -173,6 +177,7 @@ fn libreoffice_reads_the_same_print_setup_from_both() {
         assert_eq!(o[first]["orientation"], "landscape");
         assert_eq!(o[first]["paper"], "8", "A3");
         assert_eq!(o[first]["titles"], "$1:$1");
+        assert!(o["Synthèse"]["charts"].as_u64() >= Some(1), "{stem} : graphique perdu");
         assert!(o[first]["scale"].as_u64().is_some_and(|s| (64..=100).contains(&s)), "{}", o[first]["scale"]);
         assert_eq!(x.as_object().unwrap().len(), o.as_object().unwrap().len());
         for (name, sheet) in x.as_object().unwrap() {

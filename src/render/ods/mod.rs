@@ -1,12 +1,15 @@
 //! OpenDocument spreadsheets (annexe.ods, evaluation.ods) made from the XLSX plandoc has
 //! just written: one description of each sheet (the XLSX writers), read back and written
-//! as ODS with the same sheets, cells, formats, widths, heights, frozen panes, autofilter
-//! and print setup. Charts, dropdown lists and data bars stay XLSX-only.
+//! as ODS with the same sheets, cells, formats, widths, heights, frozen panes, autofilter,
+//! print setup and charts (drawn from the same cells). Dropdown lists and data bars stay
+//! XLSX-only.
 //! Deterministic: fixed entry order, no dates, fixed zip timestamps.
 
 mod ods_cell_style;
+mod ods_charts;
 mod ods_content;
 mod ods_page;
+mod xlsx_charts;
 mod xlsx_parts;
 mod xlsx_sheet;
 mod xlsx_styles;
@@ -17,7 +20,7 @@ use zip::write::SimpleFileOptions;
 
 const MIME: &str = "application/vnd.oasis.opendocument.spreadsheet";
 
-fn manifest() -> String {
+fn manifest(objects: usize) -> String {
     let mut m = String::from(
         r#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3">"#,
     );
@@ -26,6 +29,11 @@ fn manifest() -> String {
     ));
     for part in ["content.xml", "styles.xml", "meta.xml", "settings.xml"] {
         m.push_str(&format!(r#"<manifest:file-entry manifest:full-path="{part}" manifest:media-type="text/xml"/>"#));
+    }
+    for n in 1..=objects {
+        m.push_str(&format!(
+            r#"<manifest:file-entry manifest:full-path="Object {n}/" manifest:version="1.3" manifest:media-type="application/vnd.oasis.opendocument.chart"/><manifest:file-entry manifest:full-path="Object {n}/content.xml" manifest:media-type="text/xml"/>"#
+        ));
     }
     m.push_str("</manifest:manifest>");
     m
@@ -42,13 +50,17 @@ fn meta(title: &str) -> String {
 /// The ODS twin of the workbook `xlsx` (one plandoc wrote), titled `title`.
 pub fn ods_from_xlsx(xlsx: &[u8], title: &str) -> Result<Vec<u8>, String> {
     let book = xlsx_parts::read_book(xlsx)?;
-    let parts: [(&str, String); 5] = [
-        ("content.xml", ods_content::content_xml(&book)),
-        ("styles.xml", ods_page::styles_xml(&book)),
-        ("meta.xml", meta(title)),
-        ("settings.xml", ods_page::settings_xml(&book)),
-        ("META-INF/manifest.xml", manifest()),
+    let charts: Vec<&xlsx_charts::Chart> = book.sheets.iter().flat_map(|s| &s.charts).collect();
+    let mut parts: Vec<(String, String)> = vec![
+        ("content.xml".into(), ods_content::content_xml(&book)),
+        ("styles.xml".into(), ods_page::styles_xml(&book)),
+        ("meta.xml".into(), meta(title)),
+        ("settings.xml".into(), ods_page::settings_xml(&book)),
     ];
+    for (i, chart) in charts.iter().enumerate() {
+        parts.push((format!("Object {}/content.xml", i + 1), ods_charts::object_content(chart)));
+    }
+    parts.push(("META-INF/manifest.xml".into(), manifest(charts.len())));
     let err = |e: &dyn std::fmt::Display| format!("classeur ODS impossible : {e}");
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     // The media type comes first and uncompressed, as ODF requires.
@@ -62,7 +74,7 @@ pub fn ods_from_xlsx(xlsx: &[u8], title: &str) -> Result<Vec<u8>, String> {
         .compression_level(Some(1))
         .last_modified_time(zip::DateTime::default());
     for (name, text) in parts {
-        z.start_file(name, deflated).map_err(|e| err(&e))?;
+        z.start_file(name.as_str(), deflated).map_err(|e| err(&e))?;
         z.write_all(text.as_bytes()).map_err(|e| err(&e))?;
     }
     Ok(z.finish().map_err(|e| err(&e))?.into_inner())

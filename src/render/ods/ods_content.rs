@@ -17,6 +17,8 @@ pub const NAMESPACES: &str = concat!(
     r#"xmlns:dc="http://purl.org/dc/elements/1.1/" "#,
     r#"xmlns:meta="urn:oasis:names:tc:opendocument:xmlns:meta:1.0" "#,
     r#"xmlns:of="urn:oasis:names:tc:opendocument:xmlns:of:1.2" "#,
+    r#"xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0" "#,
+    r#"xmlns:xlink="http://www.w3.org/1999/xlink" "#,
     r#"office:version="1.3""#
 );
 
@@ -91,8 +93,10 @@ impl Sizes {
 pub fn content_xml(book: &Book) -> String {
     let mut sizes = Sizes::default();
     let mut tables = String::new();
+    let mut objects = 0;
     for (i, sheet) in book.sheets.iter().enumerate() {
-        table(&mut tables, i, sheet, book, &mut sizes);
+        table(&mut tables, i, sheet, book, &mut sizes, objects);
+        objects += sheet.charts.len();
     }
     let mut out = String::new();
     out.push_str(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
@@ -158,7 +162,17 @@ fn last_column(sheet: &Sheet) -> u32 {
     cells.max(widths).max(sheet.print_area.map_or(0, |a| a.3))
 }
 
-fn table(out: &mut String, i: usize, sheet: &Sheet, book: &Book, sizes: &mut Sizes) {
+/// Sheet `i`, whose charts are objects `objects + 1`, `objects + 2`…
+fn table(out: &mut String, i: usize, sheet: &Sheet, book: &Book, sizes: &mut Sizes, objects: usize) {
+    let mut frames: BTreeMap<(u32, u32), String> = BTreeMap::new();
+    for (k, chart) in sheet.charts.iter().enumerate() {
+        super::ods_charts::frame(
+            frames.entry((chart.from.0, chart.from.1)).or_default(),
+            sheet,
+            chart,
+            objects + k + 1,
+        );
+    }
     let _ = write!(out, r#"<table:table table:name="{}" table:style-name="ta{i}""#, esc(&sheet.name));
     if let Some(area) = sheet.print_area {
         let _ = write!(out, r#" table:print-ranges="{}""#, esc(&range_address(&sheet.name, area)));
@@ -188,8 +202,10 @@ fn table(out: &mut String, i: usize, sheet: &Sheet, book: &Book, sizes: &mut Siz
             out.push_str("<table:table-header-rows>");
         }
         match sheet.rows.get(&r) {
-            Some(row) => write_row(out, row, book, sizes),
-            None if sheet.repeat_rows.is_some_and(|h| h.0 <= r && r <= h.1) => write_row(out, &empty, book, sizes),
+            Some(row) => write_row(out, row, book, sizes, &frames_of(&frames, r)),
+            None if sheet.repeat_rows.is_some_and(|h| h.0 <= r && r <= h.1) => {
+                write_row(out, &empty, book, sizes, &BTreeMap::new())
+            }
             None => {
                 // A run of empty rows, stopped by the header rows or the next row.
                 let mut n = 1;
@@ -215,23 +231,34 @@ fn table(out: &mut String, i: usize, sheet: &Sheet, book: &Book, sizes: &mut Siz
     out.push_str("</table:table>");
 }
 
-fn write_row(out: &mut String, row: &Row, book: &Book, sizes: &mut Sizes) {
+/// The chart frames anchored in row `r`, by column.
+fn frames_of(frames: &BTreeMap<(u32, u32), String>, r: u32) -> BTreeMap<u32, &str> {
+    frames.range((r, 0)..=(r, u32::MAX)).map(|((_, c), f)| (*c, f.as_str())).collect()
+}
+
+fn write_row(out: &mut String, row: &Row, book: &Book, sizes: &mut Sizes, frames: &BTreeMap<u32, &str>) {
     let style = match row.height {
         Some(h) => sizes.row(h),
         None => "ro0".into(),
     };
     let _ = write!(out, r#"<table:table-row table:style-name="{style}">"#);
     // One cell a column, the last written winning; in column order.
-    let mut cells: BTreeMap<u32, &Cell> = BTreeMap::new();
+    let mut cells: BTreeMap<u32, Option<&Cell>> = frames.keys().map(|c| (*c, None)).collect();
     for c in &row.cells {
-        cells.insert(c.col, c);
+        cells.insert(c.col, Some(c));
     }
     let mut next = 0;
     for (col, cell) in cells {
         if col > next {
             let _ = write!(out, r#"<table:table-cell table:number-columns-repeated="{}"/>"#, col - next);
         }
-        write_cell(out, cell, book.formats.get(cell.format));
+        let inner = frames.get(&col).copied().unwrap_or("");
+        match cell {
+            Some(cell) => write_cell(out, cell, book.formats.get(cell.format), inner),
+            None => {
+                let _ = write!(out, "<table:table-cell>{inner}</table:table-cell>");
+            }
+        }
         next = col + 1;
     }
     if next == 0 {
@@ -240,24 +267,35 @@ fn write_row(out: &mut String, row: &Row, book: &Book, sizes: &mut Sizes) {
     out.push_str("</table:table-row>");
 }
 
-fn write_cell(out: &mut String, cell: &Cell, format: Option<&CellFormat>) {
+/// A cell; `inner` (a chart frame) is written inside it, before its text.
+fn write_cell(out: &mut String, cell: &Cell, format: Option<&CellFormat>, inner: &str) {
     let _ = write!(out, r#"<table:table-cell table:style-name="ce{}""#, cell.format);
     let percent = format.and_then(|f| f.num_format.as_deref()).is_some_and(|n| n.trim_end().ends_with('%'));
     match &cell.value {
-        Value::Text(t) => {
-            out.push_str(r#" office:value-type="string">"#);
-            paragraphs(out, t);
-            out.push_str("</table:table-cell>");
-        }
+        Value::Text(_) => out.push_str(r#" office:value-type="string""#),
         Value::Number(v) => {
             let kind = if percent { "percentage" } else { "float" };
-            let _ = write!(out, r#" office:value-type="{kind}" office:value="{v}"/>"#);
+            let _ = write!(out, r#" office:value-type="{kind}" office:value="{v}""#);
         }
         Value::Bool(b) => {
-            let _ = write!(out, r#" office:value-type="boolean" office:boolean-value="{b}"/>"#);
+            let _ = write!(out, r#" office:value-type="boolean" office:boolean-value="{b}""#);
         }
-        Value::Blank => out.push_str("/>"),
+        Value::Blank => {}
     }
+    let text = match &cell.value {
+        Value::Text(t) => Some(t),
+        _ => None,
+    };
+    if inner.is_empty() && text.is_none() {
+        out.push_str("/>");
+        return;
+    }
+    out.push('>');
+    out.push_str(inner);
+    if let Some(t) = text {
+        paragraphs(out, t);
+    }
+    out.push_str("</table:table-cell>");
 }
 
 /// A cell's text as paragraphs (one a line), spaces kept: a space that is not alone

@@ -76,6 +76,7 @@ pub struct Sheet {
     /// Rows repeated on every printed page (first, last).
     pub repeat_rows: Option<(u32, u32)>,
     pub page: PageSetup,
+    pub charts: Vec<super::xlsx_charts::Chart>,
 }
 
 #[derive(Debug, Default)]
@@ -110,6 +111,11 @@ pub fn read_book(xlsx: &[u8]) -> Result<Book, String> {
         let mut sheet = super::xlsx_sheet::read_sheet(&xml, &strings);
         sheet.name = name;
         sheet.hidden = hidden;
+        sheet.charts = charts(&mut zip, &path)?;
+        for c in &sheet.charts {
+            // The chart is written in its anchor cell: that row must be there.
+            sheet.rows.entry(c.from.0).or_default();
+        }
         book.sheets.push(sheet);
     }
     for (kind, index, range) in names {
@@ -121,6 +127,48 @@ pub fn read_book(xlsx: &[u8]) -> Result<Book, String> {
         }
     }
     Ok(book)
+}
+
+/// `target` of a relationship of the part `from` ("xl/worksheets/sheet3.xml"), as a path
+/// in the archive.
+fn resolve(from: &str, target: &str) -> String {
+    if let Some(abs) = target.strip_prefix('/') {
+        return abs.to_string();
+    }
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for piece in target.split('/') {
+        match piece {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+/// The relationships of the part `path`: id → archive path.
+fn part_relationships(zip: &mut Archive<'_>, path: &str) -> Result<BTreeMap<String, String>, String> {
+    let (dir, file) = path.rsplit_once('/').unwrap_or(("", path));
+    let rels = part(zip, &format!("{dir}/_rels/{file}.rels"))?.unwrap_or_default();
+    Ok(relationships(&rels).into_iter().map(|(id, t)| (id, resolve(path, &t))).collect())
+}
+
+/// The charts drawn on the sheet part `path`.
+fn charts(zip: &mut Archive<'_>, path: &str) -> Result<Vec<super::xlsx_charts::Chart>, String> {
+    let mut out = Vec::new();
+    for target in part_relationships(zip, path)?.into_values().filter(|t| t.contains("/drawings/")) {
+        let Some(drawing) = part(zip, &target)? else { continue };
+        let rels = part_relationships(zip, &target)?;
+        for (mut chart, id) in super::xlsx_charts::anchors(&drawing) {
+            let Some(xml) = rels.get(&id).map(|t| part(zip, t)).transpose()?.flatten() else { continue };
+            super::xlsx_charts::read_chart(&xml, &mut chart);
+            out.push(chart);
+        }
+    }
+    Ok(out)
 }
 
 pub fn attributes(e: &BytesStart<'_>) -> BTreeMap<String, String> {
