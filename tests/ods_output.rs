@@ -214,6 +214,25 @@ fn the_configuration_and_the_flag_choose_the_formats() {
         std::fs::read_dir(dir.join("lot")).unwrap().collect::<Vec<_>>()
     );
 
+    // A batch writing into its own folder does not take its ODS for plans when run again.
+    let own = dir.join("meme-dossier");
+    std::fs::create_dir_all(&own).unwrap();
+    std::fs::copy(&plan, own.join("plan.xlsx")).unwrap();
+    std::fs::copy(dir.join("plandoc.toml"), own.join("plandoc.toml")).unwrap();
+    let again = |want: &str| {
+        let args = ["batch", own.to_str().unwrap(), "-o", own.to_str().unwrap(), "--only", "annexe", "--quiet"];
+        let r = plandoc(&args);
+        assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+        let report: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(own.join("rapport-lot.json")).unwrap()).unwrap();
+        let plans: Vec<String> = report["plans"].as_array().unwrap().iter().map(|p| p["input"].to_string()).collect();
+        assert_eq!(plans, ["\"plan.xlsx\""], "{report}");
+        assert!(report.to_string().contains(want), "{report}");
+    };
+    again("\"ok\"");
+    assert!(own.join("plan/annexe.ods").is_file());
+    again("\"skipped\"");
+
     std::fs::write(dir.join("plandoc.toml"), "[sortie]\ntableur = \"csv\"\n").unwrap();
     let r = plandoc(&["build", plan.to_str().unwrap(), "-o", dir.join("out3").to_str().unwrap()]);
     assert_ne!(r.code, 0);

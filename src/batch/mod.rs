@@ -264,7 +264,9 @@ fn refuse_overwriting_inputs(
 ) -> Result<(), String> {
     let mut inputs: Vec<PathBuf> = all.iter().map(|r| dir.join(r)).collect();
     inputs.extend(opts.config.iter().cloned());
-    let mut names: Vec<String> = DocKind::ALL.iter().flat_map(|k| k.file_names()).map(|n| n.to_string()).collect();
+    // In every workbook format: a plan's configuration may choose ODS.
+    let every = crate::sheet_formats::SheetFormats::BOTH;
+    let mut names: Vec<String> = DocKind::ALL.iter().flat_map(|k| k.files(every)).collect();
     names.push(STAMP.to_string());
     let mut outputs: Vec<PathBuf> =
         dirs.values().flat_map(|d| names.iter().map(move |n| out.join(d).join(n))).collect();
