@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use crate::documents::{echeancier, fiches, plan_table, DocOptions};
 use crate::model::Plan;
 use crate::render::pdf::render_pdf;
+use crate::sheet_formats::SheetFormats;
 
 /// A document plandoc can write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -49,6 +50,18 @@ impl DocKind {
         }
     }
 
+    /// The files the document makes with its workbooks in `sheets`, XLSX before ODS.
+    pub fn files(self, sheets: SheetFormats) -> Vec<String> {
+        let workbooks = |stem: &'static str| sheets.extensions().into_iter().map(move |e| format!("{stem}.{e}"));
+        match self {
+            DocKind::Annexe => workbooks("annexe").collect(),
+            DocKind::Evaluation => {
+                std::iter::once("evaluation.pdf".to_string()).chain(workbooks("evaluation")).collect()
+            }
+            _ => vec![self.file_name().to_string()],
+        }
+    }
+
     pub fn parse(s: &str) -> Option<DocKind> {
         let f = crate::text::fold(s);
         DocKind::ALL.into_iter().find(|k| k.key() == f || k.file_name().split('.').next() == Some(f.as_str()))
@@ -65,6 +78,8 @@ pub struct BuildOptions {
     pub warnings: Vec<crate::validate::Diagnostic>,
     /// Files this build reads (workbook, configuration, logo): never written over.
     pub inputs: Vec<PathBuf>,
+    /// Formats of the annex and evaluation workbooks.
+    pub sheets: SheetFormats,
 }
 
 impl Default for BuildOptions {
@@ -75,6 +90,7 @@ impl Default for BuildOptions {
             prefix: None,
             warnings: Vec::new(),
             inputs: Vec::new(),
+            sheets: SheetFormats::default(),
         }
     }
 }
@@ -87,6 +103,8 @@ pub enum BuildError {
     Render(#[from] crate::render::pdf::PdfError),
     #[error("annexe XLSX impossible : {0}")]
     Xlsx(String),
+    #[error("{0}")]
+    Ods(String),
     #[error("écriture de « {0} » impossible : {1} ; aucun document n'a été écrit ni remplacé")]
     Write(String, String),
     #[error("{0}")]
@@ -119,6 +137,25 @@ pub fn evaluation_reports(
     )
     .map_err(|e| BuildError::Xlsx(crate::render::xlsx_error_fr(&e)))?;
     Ok((pdf, xlsx))
+}
+
+/// A workbook in the formats asked, XLSX before ODS (the ODS made from the XLSX).
+pub fn workbooks(xlsx: Vec<u8>, title: &str, sheets: SheetFormats) -> Result<Vec<Vec<u8>>, BuildError> {
+    let ods =
+        if sheets.ods { Some(crate::render::ods::ods_from_xlsx(&xlsx, title).map_err(BuildError::Ods)?) } else { None };
+    Ok(sheets.xlsx.then_some(xlsx).into_iter().chain(ods).collect())
+}
+
+/// The evaluation's files (report, then its workbooks), named, without prefix.
+pub fn evaluation_files(
+    plan: &Plan,
+    docs: &DocOptions,
+    eval: &crate::documents::EvalOptions,
+    sheets: SheetFormats,
+) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
+    let (pdf, xlsx) = evaluation_reports(plan, docs, eval)?;
+    let files = std::iter::once(pdf).chain(workbooks(xlsx, "Évaluation du plan d'actions", sheets)?);
+    Ok(DocKind::Evaluation.files(sheets).into_iter().zip(files).collect())
 }
 
 /// The XLSX annex of a plan.
@@ -190,10 +227,13 @@ fn make(kind: DocKind, plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, 
         return Err(cancelled());
     }
     let files = match kind {
-        DocKind::Annexe => vec![annexe(plan, opts)?],
+        DocKind::Annexe => {
+            let title = format!("Annexe — {}", plan.meta.title.as_deref().unwrap_or("Plan d'actions"));
+            workbooks(annexe(plan, opts)?, &title, opts.sheets)?
+        }
         DocKind::Evaluation => {
-            let (pdf, xlsx) = evaluation_reports(plan, &opts.docs, &crate::documents::EvalOptions::default())?;
-            vec![pdf, xlsx]
+            let eval = crate::documents::EvalOptions::default();
+            evaluation_files(plan, &opts.docs, &eval, opts.sheets)?.into_iter().map(|(_, b)| b).collect()
         }
         _ => vec![render(kind, plan, &opts.docs)?],
     };
@@ -201,7 +241,7 @@ fn make(kind: DocKind, plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, 
     if crate::cancel::requested() {
         return Err(cancelled());
     }
-    Ok(kind.file_names().iter().map(|name| prefixed(name, opts)).zip(files).collect())
+    Ok(kind.files(opts.sheets).iter().map(|name| prefixed(name, opts)).zip(files).collect())
 }
 
 fn prefixed(name: &str, opts: &BuildOptions) -> String {
@@ -232,7 +272,8 @@ pub fn documents(plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8
 /// left exactly as it was.
 pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf>, BuildError> {
     let kinds = jobs(plan, opts);
-    let names: Vec<PathBuf> = kinds.iter().flat_map(|k| k.file_names()).map(|n| out.join(prefixed(n, opts))).collect();
+    let names: Vec<PathBuf> =
+        kinds.iter().flat_map(|k| k.files(opts.sheets)).map(|n| out.join(prefixed(&n, opts))).collect();
     let created = prepare_out(out, &names, opts)?;
     let write_err = |e: std::io::Error| BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e));
     let made = run_jobs(kinds.len(), |i| {

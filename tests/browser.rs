@@ -214,8 +214,8 @@ fn a_person_gets_the_documents_in_a_real_browser() {
         c.close().await.unwrap();
     });
 
-    // The ZIP the browser downloaded: the PDFs carry the deliberation.
-    let zip_path = downloads.join("documents.zip");
+    // The ZIP the browser downloaded, named after the plan: the PDFs carry the deliberation.
+    let zip_path = downloads.join("000-pst-ambitions-texte-documents.zip");
     let start = Instant::now();
     while !zip_path.is_file() {
         assert!(start.elapsed() < Duration::from_secs(30), "no download in {}", downloads.display());
@@ -339,7 +339,7 @@ fn a_person_corrects_the_reading_in_a_real_browser() {
         all.click().await.unwrap();
         // The browser must live until its download is written.
         let start = Instant::now();
-        while !downloads.join("documents.zip").is_file() && start.elapsed() < Duration::from_secs(30) {
+        while !downloads.join("plan-mal-lu-documents.zip").is_file() && start.elapsed() < Duration::from_secs(30) {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         c.close().await.unwrap();
@@ -355,7 +355,7 @@ fn a_person_corrects_the_reading_in_a_real_browser() {
     let toml = downloads.join("plandoc.toml");
     wait_for(&toml);
     assert!(std::fs::read_to_string(&toml).unwrap().contains("action = \"C\""));
-    let zip_path = downloads.join("documents.zip");
+    let zip_path = downloads.join("plan-mal-lu-documents.zip");
     wait_for(&zip_path);
     let mut z = zip::ZipArchive::new(Cursor::new(std::fs::read(&zip_path).unwrap())).unwrap();
     let mut b = Vec::new();

@@ -1000,3 +1000,69 @@ fn the_documents_form_is_prefilled_with_what_the_plan_says() {
     assert!(docs.contains("name=\"deliberation\" value=\"2025_14\""), "{docs}");
     assert!(!docs.contains("class=\"a-completer\""), "{docs}");
 }
+
+#[test]
+fn the_documents_come_in_reading_order_with_their_workbooks_in_the_format_chosen() {
+    let s = Server::start(&[]);
+    let c = client();
+    let r = c.post(s.at("/controle")).multipart(plan_form(&sample("canonique-lauragais.xlsx"))).send().unwrap();
+    let page = r.text().unwrap();
+    let id = page.split("/documents/").nth(1).unwrap()[..32].to_string();
+    let form_page = c.get(s.at(&format!("/documents/{id}"))).send().unwrap().text().unwrap();
+    for value in ["xlsx", "ods", "xlsx,ods"] {
+        assert!(form_page.contains(&format!("name=\"tableur\" value=\"{value}\"")), "{form_page}");
+    }
+    let form = multipart::Form::new().text("documents", "fiches,echeancier,plan,annexe").text("tableur", "xlsx,ods");
+    let r = c.post(s.at(&format!("/documents/{id}"))).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 303);
+    let page = c.get(s.at(&format!("/resultats/{id}"))).send().unwrap().text().unwrap();
+    // Cards titled by the document, in the documents' reading order.
+    let titles: Vec<&str> = page.split("<h2>").skip(1).map(|t| t.split("</h2>").next().unwrap()).collect();
+    assert_eq!(
+        titles,
+        [
+            "Plan d'actions annexé à la délibération",
+            "Fiches actions",
+            "Échéancier",
+            "Annexe consolidée (classeur Excel)",
+            "Annexe consolidée (classeur OpenDocument)"
+        ]
+    );
+    // The ZIP is named after the plan.
+    assert!(page.contains("download=\"canonique-lauragais-documents.zip\""), "{page}");
+    let r = c.get(s.at(&format!("/resultats/{id}/documents.zip"))).send().unwrap();
+    assert_eq!(r.headers()["content-disposition"], "attachment; filename=\"canonique-lauragais-documents.zip\"");
+    let files = unzip(&r.bytes().unwrap());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(names.contains(&"annexe.ods") && names.contains(&"annexe.xlsx"), "{names:?}");
+    let ods = &files.iter().find(|(n, _)| n == "annexe.ods").unwrap().1;
+    assert_eq!(&ods[30..38], b"mimetype", "the ODS opens with its media type");
+    let r = c.get(s.at(&format!("/resultats/{id}/annexe.ods"))).send().unwrap();
+    assert_eq!(r.headers()["content-type"], "application/vnd.oasis.opendocument.spreadsheet");
+
+    // The evaluation form offers the choice too; an unknown one is refused in French.
+    let eval = c.get(s.at("/evaluation")).send().unwrap().text().unwrap();
+    assert!(eval.contains("name=\"tableur\" value=\"ods\""), "{eval}");
+    let form = plan_form(&sample("suivi-lauragais.xlsx")).text("tableur", "csv");
+    let r = c.post(s.at("/evaluation")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 422);
+    assert!(r.text().unwrap().contains("ormat de tableur « csv » inconnu"));
+    let form = plan_form(&sample("suivi-lauragais.xlsx")).text("tableur", "ods");
+    let r = c.post(s.at("/evaluation")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 303);
+    let to = r.headers()["location"].to_str().unwrap().to_string();
+    let page = c.get(s.at(&to)).send().unwrap().text().unwrap();
+    let titles: Vec<&str> = page.split("<h2>").skip(1).map(|t| t.split("</h2>").next().unwrap()).collect();
+    assert_eq!(titles, ["Rapport d'évaluation", "Évaluation (classeur OpenDocument)"]);
+    assert!(page.contains("download=\"suivi-lauragais-evaluation.zip\""), "{page}");
+
+    // The Lot page says where a single workbook goes, and refuses one with the same words.
+    let lot = c.get(s.at("/lot")).send().unwrap().text().unwrap();
+    assert!(lot.contains("Un seul classeur ? Déposez-le sur la page <a href=\"/\">Accueil</a>"), "{lot}");
+    let form = multipart::Form::new().part("lot", part(&sample("canonique-lauragais.xlsx")));
+    let r = c.post(s.at("/lot")).multipart(form).send().unwrap();
+    assert_eq!(r.status(), 422);
+    let page = r.text().unwrap();
+    assert!(page.contains("est un classeur, pas une archive ZIP de plans"), "{page}");
+    assert!(page.contains("Accueil"), "{page}");
+}

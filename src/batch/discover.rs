@@ -131,7 +131,8 @@ impl Walk<'_> {
 /// A document or report a batch writes: in a folder holding a batch's resume mark, such
 /// a file is an output of that batch, not a plan (`batch DIR -o DIR` run again).
 fn is_output_name(name: &str) -> bool {
-    crate::build::DocKind::ALL.iter().flat_map(|k| k.file_names()).any(|n| n.eq_ignore_ascii_case(name))
+    let every = crate::sheet_formats::SheetFormats::BOTH;
+    crate::build::DocKind::ALL.iter().flat_map(|k| k.files(every)).any(|n| n.eq_ignore_ascii_case(name))
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

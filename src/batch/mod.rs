@@ -36,6 +36,8 @@ pub struct BatchOptions {
     pub date: Option<String>,
     /// Every fiche on pages of its own (--une-fiche-par-page).
     pub one_fiche_per_page: bool,
+    /// `--tableur`: the workbooks' formats; none: each plan's plandoc.toml, else XLSX.
+    pub sheets: Option<crate::sheet_formats::SheetFormats>,
     pub read: ReadOptions,
     pub progress: progress::Mode,
     /// Wait for another batch writing into the same folder, instead of giving up.
@@ -136,13 +138,18 @@ fn fnv_hex(parts: &[&[u8]]) -> String {
 fn options_fingerprint(o: &BatchOptions) -> String {
     let only: Vec<&str> = o.only.iter().map(|k| k.key()).collect();
     let config = o.config.as_ref().and_then(|c| std::fs::read(c).ok()).unwrap_or_default();
-    fnv_hex(&[
-        only.join(",").as_bytes(),
+    let sheets = o.sheets.map(|s| format!("tableur={}", s.key()));
+    let only = only.join(",");
+    let mut parts: Vec<&[u8]> = vec![
+        only.as_bytes(),
         o.date.as_deref().unwrap_or("").as_bytes(),
         &config,
         o.template_fingerprint.as_bytes(),
         if o.one_fiche_per_page { b"une-fiche-par-page" } else { b"" },
-    ])
+    ];
+    // Only when asked: the fingerprints of earlier batches stay valid.
+    parts.extend(sheets.as_deref().map(str::as_bytes));
+    fnv_hex(&parts)
 }
 
 /// Runs the batch; the report is also written as OUT/rapport-lot.json and .xlsx.
@@ -257,7 +264,9 @@ fn refuse_overwriting_inputs(
 ) -> Result<(), String> {
     let mut inputs: Vec<PathBuf> = all.iter().map(|r| dir.join(r)).collect();
     inputs.extend(opts.config.iter().cloned());
-    let mut names: Vec<String> = DocKind::ALL.iter().flat_map(|k| k.file_names()).map(|n| n.to_string()).collect();
+    // In every workbook format: a plan's configuration may choose ODS.
+    let every = crate::sheet_formats::SheetFormats::BOTH;
+    let mut names: Vec<String> = DocKind::ALL.iter().flat_map(|k| k.files(every)).collect();
     names.push(STAMP.to_string());
     let mut outputs: Vec<PathBuf> =
         dirs.values().flat_map(|d| names.iter().map(move |n| out.join(d).join(n))).collect();
@@ -519,6 +528,7 @@ fn prepare_plan(
     req.date = Date::Given(opts.date.clone());
     req.look = opts.template.clone();
     req.one_fiche_per_page = opts.one_fiche_per_page;
+    req.sheets = opts.sheets;
     let report = match prepare(&req) {
         Ok(p) => {
             r.actions = Some(p.reading.plan.action_count());

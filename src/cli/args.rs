@@ -98,7 +98,7 @@ pub struct EvaluationArgs {
     /// Classeur du plan, avec son suivi (statut, avancement, commentaire, feuille Indicateurs).
     #[arg(value_name = "FICHIER")]
     pub file: PathBuf,
-    /// Dossier où écrire evaluation.pdf et evaluation.xlsx.
+    /// Dossier où écrire evaluation.pdf et son classeur (evaluation.xlsx, evaluation.ods).
     #[arg(short = 'o', long = "sortie", alias = "output", value_name = "DOSSIER")]
     pub output: PathBuf,
     /// Année du bilan, dans la période du plan : les valeurs des indicateurs sont lues jusqu'à cette année.
@@ -120,7 +120,17 @@ pub struct EvaluationArgs {
     #[arg(long)]
     pub forcer: bool,
     #[command(flatten)]
+    pub tableur: SheetArgs,
+    #[command(flatten)]
     pub lecture: ReadingArgs,
+}
+
+/// The workbooks' formats: shared by `build`, `batch` and `evaluation`.
+#[derive(Debug, Args, Default)]
+pub struct SheetArgs {
+    /// Format des classeurs annexe et évaluation : xlsx, ods ou xlsx,ods (par défaut : [sortie] tableur de plandoc.toml, sinon xlsx).
+    #[arg(long = "tableur", value_name = "FORMATS")]
+    pub tableur: Option<String>,
 }
 
 /// What to write and how: shared by `build` and `batch`.
@@ -141,6 +151,8 @@ pub struct DocArgs {
     /// Chaque fiche action sur sa propre page, même courte (par défaut : les fiches courtes se suivent sur une page).
     #[arg(long)]
     pub une_fiche_par_page: bool,
+    #[command(flatten)]
+    pub tableur: SheetArgs,
 }
 
 /// A correction of how the plan is read: over plandoc.toml and the « Colonnes » sheet.
@@ -269,7 +281,7 @@ pub fn command() -> Command {
 
 /// Parsed command line, or the text to print and the exit code.
 pub enum Parsed {
-    Run(Cli),
+    Run(Box<Cli>),
     /// Help or version: print on stdout, exit 0.
     Info(String),
     /// Wrong command line: print on stderr, exit 2.
@@ -279,7 +291,7 @@ pub enum Parsed {
 pub fn parse(args: Vec<std::ffi::OsString>) -> Parsed {
     match command().try_get_matches_from(args) {
         Ok(m) => match Cli::from_arg_matches(&m) {
-            Ok(cli) => Parsed::Run(cli),
+            Ok(cli) => Parsed::Run(Box::new(cli)),
             Err(e) => Parsed::Wrong(french_error(&e)),
         },
         Err(e) => match e.kind() {

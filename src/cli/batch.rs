@@ -40,6 +40,10 @@ pub fn run(a: &BatchArgs) -> i32 {
     if let Err(e) = super::options::date(&a.docs.date) {
         return fail(&e);
     }
+    let sheets = match super::options::sheets(&a.docs.tableur) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
     if a.jobs == Some(0) {
         return fail("--jobs attend un nombre de 1 ou plus.");
     }
@@ -67,6 +71,7 @@ pub fn run(a: &BatchArgs) -> i32 {
         models: a.docs.modeles.clone(),
         date: a.docs.date.clone(),
         one_fiche_per_page: a.docs.une_fiche_par_page,
+        sheets,
         read: ReadOptions { config: a.docs.config.clone(), ..Default::default() },
         progress: ProgressMode::detect(a.quiet),
         wait: a.attendre,

@@ -26,6 +26,10 @@ pub fn run(a: &BuildArgs) -> i32 {
     if let Err(e) = super::options::date(&a.docs.date) {
         return fail(&e);
     }
+    let sheets = match super::options::sheets(&a.docs.tableur) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
     let template = match super::options::templates(a.docs.modeles.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
@@ -49,6 +53,7 @@ pub fn run(a: &BuildArgs) -> i32 {
     req.date = Date::Given(a.docs.date.clone());
     req.look = template;
     req.one_fiche_per_page = a.docs.une_fiche_par_page;
+    req.sheets = sheets;
     req.prefix = if a.prefixe_id { Prefix::DeliberationId } else { Prefix::None };
     let prepared = match prepare(&req) {
         Ok(p) => p,

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use crate::build::{evaluation_reports, DocKind};
+use crate::build::{evaluation_files, DocKind};
 use crate::ingest::ReadOptions;
 use crate::prepare::{prepare, Date, Earlier, Reader, Refused, Request};
 
@@ -20,6 +20,10 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     if let Err(e) = super::options::date(&a.date) {
         return fail(&e);
     }
+    let sheets = match super::options::sheets(&a.tableur) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
     let correction = match super::options::correction(&a.lecture) {
         Ok(c) => c,
         Err(e) => return fail(&format!("{e}.")),
@@ -34,6 +38,7 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     req.date = Date::Given(a.date.clone());
     req.evaluation = true;
     req.year = a.annee;
+    req.sheets = sheets;
     req.earlier = a.depuis.as_deref().zip(earlier_name.as_deref()).map(|(path, name)| Earlier {
         path,
         name,
@@ -57,17 +62,13 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         Err(Refused::NoFollowUp(m) | Refused::Logo(m) | Refused::Year(m)) => return fail(&format!("{m}.")),
         Err(Refused::MissingId(_)) => return exit::UNREADABLE,
     };
-    let (pdf, xlsx) = match evaluation_reports(&prepared.reading.plan, &prepared.options.docs, &prepared.eval_options())
-    {
+    let plan = &prepared.reading.plan;
+    let made = evaluation_files(plan, &prepared.options.docs, &prepared.eval_options(), prepared.options.sheets);
+    let made = match made {
         Ok(x) => x,
         Err(e) => return fail(&format!("{e}.")),
     };
-    let files: Vec<(PathBuf, &[u8])> = DocKind::Evaluation
-        .file_names()
-        .iter()
-        .map(|n| a.output.join(n))
-        .zip([pdf.as_slice(), xlsx.as_slice()])
-        .collect();
+    let files: Vec<(PathBuf, &[u8])> = made.iter().map(|(n, b)| (a.output.join(n), b.as_slice())).collect();
     let outputs: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let mut inputs = super::options::inputs(&a.file, &prepared.reading.plan, a.config.as_deref());
     inputs.extend(a.depuis.iter().cloned());

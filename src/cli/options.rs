@@ -16,6 +16,15 @@ pub fn only(list: &[String]) -> Result<BTreeSet<DocKind>, String> {
     Ok(if out.is_empty() { DocKind::ALL.into_iter().collect() } else { out })
 }
 
+/// `--tableur xlsx,ods` → the workbooks' formats; none given: left to plandoc.toml.
+pub fn sheets(a: &super::args::SheetArgs) -> Result<Option<crate::sheet_formats::SheetFormats>, String> {
+    a.tableur
+        .as_deref()
+        .map(crate::sheet_formats::SheetFormats::parse)
+        .transpose()
+        .map_err(|e| format!("--tableur : {e}."))
+}
+
 /// `--date` must be an ISO day.
 pub fn date(d: &Option<String>) -> Result<(), String> {
     match d {

@@ -21,6 +21,9 @@ pub struct ConfigFile {
     pub colonnes: std::collections::BTreeMap<String, String>,
     /// `[lecture]`: the sheet and header row holding the plan.
     pub lecture: ReadingPlace,
+    /// `[sortie] tableur = "xlsx,ods"`: the workbooks' formats.
+    #[serde(skip)]
+    pub tableur: Option<crate::sheet_formats::SheetFormats>,
 }
 
 /// `[lecture]` of plandoc.toml.
@@ -82,7 +85,7 @@ impl PlanOverrides {
 }
 
 /// The tables a configuration may hold; a new table is added here and in `ConfigFile`.
-const TABLES: [&str; 4] = ["plan", "documents", "colonnes", "lecture"];
+const TABLES: [&str; 5] = ["plan", "documents", "colonnes", "lecture", "sortie"];
 
 /// The configuration used for a workbook: the one given, else `plandoc.toml` beside it.
 pub fn config_for(workbook: &Path, given: Option<&Path>) -> Option<PathBuf> {
@@ -166,6 +169,9 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
             ("lecture", toml::Value::Table(t)) => {
                 read_place_table(t, text, &mut config.lecture, &mut |l, m| problems.push(err(l, m)));
             }
+            ("sortie", toml::Value::Table(t)) => {
+                read_output_table(t, text, &mut config, &mut |l, m| problems.push(err(l, m)));
+            }
             (k, _) if TABLES.contains(&k) => {
                 problems.push(err(line, format!("« {k} » doit être une table, écrite [{k}] sur sa propre ligne")))
             }
@@ -200,6 +206,27 @@ fn read_place_table(t: &toml::Table, text: &str, o: &mut ReadingPlace, problem: 
                 line,
                 format!("clé inconnue « {k} » dans [lecture]{}", suggestion(k, &["feuille", "ligne_entete"])),
             ),
+        }
+    }
+}
+
+/// `[sortie]`: `tableur = "xlsx"`, `"ods"` or `"xlsx,ods"` (or a list).
+fn read_output_table(t: &toml::Table, text: &str, c: &mut ConfigFile, problem: &mut dyn FnMut(Option<usize>, String)) {
+    for (key, value) in t {
+        let line = line_of(text, Some("sortie"), key);
+        match key.as_str() {
+            "tableur" => {
+                let given = as_text(value).or_else(|| as_list(value).map(|l| l.join(",")));
+                match given.as_deref().map(crate::sheet_formats::SheetFormats::parse) {
+                    Some(Ok(f)) => c.tableur = Some(f),
+                    Some(Err(why)) => problem(line, format!("« tableur » : {why}")),
+                    None => problem(
+                        line,
+                        format!("« tableur » attend \"xlsx\", \"ods\" ou \"xlsx,ods\", pas {}", shown(value)),
+                    ),
+                }
+            }
+            k => problem(line, format!("clé inconnue « {k} » dans [sortie]{}", suggestion(k, &["tableur"]))),
         }
     }
 }

@@ -13,6 +13,7 @@ use crate::build::{BuildOptions, DocKind};
 use crate::documents::DocOptions;
 use crate::evaluation::Change;
 use crate::ingest::{PlanOverrides, ReadOptions, Reading, Unreadable};
+use crate::sheet_formats::SheetFormats;
 use crate::templates::DocTemplate;
 use crate::validate::{CheckReport, Diagnostic};
 
@@ -82,6 +83,8 @@ pub struct Request<'a> {
     /// Review year of the evaluation.
     pub year: Option<i32>,
     pub earlier: Option<Earlier<'a>>,
+    /// Formats of the workbooks; none: `[sortie] tableur` of plandoc.toml, else XLSX.
+    pub sheets: Option<SheetFormats>,
 }
 
 impl<'a> Request<'a> {
@@ -102,6 +105,7 @@ impl<'a> Request<'a> {
             evaluation: false,
             year: None,
             earlier: None,
+            sheets: None,
         }
     }
 }
@@ -169,7 +173,8 @@ pub fn prepare(req: &Request<'_>) -> Result<Prepared, Refused> {
         one_fiche_per_page: req.one_fiche_per_page,
     };
     let warnings = reading.report(req.name).diagnostics;
-    let options = BuildOptions { only: req.only.clone(), docs, prefix, warnings, inputs };
+    let sheets = sheet_formats(req);
+    let options = BuildOptions { only: req.only.clone(), docs, prefix, warnings, inputs, sheets };
     let label = req.earlier.as_ref().and_then(|e| e.label).map(str::trim).filter(|l| !l.is_empty()).map(str::to_string);
     Ok(Prepared { reading, options, changes, label, year: req.year })
 }
@@ -217,6 +222,17 @@ fn compare(e: &Earlier<'_>, req: &Request<'_>, now: &Reading) -> Result<(String,
     }
     let file = Path::new(e.name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     Ok((file, crate::evaluation::compare(&before.plan, &now.plan, req.year)))
+}
+
+/// The workbooks' formats: asked by the door, else plandoc.toml's (a broken
+/// configuration was reported by the reading), else XLSX.
+fn sheet_formats(req: &Request<'_>) -> SheetFormats {
+    req.sheets
+        .or_else(|| {
+            let path = crate::ingest::config_for(req.path, req.read.config.as_deref())?;
+            crate::ingest::load_config(&path).0.tableur
+        })
+        .unwrap_or_default()
 }
 
 fn prefix(p: &Prefix, reading: &Reading) -> Result<Option<String>, Refused> {

@@ -3,6 +3,7 @@
 pub mod annexe;
 pub mod corrected_copy;
 pub mod evaluation_xlsx;
+pub mod ods;
 pub mod pdf;
 pub mod print_fit;
 pub mod template;

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::batch::Readers;
-use crate::build::{documents, evaluation_reports, DocKind};
+use crate::build::{documents, evaluation_files, DocKind};
 use crate::ingest::{read_plan_bytes_corrected, Correction, Limits, PlanOverrides, ReadOptions, Reading, Workbook};
 use crate::model::MetaKey;
 use crate::prepare::{prepare, Date, Earlier, Logo, Prefix, Reader, Refused, Request};
@@ -151,6 +151,14 @@ pub fn overrides(form: &Form) -> PlanOverrides {
 }
 
 /// Which documents: "fiches,plan" or checkboxes; none means all.
+/// The workbooks' format chosen on the form (field `tableur`); none: XLSX.
+pub fn sheets(form: &Form) -> Result<Option<crate::sheet_formats::SheetFormats>, RequestError> {
+    form.text("tableur")
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| crate::sheet_formats::SheetFormats::parse(&t).map_err(RequestError::Invalid))
+        .transpose()
+}
+
 pub fn kinds(form: &Form) -> Result<BTreeSet<DocKind>, RequestError> {
     let mut out = BTreeSet::new();
     for k in form.text("documents").unwrap_or_default().split(',').map(str::trim).filter(|k| !k.is_empty()) {
@@ -203,6 +211,7 @@ pub fn build(
     req.read.correction = correction.clone();
     req.overrides = Some(&overrides);
     req.only = kinds(form)?;
+    req.sheets = Some(sheets(form)?.unwrap_or_default());
     req.prefix = match form.text("prefixe_id").as_deref() {
         None | Some("non") => Prefix::None,
         Some("on" | "oui" | "1" | "true") => Prefix::DeliberationId,
@@ -234,6 +243,7 @@ pub fn evaluation(
     let earlier = before.as_ref().map(|b| sent.file("depuis", b).map(|p| (p, b.name.as_str()))).transpose()?;
     let mut req = request(&path, &plan.name, limits, serve);
     req.only = [DocKind::Evaluation].into_iter().collect();
+    req.sheets = Some(sheets(form)?.unwrap_or_default());
     req.evaluation = true;
     req.year = year;
     req.earlier = earlier.as_ref().map(|(p, name)| Earlier {
@@ -244,9 +254,9 @@ pub fn evaluation(
         label: None,
     });
     let prepared = prepare(&req).map_err(refused)?;
-    let (pdf, xlsx) = evaluation_reports(&prepared.reading.plan, &prepared.options.docs, &prepared.eval_options())
-        .map_err(|e| RequestError::Internal(e.to_string()))?;
-    Ok(DocKind::Evaluation.file_names().iter().map(|n| n.to_string()).zip([pdf, xlsx]).collect())
+    let (plan, docs) = (&prepared.reading.plan, &prepared.options.docs);
+    evaluation_files(plan, docs, &prepared.eval_options(), prepared.options.sheets)
+        .map_err(|e| RequestError::Internal(e.to_string()))
 }
 
 /// The review year field, when given.
@@ -290,6 +300,7 @@ pub fn lot(
         models: serve.models.clone(),
         date: None,
         one_fiche_per_page: false,
+        sheets: None,
         read: crate::ingest::ReadOptions { limits, config: None, ..Default::default() },
         progress: crate::batch::ProgressMode::Quiet,
         wait: false,

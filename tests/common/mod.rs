@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod pdf;
+pub mod printed;
 pub mod server;
 pub mod tagged;
 pub mod zipx;

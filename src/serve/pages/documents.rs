@@ -21,8 +21,8 @@ fn doc_label(k: DocKind) -> &'static str {
         DocKind::Fiches => "Fiches actions (PDF)",
         DocKind::Echeancier => "Échéancier (PDF)",
         DocKind::Plan => "Plan d'actions annexé à la délibération (PDF)",
-        DocKind::Annexe => "Annexe consolidée (XLSX)",
-        DocKind::Evaluation => "Rapports d'évaluation, si le plan a un suivi (PDF et XLSX)",
+        DocKind::Annexe => "Annexe consolidée (classeur)",
+        DocKind::Evaluation => "Rapports d'évaluation, si le plan a un suivi (PDF et classeur)",
     }
 }
 
@@ -52,6 +52,7 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
          <fieldset><legend>Documents à produire</legend>{boxes}\
          <div class=\"case\"><input type=\"checkbox\" id=\"une_fiche_par_page\" name=\"une_fiche_par_page\" value=\"oui\">\
          <label for=\"une_fiche_par_page\" class=\"case\">Une fiche action par page, même courte</label></div></fieldset>\n\
+         {}\
          <button type=\"submit\">Produire les documents</button>\n</form>",
         crate::serve::html::esc(&name),
         text_input(MetaKey::Deliberation.toml_key(), "Numéro de délibération", "Par exemple 2026_01.", "text", v(&meta.deliberation_number)),
@@ -69,8 +70,24 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
             ".png,.jpg,.jpeg",
             false
         ),
+        sheet_choice("annexe"),
     );
     html("Documents", Nav::Accueil, body).into_response()
+}
+
+/// The workbooks' format: XLSX, ODS or both (field `tableur`); `which` names them.
+pub fn sheet_choice(which: &str) -> String {
+    let mut out = format!("<fieldset><legend>Format des classeurs ({which})</legend>");
+    let choices = [("xlsx", "XLSX (Excel)"), ("ods", "ODS (LibreOffice, OpenDocument)"), ("xlsx,ods", "Les deux")];
+    for (i, (value, label)) in choices.iter().enumerate() {
+        let checked = if i == 0 { " checked" } else { "" };
+        out.push_str(&format!(
+            "<div class=\"case\"><input type=\"radio\" id=\"tableur-{i}\" name=\"tableur\" value=\"{value}\"{checked}>\
+             <label for=\"tableur-{i}\" class=\"case\">{label}</label></div>"
+        ));
+    }
+    out.push_str("</fieldset>\n");
+    out
 }
 
 fn v(o: &Option<String>) -> &str {
@@ -102,6 +119,7 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
         let dir = st.results.get(&id)?;
         let (ticket, mut form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
         let plan = kept_input(&dir, "plan").ok_or(RequestError::NotFound)?;
+        let zip = zip_name(&plan.name, "documents");
         let logo = form.files.remove("logo").or_else(|| kept_input(&dir, "logo"));
         let limits = limits(&st);
         let out = dir.join(DOCS);
@@ -110,7 +128,7 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
         st.pool
             .run(ticket, move || {
                 let files = jobs::build(plan, &form, logo, &limits, &shared.opts, &correction)?;
-                store(&out, &files)
+                store(&out, &files, &zip)
             })
             .await?;
         Ok(Redirect::to(&format!("/resultats/{id}")).into_response())
@@ -118,15 +136,26 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
     .await
 }
 
+/// Where a result's ZIP is downloaded under: the plan's name, "plan-ctg-documents.zip".
+pub const ZIP_NAME: &str = ".nom-zip";
+
+/// The ZIP's download name for a plan sent as `plan`: its name made ASCII, then `what`.
+pub fn zip_name(plan: &str, what: &str) -> String {
+    let stem = std::path::Path::new(plan).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let stem: String = crate::build::ascii_name(&stem).chars().take(100).collect();
+    format!("{stem}-{what}.zip")
+}
+
 /// Writes result files (already ASCII-named by the library) into a result folder, then
-/// their ZIP beside it.
-pub fn store(out: &std::path::Path, files: &[(String, Vec<u8>)]) -> Result<(), RequestError> {
+/// their ZIP beside it, downloaded as `zip_name`.
+pub fn store(out: &std::path::Path, files: &[(String, Vec<u8>)], zip_name: &str) -> Result<(), RequestError> {
     let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
     std::fs::create_dir_all(out).map_err(io)?;
     for (name, bytes) in files {
         crate::fsx::write_atomic(&out.join(name), bytes).map_err(io)?;
     }
     // "Tout télécharger": the ZIP of every document, made once here, sent from disk.
-    let zip = out.parent().unwrap_or(out).join("documents.zip");
-    crate::serve::zipout::pack_dir_to(out, &zip)
+    let dir = out.parent().unwrap_or(out);
+    crate::fsx::write_atomic(&dir.join(ZIP_NAME), zip_name.as_bytes()).map_err(io)?;
+    crate::serve::zipout::pack_dir_to(out, &dir.join("documents.zip"))
 }

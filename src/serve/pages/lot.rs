@@ -42,6 +42,9 @@ pub async fn get() -> Response {
     let body = format!(
         "<p>Une archive ZIP de plans (xlsx, xlsm, xlsb, xls, ods, csv, rangés en dossiers si vous voulez) : plandoc produit les \
          documents de chacun et un rapport qui montre d'abord les plans en échec, avec leurs diagnostics.</p>\n\
+         <p id=\"un-seul-plan\">Un seul classeur ? Déposez-le sur la page <a href=\"/\">Accueil</a> : plandoc le vérifie, \
+         puis produit ses documents ; pour le bilan d'un plan suivi, passez par la page \
+         <a href=\"/evaluation\">Évaluation</a>.</p>\n\
          <form action=\"/lot\" method=\"post\" enctype=\"multipart/form-data\">{}\
          <button type=\"submit\">Lancer le lot</button></form>",
         file_input(
@@ -60,6 +63,7 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
     page(&s, async move {
         let (ticket, mut form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
         let archive = form.file("lot")?;
+        single_workbook(&archive.name)?;
         let limits = limits(&st);
         let (id, dir) = st.results.create()?;
         write_status(&dir, &LotStatus { etat: "attente".into(), ..Default::default() });
@@ -87,6 +91,18 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         Ok(Redirect::to(&format!("/resultats/{id}")).into_response())
     })
     .await
+}
+
+/// A workbook sent alone is not a lot: the refusal says where to take it.
+fn single_workbook(name: &str) -> Result<(), RequestError> {
+    let ext = Path::new(name).extension().map(|e| e.to_string_lossy().to_lowercase()).unwrap_or_default();
+    if crate::ingest::ACCEPTED_EXTENSIONS.contains(&ext.as_str()) {
+        return Err(RequestError::Invalid(format!(
+            "« {name} » est un classeur, pas une archive ZIP de plans : pour un seul plan, déposez-le sur la page \
+             Accueil (vérification, puis documents), ou sur la page Évaluation pour le bilan d'un plan suivi"
+        )));
+    }
+    Ok(())
 }
 
 /// Plans finished so far: the batch leaves a stamp beside each plan's documents.

@@ -23,14 +23,43 @@ fn valid_name(n: &str) -> bool {
         && n.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
 }
 
+/// A document's title and its place in reading order: the plan annexed to the
+/// deliberation, the fiches, the échéancier, the annex, the evaluation (report, then
+/// workbooks). Named by the file's ending, whatever its @ctes prefix.
+fn card(name: &str) -> (usize, &'static str) {
+    const CARDS: [(&str, &str); 8] = [
+        ("plan-d-actions.pdf", "Plan d'actions annexé à la délibération"),
+        ("fiches-actions.pdf", "Fiches actions"),
+        ("echeancier.pdf", "Échéancier"),
+        ("annexe.xlsx", "Annexe consolidée (classeur Excel)"),
+        ("annexe.ods", "Annexe consolidée (classeur OpenDocument)"),
+        ("evaluation.pdf", "Rapport d'évaluation"),
+        ("evaluation.xlsx", "Évaluation (classeur Excel)"),
+        ("evaluation.ods", "Évaluation (classeur OpenDocument)"),
+    ];
+    CARDS
+        .iter()
+        .position(|(file, _)| name == *file || name.ends_with(&format!("-{file}")))
+        .map_or((CARDS.len(), "Document"), |i| (i, CARDS[i].1))
+}
+
+/// The result's documents in reading order.
 fn listed(dir: &FsPath) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir.join(DOCS))
         .map(|rd| {
             rd.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| valid_name(n)).collect()
         })
         .unwrap_or_default();
-    names.sort();
+    names.sort_by(|a, b| (card(a).0, a).cmp(&(card(b).0, b)));
     names
+}
+
+/// The name the result's ZIP is downloaded under (the plan's), else "documents.zip".
+fn zip_download_name(dir: &FsPath) -> String {
+    std::fs::read_to_string(dir.join(super::documents::ZIP_NAME))
+        .ok()
+        .filter(|n| valid_name(n) && n.ends_with(".zip"))
+        .unwrap_or_else(|| "documents.zip".into())
 }
 
 fn minutes(s: &Shared) -> u64 {
@@ -60,13 +89,15 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
         } else {
             "<p>Classeur à ouvrir dans votre tableur.</p>".to_string()
         };
+        let title = card(n).1;
         items.push_str(&format!(
-            "<li><h2>{n}</h2>{preview}<p><a href=\"/resultats/{id}/{n}\" download>Télécharger {n}</a></p></li>\n"
+            "<li><h2>{title}</h2>{preview}<p><a href=\"/resultats/{id}/{n}\" download>Télécharger {n}</a></p></li>\n"
         ));
     }
+    let zip = zip_download_name(&dir);
     let body = format!(
         "<p role=\"status\" class=\"info\">{} prêts. Ils restent disponibles {} minutes à cette adresse, puis sont \
-         supprimés.</p>\n<p><a class=\"bouton\" id=\"tout\" href=\"/resultats/{id}/documents.zip\" download>Tout \
+         supprimés.</p>\n<p><a class=\"bouton\" id=\"tout\" href=\"/resultats/{id}/documents.zip\" download=\"{zip}\">Tout \
          télécharger (.zip)</a></p>\n<ul class=\"documents\">{items}</ul>",
         plural(names.len(), "document", "documents"),
         minutes(&s)
@@ -182,11 +213,14 @@ pub async fn file(State(s): State<Shared>, Path((id, name)): Path<(String, Strin
     let mime = match name.rsplit('.').next() {
         Some("pdf") => "application/pdf",
         Some("xlsx") => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        Some("ods") => "application/vnd.oasis.opendocument.spreadsheet",
         Some("zip") => "application/zip",
         _ => "application/octet-stream",
     };
     let preview = q.apercu.is_some() && mime == "application/pdf";
-    let disposition = format!("{}; filename=\"{name}\"", if preview { "inline" } else { "attachment" });
+    // The documents' ZIP is downloaded under the plan's name.
+    let shown = if name == "documents.zip" { zip_download_name(&dir) } else { name.clone() };
+    let disposition = format!("{}; filename=\"{shown}\"", if preview { "inline" } else { "attachment" });
     let mut res = crate::serve::stream::file_response(file, mime, &disposition).await;
     if preview {
         res.headers_mut().insert("x-plandoc-apercu", header::HeaderValue::from_static("1"));
