@@ -17,6 +17,7 @@ pub mod named_file;
 pub mod prepare;
 pub mod render;
 pub mod serve;
+pub mod synthesis;
 pub mod templates;
 pub mod text;
 pub mod validate;
