@@ -40,16 +40,12 @@ fn followed(path: &Path, who: &str, kind: &str, (first, last): (i32, i32), acts:
     write_xlsx(path, &[("Plan d'actions", rows), ("Convention", convention)]);
 }
 
-/// The folder of the issue: five made-up followed plans of other kinds and periods, the
-/// followed sample, a plan without follow-up, an unreadable file and a lock file.
-fn department(dir: &Path) {
-    std::fs::create_dir_all(dir.join("sud")).unwrap();
-    std::fs::copy(sample("suivi-lauragais.xlsx"), dir.join("suivi-lauragais.xlsx")).unwrap();
-    std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join("sud/ctg-sans-suivi.xlsx")).unwrap();
-    std::fs::write(dir.join("casse.xlsx"), b"ceci n'est pas un classeur").unwrap();
-    std::fs::write(dir.join("~$ctg-revel.xlsx"), b"verrou").unwrap();
-    followed(
-        &dir.join("ctg-revel.xlsx"),
+/// A made-up followed plan: file, collectivité, kind, period, actions.
+type Made = (&'static str, &'static str, &'static str, (i32, i32), &'static [Act]);
+
+const MADE: [Made; 5] = [
+    (
+        "ctg-revel.xlsx",
         "Communauté de communes de Revel",
         "CTG",
         (2023, 2027),
@@ -60,9 +56,9 @@ fn department(dir: &Path) {
             ("Jeunesse", "Former des animateurs BAFA", "À venir", "", "", &[2026, 2027]),
             ("Parentalité", "Lancer un café des parents", "Abandonnée", "0", "Pas de porteur", &[2023]),
         ],
-    );
-    followed(
-        &dir.join("pedt-castelnau.xlsx"),
+    ),
+    (
+        "pedt-castelnau.xlsx",
         "Commune de Castelnau",
         "PEDT",
         (2024, 2026),
@@ -85,9 +81,9 @@ fn department(dir: &Path) {
             ),
             ("Parents", "Accompagnement à la scolarité (CLAS)", "Réalisée", "100", "", &[2024]),
         ],
-    );
-    followed(
-        &dir.join("ctg-montagne-noire.xlsx"),
+    ),
+    (
+        "ctg-montagne-noire.xlsx",
         "Communauté de communes de la Montagne Noire",
         "CTG",
         (2021, 2025),
@@ -104,9 +100,9 @@ fn department(dir: &Path) {
             ("Logement", "Repérer l'habitat indigne", "À venir", "", "", &[2024, 2025]),
             ("Numérique", "Recruter un conseiller numérique", "Reportée", "0", "Budget 2026", &[2023]),
         ],
-    );
-    followed(
-        &dir.join("sud/pst-lavaur.xlsx"),
+    ),
+    (
+        "sud/pst-lavaur.xlsx",
         "Ville de Lavaur",
         "PST",
         (2022, 2026),
@@ -116,9 +112,9 @@ fn department(dir: &Path) {
             ("Insertion", "Accompagner les demandeurs d'emploi", "En retard", "30", "Partenaire absent", &[2024, 2025]),
             ("Insertion", "Ouvrir un chantier d'insertion", "En pause", "", "", &[2025, 2026]),
         ],
-    );
-    followed(
-        &dir.join("sud/cls-gaillac.xlsx"),
+    ),
+    (
+        "sud/cls-gaillac.xlsx",
         "Gaillacois",
         "CLS",
         (2025, 2029),
@@ -134,7 +130,20 @@ fn department(dir: &Path) {
                 &[2025, 2026],
             ),
         ],
-    );
+    ),
+];
+
+/// The folder of the issue: five made-up followed plans of other kinds and periods, the
+/// followed sample, a plan without follow-up, an unreadable file and a lock file.
+fn department(dir: &Path) {
+    std::fs::create_dir_all(dir.join("sud")).unwrap();
+    std::fs::copy(sample("suivi-lauragais.xlsx"), dir.join("suivi-lauragais.xlsx")).unwrap();
+    std::fs::copy(sample("001-ctg-ambitions.xlsx"), dir.join("sud/ctg-sans-suivi.xlsx")).unwrap();
+    std::fs::write(dir.join("casse.xlsx"), b"ceci n'est pas un classeur").unwrap();
+    std::fs::write(dir.join("~$ctg-revel.xlsx"), b"verrou").unwrap();
+    for (file, who, kind, period, acts) in MADE {
+        followed(&dir.join(file), who, kind, period, acts);
+    }
 }
 
 fn range(path: &Path, sheet: &str) -> Range<Data> {
@@ -393,4 +402,41 @@ fn same_folder_same_bytes() {
         outs.push((std::fs::read(o.join("synthese.pdf")).unwrap(), std::fs::read(o.join("synthese.xlsx")).unwrap()));
     }
     assert!(outs[0] == outs[1], "deux synthèses du même dossier diffèrent");
+}
+
+/// Every cell of a sheet, as text.
+fn cells(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    range(path, sheet).rows().map(|r| r.iter().map(text).collect()).collect()
+}
+
+#[test]
+fn batch_writes_the_same_synthesis_beside_its_report_even_when_resumed() {
+    let dir = tmpdir("synthese-lot");
+    department(&dir.join("plans"));
+    let plans = dir.join("plans");
+    let alone = dir.join("seule");
+    let out = plandoc(&["synthese", plans.to_str().unwrap(), "-o", alone.to_str().unwrap(), "--annee", "2026"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let lot = dir.join("lot");
+    for round in 0..2 {
+        let args =
+            ["batch", plans.to_str().unwrap(), "-o", lot.to_str().unwrap(), "--synthese", "--annee", "2026", "--quiet"];
+        let out = plandoc(&args);
+        assert_eq!(out.code, 1, "un plan illisible : {}{}", out.stdout, out.stderr);
+        assert!(lot.join("rapport-lot.json").is_file() && lot.join("synthese.pdf").is_file());
+        for sheet in ["Plans", "Thèmes", "Actions", "Indicateurs"] {
+            assert_eq!(
+                cells(&lot.join("synthese.xlsx"), sheet),
+                cells(&alone.join("synthese.xlsx"), sheet),
+                "{sheet}, tour {round}"
+            );
+        }
+        // The batch says why a file failed in its own words; the same file is listed.
+        let unread = cells(&lot.join("synthese.xlsx"), "Non lus");
+        assert!(unread.iter().any(|r| r[0] == "casse.xlsx"), "{unread:?}");
+        assert!(unread.iter().any(|r| r[0] == "sud/ctg-sans-suivi.xlsx"), "{unread:?}");
+    }
+    let out = plandoc(&["batch", plans.to_str().unwrap(), "-o", lot.to_str().unwrap(), "--synthese", "--shard", "1/2"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--synthese ne se combine pas avec --shard"), "{}", out.stderr);
 }

@@ -183,6 +183,15 @@ pub struct BatchArgs {
     /// Si un autre lot écrit déjà dans SORTIE, attend qu'il finisse (par défaut : abandon immédiat).
     #[arg(long)]
     pub attendre: bool,
+    /// Écrit aussi la synthèse départementale (synthese.pdf, synthese.xlsx) des plans lus, à côté de rapport-lot.json.
+    #[arg(long)]
+    pub synthese: bool,
+    /// Année du bilan de la synthèse (par défaut : la dernière année des périodes des plans).
+    #[arg(long, value_name = "AAAA", requires = "synthese")]
+    pub annee: Option<i32>,
+    /// Titre de la synthèse.
+    #[arg(long, value_name = "TITRE", requires = "synthese")]
+    pub titre: Option<String>,
     #[command(flatten)]
     pub docs: DocArgs,
 }

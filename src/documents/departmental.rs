@@ -176,7 +176,7 @@ fn plans_table(ctx: &Ctx<'_>, s: &Synthesis) -> Vec<Block> {
         "periode",
         "synthese_actions",
         "synthese_statuts",
-        "avancement_moyen",
+        "avancement",
         "synthese_en_retard",
         "synthese_bloquees",
         "synthese_indicateurs",
@@ -207,7 +207,7 @@ fn plans_table(ctx: &Ctx<'_>, s: &Synthesis) -> Vec<Block> {
         ]));
     }
     let title = ctx.t.label("synthese_plans");
-    vec![Block::PageBreak, heading(ctx, title), suite(ctx, title), Block::Table(table), Block::Continuation(Vec::new())]
+    vec![heading(ctx, title), suite(ctx, title), Block::Table(table), Block::Continuation(Vec::new())]
 }
 
 /// What opens the pages a table runs onto: its title, "(suite)".
@@ -235,7 +235,7 @@ fn theme_page(ctx: &Ctx<'_>, s: &Synthesis, slot: Option<usize>) -> Vec<Block> {
     let mut table = Table::new(vec![160.0, 50.0, 300.0, 150.0]);
     table.border = ctx.rule;
     table.header =
-        vec![header_row(ctx, &["synthese_territoire", "synthese_actions", "synthese_statuts", "avancement_moyen"])];
+        vec![header_row(ctx, &["synthese_territoire", "synthese_actions", "synthese_statuts", "avancement"])];
     let small = Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text);
     for p in &s.plans {
         let acts = of(p);

@@ -296,6 +296,7 @@ pub fn lot(
         wait: false,
         logos_within: Some(input.clone()),
         isolated_reader: std::env::current_exe().ok(),
+        synthesis: None,
     };
     let internal = |e: std::io::Error| RequestError::Internal(hide_paths(&e.to_string(), work));
     let mut report = crate::batch::run(&input, &out, &opts).map_err(|e| match e {

@@ -87,6 +87,8 @@ fn read_one(
         Ok(Err(refused)) => why(refused),
         Err(_) => "erreur interne inattendue pendant la lecture de ce plan".into(),
     };
+    // The line names the file already.
+    let reason = reason.strip_prefix(&format!("« {name} » : ")).map(str::to_string).unwrap_or(reason);
     Err(Unread { name, reason })
 }
 

@@ -193,7 +193,12 @@ fn figures(i: &Input, year: Option<i32>, themes: &Themes) -> PlanFigures {
         territory: territory_of(i),
         kind: plan.meta.kind,
         period: period(plan),
-        outside_year: year.and_then(|y| crate::evaluation::check_year(plan, y).err()),
+        outside_year: match (period(plan), year) {
+            (Some((a, b)), Some(y)) if !(a..=b).contains(&y) => {
+                Some(format!("période {a}-{b}, hors de l'année de bilan {y}"))
+            }
+            _ => None,
+        },
         counts: status_counts(refs.iter().map(|r| r.action)),
         mean: mean_progress(refs.iter().map(|r| r.action)),
         late: actions.iter().filter(|a| a.late).count(),
