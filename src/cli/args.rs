@@ -311,7 +311,7 @@ pub fn command() -> Command {
 
 /// Parsed command line, or the text to print and the exit code.
 pub enum Parsed {
-    Run(Cli),
+    Run(Box<Cli>),
     /// Help or version: print on stdout, exit 0.
     Info(String),
     /// Wrong command line: print on stderr, exit 2.
@@ -321,7 +321,7 @@ pub enum Parsed {
 pub fn parse(args: Vec<std::ffi::OsString>) -> Parsed {
     match command().try_get_matches_from(args) {
         Ok(m) => match Cli::from_arg_matches(&m) {
-            Ok(cli) => Parsed::Run(cli),
+            Ok(cli) => Parsed::Run(Box::new(cli)),
             Err(e) => Parsed::Wrong(french_error(&e)),
         },
         Err(e) => match e.kind() {
