@@ -48,6 +48,7 @@ pub fn run(a: &SyntheseArgs) -> i32 {
         isolated_reader: std::env::current_exe().ok(),
         models: a.modeles.clone(),
         jobs: a.jobs,
+        read_count: None,
     };
     let collected = match collect(&a.dir, Some(&a.output), &opts) {
         Ok(c) => c,

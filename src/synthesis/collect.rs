@@ -18,6 +18,8 @@ pub struct SynthesisOptions {
     pub models: Option<PathBuf>,
     /// Plans read at once (None: the cores).
     pub jobs: Option<usize>,
+    /// Counts the files read so far (the web page's progress).
+    pub read_count: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// The plans read, in path order, and the files that could not be.
@@ -44,7 +46,13 @@ pub fn collect(dir: &Path, skip: Option<&Path>, opts: &SynthesisOptions) -> std:
         found
             .plans
             .par_iter()
-            .map(|rel| crate::cancel::with(flag.clone(), || read_one(dir, rel, opts, readers.as_ref())))
+            .map(|rel| {
+                let one = crate::cancel::with(flag.clone(), || read_one(dir, rel, opts, readers.as_ref()));
+                if let Some(c) = &opts.read_count {
+                    c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+                one
+            })
             .collect()
     });
     drop(readers);
