@@ -62,12 +62,21 @@ fn opt_num(ws: &mut Worksheet, g: &mut Grid, at: (u32, u16), v: Option<f64>, f: 
     }
 }
 
+/// A share shown as a percentage: its column is sized for "100,0 %", not for the
+/// fraction's digits.
+fn opt_pct(ws: &mut Worksheet, g: &mut Grid, at: (u32, u16), v: Option<f64>, f: &Format) -> Result<(), XlsxError> {
+    match v {
+        Some(v) => g.number(ws, at, v, "100,0 %", f),
+        None => g.blank(ws, at, f),
+    }
+}
+
 /// « Plans »: one row per followed plan, then the total row « Ensemble ».
 fn plans_sheet(ws: &mut Worksheet, g: &mut Grid, s: &Synthesis, page: &Plan, f: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Plans")?;
     let statuses = status_titles();
-    let mut h: Vec<(&str, f64)> = vec![("Territoire", 28.0), ("Fichier", 24.0), ("Type", 8.0), ("Période", 11.0)];
-    h.extend(statuses.iter().map(|t| (*t, 10.0)));
+    let mut h: Vec<(&str, f64)> = vec![("Territoire", 24.0), ("Type", 7.0), ("Période", 10.0)];
+    h.extend(statuses.iter().map(|t| (*t, 9.0)));
     let after = [
         ("Actions", 9.0),
         ("Avancement moyen", 11.0),
@@ -77,32 +86,32 @@ fn plans_sheet(ws: &mut Worksheet, g: &mut Grid, s: &Synthesis, page: &Plan, f: 
         ("Actions abandonnées", 11.0),
         ("Indicateurs à la cible", 11.0),
         ("Indicateurs mesurés", 11.0),
-        ("Année de bilan", 30.0),
+        ("Année de bilan", 16.0),
+        ("Fichier", 18.0),
     ];
     h.extend(after);
     heads(ws, g, &h, f)?;
-    let first = 4 + statuses.len() as u16;
+    let first = 3 + statuses.len() as u16;
     let pct = f.percent.clone().set_num_format("0.0%");
     for (i, p) in s.plans.iter().enumerate() {
         let row = i as u32 + 1;
         g.string(ws, (row, 0), &p.territory, &f.body, false)?;
-        g.string(ws, (row, 1), &p.name, &f.body, false)?;
-        g.string(ws, (row, 2), p.kind.label(), &f.centre, false)?;
-        g.string(ws, (row, 3), period_text(p.period), &f.centre, false)?;
+        g.string(ws, (row, 1), p.kind.label(), &f.centre, false)?;
+        g.string(ws, (row, 2), period_text(p.period), &f.centre, false)?;
+        g.string(ws, (row, first + 9), &p.name, &f.body, false)?;
         plan_figures(ws, g, row, first, p, f, &pct)?;
     }
     let total = s.plans.len() as u32 + 1;
     g.string(ws, (total, 0), "Ensemble", &f.header, true)?;
-    g.string(ws, (total, 1), format!("{} plans", s.plans.len()), &f.header, true)?;
+    g.string(ws, (total, 1), "", &f.header, true)?;
     g.string(ws, (total, 2), "", &f.header, true)?;
-    g.string(ws, (total, 3), "", &f.header, true)?;
     let key = f.centre.clone().set_bold();
     for (c, (_, n)) in s.counts().iter().enumerate() {
-        g.num(ws, (total, 4 + c as u16), *n as f64, &key)?;
+        g.num(ws, (total, 3 + c as u16), *n as f64, &key)?;
     }
     g.num(ws, (total, first), s.action_count() as f64, &key)?;
     let mean = s.mean();
-    opt_num(ws, g, (total, first + 1), mean.map(|m| m.mean / 100.0), &pct.clone().set_bold())?;
+    opt_pct(ws, g, (total, first + 1), mean.map(|m| m.mean / 100.0), &pct.clone().set_bold())?;
     g.num(ws, (total, first + 2), mean.map_or(0, |m| m.filled) as f64, &key)?;
     let sums = [
         s.late(),
@@ -115,10 +124,13 @@ fn plans_sheet(ws: &mut Worksheet, g: &mut Grid, s: &Synthesis, page: &Plan, f: 
         g.num(ws, (total, first + 3 + k as u16), *n as f64, &key)?;
     }
     g.string(ws, (total, first + 8), year_text(s), &key, true)?;
-    let last_col = first + 8;
+    g.string(ws, (total, first + 9), format!("{} plans", s.plans.len()), &key, true)?;
+    let last_col = first + 9;
     ws.set_freeze_panes(1, 1)?;
     ws.autofilter(0, 0, total.saturating_sub(1).max(1), last_col)?;
-    print_setup(ws, page, total, last_col, true, g.scale())
+    print_setup(ws, page, total, last_col, true, g.scale())?;
+    // Printed over two pages across: the territory on each.
+    ws.set_repeat_columns(0, 0).map(|_| ())
 }
 
 /// The figures of one plan's row, from column `first` (after the status counts).
@@ -132,17 +144,20 @@ fn plan_figures(
     pct: &Format,
 ) -> Result<(), XlsxError> {
     for (c, (_, n)) in p.counts.iter().enumerate() {
-        g.num(ws, (row, 4 + c as u16), *n as f64, &f.centre)?;
+        g.num(ws, (row, 3 + c as u16), *n as f64, &f.centre)?;
     }
     g.num(ws, (row, first), p.action_count() as f64, &f.centre)?;
-    opt_num(ws, g, (row, first + 1), p.mean.map(|m| m.mean / 100.0), pct)?;
+    opt_pct(ws, g, (row, first + 1), p.mean.map(|m| m.mean / 100.0), pct)?;
     g.num(ws, (row, first + 2), p.mean.map_or(0, |m| m.filled) as f64, &f.centre)?;
     let figures = [p.late, p.blocked, p.abandoned, p.indicators_reached(), p.indicators_measured()];
     for (k, n) in figures.iter().enumerate() {
         g.num(ws, (row, first + 3 + k as u16), *n as f64, &f.centre)?;
     }
-    let year = p.outside_year.as_deref().map(|w| format!("hors période : {w}"));
-    g.text(ws, (row, first + 8), Some(year.as_deref().unwrap_or("dans la période")), &f.body, false)
+    let year = match (p.outside_year.is_some(), p.period) {
+        (true, Some((a, b))) => format!("hors période ({a}-{b})"),
+        _ => "dans la période".to_string(),
+    };
+    g.string(ws, (row, first + 8), year, &f.body, false)
 }
 
 /// « Thèmes »: actions per theme and status, for the whole département (« Ensemble »)
@@ -217,7 +232,7 @@ fn actions_sheet(ws: &mut Worksheet, g: &mut Grid, s: &Synthesis, page: &Plan, f
         g.string(ws, (row, 6), s.themes.label(a.assigned.theme), &f.body, false)?;
         g.string(ws, (row, 7), a.assigned.source.describe(), &f.body, false)?;
         g.text(ws, (row, 8), a.status.map(Status::label), &f.centre, false)?;
-        opt_num(ws, g, (row, 9), a.progress.map(|v| v / 100.0), &f.percent)?;
+        opt_pct(ws, g, (row, 9), a.progress.map(|v| v / 100.0), &f.percent)?;
         opt_num(ws, g, (row, 10), a.last_year.map(f64::from), &f.centre)?;
         g.string(ws, (row, 11), if a.late { "oui" } else { "non" }, &f.centre, false)?;
         g.text(ws, (row, 12), a.comment.as_deref(), &f.body, false)?;
@@ -262,7 +277,7 @@ fn indicators_sheet(
             opt_num(ws, g, (row, 6), i.target, &f.centre)?;
             opt_num(ws, g, (row, 7), i.latest.map(|(y, _)| f64::from(y)), &f.centre)?;
             opt_num(ws, g, (row, 8), i.latest.map(|(_, v)| v), &f.centre)?;
-            opt_num(ws, g, (row, 9), i.share, &f.percent)?;
+            opt_pct(ws, g, (row, 9), i.share, &f.percent)?;
         }
     }
     ws.set_freeze_panes(1, 0)?;
