@@ -287,3 +287,52 @@ impl Synthesis {
 /// Why a plan read is listed but not counted.
 pub const NO_FOLLOW_UP: &str =
     "lu, mais sans données de suivi (ni statut, ni avancement, ni commentaire, ni indicateur) : non compté";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Action, Axis};
+
+    fn plan(territory: &str, period: (i32, i32), actions: Vec<Action>) -> Input {
+        let mut p = Plan::default();
+        p.meta.territory = Some(territory.into());
+        (p.meta.first_year, p.meta.last_year) = (Some(period.0), Some(period.1));
+        p.axes.push(Axis { title: "Axe".into(), actions, ..Default::default() });
+        Input { name: format!("{territory}.xlsx"), plan: p }
+    }
+
+    fn act(status: Option<Status>, years: &[i32], progress: Option<f64>) -> Action {
+        Action { title: "Faire".into(), status, years: years.to_vec(), progress, ..Default::default() }
+    }
+
+    #[test]
+    fn late_means_the_status_or_past_its_last_year_undone() {
+        let a = plan(
+            "A",
+            (2022, 2026),
+            vec![
+                act(Some(Status::Late), &[2026], Some(10.0)),
+                act(Some(Status::InProgress), &[2023], None),
+                act(Some(Status::Done), &[2023], Some(100.0)),
+                act(Some(Status::Abandoned), &[2022], None),
+                act(None, &[2026], None),
+            ],
+        );
+        let unfollowed = Input { name: "b.xlsx".into(), plan: Plan::default() };
+        let b = plan("B", (2020, 2024), vec![act(Some(Status::Blocked), &[2024], Some(50.0))]);
+        let s = Synthesis::new("T", None, Themes::embedded(), &[a, unfollowed, b], Vec::new());
+        // The default review year is the latest year of the periods.
+        assert_eq!(s.year, Some(2026));
+        assert_eq!(s.plans.len(), 2);
+        assert_eq!(s.unfollowed.len(), 1);
+        assert_eq!(s.plans[0].late, 2, "the late one and the one past 2023");
+        assert_eq!(s.plans[1].late, 1, "blocked and past 2024");
+        assert_eq!((s.blocked(), s.abandoned()), (1, 1));
+        assert!(s.plans[1].outside_year.is_some() && s.plans[0].outside_year.is_none());
+        // The mean over every action given a progress, with its base.
+        let m = s.mean().unwrap();
+        assert_eq!((m.filled, m.total), (3, 6));
+        assert!((m.mean - 160.0 / 3.0).abs() < 1e-9);
+        assert_eq!(s.territory_count(), 2);
+    }
+}
