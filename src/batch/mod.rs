@@ -223,14 +223,7 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
     drop(readers);
     let mut results = results;
     results.extend(left_out.iter().map(left_out_result));
-    if let (Some(req), Some(g)) = (&opts.synthesis, gathered) {
-        let docs = crate::documents::DocOptions {
-            template: opts.template.clone(),
-            date: opts.date.clone(),
-            ..Default::default()
-        };
-        with_synthesis::write(out, req, g, &results, &docs)?;
-    }
+    with_synthesis::finish(out, opts, gathered, &results)?;
     let report = BatchReport::new(results);
     write_reports(out, &suffix, &report)?;
     Ok(report)

@@ -34,9 +34,22 @@ impl Gathered {
     }
 }
 
+/// The synthesis of the run, when asked (`gathered` is then the plans read).
+pub(crate) fn finish(
+    out: &Path,
+    opts: &super::BatchOptions,
+    gathered: Option<Gathered>,
+    results: &[PlanResult],
+) -> std::io::Result<()> {
+    let (Some(req), Some(g)) = (&opts.synthesis, gathered) else { return Ok(()) };
+    let docs =
+        crate::documents::DocOptions { template: opts.template.clone(), date: opts.date.clone(), ..Default::default() };
+    write(out, req, g, results, &docs)
+}
+
 /// Writes OUT/synthese.pdf and OUT/synthese.xlsx together; the plans that failed are
 /// its « Non lus ».
-pub(crate) fn write(
+fn write(
     out: &Path,
     req: &SynthesisRequest,
     gathered: Gathered,
