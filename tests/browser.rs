@@ -241,6 +241,66 @@ fn a_person_gets_the_documents_in_a_real_browser() {
     assert_eq!(names, ["annexe.xlsx", "echeancier.pdf", "fiches-actions.pdf", "plan-d-actions.pdf"]);
 }
 
+#[test]
+fn a_person_gets_a_synthesis_in_a_real_browser() {
+    let Some((chromium, driver, axe_source)) = tools() else { return };
+    let dir = tmpdir("browser-synthese");
+    let downloads = dir.join("telechargements");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let archive = dir.join("plans.zip");
+    let mut z = zip::ZipWriter::new(std::fs::File::create(&archive).unwrap());
+    for (name, bytes) in [
+        ("sud/suivi.xlsx", std::fs::read(sample("suivi-lauragais.xlsx")).unwrap()),
+        ("nord/ctg.xlsx", std::fs::read(sample("001-ctg-ambitions.xlsx")).unwrap()),
+        ("casse.xlsx", b"pas un classeur".to_vec()),
+    ] {
+        z.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        std::io::Write::write_all(&mut z, &bytes).unwrap();
+    }
+    z.finish().unwrap();
+    let server = Server::start(&[]);
+    let (_driver, webdriver) = start_driver(&driver);
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let c = browser(&webdriver, &chromium, &dir.join("profil"), &downloads).await;
+        let run = async {
+            c.goto(&server.at("/")).await.unwrap();
+            c.find(Locator::LinkText("Synthèse")).await.unwrap().click().await.unwrap();
+            let field = c.wait().for_element(Locator::Id("lot")).await.unwrap();
+            check_page(&c, &axe_source, "Synthèse").await;
+            field.send_keys(archive.to_str().unwrap()).await.unwrap();
+            c.find(Locator::Id("annee")).await.unwrap().send_keys("2026").await.unwrap();
+            c.find(Locator::Id("titre")).await.unwrap().send_keys("Bilan 2026 du Lauragais").await.unwrap();
+            c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
+            // Progress first (the page reloads itself), then the two files.
+            let listed = text_of(&c, ".documents").await;
+            assert!(listed.contains("synthese.pdf") && listed.contains("synthese.xlsx"), "{listed}");
+            check_page(&c, &axe_source, "Synthèse (résultats)").await;
+            c.find(Locator::Id("tout")).await.unwrap().click().await.unwrap();
+            // The browser stays open until its download is complete.
+            let start = Instant::now();
+            while !downloads.join("documents.zip").is_file() {
+                assert!(start.elapsed() < Duration::from_secs(30), "no download in {}", downloads.display());
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        };
+        run.await;
+        c.close().await.unwrap();
+    });
+    let zip_path = downloads.join("documents.zip");
+    let mut z = zip::ZipArchive::new(Cursor::new(std::fs::read(&zip_path).unwrap())).unwrap();
+    let mut pdf = Vec::new();
+    z.by_name("synthese.pdf").unwrap().read_to_end(&mut pdf).unwrap();
+    let p = dir.join("synthese.pdf");
+    std::fs::write(&p, &pdf).unwrap();
+    let text = common::pdf::squash(&common::pdf::text(&p));
+    for s in
+        ["Bilan 2026 du Lauragais", "Communauté de communes des Terres du Lauragais", "casse.xlsx", "nord/ctg.xlsx"]
+    {
+        assert!(text.contains(&common::pdf::squash(s)), "{s}");
+    }
+}
+
 /// « Action » holds the kind of each action (empty on two rows), the titles are under
 /// « Détail »; 25 columns in all, the last ones wordy.
 fn misread_wide_plan(dir: &Path) -> PathBuf {

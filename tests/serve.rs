@@ -1066,3 +1066,45 @@ fn the_documents_come_in_reading_order_with_their_workbooks_in_the_format_chosen
     assert!(page.contains("est un classeur, pas une archive ZIP de plans"), "{page}");
     assert!(page.contains("Accueil"), "{page}");
 }
+
+#[test]
+fn api_synthese_answers_a_zip_of_the_two_files_under_the_lot_limits() {
+    let s = Server::start(&["--taille-max", "4"]);
+    let dir = tmpdir("serve-synthese");
+    let followed = std::fs::read(sample("suivi-lauragais.xlsx")).unwrap();
+    let plain = std::fs::read(sample("001-ctg-ambitions.xlsx")).unwrap();
+    let archive = zip_of(&[("sud/suivi.xlsx", &followed), ("ctg.xlsx", &plain), ("casse.xlsx", b"rien")]);
+    let post = |archive: Vec<u8>, year: &str| {
+        let form = multipart::Form::new()
+            .part("lot", multipart::Part::bytes(archive).file_name("plans.zip"))
+            .text("annee", year.to_string())
+            .text("titre", "Bilan du Lauragais");
+        client().post(s.at("/api/synthese")).multipart(form).send().unwrap()
+    };
+    let r = post(archive.clone(), "2026");
+    assert_eq!(r.status(), 200);
+    let files = unzip(&r.bytes().unwrap());
+    let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["synthese.pdf", "synthese.xlsx"]);
+    let text = pdf_text(&dir, "synthese.pdf", &files[0].1);
+    let squashed = pdf::squash(&text);
+    assert!(squashed.contains(&pdf::squash("Bilan du Lauragais")), "{text}");
+    assert!(squashed.contains(&pdf::squash("Communauté de communes des Terres du Lauragais")), "{text}");
+    assert!(text.contains("casse.xlsx") && text.contains("ctg.xlsx"), "{text}");
+    // Never the server's work folder in what it says.
+    assert!(!text.contains("/tmp") && !text.contains("plandoc-synthese"), "{text}");
+    let x = dir.join("synthese.xlsx");
+    std::fs::write(&x, &files[1].1).unwrap();
+    let mut wb = calamine::open_workbook_auto(&x).unwrap();
+    let plans = calamine::Reader::worksheet_range(&mut wb, "Plans").unwrap();
+    assert_eq!(plans.rows().count(), 3, "en-tête, le plan suivi, l'ensemble");
+    // A wrong year, an archive without followed plans, a path leaving the folder.
+    let r = post(archive, "deux mille");
+    assert_eq!(r.status(), 422);
+    let r = post(zip_of(&[("ctg.xlsx", &plain)]), "");
+    assert_eq!(r.status(), 422);
+    let v: serde_json::Value = r.json().unwrap();
+    assert!(v["erreur"].as_str().unwrap().contains("aucun plan avec des données de suivi"), "{v}");
+    let r = post(zip_of(&[("../../evil.xlsx", &followed)]), "");
+    assert_eq!(r.status(), 422);
+}

@@ -93,7 +93,9 @@ impl Walk<'_> {
             if name.starts_with('.') || name.starts_with("~$") || (earlier_batch && is_output_name(&name)) {
                 continue;
             }
-            if depth == 0 && self.skip.is_some_and(|s| same_dir(s, self.root)) && name.starts_with("rapport-lot") {
+            // Reports and the synthesis a run writes into the folder it reads.
+            let own = name.starts_with("rapport-lot") || name == crate::synthesis::XLSX_NAME;
+            if depth == 0 && self.skip.is_some_and(|s| same_dir(s, self.root)) && own {
                 continue;
             }
             let Ok(mut ft) = e.file_type() else { continue };

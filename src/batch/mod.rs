@@ -7,6 +7,7 @@ mod lock;
 mod progress;
 pub mod reader_protocol;
 mod report;
+mod with_synthesis;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 pub use discover::{discover, in_shard, output_dirs, path_hash, Found, LeftOut};
 pub use isolated::Readers;
 pub use report::{BatchReport, PlanResult, PlanStatus};
+pub use with_synthesis::SynthesisRequest;
 
 use crate::build::DocKind;
 use crate::ingest::ReadOptions;
@@ -53,6 +55,8 @@ pub struct BatchOptions {
     /// `--modeles DIR`: handed to the isolated readers, which read statuts and priorités
     /// with its vocabulaire.toml.
     pub models: Option<PathBuf>,
+    /// `--synthese`: the departmental synthesis of the plans read, beside the report.
+    pub synthesis: Option<SynthesisRequest>,
 }
 
 /// Why a batch could not run at all.
@@ -204,7 +208,8 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
         ),
         _ => None,
     };
-    let run = Run { dir, out, fingerprint: &fingerprint, opts, readers: readers.as_ref() };
+    let gathered = opts.synthesis.as_ref().map(|_| with_synthesis::Gathered::default());
+    let run = Run { dir, out, fingerprint: &fingerprint, opts, readers: readers.as_ref(), gathered: gathered.as_ref() };
     let (tx, rx) = std::sync::mpsc::channel::<(usize, PlanResult, Option<Pending>)>();
     let results: Vec<PlanResult> = std::thread::scope(|scope| {
         let committer = scope.spawn(|| commit_loop(rx, mine.len(), &bar));
@@ -225,6 +230,7 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
     drop(readers);
     let mut results = results;
     results.extend(left_out.iter().map(left_out_result));
+    with_synthesis::finish(out, opts, gathered, &results)?;
     let report = BatchReport::new(results);
     write_reports(out, &suffix, &report)?;
     Ok(report)
@@ -271,6 +277,9 @@ fn refuse_overwriting_inputs(
     let mut outputs: Vec<PathBuf> =
         dirs.values().flat_map(|d| names.iter().map(move |n| out.join(d).join(n))).collect();
     outputs.extend(["json", "xlsx"].map(|e| out.join(format!("rapport-lot{suffix}.{e}"))));
+    if opts.synthesis.is_some() {
+        outputs.extend([crate::synthesis::PDF_NAME, crate::synthesis::XLSX_NAME].map(|n| out.join(n)));
+    }
     crate::fsx::refuse_overwriting_inputs(&outputs, &inputs)
 }
 
@@ -397,6 +406,8 @@ struct Run<'a> {
     opts: &'a BatchOptions,
     /// The child readers, when plans are read isolated.
     readers: Option<&'a isolated::Readers>,
+    /// Where the plans read go, for `--synthese`.
+    gathered: Option<&'a with_synthesis::Gathered>,
 }
 
 fn one(run: Run<'_>, rel: &Path, target: &Path) -> (PlanResult, Option<Pending>) {
@@ -429,7 +440,7 @@ fn one(run: Run<'_>, rel: &Path, target: &Path) -> (PlanResult, Option<Pending>)
 }
 
 fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Option<Pending> {
-    let Run { dir, out, fingerprint, opts, readers } = run;
+    let Run { dir, out, fingerprint, opts, readers, gathered } = run;
     let input = dir.join(rel);
     let plan_dir = out.join(target);
     let bytes = match std::fs::read(&input) {
@@ -443,10 +454,20 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
     let stamp_path = plan_dir.join(STAMP);
     let config = crate::ingest::config_for(&input, opts.config.as_deref()).map(|c| Dependency::of(&c));
     if !opts.force && resumed(&plan_dir, &stamp_path, &input_hash, fingerprint, &config, r) {
+        // Unchanged, so not built: read for the synthesis only.
+        if let Some(g) = gathered {
+            let mut scratch = r.clone();
+            if let Some(p) = prepare_plan(&input, &r.input.clone(), opts, readers, &mut scratch) {
+                g.push(&r.input, &p.reading.plan);
+            }
+        }
         return None;
     }
     clean_temporaries(&plan_dir);
     let prepared = prepare_plan(&input, &r.input.clone(), opts, readers, r)?;
+    if let Some(g) = gathered {
+        g.push(&r.input, &prepared.reading.plan);
+    }
     r.diagnostics = prepared.reading.diagnostics.clone();
     // Staged only: the committer syncs, renames, and then writes the mark.
     match crate::build::stage(&prepared.reading.plan, &plan_dir, &prepared.options) {

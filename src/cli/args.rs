@@ -29,6 +29,8 @@ pub enum Commande {
     Evaluation(EvaluationArgs),
     /// Construit les documents de tous les plans d'un dossier, en parallèle.
     Batch(BatchArgs),
+    /// Écrit la synthèse départementale (synthese.pdf, synthese.xlsx) des plans suivis d'un dossier.
+    Synthese(SyntheseArgs),
     /// Contrôle un plan puis écrit ses documents (fiches, échéancier, plan annexé, annexe XLSX).
     Build(BuildArgs),
     /// Lance le service web : pages pour déposer un plan et API HTTP.
@@ -193,8 +195,48 @@ pub struct BatchArgs {
     /// Si un autre lot écrit déjà dans SORTIE, attend qu'il finisse (par défaut : abandon immédiat).
     #[arg(long)]
     pub attendre: bool,
+    /// Écrit aussi la synthèse départementale (synthese.pdf, synthese.xlsx) des plans lus, à côté de rapport-lot.json.
+    #[arg(long)]
+    pub synthese: bool,
+    /// Année du bilan de la synthèse (par défaut : la dernière année des périodes des plans).
+    #[arg(long, value_name = "AAAA", requires = "synthese")]
+    pub annee: Option<i32>,
+    /// Titre de la synthèse.
+    #[arg(long, value_name = "TITRE", requires = "synthese")]
+    pub titre: Option<String>,
     #[command(flatten)]
     pub docs: DocArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct SyntheseArgs {
+    /// Dossier des plans (parcouru récursivement, comme pour batch).
+    #[arg(value_name = "DOSSIER")]
+    pub dir: PathBuf,
+    /// Dossier où écrire synthese.pdf et synthese.xlsx (créé au besoin).
+    #[arg(short = 'o', long = "sortie", alias = "output", value_name = "SORTIE")]
+    pub output: PathBuf,
+    /// Année du bilan : une action dont la dernière année la précède sans être réalisée est en retard (par défaut : la dernière année des périodes des plans).
+    #[arg(long, value_name = "AAAA")]
+    pub annee: Option<i32>,
+    /// Titre de la synthèse (par défaut : « Synthèse départementale des plans d'actions »).
+    #[arg(long, value_name = "TITRE")]
+    pub titre: Option<String>,
+    /// Format du classeur : xlsx (seul disponible pour l'instant).
+    #[arg(long, value_name = "FORMAT", default_value = "xlsx", hide_default_value = true)]
+    pub tableur: String,
+    /// Nombre de plans lus en parallèle (par défaut : tous les cœurs).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Configuration plandoc.toml (par défaut : celle placée à côté de chaque classeur).
+    #[arg(long, value_name = "FICHIER")]
+    pub config: Option<PathBuf>,
+    /// Date des documents, AAAA-MM-JJ (par défaut : aucune).
+    #[arg(long, value_name = "AAAA-MM-JJ")]
+    pub date: Option<String>,
+    /// Dossier de modèles dont le documents.toml, le vocabulaire.toml et le themes.toml remplacent ceux par défaut.
+    #[arg(long, value_name = "DOSSIER")]
+    pub modeles: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -330,7 +372,7 @@ fn french_error(e: &clap::Error) -> String {
                 .map(|s| format!(" (vouliez-vous dire « {s} » ?)"))
                 .unwrap_or_default();
             let cmd = ctx(e, ContextKind::InvalidSubcommand).unwrap_or_default();
-            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build, batch, evaluation, serve, codes")
+            format!("commande inconnue « {cmd} »{hint} ; commandes : check, template, build, batch, evaluation, synthese, serve, codes")
         }
         ErrorKind::MissingRequiredArgument => format!("argument obligatoire manquant : {arg}"),
         ErrorKind::MissingSubcommand => "commande manquante : check, template, build ou batch".to_string(),

@@ -18,6 +18,28 @@ fn shard(s: &str) -> Option<(u32, u32)> {
     (n >= 1 && (1..=n).contains(&k)).then_some((k, n))
 }
 
+/// `--synthese` with its year and title, checked before the run.
+fn synthesis_request(
+    a: &BatchArgs,
+    template: &crate::templates::DocTemplate,
+) -> Result<Option<crate::batch::SynthesisRequest>, String> {
+    if !a.synthese {
+        return Ok(None);
+    }
+    if a.shard.is_some() {
+        return Err(
+            "--synthese ne se combine pas avec --shard : la synthèse porte sur tous les plans du dossier.".into()
+        );
+    }
+    if let Some(y) = a.annee.filter(|y| !(1900..=9999).contains(y)) {
+        return Err(format!("année « {y} » invalide pour --annee (attendu : AAAA, de 1900 à 9999)."));
+    }
+    let themes = crate::synthesis::Themes::load(a.docs.modeles.as_deref()).map_err(|e| format!("{e}."))?;
+    let title = a.titre.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let title = title.unwrap_or(template.label("synthese_titre")).to_string();
+    Ok(Some(crate::batch::SynthesisRequest { title, year: a.annee, themes }))
+}
+
 pub fn run(a: &BatchArgs) -> i32 {
     if !a.dir.is_dir() {
         return fail(&format!("dossier « {} » introuvable.", a.dir.display()));
@@ -59,6 +81,10 @@ pub fn run(a: &BatchArgs) -> i32 {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
+    let synthesis = match synthesis_request(a, &template) {
+        Ok(s) => s,
+        Err(e) => return fail(&e),
+    };
     let template_fingerprint = crate::templates::models_fingerprint(a.docs.modeles.as_deref());
     let opts = BatchOptions {
         jobs,
@@ -77,6 +103,7 @@ pub fn run(a: &BatchArgs) -> i32 {
         wait: a.attendre,
         logos_within: None,
         isolated_reader: std::env::current_exe().ok(),
+        synthesis,
     };
     match run_batch(&a.dir, &a.output, &opts) {
         Ok(report) => {

@@ -10,6 +10,7 @@ mod isolated;
 mod options;
 mod report_text;
 mod serve;
+mod synthesis_cmd;
 mod template;
 
 use std::ffi::OsString;
@@ -54,6 +55,7 @@ pub fn run(argv: Vec<OsString>) -> i32 {
                 args::Commande::Build(a) => build::run(&a),
                 args::Commande::Batch(a) => batch::run(&a),
                 args::Commande::Evaluation(a) => evaluation::run(&a),
+                args::Commande::Synthese(a) => synthesis_cmd::run(&a),
                 args::Commande::Serve(a) => serve::run(&a),
                 args::Commande::Codes => {
                     print!("{}", crate::validate::codes::markdown_table());

@@ -36,7 +36,7 @@ impl StatusLook {
 }
 
 /// A filled box in the status's colour and pattern.
-fn patch(cv: &mut Canvas<'_>, x: f32, y: f32, w: f32, h: f32, look: &StatusLook) {
+pub(super) fn patch(cv: &mut Canvas<'_>, x: f32, y: f32, w: f32, h: f32, look: &StatusLook) {
     cv.fill(x, y, w, h, look.colour);
     if look.hatched {
         hatch(cv, x, y, w, h);

@@ -4,6 +4,7 @@ mod chart;
 mod common;
 #[cfg(test)]
 mod contrast;
+mod departmental;
 mod echeancier;
 mod evaluation;
 mod fiches;
@@ -11,6 +12,7 @@ mod groups;
 mod plan_table;
 
 pub use common::{french_date, DocOptions, STAMP_HEIGHT, STAMP_WIDTH};
+pub use departmental::synthesis_pdf;
 pub use echeancier::echeancier;
 pub use evaluation::{evaluation, EvalOptions};
 pub use fiches::fiches;

@@ -22,7 +22,6 @@ pub struct ConfigFile {
     /// `[lecture]`: the sheet and header row holding the plan.
     pub lecture: ReadingPlace,
     /// `[sortie] tableur = "xlsx,ods"`: the workbooks' formats.
-    #[serde(skip)]
     pub tableur: Option<crate::sheet_formats::SheetFormats>,
 }
 

@@ -2,6 +2,7 @@
 
 pub mod annexe;
 pub mod corrected_copy;
+pub mod departmental_xlsx;
 pub mod evaluation_xlsx;
 pub mod ods;
 pub mod pdf;

@@ -119,6 +119,28 @@ pub async fn lot(State(s): State<Shared>, m: Multipart) -> Response {
     .await
 }
 
+/// `POST /api/synthese` (fields `lot`, a ZIP of plans, `annee`, `titre`): synthese.pdf
+/// and synthese.xlsx as a ZIP; same limits and isolation as `/api/lot`.
+pub async fn synthesis(State(s): State<Shared>, m: Multipart) -> Response {
+    api(&s, async {
+        let (ticket, mut form) = Form::admitted(&s.pool, m, s.opts.max_upload).await?;
+        let archive = form.file("lot")?;
+        jobs::year(&form)?;
+        let limits = limits(&s);
+        let st = s.clone();
+        let zip = s
+            .pool
+            .run(ticket, move || {
+                let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+                let work = TempDir::new("plandoc-synthese").map_err(io)?;
+                zipout::pack(&jobs::synthesis(&archive.bytes, work.path(), limits, &st.opts, &form, |_| (), None)?)
+            })
+            .await?;
+        Ok(zip_response("synthese.zip", zip))
+    })
+    .await
+}
+
 /// `GET /api/modele`: the blank input workbook, for this year and the four next.
 pub async fn template() -> Response {
     use chrono::Datelike;

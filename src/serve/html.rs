@@ -24,6 +24,7 @@ pub enum Nav {
     Accueil,
     Evaluation,
     Lot,
+    Synthese,
     Aucun,
 }
 
@@ -38,9 +39,12 @@ pub struct Page<'a> {
 impl Page<'_> {
     pub fn render(&self) -> String {
         let mut nav = String::new();
-        for (n, href, label) in
-            [(Nav::Accueil, "/", "Accueil"), (Nav::Evaluation, "/evaluation", "Évaluation"), (Nav::Lot, "/lot", "Lot")]
-        {
+        for (n, href, label) in [
+            (Nav::Accueil, "/", "Accueil"),
+            (Nav::Evaluation, "/evaluation", "Évaluation"),
+            (Nav::Lot, "/lot", "Lot"),
+            (Nav::Synthese, "/synthese", "Synthèse"),
+        ] {
             let current = if n == self.nav { " aria-current=\"page\"" } else { "" };
             let _ = write!(nav, "<li><a href=\"{href}\"{current}>{label}</a></li>");
         }

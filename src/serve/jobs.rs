@@ -306,6 +306,7 @@ pub fn lot(
         wait: false,
         logos_within: Some(input.clone()),
         isolated_reader: std::env::current_exe().ok(),
+        synthesis: None,
     };
     let internal = |e: std::io::Error| RequestError::Internal(hide_paths(&e.to_string(), work));
     let mut report = crate::batch::run(&input, &out, &opts).map_err(|e| match e {
@@ -338,4 +339,53 @@ fn hide_paths(text: &str, work: &Path) -> String {
         t = t.replace(&format!("{d}/"), shown).replace(&d, if shown.is_empty() { "." } else { shown });
     }
     t
+}
+
+/// A ZIP of plans → synthese.pdf and synthese.xlsx, read in `work` (a private temporary
+/// folder) by the isolated readers, under the lot's limits; `on_total` learns how many
+/// files the archive holds.
+pub fn synthesis(
+    bytes: &[u8],
+    work: &Path,
+    limits: Limits,
+    serve: &super::ServeOptions,
+    form: &Form,
+    on_total: impl FnOnce(usize),
+    read_count: Option<&std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+) -> Result<Vec<(String, Vec<u8>)>, RequestError> {
+    let year = year(form)?;
+    let themes = crate::synthesis::Themes::load(serve.models.as_deref()).map_err(RequestError::Invalid)?;
+    let input = work.join("plans");
+    on_total(super::zipin::extract(bytes, &input, limits.max_file_bytes)?);
+    let opts = crate::synthesis::SynthesisOptions {
+        read: ReadOptions { limits, config: None, ..Default::default() },
+        isolated_reader: std::env::current_exe().ok(),
+        models: serve.models.clone(),
+        // The pool bounds the machine: a synthesis is one job.
+        jobs: Some(1),
+        read_count: read_count.cloned(),
+    };
+    let internal = |e: std::io::Error| RequestError::Internal(hide_paths(&crate::fsx::io_fr(&e), work));
+    let mut got = crate::synthesis::collect(&input, None, &opts).map_err(internal)?;
+    if crate::cancel::requested() {
+        return Err(RequestError::Cancelled);
+    }
+    for u in &mut got.unread {
+        u.reason = hide_paths(&u.reason, work);
+    }
+    let title = form.text("titre").map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let title = title.unwrap_or_else(|| serve.template.label("synthese_titre").to_string());
+    let s = crate::synthesis::Synthesis::new(&title, year, themes, &got.inputs, got.unread);
+    if s.plans.is_empty() {
+        return Err(RequestError::Invalid(format!(
+            "aucun plan avec des données de suivi dans l'archive ({} lu{}, {} non lu{}) : aucune synthèse écrite",
+            got.inputs.len(),
+            if got.inputs.len() > 1 { "s" } else { "" },
+            s.unread.len(),
+            if s.unread.len() > 1 { "s" } else { "" }
+        )));
+    }
+    let docs = crate::documents::DocOptions { template: serve.template.clone(), ..Default::default() };
+    let (pdf, xlsx) = crate::synthesis::render(&s, &docs).map_err(|e| RequestError::Internal(e.to_string()))?;
+    Ok(vec![(crate::synthesis::PDF_NAME.into(), pdf), (crate::synthesis::XLSX_NAME.into(), xlsx)])
 }

@@ -15,7 +15,7 @@ pub async fn get() -> Response {
          <h2>Nouveau plan</h2>\n<p>Pas encore de classeur ? <a href=\"/modele\" download>Télécharger le modèle vierge \
          (.xlsx)</a>, le remplir dans votre tableur, puis le déposer ci-dessus.</p>\n\
          <h2>Autres usages</h2>\n<ul><li><a href=\"/evaluation\">Évaluation d'un plan suivi</a> : rapports pour \
-         le bilan annuel.</li><li><a href=\"/lot\">Lot</a> : une archive ZIP de plans, tous les documents d'un coup.</li></ul>",
+         le bilan annuel.</li><li><a href=\"/lot\">Lot</a> : une archive ZIP de plans, tous les documents d'un coup.</li><li><a href=\"/synthese\">Synthèse départementale</a> : les plans suivis d'une archive ZIP réunis en un bilan.</li></ul>",
         file_input(
             "plan",
             "Classeur du plan",

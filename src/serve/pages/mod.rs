@@ -9,6 +9,7 @@ pub mod login;
 pub mod lot;
 pub mod results;
 mod sheet;
+pub mod synthesis_page;
 
 use std::future::Future;
 

@@ -74,6 +74,9 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     if let Some(status) = read_status(&dir) {
         return lot_page(&s, &id, &dir, status);
     }
+    if let Some(status) = super::synthesis_page::read_status(&dir).filter(|st| st.etat != "termine") {
+        return super::synthesis_page::progress_page(&id, status);
+    }
     let names = listed(&dir);
     if names.is_empty() {
         return error_page(&RequestError::NotFound);
