@@ -279,7 +279,7 @@ fn a_person_gets_a_synthesis_in_a_real_browser() {
             c.find(Locator::Id("tout")).await.unwrap().click().await.unwrap();
             // The browser stays open until its download is complete.
             let start = Instant::now();
-            while !downloads.join("documents.zip").is_file() {
+            while !downloads.join("synthese.zip").is_file() {
                 assert!(start.elapsed() < Duration::from_secs(30), "no download in {}", downloads.display());
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
@@ -287,7 +287,7 @@ fn a_person_gets_a_synthesis_in_a_real_browser() {
         run.await;
         c.close().await.unwrap();
     });
-    let zip_path = downloads.join("documents.zip");
+    let zip_path = downloads.join("synthese.zip");
     let mut z = zip::ZipArchive::new(Cursor::new(std::fs::read(&zip_path).unwrap())).unwrap();
     let mut pdf = Vec::new();
     z.by_name("synthese.pdf").unwrap().read_to_end(&mut pdf).unwrap();

@@ -41,69 +41,9 @@ fn synthesis_request(
 }
 
 pub fn run(a: &BatchArgs) -> i32 {
-    if !a.dir.is_dir() {
-        return fail(&format!("dossier « {} » introuvable.", a.dir.display()));
-    }
-    let shard = match &a.shard {
-        Some(s) => match shard(s) {
-            Some(x) => Some(x),
-            None => {
-                return fail(&format!(
-                    "part « {s} » invalide pour --shard (attendu : K/N avec 1 ≤ K ≤ N, par exemple 2/8)."
-                ))
-            }
-        },
-        None => None,
-    };
-    let only = match super::options::only(&a.docs.only) {
+    let opts = match batch_options(a) {
         Ok(o) => o,
         Err(e) => return fail(&e),
-    };
-    if let Err(e) = super::options::date(&a.docs.date) {
-        return fail(&e);
-    }
-    let sheets = match super::options::sheets(&a.docs.tableur) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    if a.jobs == Some(0) {
-        return fail("--jobs attend un nombre de 1 ou plus.");
-    }
-    let cap = crate::batch::max_jobs();
-    let jobs = match a.jobs {
-        Some(j) if j > cap => {
-            eprintln!("plandoc : --jobs {j} ramené à {cap} (4 par cœur de cette machine) : au-delà, les plans attendraient les cœurs.");
-            Some(cap)
-        }
-        j => j,
-    };
-    let template = match super::options::templates(a.docs.modeles.as_deref()) {
-        Ok(t) => t,
-        Err(e) => return fail(&format!("{e}.")),
-    };
-    let synthesis = match synthesis_request(a, &template) {
-        Ok(s) => s,
-        Err(e) => return fail(&e),
-    };
-    let template_fingerprint = crate::templates::models_fingerprint(a.docs.modeles.as_deref());
-    let opts = BatchOptions {
-        jobs,
-        shard,
-        force: a.force,
-        only,
-        config: a.docs.config.clone(),
-        template,
-        template_fingerprint,
-        models: a.docs.modeles.clone(),
-        date: a.docs.date.clone(),
-        one_fiche_per_page: a.docs.une_fiche_par_page,
-        sheets,
-        read: ReadOptions { config: a.docs.config.clone(), ..Default::default() },
-        progress: ProgressMode::detect(a.quiet),
-        wait: a.attendre,
-        logos_within: None,
-        isolated_reader: std::env::current_exe().ok(),
-        synthesis,
     };
     match run_batch(&a.dir, &a.output, &opts) {
         Ok(report) => {
@@ -125,4 +65,53 @@ pub fn run(a: &BatchArgs) -> i32 {
         Err(e @ crate::batch::BatchError::Io(_)) => fail(&format!("lot interrompu : {e}.")),
         Err(e) => fail(&format!("{e}.")),
     }
+}
+
+/// The batch's options from its flags; the French reason when one is wrong.
+fn batch_options(a: &BatchArgs) -> Result<BatchOptions, String> {
+    if !a.dir.is_dir() {
+        return Err(format!("dossier « {} » introuvable.", a.dir.display()));
+    }
+    let shard = match &a.shard {
+        Some(s) => Some(shard(s).ok_or_else(|| {
+            format!("part « {s} » invalide pour --shard (attendu : K/N avec 1 ≤ K ≤ N, par exemple 2/8).")
+        })?),
+        None => None,
+    };
+    let only = super::options::only(&a.docs.only)?;
+    super::options::date(&a.docs.date)?;
+    let sheets = super::options::sheets(&a.docs.tableur)?;
+    if a.jobs == Some(0) {
+        return Err("--jobs attend un nombre de 1 ou plus.".into());
+    }
+    let cap = crate::batch::max_jobs();
+    let jobs = match a.jobs {
+        Some(j) if j > cap => {
+            eprintln!("plandoc : --jobs {j} ramené à {cap} (4 par cœur de cette machine) : au-delà, les plans attendraient les cœurs.");
+            Some(cap)
+        }
+        j => j,
+    };
+    let template = super::options::templates(a.docs.modeles.as_deref()).map_err(|e| format!("{e}."))?;
+    let synthesis = synthesis_request(a, &template)?;
+    let template_fingerprint = crate::templates::models_fingerprint(a.docs.modeles.as_deref());
+    Ok(BatchOptions {
+        jobs,
+        shard,
+        force: a.force,
+        only,
+        config: a.docs.config.clone(),
+        template,
+        template_fingerprint,
+        models: a.docs.modeles.clone(),
+        date: a.docs.date.clone(),
+        one_fiche_per_page: a.docs.une_fiche_par_page,
+        sheets,
+        read: ReadOptions { config: a.docs.config.clone(), ..Default::default() },
+        progress: ProgressMode::detect(a.quiet),
+        wait: a.attendre,
+        logos_within: None,
+        isolated_reader: std::env::current_exe().ok(),
+        synthesis,
+    })
 }

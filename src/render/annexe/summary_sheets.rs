@@ -49,43 +49,11 @@ pub(super) fn synthese_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetInpu
     ws.set_name("Synthèse")?;
     g.width(ws, 0, 50)?;
     g.string(ws, (0, 0), "Répartition des actions par axe et par priorité", &f.title, true)?;
-    let prio_cols = ["Haute", "Moyenne", "Basse", "Non renseignée", "Total"];
-    g.string(ws, (2, 0), "Axe", &f.header, true)?;
-    for (i, p) in prio_cols.iter().enumerate() {
-        g.string(ws, (2, 1 + i as u16), *p, &f.header, true)?;
-        g.width(ws, 1 + i as u16, 13)?;
-    }
-    let mut row = 3u32;
-    let axes: Vec<&crate::model::Axis> = plan.axes.iter().collect();
-    // Per axis: high, medium, low, not given, total — summed for the last row.
-    let mut totals = [0usize; 5];
-    for axis in &axes {
-        let acts = axis.all_actions();
-        let count = |p: Option<Priority>| acts.iter().filter(|a| a.priority == p).count();
-        let counts = [
-            count(Some(Priority::High)),
-            count(Some(Priority::Medium)),
-            count(Some(Priority::Low)),
-            count(None),
-            acts.len(),
-        ];
-        let title = if axis.implicit { "Actions" } else { axis.title.as_str() };
-        g.string(ws, (row, 0), title, &f.body, false)?;
-        for (i, v) in counts.iter().enumerate() {
-            g.num(ws, (row, 1 + i as u16), *v as f64, &f.centre)?;
-            totals[i] += v;
-        }
-        row += 1;
-    }
-    let axis_rows = (3, row - 1);
-    g.string(ws, (row, 0), "Total", &f.key, true)?;
-    for (i, t) in totals.iter().enumerate() {
-        g.num(ws, (row, 1 + i as u16), *t as f64, &f.key)?;
-    }
-    row += 2;
+    let axis_rows = priority_table(ws, g, input)?;
+    let mut row = axis_rows.1 + 3;
     // The charts go under the tables, in column A, inside the print area's width.
     let mut charts = Vec::new();
-    if !axes.is_empty() {
+    if !plan.axes.is_empty() {
         let mut chart = Chart::new(ChartType::BarStacked);
         for i in 0..4u16 {
             chart
@@ -129,6 +97,44 @@ pub(super) fn synthese_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetInpu
         row += 18;
     }
     print_setup(ws, plan, row, 5, false, g.scale())
+}
+
+/// Actions per axis and priority from row 2, with a total row: returns the first and
+/// last rows of the axes.
+fn priority_table(ws: &mut Worksheet, g: &mut Grid, input: &SheetInput<'_>) -> Result<(u32, u32), XlsxError> {
+    let f = input.f;
+    let prio_cols = ["Haute", "Moyenne", "Basse", "Non renseignée", "Total"];
+    g.string(ws, (2, 0), "Axe", &f.header, true)?;
+    for (i, p) in prio_cols.iter().enumerate() {
+        g.string(ws, (2, 1 + i as u16), *p, &f.header, true)?;
+        g.width(ws, 1 + i as u16, 13)?;
+    }
+    let mut row = 3u32;
+    // Per axis: high, medium, low, not given, total — summed for the last row.
+    let mut totals = [0usize; 5];
+    for axis in &input.plan.axes {
+        let acts = axis.all_actions();
+        let count = |p: Option<Priority>| acts.iter().filter(|a| a.priority == p).count();
+        let counts = [
+            count(Some(Priority::High)),
+            count(Some(Priority::Medium)),
+            count(Some(Priority::Low)),
+            count(None),
+            acts.len(),
+        ];
+        let title = if axis.implicit { "Actions" } else { axis.title.as_str() };
+        g.string(ws, (row, 0), title, &f.body, false)?;
+        for (i, v) in counts.iter().enumerate() {
+            g.num(ws, (row, 1 + i as u16), *v as f64, &f.centre)?;
+            totals[i] += v;
+        }
+        row += 1;
+    }
+    g.string(ws, (row, 0), "Total", &f.key, true)?;
+    for (i, t) in totals.iter().enumerate() {
+        g.num(ws, (row, 1 + i as u16), *t as f64, &f.key)?;
+    }
+    Ok((3, row - 1))
 }
 
 /// A titled two-column table (label, number of actions) from `row`: returns its first
