@@ -379,9 +379,9 @@ fn actions_get_their_theme_from_their_words_or_from_a_theme_column() {
 #[test]
 fn wrong_options_are_refused_in_french() {
     let dir = tmpdir("synthese-options");
-    let out = plandoc(&["synthese", dir.to_str().unwrap(), "-o", dir.join("s").to_str().unwrap(), "--tableur", "ods"]);
+    let out = plandoc(&["synthese", dir.to_str().unwrap(), "-o", dir.join("s").to_str().unwrap(), "--tableur", "csv"]);
     assert_eq!(out.code, 2);
-    assert!(out.stderr.contains("--tableur ods n'est pas encore disponible"), "{}", out.stderr);
+    assert!(out.stderr.contains("format de tableur « csv » inconnu"), "{}", out.stderr);
     let out = plandoc(&["synthese", dir.join("absent").to_str().unwrap(), "-o", dir.join("s").to_str().unwrap()]);
     assert_eq!(out.code, 2);
     assert!(out.stderr.contains("introuvable"), "{}", out.stderr);
@@ -404,6 +404,38 @@ fn same_folder_same_bytes() {
         outs.push((std::fs::read(o.join("synthese.pdf")).unwrap(), std::fs::read(o.join("synthese.xlsx")).unwrap()));
     }
     assert!(outs[0] == outs[1], "deux synthèses du même dossier diffèrent");
+}
+
+/// `--tableur xlsx,ods`: synthese.ods holds the same sheets and cells as synthese.xlsx
+/// (both read back by calamine), and is the same bytes from one run to the next.
+#[test]
+fn the_workbook_also_in_opendocument() {
+    let dir = tmpdir("synthese-ods");
+    department(&dir.join("plans"));
+    let mut bytes = Vec::new();
+    let plans = dir.join("plans");
+    for k in ["a", "b"] {
+        let o = dir.join(k);
+        let args = ["synthese", plans.to_str().unwrap(), "-o", o.to_str().unwrap(), "--tableur", "xlsx,ods"];
+        let out = plandoc(&args);
+        assert_eq!(out.code, 1, "{}", out.stderr);
+        bytes.push(std::fs::read(o.join("synthese.ods")).unwrap());
+    }
+    assert!(bytes[0] == bytes[1], "deux synthese.ods du même dossier diffèrent");
+    let (x, o) = (dir.join("a/synthese.xlsx"), dir.join("a/synthese.ods"));
+    let sheets = |p: &Path| open_workbook_auto(p).unwrap().sheet_names().to_vec();
+    assert_eq!(sheets(&x), sheets(&o));
+    for sheet in sheets(&x) {
+        let filled = |p: &Path| -> Vec<(usize, usize, String)> {
+            let r = range(p, &sheet);
+            let (r0, c0) = r.start().unwrap_or((0, 0));
+            r.used_cells()
+                .map(|(i, j, d)| (r0 as usize + i, c0 as usize + j, text(d)))
+                .filter(|(_, _, t)| !t.is_empty())
+                .collect()
+        };
+        assert_eq!(filled(&x), filled(&o), "feuille « {sheet} »");
+    }
 }
 
 /// Every cell of a sheet, as text.

@@ -278,7 +278,7 @@ fn refuse_overwriting_inputs(
         dirs.values().flat_map(|d| names.iter().map(move |n| out.join(d).join(n))).collect();
     outputs.extend(["json", "xlsx"].map(|e| out.join(format!("rapport-lot{suffix}.{e}"))));
     if opts.synthesis.is_some() {
-        outputs.extend([crate::synthesis::PDF_NAME, crate::synthesis::XLSX_NAME].map(|n| out.join(n)));
+        outputs.extend(crate::synthesis::ALL_NAMES.map(|n| out.join(n)));
     }
     crate::fsx::refuse_overwriting_inputs(&outputs, &inputs)
 }

@@ -44,17 +44,18 @@ pub(crate) fn finish(
     let (Some(req), Some(g)) = (&opts.synthesis, gathered) else { return Ok(()) };
     let docs =
         crate::documents::DocOptions { template: opts.template.clone(), date: opts.date.clone(), ..Default::default() };
-    write(out, req, g, results, &docs)
+    write(out, req, g, results, &docs, opts.sheets.unwrap_or_default())
 }
 
-/// Writes OUT/synthese.pdf and OUT/synthese.xlsx together; the plans that failed are
-/// its « Non lus ».
+/// Writes OUT/synthese.pdf and the workbook (in the run's `--tableur` formats) together;
+/// the plans that failed are its « Non lus ».
 fn write(
     out: &Path,
     req: &SynthesisRequest,
     gathered: Gathered,
     results: &[PlanResult],
     docs: &crate::documents::DocOptions,
+    formats: crate::sheet_formats::SheetFormats,
 ) -> std::io::Result<()> {
     let unread = results
         .iter()
@@ -62,12 +63,7 @@ fn write(
         .map(|r| Unread { name: r.input.clone(), reason: r.error.clone().unwrap_or_else(|| "non lu".into()) })
         .collect();
     let s = Synthesis::new(&req.title, req.year, req.themes.clone(), &gathered.take(), unread);
-    let (pdf, xlsx) = crate::synthesis::render(&s, docs).map_err(|e| std::io::Error::other(e.to_string()))?;
-    crate::fsx::publish(
-        out,
-        &[
-            (out.join(crate::synthesis::PDF_NAME), pdf.as_slice()),
-            (out.join(crate::synthesis::XLSX_NAME), xlsx.as_slice()),
-        ],
-    )
+    let files = crate::synthesis::render(&s, docs, formats).map_err(|e| std::io::Error::other(e.to_string()))?;
+    let files: Vec<(std::path::PathBuf, &[u8])> = files.iter().map(|(n, b)| (out.join(n), b.as_slice())).collect();
+    crate::fsx::publish(out, &files)
 }

@@ -222,8 +222,8 @@ pub struct SyntheseArgs {
     /// Titre de la synthèse (par défaut : « Synthèse départementale des plans d'actions »).
     #[arg(long, value_name = "TITRE")]
     pub titre: Option<String>,
-    /// Format du classeur : xlsx (seul disponible pour l'instant).
-    #[arg(long, value_name = "FORMAT", default_value = "xlsx", hide_default_value = true)]
+    /// Format du classeur : xlsx, ods ou xlsx,ods (par défaut : xlsx).
+    #[arg(long, value_name = "FORMATS", default_value = "xlsx", hide_default_value = true)]
     pub tableur: String,
     /// Nombre de plans lus en parallèle (par défaut : tous les cœurs).
     #[arg(long, value_name = "N")]

@@ -4,7 +4,8 @@ use std::path::PathBuf;
 
 use crate::documents::DocOptions;
 use crate::ingest::ReadOptions;
-use crate::synthesis::{collect, render, Synthesis, SynthesisOptions, Themes, PDF_NAME, XLSX_NAME};
+use crate::sheet_formats::SheetFormats;
+use crate::synthesis::{collect, render, Synthesis, SynthesisOptions, Themes};
 
 use super::args::SyntheseArgs;
 use super::exit;
@@ -19,13 +20,7 @@ fn settle(a: &SyntheseArgs) -> Result<(DocOptions, Themes), String> {
     if !a.dir.is_dir() {
         return Err(format!("dossier « {} » introuvable.", a.dir.display()));
     }
-    match crate::text::fold(&a.tableur).as_str() {
-        "xlsx" => {}
-        "ods" => {
-            return Err("--tableur ods n'est pas encore disponible pour la synthèse : seul xlsx l'est.".into());
-        }
-        other => return Err(format!("format « {other} » inconnu pour --tableur (attendu : xlsx).")),
-    }
+    SheetFormats::parse(&a.tableur).map_err(|e| format!("{e} pour --tableur."))?;
     if let Some(y) = a.annee.filter(|y| !(1900..=9999).contains(y)) {
         return Err(format!("année « {y} » invalide pour --annee (attendu : AAAA, de 1900 à 9999)."));
     }
@@ -99,9 +94,9 @@ fn plural(n: usize) -> &'static str {
 
 /// Both files published together, never over an input.
 fn write(a: &SyntheseArgs, s: &Synthesis, docs: &DocOptions, inputs: &[crate::synthesis::Input]) -> Result<(), i32> {
-    let (pdf, xlsx) = render(s, docs).map_err(|e| fail(&format!("{e}.")))?;
-    let files: Vec<(PathBuf, &[u8])> =
-        vec![(a.output.join(PDF_NAME), pdf.as_slice()), (a.output.join(XLSX_NAME), xlsx.as_slice())];
+    let formats = SheetFormats::parse(&a.tableur).unwrap_or_default();
+    let rendered = render(s, docs, formats).map_err(|e| fail(&format!("{e}.")))?;
+    let files: Vec<(PathBuf, &[u8])> = rendered.iter().map(|(n, b)| (a.output.join(n), b.as_slice())).collect();
     let outputs: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let mut read: Vec<PathBuf> = inputs.iter().map(|i| a.dir.join(&i.name)).collect();
     read.extend(a.config.iter().cloned());

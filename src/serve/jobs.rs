@@ -150,7 +150,6 @@ pub fn overrides(form: &Form) -> PlanOverrides {
     o
 }
 
-/// Which documents: "fiches,plan" or checkboxes; none means all.
 /// The workbooks' format chosen on the form (field `tableur`); none: XLSX.
 pub fn sheets(form: &Form) -> Result<Option<crate::sheet_formats::SheetFormats>, RequestError> {
     form.text("tableur")
@@ -159,6 +158,7 @@ pub fn sheets(form: &Form) -> Result<Option<crate::sheet_formats::SheetFormats>,
         .transpose()
 }
 
+/// Which documents: "fiches,plan" or checkboxes; none means all.
 pub fn kinds(form: &Form) -> Result<BTreeSet<DocKind>, RequestError> {
     let mut out = BTreeSet::new();
     for k in form.text("documents").unwrap_or_default().split(',').map(str::trim).filter(|k| !k.is_empty()) {
@@ -386,6 +386,6 @@ pub fn synthesis(
         )));
     }
     let docs = crate::documents::DocOptions { template: serve.template.clone(), ..Default::default() };
-    let (pdf, xlsx) = crate::synthesis::render(&s, &docs).map_err(|e| RequestError::Internal(e.to_string()))?;
-    Ok(vec![(crate::synthesis::PDF_NAME.into(), pdf), (crate::synthesis::XLSX_NAME.into(), xlsx)])
+    let formats = sheets(form)?.unwrap_or_default();
+    crate::synthesis::render(&s, &docs, formats).map_err(|e| RequestError::Internal(e.to_string()))
 }

@@ -11,7 +11,7 @@ use crate::evaluation::{mean_progress, status_counts, MeanProgress};
 use crate::model::{Action, Plan, PlanKind, Status};
 
 pub use collect::{collect, Collected, SynthesisOptions};
-pub use outputs::{render, PDF_NAME, XLSX_NAME};
+pub use outputs::{render, ALL_NAMES, ODS_NAME, PDF_NAME, XLSX_NAME};
 pub use themes::{Assigned, Source, Theme, Themes, UNCLASSIFIED};
 
 /// A plan given to the synthesis: its name (path inside the folder) and the plan read.
