@@ -4,8 +4,8 @@
 use std::path::Path;
 use std::time::Instant;
 
-use plandoc::build::{render, DocKind};
 use plandoc::documents::DocOptions;
+use plandoc::job::{render, DocKind};
 
 #[path = "common/cpu.rs"]
 mod cpu;
@@ -31,7 +31,7 @@ fn main() {
     let cpu0 = cpu::own_ms();
     for _ in 0..20 {
         let t = Instant::now();
-        let all = plandoc::build::render_all(&DocKind::PDF, &plan, &opts).unwrap();
+        let all = plandoc::job::render_all(&DocKind::PDF, &plan, &opts).unwrap();
         times.push(t.elapsed().as_secs_f64());
         sizes = DocKind::PDF.iter().copied().zip(all.iter().map(Vec::len)).collect();
     }
@@ -72,11 +72,11 @@ fn main() {
     let _ = std::fs::remove_dir_all(&out);
 
     // The XLSX annex: the sample, then 5,000 actions in constant-memory mode.
-    let bopts = plandoc::build::BuildOptions::default();
+    let bopts = plandoc::job::BuildOptions::default();
     let annex_times: Vec<f64> = (0..20)
         .map(|_| {
             let t = Instant::now();
-            plandoc::build::annexe(&plan, &bopts).unwrap();
+            plandoc::job::annexe(&plan, &bopts).unwrap();
             t.elapsed().as_secs_f64()
         })
         .collect();
@@ -90,7 +90,7 @@ fn main() {
     let eval_times: Vec<f64> = (0..20)
         .map(|_| {
             let t = Instant::now();
-            plandoc::build::evaluation_reports(&suivi, &opts, &eval).unwrap();
+            plandoc::job::evaluation_reports(&suivi, &opts, &eval).unwrap();
             t.elapsed().as_secs_f64()
         })
         .collect();

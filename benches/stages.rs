@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use plandoc::build::DocKind;
 use plandoc::documents::{echeancier, fiches, plan_table, DocOptions};
+use plandoc::job::DocKind;
 
 fn cpu_ms(clock: libc::clockid_t) -> f64 {
     // SAFETY: clock_gettime only writes into the struct we pass.
@@ -47,11 +47,11 @@ fn main() {
     let (template, t_tpl) = timed(|| plandoc::templates::DocTemplate::load(None).unwrap());
     let (_, t_fonts) = timed(plandoc::layout::fonts::warm_up);
     let (plan, t_read) = timed(|| plandoc::ingest::read_plan(&sample, &Default::default()).unwrap().plan);
-    let bopts = plandoc::build::BuildOptions::default();
+    let bopts = plandoc::job::BuildOptions::default();
     let cold_mode = std::env::var("PLANDOC_STAGES_COLD").ok();
     if cold_mode.as_deref() == Some("annexe") {
         let p = process_ms();
-        let (_, t) = timed(|| plandoc::build::annexe(&plan, &bopts).unwrap());
+        let (_, t) = timed(|| plandoc::job::annexe(&plan, &bopts).unwrap());
         println!("{t_tpl:.2} {t_read:.2} annexe {t:.2} (tous fils {:.2})", process_ms() - p);
         return;
     }
@@ -68,7 +68,7 @@ fn main() {
         return;
     }
     let p_xlsx = process_ms();
-    let (_, t_xlsx) = timed(|| plandoc::build::annexe(&plan, &bopts).unwrap());
+    let (_, t_xlsx) = timed(|| plandoc::job::annexe(&plan, &bopts).unwrap());
     let p_xlsx = process_ms() - p_xlsx;
     let pdf_cold: Vec<f64> = DocKind::PDF
         .iter()
@@ -98,7 +98,7 @@ fn main() {
         println!("  mise en page {:<21} {:6.2} ms", k.key(), warm(20, || layouts(k)));
     }
     let p_warm = process_ms();
-    let t_warm = warm(20, || plandoc::build::annexe(&plan, &bopts).unwrap());
+    let t_warm = warm(20, || plandoc::job::annexe(&plan, &bopts).unwrap());
     let p_warm = (process_ms() - p_warm) / 20.0;
     println!("  annexe XLSX                       {t_warm:6.2} ms (tous fils, moyenne {p_warm:.2} ms)");
     for k in DocKind::PDF {

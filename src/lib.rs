@@ -1,16 +1,16 @@
 //! plandoc: French territorial action plans, from spreadsheets to documents.
 //!
 //! The pipeline: [`ingest`] (calamine cells → plan) › [`model`] (plain serde types) ›
-//! [`validate`] (diagnostics) › [`render`] (PDF, XLSX) › [`build`] / [`batch`] › [`cli`] and [`serve`].
+//! [`validate`] (diagnostics) › [`render`] (PDF, XLSX) › [`job`] / [`batch`] / [`synthesis`] › [`cli`] and [`serve`].
 
 pub mod batch;
-pub mod build;
 pub mod cancel;
 pub mod cli;
 pub mod documents;
+pub mod durable;
 pub mod evaluation;
-pub mod fsx;
 pub mod ingest;
+pub mod job;
 pub mod layout;
 pub mod model;
 pub mod named_file;

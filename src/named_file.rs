@@ -13,8 +13,8 @@ pub const MAX_LOGO_BYTES: u64 = 20 << 20;
 /// on the open handle (no race between a check and the open), read at most `max + 1`
 /// bytes (a file growing meanwhile is refused, not read whole).
 pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, String> {
-    let file = open_nonblocking(path).map_err(|e| crate::fsx::io_fr(&e))?;
-    let meta = file.metadata().map_err(|e| crate::fsx::io_fr(&e))?;
+    let file = open_nonblocking(path).map_err(|e| crate::durable::io_fr(&e))?;
+    let meta = file.metadata().map_err(|e| crate::durable::io_fr(&e))?;
     if !meta.is_file() {
         return Err(format!("ce n'est pas un fichier ordinaire ({})", kind_fr(&meta.file_type())));
     }
@@ -22,7 +22,7 @@ pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, String> {
         return Err(format!("fichier de {} Mo, plus que les {} Mo admis", meta.len() >> 20, max >> 20));
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| crate::fsx::io_fr(&e))?;
+    file.take(max + 1).read_to_end(&mut bytes).map_err(|e| crate::durable::io_fr(&e))?;
     if bytes.len() as u64 > max {
         return Err(format!("fichier de plus de {} Mo admis", max >> 20));
     }

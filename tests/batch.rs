@@ -115,8 +115,8 @@ fn builds_good_plans_reports_bad_ones_and_resumes() {
     let forced = run(&["--quiet", "--force"]);
     assert_eq!(forced.code, 1);
     assert_eq!(report(&out, "rapport-lot.json")["ok"], 4);
-    // Plain progress lines when not on a terminal.
-    let lines = run(&["--force"]);
+    // Plain progress lines when not on a terminal; --forcer, the French spelling, is --force.
+    let lines = run(&["--forcer"]);
     assert!(lines.stderr.contains("plans à traiter") && lines.stderr.contains("6/6 plans"), "{}", lines.stderr);
 }
 

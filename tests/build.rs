@@ -207,10 +207,10 @@ fn two_builds_are_byte_identical() {
     let opts = plandoc::documents::DocOptions::default();
     let p1 = plan("002-pst-sections-annees.xlsx");
     let p2 = plan("000-pst-ambitions-texte.xlsx");
-    let all = plandoc::build::DocKind::ALL;
-    let first = plandoc::build::render_all(&all, &p1, &opts).unwrap();
-    plandoc::build::render(plandoc::build::DocKind::Plan, &p2, &opts).unwrap();
-    let again = plandoc::build::render_all(&all, &p1, &opts).unwrap();
+    let all = plandoc::job::DocKind::ALL;
+    let first = plandoc::job::render_all(&all, &p1, &opts).unwrap();
+    plandoc::job::render(plandoc::job::DocKind::Plan, &p2, &opts).unwrap();
+    let again = plandoc::job::render_all(&all, &p1, &opts).unwrap();
     assert_eq!(first, again);
     assert_eq!(first[0], std::fs::read(a.join("fiches-actions.pdf")).unwrap());
 }

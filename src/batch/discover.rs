@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use crate::build::ascii_name;
+use crate::job::ascii_name;
 
 /// What a batch finds under its folder: the plans, and the entries it could not take.
 #[derive(Debug, Default)]
@@ -33,7 +33,7 @@ pub fn discover(dir: &Path, skip: Option<&Path>) -> std::io::Result<Found> {
     let root = dir.canonicalize()?;
     let entries = std::fs::read_dir(dir)?.filter_map(Result::ok).collect();
     let mut walk = Walk { root: dir, canonical_root: root.clone(), skip, found: Found::default(), seen: Vec::new() };
-    walk.seen.extend(crate::fsx::file_id(&root));
+    walk.seen.extend(crate::durable::file_id(&root));
     walk.entries(dir, entries, 0);
     walk.found.plans.sort();
     walk.found.left_out.sort_by(|a, b| a.path.cmp(&b.path));
@@ -46,7 +46,7 @@ struct Walk<'a> {
     skip: Option<&'a Path>,
     found: Found,
     /// Folders walked (device and inode): a link back to one is a loop.
-    seen: Vec<crate::fsx::FileId>,
+    seen: Vec<crate::durable::FileId>,
 }
 
 impl Walk<'_> {
@@ -63,7 +63,7 @@ impl Walk<'_> {
         if depth > 64 || self.skip.is_some_and(|s| same_dir(s, path)) {
             return;
         }
-        if let Some(id) = crate::fsx::file_id(path) {
+        if let Some(id) = crate::durable::file_id(path) {
             if self.seen.contains(&id) {
                 let reason =
                     "dossier déjà parcouru sous un autre nom (lien, ou boucle de liens) : non parcouru deux fois"
@@ -77,7 +77,7 @@ impl Walk<'_> {
             Err(e) => {
                 let reason = format!(
                     "dossier illisible ({}) : les plans qu'il contient n'ont pas été traités",
-                    crate::fsx::io_fr(&e)
+                    crate::durable::io_fr(&e)
                 );
                 self.leave_out(path, reason, true);
             }
@@ -119,14 +119,14 @@ impl Walk<'_> {
 
     /// The type of what the link at `path` leads to, when inside the batch folder.
     fn link_target(&self, path: &Path) -> Result<std::fs::FileType, String> {
-        let target =
-            std::fs::canonicalize(path).map_err(|e| format!("lien brisé ({}) : non suivi", crate::fsx::io_fr(&e)))?;
+        let target = std::fs::canonicalize(path)
+            .map_err(|e| format!("lien brisé ({}) : non suivi", crate::durable::io_fr(&e)))?;
         if !target.starts_with(&self.canonical_root) {
             return Err(format!("lien vers « {} », hors du dossier du lot : non suivi", target.display()));
         }
         std::fs::metadata(&target)
             .map(|m| m.file_type())
-            .map_err(|e| format!("lien illisible ({}) : non suivi", crate::fsx::io_fr(&e)))
+            .map_err(|e| format!("lien illisible ({}) : non suivi", crate::durable::io_fr(&e)))
     }
 }
 
@@ -134,7 +134,7 @@ impl Walk<'_> {
 /// a file is an output of that batch, not a plan (`batch DIR -o DIR` run again).
 fn is_output_name(name: &str) -> bool {
     let every = crate::sheet_formats::SheetFormats::BOTH;
-    crate::build::DocKind::ALL.iter().flat_map(|k| k.files(every)).any(|n| n.eq_ignore_ascii_case(name))
+    crate::job::DocKind::ALL.iter().flat_map(|k| k.files(every)).any(|n| n.eq_ignore_ascii_case(name))
 }
 
 fn same_dir(a: &Path, b: &Path) -> bool {

@@ -60,7 +60,7 @@ impl Readers {
                 None => match self.spawn() {
                     Ok(r) => r,
                     Err(e) => {
-                        let why = format!("le lecteur n'a pu être lancé ({})", crate::fsx::io_fr(&e));
+                        let why = format!("le lecteur n'a pu être lancé ({})", crate::durable::io_fr(&e));
                         return Err(abandoned(&name, &why));
                     }
                 },

@@ -20,8 +20,8 @@ pub use isolated::Readers;
 pub use report::{BatchReport, PlanResult, PlanStatus};
 pub use with_synthesis::SynthesisRequest;
 
-use crate::build::DocKind;
 use crate::ingest::ReadOptions;
+use crate::job::DocKind;
 use crate::templates::DocTemplate;
 
 #[derive(Debug, Clone)]
@@ -62,7 +62,7 @@ pub struct BatchOptions {
 /// Why a batch could not run at all.
 #[derive(Debug, thiserror::Error)]
 pub enum BatchError {
-    #[error("{}", crate::fsx::io_fr(.0))]
+    #[error("{}", crate::durable::io_fr(.0))]
     Io(#[from] std::io::Error),
     /// It would write over one of its inputs.
     #[error("{0}")]
@@ -239,9 +239,9 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
 /// Writes OUT/rapport-lot{suffix}.json and .xlsx.
 pub fn write_reports(out: &Path, suffix: &str, report: &BatchReport) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::other)?;
-    crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.json")), &json)?;
+    crate::durable::write_atomic(&out.join(format!("rapport-lot{suffix}.json")), &json)?;
     let xlsx = report::report_xlsx(report).map_err(|e| std::io::Error::other(e.to_string()))?;
-    crate::fsx::write_atomic(&out.join(format!("rapport-lot{suffix}.xlsx")), &xlsx)
+    crate::durable::write_atomic(&out.join(format!("rapport-lot{suffix}.xlsx")), &xlsx)
 }
 
 /// The report line of an entry the batch could not take: a folder it could not read
@@ -280,12 +280,12 @@ fn refuse_overwriting_inputs(
     if opts.synthesis.is_some() {
         outputs.extend(crate::synthesis::ALL_NAMES.map(|n| out.join(n)));
     }
-    crate::fsx::refuse_overwriting_inputs(&outputs, &inputs)
+    crate::durable::refuse_overwriting_inputs(&outputs, &inputs)
 }
 
 /// A plan whose documents are staged, waiting for the committer.
 struct Pending {
-    build: crate::build::StagedBuild,
+    build: crate::job::StagedBuild,
     stamp_path: PathBuf,
     stamp: Vec<u8>,
 }
@@ -350,19 +350,21 @@ fn commit(
     group: Vec<(usize, PlanResult, Option<Pending>)>,
     renamed: Vec<Renamed>,
 ) -> (Vec<(usize, PlanResult)>, Vec<Renamed>) {
-    let staged: Vec<&crate::fsx::Staged> =
+    let staged: Vec<&crate::durable::Staged> =
         group.iter().filter_map(|(_, _, p)| p.as_ref().map(|p| &p.build.files)).collect();
     let dirs: Vec<&Path> = renamed.iter().map(|r| r.dir.as_path()).collect();
-    let synced = crate::fsx::sync_staged_and_dirs(&staged, &dirs);
+    let synced = crate::durable::sync_staged_and_dirs(&staged, &dirs);
     let mut done = Vec::with_capacity(group.len() + renamed.len());
     for Renamed { index, mut result, stamp_path, stamp, .. } in renamed {
         let marked = match &synced {
-            Ok(()) => crate::fsx::write_atomic_unsynced(&stamp_path, &stamp),
+            Ok(()) => crate::durable::write_atomic_unsynced(&stamp_path, &stamp),
             Err(e) => Err(std::io::Error::new(e.kind(), e.to_string())),
         };
         match marked {
             Ok(()) => result.status = PlanStatus::Ok,
-            Err(e) => result.error = Some(format!("marque de reprise impossible à écrire : {}", crate::fsx::io_fr(&e))),
+            Err(e) => {
+                result.error = Some(format!("marque de reprise impossible à écrire : {}", crate::durable::io_fr(&e)))
+            }
         }
         done.push((index, result));
     }
@@ -386,7 +388,7 @@ fn commit(
                 r.error = Some(format!(
                     "écriture de « {} » impossible : {} ; aucun document n'a été écrit ni remplacé",
                     dir.display(),
-                    crate::fsx::io_fr(&e)
+                    crate::durable::io_fr(&e)
                 ));
                 done.push((i, r));
             }
@@ -446,7 +448,7 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
     let bytes = match std::fs::read(&input) {
         Ok(b) => b,
         Err(e) => {
-            r.error = Some(format!("« {} » : {}", r.input, crate::fsx::io_fr(&e)));
+            r.error = Some(format!("« {} » : {}", r.input, crate::durable::io_fr(&e)));
             return None;
         }
     };
@@ -470,7 +472,7 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
     }
     r.diagnostics = prepared.reading.diagnostics.clone();
     // Staged only: the committer syncs, renames, and then writes the mark.
-    match crate::build::stage(&prepared.reading.plan, &plan_dir, &prepared.options) {
+    match crate::job::stage(&prepared.reading.plan, &plan_dir, &prepared.options) {
         Ok(build) => {
             let files =
                 build.paths.iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
@@ -482,7 +484,7 @@ fn build_one(run: Run<'_>, rel: &Path, target: &Path, r: &mut PlanResult) -> Opt
                 files,
                 said: Some(said),
                 config,
-                depends_on: crate::build::logo_path(&prepared.reading.plan, &input)
+                depends_on: crate::job::logo_path(&prepared.reading.plan, &input)
                     .iter()
                     .map(|l| Dependency::of(l))
                     .collect(),

@@ -65,5 +65,5 @@ fn write(
     let s = Synthesis::new(&req.title, req.year, req.themes.clone(), &gathered.take(), unread);
     let files = crate::synthesis::render(&s, docs, formats).map_err(|e| std::io::Error::other(e.to_string()))?;
     let files: Vec<(std::path::PathBuf, &[u8])> = files.iter().map(|(n, b)| (out.join(n), b.as_slice())).collect();
-    crate::fsx::publish(out, &files)
+    crate::durable::publish(out, &files)
 }

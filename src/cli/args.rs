@@ -119,7 +119,7 @@ pub struct EvaluationArgs {
     #[arg(long, value_name = "AAAA-MM-JJ")]
     pub date: Option<String>,
     /// Compare même si --depuis ne semble pas être une version du même plan.
-    #[arg(long)]
+    #[arg(long, alias = "force")]
     pub forcer: bool,
     #[command(flatten)]
     pub tableur: SheetArgs,
@@ -187,7 +187,7 @@ pub struct BatchArgs {
     #[arg(long, value_name = "K/N")]
     pub shard: Option<String>,
     /// Reconstruit même les plans inchangés depuis le dernier lot.
-    #[arg(long)]
+    #[arg(long, alias = "forcer")]
     pub force: bool,
     /// N'affiche rien pendant le traitement.
     #[arg(long)]
@@ -295,7 +295,7 @@ pub struct TemplateArgs {
     #[arg(long, value_name = "AAAA-AAAA")]
     pub periode: Option<String>,
     /// Remplace le fichier s'il existe déjà.
-    #[arg(long)]
+    #[arg(long, alias = "forcer")]
     pub force: bool,
 }
 

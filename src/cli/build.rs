@@ -1,7 +1,7 @@
 //! `plandoc build`: validate, then write the documents; errors mean no document.
 
-use crate::build::build;
 use crate::ingest::{Limits, ReadOptions};
+use crate::job::build;
 use crate::prepare::{prepare, Date, Logo, Prefix, Reader, Refused, Request};
 
 use super::args::BuildArgs;

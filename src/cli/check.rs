@@ -62,7 +62,7 @@ pub fn run(a: &CheckArgs) -> i32 {
 /// The plan's logo, when it names one that cannot be used: a warning (the documents are
 /// made without it). Shared by `check`, `build` and the batch.
 pub fn logo_problem(plan: &crate::model::Plan, input: &std::path::Path) -> Option<Diagnostic> {
-    crate::build::load_logo(plan, input).err().map(|e| Diagnostic::warning("logo-illisible", e))
+    crate::job::load_logo(plan, input).err().map(|e| Diagnostic::warning("logo-illisible", e))
 }
 
 /// Documents that would carry no collectivité or no plan title: a warning saying what

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use crate::build::{evaluation_files, DocKind};
 use crate::ingest::ReadOptions;
+use crate::job::{evaluation_files, DocKind};
 use crate::prepare::{prepare, Date, Earlier, Reader, Refused, Request};
 
 use super::args::EvaluationArgs;
@@ -72,21 +72,25 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     let outputs: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let mut inputs = super::options::inputs(&a.file, &prepared.reading.plan, a.config.as_deref());
     inputs.extend(a.depuis.iter().cloned());
-    if let Err(msg) = crate::fsx::refuse_overwriting_inputs(&outputs, &inputs) {
+    if let Err(msg) = crate::durable::refuse_overwriting_inputs(&outputs, &inputs) {
         return fail(&msg);
     }
     let created = !a.output.exists();
     if let Err(e) = std::fs::create_dir_all(&a.output) {
-        return fail(&format!("dossier « {} » impossible à créer : {}.", a.output.display(), crate::fsx::io_fr(&e)));
+        return fail(&format!(
+            "dossier « {} » impossible à créer : {}.",
+            a.output.display(),
+            crate::durable::io_fr(&e)
+        ));
     }
-    if let Err(e) = crate::fsx::publish(&a.output, &files) {
+    if let Err(e) = crate::durable::publish(&a.output, &files) {
         if created {
             let _ = std::fs::remove_dir(&a.output);
         }
         return fail(&format!(
             "écriture dans « {} » impossible : {} ; aucun rapport n'a été écrit ni remplacé.",
             a.output.display(),
-            crate::fsx::io_fr(&e)
+            crate::durable::io_fr(&e)
         ));
     }
     for p in outputs {

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::build::DocKind;
+use crate::job::DocKind;
 
 /// `--only fiches,plan` → the documents; empty → all of them.
 pub fn only(list: &[String]) -> Result<BTreeSet<DocKind>, String> {
@@ -57,7 +57,7 @@ pub fn inputs(
 ) -> Vec<std::path::PathBuf> {
     let mut out = vec![file.to_path_buf()];
     out.extend(crate::ingest::config_for(file, config));
-    out.extend(crate::build::logo_path(plan, file));
+    out.extend(crate::job::logo_path(plan, file));
     out
 }
 

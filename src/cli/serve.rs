@@ -35,7 +35,11 @@ pub fn run(a: &ServeArgs) -> i32 {
             Ok(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
             Ok(_) => return fail(&format!("le fichier de jeton « {} » est vide.", p.display())),
             Err(e) => {
-                return fail(&format!("fichier de jeton « {} » illisible : {}.", p.display(), crate::fsx::io_fr(&e)))
+                return fail(&format!(
+                    "fichier de jeton « {} » illisible : {}.",
+                    p.display(),
+                    crate::durable::io_fr(&e)
+                ))
             }
         },
         None => None,

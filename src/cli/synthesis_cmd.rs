@@ -47,7 +47,7 @@ pub fn run(a: &SyntheseArgs) -> i32 {
     };
     let collected = match collect(&a.dir, Some(&a.output), &opts) {
         Ok(c) => c,
-        Err(e) => return fail(&format!("dossier « {} » illisible : {}.", a.dir.display(), crate::fsx::io_fr(&e))),
+        Err(e) => return fail(&format!("dossier « {} » illisible : {}.", a.dir.display(), crate::durable::io_fr(&e))),
     };
     let title = a.titre.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let title = title.unwrap_or(docs.template.label("synthese_titre")).to_string();
@@ -100,19 +100,19 @@ fn write(a: &SyntheseArgs, s: &Synthesis, docs: &DocOptions, inputs: &[crate::sy
     let outputs: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let mut read: Vec<PathBuf> = inputs.iter().map(|i| a.dir.join(&i.name)).collect();
     read.extend(a.config.iter().cloned());
-    crate::fsx::refuse_overwriting_inputs(&outputs, &read).map_err(|m| fail(&m))?;
+    crate::durable::refuse_overwriting_inputs(&outputs, &read).map_err(|m| fail(&m))?;
     let created = !a.output.exists();
     std::fs::create_dir_all(&a.output).map_err(|e| {
-        fail(&format!("dossier « {} » impossible à créer : {}.", a.output.display(), crate::fsx::io_fr(&e)))
+        fail(&format!("dossier « {} » impossible à créer : {}.", a.output.display(), crate::durable::io_fr(&e)))
     })?;
-    crate::fsx::publish(&a.output, &files).map_err(|e| {
+    crate::durable::publish(&a.output, &files).map_err(|e| {
         if created {
             let _ = std::fs::remove_dir(&a.output);
         }
         fail(&format!(
             "écriture dans « {} » impossible : {} ; aucun fichier n'a été écrit ni remplacé.",
             a.output.display(),
-            crate::fsx::io_fr(&e)
+            crate::durable::io_fr(&e)
         ))
     })
 }

@@ -32,15 +32,19 @@ pub fn run(a: &TemplateArgs) -> i32 {
         eprintln!("plandoc : erreur : « {} » est un dossier, pas un classeur.", a.output.display());
         return exit::UNREADABLE;
     }
-    let bytes = match crate::render::template::template_xlsx(first, last) {
+    let bytes = match crate::render::blank_workbook::template_xlsx(first, last) {
         Ok(b) => b,
         Err(e) => {
             eprintln!("plandoc : erreur : création du modèle impossible ({e}).");
             return exit::UNREADABLE;
         }
     };
-    if let Err(e) = crate::fsx::write_atomic(&a.output, &bytes) {
-        eprintln!("plandoc : erreur : écriture de « {} » impossible ({}).", a.output.display(), crate::fsx::io_fr(&e));
+    if let Err(e) = crate::durable::write_atomic(&a.output, &bytes) {
+        eprintln!(
+            "plandoc : erreur : écriture de « {} » impossible ({}).",
+            a.output.display(),
+            crate::durable::io_fr(&e)
+        );
         return exit::UNREADABLE;
     }
     eprintln!("Modèle écrit : {} (période {first}-{last}).", a.output.display());

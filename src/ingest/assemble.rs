@@ -9,7 +9,7 @@ use super::grid::Sheet;
 use super::header::{self, Header};
 use super::likeness::{self, Likeness};
 use super::{
-    best_table, columns_sheet, constants, indicators, layout, metadata, named_sheet, not_a_plan, period_in,
+    best_table, columns_sheet, constants, indicators, metadata, named_sheet, not_a_plan, period_in, rows,
     sheet_correction, valued_levels, Reading, Unreadable, Workbook,
 };
 use crate::model::{Axis, ColumnInfo, Field, Plan, SkippedRow, SourceLayout};
@@ -94,7 +94,7 @@ pub fn plan_from_workbook_corrected(
     if forms.is_none() {
         g.notes.extend(constants::read_constants(sheet, &mut header, &mut g.plan.meta));
     }
-    let mut table = layout::read_table(name, sheet, &header);
+    let mut table = rows::read_table(name, sheet, &header);
     if let Some(f) = forms {
         f.relocate(&mut table, &header);
         g.notes.extend(f.notes());
@@ -242,7 +242,7 @@ fn note_ignored_sheets(
 fn add_sibling_axes(name: &str, wb: &Workbook, sheet: &Sheet, siblings: &[(&Sheet, Header)], g: &mut Gathered) {
     let mut parts: Vec<(&Sheet, Vec<Axis>)> = vec![(sheet, std::mem::take(&mut g.plan.axes))];
     for (s, h) in siblings {
-        let t = layout::read_table(name, s, h);
+        let t = rows::read_table(name, s, h);
         g.diagnostics.extend(t.diagnostics);
         g.notes.extend(t.notes);
         parts.push((s, t.axes));

@@ -110,7 +110,7 @@ pub fn load_config(path: &Path) -> (ConfigFile, Vec<Diagnostic>) {
     let bytes = match std::fs::read(path) {
         Ok(b) => b,
         Err(e) => {
-            let why = if path.is_dir() { "c'est un dossier".to_string() } else { crate::fsx::io_fr(&e) };
+            let why = if path.is_dir() { "c'est un dossier".to_string() } else { crate::durable::io_fr(&e) };
             let d = Diagnostic::error("config-illisible", format!("Configuration « {name} » illisible : {why}."));
             return (ConfigFile::default(), vec![d]);
         }

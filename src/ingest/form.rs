@@ -335,7 +335,7 @@ pub fn is_pair_row(sheet: &Sheet, row: u32) -> bool {
 impl Forms {
     /// The table reading moved back to the forms: diagnostics at their form cells, each
     /// action's origin at its fiche, with the cell of each of its fields.
-    pub fn relocate(&self, reading: &mut super::layout::TableReading, header: &super::header::Header) {
+    pub fn relocate(&self, reading: &mut super::rows::TableReading, header: &super::header::Header) {
         let fields: Vec<(u32, Field)> = header.columns.iter().filter_map(|c| c.field.map(|f| (c.col, f))).collect();
         self.place_origins(&mut reading.axes, &fields);
         for d in &mut reading.diagnostics {

@@ -15,7 +15,6 @@ mod grid;
 mod header;
 mod header_fix;
 mod indicators;
-mod layout;
 mod likeness;
 mod limits;
 mod metadata;
@@ -23,6 +22,7 @@ mod ods_cells;
 mod outline;
 mod parse;
 mod roles;
+mod rows;
 mod workbook;
 mod xlsx_merges;
 

@@ -36,7 +36,7 @@ pub struct Workbook {
 pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::NotFound,
-        _ => ReadError::Io(crate::fsx::io_fr(&e)),
+        _ => ReadError::Io(crate::durable::io_fr(&e)),
     })?;
     if meta.is_dir() {
         return Err(ReadError::IsDir);
@@ -44,7 +44,7 @@ pub fn read_workbook(path: &Path, limits: &Limits) -> Result<Workbook, ReadError
     if meta.len() > limits.max_file_bytes {
         return Err(ReadError::TooLarge { size: meta.len(), max: limits.max_file_bytes });
     }
-    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::fsx::io_fr(&e)))?;
+    let bytes = std::fs::read(path).map_err(|e| ReadError::Io(crate::durable::io_fr(&e)))?;
     let mut wb = read_bytes(bytes, limits)?;
     if wb.format == Format::Csv {
         // The file name is the sheet's name: it may carry the axis or the period.

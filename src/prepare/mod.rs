@@ -9,10 +9,10 @@ use std::path::{Path, PathBuf};
 
 pub use read::{read as read_as, Names, Reader};
 
-use crate::build::{BuildOptions, DocKind};
 use crate::documents::DocOptions;
 use crate::evaluation::Change;
 use crate::ingest::{PlanOverrides, ReadOptions, Reading, Unreadable};
+use crate::job::{BuildOptions, DocKind};
 use crate::sheet_formats::SheetFormats;
 use crate::templates::DocTemplate;
 use crate::validate::{CheckReport, Diagnostic};
@@ -238,8 +238,8 @@ fn sheet_formats(req: &Request<'_>) -> SheetFormats {
 fn prefix(p: &Prefix, reading: &Reading) -> Result<Option<String>, Refused> {
     match p {
         Prefix::None => Ok(None),
-        Prefix::DeliberationId => crate::build::deliberation_id(&reading.plan).map(Some).map_err(Refused::MissingId),
-        Prefix::Given(t) => Ok(Some(crate::build::ascii_name(t))),
+        Prefix::DeliberationId => crate::job::deliberation_id(&reading.plan).map(Some).map_err(Refused::MissingId),
+        Prefix::Given(t) => Ok(Some(crate::job::ascii_name(t))),
     }
 }
 
@@ -261,7 +261,7 @@ fn logo(req: &Request<'_>, reading: &mut Reading) -> Result<(Option<crate::layou
     inputs.extend(crate::ingest::config_for(req.path, req.read.config.as_deref()));
     let logo = match req.logo {
         Logo::FromPlan { within } => {
-            inputs.extend(crate::build::logo_path(&reading.plan, req.path));
+            inputs.extend(crate::job::logo_path(&reading.plan, req.path));
             plan_logo(reading, req.path, within).ok().flatten()
         }
         Logo::Sent(name, bytes) => Some(
@@ -276,12 +276,12 @@ fn logo(req: &Request<'_>, reading: &mut Reading) -> Result<(Option<crate::layou
 /// The logo the plan names, when allowed and readable; else why it is left out.
 fn plan_logo(reading: &Reading, path: &Path, within: Option<&Path>) -> Result<Option<crate::layout::Image>, String> {
     logo_allowed(&reading.plan, path, within)?;
-    crate::build::load_logo(&reading.plan, path)
+    crate::job::load_logo(&reading.plan, path)
 }
 
 /// A logo outside `root` (when given) is refused: its path comes from the plan.
 fn logo_allowed(plan: &crate::model::Plan, input: &Path, root: Option<&Path>) -> Result<(), String> {
-    let (Some(root), Some(path)) = (root, crate::build::logo_path(plan, input)) else { return Ok(()) };
+    let (Some(root), Some(path)) = (root, crate::job::logo_path(plan, input)) else { return Ok(()) };
     let inside = match (path.canonicalize(), root.canonicalize()) {
         (Ok(p), Ok(r)) => p.starts_with(r),
         _ => true, // a missing logo is reported by the reader

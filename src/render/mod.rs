@@ -1,13 +1,13 @@
 //! Output writers: PDF (plandoc's own writer on pdf-writer: tagged PDF/UA-1 + PDF/A-2a) and XLSX (rust_xlsxwriter).
 
 pub mod annexe;
+pub mod blank_workbook;
 pub mod corrected_copy;
 pub mod departmental_xlsx;
 pub mod evaluation_xlsx;
 pub mod ods;
 pub mod pdf;
 pub mod print_fit;
-pub mod template;
 
 /// A workbook as plandoc writes them: zip compression at level 1, the quickest (level 6,
 /// rust_xlsxwriter's default, took a quarter of the annex's time for files a few
@@ -42,7 +42,7 @@ pub fn xlsx_error_fr(e: &rust_xlsxwriter::XlsxError) -> String {
             "une date est hors de ce qu'Excel admet (du 1er janvier 1900 au 31 décembre 9999)".into()
         }
         E::RowColumnLimitError => "le tableau dépasse le nombre de lignes ou de colonnes d'Excel".into(),
-        E::IoError(io) | E::TempFileError(_, io) => crate::fsx::io_fr(io),
+        E::IoError(io) | E::TempFileError(_, io) => crate::durable::io_fr(io),
         _ => "erreur interne de l'écriture du classeur".into(),
     }
 }

@@ -106,7 +106,7 @@ pub async fn lot(State(s): State<Shared>, m: Multipart) -> Response {
         let zip = s
             .pool
             .run(ticket, move || {
-                let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+                let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
                 let work = TempDir::new("plandoc-lot").map_err(io)?;
                 let path = work.path().join("lot.zip");
                 jobs::lot(&archive.bytes, work.path(), limits, &st.opts, |_| (), &path)?;
@@ -131,7 +131,7 @@ pub async fn synthesis(State(s): State<Shared>, m: Multipart) -> Response {
         let zip = s
             .pool
             .run(ticket, move || {
-                let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+                let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
                 let work = TempDir::new("plandoc-synthese").map_err(io)?;
                 zipout::pack(&jobs::synthesis(&archive.bytes, work.path(), limits, &st.opts, &form, |_| (), None)?)
             })
@@ -145,7 +145,7 @@ pub async fn synthesis(State(s): State<Shared>, m: Multipart) -> Response {
 pub async fn template() -> Response {
     use chrono::Datelike;
     let y = chrono::Local::now().year();
-    match crate::render::template::template_xlsx(y, y + 4) {
+    match crate::render::blank_workbook::template_xlsx(y, y + 4) {
         Ok(bytes) => (
             [
                 (header::CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

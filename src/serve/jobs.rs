@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use crate::batch::Readers;
-use crate::build::{documents, evaluation_files, DocKind};
 use crate::ingest::{read_plan_bytes_corrected, Correction, Limits, PlanOverrides, ReadOptions, Reading, Workbook};
+use crate::job::{documents, evaluation_files, DocKind};
 use crate::model::MetaKey;
 use crate::prepare::{prepare, Date, Earlier, Logo, Prefix, Reader, Refused, Request};
 use crate::validate::CheckReport;
@@ -54,13 +54,13 @@ struct Sent {
 
 impl Sent {
     fn new() -> Result<Sent, RequestError> {
-        let dir = TempDir::new("plandoc-envoi").map_err(|e| RequestError::Internal(crate::fsx::io_fr(&e)))?;
+        let dir = TempDir::new("plandoc-envoi").map_err(|e| RequestError::Internal(crate::durable::io_fr(&e)))?;
         Ok(Sent { dir })
     }
 
     /// Writes `u` under `slot` (one folder per field): its path, under the name it was sent.
     fn file(&self, slot: &str, u: &Upload) -> Result<PathBuf, RequestError> {
-        let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+        let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
         let dir = self.dir.path().join(slot);
         std::fs::create_dir_all(&dir).map_err(io)?;
         let path = dir.join(disk_name(&u.name));
@@ -73,7 +73,8 @@ impl Sent {
         let path = self.file("plan", u)?;
         if !correction.is_empty() {
             let toml = path.with_file_name("plandoc.toml");
-            std::fs::write(toml, correction.to_toml()).map_err(|e| RequestError::Internal(crate::fsx::io_fr(&e)))?;
+            std::fs::write(toml, correction.to_toml())
+                .map_err(|e| RequestError::Internal(crate::durable::io_fr(&e)))?;
         }
         Ok(path)
     }
@@ -176,7 +177,7 @@ pub fn kinds(form: &Form) -> Result<BTreeSet<DocKind>, RequestError> {
 pub const MAX_PREFIX: usize = 150;
 
 fn checked_prefix(p: &str) -> Result<String, RequestError> {
-    let name = crate::build::ascii_name(p);
+    let name = crate::job::ascii_name(p);
     if name.len() > MAX_PREFIX {
         return Err(RequestError::Invalid(format!(
             "préfixe des noms de fichiers trop long : {} caractères, pour {MAX_PREFIX} au plus",
@@ -365,7 +366,7 @@ pub fn synthesis(
         jobs: Some(1),
         read_count: read_count.cloned(),
     };
-    let internal = |e: std::io::Error| RequestError::Internal(hide_paths(&crate::fsx::io_fr(&e), work));
+    let internal = |e: std::io::Error| RequestError::Internal(hide_paths(&crate::durable::io_fr(&e), work));
     let mut got = crate::synthesis::collect(&input, None, &opts).map_err(internal)?;
     if crate::cancel::requested() {
         return Err(RequestError::Cancelled);

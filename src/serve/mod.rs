@@ -138,7 +138,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), ServeError> {
         let ip: std::net::IpAddr = opts.address.parse().map_err(|_| ServeError::Address(opts.address.clone()))?;
         let listener = tokio::net::TcpListener::bind(SocketAddr::new(ip, opts.port))
             .await
-            .map_err(|e| ServeError::Bind(format!("{}:{}", opts.address, opts.port), crate::fsx::io_fr(&e)))?;
+            .map_err(|e| ServeError::Bind(format!("{}:{}", opts.address, opts.port), crate::durable::io_fr(&e)))?;
         let local = listener.local_addr().map_err(|e| ServeError::Start(e.to_string()))?;
         let results = results::Results::open(opts.results.clone(), opts.keep)?;
         let state = Arc::new(AppState {

@@ -24,7 +24,8 @@ impl Results {
     pub fn open(dir: Option<PathBuf>, keep: Duration) -> Result<Results, ServeError> {
         let owned = dir.is_none();
         let root = dir.unwrap_or_else(|| std::env::temp_dir().join(format!("plandoc-resultats-{}", new_id())));
-        create_private(&root).map_err(|e| ServeError::Results(root.display().to_string(), crate::fsx::io_fr(&e)))?;
+        create_private(&root)
+            .map_err(|e| ServeError::Results(root.display().to_string(), crate::durable::io_fr(&e)))?;
         Ok(Results { root, keep, owned })
     }
 
@@ -36,7 +37,7 @@ impl Results {
     pub fn create(&self) -> Result<(String, PathBuf), RequestError> {
         let id = new_id();
         let dir = self.root.join(&id);
-        create_private(&dir).map_err(|e| RequestError::Internal(crate::fsx::io_fr(&e)))?;
+        create_private(&dir).map_err(|e| RequestError::Internal(crate::durable::io_fr(&e)))?;
         mark_created(&dir);
         Ok((id, dir))
     }

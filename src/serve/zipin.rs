@@ -120,7 +120,7 @@ fn check_name(raw: &str) -> Result<(), RequestError> {
             parts.len()
         )));
     }
-    if let Some(long) = parts.iter().find(|c| crate::build::ascii_name(c).len() > MAX_NAME) {
+    if let Some(long) = parts.iter().find(|c| crate::job::ascii_name(c).len() > MAX_NAME) {
         return Err(refuse(format!(
             "le nom « {} » a {} caractères, pour {MAX_NAME} au plus",
             short(long),
@@ -171,7 +171,7 @@ fn write_entry(
     dir: &Path,
     room: u64,
 ) -> Result<u64, RequestError> {
-    let io = |err: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&err));
+    let io = |err: std::io::Error| RequestError::Internal(crate::durable::io_fr(&err));
     let target = dir.join(&e.target);
     if let Some(p) = target.parent() {
         std::fs::create_dir_all(p).map_err(io)?;

@@ -27,7 +27,7 @@ pub fn pack(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, RequestError> {
 /// written as a ZIP to `dest` file by file (never whole in memory); `dest` appears whole
 /// or not at all.
 pub fn pack_dir_to(dir: &Path, dest: &Path) -> Result<(), RequestError> {
-    let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+    let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
     let err = |e: &dyn std::fmt::Display| RequestError::Internal(format!("archive ZIP impossible : {e}"));
     let mut files = Vec::new();
     collect(dir, dir, &mut files).map_err(io)?;

@@ -1,7 +1,7 @@
 //! The synthesis's two files, rendered together: synthese.pdf and synthese.xlsx.
 
-use crate::build::BuildError;
 use crate::documents::DocOptions;
+use crate::job::BuildError;
 use crate::sheet_formats::SheetFormats;
 
 use super::Synthesis;

@@ -17,7 +17,7 @@ use crate::serve::{jobs, Shared};
 
 /// Keeps the upload beside the result so the Documents form need not send it again.
 pub fn keep_input(dir: &std::path::Path, key: &str, u: &Upload) -> Result<(), RequestError> {
-    let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+    let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
     std::fs::write(dir.join(format!("{key}.bin")), &u.bytes).map_err(io)?;
     std::fs::write(dir.join(format!("{key}.nom")), u.name.as_bytes()).map_err(io)
 }

@@ -25,7 +25,7 @@ const READING: &str = "lecture.json";
 pub const COPY: &str = "classeur-corrige.xlsx";
 
 fn io(e: std::io::Error) -> RequestError {
-    RequestError::Internal(crate::fsx::io_fr(&e))
+    RequestError::Internal(crate::durable::io_fr(&e))
 }
 
 /// The correction kept with a result (none yet: empty).
@@ -38,7 +38,7 @@ pub fn load_correction(dir: &std::path::Path) -> Correction {
 /// The plan's metadata as last read, for the Documents form.
 pub fn save_reading(dir: &std::path::Path, meta: &PlanMeta) -> Result<(), RequestError> {
     let json = serde_json::to_vec(meta).map_err(|e| RequestError::Internal(e.to_string()))?;
-    crate::fsx::write_atomic(&dir.join(READING), &json).map_err(io)
+    crate::durable::write_atomic(&dir.join(READING), &json).map_err(io)
 }
 
 /// The metadata saved by `save_reading`.
@@ -228,7 +228,7 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
         let (ticket, form) = Form::admitted(&st.pool, m, st.opts.max_upload).await?;
         let plan = kept_input(&dir, "plan").ok_or(RequestError::NotFound)?;
         let correction = asked(&form, &load_correction(&dir));
-        crate::fsx::write_atomic(&dir.join(CORRECTION), correction.to_toml().as_bytes()).map_err(io)?;
+        crate::durable::write_atomic(&dir.join(CORRECTION), correction.to_toml().as_bytes()).map_err(io)?;
         let limits = limits(&st);
         let models = st.opts.models.clone();
         let (status, body) =

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::check::kept_input;
 use super::{file_input, html, page, text_input};
-use crate::build::DocKind;
+use crate::job::DocKind;
 use crate::model::MetaKey;
 use crate::serve::api::limits;
 use crate::serve::errors::RequestError;
@@ -142,20 +142,20 @@ pub const ZIP_NAME: &str = ".nom-zip";
 /// The ZIP's download name for a plan sent as `plan`: its name made ASCII, then `what`.
 pub fn zip_name(plan: &str, what: &str) -> String {
     let stem = std::path::Path::new(plan).file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    let stem: String = crate::build::ascii_name(&stem).chars().take(100).collect();
+    let stem: String = crate::job::ascii_name(&stem).chars().take(100).collect();
     format!("{stem}-{what}.zip")
 }
 
 /// Writes result files (already ASCII-named by the library) into a result folder, then
 /// their ZIP beside it, downloaded as `zip_name`.
 pub fn store(out: &std::path::Path, files: &[(String, Vec<u8>)], zip_name: &str) -> Result<(), RequestError> {
-    let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+    let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
     std::fs::create_dir_all(out).map_err(io)?;
     for (name, bytes) in files {
-        crate::fsx::write_atomic(&out.join(name), bytes).map_err(io)?;
+        crate::durable::write_atomic(&out.join(name), bytes).map_err(io)?;
     }
     // "Tout télécharger": the ZIP of every document, made once here, sent from disk.
     let dir = out.parent().unwrap_or(out);
-    crate::fsx::write_atomic(&dir.join(ZIP_NAME), zip_name.as_bytes()).map_err(io)?;
+    crate::durable::write_atomic(&dir.join(ZIP_NAME), zip_name.as_bytes()).map_err(io)?;
     crate::serve::zipout::pack_dir_to(out, &dir.join("documents.zip"))
 }

@@ -30,7 +30,7 @@ pub struct LotStatus {
 
 pub fn write_status(dir: &Path, s: &LotStatus) {
     if let Ok(b) = serde_json::to_vec(s) {
-        let _ = crate::fsx::write_atomic(&dir.join(STATUS), &b);
+        let _ = crate::durable::write_atomic(&dir.join(STATUS), &b);
     }
 }
 
@@ -76,9 +76,9 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
             let on_total = |total| write_status(&d, &LotStatus { etat: "en-cours".into(), total, message: None });
             let outcome =
                 jobs::lot(&archive.bytes, &work, limits, &shared.opts, on_total, &dir.join(ZIP)).and_then(|report| {
-                    let io = |e: std::io::Error| RequestError::Internal(crate::fsx::io_fr(&e));
+                    let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
                     let json = serde_json::to_vec(&report).map_err(|e| RequestError::Internal(e.to_string()))?;
-                    crate::fsx::write_atomic(&dir.join(REPORT), &json).map_err(io)?;
+                    crate::durable::write_atomic(&dir.join(REPORT), &json).map_err(io)?;
                     Ok(report.plans.len())
                 });
             let _ = std::fs::remove_dir_all(&work);

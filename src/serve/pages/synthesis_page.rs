@@ -32,7 +32,7 @@ pub struct SynthesisStatus {
 
 fn write_status(dir: &Path, s: &SynthesisStatus) {
     if let Ok(b) = serde_json::to_vec(s) {
-        let _ = crate::fsx::write_atomic(&dir.join(STATUS), &b);
+        let _ = crate::durable::write_atomic(&dir.join(STATUS), &b);
     }
 }
 

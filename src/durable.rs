@@ -376,7 +376,7 @@ mod test_hook {
 mod tests {
     #[test]
     fn writes_and_leaves_no_temporary() {
-        let dir = std::env::temp_dir().join(format!("plandoc-fsx-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("plandoc-durable-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let p = dir.join("a.txt");
         super::write_atomic(&p, b"bonjour").unwrap();

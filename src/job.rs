@@ -275,14 +275,14 @@ pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf
     let names: Vec<PathBuf> =
         kinds.iter().flat_map(|k| k.files(opts.sheets)).map(|n| out.join(prefixed(&n, opts))).collect();
     let created = prepare_out(out, &names, opts)?;
-    let write_err = |e: std::io::Error| BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e));
+    let write_err = |e: std::io::Error| BuildError::Write(out.display().to_string(), crate::durable::io_fr(&e));
     let made = run_jobs(kinds.len(), |i| {
         let files = make(kinds[i], plan, opts)?;
         let files: Vec<(PathBuf, &[u8])> = files.iter().map(|(n, b)| (out.join(n), b.as_slice())).collect();
-        crate::fsx::stage_synced(out, &files).map_err(write_err)
+        crate::durable::stage_synced(out, &files).map_err(write_err)
     });
     let staged = made.into_iter().collect::<Result<Vec<_>, _>>().map(|parts| {
-        let files = crate::fsx::Staged::join(out, in_listing_order(&kinds, parts));
+        let files = crate::durable::Staged::join(out, in_listing_order(&kinds, parts));
         StagedBuild { paths: files.finals().to_vec(), files, created }
     });
     match staged {
@@ -298,10 +298,10 @@ pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf
 }
 
 /// A plan's documents written under temporary names in their folder, not yet synced nor
-/// renamed (see `fsx::Staged`): the batch syncs many plans' documents at once.
+/// renamed (see `durable::Staged`): the batch syncs many plans' documents at once.
 #[derive(Debug)]
 pub struct StagedBuild {
-    pub files: crate::fsx::Staged,
+    pub files: crate::durable::Staged,
     pub paths: Vec<PathBuf>,
     /// The folder was made for this build: removed again if publishing fails.
     created: bool,
@@ -313,7 +313,7 @@ impl StagedBuild {
     pub fn publish(self) -> std::io::Result<Vec<PathBuf>> {
         let dir = self.files.dir().to_path_buf();
         let paths = self.rename()?;
-        crate::fsx::sync_dir(&dir)?;
+        crate::durable::sync_dir(&dir)?;
         Ok(paths)
     }
 
@@ -345,13 +345,13 @@ pub fn stage(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<StagedBuild
     let files: Vec<(PathBuf, &[u8])> = all.iter().map(|(name, bytes)| (out.join(name), bytes.as_slice())).collect();
     let paths: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let created = prepare_out(out, &paths, opts)?;
-    match crate::fsx::stage(out, &files) {
+    match crate::durable::stage(out, &files) {
         Ok(files) => Ok(StagedBuild { files, paths, created }),
         Err(e) => {
             if created {
                 let _ = std::fs::remove_dir(out);
             }
-            Err(BuildError::Write(out.display().to_string(), crate::fsx::io_fr(&e)))
+            Err(BuildError::Write(out.display().to_string(), crate::durable::io_fr(&e)))
         }
     }
 }
@@ -359,9 +359,10 @@ pub fn stage(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<StagedBuild
 /// Refuses `names` that would replace an input, then makes `out`: whether it was made
 /// here (removed again if the build fails).
 fn prepare_out(out: &Path, names: &[PathBuf], opts: &BuildOptions) -> Result<bool, BuildError> {
-    crate::fsx::refuse_overwriting_inputs(names, &opts.inputs).map_err(BuildError::Refused)?;
+    crate::durable::refuse_overwriting_inputs(names, &opts.inputs).map_err(BuildError::Refused)?;
     let created = !out.exists();
-    std::fs::create_dir_all(out).map_err(|e| BuildError::OutDir(out.display().to_string(), crate::fsx::io_fr(&e)))?;
+    std::fs::create_dir_all(out)
+        .map_err(|e| BuildError::OutDir(out.display().to_string(), crate::durable::io_fr(&e)))?;
     Ok(created)
 }
 
