@@ -94,7 +94,7 @@ impl Walk<'_> {
                 continue;
             }
             // Reports and the synthesis a run writes into the folder it reads.
-            let own = name.starts_with("rapport-lot") || crate::synthesis::ALL_NAMES.contains(&name.as_str());
+            let own = name.starts_with(super::REPORT_STEM) || crate::synthesis::ALL_NAMES.contains(&name.as_str());
             if depth == 0 && self.skip.is_some_and(|s| same_dir(s, self.root)) && own {
                 continue;
             }

@@ -118,7 +118,16 @@ impl Dependency {
     }
 }
 
-pub(crate) const STAMP: &str = ".plandoc-lot.json";
+/// The file beside each plan's documents that lets a later run skip it.
+pub const STAMP: &str = ".plandoc-lot.json";
+
+/// The reports' names: `rapport-lot{suffix}.json` and `.xlsx` (`suffix` names a shard).
+pub const REPORT_STEM: &str = "rapport-lot";
+
+/// A report's file name for a shard suffix ("" for a whole run) and an extension.
+pub fn report_name(suffix: &str, ext: &str) -> String {
+    format!("{REPORT_STEM}{suffix}.{ext}")
+}
 
 /// Most plans built at once: `--jobs` above is brought down to it (threads and reader
 /// processes beyond it only wait for the cores).
@@ -239,9 +248,9 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
 /// Writes OUT/rapport-lot{suffix}.json and .xlsx.
 pub fn write_reports(out: &Path, suffix: &str, report: &BatchReport) -> std::io::Result<()> {
     let json = serde_json::to_vec_pretty(report).map_err(std::io::Error::other)?;
-    crate::durable::write_atomic(&out.join(format!("rapport-lot{suffix}.json")), &json)?;
+    crate::durable::write_atomic(&out.join(report_name(suffix, "json")), &json)?;
     let xlsx = report::report_xlsx(report).map_err(|e| std::io::Error::other(e.to_string()))?;
-    crate::durable::write_atomic(&out.join(format!("rapport-lot{suffix}.xlsx")), &xlsx)
+    crate::durable::write_atomic(&out.join(report_name(suffix, "xlsx")), &xlsx)
 }
 
 /// The report line of an entry the batch could not take: a folder it could not read
@@ -276,7 +285,7 @@ fn refuse_overwriting_inputs(
     names.push(STAMP.to_string());
     let mut outputs: Vec<PathBuf> =
         dirs.values().flat_map(|d| names.iter().map(move |n| out.join(d).join(n))).collect();
-    outputs.extend(["json", "xlsx"].map(|e| out.join(format!("rapport-lot{suffix}.{e}"))));
+    outputs.extend(["json", "xlsx"].map(|e| out.join(report_name(suffix, e))));
     if opts.synthesis.is_some() {
         outputs.extend(crate::synthesis::ALL_NAMES.map(|n| out.join(n)));
     }

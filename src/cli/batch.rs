@@ -53,7 +53,7 @@ pub fn run(a: &BatchArgs) -> i32 {
                     report.ok,
                     report.errors,
                     report.skipped,
-                    a.output.join("rapport-lot.json").display()
+                    a.output.join(crate::batch::report_name("", "json")).display()
                 );
             }
             if report.errors > 0 {

@@ -113,7 +113,7 @@ pub fn done_so_far(dir: &Path) -> usize {
             let path = e.path();
             if path.is_dir() {
                 walk(&path, n);
-            } else if e.file_name() == ".plandoc-lot.json" {
+            } else if e.file_name() == crate::batch::STAMP {
                 *n += 1;
             }
         }
