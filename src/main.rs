@@ -1,3 +1,5 @@
+//! The `plandoc` binary: the command line over the library, with a French message on a panic.
+
 use std::sync::Mutex;
 
 /// Where the last panic happened, for the French message.

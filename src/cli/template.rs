@@ -1,3 +1,5 @@
+//! `plandoc template`: the blank input workbook, never over an existing file unless forced.
+
 use chrono::Datelike;
 
 use super::args::TemplateArgs;

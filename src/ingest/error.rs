@@ -1,3 +1,5 @@
+//! Why a file cannot be read as a spreadsheet at all, in French.
+
 use thiserror::Error;
 
 /// Why a file could not be read as a spreadsheet at all (exit code 2).

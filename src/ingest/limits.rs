@@ -1,3 +1,5 @@
+//! The caps on what reading a file may cost (size, cells, text, merges).
+
 /// Caps that keep hostile files from exhausting memory or time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {

@@ -1,3 +1,6 @@
+//! One action of a plan: its fields, where it was read, its funding lines; and the table
+//! saying which member holds each plain-text field.
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};

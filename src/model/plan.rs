@@ -1,3 +1,6 @@
+//! The plan: its metadata, its hierarchy of axes and objectives, its indicators, and
+//! where it was read.
+
 use serde::{Deserialize, Serialize};
 
 use super::{Action, Field};

@@ -390,3 +390,33 @@ pub fn synthesis(
     let formats = sheets(form)?.unwrap_or_default();
     crate::synthesis::render(&s, &docs, formats).map_err(|e| RequestError::Internal(e.to_string()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(fields: &[(&str, &str)]) -> Form {
+        Form { files: Default::default(), fields: fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
+    }
+
+    #[test]
+    fn the_documents_form_sets_metadata_by_its_plandoc_toml_keys_but_never_a_logo_path() {
+        let o = overrides(&form(&[
+            ("collectivite", " Commune de Revel "),
+            ("siren", "248900896"),
+            ("logo", "/etc/passwd"),
+            ("inconnu", "x"),
+        ]));
+        assert_eq!(o.text(MetaKey::Territory), Some("Commune de Revel"));
+        assert_eq!(o.text(MetaKey::Siren), Some("248900896"));
+        assert_eq!(o.text(MetaKey::Logo), None);
+    }
+
+    #[test]
+    fn the_workbook_format_is_chosen_or_refused_in_french() {
+        assert_eq!(sheets(&form(&[])).unwrap(), None);
+        assert_eq!(sheets(&form(&[("tableur", "ods")])).unwrap(), Some(crate::sheet_formats::SheetFormats::ODS));
+        let Err(RequestError::Invalid(why)) = sheets(&form(&[("tableur", "csv")])) else { panic!("csv accepté") };
+        assert!(why.contains("« csv »"), "{why}");
+    }
+}

@@ -1,3 +1,5 @@
+//! A diagnostic: code, severity, French message, and the sheet and cell it is about.
+
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -1,3 +1,6 @@
+//! The checks on a plan read: actions titled and numbered once, years within the period,
+//! fiches that fit, levels not empty.
+
 use std::collections::HashMap;
 
 use crate::model::{Action, Field, Objective, Plan};
@@ -192,5 +195,67 @@ fn at_origin(d: Diagnostic, origin: Option<&crate::model::Origin>) -> Diagnostic
     match origin {
         Some(o) => d.at(&o.sheet, Some(format!("{}{}", o.column.as_deref().unwrap_or("A"), o.row))),
         None => d,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Axis, ColumnInfo, Origin, SourceLayout};
+
+    fn action(number: &str, title: &str, row: u32, years: &[i32]) -> Action {
+        let origin = Origin { file: "p.xlsx".into(), sheet: "Plan".into(), row, ..Default::default() };
+        Action {
+            number: Some(number.into()),
+            title: title.into(),
+            years: years.to_vec(),
+            origin: Some(origin),
+            ..Default::default()
+        }
+    }
+
+    fn plan(actions: Vec<Action>) -> Plan {
+        let column =
+            |field, column: &str| ColumnInfo { field: Some(field), header: String::new(), column: column.into() };
+        let mut p = Plan::default();
+        p.meta.first_year = Some(2024);
+        p.meta.last_year = Some(2026);
+        p.axes.push(Axis { title: "Axe 1".into(), actions, ..Default::default() });
+        p.source = Some(SourceLayout {
+            sheet: "Plan".into(),
+            columns: vec![column(Field::Number, "A"), column(Field::Title, "B"), column(Field::Year(2027), "F")],
+            ..Default::default()
+        });
+        p
+    }
+
+    fn codes(d: &[Diagnostic]) -> Vec<(&str, Option<&str>)> {
+        d.iter().map(|d| (d.code.as_str(), d.cell.as_deref())).collect()
+    }
+
+    #[test]
+    fn a_number_used_twice_is_an_error_at_the_second_naming_the_first() {
+        let d = validate(&plan(vec![action("1", "Ouvrir", 2, &[2024]), action("1", "Former", 3, &[2025])]));
+        assert_eq!(codes(&d), [("numero-en-double", Some("A3"))]);
+        assert!(d[0].message.contains("« Ouvrir »") && d[0].message.contains("Plan!A2"), "{}", d[0].message);
+    }
+
+    #[test]
+    fn a_year_outside_the_period_is_placed_at_its_column() {
+        let d = validate(&plan(vec![action("1", "Ouvrir", 2, &[2027])]));
+        assert_eq!(codes(&d), [("annee-hors-periode", Some("F2"))]);
+    }
+
+    #[test]
+    fn an_untitled_action_is_an_error_at_its_title() {
+        let d = validate(&plan(vec![action("1", " ", 4, &[2024])]));
+        assert_eq!(codes(&d), [("titre-manquant", Some("B4"))]);
+    }
+
+    #[test]
+    fn a_plan_without_actions_says_where_to_write_them() {
+        let d = validate(&plan(Vec::new()));
+        assert_eq!(d[0].code, "aucune-action");
+        assert!(d.iter().any(|x| x.code == "axe-vide"), "{d:?}");
     }
 }

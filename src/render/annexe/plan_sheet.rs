@@ -378,3 +378,16 @@ pub(super) fn lists_sheet(ws: &mut Worksheet) -> Result<(), XlsxError> {
     ws.set_hidden(true);
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn more_columns_are_headed_by_their_field_label() {
+        assert_eq!(capitalized("personne pilote"), "Personne pilote");
+        assert_eq!(capitalized("élu·e référent·e"), "Élu·e référent·e");
+        assert_eq!(More::Text(Field::BudgetInvestment).header(), "Budget d'investissement");
+        assert_eq!(capitalized(""), "");
+    }
+}
