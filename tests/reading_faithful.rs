@@ -233,6 +233,31 @@ fn big_numbers_and_a_progress_column_read_one_way() {
     assert_eq!(refs, ["1000000000000000", "123456789012345680", "-20000000000000000", "42.5", "7"]);
     let progress: Vec<Option<f64>> = actions.iter().map(|a| a.action.progress).collect();
     assert_eq!(progress, [Some(1.0), Some(25.0), Some(50.0), Some(75.0), Some(2.0)]);
+    assert!(!r.diagnostics.iter().any(|d| d.code == "avancement-ambigu"), "{:?}", r.diagnostics);
+    // 0,1 among percents is read as 0,1 %, and said so at its cell: it may mean 10 %.
+    let file = dir.join("ambigu.xlsx");
+    write_xlsx(
+        &file,
+        &[(
+            "Plan",
+            vec![
+                vec![C::T("Axe"), C::T("Action"), C::T("Taux de réalisation")],
+                vec![C::T("Axe 1"), C::T("Action a"), n(40.0)],
+                vec![C::T("Axe 1"), C::T("Action b"), C::T("0,1")],
+            ],
+        )],
+    );
+    let r = read(&file);
+    let progress: Vec<Option<f64>> = r.plan.actions().iter().map(|a| a.action.progress).collect();
+    assert_eq!(progress, [Some(40.0), Some(0.1)]);
+    let warned: Vec<_> = r.diagnostics.iter().filter(|d| d.code == "avancement-ambigu").collect();
+    assert_eq!(warned.len(), 1, "{:?}", r.diagnostics);
+    assert_eq!(warned[0].cell.as_deref(), Some("C3"));
+    assert!(
+        warned[0].message.contains("lu comme 0,1 %") && warned[0].message.contains("10 %"),
+        "{}",
+        warned[0].message
+    );
     // A column of fractions only stays fractions of one.
     let file = dir.join("fractions.xlsx");
     write_xlsx(

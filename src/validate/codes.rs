@@ -82,6 +82,11 @@ pub const CODES: &[CodeInfo] = &[
     c("priorite-inconnue", E, "priorité hors du vocabulaire"),
     c("statut-inconnu", E, "statut hors du vocabulaire"),
     c("avancement-illisible", E, "avancement qui n'est pas un nombre ou un pourcentage"),
+    c(
+        "avancement-ambigu",
+        W,
+        "avancement entre 0 et 1 lu en pourcentage (0,1 → 0,1 %) parce que la colonne compte en pourcentages",
+    ),
     c("annee-hors-periode", E, "année d'action hors de la période du plan"),
     c("action-sans-annee", W, "action sans aucune année de mise en œuvre"),
     c("calendrier-illisible", W, "calendrier ou date d'action illisible"),

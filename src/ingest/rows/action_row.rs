@@ -7,8 +7,8 @@ use crate::ingest::fields;
 use crate::ingest::grid::{Sheet, Value};
 use crate::ingest::header::{Column, Header};
 use crate::ingest::parse::{
-    action_number, parse_action_text, parse_date, progress_in, schedule_years, split_list, year_mark, years_in_text,
-    YearMark,
+    action_number, bare_progress, parse_action_text, parse_date, progress_in, schedule_years, split_list, year_mark,
+    years_in_text, YearMark,
 };
 use crate::ingest::roles::is_help;
 use crate::model::{Action, Budget, ExtraField, Field, FundingLine, Origin, Priority, Status};
@@ -177,7 +177,21 @@ impl RowRead {
                 }
             },
             Field::Progress => match progress_in(v, in_percent) {
-                Some(p) => a.progress = Some(p),
+                Some(p) => {
+                    a.progress = Some(p);
+                    // 0.1 among 35 and 40: read as 0.1 %, but it may have meant 10 %.
+                    if in_percent && bare_progress(v).is_some_and(|n| n > 0.0 && n < 1.0) {
+                        return Some(Diagnostic::warning(
+                            "avancement-ambigu",
+                            format!(
+                                "Avancement « {text} » lu comme {} % : la colonne compte en pourcentages (d'autres \
+                                 cases dépassent 1). S'il s'agit de {} %, écrivez-le ainsi.",
+                                crate::text::format_number(p).replace('.', ","),
+                                crate::text::format_number((p * 10_000.0).round() / 100.0).replace('.', ",")
+                            ),
+                        ));
+                    }
+                }
                 None => return Some(Diagnostic::error(
                     "avancement-illisible",
                     format!("Avancement « {text} » illisible : indiquez un taux entre 0 et 100 %, par exemple 50 %, 50 ou 0,5."),
