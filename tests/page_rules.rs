@@ -246,6 +246,43 @@ fn a_table_never_leaves_fewer_than_three_rows_on_its_last_page() {
     assert!(checked >= 8, "{checked} tableaux sur plusieurs pages");
 }
 
+/// A merged objective cell taller than its first row shares its height with the rows it
+/// spans: no blank under an action whose own text is one line (sample 000, where the
+/// objective « Elaborer un programme de prévention santé… » spans actions 27 to 31).
+#[test]
+fn a_merged_cell_never_opens_a_gap_under_its_first_row() {
+    let input = sample("000-pst-ambitions-texte.xlsx");
+    let dir = build(&input, "merged-gap", &["--only", "plan"]);
+    let path = dir.join("plan-d-actions.pdf");
+    let numbers: Vec<String> = plan(&input).actions().iter().filter_map(|r| r.action.number.clone()).collect();
+    let mut checked = 0;
+    for page in 1..=pdf::pages(&path) {
+        let words = words(&path, page);
+        let Some(col) = words.iter().find(|w| w.2 == "N°" && w.1 > BODY_TOP).map(|w| w.0) else { continue };
+        let title_x = words.iter().find(|w| w.2 == "Action" && w.1 > BODY_TOP).map(|w| w.0).unwrap();
+        let mut rows: Vec<f32> =
+            words.iter().filter(|w| (w.0 - col).abs() < 25.0 && numbers.contains(&w.2)).map(|w| w.1).collect();
+        rows.sort_by(f32::total_cmp);
+        for pair in rows.windows(2) {
+            // An axis band between the two rows (in this sample each opens with
+            // « Ambition ») is not a gap.
+            if words.iter().any(|w| w.1 > pair[0] + 1.0 && w.1 < pair[1] - 1.0 && w.2.starts_with("Ambition")) {
+                continue;
+            }
+            // The last line of the row's action title, then the next row's number.
+            let last_line = words
+                .iter()
+                .filter(|w| w.0 >= title_x - 1.0 && w.1 >= pair[0] - 1.0 && w.1 < pair[1] - 1.0)
+                .map(|w| w.1)
+                .fold(pair[0], f32::max);
+            let gap = pair[1] - last_line;
+            assert!(gap < 26.0, "page {page} : {gap:.0} pt entre deux lignes d'actions (ligne à {:.0})", pair[0]);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked} paires de lignes vérifiées");
+}
+
 #[test]
 fn page_one_says_the_title_once_and_the_legend_marks_like_the_cells() {
     for name in ["002-pst-sections-annees.xlsx", "canonique-lauragais.xlsx", "001-ctg-ambitions.xlsx"] {

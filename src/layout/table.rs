@@ -217,6 +217,7 @@ impl CellLine {
 }
 
 /// A row measured at set widths.
+#[derive(Clone)]
 pub struct MeasuredRow<'a> {
     pub row: &'a Row,
     /// Per cell: x offset, width, and its lines.
@@ -224,6 +225,10 @@ pub struct MeasuredRow<'a> {
     pub height: f32,
     /// Height when the row opens a page: its `continued` cells show their text.
     pub opening_height: f32,
+    /// When the row opens a merged cell: the height that cell's text needs, and the height
+    /// of the rows it spans (`measure_rows`); 0 otherwise.
+    pub span_text: f32,
+    pub span_rows: f32,
 }
 
 impl MeasuredRow<'_> {
@@ -234,6 +239,33 @@ impl MeasuredRow<'_> {
             _ => &[],
         }
     }
+}
+
+/// The rows of a table measured, each merged cell's height shared by the rows it spans:
+/// when they are not tall enough together, the last of them grows (never the first, which
+/// would open a gap under it).
+pub fn measure_rows<'a>(rows: &'a [Row], widths: &[f32], padding: f32) -> Vec<MeasuredRow<'a>> {
+    let mut out: Vec<MeasuredRow<'a>> = rows.iter().map(|r| measure_row(r, widths, padding)).collect();
+    for i in 0..out.len() {
+        let spans: Vec<(usize, f32)> = out[i]
+            .row
+            .cells
+            .iter()
+            .zip(&out[i].cells)
+            .filter(|(c, _)| c.rowspan > 1 && !c.continued)
+            .map(|(c, (_, _, lines))| (c.rowspan, lines.iter().map(CellLine::height).sum::<f32>() + 2.0 * padding))
+            .collect();
+        for (n, need) in spans {
+            let end = (i + n).min(out.len());
+            let have: f32 = out[i..end].iter().map(|m| m.height).sum();
+            if need > have {
+                out[end - 1].height += need - have;
+            }
+            out[i].span_text = out[i].span_text.max(need);
+            out[i].span_rows = out[i].span_rows.max(have.max(need));
+        }
+    }
+    out
 }
 
 pub fn measure_row<'a>(row: &'a Row, widths: &[f32], padding: f32) -> MeasuredRow<'a> {
@@ -261,17 +293,20 @@ pub fn measure_row<'a>(row: &'a Row, widths: &[f32], padding: f32) -> MeasuredRo
             }
         }
         let h: f32 = lines.iter().map(CellLine::height).sum();
-        if !cell.continued {
+        // A merged cell's height is shared by the rows it spans (`measure_rows`).
+        if !cell.continued && cell.rowspan <= 1 {
             content = content.max(h);
         }
-        opening = opening.max(h);
+        if cell.rowspan <= 1 {
+            opening = opening.max(h);
+        }
         cells.push((x, w, lines));
         x += w;
         col += span;
     }
     let height = (content + 2.0 * padding).max(row.min_height);
     let opening_height = (opening + 2.0 * padding).max(row.min_height);
-    MeasuredRow { row, cells, height, opening_height }
+    MeasuredRow { row, cells, height, opening_height, span_text: 0.0, span_rows: 0.0 }
 }
 
 /// Draws a (part of a) measured row at (x, y) with height `h`; `parts` gives, per cell,

@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use super::canvas::{Artifact, Canvas, Page, Role, Tag, Tree};
 use super::paragraph::Paragraph;
-use super::table::{measure_row, Row, Table};
+use super::table::{measure_row, measure_rows, Row, Table};
 
 mod tables;
 
@@ -225,7 +225,8 @@ impl Flow {
             Block::KeepWithNext(b) => self.height_of(b),
             Block::Table(t) => {
                 let w = t.scaled(self.width());
-                t.header.iter().chain(&t.rows).map(|r| measure_row(r, &w, t.padding).height).sum()
+                let header: f32 = t.header.iter().map(|r| measure_row(r, &w, t.padding).height).sum();
+                header + measure_rows(&t.rows, &w, t.padding).iter().map(|m| m.height).sum::<f32>()
             }
             Block::PageBreak | Block::Group(..) | Block::EndGroup | Block::Continuation(_) => 0.0,
         }

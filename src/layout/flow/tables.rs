@@ -4,7 +4,7 @@
 
 use super::{Bands, Flow};
 use crate::layout::canvas::{Artifact, Role, Tag};
-use crate::layout::table::{draw_row, measure_row, CellLine, MeasuredRow, Row, Table};
+use crate::layout::table::{draw_row, measure_row, measure_rows, CellLine, MeasuredRow, Row, Table};
 
 /// Rows a table's last page holds at least, when the table runs over pages.
 pub const MIN_LAST_ROWS: usize = 3;
@@ -13,7 +13,7 @@ impl Flow {
     /// Header, bands and the first row of `t`: what must fit for the table to start.
     pub(super) fn table_start_height(&self, t: &Table) -> f32 {
         let w = t.scaled(self.width());
-        let rows: Vec<MeasuredRow<'_>> = t.rows.iter().map(|r| measure_row(r, &w, t.padding)).collect();
+        let rows: Vec<MeasuredRow<'_>> = measure_rows(&t.rows, &w, t.padding);
         let header: f32 = t.header.iter().map(|r| measure_row(r, &w, t.padding).height).sum();
         header + self.chain_height(&rows, 0, true)
     }
@@ -98,7 +98,7 @@ impl Flow {
         self.open_list = None;
         let widths = t.scaled(self.width());
         let header: Vec<MeasuredRow<'_>> = t.header.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
-        let rows: Vec<MeasuredRow<'_>> = t.rows.iter().map(|r| measure_row(r, &widths, t.padding)).collect();
+        let rows: Vec<MeasuredRow<'_>> = measure_rows(&t.rows, &widths, t.padding);
         let header_h: f32 = header.iter().map(|m| m.height).sum();
         if !rows.is_empty() && header_h + self.chain_height(&rows, 0, true) > self.remaining() && !self.fresh {
             self.new_page(true);
@@ -129,8 +129,14 @@ impl Flow {
             let fits_fresh = need + self.repeat_height(t, header_h, &bands) <= self.setup.content_height();
             let least = self.chain_height(&rows, i, true);
             let room = self.remaining() + 0.01;
+            // A merged cell whose text cannot fit here moves with its first row.
+            let spills = m.span_text > m.height && m.span_rows > room && m.span_text > room;
+            let span_fits_fresh = m.span_text + self.repeat_height(t, header_h, &bands) <= self.setup.content_height();
             if !opening
-                && (self.leaves_widow(t, &rows[i..], header_h, &bands) || (need > room && fits_fresh) || least > room)
+                && (self.leaves_widow(t, &rows[i..], header_h, &bands)
+                    || (need > room && fits_fresh)
+                    || least > room
+                    || (spills && span_fits_fresh))
             {
                 self.continue_table(t, &header, &bands);
                 opening = true;
@@ -138,6 +144,16 @@ impl Flow {
             let tags = match body {
                 Some(b) => self.row_nodes(b, m.row, false),
                 None => vec![Tag::Artifact(Artifact::Pagination); m.cells.len()],
+            };
+            // A merged cell whose rows will not all fit on this page: its first row takes
+            // the cell's whole text, split over the pages like any tall row.
+            let grown;
+            let m = if m.span_text > m.height && m.span_rows > self.remaining() + 0.01 {
+                grown =
+                    MeasuredRow { height: m.span_text, opening_height: m.opening_height.max(m.span_text), ..m.clone() };
+                &grown
+            } else {
+                m
             };
             self.place_row(t, m, (&header, &bands), &tags, opening);
             if let Some(b) = &m.row.band {
@@ -147,11 +163,13 @@ impl Flow {
         }
     }
 
-    /// Orphan control: the last `MIN_LAST_ROWS` rows of a table, `tail`, go to the next
-    /// page together when they would not all fit on this one (a continued page never
-    /// carries one or two rows alone), if they fit on a fresh page.
+    /// Orphan control: the last `MIN_LAST_ROWS` rows of a table (and the bands among
+    /// them), `tail`, go to the next page together when they would not all fit on this
+    /// one (a continued page never carries one or two rows alone), if they fit on a fresh
+    /// page.
     fn leaves_widow(&self, t: &Table, tail: &[MeasuredRow<'_>], header_h: f32, bands: &Bands<'_>) -> bool {
-        if tail.len() != MIN_LAST_ROWS {
+        // Bands (an axis, an objective) are not rows of the table's content.
+        if tail.iter().filter(|m| m.row.band.is_none()).count() != MIN_LAST_ROWS {
             return false;
         }
         let h: f32 = tail.iter().map(|m| m.height).sum();
