@@ -285,3 +285,21 @@ fn same_look_stamp_zone_and_determinism_as_the_other_pdfs() {
     let n = pdf::pages(&path);
     assert!(pdf::page_text(&path, n).contains(&format!("Page {n} / {n}")));
 }
+
+/// Action numbers of any depth stay whole in the evaluation's tables (« 1.1.1.1.1 » was
+/// broken over three lines in a column of fixed width).
+#[test]
+fn deep_action_numbers_are_never_broken() {
+    let input = sample("pcaet-quatre-niveaux.xlsx");
+    let dir = tmpdir("evaluation-deep-numbers");
+    let out = plandoc(&["build", input.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--only", "evaluation"]);
+    assert!(out.code <= 1, "{}{}", out.stdout, out.stderr);
+    let text = pdf::text(&dir.join("evaluation.pdf"));
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let plan = read_plan(&input, &ReadOptions::default()).unwrap().plan;
+    let numbers: Vec<String> = plan.actions().iter().filter_map(|r| r.action.number.clone()).collect();
+    assert!(numbers.iter().any(|n| n.len() >= 9), "{numbers:?}");
+    for n in &numbers {
+        assert!(words.contains(&n.as_str()), "numéro {n} coupé ou absent :\n{text}");
+    }
+}

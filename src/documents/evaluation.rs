@@ -9,7 +9,7 @@ use crate::layout::{Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Row,
 use crate::model::{Action, Axis, Indicator, Plan};
 
 use super::chart::{axis_chart, swatch, StatusLook};
-use super::common::{continued, decorate, Ctx, DocOptions};
+use super::common::{continued, decorate, fit_numbers, Ctx, DocOptions};
 use super::groups::title_block;
 
 /// Options of the report: review year and the changes since an earlier version, with
@@ -132,7 +132,10 @@ fn axis_table(ctx: &Ctx<'_>, axis: &Axis) -> Vec<Block> {
     }
     let t = ctx.t;
     let title = if axis.implicit { t.label("actions_sans_axe") } else { &axis.title };
-    let mut table = Table::new(vec![28.0, 190.0, 70.0, 70.0, 150.0]);
+    // The number column as wide as the longest number ("1.1.1.1.1" never breaks in two).
+    let mut widths = vec![28.0, 190.0, 70.0, 70.0, 150.0];
+    fit_numbers(&mut widths, 0, 1, ctx.page_setup(false).content_width(), ctx.plan, ctx.body());
+    let mut table = Table::new(widths);
     table.border = ctx.rule;
     let cols = ["numero", "intitule", "statut", "avancement", "commentaire"];
     table.header = vec![header_row(ctx, &cols.map(|k| t.label(k).to_string()))];
@@ -203,6 +206,7 @@ fn indicators(ctx: &Ctx<'_>, year: Option<i32>) -> Vec<Block> {
     let mut widths = vec![30.0, 150.0, 45.0, 45.0];
     widths.extend(years.iter().map(|_| 40.0));
     widths.push(70.0);
+    fit_numbers(&mut widths, 0, 1, ctx.page_setup(false).content_width(), ctx.plan, ctx.body());
     let mut table = Table::new(widths);
     table.border = ctx.rule;
     let mut titles: Vec<String> = ["numero", "indicateur", "reference", "cible"].map(|k| t.label(k).to_string()).into();
