@@ -303,3 +303,16 @@ fn deep_action_numbers_are_never_broken() {
         assert!(words.contains(&n.as_str()), "numéro {n} coupé ou absent :\n{text}");
     }
 }
+
+/// An action without a number is named by its title in the list of actions in trouble
+/// (the platform export's « Créer un lieu d'accueil enfants-parents » is « En pause »).
+#[test]
+fn an_unnumbered_action_in_trouble_is_named_by_its_title() {
+    let input = sample("tet-export-plan.xlsx");
+    let dir = tmpdir("evaluation-unnumbered");
+    let out = plandoc(&["build", input.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--only", "evaluation"]);
+    assert!(out.code <= 1, "{}{}", out.stdout, out.stderr);
+    let text = pdf::squash(&pdf::text(&dir.join("evaluation.pdf")));
+    assert!(text.contains(&pdf::squash("Créer un lieu d'accueil enfants-parents : En pause")), "{text}");
+    assert!(!text.contains(&pdf::squash("n° — —")), "{text}");
+}

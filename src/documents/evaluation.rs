@@ -108,8 +108,11 @@ fn difficulties(ctx: &Ctx<'_>) -> Vec<Block> {
     for r in hard {
         let a = r.action;
         let status = StatusLook::of(ctx, a.status).label;
-        let mut line =
-            format!("{} {} — {} : {status}", ctx.t.label("action"), a.number.as_deref().unwrap_or("—"), a.title);
+        // An unnumbered action is named by its title alone (never "Action n° — —").
+        let mut line = match a.number.as_deref() {
+            Some(n) => format!("{} {n} — {} : {status}", ctx.t.label("action"), a.title),
+            None => format!("{} : {status}", a.title),
+        };
         if let Some(c) = &a.comment {
             line.push_str(&format!(". {c}"));
         }
