@@ -8,7 +8,7 @@ use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Face, Flow, Paragraph, Rgb, Role, Style, Tag};
 use crate::model::{Action, ActionRef, Field, Plan};
 
-use super::common::{decorate, euros, fit, french_date, wrap, year_ranges, Ctx, DocOptions};
+use super::common::{decorate, euros, fit, french_date, more_than_half_full, wrap, year_ranges, Ctx, DocOptions};
 
 pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
@@ -65,7 +65,7 @@ fn shares_page(flow: &Flow, full: f32, new_axis: bool, need: f32, one_per_page: 
     if one_per_page || used < 1.0 {
         return false;
     }
-    if new_axis && used > full / 2.0 {
+    if new_axis && more_than_half_full(flow) {
         return false;
     }
     need <= room - 1.0
