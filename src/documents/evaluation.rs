@@ -237,7 +237,7 @@ fn indicators(ctx: &Ctx<'_>, year: Option<i32>) -> Vec<Block> {
 
 fn indicator_row(ctx: &Ctx<'_>, ind: &Indicator, years: &[i32], year: Option<i32>, padding: f32) -> Row {
     let body = ctx.body();
-    let num = |v: Option<f64>| v.map(crate::text::format_number).unwrap_or_default();
+    let num = |v: Option<f64>| v.map(crate::text::french_number).unwrap_or_default();
     let right = |s: &str| Cell::text(ctx.para(s, body).align(Align::Right));
     let name = match &ind.unit {
         Some(u) => format!("{} ({u})", ind.name),

@@ -355,7 +355,7 @@ fn field(ctx: &Ctx<'_>, a: &Action, key: &str) -> Option<Vec<Block>> {
             .map(|s| vec![Block::Para(ctx.para(s.label(), Style::new(Face::Bold, ctx.t.tailles.texte, ctx.main)))]),
         "avancement" => a.progress.map(|p| {
             vec![Block::Para(
-                ctx.para(&format!("{}\u{a0}%", crate::text::format_number(p)), ctx.body()).align(Align::Left),
+                ctx.para(&format!("{}\u{a0}%", crate::text::french_number(p)), ctx.body()).align(Align::Left),
             )]
         }),
         _ => None,
