@@ -89,14 +89,17 @@ fn separator(ctx: &Ctx<'_>) -> Vec<Block> {
     ]
 }
 
+/// "Action n° 12"; an action without a number is "Action" (its title follows), never
+/// "Action n° —".
+fn number_label(ctx: &Ctx<'_>, a: &Action) -> String {
+    match &a.number {
+        Some(n) => format!("{} {n}", ctx.t.label("action")),
+        None => ctx.t.label("action_sans_numero").to_string(),
+    }
+}
+
 fn continuation(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
-    let label = format!(
-        "{} {} {} — {}",
-        ctx.t.label("action"),
-        a.number.as_deref().unwrap_or("—"),
-        ctx.t.label("suite"),
-        french(&a.title)
-    );
+    let label = format!("{} {} — {}", number_label(ctx, a), ctx.t.label("suite"), french(&a.title));
     let (main, fill) = (ctx.main, ctx.tint(ctx.t.couleurs.fond_suite));
     let size = ctx.t.tailles.texte;
     vec![
@@ -157,7 +160,7 @@ fn heading(ctx: &Ctx<'_>, title: &str) -> Paragraph {
 /// The coloured band: "Action n° 12", the action's heading (its title follows and
 /// joins it) and bookmark, then the priority badge, a paragraph of its own.
 fn band(ctx: &Ctx<'_>, a: &Action) -> Block {
-    let label = format!("{} {}", ctx.t.label("action"), a.number.as_deref().unwrap_or("—"));
+    let label = number_label(ctx, a);
     let bookmark = action_label(a);
     let badge = a.priority.map(|p| format!("{} : {}", ctx.t.label("priorite"), priority_label(ctx, p)));
     let main = ctx.main;
