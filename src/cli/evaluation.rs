@@ -50,7 +50,7 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         Ok(p) => p,
         Err(Refused::Invalid(report)) => {
             print!("{}", human(&report));
-            if !report.diagnostics.iter().any(|d| d.code == "versions-differentes") {
+            if !report.diagnostics.iter().any(|d| d.code == crate::validate::Code::VersionsDifferentes) {
                 println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
             }
             return exit::INVALID;

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::batch::reader_protocol as protocol;
 use crate::ingest::{read_plan, Limits, ReadOptions, Reading, Unreadable};
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 use super::args::IsolatedArgs;
 use super::exit;
@@ -37,7 +37,7 @@ fn install_vocabulary(m: &Path) -> Result<(), String> {
 
 fn unusable_models(why: &str) -> Unreadable {
     Unreadable {
-        diagnostic: Box::new(Diagnostic::error("modeles-invalides", why.to_string())),
+        diagnostic: Box::new(Diagnostic::new(Code::ModelesInvalides, why.to_string())),
         notes: Vec::new(),
         likeness: None,
     }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::{MetaForm, MetaKey, PlanMeta};
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 use super::correction::{insert, targets_of, ColumnOverrides, Correction, Target};
 use super::grid::Value;
@@ -111,13 +111,13 @@ pub fn load_config(path: &Path) -> (ConfigFile, Vec<Diagnostic>) {
         Ok(b) => b,
         Err(e) => {
             let why = if path.is_dir() { "c'est un dossier".to_string() } else { crate::durable::io_fr(&e) };
-            let d = Diagnostic::error("config-illisible", format!("Configuration « {name} » illisible : {why}."));
+            let d = Diagnostic::new(Code::ConfigIllisible, format!("Configuration « {name} » illisible : {why}."));
             return (ConfigFile::default(), vec![d]);
         }
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        let d = Diagnostic::error(
-            "config-illisible",
+        let d = Diagnostic::new(
+            Code::ConfigIllisible,
             format!("Configuration « {name} » illisible : ce n'est pas un texte UTF-8 (enregistrez-la en UTF-8)."),
         );
         return (ConfigFile::default(), vec![d]);
@@ -131,7 +131,7 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let err = |line: Option<usize>, msg: String| {
         let at = line.map(|l| format!(", ligne {l}")).unwrap_or_default();
-        Diagnostic::error("config-invalide", format!("Configuration « {name} »{at} : {msg}."))
+        Diagnostic::new(Code::ConfigInvalide, format!("Configuration « {name} »{at} : {msg}."))
     };
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
@@ -379,8 +379,8 @@ pub fn apply_overrides(o: &PlanOverrides, meta: &mut PlanMeta) -> Vec<Diagnostic
             }
         };
         if let Err(why) = done {
-            diags.push(Diagnostic::error(
-                "config-invalide",
+            diags.push(Diagnostic::new(
+                Code::ConfigInvalide,
                 format!("« {} » de la configuration : {why}", key.toml_key()),
             ));
         }
