@@ -10,7 +10,7 @@ use super::report_text::human;
 
 pub fn run(a: &CheckArgs) -> i32 {
     // The vocabularies of --modeles, read as build reads them.
-    if let Err(e) = super::options::templates(a.modeles.as_deref()) {
+    if let Err(e) = super::options::templates(a.models.as_deref()) {
         let msg = format!("plandoc : erreur : {e}.");
         if a.json {
             print_command_line_error(&msg);
@@ -19,7 +19,7 @@ pub fn run(a: &CheckArgs) -> i32 {
         }
         return exit::UNREADABLE;
     }
-    let correction = match super::options::correction(&a.lecture) {
+    let correction = match super::options::correction(&a.reading) {
         Ok(c) => c,
         Err(e) => {
             let msg = format!("plandoc : erreur : {e}.");
@@ -33,10 +33,10 @@ pub fn run(a: &CheckArgs) -> i32 {
     };
     let file = a.file.display().to_string();
     let opts = ReadOptions {
-        limits: Limits::with_max_megabytes(a.taille_max),
+        limits: Limits::with_max_megabytes(a.max_size),
         config: a.config.clone(),
         correction,
-        force: a.forcer,
+        force: a.force,
     };
     let guard = super::guard::watch(&file, a.json);
     let read = read_plan(&a.file, &opts);

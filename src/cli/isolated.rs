@@ -21,8 +21,8 @@ const MAX_PLANS: u32 = 256;
 const MAX_CARRIED_MB: u64 = 32;
 
 pub fn run(a: &IsolatedArgs) -> i32 {
-    let vocabulary = a.modeles.as_deref().map(install_vocabulary).transpose();
-    let limits = a.taille_max.map_or_else(Limits::default, Limits::with_max_megabytes);
+    let vocabulary = a.models.as_deref().map(install_vocabulary).transpose();
+    let limits = a.max_size.map_or_else(Limits::default, Limits::with_max_megabytes);
     let opts = ReadOptions { limits, config: a.config.clone(), ..Default::default() };
     match &a.file {
         Some(file) => one(file, &opts, vocabulary.err()),

@@ -230,7 +230,7 @@ fn sheet_formats(req: &Request<'_>) -> SheetFormats {
     req.sheets
         .or_else(|| {
             let path = crate::ingest::config_for(req.path, req.read.config.as_deref())?;
-            crate::ingest::load_config(&path).0.tableur
+            crate::ingest::load_config(&path).0.sheet_formats
         })
         .unwrap_or_default()
 }

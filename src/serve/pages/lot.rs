@@ -21,20 +21,21 @@ pub const WORK: &str = "travail";
 
 /// A lot's state, in its result folder.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct LotStatus {
+pub struct BatchStatus {
     /// "attente", "en-cours", "termine" or "echec".
-    pub etat: String,
+    #[serde(rename = "etat")]
+    pub state: String,
     pub total: usize,
     pub message: Option<String>,
 }
 
-pub fn write_status(dir: &Path, s: &LotStatus) {
+pub fn write_status(dir: &Path, s: &BatchStatus) {
     if let Ok(b) = serde_json::to_vec(s) {
         let _ = crate::durable::write_atomic(&dir.join(STATUS), &b);
     }
 }
 
-pub fn read_status(dir: &Path) -> Option<LotStatus> {
+pub fn read_status(dir: &Path) -> Option<BatchStatus> {
     serde_json::from_slice(&std::fs::read(dir.join(STATUS)).ok()?).ok()
 }
 
@@ -55,7 +56,7 @@ pub async fn get() -> Response {
             true
         )
     );
-    html("Lot de plans", Nav::Lot, body).into_response()
+    html("Lot de plans", Nav::Batch, body).into_response()
 }
 
 pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
@@ -66,14 +67,14 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         single_workbook(&archive.name)?;
         let limits = limits(&st);
         let (id, dir) = st.results.create()?;
-        write_status(&dir, &LotStatus { etat: "attente".into(), ..Default::default() });
+        write_status(&dir, &BatchStatus { state: "attente".into(), ..Default::default() });
         let busy = crate::serve::results::Busy::mark(&dir);
         let shared = st.clone();
         st.pool.spawn(ticket, move || {
             let _busy = busy;
             let work = dir.join(WORK);
             let d = dir.clone();
-            let on_total = |total| write_status(&d, &LotStatus { etat: "en-cours".into(), total, message: None });
+            let on_total = |total| write_status(&d, &BatchStatus { state: "en-cours".into(), total, message: None });
             let outcome =
                 jobs::lot(&archive.bytes, &work, limits, &shared.opts, on_total, &dir.join(ZIP)).and_then(|report| {
                     let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
@@ -83,8 +84,8 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
                 });
             let _ = std::fs::remove_dir_all(&work);
             let status = match outcome {
-                Ok(total) => LotStatus { etat: "termine".into(), total, message: None },
-                Err(e) => LotStatus { etat: "echec".into(), total: 0, message: Some(format!("{e}.")) },
+                Ok(total) => BatchStatus { state: "termine".into(), total, message: None },
+                Err(e) => BatchStatus { state: "echec".into(), total: 0, message: Some(format!("{e}.")) },
             };
             write_status(&dir, &status);
         });

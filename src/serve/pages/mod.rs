@@ -42,7 +42,7 @@ pub fn error_page(e: &RequestError) -> Response {
         StatusCode::UNPROCESSABLE_ENTITY => "Fichier inutilisable",
         _ => "Erreur",
     };
-    let mut res = (e.status(), html(title, Nav::Aucun, body)).into_response();
+    let mut res = (e.status(), html(title, Nav::Elsewhere, body)).into_response();
     e.decorate(&mut res);
     res
 }

@@ -74,7 +74,7 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     if let Some(status) = read_status(&dir) {
         return lot_page(&s, &id, &dir, status);
     }
-    if let Some(status) = super::synthesis_page::read_status(&dir).filter(|st| st.etat != "termine") {
+    if let Some(status) = super::synthesis_page::read_status(&dir).filter(|st| st.state != "termine") {
         return super::synthesis_page::progress_page(&id, status);
     }
     let names = listed(&dir);
@@ -105,16 +105,16 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
         plural(names.len(), "document", "documents"),
         minutes(&s)
     );
-    html("Vos documents", Nav::Accueil, body).into_response()
+    html("Vos documents", Nav::Home, body).into_response()
 }
 
-fn lot_page(s: &Shared, id: &str, dir: &FsPath, status: super::lot::LotStatus) -> Response {
-    match status.etat.as_str() {
+fn lot_page(s: &Shared, id: &str, dir: &FsPath, status: super::lot::BatchStatus) -> Response {
+    match status.state.as_str() {
         "termine" => {
             let report: Option<BatchReport> =
                 std::fs::read(dir.join(REPORT)).ok().and_then(|b| serde_json::from_slice(&b).ok());
             let Some(r) = report else { return error_page(&RequestError::NotFound) };
-            html("Résultat du lot", Nav::Lot, lot_report(&r, id, minutes(s))).into_response()
+            html("Résultat du lot", Nav::Batch, lot_report(&r, id, minutes(s))).into_response()
         }
         "echec" => {
             error_page(&RequestError::Invalid(status.message.unwrap_or_default().trim_end_matches('.').to_string()))
@@ -135,7 +135,7 @@ fn lot_page(s: &Shared, id: &str, dir: &FsPath, status: super::lot::LotStatus) -
                 "{progress}<p>Cette page se met à jour toute seule ; vous pouvez aussi la \
                  <a href=\"/resultats/{id}\">recharger</a>.</p>"
             );
-            Html(Page { title: "Lot en cours", nav: Nav::Lot, body, refresh: Some(2) }.render()).into_response()
+            Html(Page { title: "Lot en cours", nav: Nav::Batch, body, refresh: Some(2) }.render()).into_response()
         }
     }
 }
@@ -193,7 +193,8 @@ fn lot_report(r: &BatchReport, id: &str, minutes: u64) -> String {
 
 #[derive(serde::Deserialize)]
 pub struct FileQuery {
-    apercu: Option<String>,
+    #[serde(rename = "apercu")]
+    preview: Option<String>,
 }
 
 pub async fn file(State(s): State<Shared>, Path((id, name)): Path<(String, String)>, q: Query<FileQuery>) -> Response {
@@ -220,7 +221,7 @@ pub async fn file(State(s): State<Shared>, Path((id, name)): Path<(String, Strin
         Some("zip") => "application/zip",
         _ => "application/octet-stream",
     };
-    let preview = q.apercu.is_some() && mime == "application/pdf";
+    let preview = q.preview.is_some() && mime == "application/pdf";
     // The documents' ZIP is downloaded under the plan's name.
     let shown = if name == "documents.zip" { zip_download_name(&dir) } else { name.clone() };
     let disposition = format!("{}; filename=\"{shown}\"", if preview { "inline" } else { "attachment" });
