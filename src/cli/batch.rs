@@ -113,5 +113,6 @@ fn batch_options(a: &BatchArgs) -> Result<BatchOptions, String> {
         logos_within: None,
         isolated_reader: std::env::current_exe().ok(),
         synthesis,
+        done_count: None,
     })
 }

@@ -2,8 +2,6 @@
 //! with the plans read counted while it runs (the results page reloads itself).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
 
 use axum::extract::{Multipart, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -15,6 +13,7 @@ use crate::serve::api::limits;
 use crate::serve::errors::RequestError;
 use crate::serve::form::Form;
 use crate::serve::html::{Nav, Page};
+use crate::serve::progress::{watched, Counts};
 use crate::serve::{jobs, Shared};
 
 const STATUS: &str = "synthese.json";
@@ -98,7 +97,7 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
     .await
 }
 
-/// The job: the plans read while a watcher writes how many, then the two files stored.
+/// The job: the plans read while their count is written, then the two files stored.
 fn run(
     bytes: &[u8],
     work: &Path,
@@ -107,24 +106,13 @@ fn run(
     s: &Shared,
     form: &Form,
 ) -> Result<(), RequestError> {
-    let total = AtomicUsize::new(0);
-    let count = Arc::new(AtomicUsize::new(0));
-    let done = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            while !done.load(Ordering::Relaxed) {
-                let (t, read) = (total.load(Ordering::Relaxed), count.load(Ordering::Relaxed));
-                if t > 0 {
-                    write_status(dir, &SynthesisStatus { state: "en-cours".into(), total: t, read, message: None });
-                }
-                std::thread::sleep(std::time::Duration::from_millis(300));
-            }
-        });
-        let on_total = |t| total.store(t, Ordering::Relaxed);
-        let files = jobs::synthesis(bytes, work, limits, &s.opts, form, on_total, Some(&count));
-        done.store(true, Ordering::Relaxed);
-        store(&dir.join(DOCS), &files?, "synthese.zip")
-    })
+    let counts = Counts::default();
+    let files = watched(
+        &counts,
+        |total, read| write_status(dir, &SynthesisStatus { state: "en-cours".into(), total, read, message: None }),
+        || jobs::synthesis(bytes, work, limits, &s.opts, form, &counts),
+    );
+    store(&dir.join(DOCS), &files?, "synthese.zip")
 }
 
 /// The page of a synthesis not finished: its progress, or its failure.
