@@ -79,7 +79,7 @@ fn main() {
     println!("cargo::rerun-if-changed=templates/colonnes.toml");
     let src = std::fs::read_to_string("templates/colonnes.toml").expect("templates/colonnes.toml lisible");
     let doc: toml::Table = src.parse().unwrap_or_else(|e| panic!("templates/colonnes.toml invalide : {e}"));
-    let mut out = String::from("ColumnData {\n    colonne: vec![\n");
+    let mut out = String::from("ColumnData {\n    columns: vec![\n");
     for c in tables(&doc, "colonne") {
         let width = match c.get("largeur") {
             Some(toml::Value::Integer(i)) => *i as f64,
@@ -88,18 +88,18 @@ fn main() {
         };
         writeln!(
             out,
-            "        ColumnSpec {{ champ: {}, titre: {}, largeur: {width:?}, commentaire: {} }},",
+            "        ColumnSpec {{ field: {}, title: {}, width: {width:?}, comment: {} }},",
             text(c, "champ"),
             text(c, "titre"),
             text(c, "commentaire")
         )
         .unwrap();
     }
-    out.push_str("    ],\n    roles: ColumnRoles {\n        role: vec![\n");
+    out.push_str("    ],\n    roles: ColumnRoles {\n        roles: vec![\n");
     for r in tables(&doc, "role") {
         writeln!(
             out,
-            "            RoleSpec {{ champ: {}, exact: {}, debut: {}, contient: {}, negatifs: {} }},",
+            "            RoleSpec {{ field: {}, exact: {}, starts: {}, contains: {}, negatives: {} }},",
             text(r, "champ"),
             strings(r, "exact"),
             strings(r, "debut"),
@@ -113,7 +113,7 @@ fn main() {
         None => "vec![]".into(),
         Some(_) => panic!("colonnes.toml : [aide] attend une table"),
     };
-    writeln!(out, "        ],\n        aide: HelpSpec {{ debuts: {help} }},\n    }},\n}}").unwrap();
+    writeln!(out, "        ],\n        help: HelpSpec {{ starts: {help} }},\n    }},\n}}").unwrap();
     let dest = std::path::Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("colonnes.rs");
     std::fs::write(dest, out).expect("colonnes.rs écrit");
 }

@@ -17,7 +17,7 @@ fn write_big_plan(path: &Path, actions: usize) {
     let mut wb = Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Plan d'actions").unwrap();
-    let mut headers: Vec<String> = plandoc::templates::input_columns().into_iter().map(|c| c.titre).collect();
+    let mut headers: Vec<String> = plandoc::templates::input_columns().into_iter().map(|c| c.title).collect();
     let first_year = headers.len();
     headers.extend((2025..=2029).map(|y| y.to_string()));
     for (c, h) in headers.iter().enumerate() {

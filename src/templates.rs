@@ -157,22 +157,30 @@ pub(crate) fn merge(base: &mut toml::Table, over: toml::Table) {
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct ColumnSpec {
-    pub champ: String,
-    pub titre: String,
-    pub largeur: f64,
-    pub commentaire: String,
+    #[serde(rename = "champ")]
+    pub field: String,
+    #[serde(rename = "titre")]
+    pub title: String,
+    #[serde(rename = "largeur")]
+    pub width: f64,
+    #[serde(rename = "commentaire")]
+    pub comment: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct KeySpec {
-    pub cle: String,
-    pub aide: String,
+    /// The key's label in the Convention sheet.
+    #[serde(rename = "cle")]
+    pub label: String,
+    #[serde(rename = "aide")]
+    pub help: String,
 }
 
 /// templates/colonnes.toml: the canonical columns and how headers are recognised.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 struct ColumnData {
-    colonne: Vec<ColumnSpec>,
+    #[serde(rename = "colonne")]
+    columns: Vec<ColumnSpec>,
     #[serde(flatten)]
     roles: ColumnRoles,
 }
@@ -180,31 +188,32 @@ struct ColumnData {
 /// How one field is recognised from a header (`[[role]]` in templates/colonnes.toml).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct RoleSpec {
-    pub champ: String,
+    #[serde(rename = "champ")]
+    pub field: String,
     #[serde(default)]
     pub exact: Vec<String>,
-    #[serde(default)]
-    pub debut: Vec<String>,
-    #[serde(default)]
-    pub contient: Vec<String>,
-    #[serde(default)]
-    pub negatifs: Vec<String>,
+    #[serde(default, rename = "debut")]
+    pub starts: Vec<String>,
+    #[serde(default, rename = "contient")]
+    pub contains: Vec<String>,
+    #[serde(default, rename = "negatifs")]
+    pub negatives: Vec<String>,
 }
 
 /// Template help found in cells (`[aide]`).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct HelpSpec {
-    #[serde(default)]
-    pub debuts: Vec<String>,
+    #[serde(default, rename = "debuts")]
+    pub starts: Vec<String>,
 }
 
 /// The column recognition data.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct ColumnRoles {
-    #[serde(default)]
-    pub role: Vec<RoleSpec>,
-    #[serde(default)]
-    pub aide: HelpSpec,
+    #[serde(default, rename = "role")]
+    pub roles: Vec<RoleSpec>,
+    #[serde(default, rename = "aide")]
+    pub help: HelpSpec,
 }
 
 /// templates/colonnes.toml, turned into code by build.rs and built once.
@@ -220,17 +229,18 @@ pub fn column_roles() -> &'static ColumnRoles {
 
 #[derive(Deserialize)]
 struct Keys {
-    cle: Vec<KeySpec>,
+    #[serde(rename = "cle")]
+    keys: Vec<KeySpec>,
 }
 
 /// Canonical columns of the input workbook, in order.
 pub fn input_columns() -> Vec<ColumnSpec> {
-    column_data().colonne.clone()
+    column_data().columns.clone()
 }
 
 /// Keys of the Convention sheet, in order.
 pub fn convention_keys() -> Vec<KeySpec> {
-    toml::from_str::<Keys>(CONVENTION).map(|k| k.cle).unwrap_or_default()
+    toml::from_str::<Keys>(CONVENTION).map(|k| k.keys).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -242,7 +252,7 @@ mod tests {
     /// order, each label read back as its key.
     #[test]
     fn convention_keys_are_the_metadata_keys() {
-        let read: Vec<_> = convention_keys().iter().map(|k| crate::model::MetaKey::from_label(&k.cle)).collect();
+        let read: Vec<_> = convention_keys().iter().map(|k| crate::model::MetaKey::from_label(&k.label)).collect();
         let all: Vec<_> = crate::model::MetaKey::all().map(Some).collect();
         assert_eq!(read, all);
     }
@@ -256,7 +266,7 @@ mod tests {
     fn built_column_data_is_the_toml() {
         let parsed: ColumnData = toml::from_str(COLUMNS).unwrap();
         assert_eq!(&parsed, column_data());
-        assert_eq!(parsed.colonne.len(), 18);
+        assert_eq!(parsed.columns.len(), 18);
     }
 
     #[test]
@@ -264,9 +274,9 @@ mod tests {
         assert_eq!(input_columns().len(), 18);
         assert_eq!(convention_keys().len(), 13);
         let roles = column_roles();
-        assert!(roles.role.len() >= 25 && !roles.aide.debuts.is_empty());
-        for r in &roles.role {
-            assert!(crate::model::Field::from_key(&r.champ).is_some(), "{}", r.champ);
+        assert!(roles.roles.len() >= 25 && !roles.help.starts.is_empty());
+        for r in &roles.roles {
+            assert!(crate::model::Field::from_key(&r.field).is_some(), "{}", r.field);
         }
         let t = DocTemplate::load(None).unwrap();
         assert_eq!(t.label("fiches"), "Fiches actions");
@@ -293,8 +303,8 @@ mod tests {
     #[test]
     fn every_canonical_header_reads_back_as_its_field() {
         for c in input_columns() {
-            let f = classify(&c.titre);
-            let expected = match c.champ.as_str() {
+            let f = classify(&c.title);
+            let expected = match c.field.as_str() {
                 "axe" | "objectif_strategique" | "objectif_operationnel" => Field::Hierarchy,
                 other => {
                     let known = [
@@ -317,7 +327,7 @@ mod tests {
                     *known.iter().find(|k| k.key() == other).unwrap_or_else(|| panic!("champ {other}"))
                 }
             };
-            assert_eq!(f, Some(expected), "{}", c.titre);
+            assert_eq!(f, Some(expected), "{}", c.title);
         }
     }
 }

@@ -373,3 +373,41 @@ fn a_resumed_batch_reports_what_a_full_run_reports() {
     assert_eq!(report_rows(&out.join("rapport-lot.xlsx")), full_rows);
     assert!(full_rows.iter().any(|r| r[0] == "Été/Plan été.xlsx" && r[2] == "25" && r[3] != "0"), "{full_rows:?}");
 }
+
+/// The batch counts its finished plans into the caller's counter (the server's Lot page
+/// shows it): every plan once, built, failed or skipped on a second run.
+#[test]
+fn the_batch_counts_each_finished_plan_into_the_callers_counter() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let dir = lot("batch-counter");
+    let out = dir.parent().unwrap().join("sortie");
+    let count = Arc::new(AtomicUsize::new(0));
+    let opts = plandoc::batch::BatchOptions {
+        jobs: Some(2),
+        shard: None,
+        force: false,
+        only: [plandoc::job::DocKind::Annexe].into_iter().collect(),
+        config: None,
+        template: plandoc::templates::DocTemplate::embedded(),
+        template_fingerprint: String::new(),
+        date: None,
+        one_fiche_per_page: false,
+        sheets: None,
+        read: plandoc::ingest::ReadOptions::default(),
+        progress: plandoc::batch::ProgressMode::Quiet,
+        wait: false,
+        logos_within: None,
+        isolated_reader: None,
+        models: None,
+        synthesis: None,
+        done_count: Some(count.clone()),
+    };
+    let first = plandoc::batch::run(&dir, &out, &opts).expect("the batch runs");
+    assert_eq!(first.plans.len(), 6, "{:?}", first.plans);
+    assert_eq!(count.load(Ordering::Relaxed), 6, "4 built and 2 failed");
+    count.store(0, Ordering::Relaxed);
+    let again = plandoc::batch::run(&dir, &out, &opts).expect("the batch runs again");
+    assert!(again.plans.iter().any(|p| p.status == plandoc::batch::PlanStatus::Skipped), "{:?}", again.plans);
+    assert_eq!(count.load(Ordering::Relaxed), 6, "skipped plans are finished too");
+}

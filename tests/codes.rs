@@ -1,44 +1,42 @@
-//! The diagnostic codes have one home (`src/validate/codes.rs`): every code the sources emit
-//! is listed there, every listed code is emitted somewhere, and the README's list is
-//! `plandoc codes` word for word.
+//! The diagnostic codes have one home (`src/validate/codes.rs`, the `Code` enum): every
+//! declared code is emitted somewhere in `src/`, and the README's list is `plandoc codes`
+//! word for word.
 
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-/// Codes written in `src/`: the first argument of `Diagnostic::error/warning(…)` (over
-/// line breaks) and the codes returned by `ReadError::code`.
+/// Codes emitted in `src/`: every `Code::Variant` written outside the declaration, given back
+/// as the kebab-case code it stands for ("NumeroEnDouble" → "numero-en-double"; a unit test
+/// in `src/validate/codes.rs` keeps each variant named after its code).
 fn codes_in_sources() -> BTreeSet<String> {
     let mut found = BTreeSet::new();
     let mut files = Vec::new();
     collect_rs(&common::root().join("src"), &mut files);
     for f in files {
         let text = std::fs::read_to_string(&f).unwrap();
-        for (i, _) in text.match_indices("rror(").chain(text.match_indices("arning(")) {
-            let rest = text[i..].split_once('(').unwrap().1.trim_start();
-            if let Some(code) = literal_code(rest) {
-                found.insert(code);
-            }
-        }
-        if f.ends_with("ingest/error.rs") {
-            for (i, _) in text.match_indices("=> \"") {
-                if let Some(code) = literal_code(&text[i + 3..]) {
-                    found.insert(code);
-                }
+        for (i, _) in text.match_indices("Code::") {
+            let word_start = !text[..i].ends_with(|c: char| c.is_alphanumeric() || c == '_');
+            let variant: String = text[i + 6..].chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+            if word_start && variant.starts_with(|c: char| c.is_ascii_uppercase()) && variant != "ALL" {
+                found.insert(kebab(&variant));
             }
         }
     }
     found
 }
 
-/// `"numero-en-double"` at the start of `s`: a kebab-case literal with at least one hyphen.
-fn literal_code(s: &str) -> Option<String> {
-    let body = s.strip_prefix('"')?;
-    let end = body.find('"')?;
-    let code = &body[..end];
-    let kebab = code.contains('-') && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
-    kebab.then(|| code.to_string())
+/// "NumeroEnDouble" → "numero-en-double".
+fn kebab(variant: &str) -> String {
+    let mut out = String::new();
+    for c in variant.chars() {
+        if c.is_ascii_uppercase() && !out.is_empty() {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 fn collect_rs(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -65,14 +63,14 @@ fn listed() -> (String, BTreeSet<String>) {
 }
 
 #[test]
-fn every_code_of_the_sources_is_listed_once_and_every_listed_code_is_used() {
+fn every_declared_code_is_emitted_and_every_emitted_code_is_declared() {
     let used = codes_in_sources();
     let (_, listed) = listed();
     assert!(used.len() >= 40, "the scan found only {} codes: {used:?}", used.len());
     let missing: Vec<_> = used.difference(&listed).collect();
-    assert!(missing.is_empty(), "codes used in src/ but absent from src/validate/codes.rs: {missing:?}");
+    assert!(missing.is_empty(), "`Code::` variants used in src/ but absent from `plandoc codes`: {missing:?}");
     let unused: Vec<_> = listed.difference(&used).collect();
-    assert!(unused.is_empty(), "codes listed in src/validate/codes.rs but used nowhere: {unused:?}");
+    assert!(unused.is_empty(), "codes declared in src/validate/codes.rs but emitted nowhere: {unused:?}");
 }
 
 #[test]

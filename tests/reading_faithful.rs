@@ -17,7 +17,7 @@ fn paths(r: &Reading) -> Vec<(String, String)> {
 }
 
 fn codes(r: &Reading) -> Vec<String> {
-    r.diagnostics.iter().map(|d| d.code.clone()).collect()
+    r.diagnostics.iter().map(|d| d.code.to_string()).collect()
 }
 
 /// The axis on every row, objectives typed on their group's first row only, one objective

@@ -13,7 +13,7 @@ use std::time::Instant;
 
 use super::reader_protocol as protocol;
 use crate::ingest::{Reading, Unreadable};
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 /// The batch's readers: started when needed, kept while they answer, all ended (and
 /// reaped) when the pool is dropped.
@@ -204,8 +204,8 @@ fn decode(json: &[u8]) -> Option<Result<Reading, Unreadable>> {
 
 fn abandoned(name: &str, reason: &str) -> Unreadable {
     Unreadable {
-        diagnostic: Box::new(Diagnostic::error(
-            "lecture-abandonnee",
+        diagnostic: Box::new(Diagnostic::new(
+            Code::LectureAbandonnee,
             format!("« {name} » : lecture abandonnée, {reason} ; le fichier est sans doute endommagé."),
         )),
         notes: Vec::new(),

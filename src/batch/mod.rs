@@ -57,6 +57,9 @@ pub struct BatchOptions {
     pub models: Option<PathBuf>,
     /// `--synthese`: the departmental synthesis of the plans read, beside the report.
     pub synthesis: Option<SynthesisRequest>,
+    /// Advanced by one as each plan of this run is finished (built, skipped or failed):
+    /// how a caller shows the progress of a batch it runs (the server's Lot page).
+    pub done_count: Option<std::sync::Arc<std::sync::atomic::AtomicUsize>>,
 }
 
 /// Why a batch could not run at all.
@@ -119,7 +122,7 @@ impl Dependency {
 }
 
 /// The file beside each plan's documents that lets a later run skip it.
-pub const STAMP: &str = ".plandoc-lot.json";
+pub(crate) const STAMP: &str = ".plandoc-lot.json";
 
 /// The reports' names: `rapport-lot{suffix}.json` and `.xlsx` (`suffix` names a shard).
 pub const REPORT_STEM: &str = "rapport-lot";
@@ -198,7 +201,7 @@ pub fn run(dir: &Path, out: &Path, opts: &BatchOptions) -> Result<BatchReport, B
         None => all.clone(),
     };
     let fingerprint = options_fingerprint(opts);
-    let bar = progress::Progress::new(opts.progress, mine.len());
+    let bar = progress::Progress::new(opts.progress, mine.len(), opts.done_count.clone());
     // A worker waiting on a plan's own parallel documents may run other plans on top of
     // its stack: room for that nesting.
     let pool = rayon::ThreadPoolBuilder::new()

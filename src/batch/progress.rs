@@ -1,7 +1,7 @@
 //! Progress: a bar on a terminal, plain periodic lines otherwise (cron, CI), or nothing.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,12 +33,14 @@ pub struct Progress {
     start: Instant,
     last_line: Mutex<Instant>,
     bar: Option<indicatif::ProgressBar>,
+    /// The caller's counter of plans finished (`BatchOptions::done_count`).
+    shared: Option<Arc<AtomicUsize>>,
 }
 
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
 impl Progress {
-    pub fn new(mode: Mode, total: usize) -> Self {
+    pub fn new(mode: Mode, total: usize, shared: Option<Arc<AtomicUsize>>) -> Self {
         let bar = (mode == Mode::Bar).then(|| {
             let b = indicatif::ProgressBar::new(total as u64);
             if let Ok(style) = indicatif::ProgressStyle::with_template(
@@ -60,11 +62,15 @@ impl Progress {
             start: Instant::now(),
             last_line: Mutex::new(Instant::now()),
             bar,
+            shared,
         }
     }
 
     pub fn done(&self, failed: bool) {
         let n = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(s) = &self.shared {
+            s.fetch_add(1, Ordering::Relaxed);
+        }
         let f =
             if failed { self.failed.fetch_add(1, Ordering::Relaxed) + 1 } else { self.failed.load(Ordering::Relaxed) };
         match self.mode {

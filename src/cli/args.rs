@@ -16,11 +16,11 @@ use clap::{Arg, ArgAction, Args, Command, CommandFactory, FromArgMatches, Parser
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Commande,
+    pub command: Commands,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Commande {
+pub enum Commands {
     /// Lit un plan et liste ses problèmes, cellule par cellule.
     Check(CheckArgs),
     /// Écrit le classeur vierge pour saisir un nouveau plan.
@@ -30,7 +30,8 @@ pub enum Commande {
     /// Construit les documents de tous les plans d'un dossier, en parallèle.
     Batch(BatchArgs),
     /// Écrit la synthèse départementale (synthese.pdf, synthese.xlsx) des plans suivis d'un dossier.
-    Synthese(SyntheseArgs),
+    #[command(name = "synthese")]
+    Synthesis(SynthesisArgs),
     /// Contrôle un plan puis écrit ses documents (fiches, échéancier, plan annexé, annexe XLSX).
     Build(BuildArgs),
     /// Lance le service web : pages pour déposer un plan et API HTTP.
@@ -40,59 +41,59 @@ pub enum Commande {
     /// Lit un plan sous la surveillance du chien de garde et l'écrit en JSON (usage interne
     /// du lot : les plans sont lus hors du processus du lot).
     #[command(name = "lecture-isolee", hide = true)]
-    LectureIsolee(IsolatedArgs),
+    IsolatedRead(IsolatedArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct IsolatedArgs {
-    #[arg(required_unless_present = "en_continu")]
+    #[arg(required_unless_present = "streaming")]
     pub file: Option<PathBuf>,
     /// Lit les chemins des plans sur l'entrée standard et répond à chacun sur la sortie
     /// standard (protocole du lot), jusqu'à la fin de l'entrée.
     #[arg(long = "en-continu", conflicts_with = "file")]
-    pub en_continu: bool,
+    pub streaming: bool,
     #[arg(long, value_name = "FICHIER")]
     pub config: Option<PathBuf>,
     /// Dossier de modèles du lot : statuts et priorités lus avec son vocabulaire.toml.
-    #[arg(long, value_name = "DOSSIER")]
-    pub modeles: Option<PathBuf>,
+    #[arg(long = "modeles", value_name = "DOSSIER")]
+    pub models: Option<PathBuf>,
     /// Taille maximale d'un fichier lu, en Mo (par défaut : 64).
     #[arg(long = "taille-max", value_name = "MO")]
-    pub taille_max: Option<u64>,
+    pub max_size: Option<u64>,
 }
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Adresse d'écoute (par défaut : 127.0.0.1, cette machine seulement).
-    #[arg(long, value_name = "IP", default_value = "127.0.0.1", hide_default_value = true)]
-    pub adresse: String,
+    #[arg(long = "adresse", value_name = "IP", default_value = "127.0.0.1", hide_default_value = true)]
+    pub address: String,
     /// Port d'écoute (par défaut : 8080 ; 0 : un port libre, affiché au démarrage).
     #[arg(long, value_name = "PORT", default_value_t = 8080, hide_default_value = true)]
     pub port: u16,
     /// Fichier contenant le jeton secret exigé par l'API (Authorization: Bearer) et les pages.
-    #[arg(long, value_name = "FICHIER")]
-    pub jeton: Option<PathBuf>,
+    #[arg(long = "jeton", value_name = "FICHIER")]
+    pub token: Option<PathBuf>,
     /// Taille maximale d'un envoi, en mégaoctets (par défaut : 64).
-    #[arg(long, value_name = "Mo", default_value_t = 64, hide_default_value = true)]
-    pub taille_max: u64,
+    #[arg(long = "taille-max", value_name = "Mo", default_value_t = 64, hide_default_value = true)]
+    pub max_size: u64,
     /// Constructions simultanées au plus (par défaut : le nombre de cœurs).
-    #[arg(long, value_name = "N")]
-    pub travaux: Option<usize>,
+    #[arg(long = "travaux", value_name = "N")]
+    pub workers: Option<usize>,
     /// Demandes en attente au plus au-delà des constructions en cours ; ensuite 503 (par défaut : 32).
-    #[arg(long, value_name = "N", default_value_t = 32, hide_default_value = true)]
-    pub attente: usize,
+    #[arg(long = "attente", value_name = "N", default_value_t = 32, hide_default_value = true)]
+    pub queue: usize,
     /// Durée maximale d'une demande, en secondes (par défaut : 120).
-    #[arg(long, value_name = "SECONDES", default_value_t = 120, hide_default_value = true)]
-    pub delai: u64,
+    #[arg(long = "delai", value_name = "SECONDES", default_value_t = 120, hide_default_value = true)]
+    pub timeout: u64,
     /// Durée de conservation des résultats : 30min, 90s, 2h (par défaut : 30min).
-    #[arg(long, value_name = "DURÉE", default_value = "30min", hide_default_value = true)]
-    pub conservation: String,
+    #[arg(long = "conservation", value_name = "DURÉE", default_value = "30min", hide_default_value = true)]
+    pub retention: String,
     /// Dossier des résultats, partageable entre plusieurs instances (par défaut : un dossier temporaire privé).
-    #[arg(long, value_name = "DOSSIER")]
-    pub resultats: Option<PathBuf>,
+    #[arg(long = "resultats", value_name = "DOSSIER")]
+    pub results: Option<PathBuf>,
     /// Dossier de modèles dont le documents.toml et le vocabulaire.toml remplacent ceux par défaut (comme pour build).
-    #[arg(long, value_name = "DOSSIER")]
-    pub modeles: Option<PathBuf>,
+    #[arg(long = "modeles", value_name = "DOSSIER")]
+    pub models: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -104,14 +105,14 @@ pub struct EvaluationArgs {
     #[arg(short = 'o', long = "sortie", alias = "output", value_name = "DOSSIER")]
     pub output: PathBuf,
     /// Année du bilan, dans la période du plan : les valeurs des indicateurs sont lues jusqu'à cette année.
-    #[arg(long, value_name = "AAAA")]
-    pub annee: Option<i32>,
+    #[arg(long = "annee", value_name = "AAAA")]
+    pub year: Option<i32>,
     /// Version antérieure du même plan, pour la section « Ce qui a changé ».
-    #[arg(long, value_name = "FICHIER")]
-    pub depuis: Option<PathBuf>,
+    #[arg(long = "depuis", value_name = "FICHIER")]
+    pub since: Option<PathBuf>,
     /// Libellé de cette version antérieure dans le titre « Ce qui a changé depuis … » (par exemple « juin 2026 » ; par défaut : « la version précédente »).
-    #[arg(long = "libelle-depuis", value_name = "LIBELLÉ", requires = "depuis")]
-    pub libelle_depuis: Option<String>,
+    #[arg(long = "libelle-depuis", value_name = "LIBELLÉ", requires = "since")]
+    pub since_label: Option<String>,
     /// Configuration plandoc.toml (par défaut : celle placée à côté du classeur).
     #[arg(long, value_name = "FICHIER")]
     pub config: Option<PathBuf>,
@@ -119,12 +120,12 @@ pub struct EvaluationArgs {
     #[arg(long, value_name = "AAAA-MM-JJ")]
     pub date: Option<String>,
     /// Compare même si --depuis ne semble pas être une version du même plan.
-    #[arg(long, alias = "force")]
-    pub forcer: bool,
+    #[arg(long = "forcer", alias = "force")]
+    pub force: bool,
     #[command(flatten)]
-    pub tableur: SheetArgs,
+    pub sheets: SheetArgs,
     #[command(flatten)]
-    pub lecture: ReadingArgs,
+    pub reading: ReadingArgs,
 }
 
 /// The workbooks' formats: shared by `build`, `batch` and `evaluation`.
@@ -132,7 +133,7 @@ pub struct EvaluationArgs {
 pub struct SheetArgs {
     /// Format des classeurs annexe et évaluation : xlsx, ods ou xlsx,ods (par défaut : [sortie] tableur de plandoc.toml, sinon xlsx).
     #[arg(long = "tableur", value_name = "FORMATS")]
-    pub tableur: Option<String>,
+    pub formats: Option<String>,
 }
 
 /// What to write and how: shared by `build` and `batch`.
@@ -148,13 +149,13 @@ pub struct DocArgs {
     #[arg(long, value_name = "AAAA-MM-JJ")]
     pub date: Option<String>,
     /// Dossier de modèles dont le documents.toml et le vocabulaire.toml remplacent ceux par défaut.
-    #[arg(long, value_name = "DOSSIER")]
-    pub modeles: Option<PathBuf>,
+    #[arg(long = "modeles", value_name = "DOSSIER")]
+    pub models: Option<PathBuf>,
     /// Chaque fiche action sur sa propre page, même courte (par défaut : les fiches courtes se suivent sur une page).
-    #[arg(long)]
-    pub une_fiche_par_page: bool,
+    #[arg(long = "une-fiche-par-page")]
+    pub one_fiche_per_page: bool,
     #[command(flatten)]
-    pub tableur: SheetArgs,
+    pub sheets: SheetArgs,
 }
 
 /// A correction of how the plan is read: over plandoc.toml and the « Colonnes » sheet.
@@ -163,13 +164,13 @@ pub struct ReadingArgs {
     /// Lit un champ dans une colonne, par lettre ou titre : intitule=C, "pilote=Personne pilote",
     /// niveau_1=A, garder=F (colonne reprise telle quelle), ignorer=G. Répétable.
     #[arg(long = "colonne", value_name = "CHAMP=COLONNE")]
-    pub colonne: Vec<String>,
+    pub columns: Vec<String>,
     /// Lit le plan dans cette feuille.
-    #[arg(long, value_name = "NOM")]
-    pub feuille: Option<String>,
+    #[arg(long = "feuille", value_name = "NOM")]
+    pub sheet: Option<String>,
     /// Numéro de la ligne d'en-tête du tableau des actions (à partir de 1).
     #[arg(long = "ligne-entete", value_name = "N")]
-    pub ligne_entete: Option<u32>,
+    pub header_row: Option<u32>,
 }
 
 #[derive(Debug, Args)]
@@ -193,23 +194,23 @@ pub struct BatchArgs {
     #[arg(long)]
     pub quiet: bool,
     /// Si un autre lot écrit déjà dans SORTIE, attend qu'il finisse (par défaut : abandon immédiat).
-    #[arg(long)]
-    pub attendre: bool,
+    #[arg(long = "attendre")]
+    pub wait: bool,
     /// Écrit aussi la synthèse départementale (synthese.pdf, synthese.xlsx) des plans lus, à côté de rapport-lot.json.
-    #[arg(long)]
-    pub synthese: bool,
+    #[arg(long = "synthese")]
+    pub synthesis: bool,
     /// Année du bilan de la synthèse (par défaut : la dernière année des périodes des plans).
-    #[arg(long, value_name = "AAAA", requires = "synthese")]
-    pub annee: Option<i32>,
+    #[arg(long = "annee", value_name = "AAAA", requires = "synthesis")]
+    pub year: Option<i32>,
     /// Titre de la synthèse.
-    #[arg(long, value_name = "TITRE", requires = "synthese")]
-    pub titre: Option<String>,
+    #[arg(long = "titre", value_name = "TITRE", requires = "synthesis")]
+    pub title: Option<String>,
     #[command(flatten)]
     pub docs: DocArgs,
 }
 
 #[derive(Debug, Args)]
-pub struct SyntheseArgs {
+pub struct SynthesisArgs {
     /// Dossier des plans (parcouru récursivement, comme pour batch).
     #[arg(value_name = "DOSSIER")]
     pub dir: PathBuf,
@@ -217,14 +218,14 @@ pub struct SyntheseArgs {
     #[arg(short = 'o', long = "sortie", alias = "output", value_name = "SORTIE")]
     pub output: PathBuf,
     /// Année du bilan : une action dont la dernière année la précède sans être réalisée est en retard (par défaut : la dernière année des périodes des plans).
-    #[arg(long, value_name = "AAAA")]
-    pub annee: Option<i32>,
+    #[arg(long = "annee", value_name = "AAAA")]
+    pub year: Option<i32>,
     /// Titre de la synthèse (par défaut : « Synthèse départementale des plans d'actions »).
-    #[arg(long, value_name = "TITRE")]
-    pub titre: Option<String>,
+    #[arg(long = "titre", value_name = "TITRE")]
+    pub title: Option<String>,
     /// Format du classeur : xlsx, ods ou xlsx,ods (par défaut : xlsx).
-    #[arg(long, value_name = "FORMATS", default_value = "xlsx", hide_default_value = true)]
-    pub tableur: String,
+    #[arg(long = "tableur", value_name = "FORMATS", default_value = "xlsx", hide_default_value = true)]
+    pub formats: String,
     /// Nombre de plans lus en parallèle (par défaut : tous les cœurs).
     #[arg(long, value_name = "N")]
     pub jobs: Option<usize>,
@@ -235,8 +236,8 @@ pub struct SyntheseArgs {
     #[arg(long, value_name = "AAAA-MM-JJ")]
     pub date: Option<String>,
     /// Dossier de modèles dont le documents.toml, le vocabulaire.toml et le themes.toml remplacent ceux par défaut.
-    #[arg(long, value_name = "DOSSIER")]
-    pub modeles: Option<PathBuf>,
+    #[arg(long = "modeles", value_name = "DOSSIER")]
+    pub models: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -248,18 +249,18 @@ pub struct BuildArgs {
     #[arg(short = 'o', long = "sortie", alias = "output", value_name = "DOSSIER")]
     pub output: PathBuf,
     /// Préfixe les noms de fichiers par l'identifiant @ctes de la délibération.
-    #[arg(long)]
-    pub prefixe_id: bool,
+    #[arg(long = "prefixe-id")]
+    pub prefix_id: bool,
     /// Taille maximale du classeur, en mégaoctets (par défaut : 64).
-    #[arg(long, value_name = "Mo", default_value_t = 64, hide_default_value = true)]
-    pub taille_max: u64,
+    #[arg(long = "taille-max", value_name = "Mo", default_value_t = 64, hide_default_value = true)]
+    pub max_size: u64,
     /// Lit le tableau comme un plan même s'il n'en a pas l'air (liste de mandats, de comptes, de communes…).
-    #[arg(long, alias = "force")]
-    pub forcer: bool,
+    #[arg(long = "forcer", alias = "force")]
+    pub force: bool,
     #[command(flatten)]
     pub docs: DocArgs,
     #[command(flatten)]
-    pub lecture: ReadingArgs,
+    pub reading: ReadingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -274,16 +275,16 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FICHIER")]
     pub config: Option<PathBuf>,
     /// Taille maximale du classeur, en mégaoctets (par défaut : 64).
-    #[arg(long, value_name = "Mo", default_value_t = 64, hide_default_value = true)]
-    pub taille_max: u64,
+    #[arg(long = "taille-max", value_name = "Mo", default_value_t = 64, hide_default_value = true)]
+    pub max_size: u64,
     /// Dossier de modèles dont le vocabulaire.toml remplace celui par défaut (comme pour build).
-    #[arg(long, value_name = "DOSSIER")]
-    pub modeles: Option<PathBuf>,
+    #[arg(long = "modeles", value_name = "DOSSIER")]
+    pub models: Option<PathBuf>,
     /// Lit le tableau comme un plan même s'il n'en a pas l'air (liste de mandats, de comptes, de communes…).
-    #[arg(long, alias = "force")]
-    pub forcer: bool,
+    #[arg(long = "forcer", alias = "force")]
+    pub force: bool,
     #[command(flatten)]
-    pub lecture: ReadingArgs,
+    pub reading: ReadingArgs,
 }
 
 #[derive(Debug, Args)]
@@ -292,8 +293,8 @@ pub struct TemplateArgs {
     #[arg(short = 'o', long = "sortie", alias = "output", value_name = "FICHIER.xlsx")]
     pub output: PathBuf,
     /// Période du plan, par exemple 2026-2030 (par défaut : l'année en cours et les quatre suivantes).
-    #[arg(long, value_name = "AAAA-AAAA")]
-    pub periode: Option<String>,
+    #[arg(long = "periode", value_name = "AAAA-AAAA")]
+    pub period: Option<String>,
     /// Remplace le fichier s'il existe déjà.
     #[arg(long, alias = "forcer")]
     pub force: bool,

@@ -23,7 +23,7 @@ fn synthesis_request(
     a: &BatchArgs,
     template: &crate::templates::DocTemplate,
 ) -> Result<Option<crate::batch::SynthesisRequest>, String> {
-    if !a.synthese {
+    if !a.synthesis {
         return Ok(None);
     }
     if a.shard.is_some() {
@@ -31,13 +31,13 @@ fn synthesis_request(
             "--synthese ne se combine pas avec --shard : la synthèse porte sur tous les plans du dossier.".into()
         );
     }
-    if let Some(y) = a.annee.filter(|y| !(1900..=9999).contains(y)) {
+    if let Some(y) = a.year.filter(|y| !(1900..=9999).contains(y)) {
         return Err(format!("année « {y} » invalide pour --annee (attendu : AAAA, de 1900 à 9999)."));
     }
-    let themes = crate::synthesis::Themes::load(a.docs.modeles.as_deref()).map_err(|e| format!("{e}."))?;
-    let title = a.titre.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let themes = crate::synthesis::Themes::load(a.docs.models.as_deref()).map_err(|e| format!("{e}."))?;
+    let title = a.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let title = title.unwrap_or(template.label("synthese_titre")).to_string();
-    Ok(Some(crate::batch::SynthesisRequest { title, year: a.annee, themes }))
+    Ok(Some(crate::batch::SynthesisRequest { title, year: a.year, themes }))
 }
 
 pub fn run(a: &BatchArgs) -> i32 {
@@ -80,7 +80,7 @@ fn batch_options(a: &BatchArgs) -> Result<BatchOptions, String> {
     };
     let only = super::options::only(&a.docs.only)?;
     super::options::date(&a.docs.date)?;
-    let sheets = super::options::sheets(&a.docs.tableur)?;
+    let sheets = super::options::sheets(&a.docs.sheets)?;
     if a.jobs == Some(0) {
         return Err("--jobs attend un nombre de 1 ou plus.".into());
     }
@@ -92,9 +92,9 @@ fn batch_options(a: &BatchArgs) -> Result<BatchOptions, String> {
         }
         j => j,
     };
-    let template = super::options::templates(a.docs.modeles.as_deref()).map_err(|e| format!("{e}."))?;
+    let template = super::options::templates(a.docs.models.as_deref()).map_err(|e| format!("{e}."))?;
     let synthesis = synthesis_request(a, &template)?;
-    let template_fingerprint = crate::templates::models_fingerprint(a.docs.modeles.as_deref());
+    let template_fingerprint = crate::templates::models_fingerprint(a.docs.models.as_deref());
     Ok(BatchOptions {
         jobs,
         shard,
@@ -103,15 +103,16 @@ fn batch_options(a: &BatchArgs) -> Result<BatchOptions, String> {
         config: a.docs.config.clone(),
         template,
         template_fingerprint,
-        models: a.docs.modeles.clone(),
+        models: a.docs.models.clone(),
         date: a.docs.date.clone(),
-        one_fiche_per_page: a.docs.une_fiche_par_page,
+        one_fiche_per_page: a.docs.one_fiche_per_page,
         sheets,
         read: ReadOptions { config: a.docs.config.clone(), ..Default::default() },
         progress: ProgressMode::detect(a.quiet),
-        wait: a.attendre,
+        wait: a.wait,
         logos_within: None,
         isolated_reader: std::env::current_exe().ok(),
         synthesis,
+        done_count: None,
     })
 }

@@ -26,15 +26,15 @@ pub fn run(a: &BuildArgs) -> i32 {
     if let Err(e) = super::options::date(&a.docs.date) {
         return fail(&e);
     }
-    let sheets = match super::options::sheets(&a.docs.tableur) {
+    let sheets = match super::options::sheets(&a.docs.sheets) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let template = match super::options::templates(a.docs.modeles.as_deref()) {
+    let template = match super::options::templates(a.docs.models.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
-    let correction = match super::options::correction(&a.lecture) {
+    let correction = match super::options::correction(&a.reading) {
         Ok(c) => c,
         Err(e) => return fail(&format!("{e}.")),
     };
@@ -42,19 +42,19 @@ pub fn run(a: &BuildArgs) -> i32 {
     let watch = |f: &str| -> Box<dyn std::any::Any> { Box::new(super::guard::watch(f, false)) };
     let mut req = Request::new(&a.file, &file);
     req.read = ReadOptions {
-        limits: Limits::with_max_megabytes(a.taille_max),
+        limits: Limits::with_max_megabytes(a.max_size),
         config: a.docs.config.clone(),
         correction,
-        force: a.forcer,
+        force: a.force,
     };
     req.reader = Reader::Watched(&watch);
     req.logo = Logo::FromPlan { within: None };
     req.only = only;
     req.date = Date::Given(a.docs.date.clone());
     req.look = template;
-    req.one_fiche_per_page = a.docs.une_fiche_par_page;
+    req.one_fiche_per_page = a.docs.one_fiche_per_page;
     req.sheets = sheets;
-    req.prefix = if a.prefixe_id { Prefix::DeliberationId } else { Prefix::None };
+    req.prefix = if a.prefix_id { Prefix::DeliberationId } else { Prefix::None };
     let prepared = match prepare(&req) {
         Ok(p) => p,
         Err(refused) => return refusal(refused),

@@ -1,8 +1,8 @@
 //! `plandoc check`: read, validate, report readably or as JSON.
 
 use crate::ingest::{read_plan, Limits, ReadOptions};
-use crate::validate::Diagnostic;
 pub use crate::validate::{sorted, CheckReport};
+use crate::validate::{Code, Diagnostic};
 
 use super::args::CheckArgs;
 use super::exit;
@@ -10,7 +10,7 @@ use super::report_text::human;
 
 pub fn run(a: &CheckArgs) -> i32 {
     // The vocabularies of --modeles, read as build reads them.
-    if let Err(e) = super::options::templates(a.modeles.as_deref()) {
+    if let Err(e) = super::options::templates(a.models.as_deref()) {
         let msg = format!("plandoc : erreur : {e}.");
         if a.json {
             print_command_line_error(&msg);
@@ -19,7 +19,7 @@ pub fn run(a: &CheckArgs) -> i32 {
         }
         return exit::UNREADABLE;
     }
-    let correction = match super::options::correction(&a.lecture) {
+    let correction = match super::options::correction(&a.reading) {
         Ok(c) => c,
         Err(e) => {
             let msg = format!("plandoc : erreur : {e}.");
@@ -33,10 +33,10 @@ pub fn run(a: &CheckArgs) -> i32 {
     };
     let file = a.file.display().to_string();
     let opts = ReadOptions {
-        limits: Limits::with_max_megabytes(a.taille_max),
+        limits: Limits::with_max_megabytes(a.max_size),
         config: a.config.clone(),
         correction,
-        force: a.forcer,
+        force: a.force,
     };
     let guard = super::guard::watch(&file, a.json);
     let read = read_plan(&a.file, &opts);
@@ -62,7 +62,7 @@ pub fn run(a: &CheckArgs) -> i32 {
 /// The plan's logo, when it names one that cannot be used: a warning (the documents are
 /// made without it). Shared by `check`, `build` and the batch.
 pub fn logo_problem(plan: &crate::model::Plan, input: &std::path::Path) -> Option<Diagnostic> {
-    crate::job::load_logo(plan, input).err().map(|e| Diagnostic::warning("logo-illisible", e))
+    crate::job::load_logo(plan, input).err().map(|e| Diagnostic::new(Code::LogoIllisible, e))
 }
 
 /// Documents that would carry no collectivité or no plan title: a warning saying what
@@ -77,8 +77,8 @@ pub fn missing_metadata(plan: &crate::model::Plan) -> Option<Diagnostic> {
     if missing.is_empty() {
         return None;
     }
-    Some(Diagnostic::warning(
-        "metadonnee-manquante",
+    Some(Diagnostic::new(
+        Code::MetadonneeManquante,
         format!(
             "Les documents ne porteront pas {} : indiquez-{} dans une feuille « Convention » (clés collectivite, titre) \
              ou dans la table [plan] de plandoc.toml.",
@@ -102,6 +102,6 @@ fn print_json(report: &CheckReport) {
 /// With --json on a wrong command line, the JSON object still says why.
 pub fn print_command_line_error(text: &str) {
     let first = text.lines().next().unwrap_or("").trim_start_matches("plandoc : erreur : ");
-    let d = Diagnostic::error("ligne-de-commande", first.to_string());
+    let d = Diagnostic::new(Code::LigneDeCommande, first.to_string());
     print_json(&CheckReport::unreadable("", d, Vec::new()));
 }

@@ -20,16 +20,16 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     if let Err(e) = super::options::date(&a.date) {
         return fail(&e);
     }
-    let sheets = match super::options::sheets(&a.tableur) {
+    let sheets = match super::options::sheets(&a.sheets) {
         Ok(s) => s,
         Err(e) => return fail(&e),
     };
-    let correction = match super::options::correction(&a.lecture) {
+    let correction = match super::options::correction(&a.reading) {
         Ok(c) => c,
         Err(e) => return fail(&format!("{e}.")),
     };
     let file = a.file.display().to_string();
-    let earlier_name = a.depuis.as_ref().map(|p| p.display().to_string());
+    let earlier_name = a.since.as_ref().map(|p| p.display().to_string());
     let watch = |f: &str| -> Box<dyn std::any::Any> { Box::new(super::guard::watch(f, false)) };
     let mut req = Request::new(&a.file, &file);
     req.read = ReadOptions { config: a.config.clone(), correction, ..Default::default() };
@@ -37,20 +37,20 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     req.only = [DocKind::Evaluation].into_iter().collect();
     req.date = Date::Given(a.date.clone());
     req.evaluation = true;
-    req.year = a.annee;
+    req.year = a.year;
     req.sheets = sheets;
-    req.earlier = a.depuis.as_deref().zip(earlier_name.as_deref()).map(|(path, name)| Earlier {
+    req.earlier = a.since.as_deref().zip(earlier_name.as_deref()).map(|(path, name)| Earlier {
         path,
         name,
-        force: a.forcer,
+        force: a.force,
         force_hint: "ajoutez --forcer",
-        label: a.libelle_depuis.as_deref(),
+        label: a.since_label.as_deref(),
     });
     let prepared = match prepare(&req) {
         Ok(p) => p,
         Err(Refused::Invalid(report)) => {
             print!("{}", human(&report));
-            if !report.diagnostics.iter().any(|d| d.code == "versions-differentes") {
+            if !report.diagnostics.iter().any(|d| d.code == crate::validate::Code::VersionsDifferentes) {
                 println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
             }
             return exit::INVALID;
@@ -71,7 +71,7 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     let files: Vec<(PathBuf, &[u8])> = made.iter().map(|(n, b)| (a.output.join(n), b.as_slice())).collect();
     let outputs: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();
     let mut inputs = super::options::inputs(&a.file, &prepared.reading.plan, a.config.as_deref());
-    inputs.extend(a.depuis.iter().cloned());
+    inputs.extend(a.since.iter().cloned());
     if let Err(msg) = crate::durable::refuse_overwriting_inputs(&outputs, &inputs) {
         return fail(&msg);
     }

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 use super::report_text::human;
 use crate::validate::CheckReport;
@@ -53,7 +53,7 @@ pub enum Answer {
 
 /// The watchdog's report: `what` says why and what it means for the file.
 fn answer(file: &str, what: &str, style: Answer) -> Vec<u8> {
-    let d = Diagnostic::error("lecture-abandonnee", format!("« {file} » : lecture abandonnée, {what}."));
+    let d = Diagnostic::new(Code::LectureAbandonnee, format!("« {file} » : lecture abandonnée, {what}."));
     let report = CheckReport::unreadable(file, d, Vec::new());
     match style {
         Answer::Human => human(&report).into_bytes(),

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::batch::reader_protocol as protocol;
 use crate::ingest::{read_plan, Limits, ReadOptions, Reading, Unreadable};
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 use super::args::IsolatedArgs;
 use super::exit;
@@ -21,8 +21,8 @@ const MAX_PLANS: u32 = 256;
 const MAX_CARRIED_MB: u64 = 32;
 
 pub fn run(a: &IsolatedArgs) -> i32 {
-    let vocabulary = a.modeles.as_deref().map(install_vocabulary).transpose();
-    let limits = a.taille_max.map_or_else(Limits::default, Limits::with_max_megabytes);
+    let vocabulary = a.models.as_deref().map(install_vocabulary).transpose();
+    let limits = a.max_size.map_or_else(Limits::default, Limits::with_max_megabytes);
     let opts = ReadOptions { limits, config: a.config.clone(), ..Default::default() };
     match &a.file {
         Some(file) => one(file, &opts, vocabulary.err()),
@@ -37,7 +37,7 @@ fn install_vocabulary(m: &Path) -> Result<(), String> {
 
 fn unusable_models(why: &str) -> Unreadable {
     Unreadable {
-        diagnostic: Box::new(Diagnostic::error("modeles-invalides", why.to_string())),
+        diagnostic: Box::new(Diagnostic::new(Code::ModelesInvalides, why.to_string())),
         notes: Vec::new(),
         likeness: None,
     }

@@ -50,18 +50,18 @@ pub fn run(argv: Vec<OsString>) -> i32 {
         }
         args::Parsed::Run(cli) => {
             let code = match cli.command {
-                args::Commande::Check(a) => check::run(&a),
-                args::Commande::Template(a) => template::run(&a),
-                args::Commande::Build(a) => build::run(&a),
-                args::Commande::Batch(a) => batch::run(&a),
-                args::Commande::Evaluation(a) => evaluation::run(&a),
-                args::Commande::Synthese(a) => synthesis_cmd::run(&a),
-                args::Commande::Serve(a) => serve::run(&a),
-                args::Commande::Codes => {
+                args::Commands::Check(a) => check::run(&a),
+                args::Commands::Template(a) => template::run(&a),
+                args::Commands::Build(a) => build::run(&a),
+                args::Commands::Batch(a) => batch::run(&a),
+                args::Commands::Evaluation(a) => evaluation::run(&a),
+                args::Commands::Synthesis(a) => synthesis_cmd::run(&a),
+                args::Commands::Serve(a) => serve::run(&a),
+                args::Commands::Codes => {
                     print!("{}", crate::validate::codes::markdown_table());
                     exit::OK
                 }
-                args::Commande::LectureIsolee(a) => isolated::run(&a),
+                args::Commands::IsolatedRead(a) => isolated::run(&a),
             };
             let _ = std::io::stdout().flush();
             code

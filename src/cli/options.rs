@@ -18,7 +18,7 @@ pub fn only(list: &[String]) -> Result<BTreeSet<DocKind>, String> {
 
 /// `--tableur xlsx,ods` → the workbooks' formats; none given: left to plandoc.toml.
 pub fn sheets(a: &super::args::SheetArgs) -> Result<Option<crate::sheet_formats::SheetFormats>, String> {
-    a.tableur
+    a.formats
         .as_deref()
         .map(crate::sheet_formats::SheetFormats::parse)
         .transpose()
@@ -63,5 +63,5 @@ pub fn inputs(
 
 /// `--colonne`, `--feuille`, `--ligne-entete` as a correction of the reading.
 pub fn correction(a: &super::args::ReadingArgs) -> Result<crate::ingest::Correction, String> {
-    crate::ingest::Correction::from_flags(&a.colonne, a.feuille.as_deref(), a.ligne_entete)
+    crate::ingest::Correction::from_flags(&a.columns, a.sheet.as_deref(), a.header_row)
 }

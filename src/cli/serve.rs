@@ -27,10 +27,10 @@ pub fn duration(s: &str) -> Option<Duration> {
 }
 
 pub fn run(a: &ServeArgs) -> i32 {
-    let Some(keep) = duration(&a.conservation) else {
-        return fail(&format!("durée « {} » invalide pour --conservation (attendu : 30min, 90s, 2h).", a.conservation));
+    let Some(keep) = duration(&a.retention) else {
+        return fail(&format!("durée « {} » invalide pour --conservation (attendu : 30min, 90s, 2h).", a.retention));
     };
-    let token = match &a.jeton {
+    let token = match &a.token {
         Some(p) => match std::fs::read_to_string(p) {
             Ok(t) if !t.trim().is_empty() => Some(t.trim().to_string()),
             Ok(_) => return fail(&format!("le fichier de jeton « {} » est vide.", p.display())),
@@ -45,26 +45,26 @@ pub fn run(a: &ServeArgs) -> i32 {
         None => None,
     };
     // Statuts, priorités and the documents' look as the CLI has them with --modeles.
-    let template = match super::options::templates(a.modeles.as_deref()) {
+    let template = match super::options::templates(a.models.as_deref()) {
         Ok(t) => t,
         Err(e) => return fail(&format!("{e}.")),
     };
-    if a.taille_max == 0 || a.delai == 0 || a.travaux == Some(0) {
+    if a.max_size == 0 || a.timeout == 0 || a.workers == Some(0) {
         return fail("--taille-max, --delai et --travaux attendent un nombre positif.");
     }
     let defaults = ServeOptions::default();
     let opts = ServeOptions {
-        address: a.adresse.clone(),
+        address: a.address.clone(),
         port: a.port,
         token,
-        max_upload: a.taille_max.saturating_mul(1024 * 1024),
-        workers: a.travaux.unwrap_or(defaults.workers),
-        queue: a.attente,
-        time_limit: Duration::from_secs(a.delai),
+        max_upload: a.max_size.saturating_mul(1024 * 1024),
+        workers: a.workers.unwrap_or(defaults.workers),
+        queue: a.queue,
+        time_limit: Duration::from_secs(a.timeout),
         keep,
-        results: a.resultats.clone(),
+        results: a.results.clone(),
         template,
-        models: a.modeles.clone(),
+        models: a.models.clone(),
     };
     match serve(opts) {
         Ok(()) => exit::OK,

@@ -7,7 +7,7 @@ use crate::ingest::ReadOptions;
 use crate::sheet_formats::SheetFormats;
 use crate::synthesis::{collect, render, Synthesis, SynthesisOptions, Themes};
 
-use super::args::SyntheseArgs;
+use super::args::SynthesisArgs;
 use super::exit;
 
 fn fail(msg: &str) -> i32 {
@@ -16,24 +16,24 @@ fn fail(msg: &str) -> i32 {
 }
 
 /// The options checked before any reading: template, themes, year, format.
-fn settle(a: &SyntheseArgs) -> Result<(DocOptions, Themes), String> {
+fn settle(a: &SynthesisArgs) -> Result<(DocOptions, Themes), String> {
     if !a.dir.is_dir() {
         return Err(format!("dossier « {} » introuvable.", a.dir.display()));
     }
-    SheetFormats::parse(&a.tableur).map_err(|e| format!("{e} pour --tableur."))?;
-    if let Some(y) = a.annee.filter(|y| !(1900..=9999).contains(y)) {
+    SheetFormats::parse(&a.formats).map_err(|e| format!("{e} pour --tableur."))?;
+    if let Some(y) = a.year.filter(|y| !(1900..=9999).contains(y)) {
         return Err(format!("année « {y} » invalide pour --annee (attendu : AAAA, de 1900 à 9999)."));
     }
     if a.jobs == Some(0) {
         return Err("--jobs attend un nombre de 1 ou plus.".into());
     }
     super::options::date(&a.date)?;
-    let template = super::options::templates(a.modeles.as_deref()).map_err(|e| format!("{e}."))?;
-    let themes = Themes::load(a.modeles.as_deref()).map_err(|e| format!("{e}."))?;
+    let template = super::options::templates(a.models.as_deref()).map_err(|e| format!("{e}."))?;
+    let themes = Themes::load(a.models.as_deref()).map_err(|e| format!("{e}."))?;
     Ok((DocOptions { template, date: a.date.clone(), ..Default::default() }, themes))
 }
 
-pub fn run(a: &SyntheseArgs) -> i32 {
+pub fn run(a: &SynthesisArgs) -> i32 {
     let (docs, themes) = match settle(a) {
         Ok(x) => x,
         Err(e) => return fail(&e),
@@ -41,7 +41,7 @@ pub fn run(a: &SyntheseArgs) -> i32 {
     let opts = SynthesisOptions {
         read: ReadOptions { config: a.config.clone(), ..Default::default() },
         isolated_reader: std::env::current_exe().ok(),
-        models: a.modeles.clone(),
+        models: a.models.clone(),
         jobs: a.jobs,
         read_count: None,
     };
@@ -49,10 +49,10 @@ pub fn run(a: &SyntheseArgs) -> i32 {
         Ok(c) => c,
         Err(e) => return fail(&format!("dossier « {} » illisible : {}.", a.dir.display(), crate::durable::io_fr(&e))),
     };
-    let title = a.titre.as_deref().map(str::trim).filter(|t| !t.is_empty());
+    let title = a.title.as_deref().map(str::trim).filter(|t| !t.is_empty());
     let title = title.unwrap_or(docs.template.label("synthese_titre")).to_string();
     let unread = collected.unread.len();
-    let s = Synthesis::new(&title, a.annee, themes, &collected.inputs, collected.unread);
+    let s = Synthesis::new(&title, a.year, themes, &collected.inputs, collected.unread);
     if s.plans.is_empty() {
         eprintln!(
             "plandoc : aucun plan avec des données de suivi sous « {} » ({} lu{}, {unread} non lu{}) : aucune synthèse écrite.",
@@ -93,8 +93,8 @@ fn plural(n: usize) -> &'static str {
 }
 
 /// Both files published together, never over an input.
-fn write(a: &SyntheseArgs, s: &Synthesis, docs: &DocOptions, inputs: &[crate::synthesis::Input]) -> Result<(), i32> {
-    let formats = SheetFormats::parse(&a.tableur).unwrap_or_default();
+fn write(a: &SynthesisArgs, s: &Synthesis, docs: &DocOptions, inputs: &[crate::synthesis::Input]) -> Result<(), i32> {
+    let formats = SheetFormats::parse(&a.formats).unwrap_or_default();
     let rendered = render(s, docs, formats).map_err(|e| fail(&format!("{e}.")))?;
     let files: Vec<(PathBuf, &[u8])> = rendered.iter().map(|(n, b)| (a.output.join(n), b.as_slice())).collect();
     let outputs: Vec<PathBuf> = files.iter().map(|(p, _)| p.clone()).collect();

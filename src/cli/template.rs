@@ -6,7 +6,7 @@ use super::args::TemplateArgs;
 use super::exit;
 
 pub fn run(a: &TemplateArgs) -> i32 {
-    let (first, last) = match &a.periode {
+    let (first, last) = match &a.period {
         Some(p) => match crate::ingest::period_in(p) {
             Some(x) => x,
             None => {

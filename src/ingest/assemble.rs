@@ -14,7 +14,7 @@ use super::{
 };
 use crate::model::{Axis, ColumnInfo, Field, Plan, SkippedRow, SourceLayout};
 use crate::text::column_letters;
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 /// What the reading has gathered so far.
 struct Gathered {
@@ -185,7 +185,7 @@ fn no_table(name: &str, visible: &[&Sheet], plan_sheets: &[&Sheet], header_row: 
              ({}). Indiquez-la, par exemple avec --colonne intitule=C, ou choisissez une autre ligne.",
             plan_sheets.iter().map(|s| format!("feuille « {} »", s.name)).collect::<Vec<_>>().join(", ")
         );
-        return Diagnostic::error("aucun-plan", message);
+        return Diagnostic::new(Code::AucunPlan, message);
     }
     let looked: Vec<String> = visible.iter().map(|s| format!("« {} »", s.name)).collect();
     let message = format!(
@@ -195,7 +195,7 @@ fn no_table(name: &str, visible: &[&Sheet], plan_sheets: &[&Sheet], header_row: 
          formulaire (un libellé par ligne, « Intitulé », « Pilote »…, et sa valeur à droite). Feuilles examinées : {}.",
         if looked.is_empty() { "aucune".to_string() } else { looked.join(", ") }
     );
-    Diagnostic::error("aucun-plan", message)
+    Diagnostic::new(Code::AucunPlan, message)
 }
 
 /// A plan split one sheet per axis: the other sheets of the same header shape, when the
@@ -279,11 +279,11 @@ fn add_sibling_axes(name: &str, wb: &Workbook, sheet: &Sheet, siblings: &[(&Shee
 /// found by its values.
 fn header_warnings(sheet: &Sheet, header: &Header, diagnostics: &mut Vec<Diagnostic>) {
     for w in &header.warnings {
-        diagnostics.push(Diagnostic::warning("colonnes-config", w.clone()).in_sheet(&sheet.name));
+        diagnostics.push(Diagnostic::new(Code::ColonnesConfig, w.clone()).in_sheet(&sheet.name));
     }
     if let Some(why) = &header.doubt {
         let cell = header.col_of(Field::Title).map(|c| crate::text::a1(header.row, c));
-        diagnostics.push(Diagnostic::warning("colonne-titre-douteuse", why.clone()).at(&sheet.name, cell));
+        diagnostics.push(Diagnostic::new(Code::ColonneTitreDouteuse, why.clone()).at(&sheet.name, cell));
     }
 }
 

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::model::{MetaForm, MetaKey, PlanMeta};
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 use super::correction::{insert, targets_of, ColumnOverrides, Correction, Target};
 use super::grid::Value;
@@ -18,25 +18,27 @@ pub struct ConfigFile {
     pub documents: Option<toml::Table>,
     /// Column overrides: field key → column letter or header text
     /// (`intitule = "D"`, `pilote = "Personne pilote"`); keys checked by `header`.
-    pub colonnes: std::collections::BTreeMap<String, String>,
+    pub columns: std::collections::BTreeMap<String, String>,
     /// `[lecture]`: the sheet and header row holding the plan.
-    pub lecture: ReadingPlace,
+    pub place: ReadingPlace,
     /// `[sortie] tableur = "xlsx,ods"`: the workbooks' formats.
-    pub tableur: Option<crate::sheet_formats::SheetFormats>,
+    pub sheet_formats: Option<crate::sheet_formats::SheetFormats>,
 }
 
 /// `[lecture]` of plandoc.toml.
 #[derive(Debug, Default)]
 pub struct ReadingPlace {
-    pub feuille: Option<String>,
-    pub ligne_entete: Option<u32>,
+    /// `feuille`
+    pub sheet: Option<String>,
+    /// `ligne_entete`, from 1.
+    pub header_row: Option<u32>,
 }
 
 impl ConfigFile {
     /// `[lecture]` and `[colonnes]` as a correction of the reading, keys normalised.
     pub fn correction(&self) -> Correction {
         let mut columns = ColumnOverrides::new();
-        for (k, v) in &self.colonnes {
+        for (k, v) in &self.columns {
             match Target::named(k) {
                 Some(t) => targets_of(k, v).iter().for_each(|c| insert(&mut columns, t, c)),
                 None => {
@@ -44,7 +46,7 @@ impl ConfigFile {
                 }
             }
         }
-        Correction { columns, sheet: self.lecture.feuille.clone(), header_row: self.lecture.ligne_entete }
+        Correction { columns, sheet: self.place.sheet.clone(), header_row: self.place.header_row }
     }
 }
 
@@ -111,13 +113,13 @@ pub fn load_config(path: &Path) -> (ConfigFile, Vec<Diagnostic>) {
         Ok(b) => b,
         Err(e) => {
             let why = if path.is_dir() { "c'est un dossier".to_string() } else { crate::durable::io_fr(&e) };
-            let d = Diagnostic::error("config-illisible", format!("Configuration « {name} » illisible : {why}."));
+            let d = Diagnostic::new(Code::ConfigIllisible, format!("Configuration « {name} » illisible : {why}."));
             return (ConfigFile::default(), vec![d]);
         }
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        let d = Diagnostic::error(
-            "config-illisible",
+        let d = Diagnostic::new(
+            Code::ConfigIllisible,
             format!("Configuration « {name} » illisible : ce n'est pas un texte UTF-8 (enregistrez-la en UTF-8)."),
         );
         return (ConfigFile::default(), vec![d]);
@@ -131,7 +133,7 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let err = |line: Option<usize>, msg: String| {
         let at = line.map(|l| format!(", ligne {l}")).unwrap_or_default();
-        Diagnostic::error("config-invalide", format!("Configuration « {name} »{at} : {msg}."))
+        Diagnostic::new(Code::ConfigInvalide, format!("Configuration « {name} »{at} : {msg}."))
     };
     let table: toml::Table = match text.parse() {
         Ok(t) => t,
@@ -153,7 +155,7 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
                     let list = Target::named(k).is_some_and(Target::is_list);
                     match as_text(v).or_else(|| list.then(|| as_list(v).map(|l| l.join("; "))).flatten()) {
                         Some(text) => {
-                            config.colonnes.insert(k.clone(), text);
+                            config.columns.insert(k.clone(), text);
                         }
                         None => problems.push(err(
                             line_of(text, Some("colonnes"), k),
@@ -166,7 +168,7 @@ pub fn parse_config(name: &str, text: &str) -> (ConfigFile, Vec<Diagnostic>) {
                 }
             }
             ("lecture", toml::Value::Table(t)) => {
-                read_place_table(t, text, &mut config.lecture, &mut |l, m| problems.push(err(l, m)));
+                read_place_table(t, text, &mut config.place, &mut |l, m| problems.push(err(l, m)));
             }
             ("sortie", toml::Value::Table(t)) => {
                 read_output_table(t, text, &mut config, &mut |l, m| problems.push(err(l, m)));
@@ -188,14 +190,14 @@ fn read_place_table(t: &toml::Table, text: &str, o: &mut ReadingPlace, problem: 
         let line = line_of(text, Some("lecture"), key);
         match key.as_str() {
             "feuille" => match as_text(value) {
-                Some(s) if !s.is_empty() => o.feuille = Some(s),
+                Some(s) if !s.is_empty() => o.sheet = Some(s),
                 _ => problem(
                     line,
                     format!("« feuille » attend le nom d'une feuille entre guillemets, pas {}", shown(value)),
                 ),
             },
             "ligne_entete" => match as_row_number(value) {
-                Some(n) => o.ligne_entete = Some(n),
+                Some(n) => o.header_row = Some(n),
                 None => problem(
                     line,
                     format!("« ligne_entete » attend un numéro de ligne, par exemple 3, pas {}", shown(value)),
@@ -217,7 +219,7 @@ fn read_output_table(t: &toml::Table, text: &str, c: &mut ConfigFile, problem: &
             "tableur" => {
                 let given = as_text(value).or_else(|| as_list(value).map(|l| l.join(",")));
                 match given.as_deref().map(crate::sheet_formats::SheetFormats::parse) {
-                    Some(Ok(f)) => c.tableur = Some(f),
+                    Some(Ok(f)) => c.sheet_formats = Some(f),
                     Some(Err(why)) => problem(line, format!("« tableur » : {why}")),
                     None => problem(
                         line,
@@ -379,8 +381,8 @@ pub fn apply_overrides(o: &PlanOverrides, meta: &mut PlanMeta) -> Vec<Diagnostic
             }
         };
         if let Err(why) = done {
-            diags.push(Diagnostic::error(
-                "config-invalide",
+            diags.push(Diagnostic::new(
+                Code::ConfigInvalide,
                 format!("« {} » de la configuration : {why}", key.toml_key()),
             ));
         }

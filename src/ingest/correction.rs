@@ -142,9 +142,9 @@ impl Correction {
 
     /// The command line's `--colonne CHAMP=LETTRE`, `--feuille`, `--ligne-entete`; the
     /// first misunderstood flag as a French message.
-    pub fn from_flags(colonnes: &[String], sheet: Option<&str>, header_row: Option<u32>) -> Result<Correction, String> {
+    pub fn from_flags(flags: &[String], sheet: Option<&str>, header_row: Option<u32>) -> Result<Correction, String> {
         let mut columns = ColumnOverrides::new();
-        for c in colonnes {
+        for c in flags {
             let Some((name, column)) = c.split_once('=').filter(|(n, v)| !n.trim().is_empty() && !v.trim().is_empty())
             else {
                 return Err(format!(

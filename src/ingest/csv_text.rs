@@ -4,7 +4,7 @@
 use super::error::ReadError;
 use super::grid::{Sheet, Value};
 use super::limits::Limits;
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 /// Text that reads as a table: no NUL byte, and a header line with two separators at least.
 pub fn looks_like_csv(bytes: &[u8]) -> bool {
@@ -68,7 +68,7 @@ fn legacy_warning(lines: &[usize], name: &str) -> Option<Diagnostic> {
         lines.len(),
         shown.join(", ")
     );
-    Some(Diagnostic::warning("encodage-mixte", message).in_sheet(name))
+    Some(Diagnostic::new(Code::EncodageMixte, message).in_sheet(name))
 }
 
 /// The separator used most on the first line, outside quotes; on the first lines when

@@ -2,6 +2,8 @@
 
 use thiserror::Error;
 
+use crate::validate::Code;
+
 /// Why a file could not be read as a spreadsheet at all (exit code 2).
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum ReadError {
@@ -31,19 +33,19 @@ pub enum ReadError {
 }
 
 impl ReadError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            ReadError::NotFound => "fichier-introuvable",
-            ReadError::Io(_) => "fichier-illisible",
-            ReadError::IsDir => "fichier-illisible",
-            ReadError::TooMuchText { .. } => "archive-suspecte",
-            ReadError::TooLarge { .. } => "fichier-trop-gros",
-            ReadError::NotSpreadsheet => "format-inconnu",
-            ReadError::Protected => "fichier-protege",
-            ReadError::Damaged(_) => "fichier-endommage",
-            ReadError::Oversized => "feuille-trop-grande",
-            ReadError::ZipBomb { .. } => "archive-suspecte",
-            ReadError::SheetTooLarge { .. } => "feuille-trop-grande",
+            ReadError::NotFound => Code::FichierIntrouvable,
+            ReadError::Io(_) => Code::FichierIllisible,
+            ReadError::IsDir => Code::FichierIllisible,
+            ReadError::TooMuchText { .. } => Code::ArchiveSuspecte,
+            ReadError::TooLarge { .. } => Code::FichierTropGros,
+            ReadError::NotSpreadsheet => Code::FormatInconnu,
+            ReadError::Protected => Code::FichierProtege,
+            ReadError::Damaged(_) => Code::FichierEndommage,
+            ReadError::Oversized => Code::FeuilleTropGrande,
+            ReadError::ZipBomb { .. } => Code::ArchiveSuspecte,
+            ReadError::SheetTooLarge { .. } => Code::FeuilleTropGrande,
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{Indicator, Origin};
 use crate::text::{a1, fold_words};
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 use super::fields::as_year;
 use super::grid::{Sheet, Value};
@@ -64,7 +64,7 @@ pub fn read_indicators(file: &str, sheet: &Sheet, known: &[String], diags: &mut 
     let mut out = Vec::new();
     let Some((header_row, cols)) = indicator_header(sheet) else {
         diags.push(
-            Diagnostic::warning("indicateurs-sans-entete", "Feuille d'indicateurs sans ligne d'en-tête reconnue (Indicateur, N° d'action, Cible, années…) : ignorée.")
+            Diagnostic::new(Code::IndicateursSansEntete, "Feuille d'indicateurs sans ligne d'en-tête reconnue (Indicateur, N° d'action, Cible, années…) : ignorée.")
                 .in_sheet(&sheet.name),
         );
         return out;
@@ -85,8 +85,8 @@ pub fn read_indicators(file: &str, sheet: &Sheet, known: &[String], diags: &mut 
         if let (Some(n), Some(c)) = (&ind.action, col_of(Col::Action)) {
             if !known.iter().any(|k| k == n) {
                 diags.push(
-                    Diagnostic::error(
-                        "indicateur-action-inconnue",
+                    Diagnostic::new(
+                        Code::IndicateurActionInconnue,
                         format!("L'indicateur « {} » renvoie à l'action {n}, qui n'existe pas dans le plan.", ind.name),
                     )
                     .at(&sheet.name, Some(a1(r, c))),
@@ -134,8 +134,8 @@ fn indicator_action(v: &Value, name: &str) -> Result<String, Diagnostic> {
     }
     match super::parse::parse_action_text(&v.text()).number {
         Some(n) => Ok(n),
-        None => Err(Diagnostic::error(
-            "indicateur-action-illisible",
+        None => Err(Diagnostic::new(
+            Code::IndicateurActionIllisible,
             format!("Numéro d'action « {} » illisible pour l'indicateur « {name} ».", v.text()),
         )),
     }
@@ -158,8 +158,8 @@ fn yearly_values(
                 values.insert(y, n);
             }
             None if !v.text().is_empty() => diags.push(
-                Diagnostic::error(
-                    "indicateur-valeur-illisible",
+                Diagnostic::new(
+                    Code::IndicateurValeurIllisible,
                     format!("Valeur « {} » illisible pour l'indicateur « {name} » en {y}.", v.text()),
                 )
                 .at(&sheet.name, Some(a1(r, c))),

@@ -3,7 +3,7 @@
 
 use crate::model::{MetaKey, PlanKind, PlanMeta};
 use crate::text::{a1, clean, fold, fold_words};
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 use super::fields::as_year;
 use super::grid::{Sheet, Value};
@@ -60,7 +60,7 @@ pub fn read_metadata_sheet(sheet: &Sheet, meta: &mut PlanMeta, diags: &mut Vec<D
         let Some(v) = sheet.get(r, vc) else { continue };
         let place = Some(a1(r, vc));
         if let Err(msg) = apply(meta, key, v) {
-            diags.push(Diagnostic::error("metadonnee-invalide", msg).at(&sheet.name, place));
+            diags.push(Diagnostic::new(Code::MetadonneeInvalide, msg).at(&sheet.name, place));
         }
     }
 }

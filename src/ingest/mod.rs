@@ -43,7 +43,7 @@ pub use workbook::{accepted_formats, read_bytes, read_workbook, Format, Workbook
 
 use crate::model::Plan;
 use crate::text::column_letters;
-use crate::validate::{CheckReport, Diagnostic};
+use crate::validate::{CheckReport, Code, Diagnostic};
 
 /// How to read a plan.
 #[derive(Debug, Clone, Default)]
@@ -95,7 +95,7 @@ impl Unreadable {
             ReadError::IsDir => format!("« {name} » est un dossier, pas un classeur."),
             _ => format!("« {name} » : {e}."),
         };
-        let mut d = Diagnostic::error(e.code(), message);
+        let mut d = Diagnostic::new(e.code(), message);
         if let Some(s) = e.sheet() {
             d = d.in_sheet(s);
         }
@@ -194,7 +194,7 @@ fn sheet_correction(
     for s in visible.iter().filter(|s| columns_sheet::is_columns_sheet_name(&s.name)) {
         let (found, problems) = columns_sheet::read_columns_sheet(s);
         for p in problems {
-            diagnostics.push(Diagnostic::warning("colonnes-feuille", p).in_sheet(&s.name));
+            diagnostics.push(Diagnostic::new(Code::ColonnesFeuille, p).in_sheet(&s.name));
         }
         notes.push(format!("Correspondance des colonnes lue dans la feuille « {} ».", s.name));
         from_sheet = found.over(&from_sheet);
@@ -223,7 +223,7 @@ fn named_sheet<'a>(
                 if names.is_empty() { "aucune".to_string() } else { names.join(", ") }
             );
             Err(Unreadable {
-                diagnostic: Box::new(Diagnostic::error("aucun-plan", message)),
+                diagnostic: Box::new(Diagnostic::new(Code::AucunPlan, message)),
                 notes: Vec::new(),
                 likeness: None,
             })
@@ -308,13 +308,13 @@ fn valued_levels(
     );
     let cell = Some(crate::text::a1(*first_row, cols[0]));
     let d = if force {
-        Diagnostic::warning(
-            "niveau-valeurs-ignorees",
+        Diagnostic::new(
+            Code::NiveauValeursIgnorees,
             format!("Lu à la demande (--forcer) : {what} ; ces valeurs ne sont pas reprises dans les documents."),
         )
     } else {
-        Diagnostic::error(
-            "aucun-plan",
+        Diagnostic::new(
+            Code::AucunPlan,
             format!(
                 "Plan non lu, {what}. Déplacez ces valeurs sur les actions ou videz ces cellules, ou relancez avec \
                  --forcer pour le lire sans elles."
@@ -338,16 +338,16 @@ fn not_a_plan(
     let (score, reason, threshold) = (likeness.score, &likeness.reason, likeness::THRESHOLD);
     let cell = Some(crate::text::a1(header.row, header.columns.first().map_or(0, |c| c.col)));
     let d = if force {
-        Diagnostic::warning(
-            "plan-douteux",
+        Diagnostic::new(
+            Code::PlanDouteux,
             format!(
                 "Lu comme un plan à la demande (--forcer), mais ce tableau n'en a pas l'air : {reason} (indice de \
                  plan {score} sur 100, seuil {threshold}). Vérifiez les actions lues."
             ),
         )
     } else {
-        Diagnostic::error(
-            "aucun-plan",
+        Diagnostic::new(
+            Code::AucunPlan,
             format!(
                 "« {name} » : ce tableau ne ressemble pas à un plan d'actions : {reason} (indice de plan {score} sur \
                  100, seuil {threshold}). plandoc ne le lit pas. Si c'est bien un plan, relancez avec --forcer ; \

@@ -64,9 +64,9 @@ impl Phrase {
 struct Role {
     field: Field,
     exact: Vec<Phrase>,
-    debut: Vec<Phrase>,
-    contient: Vec<Phrase>,
-    negatifs: Vec<Phrase>,
+    starts: Vec<Phrase>,
+    contains: Vec<Phrase>,
+    negatives: Vec<Phrase>,
 }
 
 /// The roles, compiled once (every header cell of the top rows is scored against all),
@@ -96,7 +96,7 @@ impl FirstWords {
         for (i, r) in roles.iter().enumerate() {
             // Roles past the 64th are always scored (`candidates`).
             let bit = if i < 64 { 1u64 << i } else { 0 };
-            for p in r.exact.iter().chain(&r.debut).chain(&r.contient) {
+            for p in r.exact.iter().chain(&r.starts).chain(&r.contains) {
                 match p.words.first().copied() {
                     None => f.always |= bit,
                     Some("#") => f.digits |= bit,
@@ -145,15 +145,15 @@ fn roles() -> &'static Roles {
     ROLES.get_or_init(|| {
         let phrases = |v: &'static [String]| v.iter().map(|p| Phrase::new(p)).collect();
         let roles: Vec<Role> = column_roles()
-            .role
+            .roles
             .iter()
             .filter_map(|r: &RoleSpec| {
                 Some(Role {
-                    field: Field::from_key(&r.champ)?,
+                    field: Field::from_key(&r.field)?,
                     exact: phrases(&r.exact),
-                    debut: phrases(&r.debut),
-                    contient: phrases(&r.contient),
-                    negatifs: phrases(&r.negatifs),
+                    starts: phrases(&r.starts),
+                    contains: phrases(&r.contains),
+                    negatives: phrases(&r.negatives),
                 })
             })
             .collect();
@@ -170,12 +170,12 @@ fn role_score(role: &Role, header: &[&str], section: &[&str]) -> i32 {
             best = best.max(EXACT + p.bonus);
         }
     }
-    for p in &role.debut {
+    for p in &role.starts {
         if phrase_at(header, 0, &p.words) {
             best = best.max(STARTS + p.bonus);
         }
     }
-    for p in &role.contient {
+    for p in &role.contains {
         if contains(header, &p.words) {
             best = best.max(CONTAINS + p.bonus);
         }
@@ -183,7 +183,7 @@ fn role_score(role: &Role, header: &[&str], section: &[&str]) -> i32 {
     if best == i32::MIN {
         return best;
     }
-    if role.negatifs.iter().any(|n| contains(header, &n.words) || contains(section, &n.words)) {
+    if role.negatives.iter().any(|n| contains(header, &n.words) || contains(section, &n.words)) {
         best -= NEGATIVE;
     }
     best
@@ -344,7 +344,7 @@ fn help_prefixes() -> &'static [(String, Vec<String>)] {
     static HELP: std::sync::OnceLock<Vec<(String, Vec<String>)>> = std::sync::OnceLock::new();
     HELP.get_or_init(|| {
         let mut groups: Vec<(String, Vec<String>)> = Vec::new();
-        for d in column_roles().aide.debuts.iter().map(|d| fold(d)) {
+        for d in column_roles().help.starts.iter().map(|d| fold(d)) {
             let first = d.split([' ', '.', ',', ';']).next().unwrap_or("").to_string();
             match groups.iter_mut().find(|(g, _)| *g == first) {
                 Some((_, list)) => list.push(d),
@@ -496,8 +496,8 @@ mod tests {
     fn first_word_index_changes_no_result() {
         let all = roles();
         let mut texts: Vec<String> = Vec::new();
-        for r in &column_roles().role {
-            for p in r.exact.iter().chain(&r.debut).chain(&r.contient).chain(&r.negatifs) {
+        for r in &column_roles().roles {
+            for p in r.exact.iter().chain(&r.starts).chain(&r.contains).chain(&r.negatives) {
                 let p = p.replace('*', "s").replace('#', "4");
                 texts.push(format!("Le {p} du projet 12"));
                 texts.push(format!("{p} (en euros)"));

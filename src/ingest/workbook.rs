@@ -11,7 +11,7 @@ use super::error::ReadError;
 use super::grid::{Merge, Sheet, Value};
 use super::limits::Limits;
 use super::xlsx_merges::SheetParts;
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -391,7 +391,7 @@ impl CellReader {
                     "{n} caractère{s} de contrôle invisible{s} (copié{s} depuis un autre logiciel) retiré{s} du texte.",
                     s = if n > 1 { "s" } else { "" }
                 );
-                self.control.push(Diagnostic::warning("caracteres-controle", msg).at(sheet, place()));
+                self.control.push(Diagnostic::new(Code::CaracteresControle, msg).at(sheet, place()));
             } else {
                 self.control_more += 1;
             }
@@ -404,7 +404,7 @@ impl CellReader {
                     let msg = format!(
                         "Texte de plus de {max} caractères (la limite d'une cellule Excel) : coupé après le {max}e caractère."
                     );
-                    self.cut.push(Diagnostic::warning("texte-tronque", msg).at(sheet, place()));
+                    self.cut.push(Diagnostic::new(Code::TexteTronque, msg).at(sheet, place()));
                 } else {
                     self.cut_more += 1;
                 }
@@ -440,8 +440,7 @@ impl CellReader {
             if n > 5 { ", …" } else { "" },
             s = if n > 1 { "s" } else { "" }
         );
-        self.glyphs
-            .push(Diagnostic::warning("caractere-non-imprimable", msg).at(sheet, Some(crate::text::a1(row, col))));
+        self.glyphs.push(Diagnostic::new(Code::CaractereNonImprimable, msg).at(sheet, Some(crate::text::a1(row, col))));
     }
 
     /// `fonts::drawable`, remembered for the first characters of Unicode (accented
@@ -462,22 +461,22 @@ impl CellReader {
     fn warnings(self) -> Vec<Diagnostic> {
         let mut out = self.cut;
         if self.cut_more > 0 {
-            out.push(Diagnostic::warning(
-                "texte-tronque",
+            out.push(Diagnostic::new(
+                Code::TexteTronque,
                 format!("{} autres cellules au texte trop long, coupé de même.", self.cut_more),
             ));
         }
         out.extend(self.control);
         if self.control_more > 0 {
-            out.push(Diagnostic::warning(
-                "caracteres-controle",
+            out.push(Diagnostic::new(
+                Code::CaracteresControle,
                 format!("{} autres cellules dont les caractères de contrôle ont été retirés.", self.control_more),
             ));
         }
         out.extend(self.glyphs);
         if self.glyphs_more > 0 {
-            out.push(Diagnostic::warning(
-                "caractere-non-imprimable",
+            out.push(Diagnostic::new(
+                Code::CaractereNonImprimable,
                 format!("{} autres cellules ont des caractères qu'aucune police ne dessine.", self.glyphs_more),
             ));
         }

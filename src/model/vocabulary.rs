@@ -16,19 +16,24 @@ const EMBEDDED: &str = include_str!("../../templates/vocabulaire.toml");
 
 #[derive(Debug, Clone, Default, Deserialize)]
 struct Entry {
-    libelle: String,
-    #[serde(default)]
-    synonymes: Vec<String>,
+    #[serde(rename = "libelle")]
+    label: String,
+    #[serde(default, rename = "synonymes")]
+    synonyms: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
 struct VocabularyFile {
-    priorites_acceptees: String,
-    statuts_acceptes: String,
-    #[serde(default)]
-    prefixes_priorite: Vec<String>,
-    priorite: BTreeMap<String, Entry>,
-    statut: BTreeMap<String, Entry>,
+    #[serde(rename = "priorites_acceptees")]
+    priorities_accepted: String,
+    #[serde(rename = "statuts_acceptes")]
+    statuses_accepted: String,
+    #[serde(default, rename = "prefixes_priorite")]
+    priority_prefixes: Vec<String>,
+    #[serde(rename = "priorite")]
+    priorities: BTreeMap<String, Entry>,
+    #[serde(rename = "statut")]
+    statuses: BTreeMap<String, Entry>,
 }
 
 /// The vocabularies as looked up: folded spelling → key index, labels by index.
@@ -77,22 +82,22 @@ fn build(table: toml::Table) -> Result<Vocabulary, String> {
         .try_into()
         .map_err(|e: toml::de::Error| format!("vocabulaire invalide : {}", e.message()))?;
     let mut v = Vocabulary {
-        priority_accepted: file.priorites_acceptees,
-        status_accepted: file.statuts_acceptes,
-        priority_prefixes: file.prefixes_priorite.iter().map(|p| fold(p)).collect(),
+        priority_accepted: file.priorities_accepted,
+        status_accepted: file.statuses_accepted,
+        priority_prefixes: file.priority_prefixes.iter().map(|p| fold(p)).collect(),
         ..Vocabulary::default()
     };
     for p in Priority::ALL {
-        let e = file.priorite.get(p.key()).ok_or_else(|| format!("priorité « {} » absente", p.key()))?;
-        v.priority_labels.push(e.libelle.clone());
-        for s in e.synonymes.iter().chain(std::iter::once(&e.libelle)) {
+        let e = file.priorities.get(p.key()).ok_or_else(|| format!("priorité « {} » absente", p.key()))?;
+        v.priority_labels.push(e.label.clone());
+        for s in e.synonyms.iter().chain(std::iter::once(&e.label)) {
             v.priorities.entry(fold_priority(s, &[])).or_insert(p);
         }
     }
     for st in Status::ALL {
-        let e = file.statut.get(st.key()).ok_or_else(|| format!("statut « {} » absent", st.key()))?;
-        v.status_labels.push(e.libelle.clone());
-        for s in e.synonymes.iter().chain(std::iter::once(&e.libelle)) {
+        let e = file.statuses.get(st.key()).ok_or_else(|| format!("statut « {} » absent", st.key()))?;
+        v.status_labels.push(e.label.clone());
+        for s in e.synonyms.iter().chain(std::iter::once(&e.label)) {
             v.statuses.entry(fold_status(s)).or_insert(st);
         }
     }

@@ -15,7 +15,7 @@ use crate::ingest::{PlanOverrides, ReadOptions, Reading, Unreadable};
 use crate::job::{BuildOptions, DocKind};
 use crate::sheet_formats::SheetFormats;
 use crate::templates::DocTemplate;
-use crate::validate::{CheckReport, Diagnostic};
+use crate::validate::{CheckReport, Code, Diagnostic};
 
 /// Where the documents' logo comes from.
 #[derive(Clone, Copy)]
@@ -189,7 +189,7 @@ fn read_valid(path: &Path, name: &str, req: &Request<'_>, with_logo: bool) -> Re
         if let Logo::FromPlan { within } = req.logo {
             if let Err(mut e) = plan_logo(&reading, path, within) {
                 Names::new(path, name).rewrite(&mut e);
-                reading.diagnostics.push(Diagnostic::warning("logo-illisible", e));
+                reading.diagnostics.push(Diagnostic::new(Code::LogoIllisible, e));
             }
         }
     }
@@ -204,8 +204,8 @@ fn read_valid(path: &Path, name: &str, req: &Request<'_>, with_logo: bool) -> Re
 fn compare(e: &Earlier<'_>, req: &Request<'_>, now: &Reading) -> Result<(String, Vec<Change>), Refused> {
     let before = read_valid(e.path, e.name, req, false)?;
     if let (Err(why), false) = (crate::evaluation::same_plan(&before.plan, &now.plan), e.force) {
-        let d = Diagnostic::error(
-            "versions-differentes",
+        let d = Diagnostic::new(
+            Code::VersionsDifferentes,
             format!(
                 "« {} » et « {} » ne semblent pas être deux versions du même plan : {}. Aucun rapport écrit ; \
                  si ce sont bien deux versions du même plan, {}.",
@@ -230,7 +230,7 @@ fn sheet_formats(req: &Request<'_>) -> SheetFormats {
     req.sheets
         .or_else(|| {
             let path = crate::ingest::config_for(req.path, req.read.config.as_deref())?;
-            crate::ingest::load_config(&path).0.tableur
+            crate::ingest::load_config(&path).0.sheet_formats
         })
         .unwrap_or_default()
 }

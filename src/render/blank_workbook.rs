@@ -56,15 +56,15 @@ fn plan_sheet(ws: &mut Worksheet, years: &[i32], looks: &Looks) -> Result<(), Xl
     ws.set_name("Plan d'actions")?;
     for (i, c) in columns.iter().enumerate() {
         let col = i as u16;
-        ws.write_string_with_format(0, col, &c.titre, &looks.header)?;
-        ws.set_column_width(col, c.largeur)?;
-        ws.insert_note(0, col, &Note::new(&c.commentaire).set_author("plandoc").set_width(260).set_height(90))?;
+        ws.write_string_with_format(0, col, &c.title, &looks.header)?;
+        ws.set_column_width(col, c.width)?;
+        ws.insert_note(0, col, &Note::new(&c.comment).set_author("plandoc").set_width(260).set_height(90))?;
     }
     year_columns(ws, columns.len() as u16, years, &looks.header)?;
-    let position = |champ: &str| columns.iter().position(|c| c.champ == champ).map(|p| p as u16);
+    let position = |key: &str| columns.iter().position(|c| c.field == key).map(|p| p as u16);
     vocabulary_lists(ws, position("priorite"), position("statut"))?;
-    for (champ, text) in EXAMPLE_ROW {
-        if let Some(col) = position(champ) {
+    for (key, text) in EXAMPLE_ROW {
+        if let Some(col) = position(key) {
             ws.write_string_with_format(1, col, text, &looks.example)?;
         }
     }
@@ -160,9 +160,9 @@ fn convention_sheet(conv: &mut Worksheet, first_year: i32, last_year: i32, looks
     conv.set_column_width(2, 60)?;
     for (i, k) in convention_keys().iter().enumerate() {
         let row = i as u32 + 1;
-        conv.write_string(row, 0, &k.cle)?;
-        conv.write_string_with_format(row, 2, &k.aide, &looks.example)?;
-        match MetaKey::from_label(&k.cle) {
+        conv.write_string(row, 0, &k.label)?;
+        conv.write_string_with_format(row, 2, &k.help, &looks.example)?;
+        match MetaKey::from_label(&k.label) {
             Some(MetaKey::FirstYear) => {
                 conv.write_number(row, 1, first_year as f64)?;
             }

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::errors::RequestError;
 use super::form::Form;
+use super::progress::Counts;
 use super::tempdir::TempDir;
 use super::{jobs, zipout, Shared};
 use crate::ingest::Limits;
@@ -109,7 +110,7 @@ pub async fn lot(State(s): State<Shared>, m: Multipart) -> Response {
                 let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
                 let work = TempDir::new("plandoc-lot").map_err(io)?;
                 let path = work.path().join("lot.zip");
-                jobs::lot(&archive.bytes, work.path(), limits, &st.opts, |_| (), &path)?;
+                jobs::lot(&archive.bytes, work.path(), limits, &st.opts, &Counts::default(), &path)?;
                 // Open before the folder goes: the answer streams from the unlinked file.
                 std::fs::File::open(&path).map_err(io)
             })
@@ -133,7 +134,8 @@ pub async fn synthesis(State(s): State<Shared>, m: Multipart) -> Response {
             .run(ticket, move || {
                 let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
                 let work = TempDir::new("plandoc-synthese").map_err(io)?;
-                zipout::pack(&jobs::synthesis(&archive.bytes, work.path(), limits, &st.opts, &form, |_| (), None)?)
+                let counts = Counts::default();
+                zipout::pack(&jobs::synthesis(&archive.bytes, work.path(), limits, &st.opts, &form, &counts)?)
             })
             .await?;
         Ok(zip_response("synthese.zip", zip))

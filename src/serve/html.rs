@@ -21,11 +21,11 @@ pub fn esc(s: &str) -> String {
 /// Navigation entries; the current one is marked for assistive technologies.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Nav {
-    Accueil,
+    Home,
     Evaluation,
-    Lot,
-    Synthese,
-    Aucun,
+    Batch,
+    Synthesis,
+    Elsewhere,
 }
 
 pub struct Page<'a> {
@@ -40,10 +40,10 @@ impl Page<'_> {
     pub fn render(&self) -> String {
         let mut nav = String::new();
         for (n, href, label) in [
-            (Nav::Accueil, "/", "Accueil"),
+            (Nav::Home, "/", "Accueil"),
             (Nav::Evaluation, "/evaluation", "Évaluation"),
-            (Nav::Lot, "/lot", "Lot"),
-            (Nav::Synthese, "/synthese", "Synthèse"),
+            (Nav::Batch, "/lot", "Lot"),
+            (Nav::Synthesis, "/synthese", "Synthèse"),
         ] {
             let current = if n == self.nav { " aria-current=\"page\"" } else { "" };
             let _ = write!(nav, "<li><a href=\"{href}\"{current}>{label}</a></li>");

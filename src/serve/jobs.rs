@@ -15,6 +15,7 @@ use crate::validate::CheckReport;
 
 use super::errors::RequestError;
 use super::form::{Form, Upload};
+use super::progress::Counts;
 use super::tempdir::TempDir;
 
 /// A plan read from an upload, with its sheet for display.
@@ -277,18 +278,18 @@ pub const LOT_OUTPUT: &str = "sortie";
 
 /// A ZIP of plans through the batch, in `work` (a private temporary folder): the report,
 /// and at `zip` a ZIP of every output with rapport-lot.json and rapport-lot.xlsx.
-/// `on_total` learns how many plans the archive holds before the batch starts.
+/// `counts` learns how many plans the archive holds, then how many are finished.
 pub fn lot(
     bytes: &[u8],
     work: &std::path::Path,
     limits: Limits,
     serve: &super::ServeOptions,
-    on_total: impl FnOnce(usize),
+    counts: &Counts,
     zip: &std::path::Path,
 ) -> Result<crate::batch::BatchReport, RequestError> {
     let input = work.join("plans");
     let out = work.join(LOT_OUTPUT);
-    on_total(super::zipin::extract(bytes, &input, limits.max_file_bytes)?);
+    counts.set_total(super::zipin::extract(bytes, &input, limits.max_file_bytes)?);
     let opts = crate::batch::BatchOptions {
         // The pool bounds the machine: a lot is one job.
         jobs: Some(1),
@@ -308,6 +309,7 @@ pub fn lot(
         logos_within: Some(input.clone()),
         isolated_reader: std::env::current_exe().ok(),
         synthesis: None,
+        done_count: Some(counts.done()),
     };
     let internal = |e: std::io::Error| RequestError::Internal(hide_paths(&e.to_string(), work));
     let mut report = crate::batch::run(&input, &out, &opts).map_err(|e| match e {
@@ -343,28 +345,27 @@ fn hide_paths(text: &str, work: &Path) -> String {
 }
 
 /// A ZIP of plans → synthese.pdf and synthese.xlsx, read in `work` (a private temporary
-/// folder) by the isolated readers, under the lot's limits; `on_total` learns how many
-/// files the archive holds.
+/// folder) by the isolated readers, under the lot's limits; `counts` learns how many
+/// files the archive holds, then how many are read.
 pub fn synthesis(
     bytes: &[u8],
     work: &Path,
     limits: Limits,
     serve: &super::ServeOptions,
     form: &Form,
-    on_total: impl FnOnce(usize),
-    read_count: Option<&std::sync::Arc<std::sync::atomic::AtomicUsize>>,
+    counts: &Counts,
 ) -> Result<Vec<(String, Vec<u8>)>, RequestError> {
     let year = year(form)?;
     let themes = crate::synthesis::Themes::load(serve.models.as_deref()).map_err(RequestError::Invalid)?;
     let input = work.join("plans");
-    on_total(super::zipin::extract(bytes, &input, limits.max_file_bytes)?);
+    counts.set_total(super::zipin::extract(bytes, &input, limits.max_file_bytes)?);
     let opts = crate::synthesis::SynthesisOptions {
         read: ReadOptions { limits, config: None, ..Default::default() },
         isolated_reader: std::env::current_exe().ok(),
         models: serve.models.clone(),
         // The pool bounds the machine: a synthesis is one job.
         jobs: Some(1),
-        read_count: read_count.cloned(),
+        read_count: Some(counts.done()),
     };
     let internal = |e: std::io::Error| RequestError::Internal(hide_paths(&crate::durable::io_fr(&e), work));
     let mut got = crate::synthesis::collect(&input, None, &opts).map_err(internal)?;

@@ -16,6 +16,7 @@ mod jobs;
 mod middleware;
 mod pages;
 mod pool;
+mod progress;
 mod results;
 mod stream;
 mod tempdir;

@@ -15,33 +15,45 @@ pub const UNCLASSIFIED: &str = "Non classée";
 
 #[derive(Debug, Clone, Deserialize)]
 struct Settings {
-    seuil: f64,
-    ecart: f64,
+    /// The least score a theme needs.
+    #[serde(rename = "seuil")]
+    threshold: f64,
+    /// How many times the second theme's score the first must reach.
+    #[serde(rename = "ecart")]
+    margin: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 struct Weights {
-    intitule: f64,
-    objectif_action: f64,
+    #[serde(rename = "intitule")]
+    title: f64,
+    #[serde(rename = "objectif_action")]
+    aim: f64,
     description: f64,
-    objectif: f64,
-    axe: f64,
+    #[serde(rename = "objectif")]
+    objective: f64,
+    #[serde(rename = "axe")]
+    axis: f64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 struct ThemeSpec {
-    ordre: i64,
-    libelle: String,
-    #[serde(default)]
-    noms: Vec<String>,
-    #[serde(default)]
-    mots: Vec<String>,
+    #[serde(rename = "ordre")]
+    order: i64,
+    #[serde(rename = "libelle")]
+    label: String,
+    #[serde(default, rename = "noms")]
+    names: Vec<String>,
+    #[serde(default, rename = "mots")]
+    keywords: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 struct ThemesFile {
-    reglage: Settings,
-    poids: Weights,
+    #[serde(rename = "reglage")]
+    settings: Settings,
+    #[serde(rename = "poids")]
+    weights: Weights,
     themes: BTreeMap<String, ThemeSpec>,
 }
 
@@ -147,17 +159,17 @@ impl Themes {
             .try_into()
             .map_err(|e: toml::de::Error| format!("thèmes invalides : {}", e.message()))?;
         let mut specs: Vec<(String, ThemeSpec)> = file.themes.into_iter().collect();
-        specs.sort_by(|a, b| (a.1.ordre, &a.0).cmp(&(b.1.ordre, &b.0)));
+        specs.sort_by(|a, b| (a.1.order, &a.0).cmp(&(b.1.order, &b.0)));
         let list = specs
             .into_iter()
             .map(|(key, s)| Theme {
-                names: std::iter::once(&s.libelle).chain(&s.noms).map(|n| crate::text::fold_words(n)).collect(),
-                keywords: s.mots.iter().map(|m| keyword(m)).collect(),
+                names: std::iter::once(&s.label).chain(&s.names).map(|n| crate::text::fold_words(n)).collect(),
+                keywords: s.keywords.iter().map(|m| keyword(m)).collect(),
                 key,
-                label: s.libelle,
+                label: s.label,
             })
             .collect();
-        Ok(Themes { list, settings: file.reglage, weights: file.poids })
+        Ok(Themes { list, settings: file.settings, weights: file.weights })
     }
 
     /// The embedded themes.
@@ -189,12 +201,12 @@ impl Themes {
         }
         let a = r.action;
         let w = &self.weights;
-        let mut texts: Vec<(String, f64)> = vec![(crate::text::fold_words(&a.title), w.intitule)];
-        texts.extend(a.aim.as_deref().map(|t| (crate::text::fold_words(t), w.objectif_action)));
+        let mut texts: Vec<(String, f64)> = vec![(crate::text::fold_words(&a.title), w.title)];
+        texts.extend(a.aim.as_deref().map(|t| (crate::text::fold_words(t), w.aim)));
         texts.extend(a.description.as_deref().map(|t| (crate::text::fold_words(t), w.description)));
-        texts.extend(r.objectives.iter().map(|o| (crate::text::fold_words(&o.title), w.objectif)));
+        texts.extend(r.objectives.iter().map(|o| (crate::text::fold_words(&o.title), w.objective)));
         if !r.axis.implicit {
-            texts.push((crate::text::fold_words(&r.axis.title), w.axe));
+            texts.push((crate::text::fold_words(&r.axis.title), w.axis));
         }
         let scores: Vec<f64> = self.list.iter().map(|t| score(t, &texts)).collect();
         let mut best: Option<usize> = None;
@@ -206,7 +218,7 @@ impl Themes {
         let Some(b) = best else { return Assigned { theme: None, source: Source::None } };
         let top = scores[b];
         let second = scores.iter().enumerate().filter(|(i, _)| *i != b).map(|(_, s)| *s).fold(0.0, f64::max);
-        if top >= self.settings.seuil && top >= second * self.settings.ecart && top > second {
+        if top >= self.settings.threshold && top >= second * self.settings.margin && top > second {
             Assigned { theme: Some(b), source: Source::Keywords(top) }
         } else {
             Assigned { theme: None, source: Source::None }

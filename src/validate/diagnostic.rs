@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::codes::Code;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -22,8 +24,8 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Diagnostic {
     pub severity: Severity,
-    /// Stable, kebab-case French code, e.g. "numero-en-double".
-    pub code: String,
+    /// Stable code, written as its kebab-case French string, e.g. "numero-en-double".
+    pub code: Code,
     /// French sentence for people.
     pub message: String,
     pub sheet: Option<String>,
@@ -32,12 +34,9 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &str, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, code: code.into(), message: message.into(), sheet: None, cell: None }
-    }
-
-    pub fn warning(code: &str, message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, code: code.into(), message: message.into(), sheet: None, cell: None }
+    /// A diagnostic of `code`, at the severity its declaration gives (`src/validate/codes.rs`).
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self { severity: code.severity(), code, message: message.into(), sheet: None, cell: None }
     }
 
     pub fn at(mut self, sheet: &str, cell: Option<String>) -> Self {

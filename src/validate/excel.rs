@@ -7,7 +7,7 @@ use std::borrow::Cow;
 use crate::model::{Action, Field, Plan};
 
 use super::rules::Locator;
-use super::Diagnostic;
+use super::{Code, Diagnostic};
 
 /// Characters (UTF-16 units, as Excel counts) one cell holds.
 pub const MAX_CELL: usize = 32_767;
@@ -106,8 +106,8 @@ pub(super) fn check(plan: &Plan, loc: &Locator<'_>, out: &mut Vec<Diagnostic>) {
     ];
     for (name, value) in fields {
         if let Some(v) = value.as_deref().filter(|v| units(v) > MAX_CELL) {
-            out.push(Diagnostic::warning(
-                "texte-tronque",
+            out.push(Diagnostic::new(
+                Code::TexteTronque,
                 format!(
                     "Le champ « {name} » du plan fait {} caractères, plus que les 32 767 qu'une cellule Excel peut tenir : l'annexe XLSX le coupe (les PDF le gardent entier).",
                     units(v)
@@ -118,8 +118,8 @@ pub(super) fn check(plan: &Plan, loc: &Locator<'_>, out: &mut Vec<Diagnostic>) {
     let title = m.title.as_deref().unwrap_or("Plan d'actions");
     let who = m.territory.as_deref().unwrap_or_default();
     if units(&escape(title)) + units(&escape(who)) + HEADER_CODES > MAX_HEADER {
-        out.push(Diagnostic::warning(
-            "en-tete-raccourci",
+        out.push(Diagnostic::new(
+            Code::EnTeteRaccourci,
             "Le titre du plan et la collectivité passent les 255 caractères d'un en-tête d'impression Excel : dans l'annexe XLSX, l'en-tête les raccourcit (collectivité à 80 caractères au plus, le titre dans la place qui reste, « … » marquant la coupe).",
         ));
     }
@@ -154,8 +154,8 @@ fn joined_cells(a: &Action, loc: &Locator<'_>, out: &mut Vec<Diagnostic>) {
 }
 
 fn cut_warning(a: &Action, what: &str, n: usize) -> Diagnostic {
-    Diagnostic::warning(
-        "texte-tronque",
+    Diagnostic::new(
+        Code::TexteTronque,
         format!(
             "L'{} : {what} réunis font {n} caractères, plus que les 32 767 qu'une cellule Excel peut tenir : l'annexe XLSX les coupe (les fiches les gardent entiers).",
             a.label()

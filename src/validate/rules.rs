@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use crate::model::{Action, Field, Objective, Plan};
 
-use super::Diagnostic;
+use super::{Code, Diagnostic};
 
 /// Above this many characters of free text, an action will not hold on one fiche.
 pub const MAX_FICHE_CHARS: usize = 3500;
@@ -57,7 +57,7 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
         let a = r.action;
         if a.title.trim().is_empty() {
             out.push(loc.place(
-                Diagnostic::error("titre-manquant", format!("L'{} n'a pas d'intitulé.", a.label())),
+                Diagnostic::new(Code::TitreManquant, format!("L'{} n'a pas d'intitulé.", a.label())),
                 a,
                 Field::Title,
             ));
@@ -75,8 +75,8 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
         let len = a.text_len();
         if len > MAX_FICHE_CHARS {
             out.push(loc.place(
-                Diagnostic::warning(
-                    "texte-trop-long",
+                Diagnostic::new(
+                    Code::TexteTropLong,
                     format!(
                         "L'{} compte {len} caractères de texte : sa fiche tiendra sur plusieurs pages (au plus {MAX_FICHE_CHARS} pour une seule).",
                         a.label()
@@ -89,8 +89,8 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
     }
     for axis in &plan.axes {
         if axis.all_actions().is_empty() {
-            let d = Diagnostic::warning(
-                "axe-vide",
+            let d = Diagnostic::new(
+                Code::AxeVide,
                 format!("L'axe « {} » n'a aucune action.", crate::text::truncate_chars(&axis.title, 80)),
             );
             out.push(at_origin(d, axis.origin.as_ref()));
@@ -107,8 +107,8 @@ pub fn validate(plan: &Plan) -> Vec<Diagnostic> {
 fn plan_rules(plan: &Plan, out: &mut Vec<Diagnostic>) {
     if plan.actions().is_empty() {
         let (sheet, row) = plan.source.as_ref().map_or((None, 0), |s| (Some(s.sheet.clone()), s.header_row));
-        let d = Diagnostic::error(
-            "aucune-action",
+        let d = Diagnostic::new(
+            Code::AucuneAction,
             format!(
                 "Aucune action pour l'instant : saisissez au moins une action sous l'en-tête{}.",
                 if row > 0 { format!(" (à partir de la ligne {})", row + 1) } else { String::new() }
@@ -121,8 +121,8 @@ fn plan_rules(plan: &Plan, out: &mut Vec<Diagnostic>) {
     }
     if let (Some(a), Some(b)) = (plan.meta.first_year, plan.meta.last_year) {
         if a > b {
-            out.push(Diagnostic::error(
-                "periode-invalide",
+            out.push(Diagnostic::new(
+                Code::PeriodeInvalide,
                 format!("La période commence en {a} et finit en {b} : la première année doit précéder la dernière."),
             ));
         }
@@ -137,8 +137,8 @@ fn duplicate_number(loc: &Locator<'_>, n: &str, prev: &Action, a: &Action) -> Di
         _ => String::new(),
     };
     loc.place(
-        Diagnostic::error(
-            "numero-en-double",
+        Diagnostic::new(
+            Code::NumeroEnDouble,
             format!(
                 "Le numéro d'action {n} est déjà utilisé par « {} »{first}.",
                 crate::text::truncate_chars(&prev.title, 60)
@@ -156,8 +156,8 @@ fn years_rules(loc: &Locator<'_>, a: &Action, has_year_columns: bool, out: &mut 
         for &y in a.years.iter().filter(|&&y| y < f || y > l) {
             let field = if plan.column_of(Field::Year(y)).is_some() { Field::Year(y) } else { Field::Schedule };
             out.push(loc.place(
-                Diagnostic::error(
-                    "annee-hors-periode",
+                Diagnostic::new(
+                    Code::AnneeHorsPeriode,
                     format!("L'{} est prévue en {y}, hors de la période du plan ({f}-{l}).", a.label()),
                 ),
                 a,
@@ -167,8 +167,8 @@ fn years_rules(loc: &Locator<'_>, a: &Action, has_year_columns: bool, out: &mut 
     }
     if a.years.is_empty() && has_year_columns {
         out.push(loc.place(
-            Diagnostic::warning(
-                "action-sans-annee",
+            Diagnostic::new(
+                Code::ActionSansAnnee,
                 format!("L'{} n'est prévue sur aucune année : cochez au moins une année.", a.label()),
             ),
             a,
@@ -179,8 +179,8 @@ fn years_rules(loc: &Locator<'_>, a: &Action, has_year_columns: bool, out: &mut 
 
 fn empty_objectives(o: &Objective, out: &mut Vec<Diagnostic>) {
     if o.all_actions().is_empty() {
-        let d = Diagnostic::warning(
-            "objectif-vide",
+        let d = Diagnostic::new(
+            Code::ObjectifVide,
             format!("L'objectif « {} » n'a aucune action.", crate::text::truncate_chars(&o.title, 80)),
         );
         out.push(at_origin(d, o.origin.as_ref()));

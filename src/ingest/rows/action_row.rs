@@ -13,7 +13,7 @@ use crate::ingest::parse::{
 use crate::ingest::roles::is_help;
 use crate::model::{Action, Budget, ExtraField, Field, FundingLine, Origin, Priority, Status};
 use crate::text::{a1, clean, column_letters, format_number, parse_amount};
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 /// Funding line columns: a funder column and the amount column after it.
 pub(super) type FundingCols = Vec<(Option<u32>, Option<u32>)>;
@@ -125,8 +125,8 @@ impl RowRead {
                 Ok(n) => a.number = n,
                 Err(raw) => {
                     a.number = Some(raw.clone());
-                    return Some(Diagnostic::error(
-                        "numero-illisible",
+                    return Some(Diagnostic::new(
+                        Code::NumeroIllisible,
                         format!("Numéro d'action illisible : « {raw} » (attendu : 12, 2.3, A1…)."),
                     ));
                 }
@@ -161,8 +161,8 @@ impl RowRead {
             Field::Priority => match Priority::parse(&text) {
                 Some(p) => a.priority = Some(p),
                 None => {
-                    return Some(Diagnostic::error(
-                        "priorite-inconnue",
+                    return Some(Diagnostic::new(
+                        Code::PrioriteInconnue,
                         format!("Priorité « {text} » non reconnue. Valeurs acceptées : {}.", Priority::accepted()),
                     ))
                 }
@@ -170,8 +170,8 @@ impl RowRead {
             Field::Status => match Status::parse(&text) {
                 Some(s) => a.status = Some(s),
                 None => {
-                    return Some(Diagnostic::error(
-                        "statut-inconnu",
+                    return Some(Diagnostic::new(
+                        Code::StatutInconnu,
                         format!("Statut « {text} » non reconnu. Valeurs acceptées : {}.", Status::accepted()),
                     ))
                 }
@@ -181,8 +181,8 @@ impl RowRead {
                     a.progress = Some(p);
                     // 0.1 among 35 and 40: read as 0.1 %, but it may have meant 10 %.
                     if in_percent && bare_progress(v).is_some_and(|n| n > 0.0 && n < 1.0) {
-                        return Some(Diagnostic::warning(
-                            "avancement-ambigu",
+                        return Some(Diagnostic::new(
+                            Code::AvancementAmbigu,
                             format!(
                                 "Avancement « {text} » lu comme {} % : la colonne compte en pourcentages (d'autres \
                                  cases dépassent 1). S'il s'agit de {} %, écrivez-le ainsi.",
@@ -192,8 +192,8 @@ impl RowRead {
                         ));
                     }
                 }
-                None => return Some(Diagnostic::error(
-                    "avancement-illisible",
+                None => return Some(Diagnostic::new(
+                    Code::AvancementIllisible,
                     format!("Avancement « {text} » illisible : indiquez un taux entre 0 et 100 %, par exemple 50 %, 50 ou 0,5."),
                 )),
             },
@@ -218,8 +218,8 @@ impl RowRead {
                 None
             }
             None => {
-                let d = Diagnostic::warning(
-                    "calendrier-illisible",
+                let d = Diagnostic::new(
+                    Code::CalendrierIllisible,
                     format!("Calendrier « {text} » sans année lisible : il est conservé comme texte."),
                 );
                 self.a.extra.push(ExtraField { name: col.header.clone(), value: text });
@@ -349,8 +349,8 @@ fn check_funding_total(
         .map(|c| format!("{}{}", column_letters(c), r + 1))
         .collect();
     diags.push(
-        Diagnostic::warning(
-            "budget-total-incoherent",
+        Diagnostic::new(
+            Code::BudgetTotalIncoherent,
             format!(
                 "Le budget total {} € ne correspond pas à la somme des financements, {} € ({}) : vérifiez les montants.",
                 format_number(total),

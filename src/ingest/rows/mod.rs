@@ -3,7 +3,7 @@
 
 use crate::model::{Axis, Field};
 use crate::text::{a1, clean, fold, one_line, truncate_chars};
-use crate::validate::Diagnostic;
+use crate::validate::{Code, Diagnostic};
 
 use super::blanks::{deepest_named, Blank, Habits};
 use super::grid::{Sheet, Value};
@@ -301,8 +301,8 @@ fn formula_errors(sheet: &str, r: u32, cells: &[(u32, Value)], out: &mut Vec<Dia
     for (c, v) in cells {
         if let Value::Error(e) = v {
             out.push(
-                Diagnostic::error(
-                    "erreur-formule",
+                Diagnostic::new(
+                    Code::ErreurFormule,
                     format!(
                         "La cellule contient l'erreur de formule {e} : corrigez la formule ou saisissez la valeur."
                     ),
@@ -326,8 +326,8 @@ fn attached_warning(
 ) -> Diagnostic {
     let level = st.carried[d].as_ref().map(|l| l.text.clone()).unwrap_or_default();
     let column = header.columns.iter().find(|c| c.col == hier[d + 1]).map_or("", |c| &c.header);
-    Diagnostic::warning(
-        "niveau-vide-incertain",
+    Diagnostic::new(
+        Code::NiveauVideIncertain,
         format!(
             "La ligne nomme « {} » mais laisse vide la colonne « {column} », hors des cellules fusionnées qui y \
              veulent dire « comme au-dessus » : son action est rattachée directement à « {} », et non à « {} » du \

@@ -68,27 +68,27 @@ fn sheet_rows<'a>(actions: &'a [ActionRef<'a>]) -> Vec<SheetRow<'a>> {
 fn sheet_columns(plan: &Plan) -> Vec<ColumnSpec> {
     let mut cols = input_columns();
     let deeper = plan.objective_depth().saturating_sub(2);
-    if let Some(i) = cols.iter().position(|c| c.champ == "objectif_operationnel") {
+    if let Some(i) = cols.iter().position(|c| c.field == "objectif_operationnel") {
         for k in (0..deeper).rev() {
             let level = k + 4;
             cols.insert(
                 i + 1,
                 ColumnSpec {
-                    champ: format!("niveau_{level}"),
-                    titre: format!("Niveau {level}"),
-                    largeur: 26.0,
-                    commentaire: String::new(),
+                    field: format!("niveau_{level}"),
+                    title: format!("Niveau {level}"),
+                    width: 26.0,
+                    comment: String::new(),
                 },
             );
         }
     }
     if plan.sub_action_count() > 0 {
-        if let Some(i) = cols.iter().position(|c| c.champ == "action") {
+        if let Some(i) = cols.iter().position(|c| c.field == "action") {
             let spec = ColumnSpec {
-                champ: "sous_action".into(),
-                titre: "Sous-action".into(),
-                largeur: 40.0,
-                commentaire: String::new(),
+                field: "sous_action".into(),
+                title: "Sous-action".into(),
+                width: 40.0,
+                comment: String::new(),
             };
             cols.insert(i + 1, spec);
         }
@@ -170,7 +170,7 @@ pub(super) fn plan_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetInput<'_
     for (i, sr) in rows.iter().enumerate() {
         let row = i as u32 + 1;
         for (ci, col) in c.cols.iter().enumerate() {
-            base_cell(ws, g, (row, ci as u16), &col.champ, sr, input)?;
+            base_cell(ws, g, (row, ci as u16), &col.field, sr, input)?;
         }
         more_cells(ws, g, row, &c, sr.action, input)?;
     }
@@ -185,7 +185,7 @@ pub(super) fn plan_sheet(ws: &mut Worksheet, g: &mut Grid, input: &SheetInput<'_
 fn header_row(ws: &mut Worksheet, g: &mut Grid, c: &Columns<'_>, input: &SheetInput<'_>) -> Result<(), XlsxError> {
     let f = input.f;
     for (i, col) in c.cols.iter().enumerate() {
-        g.width(ws, i as u16, col.largeur)?;
+        g.width(ws, i as u16, col.width)?;
     }
     for j in 0..c.more.len() {
         g.width(ws, c.n_base + j as u16, 20)?;
@@ -197,7 +197,7 @@ fn header_row(ws: &mut Worksheet, g: &mut Grid, c: &Columns<'_>, input: &SheetIn
         g.width(ws, c.first_year + j as u16, 9)?;
     }
     for (i, col) in c.cols.iter().enumerate() {
-        g.string(ws, (0, i as u16), &col.titre, &f.header, true)?;
+        g.string(ws, (0, i as u16), &col.title, &f.header, true)?;
     }
     for (j, m) in c.more.iter().enumerate() {
         g.string(ws, (0, c.n_base + j as u16), m.header(), &f.header, true)?;
@@ -217,16 +217,16 @@ fn base_cell(
     ws: &mut Worksheet,
     g: &mut Grid,
     at: (u32, u16),
-    champ: &str,
+    key: &str,
     sr: &SheetRow<'_>,
     input: &SheetInput<'_>,
 ) -> Result<(), XlsxError> {
     let (plan, f) = (input.plan, input.f);
     let (r, a) = (sr.at, sr.action);
-    if let Some(field) = Field::from_key(champ).filter(|fd| Action::TEXT_FIELDS.contains(fd)) {
+    if let Some(field) = Field::from_key(key).filter(|fd| Action::TEXT_FIELDS.contains(fd)) {
         return g.text(ws, at, a.text_of(field), &f.body, false);
     }
-    match champ {
+    match key {
         // A blank axis cell reads as "same as above": name the actions of no axis.
         "axe" if r.axis.implicit && plan.axis_count() > 0 => {
             g.text(ws, at, Some("(Action non classée)"), &f.body, false)
@@ -310,7 +310,7 @@ fn more_cells(
 /// Dropdowns keep the annex a good input; years accept a milestone word too.
 fn validations(ws: &mut Worksheet, c: &Columns<'_>, last_row: u32) -> Result<(), XlsxError> {
     let rows_end = last_row.max(1) + 200;
-    let pos = |champ: &str| c.cols.iter().position(|col| col.champ == champ).map(|p| p as u16);
+    let pos = |key: &str| c.cols.iter().position(|col| col.field == key).map(|p| p as u16);
     if let Some(col) = pos("priorite") {
         ws.add_data_validation(1, col, rows_end, col, &dropdown(&priority_labels(), "A")?)?;
     }

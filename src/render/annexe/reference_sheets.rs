@@ -100,7 +100,7 @@ pub(super) fn controles_sheet(
     for (i, d) in warnings.iter().enumerate() {
         let r = i as u32 + 1;
         g.string(ws, (r, 0), d.severity.label(), &f.body, false)?;
-        g.string(ws, (r, 1), &d.code, &f.body, false)?;
+        g.string(ws, (r, 1), d.code.as_str(), &f.body, false)?;
         g.string(ws, (r, 2), crate::validate::excel::cell_text(&d.message), &f.body, false)?;
         g.text(ws, (r, 3), d.sheet.as_deref(), &f.body, false)?;
         g.text(ws, (r, 4), d.cell.as_deref(), &f.body, false)?;

@@ -46,7 +46,7 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
             .pool
             .run(ticket, move || control_page(&id, &dir, plan, &limits, models.as_deref(), &Correction::default()))
             .await?;
-        Ok((status, html("Contrôle du plan", Nav::Accueil, body)).into_response())
+        Ok((status, html("Contrôle du plan", Nav::Home, body)).into_response())
     })
     .await
 }

@@ -233,7 +233,7 @@ pub async fn post(State(s): State<Shared>, Path(id): Path<String>, m: Multipart)
         let models = st.opts.models.clone();
         let (status, body) =
             st.pool.run(ticket, move || control_page(&id, &dir, plan, &limits, models.as_deref(), &correction)).await?;
-        Ok((status, html("Contrôle du plan", Nav::Accueil, body)).into_response())
+        Ok((status, html("Contrôle du plan", Nav::Home, body)).into_response())
     })
     .await
 }

@@ -72,7 +72,7 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
         ),
         sheet_choice("annexe"),
     );
-    html("Documents", Nav::Accueil, body).into_response()
+    html("Documents", Nav::Home, body).into_response()
 }
 
 /// The workbooks' format: XLSX, ODS or both (field `tableur`); `which` names them.

@@ -25,5 +25,5 @@ pub async fn get() -> Response {
         ),
         file_input("logo", "Logo de la collectivité (facultatif)", "Image PNG ou JPEG, placée en tête de chaque page.", ".png,.jpg,.jpeg", false),
     );
-    html("Produire les documents d'un plan d'actions", Nav::Accueil, body).into_response()
+    html("Produire les documents d'un plan d'actions", Nav::Home, body).into_response()
 }

@@ -21,23 +21,24 @@ fn form(message: &str) -> String {
 }
 
 pub async fn get() -> Response {
-    html("Connexion", Nav::Aucun, form("")).into_response()
+    html("Connexion", Nav::Elsewhere, form("")).into_response()
 }
 
 #[derive(serde::Deserialize)]
 pub struct Login {
-    jeton: String,
+    #[serde(rename = "jeton")]
+    token: String,
 }
 
 pub async fn post(State(s): State<Shared>, Form(l): Form<Login>) -> Response {
     match &s.auth {
-        Some(a) if a.accepts_secret(l.jeton.trim()) => {
+        Some(a) if a.accepts_secret(l.token.trim()) => {
             let cookie = format!("{COOKIE}={}; HttpOnly; SameSite=Strict; Path=/", a.session());
             ([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response()
         }
         Some(_) => (
             StatusCode::UNAUTHORIZED,
-            html("Connexion", Nav::Aucun, form("<p class=\"alerte\" role=\"alert\">Jeton incorrect.</p>")),
+            html("Connexion", Nav::Elsewhere, form("<p class=\"alerte\" role=\"alert\">Jeton incorrect.</p>")),
         )
             .into_response(),
         None => Redirect::to("/").into_response(),

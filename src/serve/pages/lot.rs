@@ -12,6 +12,7 @@ use crate::serve::api::limits;
 use crate::serve::errors::RequestError;
 use crate::serve::form::Form;
 use crate::serve::html::Nav;
+use crate::serve::progress::{watched, Counts};
 use crate::serve::{jobs, Shared};
 
 pub const STATUS: &str = "lot.json";
@@ -21,20 +22,24 @@ pub const WORK: &str = "travail";
 
 /// A lot's state, in its result folder.
 #[derive(Debug, Default, Serialize, Deserialize)]
-pub struct LotStatus {
+pub struct BatchStatus {
     /// "attente", "en-cours", "termine" or "echec".
-    pub etat: String,
+    #[serde(rename = "etat")]
+    pub state: String,
     pub total: usize,
+    /// Plans finished so far (built or failed), as the batch counts them.
+    #[serde(default, rename = "faits")]
+    pub done: usize,
     pub message: Option<String>,
 }
 
-pub fn write_status(dir: &Path, s: &LotStatus) {
+pub fn write_status(dir: &Path, s: &BatchStatus) {
     if let Ok(b) = serde_json::to_vec(s) {
         let _ = crate::durable::write_atomic(&dir.join(STATUS), &b);
     }
 }
 
-pub fn read_status(dir: &Path) -> Option<LotStatus> {
+pub fn read_status(dir: &Path) -> Option<BatchStatus> {
     serde_json::from_slice(&std::fs::read(dir.join(STATUS)).ok()?).ok()
 }
 
@@ -55,7 +60,7 @@ pub async fn get() -> Response {
             true
         )
     );
-    html("Lot de plans", Nav::Lot, body).into_response()
+    html("Lot de plans", Nav::Batch, body).into_response()
 }
 
 pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
@@ -66,25 +71,28 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         single_workbook(&archive.name)?;
         let limits = limits(&st);
         let (id, dir) = st.results.create()?;
-        write_status(&dir, &LotStatus { etat: "attente".into(), ..Default::default() });
+        write_status(&dir, &BatchStatus { state: "attente".into(), ..Default::default() });
         let busy = crate::serve::results::Busy::mark(&dir);
         let shared = st.clone();
         st.pool.spawn(ticket, move || {
             let _busy = busy;
             let work = dir.join(WORK);
-            let d = dir.clone();
-            let on_total = |total| write_status(&d, &LotStatus { etat: "en-cours".into(), total, message: None });
-            let outcome =
-                jobs::lot(&archive.bytes, &work, limits, &shared.opts, on_total, &dir.join(ZIP)).and_then(|report| {
-                    let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
-                    let json = serde_json::to_vec(&report).map_err(|e| RequestError::Internal(e.to_string()))?;
-                    crate::durable::write_atomic(&dir.join(REPORT), &json).map_err(io)?;
-                    Ok(report.plans.len())
-                });
+            let counts = Counts::default();
+            let outcome = watched(
+                &counts,
+                |total, done| write_status(&dir, &BatchStatus { state: "en-cours".into(), total, done, message: None }),
+                || jobs::lot(&archive.bytes, &work, limits, &shared.opts, &counts, &dir.join(ZIP)),
+            )
+            .and_then(|report| {
+                let io = |e: std::io::Error| RequestError::Internal(crate::durable::io_fr(&e));
+                let json = serde_json::to_vec(&report).map_err(|e| RequestError::Internal(e.to_string()))?;
+                crate::durable::write_atomic(&dir.join(REPORT), &json).map_err(io)?;
+                Ok(report.plans.len())
+            });
             let _ = std::fs::remove_dir_all(&work);
             let status = match outcome {
-                Ok(total) => LotStatus { etat: "termine".into(), total, message: None },
-                Err(e) => LotStatus { etat: "echec".into(), total: 0, message: Some(format!("{e}.")) },
+                Ok(total) => BatchStatus { state: "termine".into(), total, done: total, message: None },
+                Err(e) => BatchStatus { state: "echec".into(), message: Some(format!("{e}.")), ..Default::default() },
             };
             write_status(&dir, &status);
         });
@@ -103,22 +111,4 @@ fn single_workbook(name: &str) -> Result<(), RequestError> {
         )));
     }
     Ok(())
-}
-
-/// Plans finished so far: the batch leaves a stamp beside each plan's documents.
-pub fn done_so_far(dir: &Path) -> usize {
-    fn walk(p: &Path, n: &mut usize) {
-        let Ok(rd) = std::fs::read_dir(p) else { return };
-        for e in rd.flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                walk(&path, n);
-            } else if e.file_name() == crate::batch::STAMP {
-                *n += 1;
-            }
-        }
-    }
-    let mut n = 0;
-    walk(&dir.join(WORK).join(jobs::LOT_OUTPUT), &mut n);
-    n
 }

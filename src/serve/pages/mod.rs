@@ -42,7 +42,7 @@ pub fn error_page(e: &RequestError) -> Response {
         StatusCode::UNPROCESSABLE_ENTITY => "Fichier inutilisable",
         _ => "Erreur",
     };
-    let mut res = (e.status(), html(title, Nav::Aucun, body)).into_response();
+    let mut res = (e.status(), html(title, Nav::Elsewhere, body)).into_response();
     e.decorate(&mut res);
     res
 }
@@ -131,7 +131,7 @@ pub fn report_html_linked(r: &CheckReport, anchor: &dyn Fn(&Diagnostic) -> Optio
             out.push_str(&format!(
                 "<tr><td>{place}</td><td>{}</td><td><small><code>{}</code></small></td></tr>\n",
                 esc(&d.message),
-                esc(&d.code)
+                esc(d.code.as_str())
             ));
         }
         out.push_str("</tbody></table>\n");

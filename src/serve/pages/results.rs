@@ -8,7 +8,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 
 use super::documents::DOCS;
-use super::lot::{done_so_far, read_status, REPORT, ZIP};
+use super::lot::{read_status, REPORT, ZIP};
 use super::{error_page, html};
 use crate::batch::{BatchReport, PlanStatus};
 use crate::serve::errors::RequestError;
@@ -74,7 +74,7 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
     if let Some(status) = read_status(&dir) {
         return lot_page(&s, &id, &dir, status);
     }
-    if let Some(status) = super::synthesis_page::read_status(&dir).filter(|st| st.etat != "termine") {
+    if let Some(status) = super::synthesis_page::read_status(&dir).filter(|st| st.state != "termine") {
         return super::synthesis_page::progress_page(&id, status);
     }
     let names = listed(&dir);
@@ -105,39 +105,43 @@ pub async fn get(State(s): State<Shared>, Path(id): Path<String>) -> Response {
         plural(names.len(), "document", "documents"),
         minutes(&s)
     );
-    html("Vos documents", Nav::Accueil, body).into_response()
+    html("Vos documents", Nav::Home, body).into_response()
 }
 
-fn lot_page(s: &Shared, id: &str, dir: &FsPath, status: super::lot::LotStatus) -> Response {
-    match status.etat.as_str() {
+fn lot_page(s: &Shared, id: &str, dir: &FsPath, status: super::lot::BatchStatus) -> Response {
+    match status.state.as_str() {
         "termine" => {
             let report: Option<BatchReport> =
                 std::fs::read(dir.join(REPORT)).ok().and_then(|b| serde_json::from_slice(&b).ok());
             let Some(r) = report else { return error_page(&RequestError::NotFound) };
-            html("Résultat du lot", Nav::Lot, lot_report(&r, id, minutes(s))).into_response()
+            html("Résultat du lot", Nav::Batch, lot_report(&r, id, minutes(s))).into_response()
         }
         "echec" => {
             error_page(&RequestError::Invalid(status.message.unwrap_or_default().trim_end_matches('.').to_string()))
         }
         _ => {
-            let done = done_so_far(dir);
-            let progress = if status.total > 0 {
-                format!(
-                    "<p><label for=\"avancement\">Plans traités</label><progress id=\"avancement\" max=\"{}\" \
-                     value=\"{done}\">{done} sur {}</progress></p><p role=\"status\">{done} plans sur {} \
-                     construits…</p>",
-                    status.total, status.total, status.total
-                )
-            } else {
-                "<p role=\"status\">Lecture de l'archive…</p>".to_string()
-            };
             let body = format!(
-                "{progress}<p>Cette page se met à jour toute seule ; vous pouvez aussi la \
-                 <a href=\"/resultats/{id}\">recharger</a>.</p>"
+                "{}<p>Cette page se met à jour toute seule ; vous pouvez aussi la \
+                 <a href=\"/resultats/{id}\">recharger</a>.</p>",
+                lot_progress(&status)
             );
-            Html(Page { title: "Lot en cours", nav: Nav::Lot, body, refresh: Some(2) }.render()).into_response()
+            Html(Page { title: "Lot en cours", nav: Nav::Batch, body, refresh: Some(2) }.render()).into_response()
         }
     }
+}
+
+/// A running lot's progress: the plans finished as the batch counted them, or the
+/// archive still being unpacked.
+fn lot_progress(status: &super::lot::BatchStatus) -> String {
+    if status.total == 0 {
+        return "<p role=\"status\">Lecture de l'archive…</p>".to_string();
+    }
+    let (total, done) = (status.total, status.done.min(status.total));
+    format!(
+        "<p><label for=\"avancement\">Plans traités</label><progress id=\"avancement\" max=\"{total}\" \
+         value=\"{done}\">{done} sur {total}</progress></p><p role=\"status\">{done} plans sur {total} \
+         construits…</p>"
+    )
 }
 
 /// Failures first, with their diagnostics; then every plan built.
@@ -193,7 +197,8 @@ fn lot_report(r: &BatchReport, id: &str, minutes: u64) -> String {
 
 #[derive(serde::Deserialize)]
 pub struct FileQuery {
-    apercu: Option<String>,
+    #[serde(rename = "apercu")]
+    preview: Option<String>,
 }
 
 pub async fn file(State(s): State<Shared>, Path((id, name)): Path<(String, String)>, q: Query<FileQuery>) -> Response {
@@ -220,7 +225,7 @@ pub async fn file(State(s): State<Shared>, Path((id, name)): Path<(String, Strin
         Some("zip") => "application/zip",
         _ => "application/octet-stream",
     };
-    let preview = q.apercu.is_some() && mime == "application/pdf";
+    let preview = q.preview.is_some() && mime == "application/pdf";
     // The documents' ZIP is downloaded under the plan's name.
     let shown = if name == "documents.zip" { zip_download_name(&dir) } else { name.clone() };
     let disposition = format!("{}; filename=\"{shown}\"", if preview { "inline" } else { "attachment" });
@@ -229,4 +234,22 @@ pub async fn file(State(s): State<Shared>, Path((id, name)): Path<(String, Strin
         res.headers_mut().insert("x-plandoc-apercu", header::HeaderValue::from_static("1"));
     }
     res
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::lot::BatchStatus;
+    use super::*;
+
+    #[test]
+    fn a_running_lot_shows_the_plans_the_batch_counted() {
+        let status: BatchStatus =
+            serde_json::from_str(r#"{"etat":"en-cours","total":5,"faits":2,"message":null}"#).unwrap();
+        let html = lot_progress(&status);
+        assert!(html.contains("max=\"5\" value=\"2\"") && html.contains("2 plans sur 5"), "{html}");
+        let unpacking = BatchStatus { state: "en-cours".into(), ..Default::default() };
+        assert!(lot_progress(&unpacking).contains("Lecture de l'archive"));
+        let over = BatchStatus { total: 3, done: 7, ..Default::default() };
+        assert!(lot_progress(&over).contains("3 plans sur 3"));
+    }
 }

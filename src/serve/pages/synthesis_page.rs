@@ -2,8 +2,6 @@
 //! with the plans read counted while it runs (the results page reloads itself).
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
 
 use axum::extract::{Multipart, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -15,6 +13,7 @@ use crate::serve::api::limits;
 use crate::serve::errors::RequestError;
 use crate::serve::form::Form;
 use crate::serve::html::{Nav, Page};
+use crate::serve::progress::{watched, Counts};
 use crate::serve::{jobs, Shared};
 
 const STATUS: &str = "synthese.json";
@@ -24,9 +23,12 @@ const WORK: &str = "travail-synthese";
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub struct SynthesisStatus {
     /// "attente", "en-cours", "termine" or "echec".
-    pub etat: String,
+    #[serde(rename = "etat")]
+    pub state: String,
     pub total: usize,
-    pub lus: usize,
+    /// Files read so far.
+    #[serde(rename = "lus")]
+    pub read: usize,
     pub message: Option<String>,
 }
 
@@ -63,7 +65,7 @@ pub async fn get() -> Response {
         ),
         text_input("titre", "Titre (facultatif)", "Par exemple « Bilan 2026 des CTG du Tarn ».", "text", ""),
     );
-    html("Synthèse départementale", Nav::Synthese, body).into_response()
+    html("Synthèse départementale", Nav::Synthesis, body).into_response()
 }
 
 pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
@@ -74,7 +76,7 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
         jobs::year(&form)?;
         let limits = limits(&st);
         let (id, dir) = st.results.create()?;
-        write_status(&dir, &SynthesisStatus { etat: "attente".into(), ..Default::default() });
+        write_status(&dir, &SynthesisStatus { state: "attente".into(), ..Default::default() });
         let busy = crate::serve::results::Busy::mark(&dir);
         let shared = st.clone();
         st.pool.spawn(ticket, move || {
@@ -83,9 +85,9 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
             let outcome = run(&archive.bytes, &work, &dir, limits, &shared, &form);
             let _ = std::fs::remove_dir_all(&work);
             let status = match outcome {
-                Ok(()) => SynthesisStatus { etat: "termine".into(), ..Default::default() },
+                Ok(()) => SynthesisStatus { state: "termine".into(), ..Default::default() },
                 Err(e) => {
-                    SynthesisStatus { etat: "echec".into(), message: Some(format!("{e}.")), ..Default::default() }
+                    SynthesisStatus { state: "echec".into(), message: Some(format!("{e}.")), ..Default::default() }
                 }
             };
             write_status(&dir, &status);
@@ -95,7 +97,7 @@ pub async fn post(State(s): State<Shared>, m: Multipart) -> Response {
     .await
 }
 
-/// The job: the plans read while a watcher writes how many, then the two files stored.
+/// The job: the plans read while their count is written, then the two files stored.
 fn run(
     bytes: &[u8],
     work: &Path,
@@ -104,29 +106,18 @@ fn run(
     s: &Shared,
     form: &Form,
 ) -> Result<(), RequestError> {
-    let total = AtomicUsize::new(0);
-    let count = Arc::new(AtomicUsize::new(0));
-    let done = AtomicBool::new(false);
-    std::thread::scope(|scope| {
-        scope.spawn(|| {
-            while !done.load(Ordering::Relaxed) {
-                let (t, lus) = (total.load(Ordering::Relaxed), count.load(Ordering::Relaxed));
-                if t > 0 {
-                    write_status(dir, &SynthesisStatus { etat: "en-cours".into(), total: t, lus, message: None });
-                }
-                std::thread::sleep(std::time::Duration::from_millis(300));
-            }
-        });
-        let on_total = |t| total.store(t, Ordering::Relaxed);
-        let files = jobs::synthesis(bytes, work, limits, &s.opts, form, on_total, Some(&count));
-        done.store(true, Ordering::Relaxed);
-        store(&dir.join(DOCS), &files?, "synthese.zip")
-    })
+    let counts = Counts::default();
+    let files = watched(
+        &counts,
+        |total, read| write_status(dir, &SynthesisStatus { state: "en-cours".into(), total, read, message: None }),
+        || jobs::synthesis(bytes, work, limits, &s.opts, form, &counts),
+    );
+    store(&dir.join(DOCS), &files?, "synthese.zip")
 }
 
 /// The page of a synthesis not finished: its progress, or its failure.
 pub fn progress_page(id: &str, status: SynthesisStatus) -> Response {
-    if status.etat == "echec" {
+    if status.state == "echec" {
         let msg = status.message.unwrap_or_default().trim_end_matches('.').to_string();
         return super::error_page(&RequestError::Invalid(msg));
     }
@@ -135,7 +126,7 @@ pub fn progress_page(id: &str, status: SynthesisStatus) -> Response {
             "<p><label for=\"avancement\">Fichiers lus</label><progress id=\"avancement\" max=\"{t}\" \
              value=\"{n}\">{n} sur {t}</progress></p><p role=\"status\">{n} fichiers sur {t} lus…</p>",
             t = status.total,
-            n = status.lus.min(status.total)
+            n = status.read.min(status.total)
         )
     } else {
         "<p role=\"status\">Lecture de l'archive…</p>".to_string()
@@ -144,5 +135,5 @@ pub fn progress_page(id: &str, status: SynthesisStatus) -> Response {
         "{progress}<p>Cette page se met à jour toute seule ; vous pouvez aussi la \
          <a href=\"/resultats/{id}\">recharger</a>.</p>"
     );
-    Html(Page { title: "Synthèse en cours", nav: Nav::Synthese, body, refresh: Some(2) }.render()).into_response()
+    Html(Page { title: "Synthèse en cours", nav: Nav::Synthesis, body, refresh: Some(2) }.render()).into_response()
 }
