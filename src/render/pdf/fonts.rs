@@ -35,6 +35,7 @@ pub(crate) struct Code {
 /// The glyphs of one face used by a document.
 struct Used {
     face: Face,
+    lf: &'static LoadedFace,
     remapper: GlyphRemapper,
     /// By original glyph id: its first code, its subset glyph id (0 until seen, but
     /// for .notdef).
@@ -113,24 +114,28 @@ impl Glyphs {
     }
 
     /// The glyphs of face `f` used so far, made on its first glyph.
-    fn used(&mut self, f: Face) -> Result<(&mut Used, &'static LoadedFace), PdfError> {
-        let lf = face(f).ok_or(PdfError::Font(f.postscript_name()))?;
+    fn used(&mut self, f: Face) -> Result<&mut Used, PdfError> {
         let slot = &mut self.used[f.index()];
-        let u = slot.get_or_insert_with(|| Used {
-            face: f,
-            remapper: GlyphRemapper::new(),
-            code_of: vec![0; usize::from(lf.shaper.number_of_glyphs())],
-            first: Vec::new(),
-            more: Vec::new(),
-            more_index: HashMap::new(),
-        });
-        Ok((u, lf))
+        if slot.is_none() {
+            let lf = face(f).ok_or(PdfError::Font(f.postscript_name()))?;
+            *slot = Some(Used {
+                face: f,
+                lf,
+                remapper: GlyphRemapper::new(),
+                code_of: vec![0; usize::from(lf.shaper.number_of_glyphs())],
+                first: Vec::new(),
+                more: Vec::new(),
+                more_index: HashMap::new(),
+            });
+        }
+        Ok(slot.as_mut().expect("just set"))
     }
 
     /// The code showing glyph `g` of `f` for `text`, given the first time it is asked.
     pub(crate) fn code(&mut self, f: Face, g: &Glyph, text: &str) -> Result<Code, PdfError> {
         let size = self.subset_sizes[f.index()];
-        let (u, lf) = self.used(f)?;
+        let u = self.used(f)?;
+        let lf = u.lf;
         let Some(code) = u.code_of.get(usize::from(g.id)).copied() else {
             return Err(PdfError::Font(f.postscript_name()));
         };

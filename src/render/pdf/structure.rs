@@ -7,7 +7,7 @@
 use pdf_writer::types::{ListNumbering, StructRole, TableHeaderScope};
 use pdf_writer::{Finish, Name, Pdf, Rect, Ref, TextStr};
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::Refs;
 use crate::layout::canvas::{Item, Outline, Role, Scope, Tree};
