@@ -5,6 +5,9 @@
 //! and for CSV plans of 20,000, 3,000 and 2,000 actions; /sante's latency with 1,100
 //! idle connections under `ulimit -n 1024`. Run: `cargo bench --bench serve`.
 
+#[path = "../tests/common/big_csv.rs"]
+mod big_csv;
+
 use std::io::{BufRead, BufReader, Cursor, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
@@ -193,23 +196,6 @@ fn start(args: &[&str], nofile: Option<u64>) -> (std::process::Child, String) {
     (child, url)
 }
 
-/// A CSV plan of `n` actions, about a kilobyte of text each.
-fn big_csv(n: usize) -> Vec<u8> {
-    let mut s = String::from("Axe;N°;Action;Description;Pilote;Partenaires;Calendrier;Statut\n");
-    let words = "accompagner les familles et les jeunes du territoire avec les partenaires du réseau local ";
-    for i in 0..n {
-        s.push_str(&format!(
-            "Axe {};{};Action {i} {};\"{}\";Service {};CAF;2025-2026;En cours\n",
-            i / 1000 + 1,
-            i + 1,
-            &words[..40],
-            words.repeat(10),
-            i % 7
-        ));
-    }
-    s.into_bytes()
-}
-
 fn post(url: &str, field: &str, name: &str, bytes: Vec<u8>) -> (u16, Duration) {
     let client = reqwest::blocking::Client::builder().timeout(Duration::from_secs(300)).build().unwrap();
     let form = reqwest::blocking::multipart::Form::new()
@@ -246,9 +232,9 @@ fn bounds() {
     );
     let _ = s.kill();
     let _ = s.wait();
-    for n in [20_000, 3_000, 2_000] {
+    for n in [20_000, 10_000, 3_000] {
         let (mut s, url) = start(&[], None);
-        let csv = big_csv(n);
+        let csv = big_csv::big_csv(n).into_bytes();
         let mb = csv.len() / (1024 * 1024);
         let (st, took) = post(&format!("{url}/api/build"), "plan", "plan.csv", csv);
         println!(

@@ -3,9 +3,8 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::documents::{echeancier, fiches, plan_table, DocOptions};
+use crate::documents::DocOptions;
 use crate::model::Plan;
-use crate::render::pdf::render_pdf;
 use crate::sheet_formats::SheetFormats;
 
 /// A document plandoc can write.
@@ -111,12 +110,12 @@ pub enum BuildError {
     Refused(String),
 }
 
-fn layout(kind: DocKind, plan: &Plan, opts: &DocOptions) -> crate::layout::Document {
+fn pdf_kind(kind: DocKind) -> crate::documents::PdfKind<'static> {
     match kind {
-        DocKind::Fiches => fiches(plan, opts),
-        DocKind::Echeancier => echeancier(plan, opts),
+        DocKind::Fiches => crate::documents::PdfKind::Fiches,
+        DocKind::Echeancier => crate::documents::PdfKind::Echeancier,
         // The annex is not a PDF: `render_all` leaves it out.
-        DocKind::Plan | DocKind::Annexe | DocKind::Evaluation => plan_table(plan, opts),
+        DocKind::Plan | DocKind::Annexe | DocKind::Evaluation => crate::documents::PdfKind::PlanTable,
     }
 }
 
@@ -126,8 +125,7 @@ pub fn evaluation_reports(
     docs: &DocOptions,
     eval: &crate::documents::EvalOptions,
 ) -> Result<(Vec<u8>, Vec<u8>), BuildError> {
-    let doc = crate::documents::evaluation(plan, docs, eval);
-    let pdf = render_pdf(&doc)?;
+    let pdf = crate::streamed::pdf(crate::documents::PdfKind::Evaluation(eval), plan, docs)?;
     let changes = eval.changes.as_ref().map(|(_, c)| c.as_slice());
     let xlsx = crate::render::evaluation_xlsx::evaluation_xlsx(
         plan,
@@ -171,20 +169,20 @@ pub fn annexe(plan: &Plan, opts: &BuildOptions) -> Result<Vec<u8>, BuildError> {
 
 /// Builds the PDF bytes of one document.
 pub fn render(kind: DocKind, plan: &Plan, opts: &DocOptions) -> Result<Vec<u8>, BuildError> {
-    Ok(render_pdf(&layout(kind, plan, opts))?)
+    Ok(crate::streamed::pdf(pdf_kind(kind), plan, opts)?)
 }
 
 /// Builds several PDFs of one plan at once (see `run_jobs`), in the order asked.
 pub fn render_all(kinds: &[DocKind], plan: &Plan, opts: &DocOptions) -> Result<Vec<Vec<u8>>, BuildError> {
     let pdfs: Vec<DocKind> = kinds.iter().copied().filter(|k| DocKind::PDF.contains(k)).collect();
-    run_jobs(pdfs.len(), |i| render(pdfs[i], plan, opts)).into_iter().collect()
+    run_jobs(pdfs.len(), at_once(plan), |i| render(pdfs[i], plan, opts)).into_iter().collect()
 }
 
 /// Runs jobs `0..n` on this thread and the threads of the current pool, each taking the
 /// next job when it is free: listed costliest first, the jobs end close together on two
 /// cores (longest first), which rayon's halving of a list does not give. Results in job
 /// order.
-fn run_jobs<T: Send>(n: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
+fn run_jobs<T: Send>(n: usize, at_once: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let next = AtomicUsize::new(0);
     let slots: Vec<std::sync::Mutex<Option<T>>> = (0..n).map(|_| std::sync::Mutex::new(None)).collect();
@@ -204,13 +202,28 @@ fn run_jobs<T: Send>(n: usize, job: impl Fn(usize) -> T + Sync) -> Vec<T> {
     // whose pool has one thread fewer than the machine has cores).
     let others = rayon::current_num_threads() - usize::from(rayon::current_thread_index().is_some());
     rayon::in_place_scope(|s| {
-        for _ in 0..others.min(n.saturating_sub(1)) {
+        for _ in 0..others.min(n.saturating_sub(1)).min(at_once.saturating_sub(1)) {
             s.spawn(|_| work());
         }
         work();
     });
     // A job that panicked has made the scope panic already: every slot is filled here.
     slots.into_iter().filter_map(|m| m.into_inner().ok().flatten()).collect()
+}
+
+/// Plans of more actions have their documents made one after the other: each holds
+/// its structure and file in memory (≈ 170 MB for the fiches of 20,000 actions), and
+/// the fiches take longer than all the others together, so two at once save little
+/// time but add their memory.
+pub const ONE_AT_A_TIME_ABOVE: usize = 10_000;
+
+/// How many of a plan's documents are made at once.
+fn at_once(plan: &Plan) -> usize {
+    if plan.action_count() > ONE_AT_A_TIME_ABOVE {
+        1
+    } else {
+        usize::MAX
+    }
 }
 
 /// The jobs of a build, costliest first: the evaluation (a report and its workbook),
@@ -261,7 +274,7 @@ fn in_listing_order<T>(kinds: &[DocKind], made: Vec<T>) -> Vec<T> {
 /// The chosen documents of `plan` in memory: (file name, bytes), prefix applied.
 pub fn documents(plan: &Plan, opts: &BuildOptions) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let kinds = jobs(plan, opts);
-    let made = run_jobs(kinds.len(), |i| make(kinds[i], plan, opts));
+    let made = run_jobs(kinds.len(), at_once(plan), |i| make(kinds[i], plan, opts));
     let made: Vec<Vec<(String, Vec<u8>)>> = made.into_iter().collect::<Result<_, _>>()?;
     Ok(in_listing_order(&kinds, made).into_iter().flatten().collect())
 }
@@ -276,7 +289,7 @@ pub fn build(plan: &Plan, out: &Path, opts: &BuildOptions) -> Result<Vec<PathBuf
         kinds.iter().flat_map(|k| k.files(opts.sheets)).map(|n| out.join(prefixed(&n, opts))).collect();
     let created = prepare_out(out, &names, opts)?;
     let write_err = |e: std::io::Error| BuildError::Write(out.display().to_string(), crate::durable::io_fr(&e));
-    let made = run_jobs(kinds.len(), |i| {
+    let made = run_jobs(kinds.len(), at_once(plan), |i| {
         let files = make(kinds[i], plan, opts)?;
         let files: Vec<(PathBuf, &[u8])> = files.iter().map(|(n, b)| (out.join(n), b.as_slice())).collect();
         crate::durable::stage_synced(out, &files).map_err(write_err)

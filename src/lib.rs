@@ -18,6 +18,7 @@ pub mod prepare;
 pub mod render;
 pub mod serve;
 pub mod sheet_formats;
+pub mod streamed;
 pub mod synthesis;
 pub mod templates;
 pub mod text;

@@ -8,6 +8,7 @@ use std::io::{Cursor, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
+use common::big_csv::big_csv;
 use common::server::Server;
 use common::{sample, tmpdir};
 use reqwest::blocking::{multipart, Client};
@@ -335,23 +336,6 @@ fn a_long_ctes_prefix_is_refused_before_building() {
     assert_eq!(c.post(s.at("/api/build")).multipart(form).send().unwrap().status(), 200);
 }
 
-/// A CSV plan of `n` actions, each about a kilobyte of text.
-pub fn big_csv(n: usize) -> String {
-    let mut s = String::from("Axe;N°;Action;Description;Pilote;Partenaires;Calendrier;Statut\n");
-    let words = "accompagner les familles et les jeunes du territoire avec les partenaires du réseau local ";
-    for i in 0..n {
-        s.push_str(&format!(
-            "Axe {};{};Action {i} {};\"{}\";Service {};CAF;2025-2026;En cours\n",
-            i / 1000 + 1,
-            i + 1,
-            &words[..40],
-            words.repeat(10),
-            i % 7
-        ));
-    }
-    s
-}
-
 #[test]
 fn a_plan_over_the_job_budget_is_refused_with_413() {
     let s = Server::start(&[]);
@@ -361,16 +345,16 @@ fn a_plan_over_the_job_budget_is_refused_with_413() {
     let start = Instant::now();
     let (st, msg) = erreur(client().post(s.at("/api/build")).multipart(form).send().unwrap());
     assert_eq!(st, 413, "{msg}");
-    assert!(msg.contains("« p20k.csv » compte 20000 actions") && msg.contains("3000 au plus"), "{msg}");
+    assert!(msg.contains("« p20k.csv » compte 20000 actions") && msg.contains("10000 au plus"), "{msg}");
     let peak = s.peak_mb();
     eprintln!("20,000-action CSV refused in {:?}, server peak {peak} MB", start.elapsed());
     assert!(peak <= 400, "{peak} MB");
 
-    // Within the budget: every document built, every action in the plan table, the server
+    // At the bound: every document built, every action in the plan table, the server
     // under 300 MB.
     let s = Server::start(&[]);
-    let form =
-        multipart::Form::new().part("plan", multipart::Part::bytes(big_csv(1_500).into_bytes()).file_name("p1500.csv"));
+    let csv = big_csv(10_000);
+    let form = multipart::Form::new().part("plan", multipart::Part::bytes(csv.into_bytes()).file_name("p10000.csv"));
     let r = client().post(s.at("/api/build")).multipart(form).send().unwrap();
     assert_eq!(r.status(), 200);
     let z = r.bytes().unwrap();
@@ -381,11 +365,11 @@ fn a_plan_over_the_job_budget_is_refused_with_413() {
         .unwrap()
         .read_to_end(&mut pdf)
         .unwrap();
-    let dir = tmpdir("bounds-1500");
+    let dir = tmpdir("bounds-10000");
     std::fs::write(dir.join("p.pdf"), &pdf).unwrap();
     let text = common::pdf::text(&dir.join("p.pdf"));
-    assert!(text.contains("Action 1499") && text.contains("Action 0"), "every action laid out");
+    assert!(text.contains("Action 9999") && text.contains("Action 0"), "every action laid out");
     let peak = s.peak_mb();
-    eprintln!("1,500-action CSV built, server peak {peak} MB");
+    eprintln!("10,000-action CSV built, server peak {peak} MB");
     assert!(peak <= 300, "{peak} MB");
 }

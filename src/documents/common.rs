@@ -35,6 +35,7 @@ impl Default for DocOptions {
 }
 
 /// Plan, template and the resolved colours.
+#[derive(Clone)]
 pub struct Ctx<'a> {
     pub plan: &'a Plan,
     pub t: &'a DocTemplate,
@@ -324,46 +325,83 @@ pub fn shorten(head: &str, tail: &str, face: Face, size: f32, width: f32) -> Str
 /// title is the document's H1 when `title_heading` (documents without a title block).
 /// The header takes the full width, except beside page 1's stamp zone.
 pub fn decorate(pages: &mut [Page], tree: &mut Tree, ctx: &Ctx<'_>, doc_title: &str, title_heading: bool) {
-    let n = pages.len();
-    let heading = title_heading.then(|| tree.add_first(Tree::ROOT, Role::H(1)));
-    // Without a title block, page 1's header says what the document is: its title is
-    // the H1 and its subtitle (shortened there beside the stamp zone) a paragraph.
-    let subtitle = heading.map(|h| {
-        let id = tree.add(Tree::ROOT, Role::P);
-        tree.nodes[Tree::ROOT].kids.pop();
-        tree.nodes[Tree::ROOT].kids.insert(1, id);
-        debug_assert_eq!(tree.nodes[Tree::ROOT].kids[0], h);
-        id
-    });
-    let figure = ctx.logo.map(|_| {
-        let id = tree.add_first(Tree::ROOT, Role::Figure);
-        let who = ctx.plan.meta.territory.as_deref().map_or("la collectivité".to_string(), str::to_string);
-        tree.nodes[id].alt = Some(format!("Logo de {who}"));
-        id
-    });
-    let (place, kind_period) = ctx.subtitle_parts();
-    let head = Head {
-        doc_title,
-        title_heading,
-        heading,
-        subtitle,
-        figure,
-        place: french(&place),
-        kind_period: french(&kind_period),
-    };
+    let decor = Decor::new(ctx.clone(), doc_title, title_heading, tree.nodes.len(), pages.len());
     for (i, page) in pages.iter_mut().enumerate() {
-        // Painted before the page's content, as the tree reads them (logo, title first).
+        decor.paint(page, i, tree);
+    }
+    decor.add_nodes(tree);
+}
+
+/// The running header and footer of a document's `pages` pages. Page 1's header fills
+/// structure nodes (logo, title, subtitle) that follow the flow's nodes: their numbers
+/// are known from the flow's size, so a page can be painted as soon as it is complete,
+/// and the nodes are added once the flow is done (`add_nodes`).
+pub struct Decor<'c> {
+    ctx: Ctx<'c>,
+    head: Head,
+    pages: usize,
+}
+
+impl<'c> Decor<'c> {
+    /// `first_node`: the number of nodes the flow makes.
+    pub fn new(ctx: Ctx<'c>, doc_title: &str, title_heading: bool, first_node: usize, pages: usize) -> Self {
+        // Without a title block, page 1's header says what the document is: its title is
+        // the H1 and its subtitle (shortened there beside the stamp zone) a paragraph.
+        let heading = title_heading.then_some(first_node);
+        let subtitle = title_heading.then_some(first_node + 1);
+        let figure = ctx.logo.map(|_| first_node + if title_heading { 2 } else { 0 });
+        let (place, kind_period) = ctx.subtitle_parts();
+        let head = Head {
+            doc_title: doc_title.to_string(),
+            title_heading,
+            heading,
+            subtitle,
+            figure,
+            place: french(&place),
+            kind_period: french(&kind_period),
+        };
+        Decor { ctx, head, pages }
+    }
+
+    /// The nodes page 1's header fills, with their roles, before they are added.
+    pub fn nodes(&self) -> Vec<(usize, Role)> {
+        let h = &self.head;
+        let roles = [(h.heading, Role::H(1)), (h.subtitle, Role::P), (h.figure, Role::Figure)];
+        roles.into_iter().filter_map(|(id, role)| id.map(|id| (id, role))).collect()
+    }
+
+    /// Paints page `i`'s header and footer, before its content (as the tree reads them:
+    /// logo, title first).
+    pub fn paint(&self, page: &mut Page, i: usize, tree: &mut Tree) {
         let mut deco = Page::new(page.width, page.height);
         let mut cv = Canvas::new(&mut deco, i, tree, Tag::Artifact(Artifact::Header));
-        page_header(&mut cv, ctx, &head, i);
-        page_footer(&mut cv, ctx, i, n);
+        page_header(&mut cv, &self.ctx, &self.head, i);
+        page_footer(&mut cv, &self.ctx, i, self.pages);
         page.items.splice(0..0, deco.items);
+    }
+
+    /// Adds the nodes page 1's header fills: logo first, then title and subtitle.
+    pub fn add_nodes(&self, tree: &mut Tree) {
+        if let Some(h) = self.head.heading {
+            let id = tree.add_first(Tree::ROOT, Role::H(1));
+            debug_assert_eq!(id, h);
+            let sub = tree.add(Tree::ROOT, Role::P);
+            tree.nodes[Tree::ROOT].kids.pop();
+            tree.nodes[Tree::ROOT].kids.insert(1, sub);
+            debug_assert_eq!(Some(sub), self.head.subtitle);
+        }
+        if let Some(f) = self.head.figure {
+            let id = tree.add_first(Tree::ROOT, Role::Figure);
+            debug_assert_eq!(id, f);
+            let who = self.ctx.plan.meta.territory.as_deref().map_or("la collectivité".to_string(), str::to_string);
+            tree.nodes[id].alt = Some(format!("Logo de {who}"));
+        }
     }
 }
 
 /// What the page headers say, and the structure nodes page 1's header fills.
-struct Head<'a> {
-    doc_title: &'a str,
+struct Head {
+    doc_title: String,
     title_heading: bool,
     heading: Option<usize>,
     subtitle: Option<usize>,
@@ -374,7 +412,7 @@ struct Head<'a> {
 
 /// The logo, the document's title and the collectivité above a rule; beside page 1's
 /// stamp zone, never in it.
-fn page_header(cv: &mut Canvas<'_>, ctx: &Ctx<'_>, head: &Head<'_>, i: usize) {
+fn page_header(cv: &mut Canvas<'_>, ctx: &Ctx<'_>, head: &Head, i: usize) {
     let t = ctx.t;
     let (left, right) = (t.marges.gauche, t.marges.droite);
     let (big, small) = (t.tailles.grand, t.tailles.petit);
@@ -388,7 +426,12 @@ fn page_header(cv: &mut Canvas<'_>, ctx: &Ctx<'_>, head: &Head<'_>, i: usize) {
     if let Some(logo) = ctx.logo {
         let (lh, lw) = logo_size(logo);
         cv.tag = node(head.figure);
-        cv.image(x, 16.0 + (40.0 - lh) / 2.0, lw, lh, 0);
+        let y = 16.0 + (40.0 - lh) / 2.0;
+        match cv.tag {
+            // Page 1: the figure's content, though the figure joins the tree afterwards.
+            Tag::Node(_) => cv.figure_image(x, y, lw, lh, 0),
+            _ => cv.image(x, y, lw, lh, 0),
+        }
         x += lw + 10.0;
     }
     let avail = if i == 0 { w - x - STAMP_WIDTH - 16.0 } else { w - right - x };
@@ -396,7 +439,7 @@ fn page_header(cv: &mut Canvas<'_>, ctx: &Ctx<'_>, head: &Head<'_>, i: usize) {
     // Page 1 of a document with a title block: the block says title and subtitle in
     // full just below, so the header does not say them a second time.
     if i > 0 || head.title_heading {
-        let title = fit(&french(head.doc_title), Face::Bold, big, avail);
+        let title = fit(&french(&head.doc_title), Face::Bold, big, avail);
         cv.text(x, 34.0, &title, Style::new(Face::Bold, big, ctx.main));
         cv.tag = node(head.subtitle);
         let style = Style::new(Face::Regular, small, ctx.muted);

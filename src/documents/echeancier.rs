@@ -2,15 +2,16 @@
 
 use std::rc::Rc;
 
-use crate::layout::canvas::Document;
+use crate::layout::canvas::PageSink;
 use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Role, Row, Style, Table};
 use crate::model::Plan;
 
-use super::common::{continued, decorate, fit_numbers, Ctx, DocOptions};
+use super::common::{continued, fit_numbers, Ctx, DocOptions};
 use super::groups::{group_rows, title_block, Group};
+use super::Laid;
 
-pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
+pub(super) fn lay_echeancier(plan: &Plan, opts: &DocOptions, sink: &mut dyn PageSink) -> Laid {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
     let setup = ctx.page_setup(true);
@@ -19,7 +20,7 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     // No grid of empty boxes: without a single year in the plan, the sentence says so.
     let dated = plan.actions().iter().any(|r| !r.action.years.is_empty() || !r.action.milestones.is_empty());
     let years = if dated { plan.meta.period_years() } else { Vec::new() };
-    let mut flow = Flow::new(setup);
+    let mut flow = Flow::streaming(setup, sink);
     let mut blocks = title_block(&ctx, &title);
     if years.is_empty() {
         blocks.push(Block::Para(
@@ -35,9 +36,14 @@ pub fn echeancier(plan: &Plan, opts: &DocOptions) -> Document {
     }
     blocks.push(Block::Table(table));
     flow.add(blocks);
-    let (mut pages, mut tree) = flow.finish();
-    decorate(&mut pages, &mut tree, &ctx, &title, false);
-    Document { pages, tree, info: ctx.info(&title, "Calendrier annuel des actions du plan"), images: ctx.images() }
+    let (_, tree) = flow.finish();
+    Laid {
+        tree,
+        title_heading: false,
+        info: ctx.info(&title, "Calendrier annuel des actions du plan"),
+        title,
+        images: ctx.images(),
+    }
 }
 
 /// The empty timeline: its columns (number, title, one per year) and header row.

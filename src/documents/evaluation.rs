@@ -4,13 +4,14 @@
 use std::rc::Rc;
 
 use crate::evaluation::{in_difficulty, mean_progress, percent as pct, status_counts, Change};
-use crate::layout::canvas::Document;
+use crate::layout::canvas::PageSink;
 use crate::layout::{Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Row, Style, Table};
 use crate::model::{Action, Axis, Indicator, Plan};
 
 use super::chart::{axis_chart, swatch, StatusLook};
-use super::common::{continued, decorate, fit_numbers, more_than_half_full, Ctx, DocOptions};
+use super::common::{continued, fit_numbers, more_than_half_full, Ctx, DocOptions};
 use super::groups::title_block;
+use super::Laid;
 
 /// Options of the report: review year and the changes since an earlier version, with
 /// that version's label ("juin 2026"; None: « la version précédente »).
@@ -45,7 +46,7 @@ fn plural(n: usize) -> &'static str {
     }
 }
 
-pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Document {
+pub(super) fn lay_evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions, sink: &mut dyn PageSink) -> Laid {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
     let title = match eval.year {
@@ -60,15 +61,20 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
     for axis in &plan.axes {
         blocks.extend(axis_table(&ctx, axis));
     }
-    let mut flow = Flow::new(ctx.page_setup(false));
+    let mut flow = Flow::streaming(ctx.page_setup(false), sink);
     flow.add(blocks);
     add_section(&mut flow, indicators(&ctx, eval.year));
     if let Some((since, changes)) = &eval.changes {
         add_section(&mut flow, changes_since(&ctx, since.as_deref(), changes));
     }
-    let (mut pages, mut tree) = flow.finish();
-    decorate(&mut pages, &mut tree, &ctx, &title, false);
-    Document { pages, tree, info: ctx.info(&title, t.label("evaluation_sujet")), images: ctx.images() }
+    let (_, tree) = flow.finish();
+    Laid {
+        tree,
+        title_heading: false,
+        info: ctx.info(&title, t.label("evaluation_sujet")),
+        title,
+        images: ctx.images(),
+    }
 }
 
 /// A section heading (H2, bookmarked), kept with what follows.

@@ -3,18 +3,19 @@
 
 use std::rc::Rc;
 
-use crate::layout::canvas::Document;
+use crate::layout::canvas::PageSink;
 use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Face, Flow, Paragraph, Rgb, Role, Style, Tag};
 use crate::model::{Action, ActionRef, Field, Plan};
 
-use super::common::{decorate, euros, fit, french_date, more_than_half_full, wrap, year_ranges, Ctx, DocOptions};
+use super::common::{euros, fit, french_date, more_than_half_full, wrap, year_ranges, Ctx, DocOptions};
+use super::Laid;
 
-pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
+pub(super) fn lay_fiches(plan: &Plan, opts: &DocOptions, sink: &mut dyn PageSink) -> Laid {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
     let setup = ctx.page_setup(false);
-    let mut flow = Flow::new(setup);
+    let mut flow = Flow::streaming(setup, sink);
     let actions = plan.actions();
     // Fiches of an axis, of an objective, of a sub-objective… make nested sections, each
     // bookmarked by its title: the bookmarks are the plan's tree.
@@ -48,10 +49,15 @@ pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     if actions.is_empty() {
         flow.add(vec![Block::Para(ctx.para("Ce plan ne compte aucune action.", ctx.body()))]);
     }
-    let (mut pages, mut tree) = flow.finish();
+    let (_, tree) = flow.finish();
     let title = t.label("fiches").to_string();
-    decorate(&mut pages, &mut tree, &ctx, &title, true);
-    Document { pages, tree, info: ctx.info(&title, "Une fiche par action du plan"), images: ctx.images() }
+    Laid {
+        tree,
+        title_heading: true,
+        info: ctx.info(&title, "Une fiche par action du plan"),
+        title,
+        images: ctx.images(),
+    }
 }
 
 /// The packing rule of the fiches, one for every plan: fiches follow each other on a

@@ -1,16 +1,17 @@
 //! plan-d-actions.pdf: the consolidated plan table annexed to the deliberation,
 //! A4 landscape, a section row per axis.
 
-use crate::layout::canvas::Document;
+use crate::layout::canvas::PageSink;
 use crate::layout::{Align, Block, Cell, Face, Flow, Paragraph, Row, Style, Table};
 use crate::model::{Action, Axis, Plan};
 use crate::templates::PlanColumn;
 
-use super::common::{continued, decorate, fit_numbers, year_ranges, Ctx, DocOptions};
+use super::common::{continued, fit_numbers, year_ranges, Ctx, DocOptions};
 use super::fiches::priority_label;
 use super::groups::title_block;
+use super::Laid;
 
-pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
+pub(super) fn lay_plan_table(plan: &Plan, opts: &DocOptions, sink: &mut dyn PageSink) -> Laid {
     let ctx = Ctx::new(plan, opts);
     let t = ctx.t;
     let setup = ctx.page_setup(true);
@@ -40,14 +41,17 @@ pub fn plan_table(plan: &Plan, opts: &DocOptions) -> Document {
             .collect();
         action_rows(&ctx, &cols, &rows, total, &mut table);
     }
-    let mut flow = Flow::new(setup);
+    let mut flow = Flow::streaming(setup, sink);
     let mut blocks = title_block(&ctx, &title);
     blocks.push(Block::Table(table));
     flow.add(blocks);
-    let (mut pages, mut tree) = flow.finish();
-    decorate(&mut pages, &mut tree, &ctx, &title, false);
-    Document {
-        pages, tree, info: ctx.info(&title, "Plan d'actions annexé à la délibération"), images: ctx.images()
+    let (_, tree) = flow.finish();
+    Laid {
+        tree,
+        title_heading: false,
+        info: ctx.info(&title, "Plan d'actions annexé à la délibération"),
+        title,
+        images: ctx.images(),
     }
 }
 

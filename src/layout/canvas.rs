@@ -309,6 +309,21 @@ impl Page {
     }
 }
 
+/// Where a flow hands each page once nothing more will be drawn on it: a long document
+/// is written page by page instead of being held whole.
+pub trait PageSink {
+    /// Page `index` (from 0) is complete; `tree` is the structure as it stands.
+    fn page(&mut self, index: usize, page: Page, tree: &mut Tree);
+}
+
+/// Keeps every page it is handed, in order.
+impl PageSink for Vec<Page> {
+    fn page(&mut self, index: usize, page: Page, _tree: &mut Tree) {
+        debug_assert_eq!(index, self.len());
+        self.push(page);
+    }
+}
+
 /// Drawing on a page with a current tag: text goes to the current node (or artifact);
 /// shapes are layout artifacts unless they draw a figure.
 pub struct Canvas<'a> {
@@ -374,6 +389,14 @@ impl<'a> Canvas<'a> {
     /// An image belongs to the current node when that is a figure, else it is an artifact.
     pub fn image(&mut self, x: f32, y: f32, w: f32, h: f32, image: usize) {
         let tag = self.shape_tag();
+        self.mark(tag, y);
+        self.page.items.push(Item::Image { x, y, w, h, image, tag });
+    }
+
+    /// An image that is the content of the current node: a figure added to the tree
+    /// after its page is drawn (page 1's logo, see `documents::common::Decor`).
+    pub fn figure_image(&mut self, x: f32, y: f32, w: f32, h: f32, image: usize) {
+        let tag = self.tag;
         self.mark(tag, y);
         self.page.items.push(Item::Image { x, y, w, h, image, tag });
     }

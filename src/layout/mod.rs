@@ -14,7 +14,9 @@ pub mod shaping;
 pub mod table;
 pub mod typography;
 
-pub use canvas::{Artifact, Canvas, DocInfo, Document, Item, Outline, Page, Rgb, Role, Scope, Style, Tag, Tree};
+pub use canvas::{
+    Artifact, Canvas, DocInfo, Document, Item, Outline, Page, PageSink, Rgb, Role, Scope, Style, Tag, Tree,
+};
 pub use flow::{Block, Draw, Flow, PageSetup};
 pub use fonts::{measure, shape, Face};
 pub use image::{Image, ImageData};

@@ -156,6 +156,14 @@ impl Paragraph {
         lines
     }
 
+    /// Drops the lines kept by `lines` (a long table keeps none: they would add up to
+    /// the whole document).
+    pub fn forget_lines(&self) {
+        if let Ok(mut memo) = self.memo.0.try_borrow_mut() {
+            *memo = None;
+        }
+    }
+
     /// Height of the whole paragraph at `width`, spacing included.
     pub fn height(&self, width: f32) -> f32 {
         self.space_before + self.lines(width).iter().map(|l| l.height).sum::<f32>() + self.space_after

@@ -115,6 +115,11 @@ pub struct Band {
 }
 
 impl Row {
+    /// Drops the lines its paragraphs keep.
+    pub fn forget_lines(&self) {
+        self.cells.iter().flat_map(|c| &c.paras).for_each(Paragraph::forget_lines);
+    }
+
     pub fn new(cells: Vec<Cell>) -> Self {
         Row { cells, ..Default::default() }
     }
@@ -229,9 +234,30 @@ pub struct MeasuredRow<'a> {
     /// of the rows it spans (`measure_rows`); 0 otherwise.
     pub span_text: f32,
     pub span_rows: f32,
+    /// Measured without keeping its lines (`LEAN_ROWS`): `with_lines` gives them back.
+    pub lean: bool,
 }
 
-impl MeasuredRow<'_> {
+/// Rows past which a table keeps only its rows' heights, their lines made again as each
+/// row is placed: a table of 20,000 actions would otherwise hold all its shaped text.
+pub const LEAN_ROWS: usize = 256;
+
+impl<'a> MeasuredRow<'a> {
+    /// Drops the row's lines, kept here and by its paragraphs.
+    fn make_lean(&mut self) {
+        for (_, _, lines) in &mut self.cells {
+            *lines = Vec::new();
+        }
+        self.row.forget_lines();
+        self.lean = true;
+    }
+
+    /// This row with its lines (measured again if they were dropped).
+    pub fn with_lines(&self, widths: &[f32], padding: f32) -> MeasuredRow<'a> {
+        let fresh = measure_row(self.row, widths, padding);
+        MeasuredRow { cells: fresh.cells, lean: false, ..*self }
+    }
+
     /// The lines of cell `i` to draw; a continued cell's only when the row opens a page.
     pub fn lines(&self, i: usize, opening: bool) -> &[CellLine] {
         match (self.cells.get(i), self.row.cells.get(i)) {
@@ -245,17 +271,29 @@ impl MeasuredRow<'_> {
 /// when they are not tall enough together, the last of them grows (never the first, which
 /// would open a gap under it).
 pub fn measure_rows<'a>(rows: &'a [Row], widths: &[f32], padding: f32) -> Vec<MeasuredRow<'a>> {
-    let mut out: Vec<MeasuredRow<'a>> = rows.iter().map(|r| measure_row(r, widths, padding)).collect();
-    for i in 0..out.len() {
-        let spans: Vec<(usize, f32)> = out[i]
-            .row
-            .cells
-            .iter()
-            .zip(&out[i].cells)
-            .filter(|(c, _)| c.rowspan > 1 && !c.continued)
-            .map(|(c, (_, _, lines))| (c.rowspan, lines.iter().map(CellLine::height).sum::<f32>() + 2.0 * padding))
-            .collect();
-        for (n, need) in spans {
+    let lean = rows.len() > LEAN_ROWS;
+    let mut spans = Vec::with_capacity(rows.len());
+    let mut out: Vec<MeasuredRow<'a>> = rows
+        .iter()
+        .map(|r| {
+            let mut m = measure_row(r, widths, padding);
+            let needs: Vec<(usize, f32)> = m
+                .row
+                .cells
+                .iter()
+                .zip(&m.cells)
+                .filter(|(c, _)| c.rowspan > 1 && !c.continued)
+                .map(|(c, (_, _, lines))| (c.rowspan, lines.iter().map(CellLine::height).sum::<f32>() + 2.0 * padding))
+                .collect();
+            spans.push(needs);
+            if lean {
+                m.make_lean();
+            }
+            m
+        })
+        .collect();
+    for (i, needs) in spans.into_iter().enumerate() {
+        for (n, need) in needs {
             let end = (i + n).min(out.len());
             let have: f32 = out[i..end].iter().map(|m| m.height).sum();
             if need > have {
@@ -306,7 +344,7 @@ pub fn measure_row<'a>(row: &'a Row, widths: &[f32], padding: f32) -> MeasuredRo
     }
     let height = (content + 2.0 * padding).max(row.min_height);
     let opening_height = (opening + 2.0 * padding).max(row.min_height);
-    MeasuredRow { row, cells, height, opening_height, span_text: 0.0, span_rows: 0.0 }
+    MeasuredRow { row, cells, height, opening_height, span_text: 0.0, span_rows: 0.0, lean: false }
 }
 
 /// Draws a (part of a) measured row at (x, y) with height `h`; `parts` gives, per cell,

@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: run the real binary, build crafted workbooks.
 #![allow(dead_code)]
 
+pub mod big_csv;
 pub mod pdf;
 pub mod printed;
 pub mod server;

@@ -7,7 +7,7 @@
 
 use std::rc::Rc;
 
-use super::canvas::{Artifact, Canvas, Page, Role, Tag, Tree};
+use super::canvas::{Artifact, Canvas, Page, PageSink, Role, Tag, Tree};
 use super::paragraph::Paragraph;
 use super::table::{measure_row, measure_rows, Row, Table};
 
@@ -76,9 +76,13 @@ impl Block {
     }
 }
 
-pub struct Flow {
+pub struct Flow<'s> {
     pub setup: PageSetup,
+    /// Pages not yet handed to the sink: all of them without one, else the current page.
     pages: Vec<Page>,
+    /// Pages handed to the sink so far.
+    done: usize,
+    sink: Option<&'s mut dyn PageSink>,
     y: f32,
     /// Nothing but the continuation header has been placed on the current page.
     fresh: bool,
@@ -92,11 +96,25 @@ pub struct Flow {
     repeating: bool,
 }
 
-impl Flow {
+impl Flow<'static> {
+    /// A flow that keeps its pages (`finish` returns them).
     pub fn new(setup: PageSetup) -> Self {
+        Flow::with_sink(setup, None)
+    }
+}
+
+impl<'s> Flow<'s> {
+    /// A flow that hands each page to `sink` as soon as it is complete.
+    pub fn streaming(setup: PageSetup, sink: &'s mut dyn PageSink) -> Self {
+        Flow::with_sink(setup, Some(sink))
+    }
+
+    fn with_sink(setup: PageSetup, sink: Option<&'s mut dyn PageSink>) -> Self {
         Flow {
             setup,
             pages: Vec::new(),
+            done: 0,
+            sink,
             y: setup.top,
             fresh: true,
             continuation: Vec::new(),
@@ -125,7 +143,7 @@ impl Flow {
     }
 
     fn canvas(&mut self, tag: Tag) -> Option<Canvas<'_>> {
-        let idx = self.pages.len().checked_sub(1)?;
+        let idx = self.done + self.pages.len().checked_sub(1)?;
         let page = self.pages.last_mut()?;
         Some(Canvas::new(page, idx, &mut self.tree, tag))
     }
@@ -158,6 +176,7 @@ impl Flow {
     }
 
     fn new_page(&mut self, continued: bool) {
+        self.hand_over();
         self.pages.push(Page::new(self.setup.width, self.setup.height));
         self.y = self.setup.top;
         self.fresh = true;
@@ -344,11 +363,23 @@ impl Flow {
     }
 
     pub fn current_page(&self) -> usize {
-        self.pages.len().saturating_sub(1)
+        (self.done + self.pages.len()).saturating_sub(1)
     }
 
-    /// The pages and the structure tree.
-    pub fn finish(self) -> (Vec<Page>, Tree) {
+    /// Hands the pages kept so far to the sink, if there is one.
+    fn hand_over(&mut self) {
+        if let Some(sink) = self.sink.as_mut() {
+            for page in self.pages.drain(..) {
+                sink.page(self.done, page, &mut self.tree);
+                self.done += 1;
+            }
+        }
+    }
+
+    /// The pages (none when they went to a sink, which gets the last one now) and the
+    /// structure tree.
+    pub fn finish(mut self) -> (Vec<Page>, Tree) {
+        self.hand_over();
         (self.pages, self.tree)
     }
 }

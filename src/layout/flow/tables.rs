@@ -9,7 +9,7 @@ use crate::layout::table::{draw_row, measure_row, measure_rows, CellLine, Measur
 /// Rows a table's last page holds at least, when the table runs over pages.
 pub const MIN_LAST_ROWS: usize = 3;
 
-impl Flow {
+impl Flow<'_> {
     /// Header, bands and the first row of `t`: what must fit for the table to start.
     pub(super) fn table_start_height(&self, t: &Table) -> f32 {
         let w = t.scaled(self.width());
@@ -147,15 +147,23 @@ impl Flow {
             };
             // A merged cell whose rows will not all fit on this page: its first row takes
             // the cell's whole text, split over the pages like any tall row.
-            let grown;
-            let m = if m.span_text > m.height && m.span_rows > self.remaining() + 0.01 {
-                grown =
-                    MeasuredRow { height: m.span_text, opening_height: m.opening_height.max(m.span_text), ..m.clone() };
-                &grown
+            let grows = m.span_text > m.height && m.span_rows > self.remaining() + 0.01;
+            let owned;
+            let m = if grows || m.lean {
+                let mut o = if m.lean { m.with_lines(&widths, t.padding) } else { m.clone() };
+                if grows {
+                    o.height = o.span_text;
+                    o.opening_height = o.opening_height.max(o.span_text);
+                }
+                owned = o;
+                &owned
             } else {
                 m
             };
             self.place_row(t, m, (&header, &bands), &tags, opening);
+            if rows[i].lean {
+                m.row.forget_lines();
+            }
             if let Some(b) = &m.row.band {
                 bands.push((b.level, &b.continued));
             }

@@ -9,18 +9,22 @@ use pdf_writer::{Content, Name, Str, TextStr};
 use super::fonts::{self, cluster_text, Glyphs};
 use super::images::{self, Prepared};
 use super::structure::Marks;
-use crate::layout::canvas::{Artifact, Document, Item, Tag};
+use super::PdfError;
+use crate::layout::canvas::{Artifact, Item, Page, Tag, Tree};
 use crate::layout::fonts::ShapedRun;
 use crate::layout::Rgb;
 
-pub(crate) fn page(
-    doc: &Document,
-    index: usize,
-    glyphs: &Glyphs,
-    images: &[Prepared],
-    marks: &mut Marks,
-) -> pdf_writer::Buf {
-    let page = &doc.pages[index];
+/// What writing a page's content stream needs besides the page.
+pub(crate) struct Ink<'a, 'i> {
+    pub glyphs: &'a mut Glyphs,
+    pub images: &'a [Prepared<'i>],
+    pub marks: &'a mut Marks,
+    pub tree: &'a Tree,
+}
+
+pub(crate) fn page(page: &Page, index: usize, ink: Ink<'_, '_>) -> Result<pdf_writer::Buf, PdfError> {
+    let Ink { glyphs, images, marks, tree } = ink;
+    marks.start_page(index);
     let mut c = Content::with_settings_and_capacity(super::COMPACT, 16 * 1024);
     c.transform([1.0, 0.0, 0.0, -1.0, 0.0, page.height]);
     let mut pen = Pen::default();
@@ -35,14 +39,14 @@ pub(crate) fn page(
             open = Some(tag);
         }
         if let Tag::Node(n) = tag {
-            marks.record(n, it);
+            marks.record(tree, n, it);
         }
-        draw(&mut c, it, glyphs, images, &mut pen);
+        draw(&mut c, it, glyphs, images, &mut pen)?;
     }
     if open.is_some() {
         c.end_marked_content();
     }
-    c.finish()
+    Ok(c.finish())
 }
 
 fn begin(c: &mut Content, tag: Tag, marks: &mut Marks, page: usize) {
@@ -98,7 +102,7 @@ fn unit(c: Rgb) -> [f32; 3] {
     [f32::from(c.0) / 255.0, f32::from(c.1) / 255.0, f32::from(c.2) / 255.0]
 }
 
-fn draw(c: &mut Content, it: &Item, glyphs: &Glyphs, images: &[Prepared], pen: &mut Pen) {
+fn draw(c: &mut Content, it: &Item, glyphs: &mut Glyphs, images: &[Prepared], pen: &mut Pen) -> Result<(), PdfError> {
     match it {
         Item::Text { x, y, runs, style, .. } => {
             pen.fill(c, style.color);
@@ -107,7 +111,7 @@ fn draw(c: &mut Content, it: &Item, glyphs: &Glyphs, images: &[Prepared], pen: &
             text.move_to(c, 0.0, 0.0);
             let mut origin = 0.0;
             for r in runs.iter() {
-                text.run(c, r, origin, glyphs);
+                text.run(c, r, origin, glyphs)?;
                 origin += r.width;
             }
             c.end_text();
@@ -143,6 +147,7 @@ fn draw(c: &mut Content, it: &Item, glyphs: &Glyphs, images: &[Prepared], pen: &
             }
         }
     }
+    Ok(())
 }
 
 /// Shows glyphs where the layout placed them. Positions are in em from the item's
@@ -160,7 +165,7 @@ struct TextWriter {
 }
 
 impl TextWriter {
-    fn run(&mut self, c: &mut Content, r: &ShapedRun, origin: f32, glyphs: &Glyphs) {
+    fn run(&mut self, c: &mut Content, r: &ShapedRun, origin: f32, glyphs: &mut Glyphs) -> Result<(), PdfError> {
         c.set_font(Name(fonts::name(r.face).as_bytes()), self.size);
         let mut pen_x = origin;
         let mut i = 0;
@@ -175,7 +180,7 @@ impl TextWriter {
                 c.begin_marked_content_with_properties(Name(b"Span")).properties().actual_text(TextStr(text));
             }
             for g in &r.glyphs[i..i + n] {
-                let code = glyphs.code(r.face, g, text);
+                let code = glyphs.code(r.face, g, text)?;
                 let target = pen_x + g.dx;
                 if g.dy != self.dy {
                     self.flush(c);
@@ -200,6 +205,7 @@ impl TextWriter {
             i += n;
         }
         self.flush(c);
+        Ok(())
     }
 
     /// Sets the text position at `at` em along the baseline, raised by `dy` em.

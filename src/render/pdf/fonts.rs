@@ -18,7 +18,7 @@ use subsetter::GlyphRemapper;
 
 use super::deflate::Deflater;
 use super::{PdfError, Refs};
-use crate::layout::canvas::{Document, Item};
+use crate::layout::canvas::{Item, Page};
 use crate::layout::fonts::{face, Face, Glyph, LoadedFace};
 
 const SYSTEM_INFO: SystemInfo = SystemInfo { registry: Str(b"Adobe"), ordering: Str(b"Identity"), supplement: 0 };
@@ -35,6 +35,7 @@ pub(crate) struct Code {
 /// The glyphs of one face used by a document.
 struct Used {
     face: Face,
+    lf: &'static LoadedFace,
     remapper: GlyphRemapper,
     /// By original glyph id: its first code, its subset glyph id (0 until seen, but
     /// for .notdef).
@@ -52,10 +53,14 @@ struct First {
     text: Box<str>,
 }
 
-/// Every glyph the document shows, face by face, collected before pages are written so
-/// each code is known when it is drawn.
+/// Every glyph the document shows, face by face, coded as pages are written: a glyph
+/// seen for the first time gets the next glyph of its face's subset, a glyph seen again
+/// for another text a further code after the subset's glyphs — whose number, known
+/// before the first page (`GlyphSet`), is checked when the fonts are written.
 pub(crate) struct Glyphs {
     used: Vec<Option<Used>>,
+    /// Glyphs of each face's subset (.notdef included), as counted beforehand.
+    subset_sizes: [u16; Face::COUNT],
 }
 
 /// The text a glyph stands for: its cluster's (empty when the cluster is out of range).
@@ -63,73 +68,101 @@ pub(crate) fn cluster_text<'a>(text: &'a str, g: &Glyph) -> &'a str {
     text.get(g.start as usize..g.end as usize).unwrap_or("")
 }
 
-impl Glyphs {
-    pub(crate) fn collect(doc: &Document) -> Result<Glyphs, PdfError> {
-        let mut used: Vec<Option<Used>> = (0..Face::COUNT).map(|_| None).collect();
-        for it in doc.pages.iter().flat_map(|p| &p.items) {
+/// Which glyphs of each face a document shows, without their order or texts: how many
+/// glyphs each font's subset holds, known before any page is written.
+#[derive(Debug, Clone, Default)]
+pub struct GlyphSet {
+    /// One bit per glyph id, per face (empty for a face not used).
+    bits: Vec<Vec<u64>>,
+}
+
+impl GlyphSet {
+    /// Adds the glyphs drawn on `page`.
+    pub fn add_page(&mut self, page: &Page) {
+        if self.bits.is_empty() {
+            self.bits = vec![Vec::new(); Face::COUNT];
+        }
+        for it in &page.items {
             let Item::Text { runs, .. } = it else { continue };
-            for r in runs.iter() {
-                if r.glyphs.is_empty() {
-                    continue;
+            for r in runs.iter().filter(|r| !r.glyphs.is_empty()) {
+                let bits = &mut self.bits[r.face.index()];
+                if bits.is_empty() {
+                    // Glyph 0 (.notdef) is in every subset.
+                    *bits = vec![0; 1024];
+                    bits[0] = 1;
                 }
-                let face_index = r.face.index();
-                let lf = face(r.face).ok_or(PdfError::Font(r.face.postscript_name()))?;
-                if used[face_index].is_none() {
-                    used[face_index] = Some(Used {
-                        face: r.face,
-                        remapper: GlyphRemapper::new(),
-                        code_of: vec![0; usize::from(lf.shaper.number_of_glyphs())],
-                        first: Vec::new(),
-                        more: Vec::new(),
-                        more_index: HashMap::new(),
-                    });
-                }
-                let u = used[face_index].as_mut().expect("just set");
                 for g in &r.glyphs {
-                    let text = cluster_text(&r.text, g);
-                    let Some(code) = u.code_of.get(usize::from(g.id)).copied() else {
-                        return Err(PdfError::Font(r.face.postscript_name()));
-                    };
-                    let seen = code != 0 || g.id == 0;
-                    match u.first.get(usize::from(code)).and_then(Option::as_ref).filter(|_| seen) {
-                        None => {
-                            let advance =
-                                f32::from(lf.shaper.glyph_hor_advance(gid(g.id)).unwrap_or(0)) / lf.units_per_em;
-                            let cid = u.remapper.remap(g.id);
-                            u.code_of[usize::from(g.id)] = cid;
-                            if u.first.len() <= usize::from(cid) {
-                                u.first.resize_with(usize::from(cid) + 1, || None);
-                            }
-                            u.first[usize::from(cid)] = Some(First { cid, advance, text: text.into() });
-                        }
-                        Some(f) if &*f.text == text => {}
-                        Some(_) => {
-                            let key = (g.id, Box::<str>::from(text));
-                            if !u.more_index.contains_key(&key) {
-                                u.more_index.insert(key.clone(), u.more.len() as u16);
-                                u.more.push(key);
-                            }
-                        }
-                    }
+                    bits[usize::from(g.id) / 64] |= 1 << (g.id % 64);
                 }
             }
         }
-        Ok(Glyphs { used })
     }
 
-    /// The code showing glyph `g` of `face` for `text` (collected before).
-    pub(crate) fn code(&self, f: Face, g: &Glyph, text: &str) -> Code {
-        let Some(u) = self.used.get(f.index()).and_then(Option::as_ref) else { return Code { cid: 0, advance: 0.0 } };
-        let code = u.code_of.get(usize::from(g.id)).copied().unwrap_or(0);
-        let Some(Some(first)) = u.first.get(usize::from(code)).filter(|_| code != 0 || g.id == 0) else {
-            return Code { cid: 0, advance: 0.0 };
+    /// Glyphs in each face's subset.
+    fn sizes(&self) -> [u16; Face::COUNT] {
+        let mut out = [0u16; Face::COUNT];
+        for (o, bits) in out.iter_mut().zip(&self.bits) {
+            *o = bits.iter().map(|w| w.count_ones() as u16).sum();
+        }
+        out
+    }
+}
+
+impl Glyphs {
+    pub(crate) fn new(set: &GlyphSet) -> Glyphs {
+        Glyphs { used: (0..Face::COUNT).map(|_| None).collect(), subset_sizes: set.sizes() }
+    }
+
+    /// The glyphs of face `f` used so far, made on its first glyph.
+    fn used(&mut self, f: Face) -> Result<&mut Used, PdfError> {
+        let slot = &mut self.used[f.index()];
+        if slot.is_none() {
+            let lf = face(f).ok_or(PdfError::Font(f.postscript_name()))?;
+            *slot = Some(Used {
+                face: f,
+                lf,
+                remapper: GlyphRemapper::new(),
+                code_of: vec![0; usize::from(lf.shaper.number_of_glyphs())],
+                first: Vec::new(),
+                more: Vec::new(),
+                more_index: HashMap::new(),
+            });
+        }
+        Ok(slot.as_mut().expect("just set"))
+    }
+
+    /// The code showing glyph `g` of `f` for `text`, given the first time it is asked.
+    pub(crate) fn code(&mut self, f: Face, g: &Glyph, text: &str) -> Result<Code, PdfError> {
+        let size = self.subset_sizes[f.index()];
+        let u = self.used(f)?;
+        let lf = u.lf;
+        let Some(code) = u.code_of.get(usize::from(g.id)).copied() else {
+            return Err(PdfError::Font(f.postscript_name()));
         };
-        let cid = if &*first.text == text {
-            first.cid
-        } else {
-            u.more_index.get(&(g.id, Box::from(text))).map_or(first.cid, |i| u.remapper.num_gids().saturating_add(*i))
-        };
-        Code { cid, advance: first.advance }
+        let seen = code != 0 || g.id == 0;
+        match u.first.get(usize::from(code)).and_then(Option::as_ref).filter(|_| seen) {
+            None => {
+                let advance = f32::from(lf.shaper.glyph_hor_advance(gid(g.id)).unwrap_or(0)) / lf.units_per_em;
+                let cid = u.remapper.remap(g.id);
+                u.code_of[usize::from(g.id)] = cid;
+                if u.first.len() <= usize::from(cid) {
+                    u.first.resize_with(usize::from(cid) + 1, || None);
+                }
+                u.first[usize::from(cid)] = Some(First { cid, advance, text: text.into() });
+                Ok(Code { cid, advance })
+            }
+            Some(first) if &*first.text == text => Ok(Code { cid: first.cid, advance: first.advance }),
+            Some(first) => {
+                let advance = first.advance;
+                let key = (g.id, Box::<str>::from(text));
+                let next = u.more.len() as u16;
+                let index = *u.more_index.entry(key.clone()).or_insert_with(|| {
+                    u.more.push(key);
+                    next
+                });
+                Ok(Code { cid: size.saturating_add(index), advance })
+            }
+        }
     }
 
     /// Writes every used face; returns each font's resource name and reference.
@@ -141,6 +174,15 @@ impl Glyphs {
     ) -> Result<Vec<(String, Ref)>, PdfError> {
         let mut out = Vec::new();
         for u in self.used.iter().flatten() {
+            // Further codes were numbered after the subset counted beforehand.
+            if !u.more.is_empty() && u.remapper.num_gids() != self.subset_sizes[u.face.index()] {
+                return Err(PdfError::Write(format!(
+                    "police {} : {} glyphes prévus, {} employés",
+                    u.face.postscript_name(),
+                    self.subset_sizes[u.face.index()],
+                    u.remapper.num_gids()
+                )));
+            }
             let r = refs.next();
             write_face(u, r, pdf, refs, z)?;
             out.push((name(u.face), r));

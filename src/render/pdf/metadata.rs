@@ -10,7 +10,7 @@ use xmp_writer::{LangId, Timezone, XmpWriter};
 
 use super::deflate;
 use super::Refs;
-use crate::layout::canvas::Document;
+use crate::layout::canvas::DocInfo;
 
 /// sRGB IEC61966-2.1, ICC v4, 480 bytes, CC0 (Compact-ICC-Profiles by Clinton Ingram;
 /// licence beside it).
@@ -24,9 +24,9 @@ pub(crate) struct Written {
 
 /// The document's date (--date, else the deliberation's), or none: the clock is never
 /// read and no date is invented. PDF/A only asks that Info and XMP agree, absent or not.
-fn date(doc: &Document) -> Option<(u16, u8, u8)> {
+fn date(info: &DocInfo) -> Option<(u16, u8, u8)> {
     use chrono::Datelike;
-    let d = doc.info.date.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    let d = info.date.as_deref().and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
     d.and_then(|d| Some((u16::try_from(d.year()).ok().filter(|y| *y <= 9999)?, d.month() as u8, d.day() as u8)))
 }
 
@@ -36,9 +36,9 @@ fn producer() -> String {
 
 /// Writes Info, OutputIntent and XMP (after every other object but the catalog, whose
 /// content follows from them).
-pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
+pub(crate) fn write(info: &DocInfo, pdf: &mut Pdf, refs: &mut Refs) -> Written {
     let output_intents = write_output_intent(pdf, refs);
-    write_info(doc, pdf, refs);
+    write_info(info, pdf, refs);
     // The content so far names the file: same content, same identifiers. FxHash: a file
     // name, not a seal, at several times SipHash's speed over the whole file.
     let mut h = rustc_hash::FxHasher::default();
@@ -46,7 +46,7 @@ pub(crate) fn write(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) -> Written {
     let h1 = Hasher::finish(&h);
     "plandoc".hash(&mut h);
     let id = format!("{h1:016x}{:016x}", Hasher::finish(&h));
-    let packet = xmp_packet(doc, &id);
+    let packet = xmp_packet(info, &id);
     let xmp = refs.next();
     pdf.metadata(xmp, packet.as_bytes());
     Written { xmp, output_intents, id: id.into_bytes() }
@@ -72,14 +72,13 @@ fn write_output_intent(pdf: &mut Pdf, refs: &mut Refs) -> Ref {
 }
 
 /// The document information dictionary (the same facts as the XMP).
-fn write_info(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) {
-    let i = &doc.info;
+fn write_info(i: &DocInfo, pdf: &mut Pdf, refs: &mut Refs) {
     let keywords = i.keywords.join(", ");
     let producer = producer();
     let info = refs.next();
     let mut di = pdf.document_info(info);
     di.title(TextStr(&i.title)).producer(TextStr(&producer));
-    if let Some((y, m, d)) = date(doc) {
+    if let Some((y, m, d)) = date(i) {
         let pdf_date = Date::new(y).month(m).day(d).hour(0).minute(0).second(0).utc_offset_hour(0).utc_offset_minute(0);
         di.creation_date(pdf_date).modified_date(pdf_date);
     }
@@ -99,8 +98,7 @@ fn write_info(doc: &Document, pdf: &mut Pdf, refs: &mut Refs) {
 }
 
 /// The XMP packet: Dublin Core, dates, identifiers, PDF/A-2a and PDF/UA-1 claims.
-fn xmp_packet(doc: &Document, id: &str) -> String {
-    let i = &doc.info;
+fn xmp_packet(i: &DocInfo, id: &str) -> String {
     let keywords = i.keywords.join(", ");
     let producer = producer();
     let mut x = XmpWriter::new();
@@ -120,7 +118,7 @@ fn xmp_packet(doc: &Document, id: &str) -> String {
     }
     x.producer(&producer);
     x.language([LangId(&i.lang)]);
-    if let Some((year, m, d)) = date(doc) {
+    if let Some((year, m, d)) = date(i) {
         let when = xmp_writer::DateTime {
             year,
             month: Some(m),

@@ -7,53 +7,71 @@
 use pdf_writer::types::{ListNumbering, StructRole, TableHeaderScope};
 use pdf_writer::{Finish, Name, Pdf, Rect, Ref, TextStr};
 
+use rustc_hash::FxHashMap as HashMap;
+
 use super::Refs;
-use crate::layout::canvas::{Document, Item, Outline, Role, Scope, Tree};
+use crate::layout::canvas::{Item, Outline, Role, Scope, Tree};
+
+/// The pages written: their references and heights.
+pub(crate) struct Pages<'a> {
+    pub refs: &'a [Ref],
+    pub heights: &'a [f32],
+}
 
 /// What page writing learns of each node: its marked content, in drawing order, and
-/// what its element needs (a heading's text, a figure's box).
+/// what its element needs (a heading's text, a figure's box). Grows as pages are
+/// written; nodes made after their pages (page 1's header) are announced by `expect`.
+#[derive(Default)]
 pub(crate) struct Marks {
     /// (page, MCID) of each node's content.
     content: Vec<Vec<(usize, i32)>>,
     /// Node of each MCID, page by page.
     pages: Vec<Vec<usize>>,
-    titles: Vec<String>,
+    /// Headings' texts.
+    titles: HashMap<usize, String>,
     /// Figures: page and box (top-left origin: x0, y0, x1, y1).
-    boxes: Vec<Option<(usize, [f32; 4])>>,
-    roles: Vec<Role>,
+    boxes: HashMap<usize, (usize, [f32; 4])>,
+    /// Roles of nodes drawn before they are in the tree.
+    expected: Vec<(usize, Role)>,
     page: usize,
 }
 
 impl Marks {
-    pub(crate) fn new(doc: &Document) -> Marks {
-        let n = doc.tree.nodes.len();
-        Marks {
-            content: vec![Vec::new(); n],
-            pages: vec![Vec::new(); doc.pages.len()],
-            titles: vec![String::new(); n],
-            boxes: vec![None; n],
-            roles: doc.tree.nodes.iter().map(|n| n.role).collect(),
-            page: 0,
+    /// Node `id` will be in the tree, with `role`, only after its content is drawn.
+    pub(crate) fn expect(&mut self, id: usize, role: Role) {
+        self.expected.push((id, role));
+    }
+
+    fn role(&self, tree: &Tree, n: usize) -> Option<Role> {
+        tree.nodes.get(n).map(|x| x.role).or_else(|| self.expected.iter().find(|(id, _)| *id == n).map(|(_, r)| *r))
+    }
+
+    /// Page `page` is being written (every page has its entry in the parent tree).
+    pub(crate) fn start_page(&mut self, page: usize) {
+        if self.pages.len() <= page {
+            self.pages.resize_with(page + 1, Vec::new);
         }
     }
 
     /// A new marked-content sequence of node `n` on `page`: its MCID.
     pub(crate) fn mcid(&mut self, n: usize, page: usize) -> i32 {
+        self.start_page(page);
         let ids = &mut self.pages[page];
         let mcid = ids.len() as i32;
         ids.push(n);
-        if let Some(v) = self.content.get_mut(n) {
-            v.push((page, mcid));
+        if self.content.len() <= n {
+            self.content.resize_with(n + 1, Vec::new);
         }
+        self.content[n].push((page, mcid));
         self.page = page;
         mcid
     }
 
     /// Notes what an item of node `n` tells its element.
-    pub(crate) fn record(&mut self, n: usize, it: &Item) {
-        match (self.roles.get(n), it) {
+    pub(crate) fn record(&mut self, tree: &Tree, n: usize, it: &Item) {
+        match (self.role(tree, n), it) {
             (Some(Role::H(_)), Item::Text { runs, .. }) => {
-                let t = &mut self.titles[n];
+                let t = self.titles.entry(n).or_default();
                 for r in runs.iter() {
                     if !t.is_empty() && !t.ends_with(' ') && r.text.starts_with(|c: char| !c.is_whitespace()) {
                         t.push(' ');
@@ -71,15 +89,21 @@ impl Marks {
                     }
                 };
                 let page = self.page;
-                let slot = &mut self.boxes[n];
-                *slot = Some(match *slot {
-                    Some((p, a)) if p == page => (p, [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])]),
-                    Some(kept) => kept,
-                    None => (page, b),
-                });
+                let slot = self.boxes.entry(n).or_insert((page, b));
+                if slot.0 == page {
+                    let a = slot.1;
+                    slot.1 = [a[0].min(b[0]), a[1].min(b[1]), a[2].max(b[2]), a[3].max(b[3])];
+                }
             }
             _ => {}
         }
+    }
+}
+
+impl Marks {
+    /// (page, MCID) of node `n`'s content.
+    fn own(&self, n: usize) -> &[(usize, i32)] {
+        self.content.get(n).map_or(&[], Vec::as_slice)
     }
 }
 
@@ -88,14 +112,14 @@ fn has_content(tree: &Tree, marks: &Marks, n: usize, memo: &mut [Option<bool>]) 
     if let Some(v) = memo[n] {
         return v;
     }
-    let v = !marks.content[n].is_empty() || tree.nodes[n].kids.iter().any(|k| has_content(tree, marks, *k, memo));
+    let v = !marks.own(n).is_empty() || tree.nodes[n].kids.iter().any(|k| has_content(tree, marks, *k, memo));
     memo[n] = Some(v);
     v
 }
 
 /// Writes the structure tree; returns the StructTreeRoot.
-pub(crate) fn write_tree(doc: &Document, marks: &Marks, page_refs: &[Ref], pdf: &mut Pdf, refs: &mut Refs) -> Ref {
-    let tree = &doc.tree;
+pub(crate) fn write_tree(tree: &Tree, marks: &Marks, pages: &Pages<'_>, pdf: &mut Pdf, refs: &mut Refs) -> Ref {
+    let page_refs = pages.refs;
     let root = refs.next();
     let mut memo = vec![None; tree.nodes.len()];
     // Element of each node with content; the document element always exists.
@@ -108,14 +132,14 @@ pub(crate) fn write_tree(doc: &Document, marks: &Marks, page_refs: &[Ref], pdf: 
         let parent = if n == Tree::ROOT { root } else { elems[node.parent].unwrap_or(root) };
         e.parent(parent);
         e.kind(struct_role(node.role, n == Tree::ROOT));
-        let first_page = marks.content[n].first().map(|(p, _)| *p);
+        let first_page = marks.own(n).first().map(|(p, _)| *p);
         if let Some(p) = first_page {
             e.page(page_refs[p]);
         }
-        element_attributes(&mut e, doc, marks, n);
+        element_attributes(&mut e, tree, marks, pages.heights, n);
         // Its own content first, then its children: the order the layout drew them.
         let kids: Vec<Ref> = node.kids.iter().filter_map(|k| elems[*k]).collect();
-        element_kids(&mut e, &marks.content[n], &kids, first_page, page_refs);
+        element_kids(&mut e, marks.own(n), &kids, first_page, page_refs);
     }
     write_parent_tree(marks, &elems, root, pdf, refs);
     root
@@ -151,18 +175,25 @@ fn struct_role(role: Role, is_root: bool) -> StructRole {
 
 /// What an element says beyond its role: a heading's title, a figure's text and box, a
 /// list's numbering, a table cell's scope and spans.
-fn element_attributes(e: &mut pdf_writer::writers::StructElement<'_>, doc: &Document, marks: &Marks, n: usize) {
-    let node = &doc.tree.nodes[n];
+fn element_attributes(
+    e: &mut pdf_writer::writers::StructElement<'_>,
+    tree: &Tree,
+    marks: &Marks,
+    heights: &[f32],
+    n: usize,
+) {
+    let node = &tree.nodes[n];
     match node.role {
         Role::H(_) => {
-            e.title(TextStr(&marks.titles[n].replace(['\u{a0}', '\u{202f}'], " ")));
+            let title = marks.titles.get(&n).map_or(String::new(), |t| t.replace(['\u{a0}', '\u{202f}'], " "));
+            e.title(TextStr(&title));
         }
         Role::Figure => {
             if let Some(alt) = &node.alt {
                 e.alt(TextStr(alt));
             }
-            if let Some((p, b)) = marks.boxes[n] {
-                let h = doc.pages[p].height;
+            if let Some(&(p, b)) = marks.boxes.get(&n) {
+                let h = heights[p];
                 let mut a = e.attributes();
                 a.push().layout().bbox(Rect::new(b[0], h - b[3], b[2], h - b[1]));
             }
@@ -247,34 +278,33 @@ fn write_parent_tree(marks: &Marks, elems: &[Option<Ref>], root: Ref, pdf: &mut 
 }
 
 /// Writes the bookmarks; returns the outline dictionary, if there are any.
-pub(crate) fn write_outline(doc: &Document, page_refs: &[Ref], pdf: &mut Pdf, refs: &mut Refs) -> Option<Ref> {
-    let items = doc.outline();
+pub(crate) fn write_outline(tree: &Tree, pages: &Pages<'_>, pdf: &mut Pdf, refs: &mut Refs) -> Option<Ref> {
+    let items = tree.outline();
     if items.is_empty() {
         return None;
     }
     let root = refs.next();
-    let (first, last, visible) = write_level(doc, &items, root, true, page_refs, pdf, refs);
+    let (first, last, visible) = write_level(&items, root, true, pages, pdf, refs);
     pdf.outline(root).first(first).last(last).count(visible);
     Some(root)
 }
 
 /// Writes sibling items; returns the first, the last and how many items show.
 fn write_level(
-    doc: &Document,
     items: &[Outline],
     parent: Ref,
     top: bool,
-    page_refs: &[Ref],
+    pages: &Pages<'_>,
     pdf: &mut Pdf,
     refs: &mut Refs,
 ) -> (Ref, Ref, i32) {
+    let page_refs = pages.refs;
     let ids: Vec<Ref> = items.iter().map(|_| refs.next()).collect();
     let mut visible = 0;
     for (i, item) in items.iter().enumerate() {
         // A long plan opens as its list of axes.
         let open = !top || item.children.is_empty();
-        let kids =
-            (!item.children.is_empty()).then(|| write_level(doc, &item.children, ids[i], false, page_refs, pdf, refs));
+        let kids = (!item.children.is_empty()).then(|| write_level(&item.children, ids[i], false, pages, pdf, refs));
         let mut o = pdf.outline_item(ids[i]);
         o.title(TextStr(&item.title)).parent(parent);
         if i > 0 {
@@ -291,7 +321,7 @@ fn write_level(
             }
         }
         let page = item.page.min(page_refs.len().saturating_sub(1));
-        let height = doc.pages.get(page).map_or(0.0, |p| p.height);
+        let height = pages.heights.get(page).copied().unwrap_or(0.0);
         o.dest().page(page_refs[page]).xyz(0.0, height - item.y, None);
     }
     (ids[0], ids[ids.len() - 1], visible)
