@@ -162,6 +162,11 @@ pub fn a1(row: u32, col: u32) -> String {
 }
 
 /// A number as people write it in a cell: 12.0 → "12", 2.5 → "2.5".
+/// A number as French documents write it: `format_number` with a decimal comma.
+pub fn french_number(v: f64) -> String {
+    format_number(v).replace('.', ",")
+}
+
 pub fn format_number(v: f64) -> String {
     if v.is_finite() && v.fract() == 0.0 && v.abs() < 1e15 {
         format!("{}", v as i64)

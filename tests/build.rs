@@ -404,3 +404,15 @@ fn a_vocabulary_folder_adds_status_spellings() {
         .collect();
     assert!(cells.iter().any(|c| c == "En pause") && cells.iter().any(|c| c == "Haute"), "{cells:?}");
 }
+
+/// An action the platform exported without a number is « Action » on its fiche's band,
+/// its bookmark and its continuation header, never « Action n° — ».
+#[test]
+fn an_unnumbered_action_is_never_action_number_dash() {
+    let dir = tmpdir("build-unnumbered");
+    let out = plandoc(&["build", sample("tet-export-plan.xlsx").to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let text = pdf::text(&dir.join("fiches-actions.pdf"));
+    assert!(!text.contains("n° —"), "{text}");
+    assert!(text.contains("Action (suite) — Ouvrir une micro-crèche intercommunale"), "{text}");
+}

@@ -316,3 +316,24 @@ fn an_unnumbered_action_in_trouble_is_named_by_its_title() {
     assert!(text.contains(&pdf::squash("Créer un lieu d'accueil enfants-parents : En pause")), "{text}");
     assert!(!text.contains(&pdf::squash("n° — —")), "{text}");
 }
+
+/// Every figure the PDFs print is written the French way: a progress typed « 0,1 » is
+/// « 0,1 % » on its fiche (it was « 0.1 % ») and in the report, never with a dot.
+#[test]
+fn figures_in_the_pdfs_have_a_decimal_comma() {
+    let dir = tmpdir("eval-decimal-comma");
+    let out = plandoc(&["build", sample("suivi-lauragais.xlsx").to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let fiches = pdf::squash(&pdf::text(&dir.join("fiches-actions.pdf")));
+    assert!(fiches.contains("Avancement0,1%"), "progress of action 4 as typed");
+    for name in ["fiches-actions.pdf", "evaluation.pdf", "plan-d-actions.pdf", "echeancier.pdf"] {
+        let text = pdf::squash(&pdf::text(&dir.join(name)));
+        let bytes = text.as_bytes();
+        let dotted = (1..bytes.len().saturating_sub(1))
+            .filter(|&i| bytes[i] == b'.' && bytes[i - 1].is_ascii_digit() && bytes[i + 1].is_ascii_digit())
+            .map(|i| &text[i.saturating_sub(12)..(i + 12).min(text.len())])
+            .filter(|around| around.contains('%'))
+            .collect::<Vec<_>>();
+        assert!(dotted.is_empty(), "{name}: {dotted:?}");
+    }
+}

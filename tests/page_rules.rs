@@ -377,3 +377,49 @@ fn creation_date_comes_from_the_date_or_the_deliberation_or_is_left_out() {
     let line = given.lines().find(|l| l.starts_with("CreationDate")).expect("CreationDate");
     assert!(line.contains("2026") && line.contains("Mar") && line.contains(" 2 "), "{line}");
 }
+
+/// The report's sections after its tables (Indicateurs, Ce qui a changé) follow the
+/// fiches' rule: one starts a new page only when the page before is more than half
+/// full. On the tracked sample the indicators follow the last axis table on page 4
+/// (they had a page of their own, 5, after a page a quarter full).
+#[test]
+fn a_report_section_starts_a_page_only_after_a_page_more_than_half_full() {
+    let input = sample("suivi-lauragais.xlsx");
+    let before = sample("suivi-lauragais.xlsx");
+    let dir = build(&input, "sections", &["--only", "evaluation", "--forcer"]);
+    let eval = dir.join("eval");
+    let out = plandoc(&[
+        "evaluation",
+        input.to_str().unwrap(),
+        "--depuis",
+        before.to_str().unwrap(),
+        "-o",
+        eval.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 0, "{}{}", out.stdout, out.stderr);
+    for pdf_path in [dir.join("evaluation.pdf"), eval.join("evaluation.pdf")] {
+        let n = pdf::pages(&pdf_path);
+        let mut seen = 0;
+        for page in 1..=n {
+            let lines = body(&pdf_path, page, false);
+            for (k, l) in lines.iter().enumerate() {
+                if l.2 != "Indicateurs" && !l.2.starts_with("Ce qui a changé") {
+                    continue;
+                }
+                seen += 1;
+                if k == 0 && page > 1 {
+                    let f = fill(&pdf_path, page - 1);
+                    assert!(
+                        f > 0.5,
+                        "{}: « {} » opens page {page} after a page {:.0} % full",
+                        pdf_path.display(),
+                        l.2,
+                        f * 100.0
+                    );
+                }
+            }
+        }
+        assert!(seen >= 1, "{}: no section heading found", pdf_path.display());
+    }
+    assert_eq!(pdf::pages(&dir.join("evaluation.pdf")), 4, "indicators on the last tables' page");
+}

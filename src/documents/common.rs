@@ -297,6 +297,13 @@ pub fn wrap(text: &str, face: Face, size: f32, width: f32, max: usize) -> Vec<St
     lines
 }
 
+/// The one rule for a new unit (a fiche of another axis, a report's section): it starts
+/// a new page only when the current page is more than half full.
+pub fn more_than_half_full(flow: &crate::layout::Flow) -> bool {
+    let full = flow.setup.content_height();
+    full - flow.room() > full / 2.0
+}
+
 /// The one rule that shortens a running line: `head · tail` whole when it fits; else
 /// the head cut with "…" so the tail (kind and period, or page number) stays whole;
 /// else the whole line cut.

@@ -9,7 +9,7 @@ use crate::layout::{Align, Block, Canvas, Cell, Face, Flow, Paragraph, Rgb, Row,
 use crate::model::{Action, Axis, Indicator, Plan};
 
 use super::chart::{axis_chart, swatch, StatusLook};
-use super::common::{continued, decorate, fit_numbers, Ctx, DocOptions};
+use super::common::{continued, decorate, fit_numbers, more_than_half_full, Ctx, DocOptions};
 use super::groups::title_block;
 
 /// Options of the report: review year and the changes since an earlier version, with
@@ -18,6 +18,19 @@ use super::groups::title_block;
 pub struct EvalOptions {
     pub year: Option<i32>,
     pub changes: Option<(Option<String>, Vec<Change>)>,
+}
+
+/// The sections after the tables (indicators, changes) follow the rule of the fiches:
+/// a section starts a new page only when the current one is more than half full (no
+/// half-empty page before a short table); its heading stays with what follows.
+fn add_section(flow: &mut Flow, section: Vec<Block>) {
+    if section.is_empty() {
+        return;
+    }
+    if more_than_half_full(flow) {
+        flow.page_break();
+    }
+    flow.add(section);
 }
 
 /// Height of a progress bar, and its gap under its figure.
@@ -47,12 +60,12 @@ pub fn evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions) -> Documen
     for axis in &plan.axes {
         blocks.extend(axis_table(&ctx, axis));
     }
-    blocks.extend(indicators(&ctx, eval.year));
-    if let Some((since, changes)) = &eval.changes {
-        blocks.extend(changes_since(&ctx, since.as_deref(), changes));
-    }
     let mut flow = Flow::new(ctx.page_setup(false));
     flow.add(blocks);
+    add_section(&mut flow, indicators(&ctx, eval.year));
+    if let Some((since, changes)) = &eval.changes {
+        add_section(&mut flow, changes_since(&ctx, since.as_deref(), changes));
+    }
     let (mut pages, mut tree) = flow.finish();
     decorate(&mut pages, &mut tree, &ctx, &title, false);
     Document { pages, tree, info: ctx.info(&title, t.label("evaluation_sujet")), images: ctx.images() }
@@ -219,12 +232,12 @@ fn indicators(ctx: &Ctx<'_>, year: Option<i32>) -> Vec<Block> {
     for ind in &plan.indicators {
         table.rows.push(indicator_row(ctx, ind, &years, year, table.padding));
     }
-    vec![Block::PageBreak, heading(ctx, t.label("indicateurs")), Block::Table(table)]
+    vec![heading(ctx, t.label("indicateurs")), Block::Table(table)]
 }
 
 fn indicator_row(ctx: &Ctx<'_>, ind: &Indicator, years: &[i32], year: Option<i32>, padding: f32) -> Row {
     let body = ctx.body();
-    let num = |v: Option<f64>| v.map(crate::text::format_number).unwrap_or_default();
+    let num = |v: Option<f64>| v.map(crate::text::french_number).unwrap_or_default();
     let right = |s: &str| Cell::text(ctx.para(s, body).align(Align::Right));
     let name = match &ind.unit {
         Some(u) => format!("{} ({u})", ind.name),
@@ -249,7 +262,7 @@ fn changes_since(ctx: &Ctx<'_>, since: Option<&str>, changes: &[Change]) -> Vec<
         Some(label) => format!("{} {label}", ctx.t.label("changements")),
         None => ctx.t.label("changements_precedente").to_string(),
     };
-    let mut blocks = vec![Block::PageBreak, heading(ctx, &title)];
+    let mut blocks = vec![heading(ctx, &title)];
     if changes.is_empty() {
         blocks.push(Block::Para(ctx.para(ctx.t.label("aucun_changement"), ctx.body())));
     }

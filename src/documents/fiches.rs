@@ -8,7 +8,7 @@ use crate::layout::fonts::measure;
 use crate::layout::{french, Align, Block, Canvas, Face, Flow, Paragraph, Rgb, Role, Style, Tag};
 use crate::model::{Action, ActionRef, Field, Plan};
 
-use super::common::{decorate, euros, fit, french_date, wrap, year_ranges, Ctx, DocOptions};
+use super::common::{decorate, euros, fit, french_date, more_than_half_full, wrap, year_ranges, Ctx, DocOptions};
 
 pub fn fiches(plan: &Plan, opts: &DocOptions) -> Document {
     let ctx = Ctx::new(plan, opts);
@@ -65,7 +65,7 @@ fn shares_page(flow: &Flow, full: f32, new_axis: bool, need: f32, one_per_page: 
     if one_per_page || used < 1.0 {
         return false;
     }
-    if new_axis && used > full / 2.0 {
+    if new_axis && more_than_half_full(flow) {
         return false;
     }
     need <= room - 1.0
@@ -89,14 +89,17 @@ fn separator(ctx: &Ctx<'_>) -> Vec<Block> {
     ]
 }
 
+/// "Action n° 12"; an action without a number is "Action" (its title follows), never
+/// "Action n° —".
+fn number_label(ctx: &Ctx<'_>, a: &Action) -> String {
+    match &a.number {
+        Some(n) => format!("{} {n}", ctx.t.label("action")),
+        None => ctx.t.label("action_sans_numero").to_string(),
+    }
+}
+
 fn continuation(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
-    let label = format!(
-        "{} {} {} — {}",
-        ctx.t.label("action"),
-        a.number.as_deref().unwrap_or("—"),
-        ctx.t.label("suite"),
-        french(&a.title)
-    );
+    let label = format!("{} {} — {}", number_label(ctx, a), ctx.t.label("suite"), french(&a.title));
     let (main, fill) = (ctx.main, ctx.tint(ctx.t.couleurs.fond_suite));
     let size = ctx.t.tailles.texte;
     vec![
@@ -157,7 +160,7 @@ fn heading(ctx: &Ctx<'_>, title: &str) -> Paragraph {
 /// The coloured band: "Action n° 12", the action's heading (its title follows and
 /// joins it) and bookmark, then the priority badge, a paragraph of its own.
 fn band(ctx: &Ctx<'_>, a: &Action) -> Block {
-    let label = format!("{} {}", ctx.t.label("action"), a.number.as_deref().unwrap_or("—"));
+    let label = number_label(ctx, a);
     let bookmark = action_label(a);
     let badge = a.priority.map(|p| format!("{} : {}", ctx.t.label("priorite"), priority_label(ctx, p)));
     let main = ctx.main;
@@ -355,7 +358,7 @@ fn field(ctx: &Ctx<'_>, a: &Action, key: &str) -> Option<Vec<Block>> {
             .map(|s| vec![Block::Para(ctx.para(s.label(), Style::new(Face::Bold, ctx.t.tailles.texte, ctx.main)))]),
         "avancement" => a.progress.map(|p| {
             vec![Block::Para(
-                ctx.para(&format!("{}\u{a0}%", crate::text::format_number(p)), ctx.body()).align(Align::Left),
+                ctx.para(&format!("{}\u{a0}%", crate::text::french_number(p)), ctx.body()).align(Align::Left),
             )]
         }),
         _ => None,

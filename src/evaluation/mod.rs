@@ -48,7 +48,7 @@ impl MeanProgress {
 
 /// 39.14 → "39,1 %" (one decimal, French comma, no-break space).
 pub fn percent(v: f64) -> String {
-    format!("{}\u{a0}%", crate::text::format_number((v * 10.0).round() / 10.0).replace('.', ","))
+    format!("{}\u{a0}%", crate::text::french_number((v * 10.0).round() / 10.0))
 }
 
 /// Mean progress of the actions that give one, with its base; None when none does.

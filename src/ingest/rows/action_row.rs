@@ -199,8 +199,8 @@ impl RowRead {
                         format!(
                             "Avancement « {text} » lu comme {} % : la colonne compte en pourcentages (d'autres \
                              cases dépassent 1). S'il s'agit de {} %, écrivez-le ainsi.",
-                            crate::text::format_number(p).replace('.', ","),
-                            crate::text::format_number((p * 10_000.0).round() / 100.0).replace('.', ",")
+                            crate::text::french_number(p),
+                            crate::text::french_number((p * 10_000.0).round() / 100.0)
                         ),
                     ));
                 }
