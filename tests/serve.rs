@@ -1108,3 +1108,80 @@ fn api_synthese_answers_a_zip_of_the_two_files_under_the_lot_limits() {
     let r = post(zip_of(&[("../../evil.xlsx", &followed)]), "");
     assert_eq!(r.status(), 422);
 }
+
+/// No path of the server in anything the web answers: refusals of single uploads (API
+/// and pages), of an evaluation, of a lot and of a synthesis name the files as they were
+/// sent, never the folders the server read them from.
+#[test]
+fn no_server_path_in_any_web_message() {
+    let root = tmpdir("serve-no-path");
+    let s = Server::start(&[]);
+    let broken = || multipart::Part::bytes(b"PK\x03\x04 pas un classeur".to_vec()).file_name("cassés/tronqué.xlsx");
+    let with_plan = |p: multipart::Part| multipart::Form::new().part("plan", p);
+    let zip = zip_of(&[
+        ("Été/tronqué.xlsx", b"PK\x03\x04 pas un classeur"),
+        ("Été/canonique.xlsx", &std::fs::read(sample("canonique-lauragais.xlsx")).unwrap()),
+    ]);
+    let lot = || multipart::Form::new().part("lot", multipart::Part::bytes(zip.clone()).file_name("plans.zip"));
+    let not_zip =
+        || multipart::Form::new().part("lot", multipart::Part::bytes(b"pas un zip".to_vec()).file_name("a.zip"));
+    let garbage_logo = || {
+        plan_form(&sample(FORTY)).part("logo", multipart::Part::bytes(b"pas une image".to_vec()).file_name("logo.png"))
+    };
+    let requests: Vec<(&str, multipart::Form)> = vec![
+        ("/api/check", with_plan(broken())),
+        ("/api/build", with_plan(broken())),
+        ("/api/build", plan_form(&bad_plan(&root))),
+        ("/api/build", garbage_logo()),
+        ("/api/evaluation", plan_form(&sample("001-ctg-ambitions.xlsx"))),
+        ("/api/evaluation", plan_form(&sample("suivi-lauragais.xlsx")).part("depuis", broken())),
+        ("/api/lot", not_zip()),
+        ("/api/synthese", not_zip()),
+        ("/api/synthese", lot()),
+        ("/controle", with_plan(broken())),
+        ("/evaluation", plan_form(&sample("suivi-lauragais.xlsx")).part("depuis", broken())),
+        ("/lot", not_zip()),
+        ("/synthese", not_zip()),
+    ];
+    let tmp = std::env::temp_dir().display().to_string();
+    let c = client();
+    let mut answers = Vec::new();
+    // A page that runs its job in the background answers on its results page, reloaded
+    // until the job is over: every version of it is read.
+    let mut post = |path: &'static str, form: multipart::Form| {
+        let r = c.post(s.at(path)).multipart(form).send().unwrap();
+        if r.status() != StatusCode::SEE_OTHER {
+            assert!(r.status().is_client_error(), "{path}: {}", r.status());
+            answers.push((path, r.text().unwrap()));
+            return;
+        }
+        let to = r.headers()["location"].to_str().unwrap().to_string();
+        let start = Instant::now();
+        loop {
+            let page = c.get(s.at(&to)).send().unwrap().text().unwrap();
+            let over = !page.contains("http-equiv=\"refresh\"");
+            answers.push((path, page));
+            if over {
+                break;
+            }
+            assert!(start.elapsed() < Duration::from_secs(60), "{path} never ends");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    for (path, form) in requests {
+        post(path, form);
+    }
+    // A lot that runs: its report, as a page and as a file.
+    post("/lot", lot());
+    let r = c.post(s.at("/api/lot")).multipart(lot()).send().unwrap();
+    assert_eq!(r.status(), 200);
+    let got = unzip(&r.bytes().unwrap());
+    for (name, bytes) in got.iter().filter(|(n, _)| n.ends_with(".json")) {
+        answers.push(("/api/lot", format!("{name}: {}", String::from_utf8_lossy(bytes))));
+    }
+    for (path, text) in &answers {
+        assert!(!text.contains(&tmp) && !text.contains("/travail"), "{path} shows a server path: {text}");
+    }
+    let all: String = answers.iter().map(|(_, t)| t.as_str()).collect();
+    assert!(all.contains("tronqué.xlsx") && all.contains("Été/canonique.xlsx"), "files named as sent: {all}");
+}

@@ -1,6 +1,7 @@
 //! `plandoc check`: read, validate, report readably or as JSON.
 
-use crate::ingest::{read_plan, Limits, ReadOptions};
+use crate::ingest::{Limits, ReadOptions};
+use crate::prepare::{Logo, Reader, Request};
 pub use crate::validate::{sorted, CheckReport};
 use crate::validate::{Code, Diagnostic};
 
@@ -32,24 +33,24 @@ pub fn run(a: &CheckArgs) -> i32 {
         }
     };
     let file = a.file.display().to_string();
-    let opts = ReadOptions {
+    let watch = |f: &str| -> Box<dyn std::any::Any> { Box::new(super::guard::watch(f, a.json)) };
+    // Read as `build` reads, its logo problem included; a plan with errors is reported.
+    let mut req = Request::new(&a.file, &file);
+    req.read = ReadOptions {
         limits: Limits::with_max_megabytes(a.max_size),
         config: a.config.clone(),
         correction,
         force: a.force,
     };
-    let guard = super::guard::watch(&file, a.json);
-    let read = read_plan(&a.file, &opts);
-    drop(guard);
-    let (report, code) = match read {
+    req.reader = Reader::Watched(&watch);
+    req.logo = Logo::FromPlan { within: None };
+    let (report, code) = match crate::prepare::check(&req) {
         Ok(mut r) => {
-            // The same logo problem `build` would meet.
-            r.diagnostics.extend(logo_problem(&r.plan, &a.file));
             r.diagnostics.extend(missing_metadata(&r.plan));
             let code = if r.has_errors() { exit::INVALID } else { exit::OK };
             (r.report(&file), code)
         }
-        Err(u) => (u.report(&file), exit::UNREADABLE),
+        Err(report) => (*report, exit::UNREADABLE),
     };
     if a.json {
         print_json(&report);
@@ -57,12 +58,6 @@ pub fn run(a: &CheckArgs) -> i32 {
         print!("{}", human(&report));
     }
     code
-}
-
-/// The plan's logo, when it names one that cannot be used: a warning (the documents are
-/// made without it). Shared by `check`, `build` and the batch.
-pub fn logo_problem(plan: &crate::model::Plan, input: &std::path::Path) -> Option<Diagnostic> {
-    crate::job::load_logo(plan, input).err().map(|e| Diagnostic::new(Code::LogoIllisible, e))
 }
 
 /// Documents that would carry no collectivité or no plan title: a warning saying what

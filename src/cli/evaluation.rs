@@ -48,19 +48,7 @@ pub fn run(a: &EvaluationArgs) -> i32 {
     });
     let prepared = match prepare(&req) {
         Ok(p) => p,
-        Err(Refused::Invalid(report)) => {
-            print!("{}", human(&report));
-            if !report.diagnostics.iter().any(|d| d.code == crate::validate::Code::VersionsDifferentes) {
-                println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
-            }
-            return exit::INVALID;
-        }
-        Err(Refused::Unreadable(report)) => {
-            print!("{}", human(&report));
-            return exit::UNREADABLE;
-        }
-        Err(Refused::NoFollowUp(m) | Refused::Logo(m) | Refused::Year(m)) => return fail(&format!("{m}.")),
-        Err(Refused::MissingId(_)) => return exit::UNREADABLE,
+        Err(refused) => return refusal(refused),
     };
     let plan = &prepared.reading.plan;
     let made = evaluation_files(plan, &prepared.options.docs, &prepared.eval_options(), prepared.options.sheets);
@@ -97,4 +85,23 @@ pub fn run(a: &EvaluationArgs) -> i32 {
         println!("Écrit : {}", p.display());
     }
     exit::OK
+}
+
+/// What the command line says when the evaluation is refused, and its exit code.
+fn refusal(refused: Refused) -> i32 {
+    match refused {
+        Refused::Invalid(report) => {
+            print!("{}", human(&report));
+            if !report.diagnostics.iter().any(|d| d.code == crate::validate::Code::VersionsDifferentes) {
+                println!("Aucun rapport écrit : corrigez les erreurs ci-dessus.");
+            }
+            exit::INVALID
+        }
+        Refused::Unreadable(report) => {
+            print!("{}", human(&report));
+            exit::UNREADABLE
+        }
+        Refused::NoFollowUp(m) | Refused::Logo(m) | Refused::Year(m) => fail(&format!("{m}.")),
+        Refused::MissingId(_) => exit::UNREADABLE,
+    }
 }

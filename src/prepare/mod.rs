@@ -179,12 +179,28 @@ pub fn prepare(req: &Request<'_>) -> Result<Prepared, Refused> {
     Ok(Prepared { reading, options, changes, label, year: req.year })
 }
 
-/// Reads a plan that must have no error. The plan's own logo problem is one of its
-/// warnings (`with_logo`), so that the report says what the documents will miss.
+/// Reads and checks one plan as [`prepare`] does (same reader, options, settings and
+/// logo policy) without refusing a plan with errors: the reading `plandoc check` reports,
+/// errors included. A file that is no plan gives its report.
+pub fn check(req: &Request<'_>) -> Result<Reading, Box<CheckReport>> {
+    read_checked(req.path, req.name, req, true)
+}
+
+/// Reads a plan that must have no error.
 fn read_valid(path: &Path, name: &str, req: &Request<'_>, with_logo: bool) -> Result<Reading, Refused> {
+    let reading = read_checked(path, name, req, with_logo).map_err(Refused::Unreadable)?;
+    if reading.has_errors() {
+        return Err(Refused::Invalid(Box::new(reading.report(name))));
+    }
+    Ok(reading)
+}
+
+/// Reads and validates a plan. The plan's own logo problem is one of its warnings
+/// (`with_logo`), so that the report says what the documents will miss.
+fn read_checked(path: &Path, name: &str, req: &Request<'_>, with_logo: bool) -> Result<Reading, Box<CheckReport>> {
     let overrides = if with_logo { req.overrides } else { None };
-    let mut reading = read::read(path, name, &req.read, req.reader, overrides)
-        .map_err(|u: Unreadable| Refused::Unreadable(Box::new(u.report(name))))?;
+    let mut reading =
+        read::read(path, name, &req.read, req.reader, overrides).map_err(|u: Unreadable| Box::new(u.report(name)))?;
     if with_logo {
         if let Logo::FromPlan { within } = req.logo {
             if let Err(mut e) = plan_logo(&reading, path, within) {
@@ -192,9 +208,6 @@ fn read_valid(path: &Path, name: &str, req: &Request<'_>, with_logo: bool) -> Re
                 reading.diagnostics.push(Diagnostic::new(Code::LogoIllisible, e));
             }
         }
-    }
-    if reading.has_errors() {
-        return Err(Refused::Invalid(Box::new(reading.report(name))));
     }
     Ok(reading)
 }
@@ -358,5 +371,26 @@ mod tests {
         let mut req = Request::new(&other, "ctg.xlsx");
         req.evaluation = true;
         assert!(matches!(prepare(&req), Err(Refused::NoFollowUp(m)) if m.contains("« ctg.xlsx »")));
+    }
+
+    #[test]
+    fn check_reads_as_prepare_does_but_reports_a_plan_with_errors() {
+        let dir = std::env::temp_dir().join(format!("plandoc-prepare-check-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("plan.csv");
+        std::fs::write(&path, "Axe;N°;Action\nMobilité;1;Un\nMobilité;1;Deux\n").unwrap();
+        let mut req = Request::new(&path, "Été/plan.csv");
+        req.logo = Logo::FromPlan { within: None };
+        // prepare refuses it, with the report check gives.
+        let Err(Refused::Invalid(refused)) = prepare(&req) else { panic!("a plan with errors is refused") };
+        let reading = check(&req).expect("a plan with errors is still read");
+        assert!(reading.has_errors() && reading.diagnostics.iter().any(|d| d.code == "numero-en-double"));
+        let json = |r: &CheckReport| serde_json::to_string(r).unwrap();
+        assert_eq!(json(&refused), json(&reading.report("Été/plan.csv")));
+        // A file that is no plan: its report, named as the door names it.
+        std::fs::write(&path, b"\x00\x01pas un plan").unwrap();
+        let report = check(&req).expect_err("no plan");
+        assert_eq!(report.file, "Été/plan.csv");
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -176,32 +176,43 @@ impl RowRead {
                     ))
                 }
             },
-            Field::Progress => match progress_in(v, in_percent) {
-                Some(p) => {
-                    a.progress = Some(p);
-                    // 0.1 among 35 and 40: read as 0.1 %, but it may have meant 10 %.
-                    if in_percent && bare_progress(v).is_some_and(|n| n > 0.0 && n < 1.0) {
-                        return Some(Diagnostic::new(
-                            Code::AvancementAmbigu,
-                            format!(
-                                "Avancement « {text} » lu comme {} % : la colonne compte en pourcentages (d'autres \
-                                 cases dépassent 1). S'il s'agit de {} %, écrivez-le ainsi.",
-                                crate::text::french_number(p),
-                                crate::text::french_number((p * 10_000.0).round() / 100.0)
-                            ),
-                        ));
-                    }
-                }
-                None => return Some(Diagnostic::new(
-                    Code::AvancementIllisible,
-                    format!("Avancement « {text} » illisible : indiquez un taux entre 0 et 100 %, par exemple 50 %, 50 ou 0,5."),
-                )),
-            },
+            Field::Progress => return self.take_progress(v, text, in_percent),
             Field::Schedule => return self.take_schedule(col, text),
             Field::Year(y) => self.take_year(y, v),
             // Levels are read by the tree; funding lines by `read_funding`; plain texts
             // above, through `Action::text_slot`.
             _ => {}
+        }
+        None
+    }
+
+    /// A progress rate: a fraction, or a percentage when the column counts in percents;
+    /// one below 1 in such a column is read as a percentage, with a warning.
+    fn take_progress(&mut self, v: &Value, text: String, in_percent: bool) -> Option<Diagnostic> {
+        match progress_in(v, in_percent) {
+            Some(p) => {
+                self.a.progress = Some(p);
+                // 0.1 among 35 and 40: read as 0.1 %, but it may have meant 10 %.
+                if in_percent && bare_progress(v).is_some_and(|n| n > 0.0 && n < 1.0) {
+                    return Some(Diagnostic::new(
+                        Code::AvancementAmbigu,
+                        format!(
+                            "Avancement « {text} » lu comme {} % : la colonne compte en pourcentages (d'autres \
+                             cases dépassent 1). S'il s'agit de {} %, écrivez-le ainsi.",
+                            crate::text::french_number(p),
+                            crate::text::french_number((p * 10_000.0).round() / 100.0)
+                        ),
+                    ));
+                }
+            }
+            None => {
+                return Some(Diagnostic::new(
+                    Code::AvancementIllisible,
+                    format!(
+                    "Avancement « {text} » illisible : indiquez un taux entre 0 et 100 %, par exemple 50 %, 50 ou 0,5."
+                ),
+                ))
+            }
         }
         None
     }
