@@ -140,7 +140,7 @@ fn lot_progress(status: &super::lot::BatchStatus) -> String {
     format!(
         "<p><label for=\"avancement\">Plans traités</label><progress id=\"avancement\" max=\"{total}\" \
          value=\"{done}\">{done} sur {total}</progress></p><p role=\"status\">{done} plans sur {total} \
-         construits…</p>"
+         traités…</p>"
     )
 }
 
