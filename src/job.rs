@@ -131,7 +131,7 @@ pub fn evaluation_reports(
         plan,
         eval.year,
         changes,
-        Some(docs.template.couleurs.principale.clone()),
+        Some(docs.template.colours.main.clone()),
     )
     .map_err(|e| BuildError::Xlsx(crate::render::xlsx_error_fr(&e)))?;
     Ok((pdf, xlsx))
@@ -162,7 +162,7 @@ pub fn annexe(plan: &Plan, opts: &BuildOptions) -> Result<Vec<u8>, BuildError> {
         date: opts.docs.date.clone(),
         warnings: opts.warnings.clone(),
         constant_memory: false,
-        colour: Some(opts.docs.template.couleurs.principale.clone()),
+        colour: Some(opts.docs.template.colours.main.clone()),
     };
     crate::render::annexe::annexe_xlsx(plan, &a).map_err(|e| BuildError::Xlsx(crate::render::xlsx_error_fr(&e)))
 }

@@ -15,89 +15,122 @@ const DOCUMENTS: &str = include_str!("../templates/documents.toml");
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Colours {
-    pub principale: String,
-    pub texte: String,
-    pub discret: String,
+    #[serde(rename = "principale")]
+    pub main: String,
+    #[serde(rename = "texte")]
+    pub text: String,
+    #[serde(rename = "discret")]
+    pub muted: String,
     #[serde(rename = "trait")]
     pub rule: String,
-    pub fond_axe: f32,
-    pub fond_objectif: f32,
-    pub fond_annee: f32,
-    pub fond_leger: f32,
-    pub piste: String,
-    pub fond_suite: f32,
+    #[serde(rename = "fond_axe")]
+    pub axis_fill: f32,
+    #[serde(rename = "fond_objectif")]
+    pub objective_fill: f32,
+    #[serde(rename = "fond_annee")]
+    pub year_fill: f32,
+    #[serde(rename = "fond_leger")]
+    pub light_fill: f32,
+    #[serde(rename = "piste")]
+    pub track: String,
+    #[serde(rename = "fond_suite")]
+    pub continuation_fill: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 /// The type scale (points): every text of the documents takes one of these sizes.
 pub struct Sizes {
-    pub petit: f32,
-    pub texte: f32,
-    pub grand: f32,
-    pub titre: f32,
-    pub titre_document: f32,
+    #[serde(rename = "petit")]
+    pub small: f32,
+    #[serde(rename = "texte")]
+    pub body: f32,
+    #[serde(rename = "grand")]
+    pub large: f32,
+    #[serde(rename = "titre")]
+    pub title: f32,
+    #[serde(rename = "titre_document")]
+    pub document_title: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Margins {
-    pub haut: f32,
-    pub bas: f32,
-    pub gauche: f32,
-    pub droite: f32,
+    #[serde(rename = "haut")]
+    pub top: f32,
+    #[serde(rename = "bas")]
+    pub bottom: f32,
+    #[serde(rename = "gauche")]
+    pub left: f32,
+    #[serde(rename = "droite")]
+    pub right: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct FieldSpec {
-    pub champ: String,
-    pub titre: String,
+    #[serde(rename = "champ")]
+    pub field: String,
+    #[serde(rename = "titre")]
+    pub title: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct FicheSpec {
-    pub champs: Vec<FieldSpec>,
+    #[serde(rename = "champs")]
+    pub fields: Vec<FieldSpec>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct PlanColumn {
-    pub champ: String,
-    pub titre: String,
-    pub largeur: f32,
+    #[serde(rename = "champ")]
+    pub field: String,
+    #[serde(rename = "titre")]
+    pub title: String,
+    #[serde(rename = "largeur")]
+    pub width: f32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct PlanSpec {
-    pub colonnes: Vec<PlanColumn>,
+    #[serde(rename = "colonnes")]
+    pub columns: Vec<PlanColumn>,
 }
 
 /// The look of the PDF documents (templates/documents.toml, possibly overridden).
 #[derive(Debug, Clone, Deserialize)]
 pub struct DocTemplate {
-    pub couleurs: Colours,
-    pub tailles: Sizes,
-    pub marges: Margins,
-    pub libelles: BTreeMap<String, String>,
-    pub priorites: BTreeMap<String, String>,
+    #[serde(rename = "couleurs")]
+    pub colours: Colours,
+    #[serde(rename = "tailles")]
+    pub sizes: Sizes,
+    #[serde(rename = "marges")]
+    pub margins: Margins,
+    #[serde(rename = "libelles")]
+    pub labels: BTreeMap<String, String>,
+    #[serde(rename = "priorites")]
+    pub priorities: BTreeMap<String, String>,
     pub fiche: FicheSpec,
     pub plan: PlanSpec,
     /// Status key → colour (#RRGGBB); `non_renseigne` for actions without a status.
     #[serde(default)]
-    pub statuts: BTreeMap<String, String>,
+    #[serde(rename = "statuts")]
+    pub statuses: BTreeMap<String, String>,
     /// Patterns of chart segments, by status key.
     #[serde(default)]
-    pub motifs: Patterns,
+    #[serde(rename = "motifs")]
+    pub patterns: Patterns,
 }
 
 /// Statuses whose chart segments carry a pattern.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct Patterns {
     #[serde(default)]
-    pub hachures: Vec<String>,
+    #[serde(rename = "hachures")]
+    pub hatches: Vec<String>,
 }
 
 impl DocTemplate {
     /// A label by key; the key itself when missing, so a partial override never fails.
     pub fn label<'a>(&'a self, key: &'a str) -> &'a str {
-        self.libelles.get(key).map_or(key, String::as_str)
+        self.labels.get(key).map_or(key, String::as_str)
     }
 
     /// The embedded template.
@@ -280,7 +313,7 @@ mod tests {
         }
         let t = DocTemplate::load(None).unwrap();
         assert_eq!(t.label("fiches"), "Fiches actions");
-        assert!(t.fiche.champs.len() >= 10);
+        assert!(t.fiche.fields.len() >= 10);
     }
 
     #[test]
@@ -293,8 +326,8 @@ mod tests {
         )
         .unwrap();
         let t = DocTemplate::load(Some(&dir)).unwrap();
-        assert_eq!(t.couleurs.principale, "#7A1F5C");
-        assert_eq!(t.couleurs.texte, "#1A1A1A");
+        assert_eq!(t.colours.main, "#7A1F5C");
+        assert_eq!(t.colours.text, "#1A1A1A");
         assert_eq!(t.label("fiches"), "Fiches");
         assert_eq!(t.label("echeancier"), "Échéancier");
         std::fs::remove_dir_all(&dir).unwrap();

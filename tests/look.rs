@@ -151,7 +151,7 @@ fn overlap(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> bool {
 fn progress_bars_never_cover_text_and_sit_under_their_figure() {
     let plan = read("suivi-lauragais.xlsx");
     let opts = DocOptions::default();
-    let track = Rgb::parse(&opts.template.couleurs.piste).unwrap();
+    let track = Rgb::parse(&opts.template.colours.track).unwrap();
     let doc = evaluation(&plan, &opts, &EvalOptions::default());
     let mut bars = 0;
     for (p, page) in doc.pages.iter().enumerate() {

@@ -29,9 +29,14 @@ pub struct StatusLook {
 impl StatusLook {
     pub fn of(ctx: &Ctx<'_>, s: Option<Status>) -> StatusLook {
         let key = s.map_or("non_renseigne", Status::key);
-        let colour = ctx.t.statuts.get(key).and_then(|c| Rgb::parse(c)).unwrap_or(Rgb(140, 150, 160));
+        let colour = ctx.t.statuses.get(key).and_then(|c| Rgb::parse(c)).unwrap_or(Rgb(140, 150, 160));
         let label = s.map_or_else(|| ctx.t.label("non_renseigne").to_string(), |s| s.label().to_string());
-        StatusLook { colour, ink: colour.ink(ctx.text), hatched: ctx.t.motifs.hachures.iter().any(|h| h == key), label }
+        StatusLook {
+            colour,
+            ink: colour.ink(ctx.text),
+            hatched: ctx.t.patterns.hatches.iter().any(|h| h == key),
+            label,
+        }
     }
 }
 
@@ -68,7 +73,7 @@ type BarRow = (Vec<String>, Vec<(StatusLook, usize)>);
 /// One stacked bar per axis: the share of its actions in each status.
 pub fn axis_chart(ctx: &Ctx<'_>) -> Block {
     let t = ctx.t;
-    let size = t.tailles.petit;
+    let size = t.sizes.small;
     let width = ctx.page_setup(false).content_width();
     let label_w = 200.0;
     let mut said = Vec::new();
@@ -162,7 +167,7 @@ fn segment(cv: &mut Canvas<'_>, (x, y, w): (f32, f32, f32), look: &StatusLook, n
 
 /// The legend laid out in lines that fit `width`: per line, (x offset, status).
 fn legend_lines(ctx: &Ctx<'_>, width: f32) -> Vec<Vec<(f32, StatusLook)>> {
-    let size = ctx.t.tailles.petit;
+    let size = ctx.t.sizes.small;
     let looks = Status::ALL.iter().map(|s| Some(*s)).chain(std::iter::once(None)).map(|s| StatusLook::of(ctx, s));
     let mut lines: Vec<Vec<(f32, StatusLook)>> = vec![Vec::new()];
     let mut x = 0.0;

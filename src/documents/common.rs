@@ -50,13 +50,13 @@ pub struct Ctx<'a> {
 impl<'a> Ctx<'a> {
     pub fn new(plan: &'a Plan, opts: &'a DocOptions) -> Self {
         let t = &opts.template;
-        let c = &t.couleurs;
+        let c = &t.colours;
         let main = plan
             .meta
             .colour
             .as_deref()
             .and_then(Rgb::parse)
-            .or_else(|| Rgb::parse(&c.principale))
+            .or_else(|| Rgb::parse(&c.main))
             .unwrap_or(Rgb(31, 78, 121))
             .darkened_for_white(4.5);
         // Determinism forbids the clock: --date, else the deliberation's, else no date
@@ -66,8 +66,8 @@ impl<'a> Ctx<'a> {
             plan,
             t,
             main,
-            text: Rgb::parse(&c.texte).unwrap_or(Rgb(26, 26, 26)),
-            muted: Rgb::parse(&c.discret).unwrap_or(Rgb(95, 107, 118)),
+            text: Rgb::parse(&c.text).unwrap_or(Rgb(26, 26, 26)),
+            muted: Rgb::parse(&c.muted).unwrap_or(Rgb(95, 107, 118)),
             rule: Rgb::parse(&c.rule).unwrap_or(Rgb(195, 203, 211)),
             date,
             logo: opts.logo.as_ref(),
@@ -81,13 +81,13 @@ impl<'a> Ctx<'a> {
         } else {
             (crate::layout::A4_WIDTH, crate::layout::A4_HEIGHT)
         };
-        let m = &self.t.marges;
-        crate::layout::PageSetup { width: w, height: h, top: m.haut, bottom: m.bas, left: m.gauche, right: m.droite }
+        let m = &self.t.margins;
+        crate::layout::PageSetup { width: w, height: h, top: m.top, bottom: m.bottom, left: m.left, right: m.right }
     }
 
     /// Body text style.
     pub fn body(&self) -> Style {
-        Style::new(Face::Regular, self.t.tailles.texte, self.text)
+        Style::new(Face::Regular, self.t.sizes.body, self.text)
     }
 
     /// A paragraph of input text, French typography applied.
@@ -101,7 +101,7 @@ impl<'a> Ctx<'a> {
 
     /// Fill of a running year (white text on it), kept readable whatever the main colour.
     pub fn year_fill(&self) -> Rgb {
-        self.tint(self.t.couleurs.fond_annee).darkened_for_white(4.5)
+        self.tint(self.t.colours.year_fill).darkened_for_white(4.5)
     }
 
     /// The territory (else the plan's title) and "PST 2022-2026", either possibly empty.
@@ -414,8 +414,8 @@ struct Head {
 /// stamp zone, never in it.
 fn page_header(cv: &mut Canvas<'_>, ctx: &Ctx<'_>, head: &Head, i: usize) {
     let t = ctx.t;
-    let (left, right) = (t.marges.gauche, t.marges.droite);
-    let (big, small) = (t.tailles.grand, t.tailles.petit);
+    let (left, right) = (t.margins.left, t.margins.right);
+    let (big, small) = (t.sizes.large, t.sizes.small);
     let w = cv.page.width;
     let header = Tag::Artifact(Artifact::Header);
     let node = |n: Option<usize>| match n {
@@ -464,9 +464,9 @@ fn page_header(cv: &mut Canvas<'_>, ctx: &Ctx<'_>, head: &Head, i: usize) {
 /// The footer: the deliberation's reference (else the plan's title) and "Page N / M".
 fn page_footer(cv: &mut Canvas<'_>, ctx: &Ctx<'_>, i: usize, n: usize) {
     let t = ctx.t;
-    let (left, right, small) = (t.marges.gauche, t.marges.droite, t.tailles.petit);
+    let (left, right, small) = (t.margins.left, t.margins.right, t.sizes.small);
     let (w, h) = (cv.page.width, cv.page.height);
-    let fy = h - t.marges.bas + 22.0;
+    let fy = h - t.margins.bottom + 22.0;
     cv.line(left, fy - 12.0, w - right, fy - 12.0, ctx.rule, 0.5);
     let page_label = format!("{} {} / {n}", t.label("page"), i + 1);
     let pw = measure(&page_label, Face::Regular, small);

@@ -21,28 +21,28 @@ fn colour(hex: &str) -> Rgb {
 
 /// Every (what, text, background, size, bold) the documents draw.
 fn text_pairs(t: &DocTemplate) -> Vec<(String, Rgb, Rgb, f32, bool)> {
-    let c = &t.couleurs;
-    let s = &t.tailles;
-    let (main, text, muted) = (colour(&c.principale), colour(&c.texte), colour(&c.discret));
+    let c = &t.colours;
+    let s = &t.sizes;
+    let (main, text, muted) = (colour(&c.main), colour(&c.text), colour(&c.muted));
     let backgrounds = [
         ("blanc", Rgb::WHITE),
-        ("fond_leger", main.tint(c.fond_leger)),
-        ("fond_objectif", main.tint(c.fond_objectif)),
-        ("fond_axe", main.tint(c.fond_axe)),
-        ("fond_suite", main.tint(c.fond_suite)),
+        ("fond_leger", main.tint(c.light_fill)),
+        ("fond_objectif", main.tint(c.objective_fill)),
+        ("fond_axe", main.tint(c.axis_fill)),
+        ("fond_suite", main.tint(c.continuation_fill)),
     ];
     let mut out = Vec::new();
     for (bg, fill) in backgrounds {
-        out.push((format!("texte sur {bg}"), text, fill, s.petit, false));
-        out.push((format!("discret sur {bg}"), muted, fill, s.petit, false));
-        out.push((format!("principale sur {bg}"), main, fill, s.petit, true));
+        out.push((format!("texte sur {bg}"), text, fill, s.small, false));
+        out.push((format!("discret sur {bg}"), muted, fill, s.small, false));
+        out.push((format!("principale sur {bg}"), main, fill, s.small, true));
     }
-    out.push(("encre sur principale".into(), main.ink(text), main, s.petit, true));
-    let year = main.tint(c.fond_annee);
-    out.push(("encre sur fond_annee".into(), year.ink(text), year, s.petit, true));
-    for (key, hex) in &t.statuts {
+    out.push(("encre sur principale".into(), main.ink(text), main, s.small, true));
+    let year = main.tint(c.year_fill);
+    out.push(("encre sur fond_annee".into(), year.ink(text), year, s.small, true));
+    for (key, hex) in &t.statuses {
         let fill = colour(hex);
-        out.push((format!("encre sur le statut {key}"), fill.ink(text), fill, s.petit, true));
+        out.push((format!("encre sur le statut {key}"), fill.ink(text), fill, s.small, true));
     }
     out
 }
@@ -68,7 +68,7 @@ fn status_colours_and_bars_read_as_graphics() {
     let keys: Vec<&str> = Status::ALL.iter().map(|s| s.key()).chain(["non_renseigne"]).collect();
     let mut bad = Vec::new();
     for k in &keys {
-        let Some(hex) = t.statuts.get(*k) else {
+        let Some(hex) = t.statuses.get(*k) else {
             bad.push(format!("{k} : pas de couleur"));
             continue;
         };
@@ -78,15 +78,15 @@ fn status_colours_and_bars_read_as_graphics() {
         }
     }
     // Neighbours in the chart's order: 3:1, else one of the two is hatched.
-    let hatched = |k: &str| t.motifs.hachures.iter().any(|h| h == k);
+    let hatched = |k: &str| t.patterns.hatches.iter().any(|h| h == k);
     for w in keys.windows(2) {
-        let r = colour(&t.statuts[w[0]]).contrast(colour(&t.statuts[w[1]]));
+        let r = colour(&t.statuses[w[0]]).contrast(colour(&t.statuses[w[1]]));
         if r < 3.0 && hatched(w[0]) == hatched(w[1]) {
             bad.push(format!("{} / {} : {r:.2}:1 et même motif", w[0], w[1]));
         }
     }
     // Progress bars: the track's outline and the bar against white.
-    for (what, hex) in [("piste", &t.couleurs.piste), ("principale", &t.couleurs.principale)] {
+    for (what, hex) in [("piste", &t.colours.track), ("principale", &t.colours.main)] {
         let r = colour(hex).contrast(Rgb::WHITE);
         if r < 3.0 {
             bad.push(format!("{what} contre le blanc : {r:.2}:1"));

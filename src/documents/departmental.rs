@@ -60,7 +60,7 @@ pub fn synthesis_pdf(s: &Synthesis, opts: &DocOptions) -> Document {
 /// A section heading (H2, bookmarked), kept with what follows.
 fn heading(ctx: &Ctx<'_>, s: &str) -> Block {
     Block::KeepWithNext(Box::new(Block::Para(
-        ctx.para(s, Style::new(Face::Bold, ctx.t.tailles.titre, ctx.main))
+        ctx.para(s, Style::new(Face::Bold, ctx.t.sizes.title, ctx.main))
             .spacing(16.0, 6.0)
             .heading(2)
             .bookmark(crate::text::truncate_chars(s, 120)),
@@ -109,7 +109,7 @@ fn overview(ctx: &Ctx<'_>, s: &Synthesis) -> Vec<Block> {
         ));
         blocks.push(Block::Para(p));
     }
-    let bold = Style::new(Face::Bold, t.tailles.texte, ctx.text);
+    let bold = Style::new(Face::Bold, t.sizes.body, ctx.text);
     let mean = format!("{} : {}", t.label("avancement_moyen"), mean_text(s.mean()));
     blocks.push(Block::Para(ctx.para(&mean, bold).spacing(6.0, 3.0)));
     let hard = format!(
@@ -142,7 +142,7 @@ fn overview(ctx: &Ctx<'_>, s: &Synthesis) -> Vec<Block> {
 
 /// A table header row on the main colour.
 fn header_row(ctx: &Ctx<'_>, keys: &[&str]) -> Row {
-    let head = Style::new(Face::Bold, ctx.t.tailles.petit, ctx.main.ink(ctx.text));
+    let head = Style::new(Face::Bold, ctx.t.sizes.small, ctx.main.ink(ctx.text));
     Row::new(keys.iter().map(|k| Cell::text(ctx.para(ctx.t.label(k), head))).collect()).fill(ctx.main)
 }
 
@@ -152,7 +152,7 @@ fn status_cell(ctx: &Ctx<'_>, counts: &[(Option<Status>, usize)], padding: f32) 
         counts.iter().filter(|(_, n)| *n > 0).map(|(s, n)| (StatusLook::of(ctx, *s), *n)).collect();
     let words: Vec<String> = looks.iter().map(|(l, n)| format!("{} {n}", l.label)).collect();
     let text = if words.is_empty() { "—".to_string() } else { words.join(", ") };
-    let style = Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text);
+    let style = Style::new(Face::Regular, ctx.t.sizes.small, ctx.text);
     let para = ctx.para(&text, style).spacing(0.0, BAR_ROOM);
     let total: usize = looks.iter().map(|(_, n)| n).sum();
     Cell::text(para).draw(Rc::new(move |cv: &mut Canvas<'_>, x, y, w, h| {
@@ -183,7 +183,7 @@ fn plans_table(ctx: &Ctx<'_>, s: &Synthesis) -> Vec<Block> {
     ];
     table.header = vec![header_row(ctx, &keys)];
     let body = ctx.body();
-    let small = Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text);
+    let small = Style::new(Face::Regular, ctx.t.sizes.small, ctx.text);
     for p in &s.plans {
         let right = |v: String| Cell::text(ctx.para(&v, body).align(Align::Right));
         let mut who = vec![ctx.para(&p.territory, body)];
@@ -212,7 +212,7 @@ fn plans_table(ctx: &Ctx<'_>, s: &Synthesis) -> Vec<Block> {
 
 /// What opens the pages a table runs onto: its title, "(suite)".
 fn suite(ctx: &Ctx<'_>, title: &str) -> Block {
-    let style = Style::new(Face::Bold, ctx.t.tailles.grand, ctx.main);
+    let style = Style::new(Face::Bold, ctx.t.sizes.large, ctx.main);
     let width = ctx.page_setup(true).content_width();
     Block::Continuation(vec![Block::Para(ctx.para(&continued(ctx, title, style, width), style).spacing(0.0, 6.0))])
 }
@@ -236,7 +236,7 @@ fn theme_page(ctx: &Ctx<'_>, s: &Synthesis, slot: Option<usize>) -> Vec<Block> {
     table.border = ctx.rule;
     table.header =
         vec![header_row(ctx, &["synthese_territoire", "synthese_actions", "synthese_statuts", "avancement"])];
-    let small = Style::new(Face::Regular, ctx.t.tailles.petit, ctx.text);
+    let small = Style::new(Face::Regular, ctx.t.sizes.small, ctx.text);
     for p in &s.plans {
         let acts = of(p);
         if acts.is_empty() {
@@ -279,7 +279,7 @@ fn trouble(ctx: &Ctx<'_>, s: &Synthesis) -> Vec<Block> {
     let body = ctx.body();
     for (p, a) in hard {
         let look = StatusLook::of(ctx, a.status);
-        let badge = Style::new(Face::Bold, ctx.t.tailles.petit, look.ink);
+        let badge = Style::new(Face::Bold, ctx.t.sizes.small, look.ink);
         table.rows.push(Row::new(vec![
             Cell::text(ctx.para(&p.territory, body)),
             Cell::text(ctx.para(a.number.as_deref().unwrap_or(""), body).align(Align::Center)),

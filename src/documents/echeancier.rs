@@ -24,7 +24,7 @@ pub(super) fn lay_echeancier(plan: &Plan, opts: &DocOptions, sink: &mut dyn Page
     let mut blocks = title_block(&ctx, &title);
     if years.is_empty() {
         blocks.push(Block::Para(
-            ctx.para(t.label("sans_annee"), Style::new(Face::Italic, t.tailles.texte, ctx.muted)).spacing(0.0, 8.0),
+            ctx.para(t.label("sans_annee"), Style::new(Face::Italic, t.sizes.body, ctx.muted)).spacing(0.0, 8.0),
         ));
     }
     let mut table = timeline_table(&ctx, plan, &years, total);
@@ -54,7 +54,7 @@ fn timeline_table(ctx: &Ctx<'_>, plan: &Plan, years: &[i32], total: f32) -> Tabl
     fit_numbers(&mut widths, 0, 1, total, plan, ctx.body());
     let mut table = Table::new(widths);
     table.border = ctx.rule;
-    let head = Style::new(Face::Bold, t.tailles.petit, ctx.main.ink(ctx.text));
+    let head = Style::new(Face::Bold, t.sizes.small, ctx.main.ink(ctx.text));
     let mut header = vec![
         Cell::text(ctx.para(t.label("numero"), head).align(Align::Center)),
         Cell::text(ctx.para(t.label("intitule"), head)),
@@ -101,8 +101,8 @@ fn timeline_rows(ctx: &Ctx<'_>, plan: &Plan, years: &[i32], total: f32, table: &
         let row = match g {
             Group::Axis(title) => {
                 under_axis = true;
-                let style = Style::new(Face::Bold, t.tailles.texte, ctx.text);
-                let fill = ctx.tint(t.couleurs.fond_axe);
+                let style = Style::new(Face::Bold, t.sizes.body, ctx.text);
+                let fill = ctx.tint(t.colours.axis_fill);
                 let b = Band { text: &title, style, indent: 0.0, fill, level: 0, heading: 2 };
                 band_row(ctx, table, total, b).bookmark(crate::text::truncate_chars(&title, 120))
             }
@@ -110,8 +110,8 @@ fn timeline_rows(ctx: &Ctx<'_>, plan: &Plan, years: &[i32], total: f32, table: &
                 // Headings never skip a level: H2 axis, then H3 objective, H4 sub-objective.
                 let heading = (if under_axis { 3 } else { 2 } + depth).min(6) as u8;
                 let face = if depth == 0 { Face::Bold } else { Face::Regular };
-                let style = Style::new(face, t.tailles.texte, ctx.text);
-                let fill = ctx.tint(t.couleurs.fond_objectif);
+                let style = Style::new(face, t.sizes.body, ctx.text);
+                let fill = ctx.tint(t.colours.objective_fill);
                 let b = Band { text: &title, style, indent: 8.0 * depth as f32, fill, level: 1 + depth, heading };
                 band_row(ctx, table, total, b)
             }
@@ -138,7 +138,7 @@ fn year_mark(cv: &mut Canvas<'_>, x: f32, y: f32, w: f32, h: f32, fill: Rgb) {
 
 /// The style of the word in a year mark ("X" or the milestone), readable on its fill.
 fn mark_style(ctx: &Ctx<'_>) -> Style {
-    Style::new(Face::Bold, ctx.t.tailles.petit, ctx.year_fill().ink(ctx.text))
+    Style::new(Face::Bold, ctx.t.sizes.small, ctx.year_fill().ink(ctx.text))
 }
 
 /// A year cell: filled when the action runs, and never by colour alone: its milestone
@@ -164,7 +164,7 @@ fn legend(ctx: &Ctx<'_>, plan: &Plan) -> Block {
     let b = french(ctx.t.label("legende_jalon"));
     let sample = plan.actions().iter().find_map(|r| r.action.milestones.values().next().cloned());
     let sample = crate::text::truncate_chars(&french(sample.as_deref().unwrap_or("Jalon")), 20);
-    let size = ctx.t.tailles.petit;
+    let size = ctx.t.sizes.small;
     let mark = mark_style(ctx);
     Block::fixed(
         18.0,

@@ -80,7 +80,7 @@ pub(super) fn lay_evaluation(plan: &Plan, opts: &DocOptions, eval: &EvalOptions,
 /// A section heading (H2, bookmarked), kept with what follows.
 fn heading(ctx: &Ctx<'_>, s: &str) -> Block {
     Block::KeepWithNext(Box::new(Block::Para(
-        ctx.para(s, Style::new(Face::Bold, ctx.t.tailles.titre, ctx.main))
+        ctx.para(s, Style::new(Face::Bold, ctx.t.sizes.title, ctx.main))
             .spacing(16.0, 6.0)
             .heading(2)
             .bookmark(crate::text::truncate_chars(s, 120)),
@@ -109,9 +109,7 @@ fn synthesis(ctx: &Ctx<'_>) -> Vec<Block> {
     }
     if let Some(m) = mean_progress(actions.iter().map(|r| r.action)) {
         let line = format!("{} : {}", ctx.t.label("avancement_moyen"), m.sentence());
-        blocks.push(Block::Para(
-            ctx.para(&line, Style::new(Face::Bold, ctx.t.tailles.texte, ctx.text)).spacing(6.0, 4.0),
-        ));
+        blocks.push(Block::Para(ctx.para(&line, Style::new(Face::Bold, ctx.t.sizes.body, ctx.text)).spacing(6.0, 4.0)));
     }
     blocks
 }
@@ -142,7 +140,7 @@ fn difficulties(ctx: &Ctx<'_>) -> Vec<Block> {
 
 /// A table header row on the main colour.
 fn header_row(ctx: &Ctx<'_>, titles: &[String]) -> Row {
-    let head = Style::new(Face::Bold, ctx.t.tailles.petit, ctx.main.ink(ctx.text));
+    let head = Style::new(Face::Bold, ctx.t.sizes.small, ctx.main.ink(ctx.text));
     Row::new(titles.iter().map(|h| Cell::text(ctx.para(h, head))).collect()).fill(ctx.main)
 }
 
@@ -165,7 +163,7 @@ fn axis_table(ctx: &Ctx<'_>, axis: &Axis) -> Vec<Block> {
         table.rows.push(action_row(ctx, a, table.padding));
     }
     // Pages the axis's table runs onto open with the axis, "(suite)".
-    let style = Style::new(Face::Bold, t.tailles.grand, ctx.main);
+    let style = Style::new(Face::Bold, t.sizes.large, ctx.main);
     let line = ctx.page_setup(false).content_width();
     let suite = ctx.para(&continued(ctx, title, style, line), style).spacing(0.0, 6.0);
     vec![
@@ -179,7 +177,7 @@ fn axis_table(ctx: &Ctx<'_>, axis: &Axis) -> Vec<Block> {
 fn action_row(ctx: &Ctx<'_>, a: &Action, padding: f32) -> Row {
     let body = ctx.body();
     let look = StatusLook::of(ctx, a.status);
-    let badge = Style::new(Face::Bold, ctx.t.tailles.petit, look.ink);
+    let badge = Style::new(Face::Bold, ctx.t.sizes.small, look.ink);
     let progress = match a.progress {
         Some(p) => progress_cell(ctx, pct(p), Some(p / 100.0), body, padding),
         None => Cell::text(ctx.para("—", body)),
@@ -201,7 +199,7 @@ fn progress_cell(ctx: &Ctx<'_>, text: String, share: Option<f64>, style: Style, 
     let para = para.spacing(0.0, BAR_GAP + BAR_H + 2.0);
     let cell = Cell::text(para);
     let Some(s) = share else { return cell };
-    let (main, track) = (ctx.main, Rgb::parse(&ctx.t.couleurs.piste).unwrap_or(ctx.muted));
+    let (main, track) = (ctx.main, Rgb::parse(&ctx.t.colours.track).unwrap_or(ctx.muted));
     cell.draw(Rc::new(move |cv: &mut Canvas<'_>, x, y, w, _h| {
         let (bx, by, bw) = (x + padding, y + padding + line_h + BAR_GAP, w - 2.0 * padding);
         cv.fill(bx, by, bw, BAR_H, Rgb::WHITE);

@@ -106,8 +106,8 @@ fn number_label(ctx: &Ctx<'_>, a: &Action) -> String {
 
 fn continuation(ctx: &Ctx<'_>, a: &Action) -> Vec<Block> {
     let label = format!("{} {} — {}", number_label(ctx, a), ctx.t.label("suite"), french(&a.title));
-    let (main, fill) = (ctx.main, ctx.tint(ctx.t.couleurs.fond_suite));
-    let size = ctx.t.tailles.texte;
+    let (main, fill) = (ctx.main, ctx.tint(ctx.t.colours.continuation_fill));
+    let size = ctx.t.sizes.body;
     vec![
         Block::fixed(
             22.0,
@@ -128,7 +128,7 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     let mut blocks = vec![
         band(ctx, a),
         Block::Para(
-            ctx.para(&a.title, Style::new(Face::Bold, t.tailles.titre, ctx.main))
+            ctx.para(&a.title, Style::new(Face::Bold, t.sizes.title, ctx.main))
                 .spacing(10.0, 8.0)
                 .leading(1.2)
                 .joins_heading(),
@@ -139,16 +139,16 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
     // reads as a running head (PDF/UA: running heads are artifacts).
     let crumbs = r.path().join("  ›  ");
     if !crumbs.is_empty() {
-        let p = ctx.para(&crumbs, Style::new(Face::Regular, t.tailles.petit, ctx.muted)).spacing(0.0, 6.0);
+        let p = ctx.para(&crumbs, Style::new(Face::Regular, t.sizes.small, ctx.muted)).spacing(0.0, 6.0);
         blocks.push(Block::Para(p));
     }
     if let Some(strip) = years_strip(ctx, a) {
         blocks.push(strip);
         blocks.push(Block::Space(6.0));
     }
-    for spec in &t.fiche.champs {
-        if let Some(content) = field(ctx, a, &spec.champ) {
-            blocks.push(Block::KeepWithNext(Box::new(Block::Para(heading(ctx, &spec.titre)))));
+    for spec in &t.fiche.fields {
+        if let Some(content) = field(ctx, a, &spec.field) {
+            blocks.push(Block::KeepWithNext(Box::new(Block::Para(heading(ctx, &spec.title)))));
             blocks.extend(content);
         }
     }
@@ -160,7 +160,7 @@ fn fiche_blocks(ctx: &Ctx<'_>, r: &ActionRef<'_>) -> Vec<Block> {
 }
 
 fn heading(ctx: &Ctx<'_>, title: &str) -> Paragraph {
-    ctx.para(title, Style::new(Face::Bold, ctx.t.tailles.texte, ctx.main)).spacing(9.0, 2.0).heading(3)
+    ctx.para(title, Style::new(Face::Bold, ctx.t.sizes.body, ctx.main)).spacing(9.0, 2.0).heading(3)
 }
 
 /// The coloured band: "Action n° 12", the action's heading (its title follows and
@@ -171,7 +171,7 @@ fn band(ctx: &Ctx<'_>, a: &Action) -> Block {
     let badge = a.priority.map(|p| format!("{} : {}", ctx.t.label("priorite"), priority_label(ctx, p)));
     let main = ctx.main;
     let ink = main.ink(ctx.text);
-    let (big, small) = (ctx.t.tailles.titre, ctx.t.tailles.petit);
+    let (big, small) = (ctx.t.sizes.title, ctx.t.sizes.small);
     Block::fixed(
         30.0,
         Some(Role::H(2)),
@@ -193,7 +193,7 @@ fn band(ctx: &Ctx<'_>, a: &Action) -> Block {
 }
 
 pub fn priority_label(ctx: &Ctx<'_>, p: crate::model::Priority) -> String {
-    ctx.t.priorites.get(p.key()).cloned().unwrap_or_else(|| p.label().to_string())
+    ctx.t.priorities.get(p.key()).cloned().unwrap_or_else(|| p.label().to_string())
 }
 
 /// One box per year of the period, filled when the action runs, with its milestone
@@ -207,7 +207,7 @@ fn years_strip(ctx: &Ctx<'_>, a: &Action) -> Option<Block> {
     let running = a.years.clone();
     let (main, fill, rule) = (ctx.main, ctx.year_fill(), ctx.rule);
     let (on_ink, off_ink) = (fill.ink(ctx.text), ctx.muted);
-    let (size, year_size) = (ctx.t.tailles.petit, ctx.t.tailles.texte);
+    let (size, year_size) = (ctx.t.sizes.small, ctx.t.sizes.body);
     let label = french(ctx.t.label("annees"));
     let alt = years_sentence(&running, &a.milestones);
     let (label_w, width) = (52.0, ctx.page_setup(false).content_width());
@@ -359,9 +359,9 @@ fn field(ctx: &Ctx<'_>, a: &Action, key: &str) -> Option<Vec<Block>> {
                 .map(|i| Block::Para(ctx.para(i, ctx.body()).bullet("•", 10.0).spacing(0.0, 1.0)))
                 .collect()
         }),
-        "statut" => a
-            .status
-            .map(|s| vec![Block::Para(ctx.para(s.label(), Style::new(Face::Bold, ctx.t.tailles.texte, ctx.main)))]),
+        "statut" => {
+            a.status.map(|s| vec![Block::Para(ctx.para(s.label(), Style::new(Face::Bold, ctx.t.sizes.body, ctx.main)))])
+        }
         "avancement" => a.progress.map(|p| {
             vec![Block::Para(
                 ctx.para(&format!("{}\u{a0}%", crate::text::french_number(p)), ctx.body()).align(Align::Left),

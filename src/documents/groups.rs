@@ -41,7 +41,7 @@ fn objective_rows<'a>(o: &'a Objective, depth: usize, out: &mut Vec<Group<'a>>) 
 pub fn title_block(ctx: &Ctx<'_>, title: &str) -> Vec<Block> {
     let t = ctx.t;
     let mut b = vec![Block::Para(
-        ctx.para(title, Style::new(Face::Bold, t.tailles.titre_document, ctx.main)).spacing(0.0, 2.0).heading(1),
+        ctx.para(title, Style::new(Face::Bold, t.sizes.document_title, ctx.main)).spacing(0.0, 2.0).heading(1),
     )];
     // Each said once: the plan title unless it is the document's, then the territory,
     // kind and period not already said.
@@ -49,7 +49,7 @@ pub fn title_block(ctx: &Ctx<'_>, title: &str) -> Vec<Block> {
     let m = &ctx.plan.meta;
     if let Some(pt) = m.title.as_deref().filter(|pt| !said.contains(&comparable(pt))) {
         said.push(comparable(pt));
-        b.push(Block::Para(ctx.para(pt, Style::new(Face::Regular, t.tailles.grand, ctx.text)).spacing(0.0, 2.0)));
+        b.push(Block::Para(ctx.para(pt, Style::new(Face::Regular, t.sizes.large, ctx.text)).spacing(0.0, 2.0)));
     }
     let known = |s: &str| said.iter().any(|x| x.contains(&comparable(s)));
     let mut parts: Vec<String> = Vec::new();
@@ -70,7 +70,7 @@ pub fn title_block(ctx: &Ctx<'_>, title: &str) -> Vec<Block> {
     }
     let sub = parts.join(" · ");
     if !sub.is_empty() {
-        b.push(Block::Para(ctx.para(&sub, Style::new(Face::Regular, t.tailles.texte, ctx.muted)).spacing(0.0, 10.0)));
+        b.push(Block::Para(ctx.para(&sub, Style::new(Face::Regular, t.sizes.body, ctx.muted)).spacing(0.0, 10.0)));
     } else if let Some(Block::Para(p)) = b.last_mut() {
         p.space_after = 10.0;
     }

@@ -17,17 +17,17 @@ pub(super) fn lay_plan_table(plan: &Plan, opts: &DocOptions, sink: &mut dyn Page
     let setup = ctx.page_setup(true);
     let total = setup.content_width();
     let title = t.label("plan").to_string();
-    let cols: Vec<&PlanColumn> = t.plan.colonnes.iter().filter(|c| has_column(plan, &c.champ)).collect();
-    let mut widths: Vec<f32> = cols.iter().map(|c| c.largeur).collect();
+    let cols: Vec<&PlanColumn> = t.plan.columns.iter().filter(|c| has_column(plan, &c.field)).collect();
+    let mut widths: Vec<f32> = cols.iter().map(|c| c.width).collect();
     if let (Some(num), Some(from)) =
-        (cols.iter().position(|c| c.champ == "numero"), cols.iter().position(|c| c.champ == "action"))
+        (cols.iter().position(|c| c.field == "numero"), cols.iter().position(|c| c.field == "action"))
     {
         fit_numbers(&mut widths, num, from, total, plan, ctx.body());
     }
     let mut table = Table::new(widths);
     table.border = ctx.rule;
-    let head = Style::new(Face::Bold, t.tailles.petit, ctx.main.ink(ctx.text));
-    table.header = vec![Row::new(cols.iter().map(|c| Cell::text(ctx.para(&c.titre, head))).collect()).fill(ctx.main)];
+    let head = Style::new(Face::Bold, t.sizes.small, ctx.main.ink(ctx.text));
+    table.header = vec![Row::new(cols.iter().map(|c| Cell::text(ctx.para(&c.title, head))).collect()).fill(ctx.main)];
     let actions = plan.actions();
     for axis in &plan.axes {
         if !axis.implicit {
@@ -76,12 +76,12 @@ fn has_column(plan: &Plan, champ: &str) -> bool {
 /// it runs onto.
 fn axis_band(ctx: &Ctx<'_>, axis: &Axis, ncols: usize, line: f32) -> Row {
     let t = ctx.t;
-    let mut paras = vec![ctx.para(&axis.title, Style::new(Face::Bold, t.tailles.texte, ctx.text))];
+    let mut paras = vec![ctx.para(&axis.title, Style::new(Face::Bold, t.sizes.body, ctx.text))];
     if let Some(d) = &axis.description {
-        paras.push(ctx.para(d, Style::new(Face::Italic, t.tailles.petit, ctx.text)).spacing(2.0, 0.0));
+        paras.push(ctx.para(d, Style::new(Face::Italic, t.sizes.small, ctx.text)).spacing(2.0, 0.0));
     }
-    let fill = ctx.tint(t.couleurs.fond_axe);
-    let bold = Style::new(Face::Bold, t.tailles.texte, ctx.text);
+    let fill = ctx.tint(t.colours.axis_fill);
+    let bold = Style::new(Face::Bold, t.sizes.body, ctx.text);
     let suite = ctx.para(&continued(ctx, &axis.title, bold, line), bold);
     let continued = Row::new(vec![Cell::text(suite).span(ncols)]).fill(fill);
     Row::new(vec![Cell::new(paras).span(ncols).heading(2)])
@@ -93,14 +93,14 @@ fn axis_band(ctx: &Ctx<'_>, axis: &Axis, ncols: usize, line: f32) -> Row {
 /// The action rows of one axis. The objective cell is merged over its actions, as in the
 /// spreadsheet; it says its text again, "(suite)", at the top of a page it runs onto.
 fn action_rows(ctx: &Ctx<'_>, cols: &[&PlanColumn], rows: &[(String, &Action)], total: f32, table: &mut Table) {
-    let objective_col = cols.iter().position(|c| c.champ == "objectif");
+    let objective_col = cols.iter().position(|c| c.field == "objectif");
     let mut i = 0;
     while i < rows.len() {
         let objective = &rows[i].0;
         let n = rows[i..].iter().take_while(|(o, _)| o == objective).count();
         let first = table.rows.len();
         for (_, a) in &rows[i..i + n] {
-            table.rows.push(Row::new(cols.iter().map(|c| cell(ctx, &c.champ, objective, a)).collect()));
+            table.rows.push(Row::new(cols.iter().map(|c| cell(ctx, &c.field, objective, a)).collect()));
         }
         if let (Some(col), false) = (objective_col, objective.is_empty()) {
             let line = table.scaled(total)[col] - 2.0 * table.padding;
@@ -125,10 +125,10 @@ fn cell(ctx: &Ctx<'_>, field: &str, objective: &str, a: &Action) -> Cell {
         "objectif" => Cell::text(objective_para(ctx, objective)),
         "numero" => Cell::text(ctx.para(a.number.as_deref().unwrap_or(""), body).align(Align::Center)),
         "action" => {
-            let mut paras = vec![ctx.para(&a.title, Style::new(Face::Bold, ctx.t.tailles.texte, ctx.text))];
+            let mut paras = vec![ctx.para(&a.title, Style::new(Face::Bold, ctx.t.sizes.body, ctx.text))];
             if let Some(aim) = &a.aim {
                 let label = format!("{} : ", ctx.t.label("objectif"));
-                let note = Style::new(Face::Italic, ctx.t.tailles.petit, ctx.text);
+                let note = Style::new(Face::Italic, ctx.t.sizes.small, ctx.text);
                 let p = Paragraph::new(crate::layout::french(&label), note)
                     .push(crate::layout::french(aim), note)
                     .spacing(2.0, 0.0);

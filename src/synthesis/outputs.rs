@@ -15,7 +15,7 @@ pub const ODS_NAME: &str = "synthese.ods";
 /// the ODS is made from the XLSX, like the annex's.
 pub fn render(s: &Synthesis, docs: &DocOptions, formats: SheetFormats) -> Result<Vec<(String, Vec<u8>)>, BuildError> {
     let pdf = crate::render::pdf::render_pdf(&crate::documents::synthesis_pdf(s, docs))?;
-    let xlsx = crate::render::departmental_xlsx::synthesis_xlsx(s, Some(&docs.template.couleurs.principale))
+    let xlsx = crate::render::departmental_xlsx::synthesis_xlsx(s, Some(&docs.template.colours.main))
         .map_err(|e| BuildError::Xlsx(crate::render::xlsx_error_fr(&e)))?;
     let mut files = vec![(PDF_NAME.to_string(), pdf)];
     if formats.ods {
