@@ -40,7 +40,7 @@ pub fn frame(out: &mut String, sheet: &Sheet, chart: &Chart, n: usize) {
     let across: f64 = (c0..c1.min(c0 + 1000)).map(|c| width(sheet, c)).sum();
     let down: f64 = (r0..r1.min(r0 + 10_000)).map(|r| height(sheet, r)).sum();
     let (w, h) = ((across - x0 + x1).max(10.0), (down - y0 + y1).max(10.0));
-    let end = format!("'{}'.{}{}", sheet.name.replace('\'', "''"), super::ods_content::column_name(c1), r1 + 1);
+    let end = format!("'{}'.{}{}", sheet.name.replace('\'', "''"), crate::text::column_letters(c1), r1 + 1);
     let ranges: Vec<String> =
         chart.series.iter().flat_map(|s| [&s.name_ref, &s.categories, &s.values]).flatten().map(|r| range(r)).collect();
     let _ = write!(

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use super::xlsx_parts::{Book, Cell, CellFormat, Row, Sheet, Value};
+use crate::text::column_letters;
 
 pub const NAMESPACES: &str = concat!(
     r#"xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" "#,
@@ -52,24 +53,10 @@ pub fn column_points(w: f64) -> f64 {
 const DEFAULT_WIDTH: f64 = 8.43 + 5.0 / 7.0;
 const DEFAULT_ROW_PT: f64 = 15.0;
 
-/// "A", "B", … "AA" for a zero-based column.
-pub fn column_name(mut c: u32) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'A' + (c % 26) as u8);
-        if c < 26 {
-            break;
-        }
-        c = c / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
-}
-
 /// A range as ODF writes it: 'Sheet'.A1:'Sheet'.W26.
 pub fn range_address(sheet: &str, (r1, c1, r2, c2): (u32, u32, u32, u32)) -> String {
     let q = format!("'{}'", sheet.replace('\'', "''"));
-    format!("{q}.{}{}:{q}.{}{}", column_name(c1), r1 + 1, column_name(c2), r2 + 1)
+    format!("{q}.{}{}:{q}.{}{}", column_letters(c1), r1 + 1, column_letters(c2), r2 + 1)
 }
 
 /// Column and row styles, shared by width and height.
