@@ -19,6 +19,14 @@ macro_rules! fields {
             /// Every field but years, in display order.
             pub const ALL: &'static [Field] = &[$(Field::$variant),*];
 
+            /// The French key of a field other than a year, without allocating.
+            fn fixed_key(self) -> Option<&'static str> {
+                match self {
+                    $(Field::$variant => Some($key),)*
+                    Field::Year(_) => None,
+                }
+            }
+
             /// Stable French key ("action", "personne_pilote", "annee_2024").
             pub fn key(self) -> String {
                 match self {
@@ -79,16 +87,19 @@ fields! {
 impl Field {
     /// The field of a key, as written in data files and overrides ("annee_2024" too).
     pub fn from_key(key: &str) -> Option<Field> {
-        let k = key.trim().to_lowercase();
+        // Lower-cased only when needed: documents look fields up by key for every cell.
+        let k = key.trim();
+        let k: std::borrow::Cow<'_, str> =
+            if k.chars().any(char::is_uppercase) { k.to_lowercase().into() } else { k.into() };
         if let Some(y) = k.strip_prefix("annee_").and_then(|y| y.parse().ok()) {
             return Some(Field::Year(y));
         }
-        let k = match k.as_str() {
+        let k = match &*k {
             "intitule" | "titre" => "action",
             "axe" | "objectif_strategique" | "objectif_operationnel" => "hierarchie",
             other => other,
         };
-        Field::ALL.iter().copied().find(|f| f.key() == k)
+        Field::ALL.iter().copied().find(|f| f.fixed_key() == Some(k))
     }
 
     /// Fields that several columns may feed (levels, years, funding lines).
