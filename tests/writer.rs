@@ -283,3 +283,32 @@ fn a_glyph_shown_for_two_texts_reads_back_as_each() {
     let t = common::pdf::text(fiches);
     assert!(t.matches(' ').count() > 100, "{t}");
 }
+
+/// Content streams as plandoc writes them since issue 24: glyph codes as raw bytes (two a
+/// glyph, never an octal escape such as `\000`), numbers to the thousandth at most —
+/// and every page still reads back through lopdf, its text shown whole.
+#[test]
+fn content_streams_carry_raw_glyph_codes_and_short_numbers() {
+    for f in build("000-pst-ambitions-texte.xlsx") {
+        let what = f.file_name().unwrap().to_string_lossy().into_owned();
+        let doc = Document::load(&f).unwrap();
+        let mut glyphs = 0;
+        for (_, page) in doc.get_pages() {
+            let raw = doc.get_page_content(page);
+            assert!(!raw.windows(4).any(|w| w == br"\000"), "{what} : code de glyphe en octal");
+            let content = Content::decode(&raw).unwrap();
+            for op in &content.operations {
+                for o in &op.operands {
+                    if let Object::Real(r) = o {
+                        // Within what an f32 (lopdf's reals) keeps of the number written.
+                        let milli = f64::from(*r) * 1000.0;
+                        let ulp = f64::from(r.abs()) * 1000.0 * f64::from(f32::EPSILON);
+                        assert!((milli - milli.round()).abs() <= ulp.max(1e-6), "{what} : {r}");
+                    }
+                }
+            }
+            glyphs += shown(&content).iter().map(|(_, codes)| codes.len() / 2).sum::<usize>();
+        }
+        assert!(glyphs > 1000, "{what} : {glyphs} glyphes");
+    }
+}

@@ -3,11 +3,9 @@
 //! the layout's glyphs (kerning and offsets kept as TJ adjustments), rectangles, lines
 //! and images. The page is drawn top-down: one flip of the y axis at the start.
 
-use pdf_writer::types::{ArtifactSubtype, ArtifactType};
-use pdf_writer::{Content, Name, Str, TextStr};
-
 use super::fonts::{self, cluster_text, Glyphs};
 use super::images::{self, Prepared};
+use super::operators::Ops;
 use super::structure::Marks;
 use super::PdfError;
 use crate::layout::canvas::{Artifact, Item, Page, Tag, Tree};
@@ -22,18 +20,18 @@ pub(crate) struct Ink<'a, 'i> {
     pub tree: &'a Tree,
 }
 
-pub(crate) fn page(page: &Page, index: usize, ink: Ink<'_, '_>) -> Result<pdf_writer::Buf, PdfError> {
+pub(crate) fn page(page: &Page, index: usize, ink: Ink<'_, '_>) -> Result<Vec<u8>, PdfError> {
     let Ink { glyphs, images, marks, tree } = ink;
     marks.start_page(index);
-    let mut c = Content::with_settings_and_capacity(super::COMPACT, 16 * 1024);
-    c.transform([1.0, 0.0, 0.0, -1.0, 0.0, page.height]);
+    let mut c = Ops::with_capacity(16 * 1024);
+    c.num(1.0).num(0.0).num(0.0).num(-1.0).num(0.0).num(page.height).op("cm");
     let mut pen = Pen::default();
     let mut open: Option<Tag> = None;
     for it in &page.items {
         let tag = it.tag();
         if open != Some(tag) {
             if open.is_some() {
-                c.end_marked_content();
+                c.op("EMC");
             }
             begin(&mut c, tag, marks, index);
             open = Some(tag);
@@ -44,26 +42,25 @@ pub(crate) fn page(page: &Page, index: usize, ink: Ink<'_, '_>) -> Result<pdf_wr
         draw(&mut c, it, glyphs, images, &mut pen)?;
     }
     if open.is_some() {
-        c.end_marked_content();
+        c.op("EMC");
     }
     Ok(c.finish())
 }
 
-fn begin(c: &mut Content, tag: Tag, marks: &mut Marks, page: usize) {
+fn begin(c: &mut Ops, tag: Tag, marks: &mut Marks, page: usize) {
     match tag {
         Tag::Node(n) => {
             let mcid = marks.mcid(n, page);
-            c.begin_marked_content_with_properties(Name(b"Span")).properties().pairs([(Name(b"MCID"), mcid)]);
+            c.name(b"Span").raw(b"<</MCID ").int(i64::from(mcid)).raw(b">> ").op("BDC");
         }
         Tag::Artifact(a) => {
-            let mut mc = c.begin_marked_content_with_properties(Name(b"Artifact"));
-            let mut art = mc.properties().artifact();
-            match a {
-                Artifact::Header => art.kind(ArtifactType::Pagination).subtype(ArtifactSubtype::Header),
-                Artifact::Footer => art.kind(ArtifactType::Pagination).subtype(ArtifactSubtype::Footer),
-                Artifact::PageNumber | Artifact::Pagination => art.kind(ArtifactType::Pagination),
-                Artifact::Layout => art.kind(ArtifactType::Layout),
+            let properties: &[u8] = match a {
+                Artifact::Header => b"<</Type /Pagination /Subtype /Header>> ",
+                Artifact::Footer => b"<</Type /Pagination /Subtype /Footer>> ",
+                Artifact::PageNumber | Artifact::Pagination => b"<</Type /Pagination>> ",
+                Artifact::Layout => b"<</Type /Layout>> ",
             };
+            c.name(b"Artifact").raw(properties).op("BDC");
         }
     }
 }
@@ -77,22 +74,22 @@ struct Pen {
 }
 
 impl Pen {
-    fn fill(&mut self, c: &mut Content, rgb: Rgb) {
+    fn fill(&mut self, c: &mut Ops, rgb: Rgb) {
         if self.fill != Some(rgb) {
             let [r, g, b] = unit(rgb);
-            c.set_fill_rgb(r, g, b);
+            c.num(r).num(g).num(b).op("rg");
             self.fill = Some(rgb);
         }
     }
 
-    fn stroke(&mut self, c: &mut Content, rgb: Rgb, width: f32) {
+    fn stroke(&mut self, c: &mut Ops, rgb: Rgb, width: f32) {
         if self.stroke != Some(rgb) {
             let [r, g, b] = unit(rgb);
-            c.set_stroke_rgb(r, g, b);
+            c.num(r).num(g).num(b).op("RG");
             self.stroke = Some(rgb);
         }
         if self.width != Some(width) {
-            c.set_line_width(width);
+            c.num(width).op("w");
             self.width = Some(width);
         }
     }
@@ -102,11 +99,11 @@ fn unit(c: Rgb) -> [f32; 3] {
     [f32::from(c.0) / 255.0, f32::from(c.1) / 255.0, f32::from(c.2) / 255.0]
 }
 
-fn draw(c: &mut Content, it: &Item, glyphs: &mut Glyphs, images: &[Prepared], pen: &mut Pen) -> Result<(), PdfError> {
+fn draw(c: &mut Ops, it: &Item, glyphs: &mut Glyphs, images: &[Prepared], pen: &mut Pen) -> Result<(), PdfError> {
     match it {
         Item::Text { x, y, runs, style, .. } => {
             pen.fill(c, style.color);
-            c.begin_text();
+            c.op("BT");
             let mut text = TextWriter { x: *x, y: *y, size: style.size, ..TextWriter::default() };
             text.move_to(c, 0.0, 0.0);
             let mut origin = 0.0;
@@ -114,36 +111,36 @@ fn draw(c: &mut Content, it: &Item, glyphs: &mut Glyphs, images: &[Prepared], pe
                 text.run(c, r, origin, glyphs)?;
                 origin += r.width;
             }
-            c.end_text();
+            c.op("ET");
         }
         Item::Rect { x, y, w, h, fill, stroke, .. } => {
-            c.rect(*x, *y, w.max(0.01), h.max(0.01));
+            c.num(*x).num(*y).num(w.max(0.01)).num(h.max(0.01)).op("re");
             if let Some(f) = fill {
                 pen.fill(c, *f);
             }
             if let Some((s, width)) = stroke {
                 pen.stroke(c, *s, *width);
             }
-            match (fill, stroke) {
-                (Some(_), Some(_)) => c.fill_nonzero_and_stroke(),
-                (Some(_), None) => c.fill_nonzero(),
-                (None, Some(_)) => c.stroke(),
-                (None, None) => c.end_path(),
-            };
+            c.op(match (fill, stroke) {
+                (Some(_), Some(_)) => "B",
+                (Some(_), None) => "f",
+                (None, Some(_)) => "S",
+                (None, None) => "n",
+            });
         }
         Item::Line { x1, y1, x2, y2, color, width, .. } => {
             pen.stroke(c, *color, *width);
-            c.move_to(*x1, *y1);
-            c.line_to(*x2, *y2);
-            c.stroke();
+            c.num(*x1).num(*y1).op("m");
+            c.num(*x2).num(*y2).op("l");
+            c.op("S");
         }
         Item::Image { x, y, w, h, image, .. } => {
             if images.get(*image).is_some() {
-                c.save_state();
+                c.op("q");
                 // The unit square's top row lands at y: images are stored top row first.
-                c.transform([*w, 0.0, 0.0, -*h, *x, *y + *h]);
-                c.x_object(Name(images::name(*image).as_bytes()));
-                c.restore_state();
+                c.num(*w).num(0.0).num(0.0).num(-*h).num(*x).num(*y + *h).op("cm");
+                c.name(images::name(*image).as_bytes()).op("Do");
+                c.op("Q");
             }
         }
     }
@@ -165,8 +162,8 @@ struct TextWriter {
 }
 
 impl TextWriter {
-    fn run(&mut self, c: &mut Content, r: &ShapedRun, origin: f32, glyphs: &mut Glyphs) -> Result<(), PdfError> {
-        c.set_font(Name(fonts::name(r.face).as_bytes()), self.size);
+    fn run(&mut self, c: &mut Ops, r: &ShapedRun, origin: f32, glyphs: &mut Glyphs) -> Result<(), PdfError> {
+        c.name(fonts::name(r.face).as_bytes()).num(self.size).op("Tf");
         let mut pen_x = origin;
         let mut i = 0;
         while i < r.glyphs.len() {
@@ -177,7 +174,7 @@ impl TextWriter {
             let spanned = n > 1 && !text.is_empty();
             if spanned {
                 self.flush(c);
-                c.begin_marked_content_with_properties(Name(b"Span")).properties().actual_text(TextStr(text));
+                c.name(b"Span").raw(b"<</ActualText ").text(text).raw(b">> ").op("BDC");
             }
             for g in &r.glyphs[i..i + n] {
                 let code = glyphs.code(r.face, g, text)?;
@@ -200,7 +197,7 @@ impl TextWriter {
             }
             if spanned {
                 self.flush(c);
-                c.end_marked_content();
+                c.op("EMC");
             }
             i += n;
         }
@@ -209,33 +206,33 @@ impl TextWriter {
     }
 
     /// Sets the text position at `at` em along the baseline, raised by `dy` em.
-    fn move_to(&mut self, c: &mut Content, at: f32, dy: f32) {
-        c.set_text_matrix([1.0, 0.0, 0.0, -1.0, self.x + at * self.size, self.y - dy * self.size]);
+    fn move_to(&mut self, c: &mut Ops, at: f32, dy: f32) {
+        c.num(1.0).num(0.0).num(0.0).num(-1.0).num(self.x + at * self.size).num(self.y - dy * self.size).op("Tm");
         self.at = at;
         self.dy = dy;
     }
 
     /// Shows the pending glyphs: `Tj` when no adjustment is needed, else `TJ`.
-    fn flush(&mut self, c: &mut Content) {
+    fn flush(&mut self, c: &mut Ops) {
         if self.bytes.is_empty() {
             return;
         }
         if self.adjust.is_empty() {
-            c.show(Str(&self.bytes));
+            c.bytes(&self.bytes).op("Tj");
         } else {
-            let mut show = c.show_positioned();
-            let mut items = show.items();
+            c.raw(b"[");
             let mut from = 0;
             for (at, amount) in &self.adjust {
                 if *at > from {
-                    items.show(Str(&self.bytes[from..*at]));
+                    c.bytes(&self.bytes[from..*at]);
                 }
-                items.adjust(*amount);
+                c.num(*amount);
                 from = *at;
             }
             if from < self.bytes.len() {
-                items.show(Str(&self.bytes[from..]));
+                c.bytes(&self.bytes[from..]);
             }
+            c.raw(b"] ").op("TJ");
         }
         self.bytes.clear();
         self.adjust.clear();

@@ -11,12 +11,14 @@
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, UnicodeCmap};
 use pdf_writer::{Filter, Finish, Name, Pdf, Rect, Ref, Str};
 use subsetter::GlyphRemapper;
 
 use super::deflate::Deflater;
+use super::stream_cache::{self, Packed};
 use super::{PdfError, Refs};
 use crate::layout::canvas::{Item, Page};
 use crate::layout::fonts::{face, Face, Glyph, LoadedFace};
@@ -218,11 +220,8 @@ fn subset_tag(f: Face, remapper: &GlyphRemapper) -> String {
 fn write_face(u: &Used, type0: Ref, pdf: &mut Pdf, refs: &mut Refs, z: &mut Deflater) -> Result<(), PdfError> {
     let err = || PdfError::Font(u.face.postscript_name());
     let lf = face(u.face).ok_or_else(err)?;
-    let subset = subsetter::subset(u.face.bytes(), 0, &u.remapper).map_err(|_| err())?;
-    let cff_tag = rustybuzz::ttf_parser::Tag::from_bytes(b"CFF ");
-    let cff = rustybuzz::ttf_parser::RawFace::parse(&subset, 0).ok().and_then(|f| f.table(cff_tag)).map(<[u8]>::to_vec);
-    let is_cff = cff.is_some();
-    let program = cff.unwrap_or(subset);
+    let program = program(u, z)?;
+    let is_cff = program.is_cff;
     let base = format!("{}+{}", subset_tag(u.face, &u.remapper), u.face.postscript_name());
     let (cid, descriptor, cmap, data) = (refs.next(), refs.next(), refs.next(), refs.next());
     let type0_name = if is_cff { format!("{base}-Identity-H") } else { base.clone() };
@@ -274,19 +273,41 @@ fn write_face(u: &Used, type0: Ref, pdf: &mut Pdf, refs: &mut Refs, z: &mut Defl
         }
     }
     debug_assert!(glyph_of_code.len() >= usize::from(n_glyphs));
-    let cmap_data = unicode.finish();
-    pdf.cmap(cmap, &z.deflate(&cmap_data)).filter(Filter::FlateDecode);
+    let raw = unicode.finish();
+    let key = [&b"ToUnicode:"[..], &raw].concat();
+    let packed = stream_cache::get_or_make(key, || {
+        Ok::<_, PdfError>(Packed { bytes: z.deflate(&raw), raw_len: raw.len(), is_cff: false })
+    })?;
+    pdf.cmap(cmap, &packed.bytes).filter(Filter::FlateDecode);
 
-    let packed = z.deflate(&program);
-    let mut s = pdf.stream(data, &packed);
+    let mut s = pdf.stream(data, &program.bytes);
     s.filter(Filter::FlateDecode);
     if is_cff {
         s.pair(Name(b"Subtype"), Name(b"CIDFontType0C"));
     } else {
-        s.pair(Name(b"Length1"), program.len() as i32);
+        s.pair(Name(b"Length1"), program.raw_len as i32);
     }
     s.finish();
     Ok(())
+}
+
+/// The face's subset for the document's glyphs, compressed: made once per process for
+/// a face and glyph list (`stream_cache`).
+fn program(u: &Used, z: &mut Deflater) -> Result<Arc<Packed>, PdfError> {
+    let mut key = b"FontFile:".to_vec();
+    key.extend_from_slice(u.face.postscript_name().as_bytes());
+    key.push(0);
+    u.remapper.remapped_gids().for_each(|g| key.extend_from_slice(&g.to_be_bytes()));
+    stream_cache::get_or_make(key, || {
+        let err = || PdfError::Font(u.face.postscript_name());
+        let subset = subsetter::subset(u.face.bytes(), 0, &u.remapper).map_err(|_| err())?;
+        let cff_tag = rustybuzz::ttf_parser::Tag::from_bytes(b"CFF ");
+        let cff =
+            rustybuzz::ttf_parser::RawFace::parse(&subset, 0).ok().and_then(|f| f.table(cff_tag)).map(<[u8]>::to_vec);
+        let is_cff = cff.is_some();
+        let program = cff.unwrap_or(subset);
+        Ok(Packed { bytes: z.deflate(&program), raw_len: program.len(), is_cff })
+    })
 }
 
 /// The FontDescriptor, metrics from the face's tables (CapHeight from OS/2).

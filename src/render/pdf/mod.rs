@@ -3,7 +3,8 @@
 //! The structure tree and bookmarks come from the layout's roles; text is drawn from the
 //! glyphs the layout shaped. One concern per file: `content` (page streams and their
 //! marked content), `fonts` (subsets, widths, ToUnicode), `structure` (structure tree,
-//! parent tree, outline), `metadata` (XMP, Info, OutputIntent), `images` (the logo).
+//! parent tree, outline), `metadata` (XMP, Info, OutputIntent), `images` (the logo),
+//! `stream_cache` (font streams compressed once per process).
 //! Deterministic: no clock (the date comes from the document), /ID from the content.
 
 mod content;
@@ -11,6 +12,8 @@ mod deflate;
 mod fonts;
 mod images;
 mod metadata;
+mod operators;
+mod stream_cache;
 mod structure;
 
 use pdf_writer::types::TabOrder;
