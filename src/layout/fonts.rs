@@ -55,16 +55,27 @@ impl Face {
         }
     }
 
+    /// The font file, embedded once: each file is a `static` (a `const` or a bare
+    /// `include_bytes!` is copied into every code unit that inlines its use — 4 MB more
+    /// of the binary read into memory, measured in issue 24).
     pub fn bytes(self) -> &'static [u8] {
+        static REGULAR: &[u8] = include_bytes!("../../fonts/Lato-Regular.ttf");
+        static BOLD: &[u8] = include_bytes!("../../fonts/Lato-Bold.ttf");
+        static ITALIC: &[u8] = include_bytes!("../../fonts/Lato-Italic.ttf");
+        static FALLBACK: &[u8] = include_bytes!("../../fonts/DejaVuSans.ttf");
+        static ARABIC: &[u8] = include_bytes!("../../fonts/NotoSansArabic-Regular.ttf");
+        static HEBREW: &[u8] = include_bytes!("../../fonts/NotoSansHebrew-Regular.ttf");
+        static SYMBOLS: &[u8] = include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf");
+        static EMOJI: &[u8] = include_bytes!("../../fonts/NotoEmoji-Regular.ttf");
         match self {
-            Face::Regular => include_bytes!("../../fonts/Lato-Regular.ttf"),
-            Face::Bold => include_bytes!("../../fonts/Lato-Bold.ttf"),
-            Face::Italic => include_bytes!("../../fonts/Lato-Italic.ttf"),
-            Face::Fallback => include_bytes!("../../fonts/DejaVuSans.ttf"),
-            Face::Arabic => include_bytes!("../../fonts/NotoSansArabic-Regular.ttf"),
-            Face::Hebrew => include_bytes!("../../fonts/NotoSansHebrew-Regular.ttf"),
-            Face::Symbols => include_bytes!("../../fonts/NotoSansSymbols2-Regular.ttf"),
-            Face::Emoji => include_bytes!("../../fonts/NotoEmoji-Regular.ttf"),
+            Face::Regular => REGULAR,
+            Face::Bold => BOLD,
+            Face::Italic => ITALIC,
+            Face::Fallback => FALLBACK,
+            Face::Arabic => ARABIC,
+            Face::Hebrew => HEBREW,
+            Face::Symbols => SYMBOLS,
+            Face::Emoji => EMOJI,
         }
     }
 
