@@ -4,15 +4,29 @@
 /// Does `text` hold a right-to-left character or direction control? Most text does not,
 /// and skips the bidi algorithm.
 pub fn has_rtl(text: &str) -> bool {
-    text.chars().any(|c| {
-        matches!(c,
-            '\u{0590}'..='\u{08FF}'
-            | '\u{FB1D}'..='\u{FDFF}'
-            | '\u{FE70}'..='\u{FEFF}'
-            | '\u{200F}' | '\u{202B}' | '\u{202E}' | '\u{2067}'
-            | '\u{10800}'..='\u{10FFF}'
-            | '\u{1E800}'..='\u{1EFFF}')
-    })
+    // Every right-to-left character is at U+0590 or above: its UTF-8 lead byte is 0xD6 or
+    // more. Only the characters from such a byte on are looked at.
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(p) = bytes[at..].iter().position(|&b| b >= 0xD6) {
+        let start = at + p;
+        let Some(c) = text[start..].chars().next() else { return false };
+        if is_rtl(c) {
+            return true;
+        }
+        at = start + c.len_utf8();
+    }
+    false
+}
+
+fn is_rtl(c: char) -> bool {
+    matches!(c,
+        '\u{0590}'..='\u{08FF}'
+        | '\u{FB1D}'..='\u{FDFF}'
+        | '\u{FE70}'..='\u{FEFF}'
+        | '\u{200F}' | '\u{202B}' | '\u{202E}' | '\u{2067}'
+        | '\u{10800}'..='\u{10FFF}'
+        | '\u{1E800}'..='\u{1EFFF}')
 }
 
 /// Visual order of pieces given their embedding levels, logical order in: from the
@@ -48,6 +62,10 @@ mod tests {
         assert!(!has_rtl("Maison des jeunes — 2024 ✓ 😀"));
         assert!(has_rtl("Maison بيت"));
         assert!(has_rtl("שלום"));
+        // Direction marks and scripts past the Basic Multilingual Plane are seen too.
+        assert!(has_rtl("abc\u{200F}"));
+        assert!(has_rtl("l’été \u{1E900}"));
+        assert!(!has_rtl("l’été « 2024 » \u{202F}; \u{1F600}"));
     }
 
     #[test]

@@ -5,11 +5,14 @@
 //! Right-to-left words (Arabic, Hebrew) are set in visual order once each line is
 //! complete, from the paragraph's bidi levels.
 
+use smallvec::SmallVec;
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 use super::bidi::{has_rtl, visual_order};
 use super::canvas::{Canvas, Role, Style, Tag};
-use super::fonts::{append_runs, ascent_descent, shape, Shaped, ShapedRun};
+use std::sync::Arc;
+
+use super::fonts::{ascent_descent, shape, Shaped, ShapedRun};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Align {
@@ -197,7 +200,7 @@ impl Paragraph {
                     cv.tag = body;
                 }
             }
-            for run in &line.runs {
+            for run in line.runs.iter() {
                 cv.runs(x + self.indent + dx + run.x, base, run.shaped.clone(), run.style);
             }
             cy += line.height;
@@ -220,9 +223,11 @@ impl Run {
     }
 }
 
+/// A broken line; its runs are shared, so that a line kept by a paragraph and handed to
+/// a table or a page is not copied.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Line {
-    pub runs: Vec<Run>,
+    pub runs: Arc<[Run]>,
     pub width: f32,
     pub height: f32,
     pub ascent: f32,
@@ -230,7 +235,8 @@ pub struct Line {
 
 /// Text between two break opportunities, in one or more styles, with what follows it.
 struct Unit<'a> {
-    pieces: Vec<(&'a str, Style)>,
+    /// Almost always one piece: kept inline, no allocation per word.
+    pieces: SmallVec<[(&'a str, Style); 1]>,
     /// Style of the breakable space after it, if any.
     space: Option<Style>,
     /// A line must end after it ('\n').
@@ -249,8 +255,8 @@ fn units(spans: &[Span]) -> Vec<Unit<'_>> {
         all.push_str(&s.text);
         bounds.push((start, all.len(), s.style));
     }
-    let piece = |a: usize, b: usize| -> Vec<(&str, Style)> {
-        let mut out = Vec::new();
+    let piece = |a: usize, b: usize| -> SmallVec<[(&str, Style); 1]> {
+        let mut out = SmallVec::new();
         for (si, (s0, s1, st)) in bounds.iter().enumerate() {
             let (lo, hi) = (a.max(*s0), b.min(*s1));
             if lo < hi {
@@ -327,18 +333,38 @@ impl LineBuilder {
 
     /// The pieces in visual order, merged by style, each at its offset from the line start.
     fn runs(pieces: Vec<(Style, Shaped, u8)>) -> Vec<Run> {
-        let levels: Vec<u8> = pieces.iter().map(|p| p.2).collect();
-        let mut merged: Vec<(f32, Style, Vec<ShapedRun>)> = Vec::new();
+        let order: Vec<usize> = if pieces.iter().all(|p| p.2 == 0) {
+            (0..pieces.len()).collect()
+        } else {
+            visual_order(&pieces.iter().map(|p| p.2).collect::<Vec<u8>>())
+        };
+        let mut merged: Vec<Run> = Vec::new();
         let mut x = 0.0;
-        for i in visual_order(&levels) {
-            let (style, shaped, _) = &pieces[i];
-            match merged.last_mut() {
-                Some((_, st, r)) if st == style => append_runs(r, shaped),
-                _ => merged.push((x, *style, shaped.to_vec())),
+        let mut k = 0;
+        while k < order.len() {
+            // The pieces of one style that follow each other: one run, sized once.
+            let style = pieces[order[k]].0;
+            let end = k + order[k..].iter().take_while(|&&i| pieces[i].0 == style).count();
+            let group = || order[k..end].iter().flat_map(|&i| pieces[i].1.iter());
+            let (bytes, glyphs) = group().fold((0, 0), |(b, g), r| (b + r.text.len(), g + r.glyphs.len()));
+            let first = &pieces[order[k]].1;
+            let mut shaped: Vec<ShapedRun> = Vec::with_capacity(first.len());
+            // The first piece's runs as they are, the next ones merged when the face goes on.
+            for r in first.iter() {
+                let room = if shaped.is_empty() { (bytes, glyphs) } else { (0, 0) };
+                shaped.push(ShapedRun::with_room(r, room.0, room.1));
             }
-            x += width_of(shaped, style.size);
+            for r in order[k + 1..end].iter().flat_map(|&i| pieces[i].1.iter()) {
+                match shaped.last_mut() {
+                    Some(last) if last.face == r.face => last.extend(r),
+                    _ => shaped.push(r.clone()),
+                }
+            }
+            merged.push(Run { x, shaped: Arc::new(shaped), style });
+            x += order[k..end].iter().map(|&i| width_of(&pieces[i].1, style.size)).sum::<f32>();
+            k = end;
         }
-        merged.into_iter().map(|(x, style, r)| Run { x, shaped: std::sync::Arc::new(r), style }).collect()
+        merged
     }
 
     fn finish(self, leading: f32, fallback: f32) -> Line {
@@ -347,7 +373,7 @@ impl LineBuilder {
         let height = (size * leading).max(size * (asc + desc));
         // Centre the glyph box in the line height.
         let ascent = (height - size * (asc + desc)) / 2.0 + size * asc;
-        Line { runs: Self::runs(self.pieces), width: self.x, height, ascent }
+        Line { runs: Self::runs(self.pieces).into(), width: self.x, height, ascent }
     }
 }
 
@@ -366,7 +392,7 @@ impl Breaker {
     }
 
     fn unit(&mut self, u: &Unit<'_>) {
-        let shaped: Vec<(Shaped, Style)> = u.pieces.iter().map(|(t, s)| (shape(t, s.face), *s)).collect();
+        let shaped: SmallVec<[(Shaped, Style); 1]> = u.pieces.iter().map(|(t, s)| (shape(t, s.face), *s)).collect();
         let w: f32 = shaped.iter().map(|(r, s)| width_of(r, s.size)).sum();
         if !self.cur.is_empty() && self.cur.x + self.cur.space_width() + w > self.width + 0.01 {
             self.end_line();

@@ -8,6 +8,10 @@ const NNBSP: char = '\u{202f}';
 /// URLs ("https://") and ratios are left alone: only punctuation followed by a space
 /// or the end of the text is touched.
 pub fn french(text: &str) -> String {
+    // Most texts hold none of the characters touched (« » are 0xC2 0xAB / 0xBB in UTF-8).
+    if !text.bytes().any(|b| matches!(b, b'\'' | b':' | b';' | b'!' | b'?' | 0xAB | 0xBB)) {
+        return text.to_string();
+    }
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len() + 8);
     for (i, &c) in chars.iter().enumerate() {
