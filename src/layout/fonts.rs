@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 use unicode_properties::{GeneralCategory, UnicodeGeneralCategory};
 
-pub use super::shaping::{ascent_descent, measure, shape, Glyph, Shaped, ShapedRun};
+pub use super::shaping::{append_runs, ascent_descent, measure, shape, Glyph, Shaped, ShapedRun};
 
 /// A face of the family. The faces after `Italic` are used only for characters the text
 /// faces lack.

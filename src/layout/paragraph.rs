@@ -5,14 +5,14 @@
 //! Right-to-left words (Arabic, Hebrew) are set in visual order once each line is
 //! complete, from the paragraph's bidi levels.
 
+use std::sync::Arc;
+
 use smallvec::SmallVec;
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 
 use super::bidi::{has_rtl, visual_order};
 use super::canvas::{Canvas, Role, Style, Tag};
-use std::sync::Arc;
-
-use super::fonts::{ascent_descent, shape, Shaped, ShapedRun};
+use super::fonts::{append_runs, ascent_descent, shape, Shaped, ShapedRun};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Align {
@@ -333,11 +333,7 @@ impl LineBuilder {
 
     /// The pieces in visual order, merged by style, each at its offset from the line start.
     fn runs(pieces: Vec<(Style, Shaped, u8)>) -> Vec<Run> {
-        let order: Vec<usize> = if pieces.iter().all(|p| p.2 == 0) {
-            (0..pieces.len()).collect()
-        } else {
-            visual_order(&pieces.iter().map(|p| p.2).collect::<Vec<u8>>())
-        };
+        let order = visual_order(&pieces.iter().map(|p| p.2).collect::<Vec<u8>>());
         let mut merged: Vec<Run> = Vec::new();
         let mut x = 0.0;
         let mut k = 0;
@@ -347,18 +343,12 @@ impl LineBuilder {
             let end = k + order[k..].iter().take_while(|&&i| pieces[i].0 == style).count();
             let group = || order[k..end].iter().flat_map(|&i| pieces[i].1.iter());
             let (bytes, glyphs) = group().fold((0, 0), |(b, g), r| (b + r.text.len(), g + r.glyphs.len()));
-            let first = &pieces[order[k]].1;
-            let mut shaped: Vec<ShapedRun> = Vec::with_capacity(first.len());
-            // The first piece's runs as they are, the next ones merged when the face goes on.
-            for r in first.iter() {
-                let room = if shaped.is_empty() { (bytes, glyphs) } else { (0, 0) };
-                shaped.push(ShapedRun::with_room(r, room.0, room.1));
-            }
-            for r in order[k + 1..end].iter().flat_map(|&i| pieces[i].1.iter()) {
-                match shaped.last_mut() {
-                    Some(last) if last.face == r.face => last.extend(r),
-                    _ => shaped.push(r.clone()),
-                }
+            // The first piece's runs as they are, the first one with room for the whole group.
+            let first = pieces[order[k]].1.iter().enumerate();
+            let mut shaped: Vec<ShapedRun> =
+                first.map(|(n, r)| if n == 0 { ShapedRun::with_room(r, bytes, glyphs) } else { r.clone() }).collect();
+            for &i in &order[k + 1..end] {
+                append_runs(&mut shaped, &pieces[i].1);
             }
             merged.push(Run { x, shaped: Arc::new(shaped), style });
             x += order[k..end].iter().map(|&i| width_of(&pieces[i].1, style.size)).sum::<f32>();

@@ -36,11 +36,14 @@ impl ShapedRun {
     /// A copy of `run` with room for `bytes` of text and `glyphs` glyphs in all (a line's
     /// words appended to it without growing it again).
     pub fn with_room(run: &ShapedRun, bytes: usize, glyphs: usize) -> ShapedRun {
-        let mut text = String::with_capacity(bytes.max(run.text.len()));
-        text.push_str(&run.text);
-        let mut all = Vec::with_capacity(glyphs.max(run.glyphs.len()));
-        all.extend_from_slice(&run.glyphs);
-        ShapedRun { face: run.face, text, glyphs: all, width: run.width }
+        let mut copy = ShapedRun {
+            face: run.face,
+            text: String::with_capacity(bytes),
+            glyphs: Vec::with_capacity(glyphs),
+            width: 0.0,
+        };
+        copy.extend(run);
+        copy
     }
 
     /// Appends `other` (same face), shifting its clusters past this run's text.
@@ -54,6 +57,16 @@ impl ShapedRun {
 
 /// Shaped text: one run per face and direction, in visual order.
 pub type Shaped = Arc<Vec<ShapedRun>>;
+
+/// Appends the runs of `add` to `runs`, merging with the last run when the face is the same.
+pub fn append_runs(runs: &mut Vec<ShapedRun>, add: &[ShapedRun]) {
+    for r in add {
+        match runs.last_mut() {
+            Some(last) if last.face == r.face => last.extend(r),
+            _ => runs.push(r.clone()),
+        }
+    }
+}
 
 fn shape_run(f: Face, text: &str, rtl: bool) -> ShapedRun {
     let Some(lf) = face(f) else {
