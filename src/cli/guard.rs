@@ -6,8 +6,8 @@
 //! and an allocation failure (abort) gets the same answer.
 //! Files are only written after reading: nothing is ever left half-written.
 
-use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard, Once, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::validate::{Code, Diagnostic};
@@ -25,19 +25,36 @@ const MAX_RSS_MB: u64 = 250;
 static ON_ABORT: AtomicPtr<Vec<u8>> = AtomicPtr::new(std::ptr::null_mut());
 
 /// Watches the reading of `file` until dropped.
-pub struct Guard {
-    done: Arc<AtomicBool>,
-}
+pub struct Guard(());
 
 impl Drop for Guard {
     fn drop(&mut self) {
-        self.done.store(true, Ordering::SeqCst);
+        // Under the lock the watchdog answers under: once this returns, no answer.
+        *lock_watched() = None;
         let old = ON_ABORT.swap(std::ptr::null_mut(), Ordering::SeqCst);
         if !old.is_null() {
             // SAFETY: the pointer came from Box::into_raw below and is no longer shared.
             drop(unsafe { Box::from_raw(old) });
         }
     }
+}
+
+/// The reading being watched, if any.
+struct Watched {
+    file: String,
+    style: Answer,
+    carried_mb: u64,
+    clock: Clock,
+    start: Instant,
+    cpu_start: Duration,
+}
+
+static WATCHED: Mutex<Option<Watched>> = Mutex::new(None);
+static WAKE: Condvar = Condvar::new();
+static WATCHDOG: Once = Once::new();
+
+fn lock_watched() -> MutexGuard<'static, Option<Watched>> {
+    WATCHED.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// How the watchdog answers when it ends the process.
@@ -84,63 +101,81 @@ impl Resident {
 /// earlier readings (the continuous reader): the reading itself gets the same 250 MB as
 /// in a fresh process.
 pub fn watch_reading(file: &str, style: Answer, carried_mb: u64) -> Guard {
-    let done = Arc::new(AtomicBool::new(false));
-    let memory = answer(
-        file,
-        &format!("le classeur demande plus de {MAX_RSS_MB} Mo de mémoire ; le fichier est sans doute endommagé"),
-        style,
-    );
-    let slow = answer(
-        file,
-        &format!("sa lecture demande plus de {MAX_CPU_SECONDS} s de calcul : classeur trop long à lire (allégez-le ou découpez-le)"),
-        style,
-    );
-    let stuck =
-        answer(file, &format!("sa lecture dure plus de {MAX_WALL_SECONDS} s : classeur trop long à lire"), style);
-    let old = ON_ABORT.swap(Box::into_raw(Box::new(memory.clone())), Ordering::SeqCst);
+    // Pre-rendered: an allocation failure's handler cannot allocate. The other answers
+    // are written by the watchdog when it needs them.
+    let memory = answer(file, &memory_reason(), style);
+    let old = ON_ABORT.swap(Box::into_raw(Box::new(memory)), Ordering::SeqCst);
     if !old.is_null() {
         // SAFETY: as in Drop.
         drop(unsafe { Box::from_raw(old) });
     }
     install_abort_handler();
-    let flag = done.clone();
     // The CPU clock of the thread that reads (this one): other threads' work (fonts
     // loaded meanwhile) is not the reading's.
     let clock = reading_clock();
-    std::thread::spawn(move || {
-        let start = Instant::now();
-        let cpu_start = cpu_time(clock);
-        let statm = std::fs::File::open("/proc/self/statm").ok();
-        while !flag.load(Ordering::SeqCst) {
-            let over = if cpu_time(clock).saturating_sub(cpu_start) > Duration::from_secs(MAX_CPU_SECONDS) {
-                Some(&slow)
-            } else if start.elapsed() > Duration::from_secs(MAX_WALL_SECONDS) {
-                Some(&stuck)
-            } else if statm.as_ref().map_or(0, rss_mb) > MAX_RSS_MB + carried_mb {
-                Some(&memory)
-            } else {
-                None
-            };
-            if let Some(text) = over {
-                use std::io::Write;
-                // Under stdout's lock: never inside a reply being written, and no answer
-                // once the reading is over (its reply is written instead).
-                let mut out = std::io::stdout().lock();
-                if flag.load(Ordering::SeqCst) {
-                    break;
-                }
-                let _ = out.write_all(text);
-                let _ = out.flush();
-                std::process::exit(super::exit::UNREADABLE);
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
+    let watched =
+        Watched { file: file.to_string(), style, carried_mb, clock, start: Instant::now(), cpu_start: cpu_time(clock) };
+    *lock_watched() = Some(watched);
+    // One watchdog a process, started with its first reading (a continuous reader reads
+    // thousands of plans: no thread started for each).
+    WATCHDOG.call_once(|| {
+        std::thread::spawn(watchdog);
     });
-    Guard { done }
+    WAKE.notify_one();
+    Guard(())
+}
+
+fn memory_reason() -> String {
+    format!("le classeur demande plus de {MAX_RSS_MB} Mo de mémoire ; le fichier est sans doute endommagé")
+}
+
+/// Why the watched reading must end now, if it must.
+fn overrun(w: &Watched, statm: Option<&std::fs::File>) -> Option<String> {
+    if cpu_time(w.clock).saturating_sub(w.cpu_start) > Duration::from_secs(MAX_CPU_SECONDS) {
+        Some(format!(
+            "sa lecture demande plus de {MAX_CPU_SECONDS} s de calcul : classeur trop long à lire (allégez-le ou découpez-le)"
+        ))
+    } else if w.start.elapsed() > Duration::from_secs(MAX_WALL_SECONDS) {
+        Some(format!("sa lecture dure plus de {MAX_WALL_SECONDS} s : classeur trop long à lire"))
+    } else if statm.map_or(0, rss_mb) > MAX_RSS_MB + w.carried_mb {
+        Some(memory_reason())
+    } else {
+        None
+    }
+}
+
+/// Looks at the watched reading every 2 ms; sleeps while none is. Ends the process with
+/// its answer when a reading runs over.
+fn watchdog() {
+    let statm = std::fs::File::open("/proc/self/statm").ok();
+    loop {
+        let mut watched = lock_watched();
+        while watched.is_none() {
+            watched = WAKE.wait(watched).unwrap_or_else(PoisonError::into_inner);
+        }
+        if let Some(why) = watched.as_ref().and_then(|w| overrun(w, statm.as_ref()).map(|why| (w, why))) {
+            let (w, why) = why;
+            let text = answer(&w.file, &why, w.style);
+            use std::io::Write;
+            // Under stdout's lock: never inside a reply being written. The reading
+            // cannot end meanwhile (its guard waits for `watched`).
+            let mut out = std::io::stdout().lock();
+            let _ = out.write_all(&text);
+            let _ = out.flush();
+            std::process::exit(super::exit::UNREADABLE);
+        }
+        drop(watched);
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 /// The CPU-time clock of the calling thread, readable from another thread; the
 /// process's clock where there is none.
+#[cfg(unix)]
+type Clock = libc::clockid_t;
+#[cfg(not(unix))]
+type Clock = i32;
+
 #[cfg(unix)]
 fn reading_clock() -> libc::clockid_t {
     let mut clock: libc::clockid_t = 0;

@@ -19,11 +19,12 @@ macro_rules! fields {
             /// Every field but years, in display order.
             pub const ALL: &'static [Field] = &[$(Field::$variant),*];
 
-            /// The French key of a field other than a year, without allocating.
-            fn fixed_key(self) -> Option<&'static str> {
-                match self {
-                    $(Field::$variant => Some($key),)*
-                    Field::Year(_) => None,
+            /// The field other than a year of an exact French key: a `match` the compiler
+            /// sorts by length, not a scan of `ALL` (documents ask for every cell).
+            fn of_fixed_key(key: &str) -> Option<Field> {
+                match key {
+                    $($key => Some(Field::$variant),)*
+                    _ => None,
                 }
             }
 
@@ -99,7 +100,7 @@ impl Field {
             "axe" | "objectif_strategique" | "objectif_operationnel" => "hierarchie",
             other => other,
         };
-        Field::ALL.iter().copied().find(|f| f.fixed_key() == Some(k))
+        Field::of_fixed_key(k)
     }
 
     /// Fields that several columns may feed (levels, years, funding lines).

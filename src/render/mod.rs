@@ -5,6 +5,7 @@ pub mod blank_workbook;
 pub mod corrected_copy;
 pub mod departmental_xlsx;
 pub mod evaluation_xlsx;
+mod format_runs;
 pub mod ods;
 pub mod pdf;
 pub mod print_fit;

@@ -8,6 +8,8 @@
 
 use rust_xlsxwriter::{Format, Worksheet, XlsxError};
 
+use super::format_runs::{Cell, FormatRuns};
+
 /// Points of the workbooks' default font (Calibri 11) and of one of its lines.
 const FONT_PT: f64 = 11.0;
 const LINE_PT: f64 = 15.0;
@@ -46,6 +48,8 @@ pub struct Grid {
     row: Option<u32>,
     /// Lines of the tallest cell of the current row.
     lines: usize,
+    /// The cells' formats, set a run at a time.
+    formats: FormatRuns,
 }
 
 /// Characters of `s`, weighed by face.
@@ -140,9 +144,10 @@ impl Grid {
         Ok(())
     }
 
-    /// Moves to `row`: the row before gets the height of its tallest cell.
+    /// Moves to `row`: the row before gets its formats and the height of its tallest cell.
     fn at(&mut self, ws: &mut Worksheet, row: u32) -> Result<(), XlsxError> {
         if self.row != Some(row) {
+            self.formats.finish(ws)?;
             self.close_row(ws)?;
             self.row = Some(row);
             self.lines = 1;
@@ -192,7 +197,14 @@ impl Grid {
         if self.measuring {
             return Ok(());
         }
-        super::annexe::text_or_blank(ws, row, col, v, f)
+        match v {
+            // Always a string: a text starting with = + - @ never becomes a formula.
+            Some(t) if !t.is_empty() => {
+                let t = crate::validate::excel::cell_text(t);
+                self.formats.write(ws, row, col, Cell::Text(&t), f)
+            }
+            _ => self.formats.write(ws, row, col, Cell::Blank, f),
+        }
     }
 
     /// A number cell; `shown` is how it reads ("15 000 €"), for the column's width.
@@ -210,7 +222,7 @@ impl Grid {
         if self.measuring {
             return Ok(());
         }
-        ws.write_number_with_format(row, col, v, f).map(|_| ())
+        self.formats.write(ws, row, col, Cell::Number(v), f)
     }
 
     /// A blank cell with its format.
@@ -219,11 +231,12 @@ impl Grid {
         if self.measuring {
             return Ok(());
         }
-        ws.write_blank(row, col, f).map(|_| ())
+        self.formats.write(ws, row, col, Cell::Blank, f)
     }
 
-    /// Ends the sheet: its last row gets its height.
+    /// Ends the sheet: its last row gets its formats and its height.
     pub fn finish(&mut self, ws: &mut Worksheet) -> Result<(), XlsxError> {
+        self.formats.finish(ws)?;
         self.close_row(ws)?;
         self.row = None;
         Ok(())

@@ -9,11 +9,26 @@ use crate::layout::table::{draw_row, measure_row, measure_rows, CellLine, Measur
 /// Rows a table's last page holds at least, when the table runs over pages.
 pub const MIN_LAST_ROWS: usize = 3;
 
+/// Rows that measure a table's first chain as the whole table would: down to its first
+/// row not kept with the next, and on to the last row a merged cell among them spans
+/// (a span's height goes to its last row). The rest of the table is not measured twice.
+fn first_chain_end(rows: &[Row]) -> usize {
+    let mut end = rows.iter().position(|r| !r.keep_with_next).map_or(rows.len(), |i| i + 1);
+    let mut i = 0;
+    while i < end {
+        for c in rows[i].cells.iter().filter(|c| c.rowspan > 1 && !c.continued) {
+            end = end.max((i + c.rowspan).min(rows.len()));
+        }
+        i += 1;
+    }
+    end
+}
+
 impl Flow<'_> {
     /// Header, bands and the first row of `t`: what must fit for the table to start.
     pub(super) fn table_start_height(&self, t: &Table) -> f32 {
         let w = t.scaled(self.width());
-        let rows: Vec<MeasuredRow<'_>> = measure_rows(&t.rows, &w, t.padding);
+        let rows: Vec<MeasuredRow<'_>> = measure_rows(&t.rows[..first_chain_end(&t.rows)], &w, t.padding);
         let header: f32 = t.header.iter().map(|r| measure_row(r, &w, t.padding).height).sum();
         header + self.chain_height(&rows, 0, true)
     }
@@ -118,22 +133,25 @@ impl Flow<'_> {
         self.draw_header(t, &header, Some(&head_tags));
         self.fresh = false;
         let mut bands: Bands<'_> = Vec::new();
+        // What a new page repeats, measured again only when the bands change.
+        let mut repeat_h = header_h;
         let mut opening = true;
         for (i, m) in rows.iter().enumerate() {
             if let Some(b) = &m.row.band {
                 bands.retain(|(level, _)| *level < b.level);
+                repeat_h = self.repeat_height(t, header_h, &bands);
             }
             // The row and the rows it is kept with move to a new page if they fit there;
             // at least the bands and the first lines of the row must fit here.
             let need = self.chain_height(&rows, i, false);
-            let fits_fresh = need + self.repeat_height(t, header_h, &bands) <= self.setup.content_height();
+            let fits_fresh = need + repeat_h <= self.setup.content_height();
             let least = self.chain_height(&rows, i, true);
             let room = self.remaining() + 0.01;
             // A merged cell whose text cannot fit here moves with its first row.
             let spills = m.span_text > m.height && m.span_rows > room && m.span_text > room;
-            let span_fits_fresh = m.span_text + self.repeat_height(t, header_h, &bands) <= self.setup.content_height();
+            let span_fits_fresh = m.span_text + repeat_h <= self.setup.content_height();
             if !opening
-                && (self.leaves_widow(t, &rows[i..], header_h, &bands)
+                && (self.leaves_widow(&rows[i..], repeat_h)
                     || (need > room && fits_fresh)
                     || least > room
                     || (spills && span_fits_fresh))
@@ -166,6 +184,7 @@ impl Flow<'_> {
             }
             if let Some(b) = &m.row.band {
                 bands.push((b.level, &b.continued));
+                repeat_h = self.repeat_height(t, header_h, &bands);
             }
             opening = false;
         }
@@ -175,13 +194,13 @@ impl Flow<'_> {
     /// them), `tail`, go to the next page together when they would not all fit on this
     /// one (a continued page never carries one or two rows alone), if they fit on a fresh
     /// page.
-    fn leaves_widow(&self, t: &Table, tail: &[MeasuredRow<'_>], header_h: f32, bands: &Bands<'_>) -> bool {
+    fn leaves_widow(&self, tail: &[MeasuredRow<'_>], repeat_h: f32) -> bool {
         // Bands (an axis, an objective) are not rows of the table's content.
         if tail.iter().filter(|m| m.row.band.is_none()).count() != MIN_LAST_ROWS {
             return false;
         }
         let h: f32 = tail.iter().map(|m| m.height).sum();
-        h > self.remaining() + 0.01 && h + self.repeat_height(t, header_h, bands) <= self.setup.content_height()
+        h > self.remaining() + 0.01 && h + repeat_h <= self.setup.content_height()
     }
 
     /// Places a row, splitting its cells' lines over pages when it is taller than the

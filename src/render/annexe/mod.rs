@@ -173,11 +173,3 @@ pub fn annexe_xlsx(plan: &Plan, opts: &AnnexOptions) -> Result<Vec<u8>, XlsxErro
     }
     wb.save_to_buffer()
 }
-
-pub(crate) fn text_or_blank(ws: &mut Worksheet, r: u32, c: u16, v: Option<&str>, f: &Format) -> Result<(), XlsxError> {
-    match v {
-        // Always a string: a text starting with = + - @ never becomes a formula.
-        Some(t) if !t.is_empty() => ws.write_string_with_format(r, c, excel::cell_text(t), f).map(|_| ()),
-        _ => ws.write_blank(r, c, f).map(|_| ()),
-    }
-}

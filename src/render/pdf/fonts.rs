@@ -254,7 +254,7 @@ fn write_face(u: &Used, type0: Ref, pdf: &mut Pdf, refs: &mut Refs, z: &mut Defl
     c.finish();
     if let Some(r) = map_ref {
         let map: Vec<u8> = glyph_of_code.iter().flat_map(|g| u.remapper.get(*g).unwrap_or(0).to_be_bytes()).collect();
-        pdf.stream(r, &z.deflate(&map)).filter(Filter::FlateDecode);
+        pdf.stream(r, &packed_map(b"CIDToGIDMap:", map, z)?.bytes).filter(Filter::FlateDecode);
     }
 
     descriptor_of(lf, u.face, &base, is_cff, descriptor, data, pdf);
@@ -273,12 +273,7 @@ fn write_face(u: &Used, type0: Ref, pdf: &mut Pdf, refs: &mut Refs, z: &mut Defl
         }
     }
     debug_assert!(glyph_of_code.len() >= usize::from(n_glyphs));
-    let raw = unicode.finish();
-    let key = [&b"ToUnicode:"[..], &raw].concat();
-    let packed = stream_cache::get_or_make(key, || {
-        Ok::<_, PdfError>(Packed { bytes: z.deflate(&raw), raw_len: raw.len(), is_cff: false })
-    })?;
-    pdf.cmap(cmap, &packed.bytes).filter(Filter::FlateDecode);
+    pdf.cmap(cmap, &packed_map(b"ToUnicode:", unicode.finish().into_vec(), z)?.bytes).filter(Filter::FlateDecode);
 
     let mut s = pdf.stream(data, &program.bytes);
     s.filter(Filter::FlateDecode);
@@ -289,6 +284,13 @@ fn write_face(u: &Used, type0: Ref, pdf: &mut Pdf, refs: &mut Refs, z: &mut Defl
     }
     s.finish();
     Ok(())
+}
+
+/// A map stream (ToUnicode, CIDToGIDMap) compressed, made once per process for the
+/// same bytes (`stream_cache`).
+fn packed_map(kind: &[u8], raw: Vec<u8>, z: &mut Deflater) -> Result<Arc<Packed>, PdfError> {
+    let key = [kind, &raw].concat();
+    stream_cache::get_or_make(key, || Ok(Packed { bytes: z.deflate(&raw), raw_len: raw.len(), is_cff: false }))
 }
 
 /// The face's subset for the document's glyphs, compressed: made once per process for

@@ -2,7 +2,8 @@
 //! the same subsets again and again (the bold of every table header, the faces of plans
 //! that share their characters), and subsetting then compressing a font program cost a
 //! fifth of writing a plan's PDFs (callgrind, issue 24). A font program is found by its
-//! face and glyph list, a ToUnicode map by its bytes; what is kept is bounded
+//! face and glyph list, a ToUnicode or CIDToGIDMap map by its bytes (a small stream
+//! costs its compressor's 128 KB table reset all the same); what is kept is bounded
 //! (`MAX_BYTES`, oldest dropped first), so a year-end batch of varied plans holds no
 //! more than that.
 
