@@ -55,8 +55,10 @@ pub(crate) fn write(info: &DocInfo, pdf: &mut Pdf, refs: &mut Refs) -> Written {
 /// The sRGB profile and the PDF/A output intent naming it; returns the intents' array.
 fn write_output_intent(pdf: &mut Pdf, refs: &mut Refs) -> Ref {
     let icc = refs.next();
-    let packed = deflate::with(|z| z.deflate(SRGB));
-    pdf.icc_profile(icc, &packed).n(3).range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0]).filter(Filter::FlateDecode);
+    // The same bytes in every document: compressed once per process.
+    static PACKED: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+    let packed = PACKED.get_or_init(|| deflate::with(|z| z.deflate(SRGB)));
+    pdf.icc_profile(icc, packed).n(3).range([0.0, 1.0, 0.0, 1.0, 0.0, 1.0]).filter(Filter::FlateDecode);
     let output_intents = refs.next();
     let mut a = pdf.indirect(output_intents).array();
     let mut oi = a.push().start::<pdf_writer::writers::OutputIntent>();
