@@ -63,7 +63,30 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn start_driver(driver: &Path) -> (Driver, String) {
+/// True when chromedriver answers its `/status` as ready on `port`. A bare TCP connect is
+/// not enough: polling a port in the ephemeral range can connect the socket to itself (TCP
+/// simultaneous open) and then keep chromedriver from binding it.
+fn driver_ready(port: u16) -> bool {
+    use std::io::Write;
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else { return false };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    let ask = format!("GET /status HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n");
+    if s.write_all(ask.as_bytes()).is_err() {
+        return false;
+    }
+    // chromedriver may keep the connection open after its answer: read until "ready" shows.
+    let (mut answer, mut buf) = (Vec::new(), [0u8; 1024]);
+    while let Ok(n @ 1..) = s.read(&mut buf) {
+        answer.extend_from_slice(&buf[..n]);
+        if String::from_utf8_lossy(&answer).contains("\"ready\":true") {
+            return true;
+        }
+    }
+    false
+}
+
+/// chromedriver on a free port, once it answers; `None` if it exited or stayed silent 20 s.
+fn start_driver(driver: &Path) -> Option<(Driver, String)> {
     let port = free_port();
     let child = Command::new(driver)
         .arg(format!("--port={port}"))
@@ -71,16 +94,42 @@ fn start_driver(driver: &Path) -> (Driver, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("chromedriver starts");
-    let d = Driver(child);
+    let mut d = Driver(child);
     let start = Instant::now();
-    while TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(20), "chromedriver does not listen");
+    while !driver_ready(port) {
+        if d.0.try_wait().ok().flatten().is_some() || start.elapsed() > Duration::from_secs(20) {
+            return None;
+        }
         std::thread::sleep(Duration::from_millis(50));
     }
-    (d, format!("http://127.0.0.1:{port}"))
+    Some((d, format!("http://127.0.0.1:{port}")))
 }
 
-async fn browser(webdriver: &str, chromium: &Path, profile: &Path, downloads: &Path) -> Client {
+/// A browser session, its chromedriver kept alive beside it. Three attempts, each on a fresh
+/// port and profile: a port taken between its choice and chromedriver's bind, or a driver
+/// that dies starting, is the machine's accident, not the page's.
+async fn open_browser(driver: &Path, chromium: &Path, profile: &Path, downloads: &Path) -> (Driver, Client) {
+    let mut last = String::new();
+    for attempt in 1..=3 {
+        let Some((d, webdriver)) = start_driver(driver) else {
+            last = format!("tentative {attempt} : chromedriver ne répond pas");
+            continue;
+        };
+        let profile = profile.with_extension(attempt.to_string());
+        match browser(&webdriver, chromium, &profile, downloads).await {
+            Ok(c) => return (d, c),
+            Err(e) => last = format!("tentative {attempt} : {e:?}"),
+        }
+    }
+    panic!("a browser session after three attempts: {last}")
+}
+
+async fn browser(
+    webdriver: &str,
+    chromium: &Path,
+    profile: &Path,
+    downloads: &Path,
+) -> Result<Client, fantoccini::error::NewSessionError> {
     let caps = serde_json::json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
@@ -103,7 +152,7 @@ async fn browser(webdriver: &str, chromium: &Path, profile: &Path, downloads: &P
         _ => unreachable!(),
     };
     let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-    ClientBuilder::new(connector).capabilities(caps).connect(webdriver).await.expect("a browser session")
+    ClientBuilder::new(connector).capabilities(caps).connect(webdriver).await
 }
 
 /// axe-core's WCAG 2.0/2.1 A and AA rules on the current page: the violations found.
@@ -135,10 +184,9 @@ fn a_person_gets_the_documents_in_a_real_browser() {
     let downloads = dir.join("telechargements");
     std::fs::create_dir_all(&downloads).unwrap();
     let server = Server::start(&[]);
-    let (_driver, webdriver) = start_driver(&driver);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let c = browser(&webdriver, &chromium, &dir.join("profil"), &downloads).await;
+        let (_driver, c) = open_browser(&driver, &chromium, &dir.join("profil"), &downloads).await;
         let run = async {
             for (path, what) in [("/", "Accueil"), ("/evaluation", "Évaluation"), ("/lot", "Lot")] {
                 c.goto(&server.at(path)).await.unwrap();
@@ -259,10 +307,9 @@ fn a_person_gets_a_synthesis_in_a_real_browser() {
     }
     z.finish().unwrap();
     let server = Server::start(&[]);
-    let (_driver, webdriver) = start_driver(&driver);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let c = browser(&webdriver, &chromium, &dir.join("profil"), &downloads).await;
+        let (_driver, c) = open_browser(&driver, &chromium, &dir.join("profil"), &downloads).await;
         let run = async {
             c.goto(&server.at("/")).await.unwrap();
             c.find(Locator::LinkText("Synthèse")).await.unwrap().click().await.unwrap();
@@ -335,11 +382,10 @@ fn a_person_corrects_the_reading_in_a_real_browser() {
     let downloads = dir.join("telechargements");
     std::fs::create_dir_all(&downloads).unwrap();
     let server = Server::start(&[]);
-    let (_driver, webdriver) = start_driver(&driver);
     let file = misread_wide_plan(&dir);
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     rt.block_on(async {
-        let c = browser(&webdriver, &chromium, &dir.join("profil"), &downloads).await;
+        let (_driver, c) = open_browser(&driver, &chromium, &dir.join("profil"), &downloads).await;
         c.goto(&server.at("/")).await.unwrap();
         c.find(Locator::Id("plan")).await.unwrap().send_keys(file.to_str().unwrap()).await.unwrap();
         c.find(Locator::Css("form button[type=submit]")).await.unwrap().click().await.unwrap();
